@@ -1,0 +1,256 @@
+/* commands.c: report, files, rules check, rules explain, fingerprint. */
+#include "commands.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "fp.h"
+#include "input.h"
+#include "msg.h"
+#include "parse.h"
+#include "report.h"
+#include "rules.h"
+#include "store.h"
+
+static int run_report(const struct config *cfg, const char *kind,
+		      const char *out)
+{
+	char emsg[1024];
+	struct report_opts o = {cfg->since, cfg->until, out, cfg->json};
+	struct store *st = store_open(cfg->db, STORE_READ, emsg, sizeof(emsg));
+	int rc = EXIT_OK;
+
+	if (!st) {
+		err("%s", emsg);
+		return EXIT_FAILED;
+	}
+	if (report_run(st, kind, &o, emsg, sizeof(emsg)) < 0) {
+		err("%s", emsg);
+		rc = EXIT_FAILED;
+	}
+	store_close(st);
+	return rc;
+}
+
+int cmd_report(const struct config *cfg)
+{
+	return run_report(cfg, cfg->report, cfg->out);
+}
+
+int cmd_files(const struct config *cfg)
+{
+	return run_report(cfg, "files", "-");
+}
+
+static void warn_field(void *ctx, int line, const char *field)
+{
+	const struct config *cfg = *(const struct config **)ctx;
+
+	warn("%s:%d: field '%s' is not in format '%s'; this line never "
+	     "matches",
+	     cfg->rules, line, field, cfg->format);
+}
+
+int cmd_rules_check(const struct config *cfg)
+{
+	char emsg[1024];
+	struct ruleset *rs = rules_load(cfg->rules, emsg, sizeof(emsg));
+	struct format *fmt = NULL;
+	int legacy = 0;
+	const struct config *ctx = cfg;
+
+	if (!rs) {
+		err("%s", emsg);
+		return EXIT_USAGE;
+	}
+	if (cfg->format) {
+		fmt = format_new(cfg->format, emsg, sizeof(emsg));
+		if (!fmt) {
+			err("%s", emsg);
+			rules_free(rs);
+			return EXIT_USAGE;
+		}
+		rules_bind(rs, fmt, warn_field, &ctx);
+	}
+	for (int i = 0; i < rules_nclasses(rs); i++)
+		legacy += rules_class_legacy(rs, i);
+	printf("%s: ok: %d classes (%d legacy), %d rules, %d phases\n",
+	       cfg->rules, rules_nclasses(rs), legacy, rules_nrules(rs),
+	       rules_nphases(rs));
+	format_free(fmt);
+	rules_free(rs);
+	return EXIT_OK;
+}
+
+struct explain {
+	const struct ruleset *rs;
+	const struct fpkey *key;
+};
+
+/* Print a value as a quoted string, escaping what a terminal would
+ * interpret. */
+static void print_value(struct span v)
+{
+	putchar('"');
+	for (size_t i = 0; i < v.len; i++) {
+		unsigned char c = (unsigned char)v.p[i];
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			printf("\\x%02x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static void print_secret(const struct fpkey *key, struct span v)
+{
+	char fp[FP_HEXLEN + 1];
+
+	if (!v.len) {
+		fputs("\"\"", stdout);
+		return;
+	}
+	fp_hex(key, v.p, v.len, fp);
+	printf("<secret, %zu bytes, fp:%s>", v.len, fp);
+}
+
+static void trace_rule(void *ctx, const struct rule_trace *t)
+{
+	const struct explain *x = ctx;
+
+	printf("  rule %d (line %d): %s\n", t->rule + 1, t->line, t->text);
+	if (!t->field_known) {
+		puts("    field not in this format: no match");
+		return;
+	}
+	if (t->decode_failed) {
+		printf("    decode failed: %s: no match\n", t->decode_failed);
+		return;
+	}
+	fputs("    value ", stdout);
+	if (t->secret)
+		print_secret(x->key, t->value);
+	else
+		print_value(t->value);
+	puts(t->matched ? ": MATCH" : ": no match");
+}
+
+static void explain_line(struct ruleset *rs, const struct format *fmt,
+			 const struct fpkey *key, const char *line,
+			 size_t len, uint64_t lineno)
+{
+	struct record rec;
+	struct verdict v;
+	struct explain x = {rs, key};
+
+	printf("line %llu:\n", (unsigned long long)lineno);
+	if (parse_line(fmt, line, len, &rec) < 0) {
+		printf("  bad line: %s\n", rec.error);
+		return;
+	}
+	for (int i = 0; i < format_nfields(fmt); i++) {
+		printf("  field %s = ", format_field_name(fmt, i));
+		if (rules_field_secret(rs, i))
+			print_secret(key, rec.field[i]);
+		else
+			print_value(rec.field[i]);
+		putchar('\n');
+	}
+	rules_classify(rs, &rec, &v, trace_rule, &x);
+	printf("  class %s%s, amnesty %s\n", rules_class_name(rs, v.cls),
+	       rules_class_legacy(rs, v.cls) ? " (legacy)" : "",
+	       v.amnesty ? "yes" : "no");
+	fputs("  credential ", stdout);
+	print_secret(key, v.credential);
+	fputs("\n  client ", stdout);
+	if (v.client_source == CLIENT_CREDENTIAL) {
+		char fp[FP_HEXLEN + 1];
+
+		fp_hex(key, v.credential.p, v.credential.len, fp);
+		printf("fp:%s (from the credential)\n", fp);
+	} else if (v.client_source == CLIENT_NONE) {
+		puts("unknown");
+	} else {
+		if (v.client_source == CLIENT_ADDR)
+			fputs("addr:", stdout);
+		print_value(v.client);
+		putchar('\n');
+	}
+}
+
+int cmd_rules_explain(const struct config *cfg)
+{
+	char emsg[1024];
+	const char *path = cfg->npaths ? cfg->paths[0] : "-";
+	struct ruleset *rs = rules_load(cfg->rules, emsg, sizeof(emsg));
+	struct format *fmt = NULL;
+	struct input *in = NULL;
+	struct fpkey key;
+	const char *line;
+	size_t len;
+	uint64_t n = 0;
+	int rc = EXIT_OK;
+	int got;
+
+	if (!rs || !(fmt = format_new(cfg->format ? cfg->format : "combined",
+				      emsg, sizeof(emsg)))) {
+		err("%s", emsg);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (fp_init() < 0 ||
+	    fp_key_load(&key, cfg->key_file, cfg->db, emsg, sizeof(emsg)) < 0 ||
+	    !(in = input_open(path, emsg, sizeof(emsg)))) {
+		err("%s", emsg);
+		rc = EXIT_FAILED;
+		goto out;
+	}
+	rules_bind(rs, fmt, NULL, NULL);
+	input_hold_partial(in, 0);
+	while ((got = input_next_line(in, &line, &len)) > 0) {
+		n++;
+		if (got == 2)
+			printf("line %llu:\n  bad line: longer than 1 MiB\n",
+			       (unsigned long long)n);
+		else
+			explain_line(rs, fmt, &key, line, len, n);
+	}
+	if (input_end(in) != INPUT_END_CLEAN) {
+		err("%s: %s", path, input_end_message(in));
+		rc = EXIT_PARTIAL;
+	}
+out:
+	input_close(in);
+	format_free(fmt);
+	rules_free(rs);
+	return rc;
+}
+
+int cmd_fingerprint(const struct config *cfg)
+{
+	char emsg[1024];
+	struct fpkey key;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	char fp[FP_HEXLEN + 1];
+
+	if (fp_init() < 0 ||
+	    fp_key_load(&key, cfg->key_file, cfg->db, emsg, sizeof(emsg)) < 0) {
+		err("%s", emsg);
+		return EXIT_FAILED;
+	}
+	while ((n = getline(&line, &cap, stdin)) >= 0) {
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			n--;
+		fp_hex(&key, line, (size_t)n, fp);
+		printf("fp:%s\n", fp);
+	}
+	free(line);
+	return ferror(stdout) ? EXIT_FAILED : EXIT_OK;
+}

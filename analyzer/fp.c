@@ -1,0 +1,150 @@
+/* fp.c: keyed BLAKE2b fingerprints through libsodium. */
+#include "fp.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int fp_init(void)
+{
+	return sodium_init() < 0 ? -1 : 0;
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int fp_key_parse(struct fpkey *key, const char *text, size_t len)
+{
+	size_t i = 0;
+	size_t n = 0;
+
+	while (i < len && strchr(" \t\r\n", text[i]))
+		i++;
+	for (; n < FP_KEYBYTES; n++, i += 2) {
+		int hi;
+		int lo;
+
+		if (i + 2 > len)
+			return -1;
+		hi = hexval((unsigned char)text[i]);
+		lo = hexval((unsigned char)text[i + 1]);
+		if (hi < 0 || lo < 0)
+			return -1;
+		key->k[n] = (unsigned char)(hi << 4 | lo);
+	}
+	while (i < len && strchr(" \t\r\n", text[i]))
+		i++;
+	return i == len ? 0 : -1;
+}
+
+static int read_key_file(struct fpkey *key, const char *path, char *err,
+			 size_t errlen)
+{
+	char text[256];
+	size_t n;
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot read key file: %s", path,
+			 strerror(errno));
+		return -1;
+	}
+	n = fread(text, 1, sizeof(text), f);
+	fclose(f);
+	if (fp_key_parse(key, text, n) < 0) {
+		snprintf(err, errlen, "%s: not a key file (64 hex digits)",
+			 path);
+		return -1;
+	}
+	return 0;
+}
+
+static int create_key_file(struct fpkey *key, const char *path, char *err,
+			   size_t errlen)
+{
+	char hex[FP_KEYBYTES * 2 + 2];
+	int fd;
+	ssize_t w;
+
+	randombytes_buf(key->k, sizeof(key->k));
+	sodium_bin2hex(hex, sizeof(hex), key->k, sizeof(key->k));
+	strcat(hex, "\n");
+	/* O_EXCL: two runs creating the key at once must not overwrite each
+	 * other; the loser reads the winner's key. */
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd < 0 && errno == EEXIST)
+		return read_key_file(key, path, err, errlen);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: cannot create key file: %s", path,
+			 strerror(errno));
+		return -1;
+	}
+	w = write(fd, hex, strlen(hex));
+	if (w != (ssize_t)strlen(hex) || fsync(fd) < 0) {
+		snprintf(err, errlen, "%s: cannot write key file: %s", path,
+			 strerror(errno));
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+int fp_key_load(struct fpkey *key, const char *key_file, const char *db_path,
+		char *err, size_t errlen)
+{
+	const char *env;
+	char path[4096];
+
+	if (key_file)
+		return read_key_file(key, key_file, err, errlen);
+	env = getenv("KEYAUDIT_KEY");
+	if (env && *env) {
+		if (fp_key_parse(key, env, strlen(env)) == 0)
+			return 0;
+		snprintf(err, errlen, "KEYAUDIT_KEY is not 64 hex digits");
+		return -1;
+	}
+	env = getenv("KEYAUDIT_KEY_FILE");
+	if (env && *env)
+		return read_key_file(key, env, err, errlen);
+	if ((size_t)snprintf(path, sizeof(path), "%s.key", db_path) >=
+	    sizeof(path)) {
+		snprintf(err, errlen, "database path too long");
+		return -1;
+	}
+	if (access(path, F_OK) == 0)
+		return read_key_file(key, path, err, errlen);
+	return create_key_file(key, path, err, errlen);
+}
+
+void fp_hex(const struct fpkey *key, const void *data, size_t len,
+	    char out[FP_HEXLEN + 1])
+{
+	/* 16 bytes is BLAKE2b's shortest output in libsodium; the first 8
+	 * (64 bits) are kept. */
+	unsigned char h[crypto_generichash_BYTES_MIN];
+
+	crypto_generichash(h, sizeof(h), data, len, key->k, sizeof(key->k));
+	sodium_bin2hex(out, FP_HEXLEN + 1, h, FP_HEXLEN / 2);
+}
+
+void fp_key_id(const struct fpkey *key, char out[FP_HEXLEN + 1])
+{
+	static const char probe[] = "keyaudit key id v1";
+
+	fp_hex(key, probe, sizeof(probe) - 1, out);
+}

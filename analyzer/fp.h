@@ -1,0 +1,43 @@
+/* fp.h: keyed one-way fingerprints of credentials and file heads.
+ *
+ * A fingerprint is BLAKE2b (libsodium's crypto_generichash) keyed with a
+ * 32-byte secret, cut to 64 bits and written as 16 lower-case hex digits.
+ * Without the key nobody can check a guessed credential against a
+ * fingerprint, so a leaked database or report gives no credential away. */
+#ifndef KEYAUDIT_FP_H
+#define KEYAUDIT_FP_H
+
+#include <stddef.h>
+
+#define FP_KEYBYTES 32
+#define FP_HEXLEN 16
+
+struct fpkey {
+	unsigned char k[FP_KEYBYTES];
+};
+
+/* Initialise libsodium; return 0, or -1 when it cannot start. */
+int fp_init(void);
+
+/* Find the fingerprint key, in this order: the file key_file when not
+ * NULL; $KEYAUDIT_KEY (64 hex digits); the file $KEYAUDIT_KEY_FILE; the
+ * file DB.key beside the database db_path, created with mode 0600 and a
+ * random key when missing.  A key file holds 64 hex digits and a newline.
+ * Return 0, or -1 with a message in err. */
+int fp_key_load(struct fpkey *key, const char *key_file, const char *db_path,
+		char *err, size_t errlen);
+
+/* Parse 64 hex digits (surrounding white space allowed) into key.
+ * Return 0 or -1. */
+int fp_key_parse(struct fpkey *key, const char *text, size_t len);
+
+/* Write the fingerprint of len bytes at data into out (FP_HEXLEN hex
+ * digits and a NUL). */
+void fp_hex(const struct fpkey *key, const void *data, size_t len,
+	    char out[FP_HEXLEN + 1]);
+
+/* The key's own fingerprint, stored in a database so that data made with
+ * another key is refused instead of silently split. */
+void fp_key_id(const struct fpkey *key, char out[FP_HEXLEN + 1]);
+
+#endif

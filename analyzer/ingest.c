@@ -1,0 +1,337 @@
+/* ingest.c: drive the pipeline for the ingest command: open each log,
+ * resume where the database says it stopped, parse, classify, count,
+ * and commit counts and read positions together. */
+#include "ingest.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "fp.h"
+#include "input.h"
+#include "msg.h"
+#include "parse.h"
+#include "rules.h"
+#include "store.h"
+
+#define BAD_SHOWN 5 /* bad lines quoted per run */
+#define COMMIT_BYTES (256ull * 1024 * 1024) /* input between commits */
+#define CLIENT_MAX 256
+
+struct run {
+	const struct config *cfg;
+	struct ruleset *rs;
+	struct format *fmt;
+	struct store *st;
+	struct fpkey key;
+	uint64_t files;
+	uint64_t lines;
+	uint64_t bad;
+	uint64_t per_class[RULES_MAX_CLASSES + 1];
+	int bad_shown;
+	int partial; /* some input was unreadable or incomplete */
+	char emsg[1024];
+};
+
+/* The client's name for the report: an id, a credential fingerprint or
+ * an address.  Return its length in out. */
+static size_t client_name(struct run *r, const struct verdict *v,
+			  const char *cred_fp, char *out)
+{
+	size_t n;
+
+	switch (v->client_source) {
+	case CLIENT_FIELD:
+		n = v->client.len < CLIENT_MAX ? v->client.len : CLIENT_MAX;
+		memcpy(out, v->client.p, n);
+		return n;
+	case CLIENT_CREDENTIAL:
+		return (size_t)sprintf(out, "fp:%s", cred_fp);
+	case CLIENT_ADDR:
+		n = v->client.len < CLIENT_MAX - 5 ? v->client.len
+						   : CLIENT_MAX - 5;
+		memcpy(out, "addr:", 5);
+		memcpy(out + 5, v->client.p, n);
+		return n + 5;
+	case CLIENT_NONE:
+		break;
+	}
+	(void)r;
+	memcpy(out, "unknown", 7);
+	return 7;
+}
+
+static void bad_line(struct run *r, struct file_state *fs, const char *why)
+{
+	fs->bad++;
+	r->bad++;
+	if (r->bad_shown++ < BAD_SHOWN)
+		info("%s:%llu: bad line skipped: %s", fs->name,
+		     (unsigned long long)fs->lines, why);
+}
+
+static void count_line(struct run *r, struct file_state *fs,
+		       const char *line, size_t len)
+{
+	struct record rec;
+	struct verdict v;
+	struct hit h;
+	char cred_fp[FP_HEXLEN + 1];
+	char client[CLIENT_MAX + 8];
+
+	rec.lineno = fs->lines;
+	if (parse_line(r->fmt, line, len, &rec) < 0) {
+		bad_line(r, fs, rec.error);
+		return;
+	}
+	rules_classify(r->rs, &rec, &v, NULL, NULL);
+	if (v.credential.len)
+		fp_hex(&r->key, v.credential.p, v.credential.len, cred_fp);
+	h.client = client;
+	h.client_len = client_name(r, &v, cred_fp, client);
+	h.time = rec.time;
+	h.cls = v.cls;
+	h.amnesty = v.amnesty;
+	h.status = rec.status;
+	h.agent = rec.agent.p;
+	h.agent_len = rec.agent.len;
+	h.cred_fp = v.credential.len ? cred_fp : NULL;
+	store_count(r->st, fs, &h);
+	r->per_class[v.cls]++;
+}
+
+static const char *state_of(struct input *in)
+{
+	switch (input_end(in)) {
+	case INPUT_END_CLEAN:
+		return input_is_gzip(in) ? "complete" : "read";
+	case INPUT_END_PARTIAL:
+		return "growing";
+	case INPUT_END_TRUNCATED:
+		return "truncated";
+	case INPUT_END_CORRUPT:
+		return "corrupt";
+	case INPUT_END_IOERROR:
+		break;
+	}
+	return "read error";
+}
+
+static int commit(struct run *r, struct input *in, struct file_state *fs)
+{
+	uint64_t at = input_offset(in);
+
+	if (at > fs->bytes)
+		fs->bytes = at;
+	fs->pending = input_pending(in);
+	if (store_commit(r->st, fs, r->emsg, sizeof(r->emsg)) < 0) {
+		err("%s", r->emsg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Read lines from in (positioned by resume) and count them. */
+static int read_lines(struct run *r, struct input *in, struct file_state *fs)
+{
+	uint64_t since_commit = input_offset(in);
+	const char *line;
+	size_t len;
+	int rc;
+
+	fs->state = "reading";
+	while ((rc = input_next_line(in, &line, &len)) > 0) {
+		fs->lines++;
+		r->lines++;
+		if (rc == 2)
+			bad_line(r, fs, "line longer than 1 MiB");
+		else
+			count_line(r, fs, line, len);
+		if (store_batch_full(r->st) ||
+		    input_offset(in) - since_commit > COMMIT_BYTES) {
+			if (commit(r, in, fs) < 0)
+				return -1;
+			since_commit = input_offset(in);
+		}
+	}
+	fs->state = state_of(in);
+	return commit(r, in, fs);
+}
+
+static int ingest_file(struct run *r, const char *path)
+{
+	char emsg[512];
+	struct input *in = input_open(path, emsg, sizeof(emsg));
+	struct file_state fs;
+	const char *head;
+	size_t headlen;
+	int rc = 0;
+
+	if (!in) {
+		err("%s", emsg);
+		r->partial = 1;
+		return 0;
+	}
+	r->files++;
+	input_head(in, &head, &headlen);
+	if (headlen == 0) {
+		debug("%s: empty", path);
+		input_close(in);
+		return 0;
+	}
+	if (store_file_find(r->st, &r->key, head, headlen, &fs, r->emsg,
+			    sizeof(r->emsg)) < 0) {
+		err("%s", r->emsg);
+		input_close(in);
+		return -1;
+	}
+	fs.name = path;
+	fs.gzip = input_is_gzip(in);
+	if (fs.known)
+		debug("%s: known, resuming after line %llu", path,
+		      (unsigned long long)fs.lines);
+	if (fs.known && fs.bytes && input_skip(in, fs.bytes) != 0) {
+		/* shorter than what was read before: nothing new yet */
+		debug("%s: nothing new", path);
+		input_close(in);
+		return 0;
+	}
+	rc = read_lines(r, in, &fs);
+	if (rc == 0 && strcmp(fs.state, "truncated") != 0 &&
+	    strcmp(fs.state, "corrupt") != 0 &&
+	    strcmp(fs.state, "read error") != 0) {
+		input_close(in);
+		return 0;
+	}
+	if (rc == 0) {
+		err("%s: %s; kept the %llu complete lines before it", path,
+		    input_end_message(in), (unsigned long long)fs.lines);
+		r->partial = 1;
+	}
+	input_close(in);
+	return rc;
+}
+
+static int ingest_dir(struct run *r, const char *dir)
+{
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, alphasort);
+	int rc = 0;
+
+	if (n < 0) {
+		err("%s: cannot read directory", dir);
+		r->partial = 1;
+		return 0;
+	}
+	for (int i = 0; i < n; i++) {
+		char path[4096];
+		struct stat sb;
+
+		if (rc == 0 && names[i]->d_name[0] != '.' &&
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+				     names[i]->d_name) < sizeof(path) &&
+		    stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+			rc = ingest_file(r, path);
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+static int ingest_path(struct run *r, const char *path)
+{
+	struct stat sb;
+
+	if (strcmp(path, "-") != 0 && stat(path, &sb) == 0 &&
+	    S_ISDIR(sb.st_mode))
+		return ingest_dir(r, path);
+	return ingest_file(r, path);
+}
+
+static void summary(const struct run *r)
+{
+	char line[1024];
+	size_t n = 0;
+	int nc = rules_nclasses(r->rs);
+
+	n += (size_t)snprintf(line + n, sizeof(line) - n,
+			      "%llu file%s, %llu new lines, %llu bad;",
+			      (unsigned long long)r->files,
+			      r->files == 1 ? "" : "s",
+			      (unsigned long long)r->lines,
+			      (unsigned long long)r->bad);
+	for (int i = 0; i <= nc && n < sizeof(line); i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, " %s %llu%s",
+				      rules_class_name(r->rs, i),
+				      (unsigned long long)r->per_class[i],
+				      i < nc ? "," : "");
+	info("%s", line);
+}
+
+/* Everything before the first log is read: rules, format, key, store. */
+static int setup(struct run *r)
+{
+	const struct config *cfg = r->cfg;
+	const char *names[RULES_MAX_CLASSES];
+	int legacy[RULES_MAX_CLASSES];
+	char id[FP_HEXLEN + 1];
+	int rc;
+
+	r->rs = rules_load(cfg->rules, r->emsg, sizeof(r->emsg));
+	if (!r->rs)
+		return EXIT_USAGE;
+	r->fmt = format_new(cfg->format ? cfg->format : "combined", r->emsg,
+			    sizeof(r->emsg));
+	if (!r->fmt)
+		return EXIT_USAGE;
+	rules_bind(r->rs, r->fmt, NULL, NULL);
+	if (fp_init() < 0 ||
+	    fp_key_load(&r->key, cfg->key_file, cfg->db, r->emsg,
+			sizeof(r->emsg)) < 0)
+		return EXIT_FAILED;
+	r->st = store_open(cfg->db, STORE_WRITE, r->emsg, sizeof(r->emsg));
+	if (!r->st)
+		return EXIT_FAILED;
+	rc = store_lock(r->st, cfg->wait, r->emsg, sizeof(r->emsg));
+	if (rc)
+		return rc > 0 ? EXIT_BUSY : EXIT_FAILED;
+	fp_key_id(&r->key, id);
+	if (store_check_key(r->st, id, r->emsg, sizeof(r->emsg)) < 0)
+		return EXIT_FAILED;
+	for (int i = 0; i < rules_nclasses(r->rs); i++) {
+		names[i] = rules_class_name(r->rs, i);
+		legacy[i] = rules_class_legacy(r->rs, i);
+	}
+	store_set_classes(r->st, names, legacy, rules_nclasses(r->rs));
+	return EXIT_OK;
+}
+
+int ingest_run(const struct config *cfg)
+{
+	struct run *r = xcalloc(1, sizeof(*r));
+	int rc;
+
+	r->cfg = cfg;
+	rc = setup(r);
+	if (rc != EXIT_OK) {
+		err("%s", r->emsg);
+		if (rc == EXIT_USAGE)
+			fputs("try 'keyaudit --help'\n", stderr);
+	}
+	for (int i = 0; rc == EXIT_OK && i < cfg->npaths; i++)
+		if (ingest_path(r, cfg->paths[i]) < 0)
+			rc = EXIT_FAILED;
+	if (rc == EXIT_OK) {
+		summary(r);
+		if (r->partial)
+			rc = EXIT_PARTIAL;
+	}
+	store_close(r->st);
+	format_free(r->fmt);
+	rules_free(r->rs);
+	free(r);
+	return rc;
+}

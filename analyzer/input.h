@@ -1,0 +1,61 @@
+/* input.h: open a log (plain, gzip, or stdin) and yield its lines. */
+#ifndef KEYAUDIT_INPUT_H
+#define KEYAUDIT_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The first bytes of a log, decompressed, identify it (see store.h). */
+#define INPUT_HEAD_MAX 4096
+/* Longest line kept; a longer one is skipped and reported as bad. */
+#define INPUT_LINE_MAX (1024 * 1024)
+
+struct input;
+
+enum input_end {
+	INPUT_END_CLEAN = 0, /* whole: plain EOF after '\n', gzip stream end */
+	INPUT_END_PARTIAL,   /* plain file ending in a line without '\n' */
+	INPUT_END_TRUNCATED, /* gzip data stops before its stream end */
+	INPUT_END_CORRUPT,   /* gzip data damaged */
+	INPUT_END_IOERROR    /* read error */
+};
+
+/* Open path ("-" is stdin).  gzip is recognised by its magic bytes, and
+ * concatenated members are read through.  Return the input, to close
+ * with input_close(), or NULL with a message in err. */
+struct input *input_open(const char *path, char *err, size_t errlen);
+void input_close(struct input *in);
+
+/* With hold != 0 (the default for files), a last line without '\n' in a
+ * plain file is not returned: the file may still be written, and the
+ * line waits for a later run.  Stdin and complete gzip streams always
+ * give their last line. */
+void input_hold_partial(struct input *in, int hold);
+
+int input_is_gzip(const struct input *in);
+
+/* The first decompressed bytes, up to INPUT_HEAD_MAX (fewer only when
+ * the input is shorter).  Valid until the next input_next_line(). */
+void input_head(struct input *in, const char **p, size_t *len);
+
+/* Skip the first offset decompressed bytes and count lines skipped
+ * bytes held.  Return 0, 1 when the input ends before offset, -1 on an
+ * error (see input_end()). */
+int input_skip(struct input *in, uint64_t offset);
+
+/* Next line, without its '\n'.  Return 1 for a line, 2 for a line longer
+ * than INPUT_LINE_MAX (skipped; *line is NULL), 0 at the end (see
+ * input_end()).  The line is valid until the next call. */
+int input_next_line(struct input *in, const char **line, size_t *len);
+
+/* Decompressed bytes up to and including the last line returned. */
+uint64_t input_offset(const struct input *in);
+/* How the input ended, valid once input_next_line() returned 0. */
+enum input_end input_end(const struct input *in);
+/* A message for a non-clean end ("premature end of gzip data at
+ * compressed byte N"), or "". */
+const char *input_end_message(const struct input *in);
+/* Bytes of an unfinished last line that were not returned. */
+uint64_t input_pending(const struct input *in);
+
+#endif

@@ -1,0 +1,43 @@
+/* main.c: options -> command -> exit status. */
+#include <stdio.h>
+
+#include "commands.h"
+#include "ingest.h"
+#include "msg.h"
+#include "options.h"
+
+int main(int argc, char **argv)
+{
+	struct config cfg;
+
+	switch (options_parse(argc, argv, &cfg)) {
+	case OPTIONS_HELP:
+		options_usage(stdout, cfg.cmd);
+		return EXIT_OK;
+	case OPTIONS_VERSION:
+		options_version(stdout);
+		return EXIT_OK;
+	case OPTIONS_ERROR:
+		return EXIT_USAGE;
+	case OPTIONS_RUN:
+		break;
+	}
+	msg_set_level((enum msg_level)cfg.verbosity);
+	switch (cfg.cmd) {
+	case CMD_INGEST:
+		return ingest_run(&cfg);
+	case CMD_REPORT:
+		return cmd_report(&cfg);
+	case CMD_FILES:
+		return cmd_files(&cfg);
+	case CMD_RULES_CHECK:
+		return cmd_rules_check(&cfg);
+	case CMD_RULES_EXPLAIN:
+		return cmd_rules_explain(&cfg);
+	case CMD_FINGERPRINT:
+		return cmd_fingerprint(&cfg);
+	case CMD_NONE:
+		break;
+	}
+	return EXIT_USAGE;
+}

@@ -1,0 +1,327 @@
+/* options.c: turn argv into a struct config; usage and version text. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "options.h"
+
+#include <csv.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pcre2.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "report.h"
+
+#ifndef KEYAUDIT_VERSION
+#define KEYAUDIT_VERSION "0.1.0"
+#endif
+#ifndef KEYAUDIT_DATADIR
+#define KEYAUDIT_DATADIR "/usr/local/share/keyaudit"
+#endif
+
+static const char overview[] =
+	"usage: keyaudit COMMAND [OPTIONS] [ARGS]\n"
+	"\n"
+	"Find the clients that still authenticate with a legacy credential.\n"
+	"\n"
+	"commands:\n"
+	"  ingest PATH...      read access logs (plain or gzip, a directory,\n"
+	"                      or - for stdin) into the database\n"
+	"  report KIND         write a report: %s\n"
+	"  files               list the log files the database has read\n"
+	"  rules check [FILE]  compile a rules file and report problems\n"
+	"  rules explain [LOG] show how each line of LOG is classified\n"
+	"  fingerprint         print the fingerprint of each secret read from\n"
+	"                      stdin (one per line), to find it in reports\n"
+	"\n"
+	"Run 'keyaudit COMMAND --help' for a command's options.\n"
+	"\n"
+	"exit status:\n"
+	"  0  success\n"
+	"  1  some input was unreadable or incomplete; everything readable\n"
+	"     was counted\n"
+	"  2  bad usage, option, log format or rules file\n"
+	"  3  failed at run time (database, disk, memory); the batch being\n"
+	"     written was not committed\n"
+	"  4  another keyaudit run is using the database\n";
+
+static const char common_db[] =
+	"  --db FILE          database (default $KEYAUDIT_DB, else "
+	"keyaudit.db)\n";
+static const char common_quiet[] =
+	"  -q, --quiet        print nothing unless something is wrong\n"
+	"  -v, --verbose      say more\n"
+	"  -h, --help         this help\n";
+
+void options_usage(FILE *f, enum command cmd)
+{
+	switch (cmd) {
+	case CMD_INGEST:
+		fputs("usage: keyaudit ingest [OPTIONS] PATH...\n\n", f);
+		fputs(common_db, f);
+		fputs("  --rules FILE       rules (default: the shipped "
+		      "asana-api-keys.rules)\n"
+		      "  --format FMT       combined, common, or "
+		      "nginx:'<log_format>' (default combined)\n"
+		      "  --key-file FILE    fingerprint key (default "
+		      "$KEYAUDIT_KEY, $KEYAUDIT_KEY_FILE, or DB.key)\n"
+		      "  --wait SECONDS     wait this long for another run to "
+		      "finish (default 0)\n",
+		      f);
+		fputs(common_quiet, f);
+		break;
+	case CMD_REPORT:
+		fputs("usage: keyaudit report KIND [OPTIONS]\n\nkinds: ", f);
+		report_known(NULL, f);
+		fputs("\n\n", f);
+		fputs(common_db, f);
+		fputs("  --since DAY        first UTC day (YYYY-MM-DD)\n"
+		      "  --until DAY        last UTC day, inclusive\n"
+		      "  --format csv|json  output format (default csv)\n"
+		      "  -o, --output FILE  write to FILE (default - , "
+		      "stdout)\n",
+		      f);
+		fputs(common_quiet, f);
+		break;
+	case CMD_FILES:
+		fputs("usage: keyaudit files [--db FILE]\n\n", f);
+		fputs(common_db, f);
+		break;
+	case CMD_RULES_CHECK:
+	case CMD_RULES_EXPLAIN:
+		fputs("usage: keyaudit rules check [--format FMT] [FILE]\n"
+		      "       keyaudit rules explain [--rules FILE] "
+		      "[--format FMT] [--key-file FILE] [LOG|-]\n",
+		      f);
+		break;
+	case CMD_FINGERPRINT:
+		fputs("usage: keyaudit fingerprint [--db FILE] "
+		      "[--key-file FILE] < secrets\n",
+		      f);
+		break;
+	case CMD_NONE:
+		fprintf(f, overview, "migration");
+		break;
+	}
+}
+
+void options_version(FILE *f)
+{
+	char pcre[64] = "";
+
+	pcre2_config(PCRE2_CONFIG_VERSION, pcre);
+	fprintf(f,
+		"keyaudit %s\nzlib %s, PCRE2 %s, SQLite %s, libcsv %d.%d.%d, "
+		"libsodium %s\n",
+		KEYAUDIT_VERSION, zlibVersion(), pcre, sqlite3_libversion(),
+		CSV_MAJOR, CSV_MINOR, CSV_RELEASE, sodium_version_string());
+}
+
+const char *options_default_rules(void)
+{
+	static char path[PATH_MAX + 64];
+	const char *env = getenv("KEYAUDIT_RULES");
+	ssize_t n;
+	char *slash;
+
+	if (env && *env)
+		return env;
+	n = readlink("/proc/self/exe", path, PATH_MAX);
+	if (n > 0) {
+		path[n] = '\0';
+		slash = strrchr(path, '/');
+		/* beside the program, or one level up (build dirs) */
+		for (int up = 0; slash && up < 2; up++) {
+			*slash = '\0';
+			snprintf(slash, 64, "/%srules/asana-api-keys.rules",
+				 up ? "../" : "");
+			if (access(path, R_OK) == 0)
+				return path;
+		}
+	}
+	return KEYAUDIT_DATADIR "/rules/asana-api-keys.rules";
+}
+
+static enum parse_result bad_usage(const char *what, const char *arg)
+{
+	fprintf(stderr, "keyaudit: %s%s%s\n", what, arg ? ": " : "",
+		arg ? arg : "");
+	fputs("try 'keyaudit --help'\n", stderr);
+	return OPTIONS_ERROR;
+}
+
+static int parse_int(const char *s, int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (!*s || *end || v < 0 || v > INT_MAX)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static int is_day(const char *s)
+{
+	int y, m, d;
+	char tail;
+
+	return strlen(s) == 10 && s[4] == '-' && s[7] == '-' &&
+	       sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 &&
+	       m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+static enum command pick_command(int argc, char **argv, int *used)
+{
+	const char *c = argv[1];
+
+	*used = 2;
+	if (strcmp(c, "ingest") == 0)
+		return CMD_INGEST;
+	if (strcmp(c, "report") == 0)
+		return CMD_REPORT;
+	if (strcmp(c, "files") == 0)
+		return CMD_FILES;
+	if (strcmp(c, "fingerprint") == 0)
+		return CMD_FINGERPRINT;
+	if (strcmp(c, "rules") == 0 && argc > 2) {
+		*used = 3;
+		if (strcmp(argv[2], "check") == 0)
+			return CMD_RULES_CHECK;
+		if (strcmp(argv[2], "explain") == 0)
+			return CMD_RULES_EXPLAIN;
+	}
+	return CMD_NONE;
+}
+
+enum {
+	OPT_DB = 256,
+	OPT_RULES,
+	OPT_FORMAT,
+	OPT_KEY,
+	OPT_WAIT,
+	OPT_SINCE,
+	OPT_UNTIL
+};
+
+static const struct option longopts[] = {
+	{"db", required_argument, NULL, OPT_DB},
+	{"rules", required_argument, NULL, OPT_RULES},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"key-file", required_argument, NULL, OPT_KEY},
+	{"wait", required_argument, NULL, OPT_WAIT},
+	{"since", required_argument, NULL, OPT_SINCE},
+	{"until", required_argument, NULL, OPT_UNTIL},
+	{"output", required_argument, NULL, 'o'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+static enum parse_result one_option(struct config *cfg, int c)
+{
+	switch (c) {
+	case OPT_DB: cfg->db = optarg; break;
+	case OPT_RULES: cfg->rules = optarg; break;
+	case OPT_FORMAT: cfg->format = optarg; break;
+	case OPT_KEY: cfg->key_file = optarg; break;
+	case OPT_WAIT:
+		if (parse_int(optarg, &cfg->wait) < 0)
+			return bad_usage("--wait needs a number of seconds",
+					 optarg);
+		break;
+	case OPT_SINCE:
+	case OPT_UNTIL:
+		if (!is_day(optarg))
+			return bad_usage("a day is YYYY-MM-DD", optarg);
+		*(c == OPT_SINCE ? &cfg->since : &cfg->until) = optarg;
+		break;
+	case 'o': cfg->out = optarg; break;
+	case 'q': cfg->verbosity = 0; break;
+	case 'v': cfg->verbosity = 2; break;
+	case 'h': return OPTIONS_HELP;
+	case 'V': return OPTIONS_VERSION;
+	default: return OPTIONS_ERROR;
+	}
+	return OPTIONS_RUN;
+}
+
+/* Check what each command needs once its options are read. */
+static enum parse_result finish(struct config *cfg)
+{
+	const char *env = getenv("KEYAUDIT_DB");
+
+	if (!cfg->db)
+		cfg->db = env && *env ? env : "keyaudit.db";
+	if (cfg->cmd == CMD_INGEST && cfg->npaths == 0)
+		return bad_usage("ingest needs a PATH (a file, a directory, "
+				 "or - for stdin)",
+				 NULL);
+	if (cfg->cmd == CMD_REPORT) {
+		if (cfg->npaths != 1)
+			return bad_usage("report needs one KIND", NULL);
+		cfg->report = cfg->paths[0];
+		if (!report_known(cfg->report, NULL))
+			return bad_usage("unknown report", cfg->report);
+		if (cfg->format && strcmp(cfg->format, "json") != 0 &&
+		    strcmp(cfg->format, "csv") != 0)
+			return bad_usage("report --format is csv or json",
+					 cfg->format);
+		cfg->json = cfg->format && strcmp(cfg->format, "json") == 0;
+	}
+	if (cfg->cmd == CMD_RULES_CHECK && cfg->npaths > 1)
+		return bad_usage("rules check takes one FILE", NULL);
+	if (cfg->cmd == CMD_RULES_CHECK && cfg->npaths == 1)
+		cfg->rules = cfg->paths[0];
+	if (cfg->cmd == CMD_RULES_EXPLAIN && cfg->npaths > 1)
+		return bad_usage("rules explain takes one LOG", NULL);
+	if ((cfg->cmd == CMD_FILES || cfg->cmd == CMD_FINGERPRINT) &&
+	    cfg->npaths)
+		return bad_usage("unexpected argument", cfg->paths[0]);
+	if (!cfg->rules)
+		cfg->rules = options_default_rules();
+	return OPTIONS_RUN;
+}
+
+enum parse_result options_parse(int argc, char **argv, struct config *cfg)
+{
+	int used;
+	int c;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->verbosity = 1;
+	if (argc < 2)
+		return bad_usage("no command given", NULL);
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		return OPTIONS_HELP;
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)
+		return OPTIONS_VERSION;
+	cfg->cmd = pick_command(argc, argv, &used);
+	if (cfg->cmd == CMD_NONE)
+		return bad_usage("unknown command", argv[1]);
+	/* Parse from the command word on, as if it were argv[0]; GNU
+	 * getopt moves operands after the options. */
+	argc -= used - 1;
+	argv += used - 1;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "o:qvh", longopts, NULL)) != -1) {
+		enum parse_result r;
+
+		if (c == '?' || c == ':')
+			return bad_usage(c == ':' ? "option needs a value"
+						  : "unknown option",
+					 argv[optind - 1]);
+		r = one_option(cfg, c);
+		if (r != OPTIONS_RUN)
+			return r;
+	}
+	cfg->paths = argv + optind;
+	cfg->npaths = argc - optind;
+	return finish(cfg);
+}

@@ -1,0 +1,62 @@
+/* options.h: the command line, turned into a struct config. */
+#ifndef KEYAUDIT_OPTIONS_H
+#define KEYAUDIT_OPTIONS_H
+
+#include <stdio.h>
+
+/* Exit statuses: part of the interface, listed in usage and README. */
+enum exit_code {
+	EXIT_OK = 0,      /* success; GO for gonogo */
+	EXIT_PARTIAL = 1, /* some input unreadable or incomplete; NO-GO */
+	EXIT_USAGE = 2,   /* bad usage, option, format or rules */
+	EXIT_FAILED = 3,  /* run-time failure; the batch was not committed */
+	EXIT_BUSY = 4     /* another run holds the database */
+};
+
+enum command {
+	CMD_NONE,
+	CMD_INGEST,
+	CMD_REPORT,
+	CMD_RULES_CHECK,
+	CMD_RULES_EXPLAIN,
+	CMD_FILES,
+	CMD_FINGERPRINT
+};
+
+struct config {
+	enum command cmd;
+	const char *db;
+	const char *rules;
+	const char *format;
+	const char *key_file;
+	const char *report; /* report kind */
+	const char *since;
+	const char *until;
+	const char *out;
+	int json;
+	int wait; /* seconds to wait for the database lock */
+	int verbosity; /* 0 quiet, 1 normal, 2 verbose */
+	char **paths;
+	int npaths;
+};
+
+enum parse_result {
+	OPTIONS_RUN,     /* cfg is ready */
+	OPTIONS_HELP,    /* --help was asked: print usage, exit 0 */
+	OPTIONS_VERSION, /* --version */
+	OPTIONS_ERROR    /* a message was printed; exit 2 */
+};
+
+/* Fill cfg from argv.  Never exits; on OPTIONS_ERROR a one-line message
+ * and "try 'keyaudit --help'" went to stderr. */
+enum parse_result options_parse(int argc, char **argv, struct config *cfg);
+
+/* Usage text for cfg->cmd (CMD_NONE: the overview) on f. */
+void options_usage(FILE *f, enum command cmd);
+void options_version(FILE *f);
+
+/* The shipped rules file: $KEYAUDIT_RULES, the source tree's copy next
+ * to the program, or the installed one. */
+const char *options_default_rules(void);
+
+#endif

@@ -1,0 +1,733 @@
+/* rules.c: parse rules files, compile their PCRE2 patterns, classify. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "rules.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <pcre2.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+#define MAX_RULES 256
+#define MAX_DECODES 4
+#define MAX_CLIENTS 8
+#define MAX_PHASES 16
+#define SCRATCH 65536 /* longest decoded value; longer ones fail */
+
+enum decode { DEC_BASIC, DEC_BEARER, DEC_URL };
+
+/* A field, the decode steps applied to it, and a compiled pattern. */
+struct matcher {
+	char *field;
+	int index; /* field index in the bound format, or -1 */
+	enum decode dec[MAX_DECODES];
+	int ndec;
+	pcre2_code *re; /* NULL: any non-empty value */
+	int group;      /* number of the named group we want, or 0 */
+	int line;
+	char *text;
+};
+
+struct rule {
+	int cls;
+	struct matcher m;
+};
+
+struct client_src {
+	int credential; /* "client credential" */
+	int addr;       /* the field is an address */
+	struct matcher m;
+};
+
+struct phase {
+	char *name;
+	unsigned refuse; /* bit mask of classes */
+	int unless_amnesty;
+};
+
+struct ruleset {
+	char *path;
+	char *classes[RULES_MAX_CLASSES + 1];
+	int legacy[RULES_MAX_CLASSES + 1];
+	int nclasses;
+	struct rule rules[MAX_RULES];
+	int nrules;
+	struct matcher amnesty[MAX_CLIENTS];
+	int namnesty;
+	struct client_src client[MAX_CLIENTS];
+	int nclient;
+	struct phase phases[MAX_PHASES];
+	int nphases;
+	pcre2_match_data *md;
+	char scratch[2][SCRATCH];
+};
+
+/* Parse state for one file, for messages. */
+struct loader {
+	struct ruleset *rs;
+	const char *path;
+	int line;
+	const char *orig; /* the current line as written */
+	char *err;
+	size_t errlen;
+};
+
+static int fail(struct loader *ld, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Set "PATH:LINE: message" and return -1. */
+static int fail(struct loader *ld, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(ld->err, ld->errlen, "%s:%d: ", ld->path, ld->line);
+
+	if (n > 0 && (size_t)n < ld->errlen) {
+		va_start(ap, fmt);
+		vsnprintf(ld->err + n, ld->errlen - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+static char *next_word(char **s)
+{
+	char *p = *s;
+	char *w;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!*p)
+		return NULL;
+	w = p;
+	while (*p && *p != ' ' && *p != '\t')
+		p++;
+	if (*p)
+		*p++ = '\0';
+	*s = p;
+	return w;
+}
+
+static char *rest_of_line(char **s)
+{
+	char *p = *s;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	*s = p + strlen(p);
+	return *p ? p : NULL;
+}
+
+static int class_index(const struct ruleset *rs, const char *name)
+{
+	for (int i = 0; i < rs->nclasses; i++)
+		if (strcmp(rs->classes[i], name) == 0)
+			return i;
+	return -1;
+}
+
+static int compile_pattern(struct loader *ld, struct matcher *m,
+			   const char *pat, const char *group)
+{
+	int code;
+	PCRE2_SIZE off;
+	char msg[256];
+	int n;
+
+	m->re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, 0,
+			      &code, &off, NULL);
+	if (!m->re) {
+		pcre2_get_error_message(code, (PCRE2_UCHAR *)msg, sizeof(msg));
+		n = snprintf(ld->err, ld->errlen,
+			     "%s:%d: bad pattern '%s': %s at offset %zu",
+			     ld->path, ld->line, pat, msg, (size_t)off);
+		(void)n;
+		return -1;
+	}
+	/* JIT is an optimisation: without it pcre2_match() interprets. */
+	pcre2_jit_compile(m->re, PCRE2_JIT_COMPLETE);
+	m->group = 0;
+	if (group) {
+		n = pcre2_substring_number_from_name(m->re,
+						     (PCRE2_SPTR)group);
+		m->group = n > 0 ? n : 0;
+	}
+	return 0;
+}
+
+/* "field" or "field:basic:url" into m. */
+static int parse_field(struct loader *ld, struct matcher *m, char *spec)
+{
+	char *colon = strchr(spec, ':');
+
+	m->line = ld->line;
+	m->text = xstrdup(ld->orig);
+	m->index = -1;
+	m->ndec = 0;
+	if (colon)
+		*colon = '\0';
+	if (!*spec)
+		return fail(ld, "missing field name");
+	m->field = xstrdup(spec);
+	while (colon) {
+		char *d = colon + 1;
+
+		colon = strchr(d, ':');
+		if (colon)
+			*colon = '\0';
+		if (m->ndec == MAX_DECODES)
+			return fail(ld, "too many decode steps at '%s'", d);
+		if (strcmp(d, "basic") == 0)
+			m->dec[m->ndec++] = DEC_BASIC;
+		else if (strcmp(d, "bearer") == 0)
+			m->dec[m->ndec++] = DEC_BEARER;
+		else if (strcmp(d, "url") == 0)
+			m->dec[m->ndec++] = DEC_URL;
+		else
+			return fail(ld,
+				    "unknown decode step '%s' (known: basic, "
+				    "bearer, url)",
+				    d);
+	}
+	return 0;
+}
+
+static int do_class(struct loader *ld, char *args)
+{
+	struct ruleset *rs = ld->rs;
+	char *name = next_word(&args);
+	char *flag = next_word(&args);
+
+	if (!name)
+		return fail(ld, "class needs a name");
+	if (strcmp(name, "unknown") == 0)
+		return fail(ld, "'unknown' is the class of unmatched requests "
+				"and cannot be declared");
+	if (class_index(rs, name) >= 0)
+		return fail(ld, "class '%s' declared twice", name);
+	if (rs->nclasses == RULES_MAX_CLASSES)
+		return fail(ld, "too many classes at '%s'", name);
+	if (flag && strcmp(flag, "legacy") != 0)
+		return fail(ld, "expected 'legacy' or nothing, not '%s'", flag);
+	if (next_word(&args))
+		return fail(ld, "too many words after class '%s'", name);
+	rs->legacy[rs->nclasses] = flag != NULL;
+	rs->classes[rs->nclasses++] = xstrdup(name);
+	return 0;
+}
+
+static int do_rule(struct loader *ld, char *args)
+{
+	struct ruleset *rs = ld->rs;
+	char *cls = next_word(&args);
+	char *field = next_word(&args);
+	char *pat = rest_of_line(&args);
+	struct rule *r;
+
+	if (!cls || !field || !pat)
+		return fail(ld, "expected 'rule CLASS FIELD REGEX'");
+	if (rs->nrules == MAX_RULES)
+		return fail(ld, "too many rules");
+	r = &rs->rules[rs->nrules];
+	r->cls = class_index(rs, cls);
+	if (r->cls < 0)
+		return fail(ld, "class '%s' is not declared (add 'class NAME' "
+				"above)", cls);
+	rs->nrules++;
+	if (parse_field(ld, &r->m, field) < 0)
+		return -1;
+	return compile_pattern(ld, &r->m, pat, "credential");
+}
+
+static int do_amnesty(struct loader *ld, char *args)
+{
+	struct ruleset *rs = ld->rs;
+	char *field = next_word(&args);
+	char *pat = rest_of_line(&args);
+	struct matcher *m;
+
+	if (!field || !pat)
+		return fail(ld, "expected 'amnesty FIELD REGEX'");
+	if (rs->namnesty == MAX_CLIENTS)
+		return fail(ld, "too many amnesty lines");
+	m = &rs->amnesty[rs->namnesty++];
+	if (parse_field(ld, m, field) < 0)
+		return -1;
+	return compile_pattern(ld, m, pat, NULL);
+}
+
+static int do_client(struct loader *ld, char *args)
+{
+	struct ruleset *rs = ld->rs;
+	char *field = next_word(&args);
+	char *pat = rest_of_line(&args);
+	struct client_src *c;
+
+	if (!field)
+		return fail(ld, "expected 'client FIELD [REGEX]' or 'client "
+				"credential'");
+	if (rs->nclient == MAX_CLIENTS)
+		return fail(ld, "too many client lines");
+	c = &rs->client[rs->nclient++];
+	if (strcmp(field, "credential") == 0) {
+		c->credential = 1;
+		return pat ? fail(ld, "'client credential' takes no "
+				      "pattern")
+			   : 0;
+	}
+	c->addr = strcmp(field, "remote_addr") == 0 ||
+		  strcmp(field, "client_ip") == 0;
+	if (parse_field(ld, &c->m, field) < 0)
+		return -1;
+	return pat ? compile_pattern(ld, &c->m, pat, "client") : 0;
+}
+
+static int do_phase(struct loader *ld, char *args)
+{
+	struct ruleset *rs = ld->rs;
+	char *name = next_word(&args);
+	char *verb = next_word(&args);
+	char *what = next_word(&args);
+	char *w;
+	struct phase *ph;
+
+	if (!name || !verb || strcmp(verb, "refuse") != 0 || !what)
+		return fail(ld, "expected 'phase NAME refuse CLASS|legacy "
+				"[unless amnesty]'");
+	if (rs->nphases == MAX_PHASES)
+		return fail(ld, "too many phases");
+	ph = &rs->phases[rs->nphases++];
+	ph->name = xstrdup(name);
+	for (char *c = strtok(what, ","); c; c = strtok(NULL, ",")) {
+		int i = class_index(rs, c);
+
+		if (strcmp(c, "legacy") == 0) {
+			for (i = 0; i < rs->nclasses; i++)
+				if (rs->legacy[i])
+					ph->refuse |= 1u << i;
+		} else if (i < 0)
+			return fail(ld, "class '%s' is not declared", c);
+		else
+			ph->refuse |= 1u << i;
+	}
+	w = next_word(&args);
+	if (w) {
+		if (strcmp(w, "unless") != 0 ||
+		    !(w = next_word(&args)) || strcmp(w, "amnesty") != 0 ||
+		    next_word(&args))
+			return fail(ld, "expected 'unless amnesty' at the end "
+				"of the phase");
+		ph->unless_amnesty = 1;
+	}
+	return 0;
+}
+
+static int parse_rule_line(struct loader *ld, char *s)
+{
+	char *kw = next_word(&s);
+
+	if (!kw || kw[0] == '#')
+		return 0;
+	if (strcmp(kw, "class") == 0)
+		return do_class(ld, s);
+	if (strcmp(kw, "rule") == 0)
+		return do_rule(ld, s);
+	if (strcmp(kw, "amnesty") == 0)
+		return do_amnesty(ld, s);
+	if (strcmp(kw, "client") == 0)
+		return do_client(ld, s);
+	if (strcmp(kw, "phase") == 0)
+		return do_phase(ld, s);
+	return fail(ld, "unknown directive '%s' (known: class, rule, "
+			"amnesty, client, phase)", kw);
+}
+
+static int check_complete(struct loader *ld)
+{
+	struct ruleset *rs = ld->rs;
+	int maxgroups = 1;
+
+	if (rs->nclasses == 0)
+		return fail(ld, "no class declared");
+	if (rs->nrules == 0)
+		return fail(ld, "no rule");
+	for (int i = 0; i < rs->nrules; i++) {
+		uint32_t n = 0;
+
+		pcre2_pattern_info(rs->rules[i].m.re, PCRE2_INFO_CAPTURECOUNT,
+				   &n);
+		if ((int)n + 1 > maxgroups)
+			maxgroups = (int)n + 1;
+	}
+	for (int i = 0; i < rs->nclient; i++) {
+		uint32_t n = 0;
+
+		if (rs->client[i].m.re)
+			pcre2_pattern_info(rs->client[i].m.re,
+					   PCRE2_INFO_CAPTURECOUNT, &n);
+		if ((int)n + 1 > maxgroups)
+			maxgroups = (int)n + 1;
+	}
+	rs->md = pcre2_match_data_create((uint32_t)maxgroups, NULL);
+	if (!rs->md) {
+		fputs("keyaudit: out of memory\n", stderr);
+		exit(3);
+	}
+	return 0;
+}
+
+struct ruleset *rules_load(const char *path, char *err, size_t errlen)
+{
+	struct ruleset *rs = xcalloc(1, sizeof(*rs));
+	struct loader ld = {rs, path, 0, NULL, err, errlen};
+	char *orig = NULL;
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int rc = 0;
+
+	rs->path = xstrdup(path);
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot open rules: %s", path,
+			 strerror(errno));
+		rules_free(rs);
+		return NULL;
+	}
+	while (rc == 0 && (n = getline(&line, &cap, f)) >= 0) {
+		ld.line++;
+		while (n > 0 && strchr("\r\n \t", line[n - 1]))
+			line[--n] = '\0';
+		if (memchr(line, '\0', (size_t)n))
+			rc = fail(&ld, "NUL byte in rules file");
+		free(orig);
+		orig = xstrdup(line);
+		ld.orig = orig;
+		if (rc == 0)
+			rc = parse_rule_line(&ld, line);
+	}
+	free(orig);
+	free(line);
+	fclose(f);
+	if (rc == 0)
+		rc = check_complete(&ld);
+	if (rc < 0) {
+		rules_free(rs);
+		return NULL;
+	}
+	return rs;
+}
+
+static void matcher_free(struct matcher *m)
+{
+	pcre2_code_free(m->re);
+	free(m->field);
+	free(m->text);
+}
+
+void rules_free(struct ruleset *rs)
+{
+	if (!rs)
+		return;
+	for (int i = 0; i < rs->nclasses; i++)
+		free(rs->classes[i]);
+	for (int i = 0; i < rs->nrules; i++)
+		matcher_free(&rs->rules[i].m);
+	for (int i = 0; i < rs->namnesty; i++)
+		matcher_free(&rs->amnesty[i]);
+	for (int i = 0; i < rs->nclient; i++)
+		matcher_free(&rs->client[i].m);
+	for (int i = 0; i < rs->nphases; i++)
+		free(rs->phases[i].name);
+	pcre2_match_data_free(rs->md);
+	free(rs->path);
+	free(rs);
+}
+
+static int bind_one(struct matcher *m, const struct format *fmt,
+		    void (*warn_fn)(void *, int, const char *), void *ctx)
+{
+	if (!m->field)
+		return 0;
+	m->index = format_field_index(fmt, m->field);
+	if (m->index >= 0)
+		return 0;
+	if (warn_fn)
+		warn_fn(ctx, m->line, m->field);
+	return 1;
+}
+
+int rules_bind(struct ruleset *rs, const struct format *fmt,
+	       void (*warn_fn)(void *ctx, int line, const char *field),
+	       void *ctx)
+{
+	int unknown = 0;
+
+	for (int i = 0; i < rs->nrules; i++)
+		unknown += bind_one(&rs->rules[i].m, fmt, warn_fn, ctx);
+	for (int i = 0; i < rs->namnesty; i++)
+		unknown += bind_one(&rs->amnesty[i], fmt, warn_fn, ctx);
+	for (int i = 0; i < rs->nclient; i++)
+		unknown += bind_one(&rs->client[i].m, fmt, warn_fn, ctx);
+	return unknown;
+}
+
+int rules_field_secret(const struct ruleset *rs, int i)
+{
+	for (int r = 0; r < rs->nrules; r++)
+		if (rs->rules[r].m.index == i && rs->rules[r].m.group > 0)
+			return 1;
+	return 0;
+}
+
+int rules_nclasses(const struct ruleset *rs)
+{
+	return rs->nclasses;
+}
+
+const char *rules_class_name(const struct ruleset *rs, int i)
+{
+	return i < rs->nclasses ? rs->classes[i] : "unknown";
+}
+
+int rules_class_legacy(const struct ruleset *rs, int i)
+{
+	return i < rs->nclasses && rs->legacy[i];
+}
+
+int rules_nrules(const struct ruleset *rs)
+{
+	return rs->nrules;
+}
+
+int rules_nphases(const struct ruleset *rs)
+{
+	return rs->nphases;
+}
+
+const char *rules_phase_name(const struct ruleset *rs, int i)
+{
+	return rs->phases[i].name;
+}
+
+int rules_phase_refuses(const struct ruleset *rs, int i, int cls,
+			int amnesty)
+{
+	const struct phase *ph = &rs->phases[i];
+
+	if (cls >= rs->nclasses || !(ph->refuse & (1u << cls)))
+		return 0;
+	return !(ph->unless_amnesty && amnesty);
+}
+
+/* Strip an auth scheme ("Basic ", "Bearer ") case-insensitively. */
+static int strip_scheme(struct span *v, const char *scheme)
+{
+	size_t n = strlen(scheme);
+
+	if (v->len <= n || strncasecmp(v->p, scheme, n) != 0 ||
+	    (v->p[n] != ' ' && v->p[n] != '\t'))
+		return -1;
+	v->p += n;
+	v->len -= n;
+	while (v->len && (*v->p == ' ' || *v->p == '\t')) {
+		v->p++;
+		v->len--;
+	}
+	return v->len ? 0 : -1;
+}
+
+/* Basic credentials: base64, then the user part: everything before the
+ * last ':', so that "1/123:abc" with an empty password stays whole. */
+static const char *decode_basic(struct span *v, char *out)
+{
+	size_t n = 0;
+	const char *colon = NULL;
+
+	if (strip_scheme(v, "Basic") < 0)
+		return "not Basic credentials";
+	if (sodium_base642bin((unsigned char *)out, SCRATCH / 2, v->p, v->len,
+			      NULL, &n, NULL,
+			      sodium_base64_VARIANT_ORIGINAL) != 0 &&
+	    sodium_base642bin((unsigned char *)out, SCRATCH / 2, v->p, v->len,
+			      NULL, &n, NULL,
+			      sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0)
+		return "Basic credentials are not valid base64";
+	for (size_t i = 0; i < n; i++)
+		if (out[i] == ':')
+			colon = out + i;
+	v->p = out;
+	v->len = colon ? (size_t)(colon - out) : n;
+	return NULL;
+}
+
+static int hexdigit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static const char *decode_url(struct span *v, char *out)
+{
+	size_t n = 0;
+
+	if (v->len > SCRATCH)
+		return "value too long to decode";
+	for (size_t i = 0; i < v->len; i++) {
+		int hi;
+		int lo;
+
+		if (v->p[i] == '%' && i + 2 < v->len &&
+		    (hi = hexdigit((unsigned char)v->p[i + 1])) >= 0 &&
+		    (lo = hexdigit((unsigned char)v->p[i + 2])) >= 0) {
+			out[n++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else
+			out[n++] = v->p[i];
+	}
+	v->p = out;
+	v->len = n;
+	return NULL;
+}
+
+/* Value of m's field in rec after its decode steps, in *v.  Return NULL,
+ * or a static reason why the value could not be decoded. */
+static const char *field_value(const struct matcher *m,
+			       const struct record *rec, char *scratch,
+			       struct span *v)
+{
+	*v = rec->field[m->index];
+	for (int i = 0; i < m->ndec; i++) {
+		const char *why = NULL;
+		/* Each step writes into a buffer it does not read from. */
+		char *out = scratch + (i % 2) * (SCRATCH / 2);
+
+		if (m->dec[i] == DEC_BEARER)
+			why = strip_scheme(v, "Bearer") < 0
+				      ? "not Bearer credentials"
+				      : NULL;
+		else if (v->len > SCRATCH / 2)
+			why = "value too long to decode";
+		else if (m->dec[i] == DEC_BASIC)
+			why = decode_basic(v, out);
+		else
+			why = decode_url(v, out);
+		if (why)
+			return why;
+	}
+	return NULL;
+}
+
+/* Match m against its value in rec.  Return 1 and the wanted group (or
+ * the whole match) in *cap, or 0. */
+static int matcher_run(struct ruleset *rs, const struct matcher *m,
+		       const struct record *rec, char *scratch,
+		       struct span *value, const char **why, struct span *cap)
+{
+	PCRE2_SIZE *ov;
+	int g;
+
+	*why = NULL;
+	value->p = "";
+	value->len = 0;
+	if (m->index < 0)
+		return 0;
+	*why = field_value(m, rec, scratch, value);
+	if (*why)
+		return 0;
+	if (!m->re) {
+		*cap = *value;
+		return value->len > 0;
+	}
+	if (pcre2_match(m->re, (PCRE2_SPTR)value->p, value->len, 0, 0, rs->md,
+			NULL) < 0)
+		return 0;
+	ov = pcre2_get_ovector_pointer(rs->md);
+	g = m->group;
+	if (g && ov[2 * g] == PCRE2_UNSET) {
+		cap->p = value->p;
+		cap->len = 0;
+		return 1;
+	}
+	cap->p = value->p + ov[2 * g];
+	cap->len = ov[2 * g + 1] - ov[2 * g];
+	return 1;
+}
+
+static void classify_client(struct ruleset *rs, const struct record *rec,
+			    struct verdict *v)
+{
+	v->client_source = CLIENT_NONE;
+	v->client.p = "";
+	v->client.len = 0;
+	for (int i = 0; i < rs->nclient; i++) {
+		const struct client_src *c = &rs->client[i];
+		struct span val;
+		struct span cap;
+		const char *why;
+
+		if (c->credential) {
+			if (v->credential.len) {
+				v->client_source = CLIENT_CREDENTIAL;
+				return;
+			}
+			continue;
+		}
+		if (matcher_run(rs, &c->m, rec, rs->scratch[1], &val, &why,
+				&cap) &&
+		    cap.len) {
+			v->client_source = c->addr ? CLIENT_ADDR : CLIENT_FIELD;
+			v->client = cap;
+			return;
+		}
+	}
+}
+
+void rules_classify(struct ruleset *rs, const struct record *rec,
+		    struct verdict *v,
+		    void (*trace_fn)(void *ctx, const struct rule_trace *t),
+		    void *ctx)
+{
+	struct span val;
+	struct span cap;
+	const char *why;
+
+	v->cls = rs->nclasses;
+	v->rule = -1;
+	v->credential.p = "";
+	v->credential.len = 0;
+	for (int i = 0; i < rs->nrules && v->rule < 0; i++) {
+		const struct matcher *m = &rs->rules[i].m;
+		int hit = matcher_run(rs, m, rec, rs->scratch[0], &val, &why,
+				      &cap);
+
+		if (trace_fn) {
+			struct rule_trace t = {i,
+					       m->line,
+					       m->text,
+					       m->index >= 0,
+					       val,
+					       rules_field_secret(rs, m->index),
+					       why,
+					       hit};
+			trace_fn(ctx, &t);
+		}
+		if (!hit)
+			continue;
+		v->cls = rs->rules[i].cls;
+		v->rule = i;
+		if (m->group && cap.p >= val.p && cap.len)
+			v->credential = cap;
+	}
+	v->amnesty = 0;
+	for (int i = 0; i < rs->namnesty && !v->amnesty; i++)
+		v->amnesty = matcher_run(rs, &rs->amnesty[i], rec,
+					 rs->scratch[1], &val, &why, &cap);
+	classify_client(rs, rec, v);
+}

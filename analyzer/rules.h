@@ -1,0 +1,83 @@
+/* rules.h: rules files; classify a parsed record by auth class. */
+#ifndef KEYAUDIT_RULES_H
+#define KEYAUDIT_RULES_H
+
+#include <stddef.h>
+
+#include "parse.h"
+#include "record.h"
+
+#define RULES_MAX_CLASSES 30
+
+struct ruleset;
+
+enum client_source {
+	CLIENT_NONE = 0,  /* nothing identifies the client */
+	CLIENT_FIELD,     /* a client id from a field */
+	CLIENT_CREDENTIAL, /* the credential (fingerprint it) */
+	CLIENT_ADDR       /* a network address field */
+};
+
+/* What the rules say about one record. */
+struct verdict {
+	int cls;   /* class index; rules_nclasses() means "unknown" */
+	int rule;  /* index of the matching rule, or -1 */
+	int amnesty;
+	/* The raw secret captured by (?<credential>...), empty if none.
+	 * Never print or store it: fingerprint it. */
+	struct span credential;
+	enum client_source client_source;
+	struct span client; /* the client id or address */
+};
+
+/* Load and compile a rules file.  Every pattern is compiled (and
+ * JIT-compiled where the machine allows) before any log is read.  Return
+ * the ruleset, to free with rules_free(), or NULL with a message
+ * "PATH:LINE: what is wrong" in err. */
+struct ruleset *rules_load(const char *path, char *err, size_t errlen);
+void rules_free(struct ruleset *rs);
+
+/* Resolve the rules' field names against fmt.  A rule on a field fmt
+ * does not have can never match; for each such name, warn_fn is called
+ * with the rules file line (if warn_fn is not NULL).  Return the number
+ * of unknown field names. */
+int rules_bind(struct ruleset *rs, const struct format *fmt,
+	       void (*warn_fn)(void *ctx, int line, const char *field),
+	       void *ctx);
+
+int rules_nclasses(const struct ruleset *rs);
+/* Class i's name, i <= rules_nclasses() ("unknown" for the last). */
+const char *rules_class_name(const struct ruleset *rs, int i);
+int rules_class_legacy(const struct ruleset *rs, int i);
+int rules_nrules(const struct ruleset *rs);
+int rules_nphases(const struct ruleset *rs);
+const char *rules_phase_name(const struct ruleset *rs, int i);
+/* Would phase i refuse a request of class cls with this amnesty flag? */
+int rules_phase_refuses(const struct ruleset *rs, int i, int cls,
+			int amnesty);
+
+/* Does any rule capture a credential from field i of the bound format?
+ * Such a field is shown only as a fingerprint. */
+int rules_field_secret(const struct ruleset *rs, int i);
+
+/* Called by rules_classify() for every rule tried, when tracing. */
+struct rule_trace {
+	int rule;          /* rule index */
+	int line;          /* its line in the rules file */
+	const char *text;  /* the rule as written */
+	int field_known;   /* the format has the field */
+	struct span value; /* the value after decoding (may be secret) */
+	int secret;        /* the field carries credentials */
+	const char *decode_failed; /* static reason, or NULL */
+	int matched;
+};
+
+/* Classify rec (bound with rules_bind()).  The spans in v point into
+ * rec's line or the ruleset's scratch space and stay valid until the
+ * next call.  When trace_fn is not NULL it sees every rule tried. */
+void rules_classify(struct ruleset *rs, const struct record *rec,
+		    struct verdict *v,
+		    void (*trace_fn)(void *ctx, const struct rule_trace *t),
+		    void *ctx);
+
+#endif

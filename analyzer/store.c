@@ -1,0 +1,655 @@
+/* store.c: SQLite aggregation.  Requests are counted in memory per
+ * (file, client, day, class, amnesty, status) and written per batch with
+ * UPSERTs, in the same transaction as the read position of the file. */
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "tally.h"
+
+#define CLIENT_MAX 256 /* longer client ids are cut */
+#define AGENT_MAX 512  /* longer user agents are cut */
+#define BATCH_BYTES (64u * 1024 * 1024) /* memory before a flush */
+#define SHORT_HEAD 256 /* bytes behind short_fp */
+
+#define SCHEMA                                                              \
+	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY,"             \
+	" value TEXT NOT NULL);"                                            \
+	"CREATE TABLE IF NOT EXISTS classes(name TEXT PRIMARY KEY,"         \
+	" legacy INTEGER NOT NULL, ord INTEGER NOT NULL);"                  \
+	"CREATE TABLE IF NOT EXISTS files(id INTEGER PRIMARY KEY,"          \
+	" head_fp TEXT NOT NULL UNIQUE, head_len INTEGER NOT NULL,"         \
+	" short_fp TEXT NOT NULL, bytes INTEGER NOT NULL,"                  \
+	" lines INTEGER NOT NULL, bad INTEGER NOT NULL,"                    \
+	" pending INTEGER NOT NULL, gzip INTEGER NOT NULL,"                 \
+	" state TEXT NOT NULL, first_ingested TEXT NOT NULL,"               \
+	" last_ingested TEXT NOT NULL);"                                    \
+	"CREATE TABLE IF NOT EXISTS file_names(file_id INTEGER NOT NULL,"   \
+	" name TEXT NOT NULL, PRIMARY KEY(file_id, name));"                 \
+	"CREATE TABLE IF NOT EXISTS counts(file_id INTEGER NOT NULL,"       \
+	" client TEXT NOT NULL, day TEXT NOT NULL, class TEXT NOT NULL,"    \
+	" amnesty INTEGER NOT NULL, status INTEGER NOT NULL,"               \
+	" n INTEGER NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL," \
+	" PRIMARY KEY(file_id, client, day, class, amnesty, status))"       \
+	" WITHOUT ROWID;"                                                   \
+	"CREATE TABLE IF NOT EXISTS agents(file_id INTEGER NOT NULL,"       \
+	" client TEXT NOT NULL, day TEXT NOT NULL, class TEXT NOT NULL,"    \
+	" agent TEXT NOT NULL, n INTEGER NOT NULL,"                         \
+	" PRIMARY KEY(file_id, client, day, class, agent)) WITHOUT ROWID;"  \
+	"CREATE TABLE IF NOT EXISTS creds(file_id INTEGER NOT NULL,"        \
+	" client TEXT NOT NULL, day TEXT NOT NULL, class TEXT NOT NULL,"    \
+	" fp TEXT NOT NULL, n INTEGER NOT NULL,"                            \
+	" PRIMARY KEY(file_id, client, day, class, fp)) WITHOUT ROWID;"     \
+	"CREATE INDEX IF NOT EXISTS counts_day ON counts(day);"             \
+	"INSERT OR IGNORE INTO meta VALUES('schema', '1');"
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	int lockfd;
+	char *classes[32];
+	int legacy[32];
+	int nclasses;
+	struct tally *counts;
+	struct tally *agents;
+	struct tally *creds;
+	int64_t next_id; /* id for the next new file */
+};
+
+static int db_fail(struct store *st, const char *what, char *err,
+		   size_t errlen)
+{
+	snprintf(err, errlen, "%s: %s: %s", st->path, what,
+		 sqlite3_errmsg(st->db));
+	return -1;
+}
+
+static int exec(struct store *st, const char *sql, char *err, size_t errlen)
+{
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(st, "database error", err, errlen);
+	return 0;
+}
+
+static int create_private(const char *path, char *err, size_t errlen)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: cannot create database: %s", path,
+			 strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+struct store *store_open(const char *path, enum store_mode mode, char *err,
+			 size_t errlen)
+{
+	struct store *st = xcalloc(1, sizeof(*st));
+	int flags = mode == STORE_WRITE ? SQLITE_OPEN_READWRITE
+					: SQLITE_OPEN_READONLY;
+
+	st->path = xstrdup(path);
+	st->lockfd = -1;
+	if (mode == STORE_READ && access(path, F_OK) != 0) {
+		snprintf(err, errlen,
+			 "%s: no such database (run 'keyaudit ingest' first)",
+			 path);
+		goto fail;
+	}
+	if (mode == STORE_WRITE && create_private(path, err, errlen) < 0)
+		goto fail;
+	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+		db_fail(st, "cannot open database", err, errlen);
+		goto fail;
+	}
+	sqlite3_busy_timeout(st->db, 10000);
+	if (mode == STORE_WRITE &&
+	    (exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+		  err, errlen) < 0 ||
+	     exec(st, SCHEMA, err, errlen) < 0))
+		goto fail;
+	if (mode == STORE_READ &&
+	    exec(st, "SELECT count(*) FROM counts", err, errlen) < 0)
+		goto fail;
+	st->counts = tally_new();
+	st->agents = tally_new();
+	st->creds = tally_new();
+	return st;
+fail:
+	store_close(st);
+	return NULL;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	sqlite3_close(st->db);
+	if (st->lockfd >= 0)
+		close(st->lockfd);
+	for (int i = 0; i < st->nclasses; i++)
+		free(st->classes[i]);
+	tally_free(st->counts);
+	tally_free(st->agents);
+	tally_free(st->creds);
+	free(st->path);
+	free(st);
+}
+
+int store_lock(struct store *st, int wait_seconds, char *err, size_t errlen)
+{
+	char path[4096];
+	struct timespec pause = {0, 100 * 1000 * 1000};
+	long tries = (long)wait_seconds * 10;
+
+	snprintf(path, sizeof(path), "%s.lock", st->path);
+	st->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (st->lockfd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (flock(st->lockfd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			return -1;
+		}
+		if (tries-- <= 0) {
+			snprintf(err, errlen,
+				 "%s: another keyaudit run is using this "
+				 "database",
+				 st->path);
+			return 1;
+		}
+		nanosleep(&pause, NULL);
+	}
+	return 0;
+}
+
+/* Prepare sql; on failure set err.  The caller finalizes. */
+static sqlite3_stmt *prepare(struct store *st, const char *sql, char *err,
+			     size_t errlen)
+{
+	sqlite3_stmt *s = NULL;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		db_fail(st, "database error", err, errlen);
+		return NULL;
+	}
+	return s;
+}
+
+static int one_text(struct store *st, const char *sql, const char *param,
+		    char *out, size_t outlen, char *err, size_t errlen)
+{
+	sqlite3_stmt *s = prepare(st, sql, err, errlen);
+	int rc;
+
+	if (!s)
+		return -1;
+	if (param)
+		sqlite3_bind_text(s, 1, param, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		snprintf(out, outlen, "%s",
+			 (const char *)sqlite3_column_text(s, 0));
+		rc = 1;
+	} else if (rc == SQLITE_DONE) {
+		rc = 0;
+	} else {
+		db_fail(st, "database error", err, errlen);
+		rc = -1;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_check_key(struct store *st, const char *key_id, char *err,
+		    size_t errlen)
+{
+	char have[64];
+	int rc = one_text(st, "SELECT value FROM meta WHERE key='key_id'",
+			  NULL, have, sizeof(have), err, errlen);
+	sqlite3_stmt *s;
+
+	if (rc < 0)
+		return -1;
+	if (rc == 1 && strcmp(have, key_id) != 0) {
+		snprintf(err, errlen,
+			 "%s: this database was made with another fingerprint "
+			 "key (key id %s, this key %s); use the same key "
+			 "(--key-file or KEYAUDIT_KEY)",
+			 st->path, have, key_id);
+		return -1;
+	}
+	if (rc == 1)
+		return 0;
+	s = prepare(st, "INSERT INTO meta VALUES('key_id', ?1)", err, errlen);
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, key_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : db_fail(st, "database error", err,
+					       errlen);
+}
+
+void store_set_classes(struct store *st, const char *const *names,
+		       const int *legacy, int n)
+{
+	for (int i = 0; i < st->nclasses; i++)
+		free(st->classes[i]);
+	st->nclasses = n < 32 ? n : 32;
+	for (int i = 0; i < st->nclasses; i++) {
+		st->classes[i] = xstrdup(names[i]);
+		st->legacy[i] = legacy[i];
+	}
+}
+
+/* Fill fs from the files row that sql (binding ?1 = fingerprint) finds.
+ * Return 1 found, 0 not, -1 error. */
+static int load_file(struct store *st, const char *sql, const char *fp,
+		     int64_t len, struct file_state *fs, char *err,
+		     size_t errlen)
+{
+	sqlite3_stmt *s = prepare(st, sql, err, errlen);
+	int rc;
+
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, fp, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, len);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		fs->id = sqlite3_column_int64(s, 0);
+		fs->bytes = (uint64_t)sqlite3_column_int64(s, 1);
+		fs->lines = (uint64_t)sqlite3_column_int64(s, 2);
+		fs->bad = (uint64_t)sqlite3_column_int64(s, 3);
+		fs->known = 1;
+		rc = 1;
+	} else if (rc == SQLITE_DONE) {
+		rc = 0;
+	} else {
+		rc = db_fail(st, "database error", err, errlen);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+#define FILE_COLS "SELECT id, bytes, lines, bad FROM files "
+
+/* A known file that was shorter than INPUT_HEAD_MAX when last read and
+ * that this one starts with: the same file, grown. */
+static int find_grown(struct store *st, const struct fpkey *key,
+		      const char *head, size_t len, struct file_state *fs,
+		      char *err, size_t errlen)
+{
+	sqlite3_stmt *s = prepare(st,
+				  "SELECT DISTINCT head_len FROM files WHERE "
+				  "head_len < ?1 ORDER BY head_len DESC",
+				  err, errlen);
+	int rc = 0;
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, (int64_t)len);
+	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW) {
+		int64_t n = sqlite3_column_int64(s, 0);
+		char fp[FP_HEXLEN + 1];
+
+		fp_hex(key, head, (size_t)n, fp);
+		rc = load_file(st, FILE_COLS "WHERE head_fp=?1 AND head_len=?2",
+			       fp, n, fs, err, errlen);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_file_find(struct store *st, const struct fpkey *key,
+		    const char *head, size_t len, struct file_state *fs,
+		    char *err, size_t errlen)
+{
+	int rc;
+
+	memset(fs, 0, sizeof(*fs));
+	fp_hex(key, head, len, fs->head_fp);
+	fp_hex(key, head, len < SHORT_HEAD ? len : SHORT_HEAD, fs->short_fp);
+	fs->head_len = len;
+	rc = load_file(st, FILE_COLS "WHERE head_fp=?1 AND head_len=?2",
+		       fs->head_fp, (int64_t)len, fs, err, errlen);
+	if (rc == 0)
+		rc = find_grown(st, key, head, len, fs, err, errlen);
+	/* This file is shorter than one read before and starts like it: a
+	 * copy still being written, or a gzip still being compressed. */
+	if (rc == 0 && len >= SHORT_HEAD)
+		rc = load_file(st, FILE_COLS "WHERE short_fp=?1 AND "
+					     "head_len > ?2",
+			       fs->short_fp, (int64_t)len, fs, err, errlen);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		char next[32];
+
+		if (one_text(st, "SELECT coalesce(max(id), 0) + 1 FROM files",
+			     NULL, next, sizeof(next), err, errlen) < 0)
+			return -1;
+		fs->id = strtoll(next, NULL, 10);
+		if (fs->id < st->next_id)
+			fs->id = st->next_id;
+		st->next_id = fs->id + 1;
+	}
+	return 0;
+}
+
+static size_t put(char *dst, const void *src, size_t n)
+{
+	memcpy(dst, src, n);
+	return n;
+}
+
+void store_count(struct store *st, const struct file_state *fs,
+		 const struct hit *h)
+{
+	char key[8 + 4 + 4 + 2 + CLIENT_MAX + AGENT_MAX];
+	int32_t day = (int32_t)(h->time >= 0 ? h->time / 86400
+					     : (h->time - 86399) / 86400);
+	uint8_t cls = (uint8_t)h->cls;
+	uint8_t amn = (uint8_t)(h->amnesty != 0);
+	uint16_t status = (uint16_t)h->status;
+	uint16_t clen = (uint16_t)(h->client_len < CLIENT_MAX ? h->client_len
+							      : CLIENT_MAX);
+	size_t alen = h->agent_len < AGENT_MAX ? h->agent_len : AGENT_MAX;
+	size_t n = 0;
+	size_t prefix;
+
+	n += put(key + n, &fs->id, 8);
+	n += put(key + n, &day, 4);
+	n += put(key + n, &cls, 1);
+	n += put(key + n, &clen, 2);
+	n += put(key + n, h->client, clen);
+	prefix = n;
+	n += put(key + n, &amn, 1);
+	n += put(key + n, &status, 2);
+	tally_add(st->counts, key, n, 1, h->time);
+	n = prefix + put(key + prefix, h->agent, alen);
+	tally_add(st->agents, key, n, 1, h->time);
+	if (h->cred_fp) {
+		n = prefix + put(key + prefix, h->cred_fp, FP_HEXLEN);
+		tally_add(st->creds, key, n, 1, h->time);
+	}
+}
+
+int store_batch_full(const struct store *st)
+{
+	return tally_bytes(st->counts) + tally_bytes(st->agents) +
+		       tally_bytes(st->creds) >
+	       BATCH_BYTES;
+}
+
+/* The key prefix every tally shares, decoded. */
+struct keyhead {
+	int64_t file;
+	int32_t day;
+	uint8_t cls;
+	uint16_t clen;
+	const char *client;
+	const char *rest;
+	size_t restlen;
+};
+
+static void unpack(const struct tally_entry *e, struct keyhead *k)
+{
+	const char *p = e->key;
+
+	memcpy(&k->file, p, 8);
+	memcpy(&k->day, p + 8, 4);
+	memcpy(&k->cls, p + 12, 1);
+	memcpy(&k->clen, p + 13, 2);
+	k->client = p + 15;
+	k->rest = k->client + k->clen;
+	k->restlen = e->keylen - 15 - k->clen;
+}
+
+/* "YYYY-MM-DD" of a day number (days since 1970-01-01). */
+static void day_text(int64_t z, char out[32])
+{
+	int64_t era;
+	int64_t doe;
+	int64_t yoe;
+	int64_t doy;
+	int64_t mp;
+	int64_t d;
+	int64_t m;
+	int64_t y;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y += m <= 2;
+	snprintf(out, 32, "%04d-%02d-%02d", (int)y, (int)m, (int)d);
+}
+
+struct writer {
+	struct store *st;
+	sqlite3_stmt *s;
+	int kind; /* 0 counts, 1 agents, 2 creds */
+};
+
+static int write_entry(void *ctx, const struct tally_entry *e)
+{
+	struct writer *w = ctx;
+	struct keyhead k;
+	char day[32];
+	const char *cls;
+	int rc;
+
+	unpack(e, &k);
+	day_text(k.day, day);
+	cls = k.cls < w->st->nclasses ? w->st->classes[k.cls] : "unknown";
+	sqlite3_reset(w->s);
+	sqlite3_bind_int64(w->s, 1, k.file);
+	sqlite3_bind_text(w->s, 2, k.client, k.clen, SQLITE_STATIC);
+	sqlite3_bind_text(w->s, 3, day, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(w->s, 4, cls, -1, SQLITE_STATIC);
+	if (w->kind == 0) {
+		uint8_t amn;
+		uint16_t status;
+
+		memcpy(&amn, k.rest, 1);
+		memcpy(&status, k.rest + 1, 2);
+		sqlite3_bind_int(w->s, 5, amn);
+		sqlite3_bind_int(w->s, 6, status);
+		sqlite3_bind_int64(w->s, 7, (int64_t)e->n);
+		sqlite3_bind_int64(w->s, 8, e->first);
+		sqlite3_bind_int64(w->s, 9, e->last);
+	} else {
+		sqlite3_bind_text(w->s, 5, k.rest, (int)k.restlen,
+				  SQLITE_STATIC);
+		sqlite3_bind_int64(w->s, 6, (int64_t)e->n);
+	}
+	rc = sqlite3_step(w->s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static const char *const upsert[3] = {
+	"INSERT INTO counts VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)"
+	" ON CONFLICT DO UPDATE SET n = n + excluded.n,"
+	" first = min(first, excluded.first), last = max(last, excluded.last)",
+	"INSERT INTO agents VALUES(?1,?2,?3,?4,?5,?6)"
+	" ON CONFLICT DO UPDATE SET n = n + excluded.n",
+	"INSERT INTO creds VALUES(?1,?2,?3,?4,?5,?6)"
+	" ON CONFLICT DO UPDATE SET n = n + excluded.n",
+};
+
+static int write_tallies(struct store *st, char *err, size_t errlen)
+{
+	struct tally *t[3] = {st->counts, st->agents, st->creds};
+
+	for (int i = 0; i < 3; i++) {
+		struct writer w = {st, NULL, i};
+		int rc;
+
+		w.s = prepare(st, upsert[i], err, errlen);
+		if (!w.s)
+			return -1;
+		rc = tally_each(t[i], write_entry, &w);
+		if (rc)
+			db_fail(st, "cannot write counts", err, errlen);
+		sqlite3_finalize(w.s);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+static int write_classes(struct store *st, char *err, size_t errlen)
+{
+	sqlite3_stmt *s = prepare(st,
+				  "INSERT INTO classes VALUES(?1, ?2, ?3) ON "
+				  "CONFLICT DO UPDATE SET legacy = "
+				  "excluded.legacy, ord = excluded.ord",
+				  err, errlen);
+	int rc = SQLITE_DONE;
+
+	if (!s)
+		return -1;
+	for (int i = 0; i <= st->nclasses && rc == SQLITE_DONE; i++) {
+		sqlite3_reset(s);
+		sqlite3_bind_text(s, 1,
+				  i < st->nclasses ? st->classes[i] : "unknown",
+				  -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 2, i < st->nclasses && st->legacy[i]);
+		sqlite3_bind_int(s, 3, i);
+		rc = sqlite3_step(s);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : db_fail(st, "database error", err,
+					       errlen);
+}
+
+static int write_file(struct store *st, const struct file_state *fs,
+		      char *err, size_t errlen)
+{
+	static const char sql[] =
+		"INSERT INTO files VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,"
+		" ?11, ?11) ON CONFLICT(id) DO UPDATE SET"
+		" head_fp = CASE WHEN excluded.head_len > head_len"
+		"  THEN excluded.head_fp ELSE head_fp END,"
+		" short_fp = CASE WHEN excluded.head_len > head_len"
+		"  THEN excluded.short_fp ELSE short_fp END,"
+		" head_len = max(head_len, excluded.head_len),"
+		" bytes = excluded.bytes, lines = excluded.lines,"
+		" bad = excluded.bad, pending = excluded.pending,"
+		" gzip = excluded.gzip, state = excluded.state,"
+		" last_ingested = excluded.last_ingested";
+	sqlite3_stmt *s = prepare(st, sql, err, errlen);
+	char now[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	int rc;
+
+	if (!s)
+		return -1;
+	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+	sqlite3_bind_int64(s, 1, fs->id);
+	sqlite3_bind_text(s, 2, fs->head_fp, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, (int64_t)fs->head_len);
+	sqlite3_bind_text(s, 4, fs->short_fp, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, (int64_t)fs->bytes);
+	sqlite3_bind_int64(s, 6, (int64_t)fs->lines);
+	sqlite3_bind_int64(s, 7, (int64_t)fs->bad);
+	sqlite3_bind_int64(s, 8, (int64_t)fs->pending);
+	sqlite3_bind_int(s, 9, fs->gzip);
+	sqlite3_bind_text(s, 10, fs->state, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 11, now, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(st, "cannot record file", err, errlen);
+	s = prepare(st, "INSERT OR IGNORE INTO file_names VALUES(?1, ?2)",
+		    err, errlen);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, fs->id);
+	sqlite3_bind_text(s, 2, fs->name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : db_fail(st, "cannot record file", err,
+					       errlen);
+}
+
+int store_commit(struct store *st, struct file_state *fs, char *err,
+		 size_t errlen)
+{
+	if (exec(st, "BEGIN IMMEDIATE", err, errlen) < 0)
+		return -1;
+	if (write_classes(st, err, errlen) < 0 ||
+	    write_tallies(st, err, errlen) < 0 ||
+	    (fs && write_file(st, fs, err, errlen) < 0) ||
+	    exec(st, "COMMIT", err, errlen) < 0) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		tally_clear(st->counts);
+		tally_clear(st->agents);
+		tally_clear(st->creds);
+		return -1;
+	}
+	tally_clear(st->counts);
+	tally_clear(st->agents);
+	tally_clear(st->creds);
+	if (fs)
+		fs->known = 1;
+	return 0;
+}
+
+int store_each(struct store *st, const char *sql, const char *const *params,
+	       int nparams,
+	       int (*row)(void *ctx, int ncols, const char *const *cols,
+			  const char *const *names),
+	       void *ctx, char *err, size_t errlen)
+{
+	sqlite3_stmt *s = prepare(st, sql, err, errlen);
+	const char *cols[64];
+	const char *names[64];
+	int n;
+	int rc;
+
+	if (!s)
+		return -1;
+	for (int i = 0; i < nparams; i++)
+		sqlite3_bind_text(s, i + 1, params[i], -1, SQLITE_STATIC);
+	n = sqlite3_column_count(s);
+	if (n > 64)
+		n = 64;
+	for (int i = 0; i < n; i++)
+		names[i] = sqlite3_column_name(s, i);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		for (int i = 0; i < n; i++)
+			cols[i] = (const char *)sqlite3_column_text(s, i);
+		if (row(ctx, n, cols, names))
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_fail(st, "query failed", err, errlen);
+		sqlite3_finalize(s);
+		return -1;
+	}
+	sqlite3_finalize(s);
+	return 0;
+}

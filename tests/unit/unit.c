@@ -1,0 +1,20 @@
+/* unit.c: runs every unit test; the last line is "N passed, N failed". */
+#include "harness.h"
+
+int harness_passed;
+int harness_failed;
+
+void test_parse(void);
+void test_rules(void);
+void test_input(void);
+void test_tally(void);
+
+int main(void)
+{
+	test_parse();
+	test_rules();
+	test_input();
+	test_tally();
+	printf("unit: %d passed, %d failed\n", harness_passed, harness_failed);
+	return harness_failed != 0;
+}
