@@ -7,7 +7,7 @@
 #   make fuzz    run the libFuzzer targets for FUZZ_SECONDS each
 
 CC ?= cc
-PKGS = zlib libpcre2-8 sqlite3 libsodium
+PKGS = zlib libpcre2-8 sqlite3 libsodium jansson
 WARN = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
        -Wmissing-prototypes -Wwrite-strings -Wcast-qual -Wvla \
        -Wpointer-arith -Wno-unused-parameter
@@ -19,7 +19,7 @@ SANITIZE ?=
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || \
-	   echo -lz -lpcre2-8 -lsqlite3 -lsodium)
+	   echo -lz -lpcre2-8 -lsqlite3 -lsodium -ljansson)
 ifneq ($(SANITIZE),)
 SANFLAGS = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=all
@@ -36,7 +36,7 @@ UNIT_SRCS = $(wildcard tests/unit/*.c)
 
 # Debian packages: build and test dependencies.
 DEB_PKGS = build-essential pkg-config zlib1g-dev libpcre2-dev \
-	   libsqlite3-dev libcsv-dev libsodium-dev sqlite3 python3 gzip
+	   libsqlite3-dev libcsv-dev libsodium-dev libjansson-dev sqlite3 python3 gzip
 
 .PHONY: all deps demo check test asan bench fuzz format clean install
 

@@ -140,7 +140,7 @@ static void trace_rule(void *ctx, const struct rule_trace *t)
 	puts(t->matched ? ": MATCH" : ": no match");
 }
 
-static void explain_line(struct ruleset *rs, const struct format *fmt,
+static void explain_line(struct ruleset *rs, struct format *fmt,
 			 const struct fpkey *key, const char *line,
 			 size_t len, uint64_t lineno)
 {

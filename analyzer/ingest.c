@@ -188,6 +188,17 @@ static int ingest_file(struct run *r, const char *path)
 		input_close(in);
 		return -1;
 	}
+	if (!r->cfg->format || strcmp(r->cfg->format, "auto") == 0) {
+		format_free(r->fmt);
+		r->fmt = format_detect(head, headlen, emsg, sizeof(emsg));
+		if (!r->fmt) {
+			err("%s: %s", path, emsg);
+			input_close(in);
+			return -2;
+		}
+		debug("%s: format %s", path, format_spec(r->fmt));
+		rules_bind(r->rs, r->fmt, NULL, NULL);
+	}
 	fs.name = path;
 	fs.gzip = input_is_gzip(in);
 	if (fs.known)
@@ -283,11 +294,12 @@ static int setup(struct run *r)
 	r->rs = rules_load(cfg->rules, r->emsg, sizeof(r->emsg));
 	if (!r->rs)
 		return EXIT_USAGE;
-	r->fmt = format_new(cfg->format ? cfg->format : "combined", r->emsg,
-			    sizeof(r->emsg));
-	if (!r->fmt)
-		return EXIT_USAGE;
-	rules_bind(r->rs, r->fmt, NULL, NULL);
+	if (cfg->format && strcmp(cfg->format, "auto") != 0) {
+		r->fmt = format_new(cfg->format, r->emsg, sizeof(r->emsg));
+		if (!r->fmt)
+			return EXIT_USAGE;
+		rules_bind(r->rs, r->fmt, NULL, NULL);
+	}
 	if (fp_init() < 0 ||
 	    fp_key_load(&r->key, cfg->key_file, cfg->db, r->emsg,
 			sizeof(r->emsg)) < 0)
@@ -321,9 +333,12 @@ int ingest_run(const struct config *cfg)
 		if (rc == EXIT_USAGE)
 			fputs("try 'keyaudit --help'\n", stderr);
 	}
-	for (int i = 0; rc == EXIT_OK && i < cfg->npaths; i++)
-		if (ingest_path(r, cfg->paths[i]) < 0)
-			rc = EXIT_FAILED;
+	for (int i = 0; rc == EXIT_OK && i < cfg->npaths; i++) {
+		int got = ingest_path(r, cfg->paths[i]);
+
+		if (got < 0)
+			rc = got == -2 ? EXIT_USAGE : EXIT_FAILED;
+	}
 	if (rc == EXIT_OK) {
 		summary(r);
 		if (r->partial)

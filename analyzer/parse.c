@@ -47,7 +47,7 @@ static const struct {
 	{"common", COMMON},
 };
 
-int format_field_index(const struct format *fmt, const char *name)
+int format_field_index(struct format *fmt, const char *name)
 {
 	for (int i = 0; i < fmt->nfields; i++)
 		if (strcmp(fmt->names[i], name) == 0)
@@ -395,7 +395,7 @@ static int bad(struct record *rec, const char *why)
 	return -1;
 }
 
-int parse_line(const struct format *fmt, const char *line, size_t len,
+int parse_line(struct format *fmt, const char *line, size_t len,
 	       struct record *rec)
 {
 	long end;
@@ -431,4 +431,38 @@ int parse_line(const struct format *fmt, const char *line, size_t len,
 	else
 		rec->agent.len = 0;
 	return 0;
+}
+
+struct format *format_detect(const char *buf, size_t len, char *err,
+			     size_t errlen)
+{
+	static const char *const tries[] = {"combined", "common"};
+	size_t off = 0;
+
+	for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
+		struct format *fmt = format_new(tries[i], err, errlen);
+		struct record rec;
+		int good = 0;
+		int bad = 0;
+
+		for (off = 0; off < len;) {
+			const char *nl = memchr(buf + off, '\n', len - off);
+			size_t n;
+
+			if (!nl)
+				break;
+			n = (size_t)(nl - (buf + off));
+			if (parse_line(fmt, buf + off, n, &rec) == 0)
+				good++;
+			else
+				bad++;
+			off += n + 1;
+		}
+		if (good > 0 && good >= 4 * bad)
+			return fmt;
+		format_free(fmt);
+	}
+	snprintf(err, errlen, "cannot tell the log format (tried combined, "
+			      "common); give --format");
+	return NULL;
 }

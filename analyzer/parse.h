@@ -22,13 +22,20 @@ int format_nfields(const struct format *fmt);
 /* Name of field i (0 <= i < format_nfields()), valid while fmt is. */
 const char *format_field_name(const struct format *fmt, int i);
 /* Index of the field called name, or -1 when the format has none. */
-int format_field_index(const struct format *fmt, const char *name);
+int format_field_index(struct format *fmt, const char *name);
 
 /* Parse len bytes at line (without its newline; a final CR is ignored)
  * into rec.  Return 0, or -1 with rec->error set to a static reason.
- * rec's spans point into line and stay valid while line does. */
-int parse_line(const struct format *fmt, const char *line, size_t len,
+ * rec's spans point into line or fmt's scratch space and stay valid
+ * until the next call with fmt. */
+int parse_line(struct format *fmt, const char *line, size_t len,
 	       struct record *rec);
+
+/* --format auto: try each known format on the complete lines of
+ * buf[0..len) (the head of a log) and return a new format that parses
+ * them, or NULL with err listing what was tried and how it did. */
+struct format *format_detect(const char *buf, size_t len, char *err,
+			     size_t errlen);
 
 /* Seconds since the epoch of a civil UTC date and time; no range checks.
  * Shared by the parsers and the report's date handling. */

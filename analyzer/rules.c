@@ -448,7 +448,7 @@ void rules_free(struct ruleset *rs)
 	free(rs);
 }
 
-static int bind_one(struct matcher *m, const struct format *fmt,
+static int bind_one(struct matcher *m, struct format *fmt,
 		    void (*warn_fn)(void *, int, const char *), void *ctx)
 {
 	if (!m->field)
@@ -461,7 +461,7 @@ static int bind_one(struct matcher *m, const struct format *fmt,
 	return 1;
 }
 
-int rules_bind(struct ruleset *rs, const struct format *fmt,
+int rules_bind(struct ruleset *rs, struct format *fmt,
 	       void (*warn_fn)(void *ctx, int line, const char *field),
 	       void *ctx)
 {

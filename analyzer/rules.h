@@ -41,7 +41,7 @@ void rules_free(struct ruleset *rs);
  * does not have can never match; for each such name, warn_fn is called
  * with the rules file line (if warn_fn is not NULL).  Return the number
  * of unknown field names. */
-int rules_bind(struct ruleset *rs, const struct format *fmt,
+int rules_bind(struct ruleset *rs, struct format *fmt,
 	       void (*warn_fn)(void *ctx, int line, const char *field),
 	       void *ctx);
 
