@@ -81,7 +81,7 @@ demo: deps
 	rm -f keyaudit.db keyaudit.db-wal keyaudit.db-shm keyaudit.db.lock
 	mkdir -p reports
 	./keyaudit ingest sample-logs/combined
-	./keyaudit ingest --format "$$(cat sample-logs/nginx/FORMAT)" \
+	./keyaudit ingest --format "$$(cat sample-logs/nginx.format)" \
 		sample-logs/nginx
 	./keyaudit report migration -o reports/migration.csv
 	@echo

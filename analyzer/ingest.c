@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "fp.h"
@@ -33,6 +35,8 @@ struct run {
 	uint64_t per_class[RULES_MAX_CLASSES + 1];
 	int bad_shown;
 	int partial; /* some input was unreadable or incomplete */
+	int progress; /* stderr is a terminal and not -q */
+	double started;
 	char emsg[1024];
 };
 
@@ -103,6 +107,32 @@ static void count_line(struct run *r, struct file_state *fs,
 	r->per_class[v.cls]++;
 }
 
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* One line of progress on a terminal: MB read, lines/s, time left. */
+static void show_progress(struct run *r, struct input *in,
+			  const struct file_state *fs)
+{
+	double el = now() - r->started;
+	uint64_t at = input_raw_offset(in);
+	uint64_t size = input_size(in);
+	char left[32] = "";
+
+	if (el < 1)
+		return;
+	if (size > at && at > 0)
+		snprintf(left, sizeof(left), ", %.0f s left",
+			 el * (double)(size - at) / (double)at);
+	fprintf(stderr, "\rkeyaudit: %s: %.0f MB, %.0f lines/s%s   ",
+		fs->name, (double)at / 1e6, (double)r->lines / el, left);
+}
+
 static const char *state_of(struct input *in)
 {
 	switch (input_end(in)) {
@@ -138,6 +168,7 @@ static int commit(struct run *r, struct input *in, struct file_state *fs)
 static int read_lines(struct run *r, struct input *in, struct file_state *fs)
 {
 	uint64_t since_commit = input_offset(in);
+	uint64_t lines_at_commit = fs->lines;
 	const char *line;
 	size_t len;
 	int rc;
@@ -151,12 +182,20 @@ static int read_lines(struct run *r, struct input *in, struct file_state *fs)
 		else
 			count_line(r, fs, line, len);
 		if (store_batch_full(r->st) ||
-		    input_offset(in) - since_commit > COMMIT_BYTES) {
+		    input_offset(in) - since_commit > COMMIT_BYTES ||
+		    (r->cfg->commit_every &&
+		     fs->lines - lines_at_commit >=
+			     (uint64_t)r->cfg->commit_every)) {
 			if (commit(r, in, fs) < 0)
 				return -1;
 			since_commit = input_offset(in);
+			lines_at_commit = fs->lines;
 		}
+		if (r->progress && (fs->lines & 0xffff) == 0)
+			show_progress(r, in, fs);
 	}
+	if (r->progress)
+		fputs("\r\033[K", stderr);
 	fs->state = state_of(in);
 	return commit(r, in, fs);
 }
@@ -179,6 +218,16 @@ static int ingest_file(struct run *r, const char *path)
 	input_head(in, &head, &headlen);
 	if (headlen == 0) {
 		debug("%s: empty", path);
+		input_close(in);
+		return 0;
+	}
+	if (headlen < INPUT_HEAD_MAX && input_end(in) != INPUT_END_CLEAN) {
+		/* Too little to tell it from a copy of a file read before,
+		 * and not whole: a gzip being written.  Wait for it. */
+		err("%s: %s, too short to identify; it will be read once "
+		    "whole",
+		    path, input_end_message(in));
+		r->partial = 1;
 		input_close(in);
 		return 0;
 	}
@@ -327,6 +376,8 @@ int ingest_run(const struct config *cfg)
 	int rc;
 
 	r->cfg = cfg;
+	r->progress = cfg->verbosity > 0 && isatty(2);
+	r->started = now();
 	rc = setup(r);
 	if (rc != EXIT_OK) {
 		err("%s", r->emsg);

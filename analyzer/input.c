@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -27,6 +28,7 @@ struct input {
 	int in_member; /* inside a gzip member, not yet at its end */
 	unsigned char *raw;
 	uint64_t raw_total; /* compressed bytes read from fd */
+	uint64_t size;      /* of the file, 0 if not a regular file */
 	int raw_eof;
 	/* decompressed side: buf[start..end) is unread */
 	char *buf;
@@ -152,6 +154,7 @@ static void fill(struct input *in)
 struct input *input_open(const char *path, char *err, size_t errlen)
 {
 	struct input *in = xcalloc(1, sizeof(*in));
+	struct stat sb;
 	int n;
 
 	in->is_stdin = strcmp(path, "-") == 0;
@@ -162,6 +165,8 @@ struct input *input_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	in->hold = !in->is_stdin;
+	if (fstat(in->fd, &sb) == 0 && S_ISREG(sb.st_mode))
+		in->size = (uint64_t)sb.st_size;
 	in->raw = xmalloc(RAW_CHUNK);
 	in->buf = xmalloc(BUF_CAP);
 	n = read_raw(in, in->raw, RAW_CHUNK);
@@ -335,6 +340,16 @@ enum input_end input_end(const struct input *in)
 const char *input_end_message(const struct input *in)
 {
 	return in->msg;
+}
+
+uint64_t input_raw_offset(const struct input *in)
+{
+	return in->raw_total;
+}
+
+uint64_t input_size(const struct input *in)
+{
+	return in->size;
 }
 
 uint64_t input_pending(const struct input *in)

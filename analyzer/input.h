@@ -55,6 +55,11 @@ enum input_end input_end(const struct input *in);
 /* A message for a non-clean end ("premature end of gzip data at
  * compressed byte N"), or "". */
 const char *input_end_message(const struct input *in);
+/* Compressed (or plain) bytes read from the file so far, and the
+ * file's size (0 when unknown, as for a pipe): for progress. */
+uint64_t input_raw_offset(const struct input *in);
+uint64_t input_size(const struct input *in);
+
 /* Bytes of an unfinished last line that were not returned. */
 uint64_t input_pending(const struct input *in);
 

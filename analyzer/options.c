@@ -65,11 +65,13 @@ void options_usage(FILE *f, enum command cmd)
 		fputs("  --rules FILE       rules (default: the shipped "
 		      "asana-api-keys.rules)\n"
 		      "  --format FMT       combined, common, or "
-		      "nginx:'<log_format>' (default combined)\n"
+		      "nginx:'<log_format>', ... (default auto)\n"
 		      "  --key-file FILE    fingerprint key (default "
 		      "$KEYAUDIT_KEY, $KEYAUDIT_KEY_FILE, or DB.key)\n"
 		      "  --wait SECONDS     wait this long for another run to "
-		      "finish (default 0)\n",
+		      "finish (default 0)\n"
+		      "  --commit-every N   commit at least every N lines "
+		      "(default: every 256 MiB)\n",
 		      f);
 		fputs(common_quiet, f);
 		break;
@@ -204,7 +206,8 @@ enum {
 	OPT_KEY,
 	OPT_WAIT,
 	OPT_SINCE,
-	OPT_UNTIL
+	OPT_UNTIL,
+	OPT_COMMIT
 };
 
 static const struct option longopts[] = {
@@ -214,6 +217,7 @@ static const struct option longopts[] = {
 	{"key-file", required_argument, NULL, OPT_KEY},
 	{"wait", required_argument, NULL, OPT_WAIT},
 	{"since", required_argument, NULL, OPT_SINCE},
+	{"commit-every", required_argument, NULL, OPT_COMMIT},
 	{"until", required_argument, NULL, OPT_UNTIL},
 	{"output", required_argument, NULL, 'o'},
 	{"quiet", no_argument, NULL, 'q'},
@@ -235,6 +239,16 @@ static enum parse_result one_option(struct config *cfg, int c)
 			return bad_usage("--wait needs a number of seconds",
 					 optarg);
 		break;
+	case OPT_COMMIT: {
+		int n;
+
+		if (parse_int(optarg, &n) < 0 || n == 0)
+			return bad_usage("--commit-every needs a number of "
+					 "lines",
+					 optarg);
+		cfg->commit_every = n;
+		break;
+	}
 	case OPT_SINCE:
 	case OPT_UNTIL:
 		if (!is_day(optarg))

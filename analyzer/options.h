@@ -35,6 +35,7 @@ struct config {
 	const char *out;
 	int json;
 	int wait; /* seconds to wait for the database lock */
+	long commit_every; /* lines between commits, 0: by size */
 	int verbosity; /* 0 quiet, 1 normal, 2 verbose */
 	char **paths;
 	int npaths;

@@ -1,0 +1,29 @@
+# kill -9 at 20 random moments during ingestion, then a re-run: the
+# counts equal the truth every time (commits are atomic with positions).
+. "$TOP/tests/cli/lib.sh"
+
+"$LOGGEN" --layout nginx --lines 150000 --seed 21 --gzip \
+	--key-file test.key -o big.log.gz
+# how long does a whole run take here (the sanitizer build is slower)?
+start=$(date +%s%N)
+"$KEYAUDIT" ingest -q --db once.db --format "$NGINX_FMT" big.log.gz
+full_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+i=0
+killed=0
+while [ $i -lt 20 ]; do
+	i=$((i + 1))
+	rm -f k.db k.db-wal k.db-shm
+	at_ms=$(( (i * 7919) % (full_ms + 1) ))
+	"$KEYAUDIT" ingest -q --db k.db --commit-every 3000 \
+		--format "$NGINX_FMT" big.log.gz &
+	pid=$!
+	sleep "$(printf '0.%03d' $((at_ms % 1000)))"
+	[ $at_ms -ge 1000 ] && sleep $((at_ms / 1000))
+	if kill -9 $pid 2>/dev/null; then killed=$((killed + 1)); fi
+	wait $pid 2>/dev/null || true
+	"$KEYAUDIT" ingest -q --db k.db --format "$NGINX_FMT" big.log.gz
+	db_counts k.db > got.csv
+	check_files got.csv big.log.counts.csv "kill at ${at_ms}ms then re-run"
+done
+echo "killed $killed of 20 runs mid-way (a full run takes ${full_ms}ms)"
+[ $killed -ge 10 ] || fail "too few runs were killed mid-way"

@@ -1,0 +1,13 @@
+# A month of logrotate on generated logs: growth between runs, partial
+# lines, rotation, delayed compression, a run during compression,
+# copytruncate, the same files twice, and concurrent runs.  After every
+# run the database equals a clean ingest of every complete line written
+# so far; at the end it equals the generator's truth.
+. "$TOP/tests/cli/lib.sh"
+
+"$LOGGEN" --layout combined --lines 40000 --days 30 --seed 11 \
+	--key-file test.key -o month.log
+python3 "$TOP/tests/scripts/rotate.py" "$KEYAUDIT" month.log
+# and the whole month equals the generator's truth
+db_counts rot.db > got.csv
+check_files got.csv month.log.counts.csv "month against the truth"
