@@ -18,7 +18,8 @@ static int run_report(const struct config *cfg, const char *kind,
 		      const char *out)
 {
 	char emsg[1024];
-	struct report_opts o = {cfg->since, cfg->until, out, cfg->json};
+	struct report_opts o = {cfg->since, cfg->until,   out,
+				cfg->json,  cfg->registry, cfg->action};
 	struct store *st = store_open(cfg->db, STORE_READ, emsg, sizeof(emsg));
 	int rc = EXIT_OK;
 
@@ -26,10 +27,10 @@ static int run_report(const struct config *cfg, const char *kind,
 		err("%s", emsg);
 		return EXIT_FAILED;
 	}
-	if (report_run(st, kind, &o, emsg, sizeof(emsg)) < 0) {
+	rc = report_run(st, kind, &o, emsg, sizeof(emsg));
+	if (rc < 0)
 		err("%s", emsg);
-		rc = EXIT_FAILED;
-	}
+	rc = rc == -2 ? EXIT_USAGE : rc < 0 ? EXIT_FAILED : EXIT_OK;
 	store_close(st);
 	return rc;
 }

@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "commands.h"
+#include "gonogo.h"
 #include "ingest.h"
 #include "msg.h"
 #include "options.h"
@@ -36,6 +37,8 @@ int main(int argc, char **argv)
 		return cmd_rules_explain(&cfg);
 	case CMD_FINGERPRINT:
 		return cmd_fingerprint(&cfg);
+	case CMD_GONOGO:
+		return gonogo_run(&cfg);
 	case CMD_NONE:
 		break;
 	}

@@ -34,6 +34,7 @@ static const char overview[] =
 	"  files               list the log files the database has read\n"
 	"  rules check [FILE]  compile a rules file and report problems\n"
 	"  rules explain [LOG] show how each line of LOG is classified\n"
+	"  gonogo              GO or NO-GO for the next cutoff phase\n"
 	"  fingerprint         print the fingerprint of each secret read from\n"
 	"                      stdin (one per line), to find it in reports\n"
 	"\n"
@@ -84,7 +85,11 @@ void options_usage(FILE *f, enum command cmd)
 		      "  --until DAY        last UTC day, inclusive\n"
 		      "  --format csv|json  output format (default csv)\n"
 		      "  -o, --output FILE  write to FILE (default - , "
-		      "stdout)\n",
+		      "stdout)\n"
+		      "  --registry FILE    outreach: CSV of client or "
+		      "fingerprint, contacts, ...\n"
+		      "  --action TEXT      outreach: what legacy clients "
+		      "should do\n",
 		      f);
 		fputs(common_quiet, f);
 		break;
@@ -99,13 +104,38 @@ void options_usage(FILE *f, enum command cmd)
 		      "[--format FMT] [--key-file FILE] [LOG|-]\n",
 		      f);
 		break;
+	case CMD_GONOGO:
+		fputs("usage: keyaudit gonogo [OPTIONS]\n\n"
+		      "If the next phase started now, who would break?  "
+		      "Prints GO or NO-GO\nand why on the first line; exit "
+		      "0 for GO, 1 for NO-GO.\n\n",
+		      f);
+		fputs(common_db, f);
+		fputs("  --rules FILE       where the phases are defined\n"
+		      "  --phase NAME       the phase (default: the first the "
+		      "rules define)\n"
+		      "  --window DAYS      days of data looked at (default 7)\n"
+		      "  --as-of DAY        last day of the window (default: "
+		      "the newest request)\n"
+		      "  --max-share PCT    NO-GO above this percentage of "
+		      "refused requests (default 0.1)\n"
+		      "  --max-clients N    NO-GO above this many active "
+		      "breaking clients (default 0)\n"
+		      "  --min-quiet-days N a client quiet this long is not "
+		      "active (default 7)\n"
+		      "  -o, --output FILE  the breaking clients as CSV\n"
+		      "  --html FILE        a self-contained page for the "
+		      "review\n",
+		      f);
+		fputs(common_quiet, f);
+		break;
 	case CMD_FINGERPRINT:
 		fputs("usage: keyaudit fingerprint [--db FILE] "
 		      "[--key-file FILE] < secrets\n",
 		      f);
 		break;
 	case CMD_NONE:
-		fprintf(f, overview, "migration");
+		fprintf(f, overview, "migration, amnesty, outreach, daily, summary");
 		break;
 	}
 }
@@ -189,6 +219,8 @@ static enum command pick_command(int argc, char **argv, int *used)
 		return CMD_FILES;
 	if (strcmp(c, "fingerprint") == 0)
 		return CMD_FINGERPRINT;
+	if (strcmp(c, "gonogo") == 0)
+		return CMD_GONOGO;
 	if (strcmp(c, "rules") == 0 && argc > 2) {
 		*used = 3;
 		if (strcmp(argv[2], "check") == 0)
@@ -207,7 +239,16 @@ enum {
 	OPT_WAIT,
 	OPT_SINCE,
 	OPT_UNTIL,
-	OPT_COMMIT
+	OPT_COMMIT,
+	OPT_REGISTRY,
+	OPT_ACTION,
+	OPT_PHASE,
+	OPT_WINDOW,
+	OPT_ASOF,
+	OPT_MAXSHARE,
+	OPT_MAXCLIENTS,
+	OPT_QUIET,
+	OPT_HTML
 };
 
 static const struct option longopts[] = {
@@ -218,6 +259,15 @@ static const struct option longopts[] = {
 	{"wait", required_argument, NULL, OPT_WAIT},
 	{"since", required_argument, NULL, OPT_SINCE},
 	{"commit-every", required_argument, NULL, OPT_COMMIT},
+	{"registry", required_argument, NULL, OPT_REGISTRY},
+	{"action", required_argument, NULL, OPT_ACTION},
+	{"phase", required_argument, NULL, OPT_PHASE},
+	{"window", required_argument, NULL, OPT_WINDOW},
+	{"as-of", required_argument, NULL, OPT_ASOF},
+	{"max-share", required_argument, NULL, OPT_MAXSHARE},
+	{"max-clients", required_argument, NULL, OPT_MAXCLIENTS},
+	{"min-quiet-days", required_argument, NULL, OPT_QUIET},
+	{"html", required_argument, NULL, OPT_HTML},
 	{"until", required_argument, NULL, OPT_UNTIL},
 	{"output", required_argument, NULL, 'o'},
 	{"quiet", no_argument, NULL, 'q'},
@@ -256,6 +306,38 @@ static enum parse_result one_option(struct config *cfg, int c)
 		*(c == OPT_SINCE ? &cfg->since : &cfg->until) = optarg;
 		break;
 	case 'o': cfg->out = optarg; break;
+	case OPT_REGISTRY: cfg->registry = optarg; break;
+	case OPT_ACTION: cfg->action = optarg; break;
+	case OPT_PHASE: cfg->phase = optarg; break;
+	case OPT_HTML: cfg->html = optarg; break;
+	case OPT_ASOF:
+		if (!is_day(optarg))
+			return bad_usage("a day is YYYY-MM-DD", optarg);
+		cfg->as_of = optarg;
+		break;
+	case OPT_WINDOW:
+	case OPT_MAXCLIENTS:
+	case OPT_QUIET: {
+		int *dst = c == OPT_WINDOW	 ? &cfg->window
+			   : c == OPT_MAXCLIENTS ? &cfg->max_clients
+						 : &cfg->min_quiet;
+
+		if (parse_int(optarg, dst) < 0 ||
+		    (c == OPT_WINDOW && *dst == 0))
+			return bad_usage("expected a number", optarg);
+		break;
+	}
+	case OPT_MAXSHARE: {
+		char *end;
+
+		cfg->max_share = strtod(optarg, &end);
+		if (!*optarg || *end || cfg->max_share < 0 ||
+		    cfg->max_share > 100)
+			return bad_usage("--max-share is a percentage, 0 to "
+					 "100",
+					 optarg);
+		break;
+	}
 	case 'q': cfg->verbosity = 0; break;
 	case 'v': cfg->verbosity = 2; break;
 	case 'h': return OPTIONS_HELP;
@@ -287,6 +369,10 @@ static enum parse_result finish(struct config *cfg)
 			return bad_usage("report --format is csv or json",
 					 cfg->format);
 		cfg->json = cfg->format && strcmp(cfg->format, "json") == 0;
+		if (strcmp(cfg->report, "outreach") == 0 && !cfg->registry)
+			return bad_usage("report outreach needs --registry "
+					 "FILE.csv",
+					 NULL);
 	}
 	if (cfg->cmd == CMD_RULES_CHECK && cfg->npaths > 1)
 		return bad_usage("rules check takes one FILE", NULL);
@@ -294,7 +380,8 @@ static enum parse_result finish(struct config *cfg)
 		cfg->rules = cfg->paths[0];
 	if (cfg->cmd == CMD_RULES_EXPLAIN && cfg->npaths > 1)
 		return bad_usage("rules explain takes one LOG", NULL);
-	if ((cfg->cmd == CMD_FILES || cfg->cmd == CMD_FINGERPRINT) &&
+	if ((cfg->cmd == CMD_FILES || cfg->cmd == CMD_FINGERPRINT ||
+	     cfg->cmd == CMD_GONOGO) &&
 	    cfg->npaths)
 		return bad_usage("unexpected argument", cfg->paths[0]);
 	if (!cfg->rules)
@@ -309,6 +396,10 @@ enum parse_result options_parse(int argc, char **argv, struct config *cfg)
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->verbosity = 1;
+	cfg->window = 7;
+	cfg->max_share = 0.1;
+	cfg->max_clients = 0;
+	cfg->min_quiet = 7;
 	if (argc < 2)
 		return bad_usage("no command given", NULL);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)

@@ -20,7 +20,8 @@ enum command {
 	CMD_RULES_CHECK,
 	CMD_RULES_EXPLAIN,
 	CMD_FILES,
-	CMD_FINGERPRINT
+	CMD_FINGERPRINT,
+	CMD_GONOGO
 };
 
 struct config {
@@ -34,6 +35,16 @@ struct config {
 	const char *until;
 	const char *out;
 	int json;
+	const char *registry; /* report outreach */
+	const char *action;   /* report outreach */
+	/* gonogo */
+	const char *phase;
+	int window;	 /* days */
+	const char *as_of; /* last day of the window, or NULL: newest data */
+	double max_share;  /* percent of requests that may be refused */
+	int max_clients;   /* active clients that may break */
+	int min_quiet;	   /* days without a refused request: not active */
+	const char *html;
 	int wait; /* seconds to wait for the database lock */
 	long commit_every; /* lines between commits, 0: by size */
 	int verbosity; /* 0 quiet, 1 normal, 2 verbose */

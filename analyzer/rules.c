@@ -46,6 +46,7 @@ struct client_src {
 
 struct phase {
 	char *name;
+	char date[11]; /* "on YYYY-MM-DD", or "" */
 	unsigned refuse; /* bit mask of classes */
 	int unless_amnesty;
 };
@@ -315,14 +316,26 @@ static int do_phase(struct loader *ld, char *args)
 			ph->refuse |= 1u << i;
 	}
 	w = next_word(&args);
-	if (w) {
-		if (strcmp(w, "unless") != 0 ||
-		    !(w = next_word(&args)) || strcmp(w, "amnesty") != 0 ||
-		    next_word(&args))
-			return fail(ld, "expected 'unless amnesty' at the end "
-				"of the phase");
+	if (w && strcmp(w, "unless") == 0) {
+		if (!(w = next_word(&args)) || strcmp(w, "amnesty") != 0)
+			return fail(ld, "expected 'unless amnesty'");
 		ph->unless_amnesty = 1;
+		w = next_word(&args);
 	}
+	if (w && strcmp(w, "on") == 0) {
+		int y, m, d;
+		char tail;
+
+		w = next_word(&args);
+		if (!w || strlen(w) != 10 ||
+		    sscanf(w, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+			return fail(ld, "expected 'on YYYY-MM-DD'");
+		memcpy(ph->date, w, 11);
+		w = next_word(&args);
+	}
+	if (w)
+		return fail(ld, "unexpected '%s' in phase (expected "
+				"'[unless amnesty] [on YYYY-MM-DD]')", w);
 	return 0;
 }
 
@@ -512,6 +525,26 @@ int rules_nphases(const struct ruleset *rs)
 const char *rules_phase_name(const struct ruleset *rs, int i)
 {
 	return rs->phases[i].name;
+}
+
+const char *rules_phase_date(const struct ruleset *rs, int i)
+{
+	return rs->phases[i].date;
+}
+
+int rules_phase_find(const struct ruleset *rs, const char *name)
+{
+	for (int i = 0; i < rs->nphases; i++)
+		if (strcmp(rs->phases[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int rules_class_find(const struct ruleset *rs, const char *name)
+{
+	int i = class_index(rs, name);
+
+	return i < 0 ? rs->nclasses : i;
 }
 
 int rules_phase_refuses(const struct ruleset *rs, int i, int cls,

@@ -52,6 +52,13 @@ int rules_class_legacy(const struct ruleset *rs, int i);
 int rules_nrules(const struct ruleset *rs);
 int rules_nphases(const struct ruleset *rs);
 const char *rules_phase_name(const struct ruleset *rs, int i);
+/* The phase's planned start, "YYYY-MM-DD" from "on DAY", or "". */
+const char *rules_phase_date(const struct ruleset *rs, int i);
+/* Index of the phase called name, or -1. */
+int rules_phase_find(const struct ruleset *rs, const char *name);
+/* Index of the class called name (rules_nclasses() for "unknown" or a
+ * name the rules do not have). */
+int rules_class_find(const struct ruleset *rs, const char *name);
 /* Would phase i refuse a request of class cls with this amnesty flag? */
 int rules_phase_refuses(const struct ruleset *rs, int i, int cls,
 			int amnesty);

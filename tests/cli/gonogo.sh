@@ -1,0 +1,59 @@
+# Go/no-go against the truth: NO-GO with the exact breaking clients for
+# both phases, GO when no legacy traffic is left, thresholds, quiet days.
+. "$TOP/tests/cli/lib.sh"
+O="python3 $TOP/tests/scripts/oracle.py"
+
+"$LOGGEN" --layout nginx --lines 30000 --days 14 --seed 8 \
+	--key-file test.key -o n.log
+"$KEYAUDIT" ingest -q --db g.db --format "$NGINX_FMT" n.log
+
+for phase in reject-without-amnesty amnesty-ends; do
+	expect_exit 1 "$KEYAUDIT" gonogo --db g.db --phase $phase \
+		-o clients.csv > verdict
+	$O gonogo n.log.counts.csv $phase 2026-10-08 2026-10-14 > want
+	tail -n +2 clients.csv | tr -d '"\r' | cut -d, -f1-3 > got
+	head -n -1 want > want.clients
+	check_files got want.clients "$phase: breaking clients"
+	total=$(tail -1 want | cut -d, -f1)
+	refused=$(tail -1 want | cut -d, -f2)
+	head -1 verdict | grep -q "^NO-GO: phase $phase would refuse $refused of $total requests .* in 2026-10-08..2026-10-14$" ||
+		{ cat verdict; fail "$phase verdict line"; }
+done
+
+# the thresholds decide
+expect_exit 0 "$KEYAUDIT" gonogo --db g.db --max-share 100 \
+	--max-clients 100000 > verdict
+grep -q '^GO: ' verdict || fail "GO under loose thresholds"
+# a window after the data: every client quiet, but no data is no GO
+expect_exit 3 "$KEYAUDIT" gonogo --db g.db --as-of 2026-12-01 2>err
+grep -q "no requests in 2026-11-25..2026-12-01" err || fail "empty window"
+# quiet days: as of the last day, with a 14-day window, clients whose
+# last refused request is 7+ days old are not active
+"$KEYAUDIT" gonogo --db g.db --window 14 --min-quiet-days 1 -o q.csv \
+	> verdict || true
+python3 - q.csv verdict <<'PY' || fail "quiet days"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+active = [r for r in rows if r["active"] == "yes"]
+for r in rows:
+    quiet = int(r["quiet_days"])
+    assert (r["active"] == "yes") == (quiet < 1), r
+    assert r["last_refused"].startswith("2026-10-"), r
+line = open(sys.argv[2]).readline()
+assert f"break {len(active)} active client" in line, (line, len(active))
+assert len(active) < len(rows), "some clients must be quiet"
+PY
+
+# GO: the same traffic without any Basic auth (no API keys left)
+grep -a -v '"Basic ' n.log > clean.log
+"$KEYAUDIT" ingest -q --db clean.db --format "$NGINX_FMT" clean.log
+expect_exit 0 "$KEYAUDIT" gonogo --db clean.db --phase amnesty-ends \
+	-o none.csv > verdict
+grep -q '^GO: phase amnesty-ends would refuse 0 of ' verdict ||
+	{ cat verdict; fail "GO verdict"; }
+check_eq "$(wc -l < none.csv)" 1 "no breaking clients, header only"
+
+# usage errors
+expect_exit 2 "$KEYAUDIT" gonogo --db g.db --phase nosuch 2>/dev/null
+expect_exit 2 "$KEYAUDIT" gonogo --db g.db --max-share 150 2>/dev/null
+expect_exit 2 "$KEYAUDIT" gonogo --db g.db --window 0 2>/dev/null
