@@ -36,7 +36,7 @@ UNIT_SRCS = $(wildcard tests/unit/*.c)
 
 # Debian packages: build and test dependencies.
 DEB_PKGS = build-essential pkg-config zlib1g-dev libpcre2-dev \
-	   libsqlite3-dev libcsv-dev libsodium-dev libjansson-dev sqlite3 python3 gzip
+	   libsqlite3-dev libcsv-dev libsodium-dev libjansson-dev sqlite3 python3 gzip chromium
 
 .PHONY: all deps demo check test asan bench fuzz format clean install
 

@@ -92,10 +92,29 @@ static void mark(FILE *f, const struct gonogo *g, const char *day,
 	fprintf(f, "<line class=\"cutoff\" x1=\"%.1f\" x2=\"%.1f\" y1=\"10\" "
 		   "y2=\"%d\" stroke=\"%s\" stroke-dasharray=\"4 3\"/>\n",
 		x, x, H - PAD + 10, color);
-	fprintf(f, "<text x=\"%.1f\" y=\"22\" font-size=\"11\" fill=\"%s\">",
-		x + 3, color);
+	/* labels right of the line, or left of it near the right edge */
+	fprintf(f, "<text x=\"%.1f\" y=\"22\" font-size=\"11\" fill=\"%s\" "
+		   "text-anchor=\"%s\">",
+		x > W - 2 * PAD ? x - 3 : x + 3, color,
+		x > W - 2 * PAD ? "end" : "start");
 	esc(f, label);
 	fputs("</text>\n", f);
+}
+
+/* Shade the verdict's window. */
+static void window(FILE *f, const struct gonogo *g)
+{
+	long a = day_index(g, g->from);
+	long b = day_index(g, g->to);
+	long last = g->ndays ? day_index(g, g->days[g->ndays - 1].day) : 0;
+
+	if (b < 0 || a > last)
+		return;
+	a = a < 0 ? 0 : a;
+	b = b > last ? last : b;
+	fprintf(f, "<rect id=\"window\" x=\"%.1f\" y=\"10\" width=\"%.1f\" "
+		   "height=\"%d\" fill=\"#f4ecf7\"/>\n",
+		xpos(g, a), xpos(g, b) - xpos(g, a), H - PAD);
 }
 
 static void chart(FILE *f, const struct gonogo *g)
@@ -104,6 +123,7 @@ static void chart(FILE *f, const struct gonogo *g)
 		   "width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"daily "
 		   "legacy and amnesty share\">\n",
 		W, H);
+	window(f, g);
 	for (int p = 0; p <= 100; p += 25) {
 		double y = ypos(p / 100.0);
 
@@ -130,7 +150,7 @@ static void chart(FILE *f, const struct gonogo *g)
 	fputs("</svg>\n<p class=\"legend\"><span style=\"color:#c0392b\">"
 	      "&#9632; legacy share</span> &nbsp; <span style=\"color:"
 	      "#2471a3\">&#9632; amnesty share</span> (of all requests, per "
-	      "UTC day); dashed: planned cutoffs and the verdict's day</p>\n",
+	      "UTC day); dashed: planned cutoffs and the verdict's day; shaded: the verdict's window</p>\n",
 	      f);
 }
 
@@ -146,12 +166,13 @@ static void clients(FILE *f, const struct gonogo *g)
 		fputs("<tr><td>", f);
 		esc(f, c->client);
 		fprintf(f, "</td><td class=\"n\">%lld</td><td class=\"n\">"
-			   "%.1f%%</td><td class=\"n\">%d days before</td>"
+			   "%.1f%%</td><td class=\"n\">%d day%s before</td>"
 			   "<td>%s</td><td>",
 			c->refused,
 			c->total ? 100.0 * (double)c->refused / (double)c->total
 				 : 0.0,
-			c->quiet_days, c->active ? "yes" : "no");
+			c->quiet_days, c->quiet_days == 1 ? "" : "s",
+			c->active ? "yes" : "no");
 		esc(f, c->agent ? c->agent : "");
 		fputs("</td></tr>\n", f);
 	}
