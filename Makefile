@@ -16,6 +16,9 @@ PREFIX ?= /usr/local
 DATADIR = $(PREFIX)/share/keyaudit
 BUILD ?= build
 SANITIZE ?=
+# ISA-L's inflate where its headers are installed (Debian's libisal-dev);
+# ISAL=0 builds the portable zlib path.  make check tests both.
+ISAL ?= $(if $(wildcard /usr/include/isa-l/igzip_lib.h),1,0)
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || \
@@ -25,6 +28,10 @@ SANFLAGS = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=all
 endif
 CPPFLAGS += -D_GNU_SOURCE -DKEYAUDIT_DATADIR='"$(DATADIR)"' -Ianalyzer
+ifeq ($(ISAL),1)
+CPPFLAGS += -DKEYAUDIT_ISAL
+LDLIBS += -lisal
+endif
 CFLAGS += -std=c11 $(OPT) $(WARN) $(PKG_CFLAGS) $(SANFLAGS)
 LDLIBS += $(PKG_LIBS) -lcsv -lpthread -lm
 LDFLAGS += $(SANFLAGS)
@@ -36,11 +43,12 @@ UNIT_SRCS = $(wildcard tests/unit/*.c)
 
 # Debian packages: build and test dependencies.
 DEB_PKGS = build-essential pkg-config zlib1g-dev libpcre2-dev \
-	   libsqlite3-dev libcsv-dev libsodium-dev libjansson-dev sqlite3 python3 gzip chromium
+	   libsqlite3-dev libcsv-dev libsodium-dev libjansson-dev libisal-dev sqlite3 python3 gzip chromium \
+	   parallel time
 
 .PHONY: all deps demo check test asan bench fuzz format clean install
 
-all: keyaudit $(BUILD)/loggen $(BUILD)/unit
+all: keyaudit $(BUILD)/loggen $(BUILD)/unit $(BUILD)/floor
 
 keyaudit: $(BUILD)/keyaudit
 	cp $< $@
@@ -53,6 +61,9 @@ $(BUILD)/%.o: analyzer/%.c analyzer/*.h | $(BUILD)
 
 $(BUILD)/loggen: tests/gen/loggen.c $(BUILD)/fp.o $(BUILD)/buf.o
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/floor: tests/bench/floor.c | $(BUILD)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< -lz
 
 $(BUILD)/unit: $(UNIT_SRCS) $(LIB_OBJS) tests/unit/harness.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ \
@@ -90,7 +101,7 @@ demo: deps
 
 check: deps
 	$(MAKE) all
-	$(MAKE) BUILD=build-san SANITIZE=address,undefined OPT="-O1 -g" \
+	$(MAKE) BUILD=build-san SANITIZE=address,undefined OPT="-O1 -g" ISAL=0 \
 		$(addprefix build-san/,keyaudit loggen unit)
 	tests/run.sh build build-san
 

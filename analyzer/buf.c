@@ -96,3 +96,28 @@ void buf_free(struct buf *b)
 	free(b->data);
 	buf_init(b, b->max);
 }
+
+static uint64_t mix(uint64_t h)
+{
+	h ^= h >> 32;
+	h *= 0xd6e8feb86659fd93ULL;
+	h ^= h >> 32;
+	return h;
+}
+
+uint64_t buf_hash(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+	uint64_t w;
+
+	for (; n >= 8; n -= 8, s += 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ mix(w)) * 0x9fb21c651e98df25ULL;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ mix(w)) * 0x9fb21c651e98df25ULL;
+	return mix(h);
+}
+

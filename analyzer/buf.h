@@ -3,6 +3,7 @@
 #define KEYAUDIT_BUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Allocate or exit: on failure print "keyaudit: out of memory" and exit
  * with status 3.  Tests may install a failing allocator through
@@ -29,5 +30,9 @@ int buf_put(struct buf *b, const void *p, size_t n);
 int buf_puts(struct buf *b, const char *s);
 void buf_reset(struct buf *b);
 void buf_free(struct buf *b);
+
+/* A fast non-cryptographic hash (word at a time, well mixed), for hash
+ * tables and caches on the per-line path. */
+uint64_t buf_hash(const void *p, size_t n);
 
 #endif

@@ -1,6 +1,8 @@
 /* fp.c: keyed BLAKE2b fingerprints through libsodium. */
 #include "fp.h"
 
+#include "buf.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
@@ -147,4 +149,52 @@ void fp_key_id(const struct fpkey *key, char out[FP_HEXLEN + 1])
 	static const char probe[] = "keyaudit key id v1";
 
 	fp_hex(key, probe, sizeof(probe) - 1, out);
+}
+
+#define CACHE_SLOTS 4096 /* direct-mapped: a slot per hash value */
+#define CACHE_KEYMAX 160 /* longer credentials are not cached */
+
+struct fpslot {
+	size_t len; /* 0: empty */
+	unsigned char data[CACHE_KEYMAX];
+	char hex[FP_HEXLEN + 1];
+};
+
+struct fpcache {
+	struct fpkey key;
+	struct fpslot slot[CACHE_SLOTS];
+};
+
+struct fpcache *fpcache_new(const struct fpkey *key)
+{
+	struct fpcache *c = xcalloc(1, sizeof(*c));
+
+	c->key = *key;
+	return c;
+}
+
+void fpcache_free(struct fpcache *c)
+{
+	if (!c)
+		return;
+	sodium_memzero(c, sizeof(*c));
+	free(c);
+}
+
+void fpcache_hex(struct fpcache *c, const void *data, size_t len,
+		 char out[FP_HEXLEN + 1])
+{
+	struct fpslot *s;
+
+	if (len == 0 || len > CACHE_KEYMAX) {
+		fp_hex(&c->key, data, len, out);
+		return;
+	}
+	s = &c->slot[buf_hash(data, len) & (CACHE_SLOTS - 1)];
+	if (s->len != len || memcmp(s->data, data, len) != 0) {
+		s->len = len;
+		memcpy(s->data, data, len);
+		fp_hex(&c->key, data, len, s->hex);
+	}
+	memcpy(out, s->hex, FP_HEXLEN + 1);
 }

@@ -40,4 +40,16 @@ void fp_hex(const struct fpkey *key, const void *data, size_t len,
  * another key is refused instead of silently split. */
 void fp_key_id(const struct fpkey *key, char out[FP_HEXLEN + 1]);
 
+/* A cache of fingerprints of recent credentials, so that each distinct
+ * credential is hashed with BLAKE2b once, not once per request.  It
+ * holds raw credentials in memory only. */
+struct fpcache;
+
+struct fpcache *fpcache_new(const struct fpkey *key);
+/* Free c, wiping the credentials it holds; NULL does nothing. */
+void fpcache_free(struct fpcache *c);
+/* fp_hex(), through the cache. */
+void fpcache_hex(struct fpcache *c, const void *data, size_t len,
+		 char out[FP_HEXLEN + 1]);
+
 #endif

@@ -29,6 +29,7 @@ struct run {
 	struct format *fmt;
 	struct store *st;
 	struct fpkey key;
+	struct fpcache *fpc;
 	uint64_t files;
 	uint64_t lines;
 	uint64_t bad;
@@ -93,12 +94,14 @@ static void count_line(struct run *r, struct file_state *fs,
 	}
 	rules_classify(r->rs, &rec, &v, NULL, NULL);
 	if (v.credential.len)
-		fp_hex(&r->key, v.credential.p, v.credential.len, cred_fp);
+		fpcache_hex(r->fpc, v.credential.p, v.credential.len,
+			    cred_fp);
 	h.client = client;
 	h.client_len = client_name(r, &v, cred_fp, client);
 	h.time = rec.time;
 	h.cls = v.cls;
 	h.amnesty = v.amnesty;
+	h.legacy = rules_class_legacy(r->rs, v.cls);
 	h.status = rec.status;
 	h.agent = rec.agent.p;
 	h.agent_len = rec.agent.len;
@@ -359,6 +362,7 @@ static int setup(struct run *r)
 	rc = store_lock(r->st, cfg->wait, r->emsg, sizeof(r->emsg));
 	if (rc)
 		return rc > 0 ? EXIT_BUSY : EXIT_FAILED;
+	r->fpc = fpcache_new(&r->key);
 	fp_key_id(&r->key, id);
 	if (store_check_key(r->st, id, r->emsg, sizeof(r->emsg)) < 0)
 		return EXIT_FAILED;
@@ -396,6 +400,7 @@ int ingest_run(const struct config *cfg)
 			rc = EXIT_PARTIAL;
 	}
 	store_close(r->st);
+	fpcache_free(r->fpc);
 	format_free(r->fmt);
 	rules_free(r->rs);
 	free(r);

@@ -4,26 +4,49 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef KEYAUDIT_ISAL
+#include <isa-l/igzip_lib.h>
+#else
 #include <zlib.h>
+#endif
 
 #include "buf.h"
 
 #define RAW_CHUNK (256 * 1024) /* compressed bytes read at a time */
 #define FILL_CHUNK (256 * 1024) /* least room asked of a fill */
 #define BUF_CAP (INPUT_LINE_MAX + FILL_CHUNK)
+#define NCHUNKS 4 /* decompressed chunks in flight between threads */
+#define CHUNK (256 * 1024)
+
+/* A chunk of decompressed data handed from the reader thread. */
+struct chunk {
+	char data[CHUNK];
+	size_t len;
+	int last; /* the stream is over after this one */
+};
+
+/* The inflater: ISA-L's where the build chose it, else zlib's. */
+struct codec {
+#ifdef KEYAUDIT_ISAL
+	struct inflate_state s;
+#else
+	z_stream s;
+#endif
+};
 
 struct input {
 	int fd;
 	int is_stdin;
 	int gz;
 	int hold;
-	/* compressed side */
-	z_stream z;
+	/* compressed side, owned by the reader thread once it runs */
+	struct codec z;
 	int z_ready;
 	int in_member; /* inside a gzip member, not yet at its end */
 	unsigned char *raw;
@@ -42,7 +65,75 @@ struct input {
 	enum input_end how;
 	uint64_t pending;
 	char msg[160];
+	/* the reader thread (gzip only) and its queue */
+	int threaded;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct chunk *chunk[NCHUNKS];
+	int head;  /* next chunk the consumer takes */
+	int count; /* chunks ready */
+	int stop;  /* the consumer is closing */
 };
+
+static int codec_init(struct codec *c)
+{
+	memset(c, 0, sizeof(*c));
+#ifdef KEYAUDIT_ISAL
+	isal_inflate_init(&c->s);
+	c->s.crc_flag = ISAL_GZIP; /* parse the header, check the CRC */
+	return 0;
+#else
+	/* 16 + 15: a gzip wrapper, the largest (32 KiB) window */
+	return inflateInit2(&c->s, 16 + MAX_WBITS) == Z_OK ? 0 : -1;
+#endif
+}
+
+static void codec_reset(struct codec *c)
+{
+#ifdef KEYAUDIT_ISAL
+	unsigned char *next = c->s.next_in;
+	uint32_t avail = c->s.avail_in;
+
+	isal_inflate_reset(&c->s);
+	c->s.crc_flag = ISAL_GZIP;
+	c->s.next_in = next;
+	c->s.avail_in = avail;
+#else
+	inflateReset(&c->s);
+#endif
+}
+
+static void codec_end(struct codec *c)
+{
+#ifndef KEYAUDIT_ISAL
+	inflateEnd(&c->s);
+#else
+	(void)c;
+#endif
+}
+
+enum { CODEC_OK, CODEC_MEMBER_END, CODEC_ERROR };
+
+/* Inflate what fits; say whether a gzip member just ended. */
+static int codec_run(struct codec *c)
+{
+#ifdef KEYAUDIT_ISAL
+	int ret = isal_inflate(&c->s);
+
+	if (ret != ISAL_DECOMP_OK && ret != ISAL_END_INPUT &&
+	    ret != ISAL_OUT_OVERFLOW)
+		return CODEC_ERROR;
+	return c->s.block_state == ISAL_BLOCK_FINISH ? CODEC_MEMBER_END
+						     : CODEC_OK;
+#else
+	int ret = inflate(&c->s, Z_NO_FLUSH);
+
+	if (ret == Z_STREAM_END)
+		return CODEC_MEMBER_END;
+	return ret == Z_OK || ret == Z_BUF_ERROR ? CODEC_OK : CODEC_ERROR;
+#endif
+}
 
 static int read_raw(struct input *in, void *dst, size_t cap)
 {
@@ -57,7 +148,8 @@ static int read_raw(struct input *in, void *dst, size_t cap)
 			 strerror(errno));
 		return -1;
 	}
-	in->raw_total += (uint64_t)n;
+	/* atomic: the progress display reads it from the other thread */
+	__atomic_add_fetch(&in->raw_total, (uint64_t)n, __ATOMIC_RELAXED);
 	return (int)n;
 }
 
@@ -65,7 +157,7 @@ static void set_end(struct input *in, enum input_end how, const char *what)
 {
 	in->how = how;
 	snprintf(in->msg, sizeof(in->msg), "%s at compressed byte %llu", what,
-		 (unsigned long long)(in->raw_total - in->z.avail_in));
+		 (unsigned long long)(in->raw_total - in->z.s.avail_in));
 }
 
 /* Start the next gzip member, or finish.  Return 1 to go on, 0 when
@@ -74,22 +166,22 @@ static int next_member(struct input *in)
 {
 	int n;
 
-	if (in->z.avail_in == 0 && !in->raw_eof) {
+	if (in->z.s.avail_in == 0 && !in->raw_eof) {
 		n = read_raw(in, in->raw, RAW_CHUNK);
 		if (n < 0)
 			return 0;
 		in->raw_eof = n == 0;
-		in->z.next_in = in->raw;
-		in->z.avail_in = (unsigned)n;
+		in->z.s.next_in = in->raw;
+		in->z.s.avail_in = (uint32_t)n;
 	}
-	if (in->z.avail_in == 0)
+	if (in->z.s.avail_in == 0)
 		return 0; /* clean end after the last member */
-	if (in->z.next_in[0] != 0x1f) {
+	if (in->z.s.next_in[0] != 0x1f) {
 		set_end(in, INPUT_END_CORRUPT, "trailing garbage after gzip "
 					       "data");
 		return 0;
 	}
-	inflateReset(&in->z);
+	codec_reset(&in->z);
 	in->in_member = 1;
 	return 1;
 }
@@ -99,14 +191,14 @@ static size_t fill_gzip(struct input *in, char *dst, size_t room)
 {
 	if (in->how != INPUT_END_CLEAN)
 		return 0;
-	in->z.next_out = (unsigned char *)dst;
-	in->z.avail_out = (unsigned)room;
-	while (in->z.avail_out == room) {
+	in->z.s.next_out = (unsigned char *)dst;
+	in->z.s.avail_out = (uint32_t)room;
+	while (in->z.s.avail_out == room) {
 		int ret;
 
 		if (!in->in_member && !next_member(in))
 			break;
-		if (in->z.avail_in == 0) {
+		if (in->z.s.avail_in == 0) {
 			int n = in->raw_eof ? 0
 					    : read_raw(in, in->raw, RAW_CHUNK);
 
@@ -118,18 +210,79 @@ static size_t fill_gzip(struct input *in, char *dst, size_t room)
 					"premature end of gzip data");
 				break;
 			}
-			in->z.next_in = in->raw;
-			in->z.avail_in = (unsigned)n;
+			in->z.s.next_in = in->raw;
+			in->z.s.avail_in = (uint32_t)n;
 		}
-		ret = inflate(&in->z, Z_NO_FLUSH);
-		if (ret == Z_STREAM_END)
+		ret = codec_run(&in->z);
+		if (ret == CODEC_MEMBER_END)
 			in->in_member = 0;
-		else if (ret != Z_OK && ret != Z_BUF_ERROR) {
+		else if (ret == CODEC_ERROR) {
 			set_end(in, INPUT_END_CORRUPT, "corrupt gzip data");
 			break;
 		}
 	}
-	return room - in->z.avail_out;
+	return room - in->z.s.avail_out;
+}
+
+/* The reader thread: inflate into free chunks until the stream ends or
+ * the consumer stops. */
+static void *reader(void *arg)
+{
+	struct input *in = arg;
+	int slot = 0;
+	int last = 0;
+
+	while (!last) {
+		struct chunk *c;
+
+		pthread_mutex_lock(&in->mu);
+		while (in->count == NCHUNKS && !in->stop)
+			pthread_cond_wait(&in->cv, &in->mu);
+		if (in->stop) {
+			pthread_mutex_unlock(&in->mu);
+			break;
+		}
+		pthread_mutex_unlock(&in->mu);
+		c = in->chunk[slot];
+		c->len = fill_gzip(in, c->data, CHUNK);
+		last = c->len == 0;
+		c->last = last;
+		pthread_mutex_lock(&in->mu);
+		in->count++;
+		pthread_cond_broadcast(&in->cv);
+		pthread_mutex_unlock(&in->mu);
+		slot = (slot + 1) % NCHUNKS;
+	}
+	return NULL;
+}
+
+/* Take the next chunk from the reader thread into buf[end]. */
+static size_t take_chunk(struct input *in, size_t room)
+{
+	struct chunk *c;
+	size_t n;
+
+	if (in->done)
+		return 0; /* the reader has finished */
+	pthread_mutex_lock(&in->mu);
+	while (in->count == 0)
+		pthread_cond_wait(&in->cv, &in->mu);
+	pthread_mutex_unlock(&in->mu);
+	c = in->chunk[in->head];
+	n = c->len < room ? c->len : room;
+	memcpy(in->buf + in->end, c->data, n);
+	if (n < c->len) {
+		/* keep the rest for the next call */
+		memmove(c->data, c->data + n, c->len - n);
+		c->len -= n;
+		return n;
+	}
+	pthread_mutex_lock(&in->mu);
+	in->count--;
+	in->head = (in->head + 1) % NCHUNKS;
+	pthread_cond_broadcast(&in->cv);
+	pthread_mutex_unlock(&in->mu);
+	return n;
 }
 
 /* Add decompressed bytes at buf[end]; set done when there are none. */
@@ -138,7 +291,9 @@ static void fill(struct input *in)
 	size_t room = BUF_CAP - in->end;
 	size_t n;
 
-	if (in->gz) {
+	if (in->threaded) {
+		n = take_chunk(in, room);
+	} else if (in->gz) {
 		n = fill_gzip(in, in->buf + in->end, room);
 	} else {
 		int r = read_raw(in, in->buf + in->end,
@@ -149,6 +304,17 @@ static void fill(struct input *in)
 	in->end += n;
 	if (n == 0)
 		in->done = 1;
+}
+
+/* Inflate in a thread of its own, so that parsing overlaps it.  Without
+ * a thread (none could be made) the input works the same, serially. */
+static void start_reader(struct input *in)
+{
+	for (int i = 0; i < NCHUNKS; i++)
+		in->chunk[i] = xmalloc(sizeof(struct chunk));
+	pthread_mutex_init(&in->mu, NULL);
+	pthread_cond_init(&in->cv, NULL);
+	in->threaded = pthread_create(&in->thread, NULL, reader, in) == 0;
 }
 
 struct input *input_open(const char *path, char *err, size_t errlen)
@@ -179,16 +345,17 @@ struct input *input_open(const char *path, char *err, size_t errlen)
 	/* gzip magic: 1f 8b (RFC 1952) */
 	in->gz = n >= 2 && in->raw[0] == 0x1f && in->raw[1] == 0x8b;
 	if (in->gz) {
-		/* 16 + 15: a gzip wrapper, the largest (32 KiB) window */
-		if (inflateInit2(&in->z, 16 + MAX_WBITS) != Z_OK) {
-			snprintf(err, errlen, "%s: cannot start zlib", path);
+		if (codec_init(&in->z) < 0) {
+			snprintf(err, errlen, "%s: cannot start inflating",
+				 path);
 			input_close(in);
 			return NULL;
 		}
 		in->z_ready = 1;
-		in->z.next_in = in->raw;
-		in->z.avail_in = (unsigned)n;
+		in->z.s.next_in = in->raw;
+		in->z.s.avail_in = (uint32_t)n;
 		in->in_member = 1;
+		start_reader(in);
 	} else {
 		memcpy(in->buf, in->raw, (size_t)n);
 		in->end = (size_t)n;
@@ -202,8 +369,21 @@ void input_close(struct input *in)
 {
 	if (!in)
 		return;
+	if (in->threaded) {
+		pthread_mutex_lock(&in->mu);
+		in->stop = 1;
+		pthread_cond_broadcast(&in->cv);
+		pthread_mutex_unlock(&in->mu);
+		pthread_join(in->thread, NULL);
+	}
+	if (in->chunk[0]) {
+		pthread_mutex_destroy(&in->mu);
+		pthread_cond_destroy(&in->cv);
+	}
+	for (int i = 0; i < NCHUNKS; i++)
+		free(in->chunk[i]);
 	if (in->z_ready)
-		inflateEnd(&in->z);
+		codec_end(&in->z);
 	if (!in->is_stdin && in->fd >= 0)
 		close(in->fd);
 	free(in->raw);
@@ -344,7 +524,7 @@ const char *input_end_message(const struct input *in)
 
 uint64_t input_raw_offset(const struct input *in)
 {
-	return in->raw_total;
+	return __atomic_load_n(&in->raw_total, __ATOMIC_RELAXED);
 }
 
 uint64_t input_size(const struct input *in)

@@ -51,8 +51,23 @@ struct phase {
 	int unless_amnesty;
 };
 
+#define DCACHE 4096   /* decoded values remembered */
+#define DCACHE_MAX 192 /* longest value remembered */
+
+/* A remembered decode: the same Basic header comes back on every request
+ * of a client, and base64 is the costliest step of a line. */
+struct dentry {
+	const struct matcher *m;
+	size_t inlen;
+	char in[DCACHE_MAX];
+	size_t outlen;
+	char out[DCACHE_MAX];
+	const char *why;
+};
+
 struct ruleset {
 	char *path;
+	struct dentry *dcache;
 	char *classes[RULES_MAX_CLASSES + 1];
 	int legacy[RULES_MAX_CLASSES + 1];
 	int nclasses;
@@ -385,6 +400,7 @@ static int check_complete(struct loader *ld)
 		if ((int)n + 1 > maxgroups)
 			maxgroups = (int)n + 1;
 	}
+	rs->dcache = xcalloc(DCACHE, sizeof(*rs->dcache));
 	rs->md = pcre2_match_data_create((uint32_t)maxgroups, NULL);
 	if (!rs->md) {
 		fputs("keyaudit: out of memory\n", stderr);
@@ -457,6 +473,9 @@ void rules_free(struct ruleset *rs)
 	for (int i = 0; i < rs->nphases; i++)
 		free(rs->phases[i].name);
 	pcre2_match_data_free(rs->md);
+	if (rs->dcache)
+		sodium_memzero(rs->dcache, DCACHE * sizeof(*rs->dcache));
+	free(rs->dcache);
 	free(rs->path);
 	free(rs);
 }
@@ -657,6 +676,40 @@ static const char *field_value(const struct matcher *m,
 	return NULL;
 }
 
+/* field_value() through the decode cache.  The value is copied into
+ * scratch, so that a later lookup cannot change it. */
+static const char *cached_value(struct ruleset *rs, const struct matcher *m,
+				const struct record *rec, char *scratch,
+				struct span *v)
+{
+	struct span raw = rec->field[m->index];
+	struct dentry *e;
+	const char *why;
+
+	if (m->ndec == 0 || raw.len > DCACHE_MAX)
+		return field_value(m, rec, scratch, v);
+	e = &rs->dcache[(buf_hash(raw.p, raw.len) ^ (uintptr_t)m) &
+			(DCACHE - 1)];
+	if (e->m != m || e->inlen != raw.len ||
+	    memcmp(e->in, raw.p, raw.len) != 0) {
+		why = field_value(m, rec, scratch, v);
+		if (!why && v->len > DCACHE_MAX)
+			return NULL; /* too long to remember */
+		e->m = m;
+		e->inlen = raw.len;
+		memcpy(e->in, raw.p, raw.len);
+		e->why = why;
+		e->outlen = why ? 0 : v->len;
+		memcpy(e->out, why ? "" : v->p, e->outlen);
+	}
+	/* decoded values go to the upper half, where the steps never
+	 * write their last output when there is one step */
+	memcpy(scratch + SCRATCH / 2, e->out, e->outlen);
+	v->p = scratch + SCRATCH / 2;
+	v->len = e->outlen;
+	return e->why;
+}
+
 /* Match m against its value in rec.  Return 1 and the wanted group (or
  * the whole match) in *cap, or 0. */
 static int matcher_run(struct ruleset *rs, const struct matcher *m,
@@ -671,7 +724,7 @@ static int matcher_run(struct ruleset *rs, const struct matcher *m,
 	value->len = 0;
 	if (m->index < 0)
 		return 0;
-	*why = field_value(m, rec, scratch, value);
+	*why = cached_value(rs, m, rec, scratch, value);
 	if (*why)
 		return 0;
 	if (!m->re) {

@@ -110,7 +110,9 @@ struct store *store_open(const char *path, enum store_mode mode, char *err,
 	}
 	if (mode == STORE_WRITE && create_private(path, err, errlen) < 0)
 		goto fail;
-	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+	/* one connection per thread: SQLite's own mutexes are not needed */
+	if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
 		db_fail(st, "cannot open database", err, errlen);
 		goto fail;
 	}
@@ -382,6 +384,9 @@ void store_count(struct store *st, const struct file_state *fs,
 	n += put(key + n, &amn, 1);
 	n += put(key + n, &status, 2);
 	tally_add(st->counts, key, n, 1, h->time);
+	/* the reports read agents and credentials of legacy requests only */
+	if (!h->legacy)
+		return;
 	n = prefix + put(key + prefix, h->agent, alen);
 	tally_add(st->agents, key, n, 1, h->time);
 	if (h->cred_fp) {

@@ -63,6 +63,7 @@ struct hit {
 	int cls;
 	int amnesty;
 	int status;
+	int legacy; /* the class is legacy: keep its agent and credential */
 	const char *agent;
 	size_t agent_len;
 	const char *cred_fp; /* FP_HEXLEN hex digits, or NULL */

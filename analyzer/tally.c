@@ -23,22 +23,6 @@ struct tally {
 	size_t bytes;
 };
 
-static uint64_t hash_bytes(const void *p, size_t n)
-{
-	/* FNV-1a, then a final mix so that low bits spread well. */
-	const unsigned char *s = p;
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 0x100000001b3ULL;
-	}
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	return h;
-}
-
 struct tally *tally_new(void)
 {
 	struct tally *t = xcalloc(1, sizeof(*t));
@@ -104,7 +88,7 @@ static void grow(struct tally *t)
 void tally_add(struct tally *t, const void *key, size_t keylen, uint64_t n,
 	       int64_t ts)
 {
-	uint64_t h = hash_bytes(key, keylen);
+	uint64_t h = buf_hash(key, keylen);
 	size_t mask = t->nslots - 1;
 	size_t i;
 	struct tally_entry *e;
