@@ -4,6 +4,7 @@
 #include "ingest.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,24 @@
 #define COMMIT_BYTES (256ull * 1024 * 1024) /* input between commits */
 #define CLIENT_MAX 256
 
+/* What the workers of one run share (--jobs). */
+struct pool {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	char **paths; /* files to read, directories expanded */
+	int npaths;
+	int next;
+	/* files being read now, by the fingerprint of their first bytes:
+	 * two copies of one file must not be read at the same time */
+	char claimed[64][FP_HEXLEN + 1];
+	int nclaimed;
+	int failed; /* a worker failed: the others stop */
+	int bad_shown;
+};
+
+/* One worker: its own rules, format, database connection and counts. */
 struct run {
+	struct pool *pool;
 	const struct config *cfg;
 	struct ruleset *rs;
 	struct format *fmt;
@@ -38,6 +56,7 @@ struct run {
 	int partial; /* some input was unreadable or incomplete */
 	int progress; /* stderr is a terminal and not -q */
 	double started;
+	int rc; /* the worker's exit code */
 	char emsg[1024];
 };
 
@@ -73,7 +92,8 @@ static void bad_line(struct run *r, struct file_state *fs, const char *why)
 {
 	fs->bad++;
 	r->bad++;
-	if (r->bad_shown++ < BAD_SHOWN)
+	if (__atomic_fetch_add(&r->pool->bad_shown, 1, __ATOMIC_RELAXED) <
+	    BAD_SHOWN)
 		info("%s:%llu: bad line skipped: %s", fs->name,
 		     (unsigned long long)fs->lines, why);
 }
@@ -203,6 +223,43 @@ static int read_lines(struct run *r, struct input *in, struct file_state *fs)
 	return commit(r, in, fs);
 }
 
+/* Wait until no other worker reads a file starting like this one (the
+ * same file under two names, or a gzip copy), then mark it ours. */
+static void claim(struct pool *p, const struct fpkey *key, const char *head,
+		  size_t len, char fp[FP_HEXLEN + 1])
+{
+	/* the first 256 bytes: what store.c calls the short head */
+	fp_hex(key, head, len < 256 ? len : 256, fp);
+	pthread_mutex_lock(&p->mu);
+	for (int i = 0; i < p->nclaimed;) {
+		if (strcmp(p->claimed[i], fp) != 0) {
+			i++;
+			continue;
+		}
+		pthread_cond_wait(&p->cv, &p->mu);
+		i = 0;
+	}
+	memcpy(p->claimed[p->nclaimed++], fp, FP_HEXLEN + 1);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void release(struct pool *p, const char fp[FP_HEXLEN + 1])
+{
+	pthread_mutex_lock(&p->mu);
+	for (int i = 0; i < p->nclaimed; i++)
+		if (strcmp(p->claimed[i], fp) == 0) {
+			p->claimed[i][0] = '\0';
+			memcpy(p->claimed[i], p->claimed[--p->nclaimed],
+			       FP_HEXLEN + 1);
+			break;
+		}
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static int read_file(struct run *r, struct input *in, const char *path,
+		     const char *head, size_t headlen, struct file_state *fs);
+
 static int ingest_file(struct run *r, const char *path)
 {
 	char emsg[512];
@@ -210,6 +267,7 @@ static int ingest_file(struct run *r, const char *path)
 	struct file_state fs;
 	const char *head;
 	size_t headlen;
+	char claim_fp[FP_HEXLEN + 1];
 	int rc = 0;
 
 	if (!in) {
@@ -234,84 +292,118 @@ static int ingest_file(struct run *r, const char *path)
 		input_close(in);
 		return 0;
 	}
+	claim(r->pool, &r->key, head, headlen, claim_fp);
 	if (store_file_find(r->st, &r->key, head, headlen, &fs, r->emsg,
 			    sizeof(r->emsg)) < 0) {
 		err("%s", r->emsg);
+		release(r->pool, claim_fp);
 		input_close(in);
 		return -1;
 	}
+	rc = read_file(r, in, path, head, headlen, &fs);
+	release(r->pool, claim_fp);
+	input_close(in);
+	return rc;
+}
+
+/* The file is identified and ours: detect its format if asked, skip
+ * what was read before, count the rest. */
+static int read_file(struct run *r, struct input *in, const char *path,
+		     const char *head, size_t headlen, struct file_state *fs)
+{
+	char emsg[512];
+	int rc;
+
 	if (!r->cfg->format || strcmp(r->cfg->format, "auto") == 0) {
 		format_free(r->fmt);
 		r->fmt = format_detect(head, headlen, emsg, sizeof(emsg));
 		if (!r->fmt) {
 			err("%s: %s", path, emsg);
-			input_close(in);
 			return -2;
 		}
 		debug("%s: format %s", path, format_spec(r->fmt));
 		rules_bind(r->rs, r->fmt, NULL, NULL);
 	}
-	fs.name = path;
-	fs.gzip = input_is_gzip(in);
-	if (fs.known)
+	fs->name = path;
+	fs->gzip = input_is_gzip(in);
+	if (fs->known)
 		debug("%s: known, resuming after line %llu", path,
-		      (unsigned long long)fs.lines);
-	if (fs.known && fs.bytes && input_skip(in, fs.bytes) != 0) {
-		/* shorter than what was read before: nothing new yet */
-		debug("%s: nothing new", path);
-		input_close(in);
-		return 0;
+		      (unsigned long long)fs->lines);
+	if (fs->known && fs->bytes) {
+		int skip = input_skip(in, fs->bytes);
+
+		if (skip < 0) {
+			/* a damaged or unfinished copy of what was read */
+			err("%s: %s, within the %llu lines already counted "
+			    "from this file",
+			    path, input_end_message(in),
+			    (unsigned long long)fs->lines);
+			r->partial = 1;
+		}
+		if (skip != 0) {
+			debug("%s: nothing new", path);
+			return 0;
+		}
 	}
-	rc = read_lines(r, in, &fs);
-	if (rc == 0 && strcmp(fs.state, "truncated") != 0 &&
-	    strcmp(fs.state, "corrupt") != 0 &&
-	    strcmp(fs.state, "read error") != 0) {
-		input_close(in);
-		return 0;
-	}
-	if (rc == 0) {
+	rc = read_lines(r, in, fs);
+	if (rc == 0 && (strcmp(fs->state, "truncated") == 0 ||
+			strcmp(fs->state, "corrupt") == 0 ||
+			strcmp(fs->state, "read error") == 0)) {
 		err("%s: %s; kept the %llu complete lines before it", path,
-		    input_end_message(in), (unsigned long long)fs.lines);
+		    input_end_message(in), (unsigned long long)fs->lines);
 		r->partial = 1;
 	}
-	input_close(in);
 	return rc;
 }
 
-static int ingest_dir(struct run *r, const char *dir)
+static void add_path(struct pool *p, const char *path)
+{
+	p->paths = xrealloc(p->paths,
+			    (size_t)(p->npaths + 1) * sizeof(*p->paths));
+	p->paths[p->npaths++] = xstrdup(path);
+}
+
+/* A directory's regular files, in name order, hidden ones skipped. */
+static int add_dir(struct pool *p, const char *dir)
 {
 	struct dirent **names;
 	int n = scandir(dir, &names, NULL, alphasort);
-	int rc = 0;
 
 	if (n < 0) {
 		err("%s: cannot read directory", dir);
-		r->partial = 1;
-		return 0;
+		return -1;
 	}
 	for (int i = 0; i < n; i++) {
 		char path[4096];
 		struct stat sb;
 
-		if (rc == 0 && names[i]->d_name[0] != '.' &&
+		if (names[i]->d_name[0] != '.' &&
 		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
 				     names[i]->d_name) < sizeof(path) &&
 		    stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
-			rc = ingest_file(r, path);
+			add_path(p, path);
 		free(names[i]);
 	}
 	free(names);
-	return rc;
+	return 0;
 }
 
-static int ingest_path(struct run *r, const char *path)
+/* Every file to read; return -1 if a directory could not be read. */
+static int collect(struct pool *p, const struct config *cfg)
 {
-	struct stat sb;
+	int rc = 0;
 
-	if (strcmp(path, "-") != 0 && stat(path, &sb) == 0 &&
-	    S_ISDIR(sb.st_mode))
-		return ingest_dir(r, path);
-	return ingest_file(r, path);
+	for (int i = 0; i < cfg->npaths; i++) {
+		struct stat sb;
+		const char *path = cfg->paths[i];
+
+		if (strcmp(path, "-") != 0 && stat(path, &sb) == 0 &&
+		    S_ISDIR(sb.st_mode))
+			rc |= add_dir(p, path);
+		else
+			add_path(p, path);
+	}
+	return rc;
 }
 
 static void summary(const struct run *r)
@@ -334,24 +426,69 @@ static void summary(const struct run *r)
 	info("%s", line);
 }
 
-/* Everything before the first log is read: rules, format, key, store. */
-static int setup(struct run *r)
+/* A worker's own rules, format, cache and database connection. */
+static int worker_setup(struct run *r)
 {
-	const struct config *cfg = r->cfg;
 	const char *names[RULES_MAX_CLASSES];
 	int legacy[RULES_MAX_CLASSES];
-	char id[FP_HEXLEN + 1];
-	int rc;
 
-	r->rs = rules_load(cfg->rules, r->emsg, sizeof(r->emsg));
+	r->rs = rules_load(r->cfg->rules, r->emsg, sizeof(r->emsg));
 	if (!r->rs)
 		return EXIT_USAGE;
-	if (cfg->format && strcmp(cfg->format, "auto") != 0) {
-		r->fmt = format_new(cfg->format, r->emsg, sizeof(r->emsg));
+	if (r->cfg->format && strcmp(r->cfg->format, "auto") != 0) {
+		r->fmt = format_new(r->cfg->format, r->emsg, sizeof(r->emsg));
 		if (!r->fmt)
 			return EXIT_USAGE;
 		rules_bind(r->rs, r->fmt, NULL, NULL);
 	}
+	if (!r->st)
+		r->st = store_open(r->cfg->db, STORE_WRITE, r->emsg,
+				   sizeof(r->emsg));
+	if (!r->st)
+		return EXIT_FAILED;
+	r->fpc = fpcache_new(&r->key);
+	for (int i = 0; i < rules_nclasses(r->rs); i++) {
+		names[i] = rules_class_name(r->rs, i);
+		legacy[i] = rules_class_legacy(r->rs, i);
+	}
+	store_set_classes(r->st, names, legacy, rules_nclasses(r->rs));
+	return EXIT_OK;
+}
+
+/* Take files from the pool until none is left or a worker failed. */
+static void *worker(void *arg)
+{
+	struct run *r = arg;
+	struct pool *p = r->pool;
+
+	for (;;) {
+		const char *path = NULL;
+		int got;
+
+		pthread_mutex_lock(&p->mu);
+		if (!p->failed && p->next < p->npaths)
+			path = p->paths[p->next++];
+		pthread_mutex_unlock(&p->mu);
+		if (!path)
+			break;
+		got = ingest_file(r, path);
+		if (got < 0) {
+			r->rc = got == -2 ? EXIT_USAGE : EXIT_FAILED;
+			pthread_mutex_lock(&p->mu);
+			p->failed = 1;
+			pthread_mutex_unlock(&p->mu);
+		}
+	}
+	return NULL;
+}
+
+/* Key, database, lock: checked once, before any worker starts. */
+static int setup(struct run *r)
+{
+	const struct config *cfg = r->cfg;
+	char id[FP_HEXLEN + 1];
+	int rc;
+
 	if (fp_init() < 0 ||
 	    fp_key_load(&r->key, cfg->key_file, cfg->db, r->emsg,
 			sizeof(r->emsg)) < 0)
@@ -362,47 +499,91 @@ static int setup(struct run *r)
 	rc = store_lock(r->st, cfg->wait, r->emsg, sizeof(r->emsg));
 	if (rc)
 		return rc > 0 ? EXIT_BUSY : EXIT_FAILED;
-	r->fpc = fpcache_new(&r->key);
 	fp_key_id(&r->key, id);
 	if (store_check_key(r->st, id, r->emsg, sizeof(r->emsg)) < 0)
 		return EXIT_FAILED;
-	for (int i = 0; i < rules_nclasses(r->rs); i++) {
-		names[i] = rules_class_name(r->rs, i);
-		legacy[i] = rules_class_legacy(r->rs, i);
-	}
-	store_set_classes(r->st, names, legacy, rules_nclasses(r->rs));
-	return EXIT_OK;
+	return worker_setup(r);
 }
 
-int ingest_run(const struct config *cfg)
+static void run_free(struct run *r)
 {
-	struct run *r = xcalloc(1, sizeof(*r));
-	int rc;
-
-	r->cfg = cfg;
-	r->progress = cfg->verbosity > 0 && isatty(2);
-	r->started = now();
-	rc = setup(r);
-	if (rc != EXIT_OK) {
-		err("%s", r->emsg);
-		if (rc == EXIT_USAGE)
-			fputs("try 'keyaudit --help'\n", stderr);
-	}
-	for (int i = 0; rc == EXIT_OK && i < cfg->npaths; i++) {
-		int got = ingest_path(r, cfg->paths[i]);
-
-		if (got < 0)
-			rc = got == -2 ? EXIT_USAGE : EXIT_FAILED;
-	}
-	if (rc == EXIT_OK) {
-		summary(r);
-		if (r->partial)
-			rc = EXIT_PARTIAL;
-	}
 	store_close(r->st);
 	fpcache_free(r->fpc);
 	format_free(r->fmt);
 	rules_free(r->rs);
-	free(r);
+}
+
+/* Run the extra workers (w[1..n)) beside the main one (w[0]), then add
+ * their counters to w[0]'s. */
+static int run_workers(struct run *w, int n)
+{
+	pthread_t tid[64];
+	int started[64] = {0};
+	int rc = EXIT_OK;
+
+	for (int i = 1; i < n; i++) {
+		w[i] = w[0];
+		w[i].st = NULL;
+		w[i].rs = NULL;
+		w[i].fmt = NULL;
+		w[i].fpc = NULL;
+		memset(w[i].per_class, 0, sizeof(w[i].per_class));
+		if (worker_setup(&w[i]) == EXIT_OK)
+			started[i] = pthread_create(&tid[i], NULL, worker,
+						    &w[i]) == 0;
+	}
+	worker(&w[0]);
+	for (int i = 1; i < n; i++) {
+		if (started[i])
+			pthread_join(tid[i], NULL);
+		if (w[i].rc != EXIT_OK && rc == EXIT_OK)
+			rc = w[i].rc;
+		w[0].files += w[i].files;
+		w[0].lines += w[i].lines;
+		w[0].bad += w[i].bad;
+		w[0].partial |= w[i].partial;
+		for (int k = 0; k <= RULES_MAX_CLASSES; k++)
+			w[0].per_class[k] += w[i].per_class[k];
+		run_free(&w[i]);
+	}
+	return w[0].rc != EXIT_OK ? w[0].rc : rc;
+}
+
+int ingest_run(const struct config *cfg)
+{
+	struct pool pool;
+	int n = cfg->jobs > 1 ? (cfg->jobs < 64 ? cfg->jobs : 64) : 1;
+	struct run *w = xcalloc((size_t)n, sizeof(*w));
+	int rc;
+
+	memset(&pool, 0, sizeof(pool));
+	pthread_mutex_init(&pool.mu, NULL);
+	pthread_cond_init(&pool.cv, NULL);
+	w[0].pool = &pool;
+	w[0].cfg = cfg;
+	w[0].progress = n == 1 && cfg->verbosity > 0 && isatty(2);
+	w[0].started = now();
+	if (collect(&pool, cfg) < 0)
+		w[0].partial = 1;
+	rc = setup(&w[0]);
+	if (rc != EXIT_OK) {
+		err("%s", w[0].emsg);
+		if (rc == EXIT_USAGE)
+			fputs("try 'keyaudit --help'\n", stderr);
+	} else {
+		rc = run_workers(w, n);
+	}
+	if (rc == EXIT_OK) {
+		summary(&w[0]);
+		if (w[0].partial)
+			rc = EXIT_PARTIAL;
+	}
+	run_free(&w[0]);
+	for (int i = 0; i < pool.npaths; i++)
+		free(pool.paths[i]);
+	free(pool.paths);
+	pthread_mutex_destroy(&pool.mu);
+	pthread_cond_destroy(&pool.cv);
+	free(w);
 	return rc;
 }

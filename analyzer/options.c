@@ -72,7 +72,8 @@ void options_usage(FILE *f, enum command cmd)
 		      "  --wait SECONDS     wait this long for another run to "
 		      "finish (default 0)\n"
 		      "  --commit-every N   commit at least every N lines "
-		      "(default: every 256 MiB)\n",
+		      "(default: every 256 MiB)\n"
+		      "  -j, --jobs N       read N files at once (default 1)\n",
 		      f);
 		fputs(common_quiet, f);
 		break;
@@ -259,6 +260,7 @@ static const struct option longopts[] = {
 	{"wait", required_argument, NULL, OPT_WAIT},
 	{"since", required_argument, NULL, OPT_SINCE},
 	{"commit-every", required_argument, NULL, OPT_COMMIT},
+	{"jobs", required_argument, NULL, 'j'},
 	{"registry", required_argument, NULL, OPT_REGISTRY},
 	{"action", required_argument, NULL, OPT_ACTION},
 	{"phase", required_argument, NULL, OPT_PHASE},
@@ -306,6 +308,11 @@ static enum parse_result one_option(struct config *cfg, int c)
 		*(c == OPT_SINCE ? &cfg->since : &cfg->until) = optarg;
 		break;
 	case 'o': cfg->out = optarg; break;
+	case 'j':
+		if (parse_int(optarg, &cfg->jobs) < 0 || cfg->jobs < 1 ||
+		    cfg->jobs > 64)
+			return bad_usage("--jobs is 1 to 64", optarg);
+		break;
 	case OPT_REGISTRY: cfg->registry = optarg; break;
 	case OPT_ACTION: cfg->action = optarg; break;
 	case OPT_PHASE: cfg->phase = optarg; break;
@@ -415,7 +422,7 @@ enum parse_result options_parse(int argc, char **argv, struct config *cfg)
 	argv += used - 1;
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "o:qvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:qvhj:", longopts, NULL)) != -1) {
 		enum parse_result r;
 
 		if (c == '?' || c == ':')

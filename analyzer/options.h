@@ -47,6 +47,7 @@ struct config {
 	const char *html;
 	int wait; /* seconds to wait for the database lock */
 	long commit_every; /* lines between commits, 0: by size */
+	int jobs;	   /* files read at once */
 	int verbosity; /* 0 quiet, 1 normal, 2 verbose */
 	char **paths;
 	int npaths;

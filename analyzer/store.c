@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,8 +63,11 @@ struct store {
 	struct tally *counts;
 	struct tally *agents;
 	struct tally *creds;
-	int64_t next_id; /* id for the next new file */
 };
+
+/* New file ids, shared by the connections of one process (--jobs). */
+static pthread_mutex_t id_mu = PTHREAD_MUTEX_INITIALIZER;
+static int64_t next_id;
 
 static int db_fail(struct store *st, const char *what, char *err,
 		   size_t errlen)
@@ -116,7 +120,8 @@ struct store *store_open(const char *path, enum store_mode mode, char *err,
 		db_fail(st, "cannot open database", err, errlen);
 		goto fail;
 	}
-	sqlite3_busy_timeout(st->db, 10000);
+	/* another connection may be committing a big batch (--jobs) */
+	sqlite3_busy_timeout(st->db, 600000);
 	if (mode == STORE_WRITE &&
 	    (exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
 		  err, errlen) < 0 ||
@@ -346,10 +351,12 @@ int store_file_find(struct store *st, const struct fpkey *key,
 		if (one_text(st, "SELECT coalesce(max(id), 0) + 1 FROM files",
 			     NULL, next, sizeof(next), err, errlen) < 0)
 			return -1;
+		pthread_mutex_lock(&id_mu);
 		fs->id = strtoll(next, NULL, 10);
-		if (fs->id < st->next_id)
-			fs->id = st->next_id;
-		st->next_id = fs->id + 1;
+		if (fs->id < next_id)
+			fs->id = next_id;
+		next_id = fs->id + 1;
+		pthread_mutex_unlock(&id_mu);
 	}
 	return 0;
 }
