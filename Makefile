@@ -122,4 +122,4 @@ install: keyaudit
 	install -m 644 rules/*.rules $(DESTDIR)$(DATADIR)/rules/
 
 clean:
-	rm -rf build build-san build-fuzz keyaudit
+	rm -rf build build-san build-fuzz build-zlib keyaudit
