@@ -1,9 +1,11 @@
 /* commands.c: report, files, rules check, rules explain, fingerprint. */
 #include "commands.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "fp.h"
@@ -254,4 +256,84 @@ int cmd_fingerprint(const struct config *cfg)
 	}
 	free(line);
 	return ferror(stdout) ? EXIT_FAILED : EXIT_OK;
+}
+
+/* Merge shards into st, holding its lock. */
+static int merge_into(struct store *st, const char *const *shards, int n)
+{
+	char emsg[2048];
+
+	for (int i = 0; i < n; i++) {
+		if (store_merge(st, shards[i], emsg, sizeof(emsg)) < 0) {
+			err("%s", emsg);
+			return EXIT_FAILED;
+		}
+		debug("%s: merged", shards[i]);
+	}
+	return EXIT_OK;
+}
+
+int cmd_merge(const struct config *cfg)
+{
+	char emsg[1024];
+	struct store *st = store_open(cfg->db, STORE_WRITE, emsg,
+				      sizeof(emsg));
+	int rc;
+
+	if (!st) {
+		err("%s", emsg);
+		return EXIT_FAILED;
+	}
+	rc = store_lock(st, cfg->wait, emsg, sizeof(emsg));
+	if (rc) {
+		err("%s", emsg);
+		store_close(st);
+		return rc > 0 ? EXIT_BUSY : EXIT_FAILED;
+	}
+	rc = merge_into(st, (const char *const *)cfg->paths, cfg->npaths);
+	store_close(st);
+	if (rc == EXIT_OK)
+		info("%s: merged %d shard%s", cfg->db, cfg->npaths,
+		     cfg->npaths == 1 ? "" : "s");
+	return rc;
+}
+
+int cmd_merge_temp(const char *const *shards, int n, char *path)
+{
+	char emsg[1024];
+	const char *dir = getenv("TMPDIR");
+	struct store *st;
+	int fd;
+	int rc;
+
+	snprintf(path, PATH_MAX, "%s/keyaudit-XXXXXX",
+		 dir && *dir ? dir : "/tmp");
+	fd = mkstemp(path); /* mode 0600 */
+	if (fd < 0) {
+		err("%s: cannot make a temporary database", path);
+		return EXIT_FAILED;
+	}
+	close(fd);
+	st = store_open(path, STORE_WRITE, emsg, sizeof(emsg));
+	if (!st) {
+		err("%s", emsg);
+		cmd_merge_cleanup(path);
+		return EXIT_FAILED;
+	}
+	rc = merge_into(st, shards, n);
+	store_close(st);
+	if (rc != EXIT_OK)
+		cmd_merge_cleanup(path);
+	return rc;
+}
+
+void cmd_merge_cleanup(const char *path)
+{
+	char p[PATH_MAX + 8];
+
+	unlink(path);
+	snprintf(p, sizeof(p), "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", path);
+	unlink(p);
 }

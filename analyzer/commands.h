@@ -11,5 +11,12 @@ int cmd_files(const struct config *cfg);
 int cmd_rules_check(const struct config *cfg);
 int cmd_rules_explain(const struct config *cfg);
 int cmd_fingerprint(const struct config *cfg);
+int cmd_merge(const struct config *cfg);
+
+/* Merge shards[0..n) into a new private temporary database whose path
+ * is written to path (PATH_MAX bytes); remove it with
+ * cmd_merge_cleanup().  Return an enum exit_code. */
+int cmd_merge_temp(const char *const *shards, int n, char *path);
+void cmd_merge_cleanup(const char *path);
 
 #endif

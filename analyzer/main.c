@@ -1,4 +1,5 @@
 /* main.c: options -> command -> exit status. */
+#include <limits.h>
 #include <stdio.h>
 
 #include "commands.h"
@@ -7,9 +8,13 @@
 #include "msg.h"
 #include "options.h"
 
+static int run(struct config *cfg);
+
 int main(int argc, char **argv)
 {
 	struct config cfg;
+	char merged[PATH_MAX];
+	int rc;
 
 	switch (options_parse(argc, argv, &cfg)) {
 	case OPTIONS_HELP:
@@ -24,6 +29,23 @@ int main(int argc, char **argv)
 		break;
 	}
 	msg_set_level((enum msg_level)cfg.verbosity);
+	if (cfg.ndbs < 2)
+		return run(&cfg);
+	/* reports over shards: over their merge, so the results are the
+	 * same as over one database */
+	rc = cmd_merge_temp(cfg.dbs, cfg.ndbs, merged);
+	if (rc != EXIT_OK)
+		return rc;
+	cfg.db = merged;
+	rc = run(&cfg);
+	cmd_merge_cleanup(merged);
+	return rc;
+}
+
+static int run(struct config *c)
+{
+	struct config cfg = *c;
+
 	switch (cfg.cmd) {
 	case CMD_INGEST:
 		return ingest_run(&cfg);
@@ -39,6 +61,8 @@ int main(int argc, char **argv)
 		return cmd_fingerprint(&cfg);
 	case CMD_GONOGO:
 		return gonogo_run(&cfg);
+	case CMD_MERGE:
+		return cmd_merge(&cfg);
 	case CMD_NONE:
 		break;
 	}

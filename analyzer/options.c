@@ -35,6 +35,7 @@ static const char overview[] =
 	"  rules check [FILE]  compile a rules file and report problems\n"
 	"  rules explain [LOG] show how each line of LOG is classified\n"
 	"  gonogo              GO or NO-GO for the next cutoff phase\n"
+	"  merge SHARD.db...   add shard databases into --db, exactly\n"
 	"  fingerprint         print the fingerprint of each secret read from\n"
 	"                      stdin (one per line), to find it in reports\n"
 	"\n"
@@ -51,7 +52,8 @@ static const char overview[] =
 
 static const char common_db[] =
 	"  --db FILE          database (default $KEYAUDIT_DB, else "
-	"keyaudit.db)\n";
+	"keyaudit.db)\n"
+	"                     (reports, files, gonogo: repeat for shards)\n";
 static const char common_quiet[] =
 	"  -q, --quiet        print nothing unless something is wrong\n"
 	"  -v, --verbose      say more\n"
@@ -103,6 +105,14 @@ void options_usage(FILE *f, enum command cmd)
 		fputs("usage: keyaudit rules check [--format FMT] [FILE]\n"
 		      "       keyaudit rules explain [--rules FILE] "
 		      "[--format FMT] [--key-file FILE] [LOG|-]\n",
+		      f);
+		break;
+	case CMD_MERGE:
+		fputs("usage: keyaudit merge --db TOTAL.db [--wait SECONDS] "
+		      "SHARD.db...\n\n"
+		      "Add shard databases into TOTAL.db, each in one "
+		      "transaction.  A log file\nread by several shards "
+		      "counts once; merging a shard again adds nothing.\n",
 		      f);
 		break;
 	case CMD_GONOGO:
@@ -222,6 +232,8 @@ static enum command pick_command(int argc, char **argv, int *used)
 		return CMD_FINGERPRINT;
 	if (strcmp(c, "gonogo") == 0)
 		return CMD_GONOGO;
+	if (strcmp(c, "merge") == 0)
+		return CMD_MERGE;
 	if (strcmp(c, "rules") == 0 && argc > 2) {
 		*used = 3;
 		if (strcmp(argv[2], "check") == 0)
@@ -282,7 +294,11 @@ static const struct option longopts[] = {
 static enum parse_result one_option(struct config *cfg, int c)
 {
 	switch (c) {
-	case OPT_DB: cfg->db = optarg; break;
+	case OPT_DB:
+		if (cfg->ndbs == 64)
+			return bad_usage("at most 64 --db", NULL);
+		cfg->db = cfg->dbs[cfg->ndbs++] = optarg;
+		break;
 	case OPT_RULES: cfg->rules = optarg; break;
 	case OPT_FORMAT: cfg->format = optarg; break;
 	case OPT_KEY: cfg->key_file = optarg; break;
@@ -361,6 +377,13 @@ static enum parse_result finish(struct config *cfg)
 
 	if (!cfg->db)
 		cfg->db = env && *env ? env : "keyaudit.db";
+	if (cfg->ndbs > 1 && cfg->cmd != CMD_REPORT && cfg->cmd != CMD_FILES &&
+	    cfg->cmd != CMD_GONOGO)
+		return bad_usage("only reports, files and gonogo take several "
+				 "--db",
+				 NULL);
+	if (cfg->cmd == CMD_MERGE && cfg->npaths == 0)
+		return bad_usage("merge needs a SHARD.db to add", NULL);
 	if (cfg->cmd == CMD_INGEST && cfg->npaths == 0)
 		return bad_usage("ingest needs a PATH (a file, a directory, "
 				 "or - for stdin)",

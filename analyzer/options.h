@@ -21,12 +21,15 @@ enum command {
 	CMD_RULES_EXPLAIN,
 	CMD_FILES,
 	CMD_FINGERPRINT,
-	CMD_GONOGO
+	CMD_GONOGO,
+	CMD_MERGE
 };
 
 struct config {
 	enum command cmd;
 	const char *db;
+	const char *dbs[64]; /* every --db given, for reports over shards */
+	int ndbs;
 	const char *rules;
 	const char *format;
 	const char *key_file;

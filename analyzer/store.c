@@ -665,3 +665,201 @@ int store_each(struct store *st, const char *sql, const char *const *params,
 	sqlite3_finalize(s);
 	return 0;
 }
+
+/* ---- merge -------------------------------------------------------- */
+
+/* Run sql with two integer parameters; return 0 or -1. */
+static int exec2(struct store *st, const char *sql, int64_t a, int64_t b,
+		 char *err, size_t errlen)
+{
+	sqlite3_stmt *s = prepare(st, sql, err, errlen);
+	int rc;
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, a);
+	sqlite3_bind_int64(s, 2, b);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : db_fail(st, "merge failed", err, errlen);
+}
+
+/* Replace the rows of file `to` in main with shard file `from`'s. */
+static int copy_rows(struct store *st, int64_t from, int64_t to, char *err,
+		     size_t errlen)
+{
+	static const char *const sql[] = {
+		"DELETE FROM main.counts WHERE file_id = ?2 AND ?1 = ?1",
+		"DELETE FROM main.agents WHERE file_id = ?2 AND ?1 = ?1",
+		"DELETE FROM main.creds WHERE file_id = ?2 AND ?1 = ?1",
+		"INSERT INTO main.counts SELECT ?2, client, day, class,"
+		" amnesty, status, n, first, last FROM s.counts"
+		" WHERE file_id = ?1",
+		"INSERT INTO main.agents SELECT ?2, client, day, class, agent,"
+		" n FROM s.agents WHERE file_id = ?1",
+		"INSERT INTO main.creds SELECT ?2, client, day, class, fp, n"
+		" FROM s.creds WHERE file_id = ?1",
+		"INSERT OR IGNORE INTO main.file_names SELECT ?2, name"
+		" FROM s.file_names WHERE file_id = ?1",
+	};
+
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++)
+		if (exec2(st, sql[i], from, to, err, errlen) < 0)
+			return -1;
+	return 0;
+}
+
+/* Merge one shard file row: (shard id, bytes). */
+static int merge_file(struct store *st, int64_t sid, int64_t sbytes,
+		      char *err, size_t errlen)
+{
+	sqlite3_stmt *s = prepare(
+		st,
+		"SELECT m.id, m.bytes FROM main.files AS m, s.files AS f"
+		" WHERE f.id = ?1 AND (m.head_fp = f.head_fp OR"
+		" (m.short_fp = f.short_fp AND m.head_len <> f.head_len"
+		"  AND min(m.head_len, f.head_len) >= 256))"
+		" ORDER BY m.id LIMIT 1",
+		err, errlen);
+	int64_t mid = 0;
+	int64_t mbytes = -1;
+	int rc;
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, sid);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		mid = sqlite3_column_int64(s, 0);
+		mbytes = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(st, "merge failed", err, errlen);
+	if (rc == SQLITE_DONE) {
+		/* a file the total has not seen: a new id */
+		if (exec2(st,
+			  "INSERT INTO main.files SELECT (SELECT coalesce("
+			  "max(id), 0) + 1 FROM main.files), head_fp, head_len,"
+			  " short_fp, bytes, lines, bad, pending, gzip, state,"
+			  " first_ingested, last_ingested FROM s.files"
+			  " WHERE id = ?1 AND ?2 = ?2",
+			  sid, 0, err, errlen) < 0)
+			return -1;
+		mid = sqlite3_last_insert_rowid(st->db);
+		return copy_rows(st, sid, mid, err, errlen);
+	}
+	if (sbytes <= mbytes)
+		return exec2(st,
+			     "INSERT OR IGNORE INTO main.file_names SELECT ?2,"
+			     " name FROM s.file_names WHERE file_id = ?1",
+			     sid, mid, err, errlen);
+	/* the shard read further: its counts of this file replace ours */
+	return exec2(st,
+		     "UPDATE main.files SET (head_fp, head_len, short_fp,"
+		     " bytes, lines, bad, pending, gzip, state, last_ingested)"
+		     " = (SELECT CASE WHEN f.head_len > main.files.head_len"
+		     "  THEN f.head_fp ELSE main.files.head_fp END,"
+		     " max(f.head_len, main.files.head_len),"
+		     " CASE WHEN f.head_len > main.files.head_len"
+		     "  THEN f.short_fp ELSE main.files.short_fp END,"
+		     " f.bytes, f.lines, f.bad, f.pending, f.gzip, f.state,"
+		     " f.last_ingested FROM s.files AS f WHERE f.id = ?1)"
+		     " WHERE id = ?2",
+		     sid, mid, err, errlen) < 0 ||
+			       copy_rows(st, sid, mid, err, errlen) < 0
+		       ? -1
+		       : 0;
+}
+
+struct shard_file {
+	int64_t id;
+	int64_t bytes;
+};
+
+static int merge_files(struct store *st, char *err, size_t errlen)
+{
+	sqlite3_stmt *s = prepare(st, "SELECT id, bytes FROM s.files ORDER BY"
+				      " id",
+				  err, errlen);
+	struct shard_file *f = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	if (!s)
+		return -1;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		f = xrealloc(f, (n + 1) * sizeof(*f));
+		f[n].id = sqlite3_column_int64(s, 0);
+		f[n++].bytes = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_finalize(s);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = merge_file(st, f[i].id, f[i].bytes, err, errlen);
+	free(f);
+	return rc;
+}
+
+static int merge_meta(struct store *st, char *err, size_t errlen)
+{
+	char mine[64] = "";
+	char theirs[64] = "";
+
+	if (one_text(st, "SELECT value FROM main.meta WHERE key = 'key_id'",
+		     NULL, mine, sizeof(mine), err, errlen) < 0 ||
+	    one_text(st, "SELECT value FROM s.meta WHERE key = 'key_id'",
+		     NULL, theirs, sizeof(theirs), err, errlen) < 0)
+		return -1;
+	if (mine[0] && theirs[0] && strcmp(mine, theirs) != 0) {
+		snprintf(err, errlen,
+			 "the shard was made with another fingerprint key "
+			 "(key id %s, this database %s): its clients would "
+			 "split; ingest every shard with the same key",
+			 theirs, mine);
+		return -1;
+	}
+	return exec(st,
+		    "INSERT OR IGNORE INTO main.meta SELECT * FROM s.meta;"
+		    "INSERT INTO main.classes SELECT * FROM s.classes WHERE 1"
+		    " ON CONFLICT(name) DO NOTHING;",
+		    err, errlen);
+}
+
+int store_merge(struct store *st, const char *path, char *err,
+		size_t errlen)
+{
+	sqlite3_stmt *s;
+	int rc;
+	char why[1024];
+
+	if (access(path, R_OK) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	s = prepare(st, "ATTACH ?1 AS s", err, errlen);
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(st, "cannot attach the shard", err, errlen);
+	rc = exec(st, "SELECT count(*) FROM s.counts, s.files LIMIT 1", err,
+		  errlen);
+	if (rc == 0)
+		rc = exec(st, "BEGIN IMMEDIATE", err, errlen);
+	if (rc == 0) {
+		rc = merge_meta(st, err, errlen);
+		if (rc == 0)
+			rc = merge_files(st, err, errlen);
+		if (rc == 0)
+			rc = exec(st, "COMMIT", err, errlen);
+		if (rc != 0)
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	snprintf(why, sizeof(why), "%s", err);
+	sqlite3_exec(st->db, "DETACH s", NULL, NULL, NULL);
+	if (rc != 0)
+		snprintf(err, errlen, "%s: %s", path, why);
+	return rc;
+}

@@ -81,6 +81,13 @@ int store_batch_full(const struct store *st);
 int store_commit(struct store *st, struct file_state *fs, char *err,
 		 size_t errlen);
 
+/* Add the shard database at path into st, in one transaction: a log
+ * file both have read (known by its first bytes) counts once, from the
+ * one that read further.  Merging a shard again adds nothing.  Return 0,
+ * or -1 with err set and st unchanged. */
+int store_merge(struct store *st, const char *path, char *err,
+		size_t errlen);
+
 /* Run sql with text parameters params[0..nparams) bound to ?1.. and call
  * row for each result row with its columns as text (NULL for SQL NULL).
  * Stop when row returns non-zero.  Return 0, or -1 with err set. */
