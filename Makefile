@@ -48,7 +48,8 @@ DEB_PKGS = build-essential pkg-config zlib1g-dev libpcre2-dev \
 
 .PHONY: all deps demo check test asan bench fuzz format clean install
 
-all: keyaudit $(BUILD)/loggen $(BUILD)/unit $(BUILD)/floor
+all: keyaudit $(BUILD)/loggen $(BUILD)/unit $(BUILD)/floor \
+	$(BUILD)/failmalloc.so
 
 keyaudit: $(BUILD)/keyaudit
 	cp $< $@
@@ -61,6 +62,9 @@ $(BUILD)/%.o: analyzer/%.c analyzer/*.h | $(BUILD)
 
 $(BUILD)/loggen: tests/gen/loggen.c $(BUILD)/fp.o $(BUILD)/buf.o
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/failmalloc.so: tests/faults/failmalloc.c | $(BUILD)
+	$(CC) -O2 -shared -fPIC -o $@ $<
 
 $(BUILD)/floor: tests/bench/floor.c | $(BUILD)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< -lz

@@ -441,11 +441,14 @@ static int worker_setup(struct run *r)
 			return EXIT_USAGE;
 		rules_bind(r->rs, r->fmt, NULL, NULL);
 	}
-	if (!r->st)
+	if (!r->st) {
 		r->st = store_open(r->cfg->db, STORE_WRITE, r->emsg,
 				   sizeof(r->emsg));
-	if (!r->st)
-		return EXIT_FAILED;
+		if (!r->st)
+			return EXIT_FAILED;
+		/* the other workers' commits: a batch can take a while */
+		store_busy_wait(r->st, 600);
+	}
 	r->fpc = fpcache_new(&r->key);
 	for (int i = 0; i < rules_nclasses(r->rs); i++) {
 		names[i] = rules_class_name(r->rs, i);
@@ -496,6 +499,7 @@ static int setup(struct run *r)
 	r->st = store_open(cfg->db, STORE_WRITE, r->emsg, sizeof(r->emsg));
 	if (!r->st)
 		return EXIT_FAILED;
+	store_busy_wait(r->st, cfg->jobs > 1 ? 600 : cfg->wait + 5);
 	rc = store_lock(r->st, cfg->wait, r->emsg, sizeof(r->emsg));
 	if (rc)
 		return rc > 0 ? EXIT_BUSY : EXIT_FAILED;

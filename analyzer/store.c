@@ -120,8 +120,7 @@ struct store *store_open(const char *path, enum store_mode mode, char *err,
 		db_fail(st, "cannot open database", err, errlen);
 		goto fail;
 	}
-	/* another connection may be committing a big batch (--jobs) */
-	sqlite3_busy_timeout(st->db, 600000);
+	sqlite3_busy_timeout(st->db, 5000);
 	if (mode == STORE_WRITE &&
 	    (exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
 		  err, errlen) < 0 ||
@@ -153,6 +152,11 @@ void store_close(struct store *st)
 	tally_free(st->creds);
 	free(st->path);
 	free(st);
+}
+
+void store_busy_wait(struct store *st, int seconds)
+{
+	sqlite3_busy_timeout(st->db, seconds * 1000);
 }
 
 int store_lock(struct store *st, int wait_seconds, char *err, size_t errlen)
@@ -857,7 +861,8 @@ int store_merge(struct store *st, const char *path, char *err,
 		if (rc != 0)
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	}
-	snprintf(why, sizeof(why), "%s", err);
+	if (rc != 0)
+		snprintf(why, sizeof(why), "%s", err);
 	sqlite3_exec(st->db, "DETACH s", NULL, NULL, NULL);
 	if (rc != 0)
 		snprintf(err, errlen, "%s: %s", path, why);

@@ -19,6 +19,10 @@ struct store *store_open(const char *path, enum store_mode mode, char *err,
 /* Close; pending counts that were not committed are dropped. */
 void store_close(struct store *st);
 
+/* How long a statement waits for another connection's lock before it
+ * fails with "database is locked" (default 5 s). */
+void store_busy_wait(struct store *st, int seconds);
+
 /* Take the database's run lock (the file PATH.lock), waiting up to
  * wait_seconds.  Return 0, 1 when another run holds it, -1 on error. */
 int store_lock(struct store *st, int wait_seconds, char *err, size_t errlen);

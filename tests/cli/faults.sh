@@ -1,0 +1,77 @@
+# Faults of the machine: allocation failures, a full disk, a read-only or
+# locked database, input that disappears.  keyaudit exits cleanly with a
+# message and its exit code, and the database stays whole: a later run
+# still counts every request exactly once.
+. "$TOP/tests/cli/lib.sh"
+"$LOGGEN" --layout combined --lines 20000 --seed 13 --key-file test.key \
+	-o a.log
+exact() { # DB WHAT: counts equal the truth after a clean re-run
+	"$KEYAUDIT" ingest -q --db "$1" a.log
+	db_counts "$1" > got.csv
+	check_files got.csv a.log.counts.csv "$2"
+}
+
+# 1. allocation failures at 24 points of a run (not with sanitizers:
+# they bring their own allocator)
+if [ "$BUILD" != build-san ]; then
+	for n in 1 2 5 10 30 60 100 200 300 500 700 1000 1500 2000 3000 \
+		4000 5000 7000 10000 15000 20000 40000 80000 160000; do
+		rm -f m.db m.db-wal m.db-shm
+		set +e
+		FAILMALLOC_AFTER=$n LD_PRELOAD="$TOP/$BUILD/failmalloc.so" \
+			"$KEYAUDIT" ingest -q --commit-every 2000 --db m.db \
+			a.log >out 2>err
+		rc=$?
+		set -e
+		case $rc in
+		0|3) ;;
+		*) cat err; fail "allocation failure after $n: exit $rc" ;;
+		esac
+		[ $rc = 0 ] || [ -s err ] || fail "no message after $n"
+		exact m.db "after an allocation failure at $n"
+	done
+fi
+
+# 2. the disk fills during ingest (a file size limit): a clear message,
+# exit 3, and what was committed before stays
+rm -f f.db*
+"$KEYAUDIT" ingest -q --db f.db a.log.counts.csv 2>/dev/null || true
+rm -f f.db*
+expect_exit 3 sh -c "trap '' XFSZ; ulimit -f 200; exec \"$KEYAUDIT\" ingest -q --commit-every 1000 --db f.db a.log" 2>err
+grep -q 'f.db' err || { cat err; fail "disk full message"; }
+exact f.db "after the disk filled"
+
+# 3. a database we may not write (as an unprivileged user)
+if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
+	"$KEYAUDIT" ingest -q --db ro.db a.log
+	chmod 755 "$T"
+	chmod 644 ro.db test.key
+	expect_exit 3 setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$KEYAUDIT" ingest -q --db ro.db --key-file test.key a.log 2>err
+	grep -q 'ro.db' err || { cat err; fail "read-only message"; }
+fi
+
+# 4. a database locked by another program: keyaudit gives up with a
+# message after --wait, and does not count anything twice later
+"$KEYAUDIT" ingest -q --db l.db a.log
+python3 -c '
+import sqlite3, time, sys
+c = sqlite3.connect("l.db", isolation_level=None)
+c.execute("BEGIN EXCLUSIVE")
+open("locked", "w").close()
+time.sleep(15)
+c.execute("COMMIT")' &
+locker=$!
+while [ ! -e locked ]; do sleep 0.1; done
+"$LOGGEN" --layout combined --lines 500 --seed 14 --key-file test.key -o b.log
+expect_exit 3 "$KEYAUDIT" ingest -q --db l.db b.log 2>err
+grep -q 'locked' err || { cat err; fail "locked database message"; }
+wait $locker
+exact l.db "after a locked database"
+
+# 5. input that disappears: the missing file is named, the rest counted
+"$LOGGEN" --layout combined --lines 100 --seed 15 --key-file test.key -o c.log
+expect_exit 1 "$KEYAUDIT" ingest -q --db d.db a.log gone.log 2>err
+grep -q 'gone.log: No such file or directory' err || fail "missing input"
+db_counts d.db > got.csv
+check_files got.csv a.log.counts.csv "the other files are counted"
