@@ -56,6 +56,15 @@ static void warn_field(void *ctx, int line, const char *field)
 	     cfg->rules, line, field, cfg->format);
 }
 
+static void warn_unreachable(void *ctx, int line, int by_line)
+{
+	const struct config *cfg = *(const struct config **)ctx;
+
+	warn("%s:%d: this rule can never match: the rule on line %d matches "
+	     "first",
+	     cfg->rules, line, by_line);
+}
+
 int cmd_rules_check(const struct config *cfg)
 {
 	char emsg[1024];
@@ -77,6 +86,7 @@ int cmd_rules_check(const struct config *cfg)
 		}
 		rules_bind(rs, fmt, warn_field, &ctx);
 	}
+	rules_unreachable(rs, warn_unreachable, &ctx);
 	for (int i = 0; i < rules_nclasses(rs); i++)
 		legacy += rules_class_legacy(rs, i);
 	printf("%s: ok: %d classes (%d legacy), %d rules, %d phases\n",
@@ -135,7 +145,8 @@ static void trace_rule(void *ctx, const struct rule_trace *t)
 		printf("    decode failed: %s: no match\n", t->decode_failed);
 		return;
 	}
-	fputs("    value ", stdout);
+	printf("    %s%s = ", t->spec,
+	       strchr(t->spec, ':') ? " (decoded)" : "");
 	if (t->secret)
 		print_secret(x->key, t->value);
 	else

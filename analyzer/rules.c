@@ -31,6 +31,8 @@ struct matcher {
 	int group;      /* number of the named group we want, or 0 */
 	int line;
 	char *text;
+	char *pattern; /* as written, or NULL */
+	char *spec;    /* field[:decode...] as written */
 };
 
 struct rule {
@@ -154,6 +156,7 @@ static int compile_pattern(struct loader *ld, struct matcher *m,
 	char msg[256];
 	int n;
 
+	m->pattern = xstrdup(pat);
 	m->re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, 0,
 			      &code, &off, NULL);
 	if (!m->re) {
@@ -184,6 +187,7 @@ static int parse_field(struct loader *ld, struct matcher *m, char *spec)
 	m->text = xstrdup(ld->orig);
 	m->index = -1;
 	m->ndec = 0;
+	m->spec = xstrdup(spec);
 	if (colon)
 		*colon = '\0';
 	if (!*spec)
@@ -456,6 +460,8 @@ static void matcher_free(struct matcher *m)
 	pcre2_code_free(m->re);
 	free(m->field);
 	free(m->text);
+	free(m->pattern);
+	free(m->spec);
 }
 
 void rules_free(struct ruleset *rs)
@@ -506,6 +512,76 @@ int rules_bind(struct ruleset *rs, struct format *fmt,
 	for (int i = 0; i < rs->nclient; i++)
 		unknown += bind_one(&rs->client[i].m, fmt, warn_fn, ctx);
 	return unknown;
+}
+
+static int same_input(const struct matcher *a, const struct matcher *b)
+{
+	if (strcmp(a->field, b->field) != 0 || a->ndec != b->ndec)
+		return 0;
+	for (int i = 0; i < a->ndec; i++)
+		if (a->dec[i] != b->dec[i])
+			return 0;
+	return 1;
+}
+
+/* Does m match every value among varied probes (all non-empty ones, and
+ * the empty one too when want_empty)? */
+static int catch_all(const struct ruleset *rs, const struct matcher *m,
+		     int want_empty)
+{
+	static const char *const probe[] = {
+		"a", "Z", "0", "-", "abc def", " x ", "\t", "\xff\xfe",
+		"0/0123456789abcdef0123456789abcdef",
+		"1/1234567890123456:0123456789abcdef0123456789abcdef",
+		"ABCDEFGH.abcdefghijklmnopqrstuvwx", "user:pass", "a/b?c=d&e#f",
+		"%41%zz", "\"quoted\"", "line\nbreak", "::::", "....",
+		"very long value very long value very long value very long"};
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	int all = 1;
+
+	if (!m->re || !md) {
+		pcre2_match_data_free(md);
+		return !m->re;
+	}
+	for (size_t i = 0; all && i < sizeof(probe) / sizeof(probe[0]); i++)
+		all = pcre2_match(m->re, (PCRE2_SPTR)probe[i],
+				  strlen(probe[i]), 0, 0, md, NULL) >= 0;
+	if (all && want_empty)
+		all = pcre2_match(m->re, (PCRE2_SPTR) "", 0, 0, 0, md, NULL) >=
+		      0;
+	pcre2_match_data_free(md);
+	(void)rs;
+	return all;
+}
+
+int rules_unreachable(const struct ruleset *rs,
+		      void (*fn)(void *ctx, int line, int by_line), void *ctx)
+{
+	int found = 0;
+
+	for (int j = 1; j < rs->nrules; j++) {
+		const struct matcher *late = &rs->rules[j].m;
+		/* could the later rule match an empty value? */
+		pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+		int empty = md && late->re &&
+			    pcre2_match(late->re, (PCRE2_SPTR) "", 0, 0, 0, md,
+					NULL) >= 0;
+
+		pcre2_match_data_free(md);
+		for (int i = 0; i < j; i++) {
+			const struct matcher *early = &rs->rules[i].m;
+			if (!same_input(early, late))
+				continue;
+			if (strcmp(early->pattern, late->pattern) == 0 ||
+			    catch_all(rs, early, empty)) {
+				if (fn)
+					fn(ctx, late->line, early->line);
+				found++;
+				break;
+			}
+		}
+	}
+	return found;
 }
 
 int rules_field_secret(const struct ruleset *rs, int i)
@@ -797,6 +873,7 @@ void rules_classify(struct ruleset *rs, const struct record *rec,
 			struct rule_trace t = {i,
 					       m->line,
 					       m->text,
+					       m->spec,
 					       m->index >= 0,
 					       val,
 					       rules_field_secret(rs, m->index),

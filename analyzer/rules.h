@@ -45,6 +45,14 @@ int rules_bind(struct ruleset *rs, struct format *fmt,
 	       void (*warn_fn)(void *ctx, int line, const char *field),
 	       void *ctx);
 
+/* Rules that can never match because an earlier rule on the same field
+ * and decode steps matches every value (a catch-all such as .+) or has
+ * the same pattern: fn is called with the later and the earlier rule's
+ * lines.  Return how many were found. */
+int rules_unreachable(const struct ruleset *rs,
+		      void (*fn)(void *ctx, int line, int by_line),
+		      void *ctx);
+
 int rules_nclasses(const struct ruleset *rs);
 /* Class i's name, i <= rules_nclasses() ("unknown" for the last). */
 const char *rules_class_name(const struct ruleset *rs, int i);
@@ -72,6 +80,7 @@ struct rule_trace {
 	int rule;          /* rule index */
 	int line;          /* its line in the rules file */
 	const char *text;  /* the rule as written */
+	const char *spec;  /* its field and decode steps: "f:basic" */
 	int field_known;   /* the format has the field */
 	struct span value; /* the value after decoding (may be secret) */
 	int secret;        /* the field carries credentials */

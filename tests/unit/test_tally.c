@@ -1,4 +1,37 @@
-/* test_tally.c */
+/* test_tally.c: the in-memory counter table. */
 #include "harness.h"
+#include "tally.h"
+
 void test_tally(void);
-void test_tally(void) {}
+
+static int sum(void *ctx, const struct tally_entry *e)
+{
+	*(long long *)ctx += (long long)e->n;
+	return 0;
+}
+
+void test_tally(void)
+{
+	struct tally *t = tally_new();
+	long long total = 0;
+	char key[32];
+
+	/* enough keys to make the table grow several times */
+	for (int i = 0; i < 100000; i++) {
+		int n = snprintf(key, sizeof(key), "k%d", i % 5000);
+
+		tally_add(t, key, (size_t)n, 1, 1000 - i % 7);
+	}
+	INT_EQ(tally_size(t), 5000, "distinct keys");
+	tally_each(t, sum, &total);
+	INT_EQ(total, 100000, "every add counted");
+	tally_add(t, "k1", 2, 0, 5);
+	tally_add(t, "k1", 2, 0, 5000);
+	total = 0;
+	tally_clear(t);
+	INT_EQ(tally_size(t), 0, "cleared");
+	tally_add(t, "x", 1, 2, 7);
+	tally_each(t, sum, &total);
+	INT_EQ(total, 2, "usable after clear");
+	tally_free(t);
+}
