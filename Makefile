@@ -99,9 +99,19 @@ demo: deps
 	./keyaudit ingest --format "$$(cat sample-logs/nginx.format)" \
 		sample-logs/nginx
 	./keyaudit report migration -o reports/migration.csv
+	./keyaudit report amnesty -o reports/amnesty.csv
+	./keyaudit report daily -o reports/daily.csv
+	./keyaudit report summary -o reports/summary.csv
 	@echo
-	@echo "reports/migration.csv: $$(($$(wc -l < reports/migration.csv) - 1)) clients still use an API key; the top five:"
-	@head -6 reports/migration.csv | cut -d, -f1-6
+	@echo "What the sample logs say (reports/*.csv):"
+	@echo "  $$(($$(wc -l < reports/migration.csv) - 1)) clients still use an API key; the five busiest:"
+	@tail -n +2 reports/migration.csv | head -5 | cut -d, -f1,2,5,9 | \
+		tr -d '"' | sed 's/^/    /; s/,/  legacy /; s/,/  of all /; s/,/  last /'
+	@echo "  $$(($$(wc -l < reports/amnesty.csv) - 1)) of them send the amnesty header"
+	@./keyaudit gonogo --phase reject-without-amnesty \
+		-o reports/gonogo-clients.csv --html reports/gonogo.html | \
+		head -1 | sed 's/^/  /'; true
+	@echo "  review page: reports/gonogo.html"
 
 check: deps
 	$(MAKE) all
