@@ -103,9 +103,12 @@ struct explain {
 };
 
 /* Print a value as a quoted string, escaping what a terminal would
- * interpret. */
-static void print_value(struct span v)
+ * interpret, with anything shaped like a credential scrubbed. */
+static void print_value(struct span raw)
 {
+	static char buf[INPUT_LINE_MAX + 16];
+	struct span v = {buf, fp_scrub(raw.p, raw.len, buf, sizeof(buf))};
+
 	putchar('"');
 	for (size_t i = 0; i < v.len; i++) {
 		unsigned char c = (unsigned char)v.p[i];

@@ -198,3 +198,46 @@ void fpcache_hex(struct fpcache *c, const void *data, size_t len,
 	}
 	memcpy(out, s->hex, FP_HEXLEN + 1);
 }
+
+static int token_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '+' || c == '=' || c == '_' ||
+	       c == '~' || c == '-';
+}
+
+size_t fp_scrub(const char *s, size_t len, char *out, size_t outcap)
+{
+	static const char mark[] = "<secret>";
+	size_t n = 0;
+
+	if (outcap == 0)
+		return 0;
+	for (size_t i = 0; i < len;) {
+		size_t j = i;
+		int alpha = 0;
+		int digit = 0;
+
+		while (j < len && token_char((unsigned char)s[j])) {
+			alpha |= (s[j] >= 'a' && s[j] <= 'z') ||
+				 (s[j] >= 'A' && s[j] <= 'Z');
+			digit |= s[j] >= '0' && s[j] <= '9';
+			j++;
+		}
+		if (j - i >= FP_SCRUB_MIN && alpha && digit) {
+			for (size_t k = 0; k < sizeof(mark) - 1 && n + 1 < outcap;
+			     k++)
+				out[n++] = mark[k];
+		} else {
+			for (size_t k = i; k < j && n + 1 < outcap; k++)
+				out[n++] = s[k];
+		}
+		if (j == i && n + 1 < outcap)
+			out[n++] = s[j++];
+		else if (j == i)
+			j++;
+		i = j;
+	}
+	out[n] = '\0';
+	return n;
+}

@@ -40,6 +40,15 @@ void fp_hex(const struct fpkey *key, const void *data, size_t len,
  * another key is refused instead of silently split. */
 void fp_key_id(const struct fpkey *key, char out[FP_HEXLEN + 1]);
 
+/* Copy len bytes of free text (a user agent, a client id) into out
+ * (outcap bytes, NUL-terminated), replacing anything shaped like a
+ * credential -- a run of FP_SCRUB_MIN or more letters, digits, '+', '=',
+ * '_', '~' or '-' holding both a letter and a digit -- with "<secret>",
+ * so that a key pasted into a header never reaches the database.  Return
+ * the length written. */
+#define FP_SCRUB_MIN 20
+size_t fp_scrub(const char *s, size_t len, char *out, size_t outcap);
+
 /* A cache of fingerprints of recent credentials, so that each distinct
  * credential is hashed with BLAKE2b once, not once per request.  It
  * holds raw credentials in memory only. */

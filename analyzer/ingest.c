@@ -23,6 +23,7 @@
 #define BAD_SHOWN 5 /* bad lines quoted per run */
 #define COMMIT_BYTES (256ull * 1024 * 1024) /* input between commits */
 #define CLIENT_MAX 256
+#define AGENT_MAX 512 /* as store.c keeps them */
 
 /* What the workers of one run share (--jobs). */
 struct pool {
@@ -70,16 +71,14 @@ static size_t client_name(struct run *r, const struct verdict *v,
 	switch (v->client_source) {
 	case CLIENT_FIELD:
 		n = v->client.len < CLIENT_MAX ? v->client.len : CLIENT_MAX;
-		memcpy(out, v->client.p, n);
-		return n;
+		return fp_scrub(v->client.p, n, out, CLIENT_MAX + 1);
 	case CLIENT_CREDENTIAL:
 		return (size_t)sprintf(out, "fp:%s", cred_fp);
 	case CLIENT_ADDR:
 		n = v->client.len < CLIENT_MAX - 5 ? v->client.len
 						   : CLIENT_MAX - 5;
 		memcpy(out, "addr:", 5);
-		memcpy(out + 5, v->client.p, n);
-		return n + 5;
+		return 5 + fp_scrub(v->client.p, n, out + 5, CLIENT_MAX - 4);
 	case CLIENT_NONE:
 		break;
 	}
@@ -106,6 +105,7 @@ static void count_line(struct run *r, struct file_state *fs,
 	struct hit h;
 	char cred_fp[FP_HEXLEN + 1];
 	char client[CLIENT_MAX + 8];
+	char agent[AGENT_MAX + 1];
 
 	rec.lineno = fs->lines;
 	if (parse_line(r->fmt, line, len, &rec) < 0) {
@@ -123,8 +123,13 @@ static void count_line(struct run *r, struct file_state *fs,
 	h.amnesty = v.amnesty;
 	h.legacy = rules_class_legacy(r->rs, v.cls);
 	h.status = rec.status;
-	h.agent = rec.agent.p;
-	h.agent_len = rec.agent.len;
+	h.agent = agent;
+	h.agent_len = h.legacy ? fp_scrub(rec.agent.p,
+					  rec.agent.len < AGENT_MAX
+						  ? rec.agent.len
+						  : AGENT_MAX,
+					  agent, sizeof(agent))
+			       : 0;
 	h.cred_fp = v.credential.len ? cred_fp : NULL;
 	store_count(r->st, fs, &h);
 	r->per_class[v.cls]++;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "fp.h"
 #include "harness.h"
 #include "parse.h"
 #include "rules.h"
@@ -92,8 +93,27 @@ static void errors(void)
 	OK(!load_text("# nothing\n", err, sizeof(err)), "no class");
 }
 
+static void scrub(void)
+{
+	char out[256];
+	const char *ua = "python-asana/3.2.1 Python/3.11.4 (KHTML, like Gecko) "
+			 "Chrome/120.0.6099.109";
+
+	fp_scrub(ua, strlen(ua), out, sizeof(out));
+	STR_EQ(out, ua, "user agents stay as they are");
+	fp_scrub("x ABCDEFGH.abcdefghijklmnopqrstuv12 y", 37, out, sizeof(out));
+	STR_EQ(out, "x ABCDEFGH.<secret> y", "a key's long part goes");
+	fp_scrub("Internationalization", 20, out, sizeof(out));
+	STR_EQ(out, "Internationalization", "a long word without digits stays");
+	fp_scrub("tok=0123456789abcdef0123", 24, out, sizeof(out));
+	STR_EQ(out, "<secret>", "letters, digits and = in one run");
+	fp_scrub("abc", 3, out, 3);
+	STR_EQ(out, "ab", "bounded by the output");
+}
+
 void test_rules(void)
 {
 	classify();
 	errors();
+	scrub();
 }
