@@ -104,10 +104,10 @@ struct explain {
 
 /* Print a value as a quoted string, escaping what a terminal would
  * interpret, with anything shaped like a credential scrubbed. */
-static void print_value(struct span raw)
+static void print_value(const struct fpkey *key, struct span raw)
 {
 	static char buf[INPUT_LINE_MAX + 16];
-	struct span v = {buf, fp_scrub(raw.p, raw.len, buf, sizeof(buf))};
+	struct span v = {buf, fp_scrub(key, raw.p, raw.len, buf, sizeof(buf))};
 
 	putchar('"');
 	for (size_t i = 0; i < v.len; i++) {
@@ -153,7 +153,7 @@ static void trace_rule(void *ctx, const struct rule_trace *t)
 	if (t->secret)
 		print_secret(x->key, t->value);
 	else
-		print_value(t->value);
+		print_value(x->key, t->value);
 	puts(t->matched ? ": MATCH" : ": no match");
 }
 
@@ -175,7 +175,7 @@ static void explain_line(struct ruleset *rs, struct format *fmt,
 		if (rules_field_secret(rs, i))
 			print_secret(key, rec.field[i]);
 		else
-			print_value(rec.field[i]);
+			print_value(key, rec.field[i]);
 		putchar('\n');
 	}
 	rules_classify(rs, &rec, &v, trace_rule, &x);
@@ -195,9 +195,14 @@ static void explain_line(struct ruleset *rs, struct format *fmt,
 	} else {
 		if (v.client_source == CLIENT_ADDR)
 			fputs("addr:", stdout);
-		print_value(v.client);
+		print_value(key, v.client);
 		putchar('\n');
 	}
+}
+
+static int auto_format(const struct config *cfg)
+{
+	return !cfg->format || strcmp(cfg->format, "auto") == 0;
 }
 
 int cmd_rules_explain(const struct config *cfg)
@@ -214,8 +219,8 @@ int cmd_rules_explain(const struct config *cfg)
 	int rc = EXIT_OK;
 	int got;
 
-	if (!rs || !(fmt = format_new(cfg->format ? cfg->format : "combined",
-				      emsg, sizeof(emsg)))) {
+	if (!rs || (!auto_format(cfg) &&
+		    !(fmt = format_new(cfg->format, emsg, sizeof(emsg))))) {
 		err("%s", emsg);
 		rc = EXIT_USAGE;
 		goto out;
@@ -226,6 +231,19 @@ int cmd_rules_explain(const struct config *cfg)
 		err("%s", emsg);
 		rc = EXIT_FAILED;
 		goto out;
+	}
+	if (!fmt) {
+		const char *head;
+		size_t headlen;
+
+		input_head(in, &head, &headlen);
+		fmt = format_detect(head, headlen, emsg, sizeof(emsg));
+		if (!fmt) {
+			err("%s: %s", path, emsg);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		printf("format %s\n", format_spec(fmt));
 	}
 	rules_bind(rs, fmt, NULL, NULL);
 	input_hold_partial(in, 0);

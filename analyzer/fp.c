@@ -202,13 +202,13 @@ void fpcache_hex(struct fpcache *c, const void *data, size_t len,
 static int token_char(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '+' || c == '=' || c == '_' ||
-	       c == '~' || c == '-';
+	       (c >= '0' && c <= '9') || c == '+' || c == '_' || c == '~';
 }
 
-size_t fp_scrub(const char *s, size_t len, char *out, size_t outcap)
+size_t fp_scrub(const struct fpkey *key, const char *s, size_t len,
+		char *out, size_t outcap)
 {
-	static const char mark[] = "<secret>";
+	char mark[FP_HEXLEN + 4] = "fp:";
 	size_t n = 0;
 
 	if (outcap == 0)
@@ -225,8 +225,8 @@ size_t fp_scrub(const char *s, size_t len, char *out, size_t outcap)
 			j++;
 		}
 		if (j - i >= FP_SCRUB_MIN && alpha && digit) {
-			for (size_t k = 0; k < sizeof(mark) - 1 && n + 1 < outcap;
-			     k++)
+			fp_hex(key, s + i, j - i, mark + 3);
+			for (size_t k = 0; mark[k] && n + 1 < outcap; k++)
 				out[n++] = mark[k];
 		} else {
 			for (size_t k = i; k < j && n + 1 < outcap; k++)

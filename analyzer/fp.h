@@ -42,12 +42,14 @@ void fp_key_id(const struct fpkey *key, char out[FP_HEXLEN + 1]);
 
 /* Copy len bytes of free text (a user agent, a client id) into out
  * (outcap bytes, NUL-terminated), replacing anything shaped like a
- * credential -- a run of FP_SCRUB_MIN or more letters, digits, '+', '=',
- * '_', '~' or '-' holding both a letter and a digit -- with "<secret>",
- * so that a key pasted into a header never reaches the database.  Return
- * the length written. */
+ * credential -- a run of FP_SCRUB_MIN or more letters, digits, '+', '_'
+ * or '~' holding both a letter and a digit -- with "fp:" and its
+ * fingerprint, so that a key pasted into a header never reaches the
+ * database, while an id of that shape (an S3 canonical user id) still
+ * tells clients apart.  Return the length written. */
 #define FP_SCRUB_MIN 20
-size_t fp_scrub(const char *s, size_t len, char *out, size_t outcap);
+size_t fp_scrub(const struct fpkey *key, const char *s, size_t len,
+		char *out, size_t outcap);
 
 /* A cache of fingerprints of recent credentials, so that each distinct
  * credential is hashed with BLAKE2b once, not once per request.  It

@@ -71,18 +71,18 @@ static size_t client_name(struct run *r, const struct verdict *v,
 	switch (v->client_source) {
 	case CLIENT_FIELD:
 		n = v->client.len < CLIENT_MAX ? v->client.len : CLIENT_MAX;
-		return fp_scrub(v->client.p, n, out, CLIENT_MAX + 1);
+		return fp_scrub(&r->key, v->client.p, n, out, CLIENT_MAX + 1);
 	case CLIENT_CREDENTIAL:
 		return (size_t)sprintf(out, "fp:%s", cred_fp);
 	case CLIENT_ADDR:
 		n = v->client.len < CLIENT_MAX - 5 ? v->client.len
 						   : CLIENT_MAX - 5;
 		memcpy(out, "addr:", 5);
-		return 5 + fp_scrub(v->client.p, n, out + 5, CLIENT_MAX - 4);
+		return 5 + fp_scrub(&r->key, v->client.p, n, out + 5,
+				    CLIENT_MAX - 4);
 	case CLIENT_NONE:
 		break;
 	}
-	(void)r;
 	memcpy(out, "unknown", 7);
 	return 7;
 }
@@ -124,7 +124,7 @@ static void count_line(struct run *r, struct file_state *fs,
 	h.legacy = rules_class_legacy(r->rs, v.cls);
 	h.status = rec.status;
 	h.agent = agent;
-	h.agent_len = h.legacy ? fp_scrub(rec.agent.p,
+	h.agent_len = h.legacy ? fp_scrub(&r->key, rec.agent.p,
 					  rec.agent.len < AGENT_MAX
 						  ? rec.agent.len
 						  : AGENT_MAX,

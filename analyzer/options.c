@@ -67,8 +67,12 @@ void options_usage(FILE *f, enum command cmd)
 		fputs(common_db, f);
 		fputs("  --rules FILE       rules (default: the shipped "
 		      "asana-api-keys.rules)\n"
-		      "  --format FMT       combined, common, or "
-		      "nginx:'<log_format>', ... (default auto)\n"
+		      "  --format FMT       auto (default), combined, common, "
+		      "vhost_combined,\n"
+		      "                     vhost_common, nginx:'<log_format>', "
+		      "jsonl[:TIMEKEY], s3,\n"
+		      "                     alb, elb, cloudfront, "
+		      "regex:'<PCRE2 with named groups>'\n"
 		      "  --key-file FILE    fingerprint key (default "
 		      "$KEYAUDIT_KEY, $KEYAUDIT_KEY_FILE, or DB.key)\n"
 		      "  --wait SECONDS     wait this long for another run to "
@@ -104,7 +108,9 @@ void options_usage(FILE *f, enum command cmd)
 	case CMD_RULES_EXPLAIN:
 		fputs("usage: keyaudit rules check [--format FMT] [FILE]\n"
 		      "       keyaudit rules explain [--rules FILE] "
-		      "[--format FMT] [--key-file FILE] [LOG|-]\n",
+		      "[--format FMT] [--key-file FILE] [LOG|-]\n"
+		      "(FMT as for ingest; explain detects it like "
+		      "--format auto by default)\n",
 		      f);
 		break;
 	case CMD_MERGE:

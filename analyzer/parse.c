@@ -1,5 +1,6 @@
-/* parse.c: log formats (a small template language modelled on nginx's
- * log_format) and the line parser built on it. */
+/* parse.c: the table of log formats, format_new()/format_detect(), the
+ * line parser's common part, and helpers the parse_*.c formats share. */
+#define KEYAUDIT_PARSE_PRIVATE
 #include "parse.h"
 
 #include <stdio.h>
@@ -8,201 +9,105 @@
 
 #include "buf.h"
 
-#define MAX_TOKENS (2 * RECORD_MAX_FIELDS + 1)
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-/* A format is a sequence of literal text and variables.  A variable's
- * value runs up to the literal that follows it; inside double quotes a
- * backslash escapes the next byte, as Apache and nginx write them. */
-struct token {
-	const char *lit; /* literal text, or NULL for a variable */
-	size_t litlen;
-	int field;  /* the variable's field index */
-	int quoted; /* the variable sits inside "..." */
+static const struct format_ops *const known[] = {
+	&format_combined_ops,	    &format_common_ops,
+	&format_vhost_combined_ops, &format_vhost_common_ops,
+	&format_nginx_ops,	    &format_jsonl_ops,
+	&format_s3_ops,		    &format_alb_ops,
+	&format_elb_ops,	    &format_cloudfront_ops,
+	&format_regex_ops,
 };
 
-struct format {
-	char *spec;
-	char *text; /* the template; token literals point into it */
-	struct token tok[MAX_TOKENS];
-	int ntok;
-	char *names[RECORD_MAX_FIELDS];
-	int nfields;
-	int trailing_ok; /* extra " ..." fields after the last are allowed */
-	int f_time, f_status, f_agent, f_request;
-	int f_method, f_uri, f_proto; /* derived from $request */
+/* --format auto tries these in order: a format whose lines are a
+ * special case of a later one's comes first. */
+static const struct format_ops *const detect_order[] = {
+	&format_jsonl_ops,	    &format_s3_ops,
+	&format_alb_ops,	    &format_elb_ops,
+	&format_cloudfront_ops,	    &format_vhost_combined_ops,
+	&format_combined_ops,	    &format_vhost_common_ops,
+	&format_common_ops,
 };
 
-static const char COMBINED[] =
-	"$remote_addr $remote_ident $remote_user [$time_local] \"$request\" "
-	"$status $body_bytes_sent \"$http_referer\" \"$http_user_agent\"";
-static const char COMMON[] = "$remote_addr $remote_ident $remote_user "
-			     "[$time_local] \"$request\" $status "
-			     "$body_bytes_sent";
+static const char known_list[] =
+	"combined, common, vhost_combined, vhost_common, "
+	"nginx:<log_format>, jsonl, s3, alb, elb, cloudfront, "
+	"regex:<pattern>";
 
-static const struct {
-	const char *name;
-	const char *tmpl;
-} builtin[] = {
-	{"combined", COMBINED},
-	{"common", COMMON},
-};
+int format_add_field(struct format *fmt, const char *name, size_t len)
+{
+	for (int i = 0; i < fmt->nfields; i++)
+		if (strlen(fmt->names[i]) == len &&
+		    memcmp(fmt->names[i], name, len) == 0)
+			return i;
+	if (fmt->nfields == RECORD_MAX_FIELDS)
+		return -1;
+	fmt->names[fmt->nfields] = xstrndup(name, len);
+	return fmt->nfields++;
+}
 
 int format_field_index(struct format *fmt, const char *name)
 {
 	for (int i = 0; i < fmt->nfields; i++)
 		if (strcmp(fmt->names[i], name) == 0)
 			return i;
-	return -1;
+	return fmt->ops->field ? fmt->ops->field(fmt, name) : -1;
 }
 
-static int add_field(struct format *fmt, const char *name, size_t len)
+static const struct format_ops *find_ops(const char *spec, const char **arg)
 {
-	char tmp[128];
-	int i;
+	const char *colon = strchr(spec, ':');
+	size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
 
-	if (len >= sizeof(tmp))
-		len = sizeof(tmp) - 1;
-	memcpy(tmp, name, len);
-	tmp[len] = '\0';
-	i = format_field_index(fmt, tmp);
-	if (i >= 0)
-		return i;
-	if (fmt->nfields == RECORD_MAX_FIELDS)
-		return -1;
-	fmt->names[fmt->nfields] = xstrdup(tmp);
-	return fmt->nfields++;
-}
-
-static int is_namechar(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_';
-}
-
-/* Split fmt->text into tokens.  Return 0 or -1 with err set. */
-static int compile(struct format *fmt, char *err, size_t errlen)
-{
-	char *s = fmt->text;
-
-	while (*s) {
-		struct token *t = &fmt->tok[fmt->ntok];
-		char *name;
-		size_t n;
-
-		if (fmt->ntok == MAX_TOKENS) {
-			snprintf(err, errlen, "format has too many fields");
-			return -1;
-		}
-		if (*s != '$') {
-			n = strcspn(s, "$");
-			t->lit = s;
-			t->litlen = n;
-			s += n;
-			fmt->ntok++;
-			continue;
-		}
-		if (s[1] == '{') {
-			name = s + 2;
-			n = strcspn(name, "}");
-			if (name[n] != '}' || n == 0) {
-				snprintf(err, errlen,
-					 "format: unterminated ${...}");
-				return -1;
-			}
-			s = name + n + 1;
-		} else {
-			name = s + 1;
-			for (n = 0; is_namechar((unsigned char)name[n]); n++)
-				;
-			if (n == 0) {
-				snprintf(err, errlen,
-					 "format: '$' without a variable name");
-				return -1;
-			}
-			s = name + n;
-		}
-		if (fmt->ntok > 0 && !fmt->tok[fmt->ntok - 1].lit) {
-			snprintf(err, errlen,
-				 "format: two variables with nothing between "
-				 "them cannot be told apart");
-			return -1;
-		}
-		t->lit = NULL;
-		t->field = add_field(fmt, name, n);
-		if (t->field < 0) {
-			snprintf(err, errlen, "format has too many fields");
-			return -1;
-		}
-		t->quoted = fmt->ntok > 0 &&
-			    fmt->tok[fmt->ntok - 1].litlen > 0 &&
-			    fmt->tok[fmt->ntok - 1]
-					    .lit[fmt->tok[fmt->ntok - 1].litlen -
-						 1] == '"';
-		fmt->ntok++;
-	}
-	return 0;
-}
-
-static void find_special(struct format *fmt)
-{
-	fmt->f_time = format_field_index(fmt, "time_local");
-	fmt->f_status = format_field_index(fmt, "status");
-	fmt->f_agent = format_field_index(fmt, "http_user_agent");
-	fmt->f_request = format_field_index(fmt, "request");
-	fmt->f_method = fmt->f_uri = fmt->f_proto = -1;
-	if (fmt->f_request >= 0 &&
-	    format_field_index(fmt, "request_method") < 0) {
-		fmt->f_method = add_field(fmt, "request_method", 14);
-		fmt->f_uri = add_field(fmt, "request_uri", 11);
-		fmt->f_proto = add_field(fmt, "server_protocol", 15);
-	}
+	*arg = colon ? colon + 1 : NULL;
+	for (size_t i = 0; i < NELEM(known); i++)
+		if (strlen(known[i]->name) == n &&
+		    memcmp(known[i]->name, spec, n) == 0)
+			return known[i];
+	return NULL;
 }
 
 struct format *format_new(const char *spec, char *err, size_t errlen)
 {
-	struct format *fmt = xcalloc(1, sizeof(*fmt));
-	const char *tmpl = NULL;
+	const char *arg;
+	const struct format_ops *ops = find_ops(spec, &arg);
+	struct format *fmt;
 
-	fmt->spec = xstrdup(spec);
-	for (size_t i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++)
-		if (strcmp(spec, builtin[i].name) == 0) {
-			tmpl = builtin[i].tmpl;
-			fmt->trailing_ok = 1;
-		}
-	if (!tmpl && strncmp(spec, "nginx:", 6) == 0)
-		tmpl = spec + 6;
-	if (!tmpl) {
+	if (!ops) {
+		snprintf(err, errlen, "unknown format '%s' (known: %s%s)",
+			 spec, known_list,
+			 strcmp(spec, "auto") == 0
+				 ? "; 'auto' is for ingest, which reads "
+				   "each log's first lines"
+				 : "");
+		return NULL;
+	}
+	if ((arg && ops->arg == 0) || (!arg && ops->arg == 2)) {
 		snprintf(err, errlen,
-			 "unknown format '%s' (known: combined, common, "
-			 "nginx:<log_format>)",
-			 spec);
-		goto fail;
+			 arg ? "format '%s' takes no ':' argument"
+			     : "format '%s' needs ':' and its argument",
+			 ops->name);
+		return NULL;
 	}
-	fmt->text = xstrdup(tmpl);
-	if (compile(fmt, err, errlen) < 0)
-		goto fail;
-	find_special(fmt);
-	if (fmt->f_time < 0) {
-		snprintf(err, errlen, "format '%s' has no $time_local", spec);
-		goto fail;
-	}
-	if (fmt->f_method >= 0 && fmt->f_proto < 0) {
-		snprintf(err, errlen, "format has too many fields");
-		goto fail;
+	fmt = xcalloc(1, sizeof(*fmt));
+	fmt->spec = xstrdup(spec);
+	fmt->ops = ops;
+	if (ops->init(fmt, arg, err, errlen) < 0) {
+		format_free(fmt);
+		return NULL;
 	}
 	return fmt;
-fail:
-	format_free(fmt);
-	return NULL;
 }
 
 void format_free(struct format *fmt)
 {
 	if (!fmt)
 		return;
+	if (fmt->ops && fmt->ops->free)
+		fmt->ops->free(fmt);
 	for (int i = 0; i < fmt->nfields; i++)
 		free(fmt->names[i]);
-	free(fmt->text);
 	free(fmt->spec);
 	free(fmt);
 }
@@ -222,247 +127,191 @@ const char *format_field_name(const struct format *fmt, int i)
 	return fmt->names[i];
 }
 
-int64_t civil_to_epoch(int y, int m, int d, int hh, int mm, int ss)
+int parse_bad(struct record *rec, const char *why)
 {
-	/* Days from 1970-01-01 of a proleptic Gregorian date, counting
-	 * years from March so that the leap day ends the year. */
-	int64_t era;
-	int64_t yoe;
-	int64_t doy;
-	int64_t doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return (era * 146097 + doe - 719468) * 86400 + hh * 3600 + mm * 60 +
-	       ss;
+	rec->error = why;
+	return -1;
 }
 
-static int digits(const char *p, int n)
+static int is_dash(struct span s)
 {
-	int v = 0;
+	return s.len == 1 && s.p[0] == '-';
+}
 
-	for (int i = 0; i < n; i++) {
-		if (p[i] < '0' || p[i] > '9')
-			return -1;
-		v = v * 10 + (p[i] - '0');
+int parse_line(struct format *fmt, const char *line, size_t len,
+	       struct record *rec)
+{
+	if (len && line[len - 1] == '\r')
+		len--;
+	for (int i = 0; i < RECORD_MAX_FIELDS; i++) {
+		rec->field[i].p = line;
+		rec->field[i].len = 0;
 	}
-	return v;
-}
-
-static int month_number(const char *p)
-{
-	static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-
-	for (int i = 0; i < 12; i++)
-		if (memcmp(p, names + 3 * i, 3) == 0)
-			return i + 1;
+	rec->agent.p = line;
+	rec->agent.len = 0;
+	rec->time = 0;
+	rec->status = 0;
+	rec->error = NULL;
+	if (len == 0)
+		return parse_bad(rec, "empty line");
+	if (fmt->ops->parse(fmt, line, len, rec) < 0) {
+		if (!rec->error)
+			rec->error = "line does not match the format";
+		return -1;
+	}
+	for (int i = 0; i < fmt->nfields; i++)
+		if (is_dash(rec->field[i]))
+			rec->field[i].len = 0;
+	if (is_dash(rec->agent))
+		rec->agent.len = 0;
 	return 0;
 }
 
-/* "10/Oct/2000:13:55:36 -0700" to UTC seconds; -1 if malformed. */
-static int parse_time_local(struct span s, int64_t *out)
+int parse_status(struct span s, int *status)
 {
-	const char *p = s.p;
-	int d, mon, y, hh, mm, ss, tzh, tzm;
-
-	if (s.len != 26 || p[2] != '/' || p[6] != '/' || p[11] != ':' ||
-	    p[14] != ':' || p[17] != ':' || p[20] != ' ' ||
-	    (p[21] != '+' && p[21] != '-'))
+	*status = 0;
+	if (s.len == 0 || is_dash(s))
+		return 0;
+	if (s.len != 3)
 		return -1;
-	d = digits(p, 2);
-	mon = month_number(p + 3);
-	y = digits(p + 7, 4);
-	hh = digits(p + 12, 2);
-	mm = digits(p + 15, 2);
-	ss = digits(p + 18, 2);
-	tzh = digits(p + 22, 2);
-	tzm = digits(p + 24, 2);
-	if (d < 1 || d > 31 || mon == 0 || y < 0 || hh < 0 || hh > 23 ||
-	    mm < 0 || mm > 59 || ss < 0 || ss > 60 || tzh < 0 || tzh > 23 ||
-	    tzm < 0 || tzm > 59)
-		return -1;
-	*out = civil_to_epoch(y, mon, d, hh, mm, ss) -
-	       (p[21] == '-' ? -1 : 1) * (tzh * 3600 + tzm * 60);
+	for (size_t i = 0; i < 3; i++) {
+		if (s.p[i] < '0' || s.p[i] > '9')
+			return -1;
+		*status = *status * 10 + (s.p[i] - '0');
+	}
 	return 0;
 }
 
-/* End of a quoted value: the first unescaped '"' at which the literal
- * lit matches.  Return its offset, or -1. */
-static long quoted_end(const char *line, size_t pos, size_t len,
-		       const char *lit, size_t litlen)
+void parse_split_request(struct span req, struct span *method,
+			 struct span *uri, struct span *proto)
+{
+	const char *sp = memchr(req.p, ' ', req.len);
+	struct span rest;
+	size_t n;
+
+	method->p = req.p;
+	method->len = sp ? (size_t)(sp - req.p) : req.len;
+	rest.p = sp ? sp + 1 : req.p + req.len;
+	rest.len = sp ? req.len - method->len - 1 : 0;
+	/* The protocol is the last word, when there are two or more. */
+	for (n = rest.len; n > 0 && rest.p[n - 1] != ' '; n--)
+		;
+	if (n) {
+		uri->p = rest.p;
+		uri->len = n - 1;
+		proto->p = rest.p + n;
+		proto->len = rest.len - n;
+	} else {
+		*uri = rest;
+		proto->p = rest.p + rest.len;
+		proto->len = 0;
+	}
+}
+
+long parse_quote_end(const char *line, size_t pos, size_t len,
+		     const char *after)
 {
 	for (size_t i = pos; i < len; i++) {
 		if (line[i] == '\\') {
 			i++;
 			continue;
 		}
-		if (line[i] == '"' && len - i >= litlen &&
-		    memcmp(line + i, lit, litlen) == 0)
+		if (line[i] == '"' &&
+		    (i + 1 == len ||
+		     (line[i + 1] != '\0' && strchr(after, line[i + 1]))))
 			return (long)i;
 	}
 	return -1;
 }
 
-static long plain_end(const char *line, size_t pos, size_t len,
-		      const char *lit, size_t litlen)
+/* Parse every complete, non-blank line of buf with fmt and count them.
+ * A head without any newline is taken as one line: a short log whose
+ * only line has none. */
+static void try_lines(struct format *fmt, const char *buf, size_t len,
+		      int *good, int *bad)
 {
-	const char *hit = memmem(line + pos, len - pos, lit, litlen);
+	struct record rec;
+	size_t off = 0;
 
-	return hit ? hit - line : -1;
-}
-
-/* Match the template against the line, filling rec->field.  Return the
- * offset where the template ended, or -1. */
-static long match_tokens(const struct format *fmt, const char *line,
-			 size_t len, struct record *rec)
-{
-	size_t pos = 0;
-
-	for (int i = 0; i < fmt->ntok; i++) {
-		const struct token *t = &fmt->tok[i];
-		const struct token *next;
-		long end;
-
-		if (t->lit) {
-			if (len - pos < t->litlen ||
-			    memcmp(line + pos, t->lit, t->litlen) != 0)
-				return -1;
-			pos += t->litlen;
-			continue;
-		}
-		next = i + 1 < fmt->ntok ? &fmt->tok[i + 1] : NULL;
-		if (!next)
-			end = (long)len;
-		else if (t->quoted && next->lit[0] == '"')
-			end = quoted_end(line, pos, len, next->lit,
-					 next->litlen);
+	*good = *bad = 0;
+	if (len && !memchr(buf, '\n', len)) {
+		if (parse_line(fmt, buf, len, &rec) == 0)
+			*good = 1;
 		else
-			end = plain_end(line, pos, len, next->lit,
-					next->litlen);
-		if (end < 0)
-			return -1;
-		rec->field[t->field].p = line + pos;
-		rec->field[t->field].len = (size_t)end - pos;
-		pos = (size_t)end;
+			*bad = 1;
+		return;
 	}
-	return (long)pos;
-}
+	while (off < len) {
+		const char *nl = memchr(buf + off, '\n', len - off);
+		size_t n;
 
-static struct span cut(struct span *s, char sep)
-{
-	struct span head = *s;
-	const char *hit = memchr(s->p, sep, s->len);
-
-	if (!hit) {
-		s->p += s->len;
-		s->len = 0;
-		return head;
-	}
-	head.len = (size_t)(hit - s->p);
-	s->len -= head.len + 1;
-	s->p = hit + 1;
-	return head;
-}
-
-/* Split "GET /path HTTP/1.1" into the derived fields. */
-static void split_request(const struct format *fmt, struct record *rec)
-{
-	struct span rest = rec->field[fmt->f_request];
-	struct span proto;
-
-	rec->field[fmt->f_method] = cut(&rest, ' ');
-	proto = rest;
-	while (proto.len && proto.p[proto.len - 1] != ' ')
-		proto.len--;
-	if (proto.len) {
-		rec->field[fmt->f_uri].p = rest.p;
-		rec->field[fmt->f_uri].len = proto.len - 1;
-		rec->field[fmt->f_proto].p = rest.p + proto.len;
-		rec->field[fmt->f_proto].len = rest.len - proto.len;
-	} else {
-		rec->field[fmt->f_uri] = rest;
-		rec->field[fmt->f_proto].p = rest.p + rest.len;
-		rec->field[fmt->f_proto].len = 0;
+		if (!nl)
+			break;
+		n = (size_t)(nl - (buf + off));
+		if (!(n == 0 || (n == 1 && buf[off] == '\r'))) {
+			if (parse_line(fmt, buf + off, n, &rec) == 0)
+				(*good)++;
+			else
+				(*bad)++;
+		}
+		off += n + 1;
 	}
 }
 
-static int bad(struct record *rec, const char *why)
+/* The first format in detect_order that parses four in five lines or
+ * more (a few bad lines are data); failing that, the one that parses
+ * most lines if that is a third of them at least (a log that mixes
+ * layouts), the earlier one on a tie.  Return its index, or -1. */
+static int pick(const int *good, const int *bad, int n)
 {
-	rec->error = why;
-	return -1;
-}
+	int best = -1;
 
-int parse_line(struct format *fmt, const char *line, size_t len,
-	       struct record *rec)
-{
-	long end;
-	struct span st;
-
-	if (len && line[len - 1] == '\r')
-		len--;
-	for (int i = 0; i < fmt->nfields; i++) {
-		rec->field[i].p = line;
-		rec->field[i].len = 0;
-	}
-	rec->error = NULL;
-	end = match_tokens(fmt, line, len, rec);
-	if (end < 0)
-		return bad(rec, "line does not match the format");
-	if ((size_t)end < len && !(fmt->trailing_ok && line[end] == ' '))
-		return bad(rec, "unexpected text after the last field");
-	if (parse_time_local(rec->field[fmt->f_time], &rec->time) < 0)
-		return bad(rec, "bad time");
-	rec->status = 0;
-	if (fmt->f_status >= 0) {
-		st = rec->field[fmt->f_status];
-		if (st.len != 3 || (rec->status = digits(st.p, 3)) < 100)
-			return bad(rec, "bad status");
-	}
-	for (int i = 0; i < fmt->nfields; i++)
-		if (rec->field[i].len == 1 && rec->field[i].p[0] == '-')
-			rec->field[i].len = 0;
-	if (fmt->f_method >= 0)
-		split_request(fmt, rec);
-	if (fmt->f_agent >= 0)
-		rec->agent = rec->field[fmt->f_agent];
-	else
-		rec->agent.len = 0;
-	return 0;
+	for (int i = 0; i < n; i++)
+		if (good[i] > 0 && good[i] >= 4 * bad[i])
+			return i;
+	for (int i = 0; i < n; i++)
+		if (good[i] > 0 && 2 * good[i] >= bad[i] &&
+		    (best < 0 || good[i] > good[best]))
+			best = i;
+	return best;
 }
 
 struct format *format_detect(const char *buf, size_t len, char *err,
 			     size_t errlen)
 {
-	static const char *const tries[] = {"combined", "common"};
-	size_t off = 0;
+	enum { N = (int)NELEM(detect_order) };
+	int good[N];
+	int bad[N];
+	char tried[512];
+	size_t used = 0;
+	int i;
 
-	for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
-		struct format *fmt = format_new(tries[i], err, errlen);
-		struct record rec;
-		int good = 0;
-		int bad = 0;
+	for (i = 0; i < N; i++) {
+		struct format *fmt =
+			format_new(detect_order[i]->name, err, errlen);
 
-		for (off = 0; off < len;) {
-			const char *nl = memchr(buf + off, '\n', len - off);
-			size_t n;
-
-			if (!nl)
-				break;
-			n = (size_t)(nl - (buf + off));
-			if (parse_line(fmt, buf + off, n, &rec) == 0)
-				good++;
-			else
-				bad++;
-			off += n + 1;
-		}
-		if (good > 0 && good >= 4 * bad)
-			return fmt;
+		if (!fmt)
+			return NULL;
+		try_lines(fmt, buf, len, &good[i], &bad[i]);
 		format_free(fmt);
 	}
-	snprintf(err, errlen, "cannot tell the log format (tried combined, "
-			      "common); give --format");
+	i = pick(good, bad, N);
+	if (i >= 0)
+		return format_new(detect_order[i]->name, err, errlen);
+	tried[0] = '\0';
+	for (i = 0; i < N && used < sizeof(tried); i++)
+		used += (size_t)snprintf(tried + used, sizeof(tried) - used,
+					 "%s%s %d", i ? ", " : "",
+					 detect_order[i]->name, good[i]);
+	if (good[0] + bad[0] == 0)
+		snprintf(err, errlen,
+			 "cannot tell the log format: no line in the first "
+			 "%zu bytes; give --format",
+			 len);
+	else
+		snprintf(err, errlen,
+			 "cannot tell the log format: of the first %d "
+			 "lines, %s parsed; give --format",
+			 good[0] + bad[0], tried);
 	return NULL;
 }

@@ -300,7 +300,8 @@ static int do_client(struct loader *ld, char *args)
 			   : 0;
 	}
 	c->addr = strcmp(field, "remote_addr") == 0 ||
-		  strcmp(field, "client_ip") == 0;
+		  strcmp(field, "client_ip") == 0 ||
+		  strcmp(field, "remote_ip") == 0 || strcmp(field, "c_ip") == 0;
 	if (parse_field(ld, &c->m, field) < 0)
 		return -1;
 	return pat ? compile_pattern(ld, &c->m, pat, "client") : 0;

@@ -95,19 +95,26 @@ static void errors(void)
 
 static void scrub(void)
 {
+	struct fpkey key = {{1, 2, 3}};
+	char fp[FP_HEXLEN + 1];
+	char want[64];
 	char out[256];
 	const char *ua = "python-asana/3.2.1 Python/3.11.4 (KHTML, like Gecko) "
 			 "Chrome/120.0.6099.109";
 
-	fp_scrub(ua, strlen(ua), out, sizeof(out));
+	fp_scrub(&key, ua, strlen(ua), out, sizeof(out));
 	STR_EQ(out, ua, "user agents stay as they are");
-	fp_scrub("x ABCDEFGH.abcdefghijklmnopqrstuv12 y", 37, out, sizeof(out));
-	STR_EQ(out, "x ABCDEFGH.<secret> y", "a key's long part goes");
-	fp_scrub("Internationalization", 20, out, sizeof(out));
+	fp_scrub(&key, "x ABCDEFGH.abcdefghijklmnopqrstuv12 y", 37, out,
+		 sizeof(out));
+	fp_hex(&key, "abcdefghijklmnopqrstuv12", 24, fp);
+	snprintf(want, sizeof(want), "x ABCDEFGH.fp:%s y", fp);
+	STR_EQ(out, want, "a key's long part becomes its fingerprint");
+	fp_scrub(&key, "Internationalization", 20, out, sizeof(out));
 	STR_EQ(out, "Internationalization", "a long word without digits stays");
-	fp_scrub("tok=0123456789abcdef0123", 24, out, sizeof(out));
-	STR_EQ(out, "<secret>", "letters, digits and = in one run");
-	fp_scrub("abc", 3, out, 3);
+	fp_scrub(&key, "tok=0123456789abcdef0123", 24, out, sizeof(out));
+	OK(strncmp(out, "tok=fp:", 7) == 0 && strlen(out) == 23,
+	   "the run after '=' goes");
+	fp_scrub(&key, "abc", 3, out, 3);
 	STR_EQ(out, "ab", "bounded by the output");
 }
 
