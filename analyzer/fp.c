@@ -202,7 +202,8 @@ void fpcache_hex(struct fpcache *c, const void *data, size_t len,
 static int token_char(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '+' || c == '_' || c == '~';
+	       (c >= '0' && c <= '9') || c == '+' || c == '_' || c == '~' ||
+	       c == '-' || c == '.' || c == '=';
 }
 
 size_t fp_scrub(const struct fpkey *key, const char *s, size_t len,
@@ -215,16 +216,19 @@ size_t fp_scrub(const struct fpkey *key, const char *s, size_t len,
 		return 0;
 	for (size_t i = 0; i < len;) {
 		size_t j = i;
-		int alpha = 0;
+		int upper = 0;
+		int lower = 0;
 		int digit = 0;
 
 		while (j < len && token_char((unsigned char)s[j])) {
-			alpha |= (s[j] >= 'a' && s[j] <= 'z') ||
-				 (s[j] >= 'A' && s[j] <= 'Z');
-			digit |= s[j] >= '0' && s[j] <= '9';
+			upper += s[j] >= 'A' && s[j] <= 'Z';
+			lower += s[j] >= 'a' && s[j] <= 'z';
+			digit += s[j] >= '0' && s[j] <= '9';
 			j++;
 		}
-		if (j - i >= FP_SCRUB_MIN && alpha && digit) {
+		/* letters and digits, or mixed case as no word has it */
+		if (j - i >= FP_SCRUB_MIN &&
+		    (((upper || lower) && digit) || (upper >= 3 && lower >= 3))) {
 			fp_hex(key, s + i, j - i, mark + 3);
 			for (size_t k = 0; mark[k] && n + 1 < outcap; k++)
 				out[n++] = mark[k];

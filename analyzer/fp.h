@@ -42,8 +42,10 @@ void fp_key_id(const struct fpkey *key, char out[FP_HEXLEN + 1]);
 
 /* Copy len bytes of free text (a user agent, a client id) into out
  * (outcap bytes, NUL-terminated), replacing anything shaped like a
- * credential -- a run of FP_SCRUB_MIN or more letters, digits, '+', '_'
- * or '~' holding both a letter and a digit -- with "fp:" and its
+ * credential -- a run of FP_SCRUB_MIN or more letters, digits and any of
+ * "+_~-.=" (the characters of keys and tokens, but not '/', which would
+ * join a user agent's version numbers) holding letters and digits, or
+ * three capitals and three small letters -- with "fp:" and its
  * fingerprint, so that a key pasted into a header never reaches the
  * database, while an id of that shape (an S3 canonical user id) still
  * tells clients apart.  Return the length written. */

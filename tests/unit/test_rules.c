@@ -106,14 +106,16 @@ static void scrub(void)
 	STR_EQ(out, ua, "user agents stay as they are");
 	fp_scrub(&key, "x ABCDEFGH.abcdefghijklmnopqrstuv12 y", 37, out,
 		 sizeof(out));
-	fp_hex(&key, "abcdefghijklmnopqrstuv12", 24, fp);
-	snprintf(want, sizeof(want), "x ABCDEFGH.fp:%s y", fp);
-	STR_EQ(out, want, "a key's long part becomes its fingerprint");
+	fp_hex(&key, "ABCDEFGH.abcdefghijklmnopqrstuv12", 33, fp);
+	snprintf(want, sizeof(want), "x fp:%s y", fp);
+	STR_EQ(out, want, "a key becomes its fingerprint");
+	fp_scrub(&key, "FcQYvwtTgqaDEYgobJBuN", 21, out, sizeof(out));
+	OK(strncmp(out, "fp:", 3) == 0, "a key of letters only goes too");
 	fp_scrub(&key, "Internationalization", 20, out, sizeof(out));
 	STR_EQ(out, "Internationalization", "a long word without digits stays");
-	fp_scrub(&key, "tok=0123456789abcdef0123", 24, out, sizeof(out));
-	OK(strncmp(out, "tok=fp:", 7) == 0 && strlen(out) == 23,
-	   "the run after '=' goes");
+	fp_scrub(&key, "/a?t=0123456789abcdef0123&u=1", 29, out, sizeof(out));
+	OK(strncmp(out, "/a?fp:", 6) == 0 && strcmp(out + 22, "&u=1") == 0,
+	   "a token in a query string goes");
 	fp_scrub(&key, "abc", 3, out, 3);
 	STR_EQ(out, "ab", "bounded by the output");
 }
