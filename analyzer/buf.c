@@ -121,3 +121,32 @@ uint64_t buf_hash(const void *p, size_t n)
 	return mix(h);
 }
 
+
+int buf_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+size_t buf_url_decode(const char *s, size_t len, char *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		int hi = i + 2 < len ? buf_hexval((unsigned char)s[i + 1]) : -1;
+		int lo = i + 2 < len ? buf_hexval((unsigned char)s[i + 2]) : -1;
+
+		if (s[i] == '%' && hi >= 0 && lo >= 0) {
+			out[n++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else {
+			out[n++] = s[i];
+		}
+	}
+	return n;
+}

@@ -31,6 +31,13 @@ int buf_puts(struct buf *b, const char *s);
 void buf_reset(struct buf *b);
 void buf_free(struct buf *b);
 
+/* The value of hex digit c, or -1. */
+int buf_hexval(int c);
+
+/* Percent-decode len bytes at s into out (room for len bytes); a '%' not
+ * followed by two hex digits stays as it is.  Return the length. */
+size_t buf_url_decode(const char *s, size_t len, char *out);
+
 /* A fast non-cryptographic hash (word at a time, well mixed), for hash
  * tables and caches on the per-line path. */
 uint64_t buf_hash(const void *p, size_t n);

@@ -16,17 +16,6 @@ int fp_init(void)
 	return sodium_init() < 0 ? -1 : 0;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int fp_key_parse(struct fpkey *key, const char *text, size_t len)
 {
 	size_t i = 0;
@@ -40,8 +29,8 @@ int fp_key_parse(struct fpkey *key, const char *text, size_t len)
 
 		if (i + 2 > len)
 			return -1;
-		hi = hexval((unsigned char)text[i]);
-		lo = hexval((unsigned char)text[i + 1]);
+		hi = buf_hexval((unsigned char)text[i]);
+		lo = buf_hexval((unsigned char)text[i + 1]);
 		if (hi < 0 || lo < 0)
 			return -1;
 		key->k[n] = (unsigned char)(hi << 4 | lo);

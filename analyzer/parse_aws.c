@@ -478,36 +478,6 @@ static int elb_finish(struct format *fmt, struct span *f, int n,
 	return lb_finish(fmt, f, 0, rec);
 }
 
-static int hexval(char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Percent-decode s into out (room for s.len bytes); return the length. */
-static size_t url_decode(struct span s, char *out)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < s.len; i++) {
-		int hi = i + 2 < s.len ? hexval(s.p[i + 1]) : -1;
-		int lo = i + 2 < s.len ? hexval(s.p[i + 2]) : -1;
-
-		if (s.p[i] == '%' && hi >= 0 && lo >= 0) {
-			out[n++] = (char)(hi << 4 | lo);
-			i += 2;
-		} else {
-			out[n++] = s.p[i];
-		}
-	}
-	return n;
-}
-
 /* n digits at p, checked before. */
 static int num(const char *p, int n)
 {
@@ -548,7 +518,7 @@ static int cf_finish(struct format *fmt, struct span *f, int n,
 		uri->len += q.len;
 	}
 	rec->agent.p = s + uri->len;
-	rec->agent.len = url_decode(f[10], s + uri->len);
+	rec->agent.len = buf_url_decode(f[10].p, f[10].len, s + uri->len);
 	return 0;
 }
 

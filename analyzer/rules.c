@@ -694,34 +694,12 @@ static const char *decode_basic(struct span *v, char *out)
 	return NULL;
 }
 
-static int hexdigit(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 static const char *decode_url(struct span *v, char *out)
 {
-	size_t n = 0;
-
-	if (v->len > SCRATCH)
+	if (v->len > SCRATCH / 2)
 		return "value too long to decode";
-	for (size_t i = 0; i < v->len; i++) {
-		int hi;
-		int lo;
-
-		if (v->p[i] == '%' && i + 2 < v->len &&
-		    (hi = hexdigit((unsigned char)v->p[i + 1])) >= 0 &&
-		    (lo = hexdigit((unsigned char)v->p[i + 2])) >= 0) {
-			out[n++] = (char)(hi << 4 | lo);
-			i += 2;
-		} else
-			out[n++] = v->p[i];
-	}
+	v->len = buf_url_decode(v->p, v->len, out);
 	v->p = out;
-	v->len = n;
 	return NULL;
 }
 
