@@ -40,6 +40,7 @@ SRCS = $(wildcard analyzer/*.c)
 LIB_SRCS = $(filter-out analyzer/main.c,$(SRCS))
 LIB_OBJS = $(LIB_SRCS:analyzer/%.c=$(BUILD)/%.o)
 UNIT_SRCS = $(wildcard tests/unit/*.c)
+include tests/fuzz/fuzz.mk
 
 # Debian packages: build and test dependencies.
 DEB_PKGS = build-essential pkg-config zlib1g-dev libpcre2-dev \
@@ -49,7 +50,7 @@ DEB_PKGS = build-essential pkg-config zlib1g-dev libpcre2-dev \
 .PHONY: all deps demo check test asan bench fuzz format clean install
 
 all: keyaudit $(BUILD)/loggen $(BUILD)/unit $(BUILD)/floor \
-	$(BUILD)/failmalloc.so
+	$(BUILD)/failmalloc.so $(addprefix $(BUILD)/,$(FUZZ_REPLAY))
 
 keyaudit: $(BUILD)/keyaudit
 	cp $< $@
@@ -116,7 +117,7 @@ demo: deps
 check: deps
 	$(MAKE) all
 	$(MAKE) BUILD=build-san SANITIZE=address,undefined OPT="-O1 -g" ISAL=0 \
-		$(addprefix build-san/,keyaudit loggen unit)
+		$(addprefix build-san/,keyaudit loggen unit $(FUZZ_REPLAY))
 	tests/run.sh build build-san
 
 test: all

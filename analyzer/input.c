@@ -474,7 +474,8 @@ int input_next_line(struct input *in, const char **line, size_t *len)
 
 		if (nl) {
 			size_t at = (size_t)(nl - in->buf);
-			int skipped = in->skipping;
+			int skipped = in->skipping ||
+				      at - in->start > INPUT_LINE_MAX;
 
 			*line = in->buf + in->start;
 			*len = at - in->start;
@@ -487,7 +488,7 @@ int input_next_line(struct input *in, const char **line, size_t *len)
 			return 2;
 		}
 		in->scan = in->end;
-		if (in->end - in->start >= INPUT_LINE_MAX) {
+		if (in->end - in->start > INPUT_LINE_MAX) {
 			/* Overlong: drop what we have, remember to report
 			 * the line once its end is found. */
 			in->skipping = 1;
@@ -495,6 +496,7 @@ int input_next_line(struct input *in, const char **line, size_t *len)
 		}
 		if (in->done && in->skipping) {
 			in->skipping = 0;
+			in->start = in->scan = in->end;
 			in->consumed = in->base + in->end;
 			*line = NULL;
 			return 2;

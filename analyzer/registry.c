@@ -177,6 +177,7 @@ struct registry *registry_load(const char *path, char *err, size_t errlen)
 			 path);
 		goto fail;
 	}
+	free(r.row);
 	free(data);
 	return reg;
 fail:
