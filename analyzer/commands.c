@@ -98,7 +98,6 @@ int cmd_rules_check(const struct config *cfg)
 }
 
 struct explain {
-	const struct ruleset *rs;
 	const struct fpkey *key;
 };
 
@@ -163,7 +162,7 @@ static void explain_line(struct ruleset *rs, struct format *fmt,
 {
 	struct record rec;
 	struct verdict v;
-	struct explain x = {rs, key};
+	struct explain x = {key};
 
 	printf("line %llu:\n", (unsigned long long)lineno);
 	if (parse_line(fmt, line, len, &rec) < 0) {

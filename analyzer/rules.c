@@ -527,8 +527,7 @@ static int same_input(const struct matcher *a, const struct matcher *b)
 
 /* Does m match every value among varied probes (all non-empty ones, and
  * the empty one too when want_empty)? */
-static int catch_all(const struct ruleset *rs, const struct matcher *m,
-		     int want_empty)
+static int catch_all(const struct matcher *m, int want_empty)
 {
 	static const char *const probe[] = {
 		"a", "Z", "0", "-", "abc def", " x ", "\t", "\xff\xfe",
@@ -551,7 +550,6 @@ static int catch_all(const struct ruleset *rs, const struct matcher *m,
 		all = pcre2_match(m->re, (PCRE2_SPTR) "", 0, 0, 0, md, NULL) >=
 		      0;
 	pcre2_match_data_free(md);
-	(void)rs;
 	return all;
 }
 
@@ -574,7 +572,7 @@ int rules_unreachable(const struct ruleset *rs,
 			if (!same_input(early, late))
 				continue;
 			if (strcmp(early->pattern, late->pattern) == 0 ||
-			    catch_all(rs, early, empty)) {
+			    catch_all(early, empty)) {
 				if (fn)
 					fn(ctx, late->line, early->line);
 				found++;
