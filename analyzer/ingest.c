@@ -4,6 +4,7 @@
 #include "ingest.h"
 
 #include <dirent.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "buf.h"
 #include "fp.h"
 #include "input.h"
+#include "memo.h"
 #include "msg.h"
 #include "parse.h"
 #include "rules.h"
@@ -24,6 +26,13 @@
 #define COMMIT_BYTES (256ull * 1024 * 1024) /* input between commits */
 #define CLIENT_MAX 256
 #define AGENT_MAX 512 /* as store.c keeps them */
+/* Verdicts remembered: a client sends the same credential and headers
+ * again and again, so most lines are judged by one lookup.  An entry
+ * holds the values the rules read and what was made of them. */
+#define VERDICTS 8192
+#define VERDICT_ENTRY 448
+#define AGENTS 1024 /* user agents scrubbed, remembered likewise */
+#define AGENT_ENTRY 512
 
 /* What the workers of one run share (--jobs). */
 struct pool {
@@ -49,6 +58,10 @@ struct run {
 	struct store *st;
 	struct fpkey key;
 	struct fpcache *fpc;
+	struct memo *verdicts;
+	struct memo *agents;
+	int inputs[RECORD_MAX_FIELDS]; /* the fields the rules read */
+	int ninputs;
 	uint64_t files;
 	uint64_t lines;
 	uint64_t bad;
@@ -97,14 +110,107 @@ static void bad_line(struct run *r, struct file_state *fs, const char *why)
 		     (unsigned long long)fs->lines, why);
 }
 
+/* What a line's rule fields come to, as the verdict memo keeps it. */
+struct judged {
+	uint8_t cls;
+	uint8_t amnesty;
+	uint8_t has_cred;
+	char cred_fp[FP_HEXLEN + 1];
+	uint16_t client_len;
+	char client[CLIENT_MAX + 8];
+};
+
+/* The bytes of judged that hold something. */
+static size_t judged_size(const struct judged *j)
+{
+	return offsetof(struct judged, client) + j->client_len;
+}
+
+static void judge_fresh(struct run *r, const struct record *rec,
+			struct judged *j)
+{
+	struct verdict v;
+
+	rules_classify(r->rs, rec, &v, NULL, NULL);
+	j->cls = (uint8_t)v.cls;
+	j->amnesty = (uint8_t)(v.amnesty != 0);
+	j->has_cred = v.credential.len > 0;
+	if (j->has_cred)
+		fpcache_hex(r->fpc, v.credential.p, v.credential.len,
+			    j->cred_fp);
+	else
+		j->cred_fp[0] = '\0';
+	j->client_len = (uint16_t)client_name(r, &v, j->cred_fp, j->client);
+}
+
+/* The values of the rule fields, each after its length: the memo key.
+ * Return its length, or 0 when it is too long to remember. */
+static size_t verdict_key(const struct run *r, const struct record *rec,
+			  char *key, size_t cap)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < r->ninputs; i++) {
+		struct span f = rec->field[r->inputs[i]];
+		uint16_t len = (uint16_t)f.len;
+
+		if (f.len > cap - n - sizeof(len) || f.len > UINT16_MAX)
+			return 0;
+		memcpy(key + n, &len, sizeof(len));
+		memcpy(key + n + sizeof(len), f.p, f.len);
+		n += sizeof(len) + f.len;
+	}
+	return n;
+}
+
+/* Classify rec and name its client and credential, through the memo. */
+static const struct judged *judge(struct run *r, const struct record *rec,
+				  struct judged *fresh)
+{
+	char key[VERDICT_ENTRY];
+	size_t klen = verdict_key(r, rec, key, sizeof(key));
+	uint64_t h = 0;
+
+	if (klen) {
+		size_t vlen;
+		const void *hit;
+
+		h = buf_hash(key, klen);
+		hit = memo_get(r->verdicts, key, klen, h, &vlen);
+		if (hit)
+			return hit;
+	}
+	judge_fresh(r, rec, fresh);
+	if (klen)
+		memo_put(r->verdicts, key, klen, h, fresh,
+			 judged_size(fresh));
+	return fresh;
+}
+
+/* The user agent with credential-shaped runs fingerprinted. */
+static size_t agent_name(struct run *r, struct span a, char *out)
+{
+	size_t n = a.len < AGENT_MAX ? a.len : AGENT_MAX;
+	uint64_t h = buf_hash(a.p, n);
+	size_t vlen;
+	const char *hit = memo_get(r->agents, a.p, n, h, &vlen);
+
+	if (hit) {
+		memcpy(out, hit, vlen);
+		return vlen;
+	}
+	vlen = fp_scrub(&r->key, a.p, n, out, AGENT_MAX + 1);
+	memo_put(r->agents, a.p, n, h, out, vlen);
+	return vlen;
+}
+
 static void count_line(struct run *r, struct file_state *fs,
 		       const char *line, size_t len)
 {
 	struct record rec;
-	struct verdict v;
+	struct judged fresh;
+	const struct judged *j;
 	struct hit h;
-	char cred_fp[FP_HEXLEN + 1];
-	char client[CLIENT_MAX + 8];
 	char agent[AGENT_MAX + 1];
 
 	rec.lineno = fs->lines;
@@ -112,27 +218,19 @@ static void count_line(struct run *r, struct file_state *fs,
 		bad_line(r, fs, rec.error);
 		return;
 	}
-	rules_classify(r->rs, &rec, &v, NULL, NULL);
-	if (v.credential.len)
-		fpcache_hex(r->fpc, v.credential.p, v.credential.len,
-			    cred_fp);
-	h.client = client;
-	h.client_len = client_name(r, &v, cred_fp, client);
+	j = judge(r, &rec, &fresh);
+	h.client = j->client;
+	h.client_len = j->client_len;
 	h.time = rec.time;
-	h.cls = v.cls;
-	h.amnesty = v.amnesty;
-	h.legacy = rules_class_legacy(r->rs, v.cls);
+	h.cls = j->cls;
+	h.amnesty = j->amnesty;
+	h.legacy = rules_class_legacy(r->rs, j->cls);
 	h.status = rec.status;
 	h.agent = agent;
-	h.agent_len = h.legacy ? fp_scrub(&r->key, rec.agent.p,
-					  rec.agent.len < AGENT_MAX
-						  ? rec.agent.len
-						  : AGENT_MAX,
-					  agent, sizeof(agent))
-			       : 0;
-	h.cred_fp = v.credential.len ? cred_fp : NULL;
+	h.agent_len = h.legacy ? agent_name(r, rec.agent, agent) : 0;
+	h.cred_fp = j->has_cred ? j->cred_fp : NULL;
 	store_count(r->st, fs, &h);
-	r->per_class[v.cls]++;
+	r->per_class[j->cls]++;
 }
 
 static double now(void)
@@ -265,6 +363,18 @@ static void release(struct pool *p, const char fp[FP_HEXLEN + 1])
 static int read_file(struct run *r, struct input *in, const char *path,
 		     const char *head, size_t headlen, struct file_state *fs);
 
+/* Bind the rules to the format; verdicts made for another format's
+ * fields no longer hold. */
+static void bind_format(struct run *r)
+{
+	rules_bind(r->rs, r->fmt, NULL, NULL);
+	r->ninputs = rules_inputs(r->rs, r->inputs);
+	if (r->verdicts) {
+		memo_free(r->verdicts);
+		r->verdicts = memo_new(VERDICTS, VERDICT_ENTRY);
+	}
+}
+
 static int ingest_file(struct run *r, const char *path)
 {
 	char emsg[512];
@@ -327,7 +437,7 @@ static int read_file(struct run *r, struct input *in, const char *path,
 			return -2;
 		}
 		debug("%s: format %s", path, format_spec(r->fmt));
-		rules_bind(r->rs, r->fmt, NULL, NULL);
+		bind_format(r);
 	}
 	fs->name = path;
 	fs->gzip = input_is_gzip(in);
@@ -444,7 +554,7 @@ static int worker_setup(struct run *r)
 		r->fmt = format_new(r->cfg->format, r->emsg, sizeof(r->emsg));
 		if (!r->fmt)
 			return EXIT_USAGE;
-		rules_bind(r->rs, r->fmt, NULL, NULL);
+		bind_format(r);
 	}
 	if (!r->st) {
 		r->st = store_open(r->cfg->db, STORE_WRITE, r->emsg,
@@ -455,6 +565,8 @@ static int worker_setup(struct run *r)
 		store_busy_wait(r->st, 600);
 	}
 	r->fpc = fpcache_new(&r->key);
+	r->verdicts = memo_new(VERDICTS, VERDICT_ENTRY);
+	r->agents = memo_new(AGENTS, AGENT_ENTRY);
 	for (int i = 0; i < rules_nclasses(r->rs); i++) {
 		names[i] = rules_class_name(r->rs, i);
 		legacy[i] = rules_class_legacy(r->rs, i);
@@ -518,6 +630,8 @@ static void run_free(struct run *r)
 {
 	store_close(r->st);
 	fpcache_free(r->fpc);
+	memo_free(r->verdicts);
+	memo_free(r->agents);
 	format_free(r->fmt);
 	rules_free(r->rs);
 }
@@ -536,6 +650,8 @@ static int run_workers(struct run *w, int n)
 		w[i].rs = NULL;
 		w[i].fmt = NULL;
 		w[i].fpc = NULL;
+		w[i].verdicts = NULL;
+		w[i].agents = NULL;
 		memset(w[i].per_class, 0, sizeof(w[i].per_class));
 		if (worker_setup(&w[i]) == EXIT_OK)
 			started[i] = pthread_create(&tid[i], NULL, worker,

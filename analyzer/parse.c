@@ -143,7 +143,9 @@ int parse_line(struct format *fmt, const char *line, size_t len,
 {
 	if (len && line[len - 1] == '\r')
 		len--;
-	for (int i = 0; i < RECORD_MAX_FIELDS; i++) {
+	/* fields past nfields are never read: a jsonl format adds its
+	 * fields before any line is parsed */
+	for (int i = 0; i < fmt->nfields; i++) {
 		rec->field[i].p = line;
 		rec->field[i].len = 0;
 	}

@@ -165,27 +165,54 @@ static void nginx_free(struct format *fmt)
 	free(t);
 }
 
+/* The first lit in line[pos..len): memchr() for its first byte, then
+ * the rest compared.  Return its offset, or -1. */
 static long plain_end(const char *line, size_t pos, size_t len,
 		      const char *lit, size_t litlen)
 {
-	const char *hit = memmem(line + pos, len - pos, lit, litlen);
+	const char *p = line + pos;
+	const char *end = line + len;
 
-	return hit ? hit - line : -1;
+	while ((size_t)(end - p) >= litlen) {
+		p = memchr(p, lit[0], (size_t)(end - p) - litlen + 1);
+		if (!p)
+			return -1;
+		if (memcmp(p + 1, lit + 1, litlen - 1) == 0)
+			return p - line;
+		p++;
+	}
+	return -1;
 }
 
 /* End of a quoted value: the first unescaped '"' at which the literal
- * lit matches.  Return its offset, or -1. */
+ * lit matches.  Return its offset, or -1.  The next quote and the next
+ * backslash are each found once, so that the search stays linear
+ * whatever the line holds. */
 static long quoted_end(const char *line, size_t pos, size_t len,
 		       const char *lit, size_t litlen)
 {
-	for (size_t i = pos; i < len; i++) {
-		if (line[i] == '\\') {
-			i++;
+	const char *end = line + len;
+	const char *q = NULL;  /* next '"' at or after p */
+	const char *bs = NULL; /* next '\\' at or after p, or end */
+
+	for (const char *p = line + pos; p < end;) {
+		if (!q || q < p) {
+			q = memchr(p, '"', (size_t)(end - p));
+			if (!q)
+				return -1;
+		}
+		if (!bs || bs < p) {
+			bs = memchr(p, '\\', (size_t)(end - p));
+			if (!bs)
+				bs = end;
+		}
+		if (bs < q) {
+			p = bs + 2; /* the escaped byte is not a quote */
 			continue;
 		}
-		if (line[i] == '"' && len - i >= litlen &&
-		    memcmp(line + i, lit, litlen) == 0)
-			return (long)i;
+		if ((size_t)(end - q) >= litlen && memcmp(q, lit, litlen) == 0)
+			return q - line;
+		p = q + 1;
 	}
 	return -1;
 }

@@ -583,6 +583,26 @@ int rules_unreachable(const struct ruleset *rs,
 	return found;
 }
 
+int rules_inputs(const struct ruleset *rs, int fields[RECORD_MAX_FIELDS])
+{
+	char used[RECORD_MAX_FIELDS] = {0};
+	int n = 0;
+
+	for (int i = 0; i < rs->nrules; i++)
+		if (rs->rules[i].m.index >= 0)
+			used[rs->rules[i].m.index] = 1;
+	for (int i = 0; i < rs->namnesty; i++)
+		if (rs->amnesty[i].index >= 0)
+			used[rs->amnesty[i].index] = 1;
+	for (int i = 0; i < rs->nclient; i++)
+		if (!rs->client[i].credential && rs->client[i].m.index >= 0)
+			used[rs->client[i].m.index] = 1;
+	for (int i = 0; i < RECORD_MAX_FIELDS; i++)
+		if (used[i])
+			fields[n++] = i;
+	return n;
+}
+
 int rules_field_secret(const struct ruleset *rs, int i)
 {
 	for (int r = 0; r < rs->nrules; r++)

@@ -71,6 +71,11 @@ int rules_class_find(const struct ruleset *rs, const char *name);
 int rules_phase_refuses(const struct ruleset *rs, int i, int cls,
 			int amnesty);
 
+/* The fields of the bound format that rules_classify() reads (rules,
+ * amnesty and client lines), in increasing order: the verdict is a
+ * function of their values alone.  Return how many there are. */
+int rules_inputs(const struct ruleset *rs, int fields[RECORD_MAX_FIELDS]);
+
 /* Does any rule capture a credential from field i of the bound format?
  * Such a field is shown only as a fingerprint. */
 int rules_field_secret(const struct ruleset *rs, int i);

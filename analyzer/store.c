@@ -504,6 +504,34 @@ static int write_entry(void *ctx, const struct tally_entry *e)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* Primary-key order: file, client, day (as text sorts), then the rest
+ * (class by index: within one client and day it hardly matters). */
+static int key_order(const void *a, const void *b)
+{
+	const struct tally_entry *x = *(const struct tally_entry *const *)a;
+	const struct tally_entry *y = *(const struct tally_entry *const *)b;
+	struct keyhead kx;
+	struct keyhead ky;
+	int c;
+
+	unpack(x, &kx);
+	unpack(y, &ky);
+	if (kx.file != ky.file)
+		return kx.file < ky.file ? -1 : 1;
+	c = memcmp(kx.client, ky.client, kx.clen < ky.clen ? kx.clen : ky.clen);
+	if (c || kx.clen != ky.clen)
+		return c ? c : kx.clen < ky.clen ? -1 : 1;
+	if (kx.day != ky.day)
+		return kx.day < ky.day ? -1 : 1;
+	if (kx.cls != ky.cls)
+		return kx.cls < ky.cls ? -1 : 1;
+	c = memcmp(kx.rest, ky.rest,
+		   kx.restlen < ky.restlen ? kx.restlen : ky.restlen);
+	if (c || kx.restlen == ky.restlen)
+		return c;
+	return kx.restlen < ky.restlen ? -1 : 1;
+}
+
 static const char *const upsert[3] = {
 	"INSERT INTO counts VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)"
 	" ON CONFLICT DO UPDATE SET n = n + excluded.n,"
@@ -525,7 +553,7 @@ static int write_tallies(struct store *st, char *err, size_t errlen)
 		w.s = prepare(st, upsert[i], err, errlen);
 		if (!w.s)
 			return -1;
-		rc = tally_each(t[i], write_entry, &w);
+		rc = tally_each_sorted(t[i], key_order, write_entry, &w);
 		if (rc)
 			db_fail(st, "cannot write counts", err, errlen);
 		sqlite3_finalize(w.s);

@@ -142,6 +142,28 @@ int tally_each(const struct tally *t,
 	return 0;
 }
 
+int tally_each_sorted(const struct tally *t,
+		      int (*cmp)(const void *a, const void *b),
+		      int (*fn)(void *ctx, const struct tally_entry *e),
+		      void *ctx)
+{
+	struct tally_entry **v;
+	size_t n = 0;
+	int rc = 0;
+
+	if (t->count == 0)
+		return 0;
+	v = xmalloc(t->count * sizeof(*v));
+	for (size_t i = 0; i < t->nslots; i++)
+		if (t->slot[i])
+			v[n++] = t->slot[i];
+	qsort(v, n, sizeof(*v), cmp);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = fn(ctx, v[i]);
+	free(v);
+	return rc;
+}
+
 void tally_clear(struct tally *t)
 {
 	struct block *b;

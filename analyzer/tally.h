@@ -35,6 +35,14 @@ size_t tally_bytes(const struct tally *t);
 int tally_each(const struct tally *t,
 	       int (*fn)(void *ctx, const struct tally_entry *e), void *ctx);
 
+/* The same, in the order of cmp (a qsort() comparator on
+ * const struct tally_entry * const *): writing a B-tree in key order
+ * touches each page once. */
+int tally_each_sorted(const struct tally *t,
+		      int (*cmp)(const void *a, const void *b),
+		      int (*fn)(void *ctx, const struct tally_entry *e),
+		      void *ctx);
+
 /* Forget every entry, keeping the memory for reuse. */
 void tally_clear(struct tally *t);
 

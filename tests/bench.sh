@@ -13,7 +13,7 @@ gen() { # SEED LINES FILE
 	[ -s "$3" ] && return
 	echo "generating $3 ($2 lines)..." >&2
 	build/loggen --layout nginx --lines "$2" --clients 5000 --days 7 \
-		--seed "$1" --gzip --key-file $B/bench.key -o "$3"
+		--seed "$1" --offsets 56 --gzip --key-file $B/bench.key -o "$3"
 	rm -f "${3%.gz}".counts.csv "${3%.gz}".migration.csv \
 		"${3%.gz}".secrets "${3%.gz}".summary
 }

@@ -26,7 +26,8 @@
 static const char usage_text[] =
 	"usage: loggen --layout combined|nginx --lines N --key-file KEYFILE "
 	"-o OUT [--seed S] [--clients K] [--days D] [--start YYYY-MM-DD] "
-	"[--tz +HHMM|-HHMM] [--damage PERMILLE] [--phase2-day N] [--gzip]\n";
+	"[--tz +HHMM|-HHMM] [--damage PERMILLE] [--phase2-day N] "
+	"[--offsets N] [--gzip]\n";
 
 enum { LAYOUT_COMBINED, LAYOUT_NGINX };
 
@@ -180,6 +181,7 @@ struct opts {
 	uint64_t damage; /* per mille */
 	uint64_t phase2;
 	int phase2_set;
+	uint64_t offsets; /* length of a random offset= token, 0: none */
 	int gzip;
 };
 
@@ -289,6 +291,7 @@ struct gen {
 	struct fpkey key;
 	struct rng crng; /* clients */
 	struct rng lrng; /* lines */
+	struct rng orng; /* offset= tokens, apart so they change nothing else */
 	struct client *cl;
 	uint64_t *cum; /* cumulative popularity weights */
 	struct cred **creds;
@@ -600,6 +603,9 @@ static void set_opt(struct opts *o, int ch, const char *arg)
 		o->phase2 = parse_num(arg, 0, UINT32_MAX, "bad --phase2-day");
 		o->phase2_set = 1;
 		break;
+	case 'O':
+		o->offsets = parse_num(arg, 0, 200, "bad --offsets");
+		break;
 	default:
 		o->gzip = 1;
 		break;
@@ -650,6 +656,7 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 		{"tz", required_argument, NULL, 'z'},
 		{"damage", required_argument, NULL, 'D'},
 		{"phase2-day", required_argument, NULL, 'p'},
+		{"offsets", required_argument, NULL, 'O'},
 		{"gzip", no_argument, NULL, 'g'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -1134,6 +1141,7 @@ static void setup(struct gen *g)
 
 	rng_seed(&g->crng, g->o.seed ^ 0x636c69656e7473ULL); /* "clients" */
 	rng_seed(&g->lrng, g->o.seed ^ 0x6c696e6573ULL);     /* "lines" */
+	rng_seed(&g->orng, g->o.seed ^ 0x6f6666736574ULL);  /* "offset" */
 	for (i = 0; i < NUA; i++)
 		g->ua_log[i] = escape_log(ua_text[i]);
 	make_popularity(g);
@@ -1410,7 +1418,26 @@ static void put_quoted(struct line *l, const char *s)
 	put_str(l, "\"");
 }
 
-static void put_request(struct line *l, const struct req *q)
+/* A pagination token, as APIs put in list requests: what makes a
+ * corpus compress like real logs (--offsets). */
+static void put_offset(struct gen *g, struct line *l, const char *target)
+{
+	static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				     "abcdefghijklmnopqrstuvwxyz0123456789-_";
+	static const char hexd[] = "0123456789abcdef";
+	char tok[201];
+
+	if (!g->o.offsets)
+		return;
+	for (uint64_t i = 0; i < g->o.offsets; i++)
+		tok[i] = i % 16 ? hexd[rng_below(&g->orng, 16)]
+				: b64url[rng_below(&g->orng, sizeof(b64url) - 1)];
+	tok[g->o.offsets] = '\0';
+	put_str(l, strchr(target, '?') ? "&offset=" : "?offset=");
+	put_str(l, tok);
+}
+
+static void put_request(struct gen *g, struct line *l, const struct req *q)
 {
 	put_str(l, q->route->method);
 	put_str(l, " ");
@@ -1419,6 +1446,7 @@ static void put_request(struct line *l, const struct req *q)
 		put_u(l, q->id);
 		put_str(l, q->route->tail);
 	}
+	put_offset(g, l, q->route->tail ? q->route->tail : q->route->head);
 	put_str(l, " ");
 	put_str(l, q->proto);
 }
@@ -1488,7 +1516,7 @@ static void render(struct gen *g, const struct req *q, struct line *l)
 	put_str(l, " [");
 	put_str(l, local_time(g, q->t));
 	put_str(l, "] \"");
-	put_request(l, q);
+	put_request(g, l, q);
 	put_str(l, "\" ");
 	put_u(l, (uint64_t)q->status);
 	put_str(l, " ");
