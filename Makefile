@@ -125,7 +125,7 @@ test: all
 
 bench: deps
 	$(MAKE) all
-	tests/bench.sh
+	MAKE="$(MAKE)" tests/bench.sh
 
 format:
 	clang-format -i analyzer/*.c analyzer/*.h tests/unit/*.c \

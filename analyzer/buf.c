@@ -105,6 +105,11 @@ static uint64_t mix(uint64_t h)
 	return h;
 }
 
+uint64_t buf_mix(uint64_t h)
+{
+	return mix(h * 0x9fb21c651e98df25ULL);
+}
+
 uint64_t buf_hash(const void *p, size_t n)
 {
 	const unsigned char *s = p;

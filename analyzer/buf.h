@@ -41,5 +41,8 @@ size_t buf_url_decode(const char *s, size_t len, char *out);
 /* A fast non-cryptographic hash (word at a time, well mixed), for hash
  * tables and caches on the per-line path. */
 uint64_t buf_hash(const void *p, size_t n);
+/* buf_hash()'s final mixing step: a hash of a hash combined with small
+ * values (h ^ x), for keys whose long part was hashed before. */
+uint64_t buf_mix(uint64_t h);
 
 #endif

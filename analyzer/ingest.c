@@ -112,6 +112,7 @@ static void bad_line(struct run *r, struct file_state *fs, const char *why)
 
 /* What a line's rule fields come to, as the verdict memo keeps it. */
 struct judged {
+	uint64_t client_hash;
 	uint8_t cls;
 	uint8_t amnesty;
 	uint8_t has_cred;
@@ -141,6 +142,7 @@ static void judge_fresh(struct run *r, const struct record *rec,
 	else
 		j->cred_fp[0] = '\0';
 	j->client_len = (uint16_t)client_name(r, &v, j->cred_fp, j->client);
+	j->client_hash = buf_hash(j->client, j->client_len);
 }
 
 /* The values of the rule fields, each after its length: the memo key.
@@ -187,21 +189,30 @@ static const struct judged *judge(struct run *r, const struct record *rec,
 	return fresh;
 }
 
-/* The user agent with credential-shaped runs fingerprinted. */
-static size_t agent_name(struct run *r, struct span a, char *out)
+/* A user agent with credential-shaped runs fingerprinted, and the
+ * hash of that, as the agent memo keeps them. */
+struct agent {
+	uint64_t hash;
+	char text[AGENT_MAX + 1];
+};
+
+static const struct agent *agent_name(struct run *r, struct span a,
+				      struct agent *fresh, size_t *len)
 {
 	size_t n = a.len < AGENT_MAX ? a.len : AGENT_MAX;
 	uint64_t h = buf_hash(a.p, n);
 	size_t vlen;
-	const char *hit = memo_get(r->agents, a.p, n, h, &vlen);
+	const struct agent *hit = memo_get(r->agents, a.p, n, h, &vlen);
 
 	if (hit) {
-		memcpy(out, hit, vlen);
-		return vlen;
+		*len = vlen - offsetof(struct agent, text);
+		return hit;
 	}
-	vlen = fp_scrub(&r->key, a.p, n, out, AGENT_MAX + 1);
-	memo_put(r->agents, a.p, n, h, out, vlen);
-	return vlen;
+	*len = fp_scrub(&r->key, a.p, n, fresh->text, sizeof(fresh->text));
+	fresh->hash = buf_hash(fresh->text, *len);
+	memo_put(r->agents, a.p, n, h, fresh,
+		 offsetof(struct agent, text) + *len);
+	return fresh;
 }
 
 static void count_line(struct run *r, struct file_state *fs,
@@ -211,7 +222,7 @@ static void count_line(struct run *r, struct file_state *fs,
 	struct judged fresh;
 	const struct judged *j;
 	struct hit h;
-	char agent[AGENT_MAX + 1];
+	struct agent fresh_agent;
 
 	rec.lineno = fs->lines;
 	if (parse_line(r->fmt, line, len, &rec) < 0) {
@@ -221,13 +232,22 @@ static void count_line(struct run *r, struct file_state *fs,
 	j = judge(r, &rec, &fresh);
 	h.client = j->client;
 	h.client_len = j->client_len;
+	h.client_hash = j->client_hash;
 	h.time = rec.time;
 	h.cls = j->cls;
 	h.amnesty = j->amnesty;
 	h.legacy = rules_class_legacy(r->rs, j->cls);
 	h.status = rec.status;
-	h.agent = agent;
-	h.agent_len = h.legacy ? agent_name(r, rec.agent, agent) : 0;
+	h.agent = "";
+	h.agent_len = 0;
+	h.agent_hash = 0;
+	if (h.legacy) {
+		const struct agent *a = agent_name(r, rec.agent, &fresh_agent,
+						   &h.agent_len);
+
+		h.agent = a->text;
+		h.agent_hash = a->hash;
+	}
 	h.cred_fp = j->has_cred ? j->cred_fp : NULL;
 	store_count(r->st, fs, &h);
 	r->per_class[j->cls]++;
@@ -290,6 +310,19 @@ static int commit(struct run *r, struct input *in, struct file_state *fs)
 	return 0;
 }
 
+/* The last commit of a file: written before the next file is looked
+ * up, so that a copy of it is known. */
+static int commit_sync(struct run *r, struct input *in, struct file_state *fs)
+{
+	if (commit(r, in, fs) < 0)
+		return -1;
+	if (store_sync(r->st, r->emsg, sizeof(r->emsg)) < 0) {
+		err("%s", r->emsg);
+		return -1;
+	}
+	return 0;
+}
+
 /* Read lines from in (positioned by resume) and count them. */
 static int read_lines(struct run *r, struct input *in, struct file_state *fs)
 {
@@ -323,7 +356,7 @@ static int read_lines(struct run *r, struct input *in, struct file_state *fs)
 	if (r->progress)
 		fputs("\r\033[K", stderr);
 	fs->state = state_of(in);
-	return commit(r, in, fs);
+	return commit_sync(r, in, fs);
 }
 
 /* Wait until no other worker reads a file starting like this one (the

@@ -53,6 +53,15 @@
 	"CREATE INDEX IF NOT EXISTS counts_day ON counts(day);"             \
 	"INSERT OR IGNORE INTO meta VALUES('schema', '1');"
 
+/* Counts in memory, and the read position to commit with them. */
+struct batch {
+	struct tally *counts;
+	struct tally *agents;
+	struct tally *creds;
+	struct file_state fs;
+	int has_fs;
+};
+
 struct store {
 	sqlite3 *db;
 	char *path;
@@ -60,10 +69,21 @@ struct store {
 	char *classes[32];
 	int legacy[32];
 	int nclasses;
-	struct tally *counts;
-	struct tally *agents;
-	struct tally *creds;
+	/* store_count() fills batch[cur]; the other one may be with the
+	 * writer thread, which alone uses db while it writes */
+	struct batch batch[2];
+	int cur;
+	pthread_t writer;
+	int writer_started;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int queued;  /* batch[!cur] is handed to the writer, not done */
+	int stop;    /* the writer should exit */
+	int failed;  /* the last handed batch could not be written */
+	char wmsg[512];
 };
+
+static int wait_writer(struct store *st, char *err, size_t errlen);
 
 /* New file ids, shared by the connections of one process (--jobs). */
 static pthread_mutex_t id_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -129,9 +149,13 @@ struct store *store_open(const char *path, enum store_mode mode, char *err,
 	if (mode == STORE_READ &&
 	    exec(st, "SELECT count(*) FROM counts", err, errlen) < 0)
 		goto fail;
-	st->counts = tally_new();
-	st->agents = tally_new();
-	st->creds = tally_new();
+	for (int i = 0; i < 2; i++) {
+		st->batch[i].counts = tally_new();
+		st->batch[i].agents = tally_new();
+		st->batch[i].creds = tally_new();
+	}
+	pthread_mutex_init(&st->mu, NULL);
+	pthread_cond_init(&st->cv, NULL);
 	return st;
 fail:
 	store_close(st);
@@ -142,14 +166,29 @@ void store_close(struct store *st)
 {
 	if (!st)
 		return;
+	if (st->writer_started) {
+		pthread_mutex_lock(&st->mu);
+		while (st->queued)
+			pthread_cond_wait(&st->cv, &st->mu);
+		st->stop = 1;
+		pthread_cond_broadcast(&st->cv);
+		pthread_mutex_unlock(&st->mu);
+		pthread_join(st->writer, NULL);
+	}
+	if (st->batch[0].counts) {
+		pthread_mutex_destroy(&st->mu);
+		pthread_cond_destroy(&st->cv);
+	}
 	sqlite3_close(st->db);
 	if (st->lockfd >= 0)
 		close(st->lockfd);
 	for (int i = 0; i < st->nclasses; i++)
 		free(st->classes[i]);
-	tally_free(st->counts);
-	tally_free(st->agents);
-	tally_free(st->creds);
+	for (int i = 0; i < 2; i++) {
+		tally_free(st->batch[i].counts);
+		tally_free(st->batch[i].agents);
+		tally_free(st->batch[i].creds);
+	}
 	free(st->path);
 	free(st);
 }
@@ -334,6 +373,8 @@ int store_file_find(struct store *st, const struct fpkey *key,
 	int rc;
 
 	memset(fs, 0, sizeof(*fs));
+	if (wait_writer(st, err, errlen) < 0)
+		return -1;
 	fp_hex(key, head, len, fs->head_fp);
 	fp_hex(key, head, len < SHORT_HEAD ? len : SHORT_HEAD, fs->short_fp);
 	fs->head_len = len;
@@ -375,6 +416,7 @@ void store_count(struct store *st, const struct file_state *fs,
 		 const struct hit *h)
 {
 	char key[8 + 4 + 4 + 2 + CLIENT_MAX + AGENT_MAX];
+	struct batch *b = &st->batch[st->cur];
 	int32_t day = (int32_t)(h->time >= 0 ? h->time / 86400
 					     : (h->time - 86399) / 86400);
 	uint8_t cls = (uint8_t)h->cls;
@@ -383,9 +425,15 @@ void store_count(struct store *st, const struct file_state *fs,
 	uint16_t clen = (uint16_t)(h->client_len < CLIENT_MAX ? h->client_len
 							      : CLIENT_MAX);
 	size_t alen = h->agent_len < AGENT_MAX ? h->agent_len : AGENT_MAX;
+	uint64_t hc = clen == h->client_len ? h->client_hash
+					    : buf_hash(h->client, clen);
 	size_t n = 0;
 	size_t prefix;
 
+	/* every key's hash is a function of its bytes: the long parts
+	 * come hashed, the rest is mixed in */
+	hc = buf_mix(hc ^ ((uint64_t)fs->id << 40) ^
+		     ((uint64_t)(uint32_t)day << 8) ^ cls);
 	n += put(key + n, &fs->id, 8);
 	n += put(key + n, &day, 4);
 	n += put(key + n, &cls, 1);
@@ -394,22 +442,36 @@ void store_count(struct store *st, const struct file_state *fs,
 	prefix = n;
 	n += put(key + n, &amn, 1);
 	n += put(key + n, &status, 2);
-	tally_add(st->counts, key, n, 1, h->time);
+	tally_add_hashed(b->counts, key, n,
+			 buf_mix(hc ^ ((uint64_t)amn << 16 | status)), 1,
+			 h->time);
 	/* the reports read agents and credentials of legacy requests only */
 	if (!h->legacy)
 		return;
 	n = prefix + put(key + prefix, h->agent, alen);
-	tally_add(st->agents, key, n, 1, h->time);
+	tally_add_hashed(b->agents, key, n,
+			 buf_mix(hc ^ (alen == h->agent_len
+					       ? h->agent_hash
+					       : buf_hash(h->agent, alen))),
+			 1, h->time);
 	if (h->cred_fp) {
+		uint64_t f[2];
+
+		_Static_assert(FP_HEXLEN == sizeof(f), "two words of hex");
 		n = prefix + put(key + prefix, h->cred_fp, FP_HEXLEN);
-		tally_add(st->creds, key, n, 1, h->time);
+		memcpy(f, h->cred_fp, sizeof(f));
+		tally_add_hashed(b->creds, key, n,
+				 buf_mix(hc ^ buf_mix(f[0] ^ buf_mix(f[1]))), 1,
+				 h->time);
 	}
 }
 
 int store_batch_full(const struct store *st)
 {
-	return tally_bytes(st->counts) + tally_bytes(st->agents) +
-		       tally_bytes(st->creds) >
+	const struct batch *b = &st->batch[st->cur];
+
+	return tally_bytes(b->counts) + tally_bytes(b->agents) +
+		       tally_bytes(b->creds) >
 	       BATCH_BYTES;
 }
 
@@ -542,9 +604,10 @@ static const char *const upsert[3] = {
 	" ON CONFLICT DO UPDATE SET n = n + excluded.n",
 };
 
-static int write_tallies(struct store *st, char *err, size_t errlen)
+static int write_tallies(struct store *st, const struct batch *b,
+			 char *err, size_t errlen)
 {
-	struct tally *t[3] = {st->counts, st->agents, st->creds};
+	struct tally *t[3] = {b->counts, b->agents, b->creds};
 
 	for (int i = 0; i < 3; i++) {
 		struct writer w = {st, NULL, i};
@@ -639,26 +702,108 @@ static int write_file(struct store *st, const struct file_state *fs,
 					       errlen);
 }
 
+static void write_batch_drop(struct batch *b)
+{
+	tally_clear(b->counts);
+	tally_clear(b->agents);
+	tally_clear(b->creds);
+	b->has_fs = 0;
+}
+
+/* Write b and its read position in one transaction, and empty it. */
+static int write_batch(struct store *st, struct batch *b, char *err,
+		       size_t errlen)
+{
+	int rc = -1;
+
+	if (exec(st, "BEGIN IMMEDIATE", err, errlen) == 0) {
+		if (write_classes(st, err, errlen) < 0 ||
+		    write_tallies(st, b, err, errlen) < 0 ||
+		    (b->has_fs && write_file(st, &b->fs, err, errlen) < 0) ||
+		    exec(st, "COMMIT", err, errlen) < 0)
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		else
+			rc = 0;
+	}
+	write_batch_drop(b);
+	return rc;
+}
+
+/* The writer thread: write each batch handed to it, in turn. */
+static void *writer(void *arg)
+{
+	struct store *st = arg;
+
+	pthread_mutex_lock(&st->mu);
+	for (;;) {
+		struct batch *b;
+		int rc;
+
+		while (!st->queued && !st->stop)
+			pthread_cond_wait(&st->cv, &st->mu);
+		if (!st->queued)
+			break;
+		b = &st->batch[!st->cur];
+		pthread_mutex_unlock(&st->mu);
+		rc = write_batch(st, b, st->wmsg, sizeof(st->wmsg));
+		pthread_mutex_lock(&st->mu);
+		st->failed = rc < 0;
+		st->queued = 0;
+		pthread_cond_broadcast(&st->cv);
+	}
+	pthread_mutex_unlock(&st->mu);
+	return NULL;
+}
+
+/* Wait until the writer has nothing in hand; return -1 with err set if
+ * what it had could not be written. */
+static int wait_writer(struct store *st, char *err, size_t errlen)
+{
+	int failed;
+
+	if (!st->writer_started)
+		return 0;
+	pthread_mutex_lock(&st->mu);
+	while (st->queued)
+		pthread_cond_wait(&st->cv, &st->mu);
+	failed = st->failed;
+	st->failed = 0;
+	pthread_mutex_unlock(&st->mu);
+	if (failed)
+		snprintf(err, errlen, "%s", st->wmsg);
+	return failed ? -1 : 0;
+}
+
+int store_sync(struct store *st, char *err, size_t errlen)
+{
+	return wait_writer(st, err, errlen);
+}
+
 int store_commit(struct store *st, struct file_state *fs, char *err,
 		 size_t errlen)
 {
-	if (exec(st, "BEGIN IMMEDIATE", err, errlen) < 0)
-		return -1;
-	if (write_classes(st, err, errlen) < 0 ||
-	    write_tallies(st, err, errlen) < 0 ||
-	    (fs && write_file(st, fs, err, errlen) < 0) ||
-	    exec(st, "COMMIT", err, errlen) < 0) {
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-		tally_clear(st->counts);
-		tally_clear(st->agents);
-		tally_clear(st->creds);
+	struct batch *b = &st->batch[st->cur];
+
+	if (fs) {
+		b->fs = *fs;
+		b->has_fs = 1;
+		fs->known = 1;
+	}
+	if (wait_writer(st, err, errlen) < 0) {
+		/* the batch before failed: this one is not written either */
+		write_batch_drop(b);
 		return -1;
 	}
-	tally_clear(st->counts);
-	tally_clear(st->agents);
-	tally_clear(st->creds);
-	if (fs)
-		fs->known = 1;
+	if (!st->writer_started)
+		st->writer_started =
+			pthread_create(&st->writer, NULL, writer, st) == 0;
+	if (!st->writer_started)
+		return write_batch(st, b, err, errlen); /* no thread: inline */
+	pthread_mutex_lock(&st->mu);
+	st->cur = !st->cur;
+	st->queued = 1;
+	pthread_cond_broadcast(&st->cv);
+	pthread_mutex_unlock(&st->mu);
 	return 0;
 }
 
@@ -864,6 +1009,8 @@ int store_merge(struct store *st, const char *path, char *err,
 	int rc;
 	char why[1024];
 
+	if (wait_writer(st, err, errlen) < 0)
+		return -1;
 	if (access(path, R_OK) != 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;

@@ -63,6 +63,7 @@ int store_file_find(struct store *st, const struct fpkey *key,
 struct hit {
 	const char *client;
 	size_t client_len;
+	uint64_t client_hash; /* buf_hash(client, client_len) */
 	int64_t time; /* seconds since the epoch, UTC */
 	int cls;
 	int amnesty;
@@ -70,6 +71,7 @@ struct hit {
 	int legacy; /* the class is legacy: keep its agent and credential */
 	const char *agent;
 	size_t agent_len;
+	uint64_t agent_hash; /* buf_hash(agent, agent_len), when legacy */
 	const char *cred_fp; /* FP_HEXLEN hex digits, or NULL */
 };
 
@@ -81,9 +83,15 @@ void store_count(struct store *st, const struct file_state *fs,
 int store_batch_full(const struct store *st);
 
 /* Write the batch and fs's read position in one transaction, then mark
- * fs known.  Return 0, or -1 with err set and nothing written. */
+ * fs known.  The writing is done by a thread of the store's own, while
+ * the next batch is counted: a batch that could not be written makes
+ * the next store_commit() or store_sync() fail, with nothing of it
+ * written.  Return 0, or -1 with err set. */
 int store_commit(struct store *st, struct file_state *fs, char *err,
 		 size_t errlen);
+/* Wait until every committed batch is written.  Return 0, or -1 with
+ * err set when one could not be. */
+int store_sync(struct store *st, char *err, size_t errlen);
 
 /* Add the shard database at path into st, in one transaction: a log
  * file both have read (known by its first bytes) counts once, from the

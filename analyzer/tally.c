@@ -88,7 +88,12 @@ static void grow(struct tally *t)
 void tally_add(struct tally *t, const void *key, size_t keylen, uint64_t n,
 	       int64_t ts)
 {
-	uint64_t h = buf_hash(key, keylen);
+	tally_add_hashed(t, key, keylen, buf_hash(key, keylen), n, ts);
+}
+
+void tally_add_hashed(struct tally *t, const void *key, size_t keylen,
+		      uint64_t h, uint64_t n, int64_t ts)
+{
 	size_t mask = t->nslots - 1;
 	size_t i;
 	struct tally_entry *e;

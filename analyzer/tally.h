@@ -25,6 +25,10 @@ void tally_free(struct tally *t);
  * live in arena blocks: adding to an existing key allocates nothing. */
 void tally_add(struct tally *t, const void *key, size_t keylen, uint64_t n,
 	       int64_t ts);
+/* The same with the key's hash given: any function of the key's bytes
+ * alone, the same one for every key of t. */
+void tally_add_hashed(struct tally *t, const void *key, size_t keylen,
+		      uint64_t hash, uint64_t n, int64_t ts);
 
 size_t tally_size(const struct tally *t);
 /* Bytes held by entries and the index, for flush decisions. */

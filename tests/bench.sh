@@ -21,7 +21,7 @@ gen 1 "$LINES" $B/a.log.gz
 gen 2 "$LINES" $B/b.log.gz
 gen 3 $((LINES / 5)) $B/small.log.gz
 # the zlib build beside the ISA-L one
-$MAKE -s BUILD=build-zlib ISAL=0 build-zlib/keyaudit >/dev/null
+${MAKE:-make} -s BUILD=build-zlib ISAL=0 build-zlib/keyaudit >/dev/null
 
 bytes=$(build/floor $B/a.log.gz | sed 's/.* \([0-9]*\) bytes/\1/')
 small_bytes=$(build/floor $B/small.log.gz | sed 's/.* \([0-9]*\) bytes/\1/')
