@@ -110,22 +110,31 @@ uint64_t buf_mix(uint64_t h)
 	return mix(h * 0x9fb21c651e98df25ULL);
 }
 
+/* The 128-bit product of a and b, its halves folded together. */
+static uint64_t fold(uint64_t a, uint64_t b)
+{
+	unsigned __int128 r = (unsigned __int128)a * b;
+
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+/* 16 bytes a step, one wide multiply each (as wyhash does). */
 uint64_t buf_hash(const void *p, size_t n)
 {
 	const unsigned char *s = p;
 	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
-	uint64_t w;
+	uint64_t w[2];
 
-	for (; n >= 8; n -= 8, s += 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ mix(w)) * 0x9fb21c651e98df25ULL;
+	for (; n > 16; n -= 16, s += 16) {
+		memcpy(w, s, 16);
+		h = fold(w[0] ^ 0xa0761d6478bd642fULL,
+			 w[1] ^ h ^ 0xe7037ed1a0b428dbULL);
 	}
-	w = 0;
-	memcpy(&w, s, n);
-	h = (h ^ mix(w)) * 0x9fb21c651e98df25ULL;
+	w[0] = w[1] = 0;
+	memcpy(w, s, n);
+	h = fold(w[0] ^ 0xa0761d6478bd642fULL, w[1] ^ h ^ 0xe7037ed1a0b428dbULL);
 	return mix(h);
 }
-
 
 int buf_hexval(int c)
 {

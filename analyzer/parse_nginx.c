@@ -165,54 +165,70 @@ static void nginx_free(struct format *fmt)
 	free(t);
 }
 
+/* Do n bytes at a and b agree?  Literals are short: a loop beats a
+ * call to memcmp(). */
+static int same(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return 0;
+	return 1;
+}
+
+/* One line being matched: where the next quote and backslash are, so
+ * that each is searched for once whatever the line holds. */
+struct scan {
+	const char *line;
+	const char *end;
+	const char *q;  /* next '"' at or after the position, or NULL */
+	const char *bs; /* next '\\' at or after it, end when none, NULL
+			 * before the first search */
+};
+
 /* The first lit in line[pos..len): memchr() for its first byte, then
  * the rest compared.  Return its offset, or -1. */
-static long plain_end(const char *line, size_t pos, size_t len,
-		      const char *lit, size_t litlen)
+static long plain_end(const struct scan *sc, size_t pos, const char *lit,
+		      size_t litlen)
 {
-	const char *p = line + pos;
-	const char *end = line + len;
+	const char *p = sc->line + pos;
 
-	while ((size_t)(end - p) >= litlen) {
-		p = memchr(p, lit[0], (size_t)(end - p) - litlen + 1);
+	while ((size_t)(sc->end - p) >= litlen) {
+		p = memchr(p, lit[0], (size_t)(sc->end - p) - litlen + 1);
 		if (!p)
 			return -1;
-		if (memcmp(p + 1, lit + 1, litlen - 1) == 0)
-			return p - line;
+		if (same(p + 1, lit + 1, litlen - 1))
+			return p - sc->line;
 		p++;
 	}
 	return -1;
 }
 
 /* End of a quoted value: the first unescaped '"' at which the literal
- * lit matches.  Return its offset, or -1.  The next quote and the next
- * backslash are each found once, so that the search stays linear
- * whatever the line holds. */
-static long quoted_end(const char *line, size_t pos, size_t len,
-		       const char *lit, size_t litlen)
+ * lit matches.  Return its offset, or -1. */
+static long quoted_end(struct scan *sc, size_t pos, const char *lit,
+		       size_t litlen)
 {
-	const char *end = line + len;
-	const char *q = NULL;  /* next '"' at or after p */
-	const char *bs = NULL; /* next '\\' at or after p, or end */
+	const char *end = sc->end;
 
-	for (const char *p = line + pos; p < end;) {
-		if (!q || q < p) {
-			q = memchr(p, '"', (size_t)(end - p));
-			if (!q)
+	for (const char *p = sc->line + pos; p < end;) {
+		if (!sc->q || sc->q < p) {
+			sc->q = memchr(p, '"', (size_t)(end - p));
+			if (!sc->q)
 				return -1;
 		}
-		if (!bs || bs < p) {
-			bs = memchr(p, '\\', (size_t)(end - p));
-			if (!bs)
-				bs = end;
+		if (!sc->bs || sc->bs < p) {
+			sc->bs = memchr(p, '\\', (size_t)(end - p));
+			if (!sc->bs)
+				sc->bs = end;
 		}
-		if (bs < q) {
-			p = bs + 2; /* the escaped byte is not a quote */
+		if (sc->bs < sc->q) {
+			p = sc->bs + 2; /* the escaped byte is not a quote */
 			continue;
 		}
-		if ((size_t)(end - q) >= litlen && memcmp(q, lit, litlen) == 0)
-			return q - line;
-		p = q + 1;
+		if ((size_t)(end - sc->q) >= litlen &&
+		    same(sc->q, lit, litlen))
+			return sc->q - sc->line;
+		p = sc->q + 1;
 	}
 	return -1;
 }
@@ -222,6 +238,7 @@ static long quoted_end(const char *line, size_t pos, size_t len,
 static long match_tokens(const struct tmpl *t, const char *line, size_t len,
 			 struct record *rec)
 {
+	struct scan sc = {line, line + len, NULL, NULL};
 	size_t pos = 0;
 
 	for (int i = 0; i < t->ntok; i++) {
@@ -231,7 +248,7 @@ static long match_tokens(const struct tmpl *t, const char *line, size_t len,
 
 		if (k->lit) {
 			if (len - pos < k->litlen ||
-			    memcmp(line + pos, k->lit, k->litlen) != 0)
+			    !same(line + pos, k->lit, k->litlen))
 				return -1;
 			pos += k->litlen;
 			continue;
@@ -239,11 +256,9 @@ static long match_tokens(const struct tmpl *t, const char *line, size_t len,
 		if (!next)
 			end = (long)len;
 		else if (k->quoted && next->lit[0] == '"')
-			end = quoted_end(line, pos, len, next->lit,
-					 next->litlen);
+			end = quoted_end(&sc, pos, next->lit, next->litlen);
 		else
-			end = plain_end(line, pos, len, next->lit,
-					next->litlen);
+			end = plain_end(&sc, pos, next->lit, next->litlen);
 		if (end < 0)
 			return -1;
 		rec->field[k->field].p = line + pos;
