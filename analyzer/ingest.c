@@ -23,7 +23,10 @@
 #include "store.h"
 
 #define BAD_SHOWN 5 /* bad lines quoted per run */
-#define COMMIT_BYTES (256ull * 1024 * 1024) /* input between commits */
+#define COMMIT_SECONDS 30 /* most work a crash can cost */
+/* Counts in memory, shared by the workers: each holds a batch being
+ * counted and one being written. */
+#define BATCH_BUDGET (16u * 1024 * 1024)
 #define CLIENT_MAX 256
 #define AGENT_MAX 512 /* as store.c keeps them */
 /* Verdicts remembered: a client sends the same credential and headers
@@ -326,8 +329,8 @@ static int commit_sync(struct run *r, struct input *in, struct file_state *fs)
 /* Read lines from in (positioned by resume) and count them. */
 static int read_lines(struct run *r, struct input *in, struct file_state *fs)
 {
-	uint64_t since_commit = input_offset(in);
 	uint64_t lines_at_commit = fs->lines;
+	double last_commit = now();
 	const char *line;
 	size_t len;
 	int rc;
@@ -341,14 +344,15 @@ static int read_lines(struct run *r, struct input *in, struct file_state *fs)
 		else
 			count_line(r, fs, line, len);
 		if (store_batch_full(r->st) ||
-		    input_offset(in) - since_commit > COMMIT_BYTES ||
 		    (r->cfg->commit_every &&
 		     fs->lines - lines_at_commit >=
-			     (uint64_t)r->cfg->commit_every)) {
+			     (uint64_t)r->cfg->commit_every) ||
+		    ((fs->lines & 0xffff) == 0 &&
+		     now() - last_commit > COMMIT_SECONDS)) {
 			if (commit(r, in, fs) < 0)
 				return -1;
-			since_commit = input_offset(in);
 			lines_at_commit = fs->lines;
+			last_commit = now();
 		}
 		if (r->progress && (fs->lines & 0xffff) == 0)
 			show_progress(r, in, fs);
@@ -597,6 +601,9 @@ static int worker_setup(struct run *r)
 		/* the other workers' commits: a batch can take a while */
 		store_busy_wait(r->st, 600);
 	}
+	store_batch_limit(r->st, BATCH_BUDGET / 2 /
+					 (size_t)(r->cfg->jobs > 1 ? r->cfg->jobs
+								  : 1));
 	r->fpc = fpcache_new(&r->key);
 	r->verdicts = memo_new(VERDICTS, VERDICT_ENTRY);
 	r->agents = memo_new(AGENTS, AGENT_ENTRY);

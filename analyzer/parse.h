@@ -88,12 +88,21 @@ struct format_ops {
 	void (*free)(struct format *fmt);
 };
 
+/* The last time_local parsed, to its minute: lines come in time order
+ * and most share their minute with the line before. */
+struct time_memo {
+	char text[26];
+	int64_t minute; /* UTC seconds at the start of text's minute */
+	int valid;
+};
+
 struct format {
 	char *spec;
 	const struct format_ops *ops;
 	char *names[RECORD_MAX_FIELDS];
 	int nfields;
 	void *impl; /* the kind's own state, freed by ops->free */
+	struct time_memo time_memo;
 };
 
 /* Add the field called name[0..len) if new; return its index, or -1
@@ -106,6 +115,10 @@ int parse_bad(struct record *rec, const char *why);
 /* "10/Oct/2000:13:55:36 -0700" (exactly 26 bytes); ISO 8601; epoch
  * numbers.  Each returns 0 with UTC seconds in *out, or -1. */
 int parse_time_clf(const char *s, size_t len, int64_t *out);
+/* parse_time_clf() with the same result, faster for a time in the
+ * minute of the one before. */
+int parse_time_clf_memo(struct time_memo *m, const char *s, size_t len,
+			int64_t *out);
 int parse_time_iso(const char *s, size_t len, int64_t *out);
 int parse_time_epoch(const char *s, size_t len, int64_t *out);
 /* An epoch count of unknown unit (>= 1e8): seconds below 1e11, then

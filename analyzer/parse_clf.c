@@ -77,8 +77,8 @@ static struct span sub(const char *line, size_t from, size_t to)
 
 /* Offset of the '[' that opens a valid time after pos (preceded by a
  * space, closed by ']'), or -1. */
-static long find_time(const char *line, size_t pos, size_t len,
-		      int64_t *t)
+static long find_time(struct format *fmt, const char *line, size_t pos,
+		      size_t len, int64_t *t)
 {
 	for (size_t i = pos + 1; i + 28 <= len; i++) {
 		const char *b = memchr(line + i, '[', len - i);
@@ -88,7 +88,8 @@ static long find_time(const char *line, size_t pos, size_t len,
 		i = (size_t)(b - line);
 		if (i + 28 <= len && line[i - 1] == ' ' &&
 		    line[i + 27] == ']' &&
-		    parse_time_clf(line + i + 1, 26, t) == 0)
+		    parse_time_clf_memo(&fmt->time_memo, line + i + 1, 26,
+					t) == 0)
 			return (long)i;
 	}
 	return -1;
@@ -318,7 +319,7 @@ static int clf_parse(struct format *fmt, const char *line, size_t len,
 	if ((c->flags & CLF_VHOST) &&
 	    vhost_part(c, line, len, &pos, rec) < 0)
 		return parse_bad(rec, "no virtual host before the client");
-	at = find_time(line, pos, len, &rec->time);
+	at = find_time(fmt, line, pos, len, &rec->time);
 	if (at < 0)
 		return parse_bad(rec, "no [time]");
 	f[c->f_time] = sub(line, (size_t)at + 1, (size_t)at + 27);

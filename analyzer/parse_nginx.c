@@ -283,7 +283,8 @@ static int nginx_parse(struct format *fmt, const char *line, size_t len,
 		return parse_bad(rec, "unexpected text after the last field");
 	tm = f[t->f_time];
 	if (t->time_kind == T_LOCAL)
-		ok = parse_time_clf(tm.p, tm.len, &rec->time);
+		ok = parse_time_clf_memo(&fmt->time_memo, tm.p, tm.len,
+					 &rec->time);
 	else if (t->time_kind == T_ISO)
 		ok = parse_time_iso(tm.p, tm.len, &rec->time);
 	else

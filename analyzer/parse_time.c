@@ -85,6 +85,28 @@ int parse_time_clf(const char *p, size_t len, int64_t *out)
 	return 0;
 }
 
+int parse_time_clf_memo(struct time_memo *m, const char *p, size_t len,
+			int64_t *out)
+{
+	int ss;
+
+	/* the same day, hour, minute and zone: only the seconds differ */
+	if (m->valid && len == 26 && memcmp(p, m->text, 18) == 0 &&
+	    memcmp(p + 20, m->text + 20, 6) == 0) {
+		ss = digits(p + 18, 2);
+		if (ss < 0 || ss > 60)
+			return -1;
+		*out = m->minute + ss;
+		return 0;
+	}
+	if (parse_time_clf(p, len, out) < 0)
+		return -1;
+	memcpy(m->text, p, 26);
+	m->minute = *out - digits(p + 18, 2);
+	m->valid = 1;
+	return 0;
+}
+
 /* A zone after an ISO 8601 time: "", "Z", "+01", "+0100", "+01:00".
  * Store its offset east of UTC in seconds; return 0 or -1. */
 static int iso_zone(const char *p, size_t n, int *east)

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,7 +21,7 @@
 
 #define CLIENT_MAX 256 /* longer client ids are cut */
 #define AGENT_MAX 512  /* longer user agents are cut */
-#define BATCH_BYTES (12u * 1024 * 1024) /* memory before a flush */
+#define BATCH_BYTES (8u * 1024 * 1024) /* memory before a flush */
 #define SHORT_HEAD 256 /* bytes behind short_fp */
 
 #define SCHEMA                                                              \
@@ -73,6 +75,7 @@ struct store {
 	 * writer thread, which alone uses db while it writes */
 	struct batch batch[2];
 	int cur;
+	size_t batch_max; /* bytes of counts a batch may hold */
 	pthread_t writer;
 	int writer_started;
 	pthread_mutex_t mu;
@@ -149,6 +152,7 @@ struct store *store_open(const char *path, enum store_mode mode, char *err,
 	if (mode == STORE_READ &&
 	    exec(st, "SELECT count(*) FROM counts", err, errlen) < 0)
 		goto fail;
+	st->batch_max = BATCH_BYTES;
 	for (int i = 0; i < 2; i++) {
 		st->batch[i].counts = tally_new();
 		st->batch[i].agents = tally_new();
@@ -466,13 +470,18 @@ void store_count(struct store *st, const struct file_state *fs,
 	}
 }
 
+void store_batch_limit(struct store *st, size_t bytes)
+{
+	st->batch_max = bytes;
+}
+
 int store_batch_full(const struct store *st)
 {
 	const struct batch *b = &st->batch[st->cur];
 
 	return tally_bytes(b->counts) + tally_bytes(b->agents) +
 		       tally_bytes(b->creds) >
-	       BATCH_BYTES;
+	       st->batch_max;
 }
 
 /* The key prefix every tally shares, decoded. */
@@ -733,6 +742,10 @@ static int write_batch(struct store *st, struct batch *b, char *err,
 static void *writer(void *arg)
 {
 	struct store *st = arg;
+
+	/* Linux: a thread's own nice value.  The reading and counting
+	 * threads come first; this one only has to keep up. */
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
 
 	pthread_mutex_lock(&st->mu);
 	for (;;) {

@@ -79,6 +79,10 @@ struct hit {
 void store_count(struct store *st, const struct file_state *fs,
 		 const struct hit *h);
 
+/* The memory a batch may take before store_batch_full() says so
+ * (default 8 MiB).  Two can be held at once: one counted, one written. */
+void store_batch_limit(struct store *st, size_t bytes);
+
 /* Is the batch in memory big enough to be written now? */
 int store_batch_full(const struct store *st);
 
