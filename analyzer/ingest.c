@@ -24,9 +24,6 @@
 
 #define BAD_SHOWN 5 /* bad lines quoted per run */
 #define COMMIT_SECONDS 30 /* most work a crash can cost */
-/* Counts in memory, shared by the workers: each holds a batch being
- * counted and one being written. */
-#define BATCH_BUDGET (16u * 1024 * 1024)
 #define CLIENT_MAX 256
 #define AGENT_MAX 512 /* as store.c keeps them */
 /* Verdicts remembered: a client sends the same credential and headers
@@ -601,9 +598,6 @@ static int worker_setup(struct run *r)
 		/* the other workers' commits: a batch can take a while */
 		store_busy_wait(r->st, 600);
 	}
-	store_batch_limit(r->st, BATCH_BUDGET / 2 /
-					 (size_t)(r->cfg->jobs > 1 ? r->cfg->jobs
-								  : 1));
 	r->fpc = fpcache_new(&r->key);
 	r->verdicts = memo_new(VERDICTS, VERDICT_ENTRY);
 	r->agents = memo_new(AGENTS, AGENT_ENTRY);

@@ -75,7 +75,6 @@ struct store {
 	 * writer thread, which alone uses db while it writes */
 	struct batch batch[2];
 	int cur;
-	size_t batch_max; /* bytes of counts a batch may hold */
 	pthread_t writer;
 	int writer_started;
 	pthread_mutex_t mu;
@@ -90,6 +89,9 @@ static int wait_writer(struct store *st, char *err, size_t errlen);
 
 /* New file ids, shared by the connections of one process (--jobs). */
 static pthread_mutex_t id_mu = PTHREAD_MUTEX_INITIALIZER;
+/* Batch writes of the connections of one process take turns here, not
+ * in SQLite's busy handler, which sleeps in steps of up to 100 ms. */
+static pthread_mutex_t write_mu = PTHREAD_MUTEX_INITIALIZER;
 static int64_t next_id;
 
 static int db_fail(struct store *st, const char *what, char *err,
@@ -152,7 +154,6 @@ struct store *store_open(const char *path, enum store_mode mode, char *err,
 	if (mode == STORE_READ &&
 	    exec(st, "SELECT count(*) FROM counts", err, errlen) < 0)
 		goto fail;
-	st->batch_max = BATCH_BYTES;
 	for (int i = 0; i < 2; i++) {
 		st->batch[i].counts = tally_new();
 		st->batch[i].agents = tally_new();
@@ -470,18 +471,13 @@ void store_count(struct store *st, const struct file_state *fs,
 	}
 }
 
-void store_batch_limit(struct store *st, size_t bytes)
-{
-	st->batch_max = bytes;
-}
-
 int store_batch_full(const struct store *st)
 {
 	const struct batch *b = &st->batch[st->cur];
 
 	return tally_bytes(b->counts) + tally_bytes(b->agents) +
 		       tally_bytes(b->creds) >
-	       st->batch_max;
+	       BATCH_BYTES;
 }
 
 /* The key prefix every tally shares, decoded. */
@@ -725,6 +721,7 @@ static int write_batch(struct store *st, struct batch *b, char *err,
 {
 	int rc = -1;
 
+	pthread_mutex_lock(&write_mu);
 	if (exec(st, "BEGIN IMMEDIATE", err, errlen) == 0) {
 		if (write_classes(st, err, errlen) < 0 ||
 		    write_tallies(st, b, err, errlen) < 0 ||
@@ -734,6 +731,7 @@ static int write_batch(struct store *st, struct batch *b, char *err,
 		else
 			rc = 0;
 	}
+	pthread_mutex_unlock(&write_mu);
 	write_batch_drop(b);
 	return rc;
 }

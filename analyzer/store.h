@@ -79,11 +79,8 @@ struct hit {
 void store_count(struct store *st, const struct file_state *fs,
 		 const struct hit *h);
 
-/* The memory a batch may take before store_batch_full() says so
- * (default 8 MiB).  Two can be held at once: one counted, one written. */
-void store_batch_limit(struct store *st, size_t bytes);
-
-/* Is the batch in memory big enough to be written now? */
+/* Is the batch in memory big enough (8 MiB) to be written now?  Two
+ * can be held at once: one being counted, one being written. */
 int store_batch_full(const struct store *st);
 
 /* Write the batch and fs's read position in one transaction, then mark

@@ -6,7 +6,7 @@
 
 #include "buf.h"
 
-#define BLOCK (1024 * 1024) /* arena block size */
+#define BLOCK (256 * 1024) /* arena block size */
 
 struct block {
 	struct block *next;

@@ -910,6 +910,45 @@ static void huge_lines(void)
 	free(p);
 }
 
+/* Lines in time order: the minute memo must give what a fresh parse
+ * gives, across seconds, minutes, days and zones, and refuse what a
+ * fresh parse refuses. */
+static void time_memo(void)
+{
+	static const struct {
+		const char *t;
+		int ok;
+		int64_t want;
+	} seq[] = {
+		{"10/Oct/2026:13:55:36 +0000", 1, 0},
+		{"10/Oct/2026:13:55:59 +0000", 1, 23},
+		{"10/Oct/2026:13:55:60 +0000", 1, 24}, /* a leap second */
+		{"10/Oct/2026:13:55:61 +0000", 0, 0},
+		{"10/Oct/2026:13:55:5x +0000", 0, 0},
+		{"10/Oct/2026:13:55:00 -0700", 1, 7 * 3600 - 36},
+		{"10/Oct/2026:13:56:00 -0700", 1, 7 * 3600 + 24},
+		{"11/Oct/2026:13:56:00 -0700", 1, 7 * 3600 + 24 + 86400},
+		{"10/Oct/2026:13:55:36 +0000", 1, 0},
+	};
+	struct format *f = fmt_new("combined");
+	int64_t base = civil_to_epoch(2026, 10, 10, 13, 55, 36);
+
+	for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+		char line[200];
+		struct record r;
+		int n = snprintf(line, sizeof(line),
+				 "1.2.3.4 - - [%s] \"GET / HTTP/1.1\" 200 1 "
+				 "\"-\" \"ua\"",
+				 seq[i].t);
+		int rc = parse_line(f, line, (size_t)n, &r);
+
+		INT_EQ(rc, seq[i].ok ? 0 : -1, seq[i].t);
+		if (rc == 0)
+			INT_EQ(r.time, base + seq[i].want, seq[i].t);
+	}
+	format_free(f);
+}
+
 void test_parse(void)
 {
 	combined();
@@ -922,6 +961,7 @@ void test_parse(void)
 	alb_elb_cloudfront();
 	regex_format();
 	times();
+	time_memo();
 	detection();
 	robustness();
 	huge_lines();

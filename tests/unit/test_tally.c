@@ -10,6 +10,46 @@ static int sum(void *ctx, const struct tally_entry *e)
 	return 0;
 }
 
+static int byte_order(const void *a, const void *b)
+{
+	const struct tally_entry *x = *(const struct tally_entry *const *)a;
+	const struct tally_entry *y = *(const struct tally_entry *const *)b;
+
+	return (unsigned char)x->key[0] - (unsigned char)y->key[0];
+}
+
+struct seen {
+	int last;
+	int sorted;
+	int n;
+};
+
+static int check_order(void *ctx, const struct tally_entry *e)
+{
+	struct seen *s = ctx;
+
+	s->sorted &= (unsigned char)e->key[0] > s->last;
+	s->last = (unsigned char)e->key[0];
+	s->n++;
+	return 0;
+}
+
+static void sorted(void)
+{
+	struct tally *t = tally_new();
+	struct seen s = {-1, 1, 0};
+
+	for (int i = 0; i < 2000; i++) {
+		char k = (char)(i * 37 % 251);
+
+		tally_add_hashed(t, &k, 1, (uint64_t)(i % 251) * 7919, 1, i);
+	}
+	tally_each_sorted(t, byte_order, check_order, &s);
+	INT_EQ(s.n, 251, "each key once");
+	OK(s.sorted, "in the comparator's order");
+	tally_free(t);
+}
+
 void test_tally(void)
 {
 	struct tally *t = tally_new();
@@ -34,4 +74,5 @@ void test_tally(void)
 	tally_each(t, sum, &total);
 	INT_EQ(total, 2, "usable after clear");
 	tally_free(t);
+	sorted();
 }

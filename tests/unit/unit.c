@@ -8,6 +8,7 @@ void test_parse(void);
 void test_rules(void);
 void test_input(void);
 void test_tally(void);
+void test_memo(void);
 
 int main(void)
 {
@@ -15,6 +16,7 @@ int main(void)
 	test_rules();
 	test_input();
 	test_tally();
+	test_memo();
 	printf("unit: %d passed, %d failed\n", harness_passed, harness_failed);
 	return harness_failed != 0;
 }
