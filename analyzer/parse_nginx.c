@@ -175,6 +175,17 @@ static int same(const char *a, const char *b, size_t n)
 	return 1;
 }
 
+/* The first c in [p, end), or NULL.  Most values are short ("-", a
+ * status, an address): a few bytes are looked at before memchr() is
+ * called for the rest. */
+static const char *find_byte(const char *p, const char *end, char c)
+{
+	for (int i = 0; i < 16 && p < end; i++, p++)
+		if (*p == c)
+			return p;
+	return p < end ? memchr(p, c, (size_t)(end - p)) : NULL;
+}
+
 /* One line being matched: where the next quote and backslash are, so
  * that each is searched for once whatever the line holds. */
 struct scan {
@@ -193,7 +204,7 @@ static long plain_end(const struct scan *sc, size_t pos, const char *lit,
 	const char *p = sc->line + pos;
 
 	while ((size_t)(sc->end - p) >= litlen) {
-		p = memchr(p, lit[0], (size_t)(sc->end - p) - litlen + 1);
+		p = find_byte(p, sc->end - litlen + 1, lit[0]);
 		if (!p)
 			return -1;
 		if (same(p + 1, lit + 1, litlen - 1))
@@ -212,7 +223,7 @@ static long quoted_end(struct scan *sc, size_t pos, const char *lit,
 
 	for (const char *p = sc->line + pos; p < end;) {
 		if (!sc->q || sc->q < p) {
-			sc->q = memchr(p, '"', (size_t)(end - p));
+			sc->q = find_byte(p, end, '"');
 			if (!sc->q)
 				return -1;
 		}
