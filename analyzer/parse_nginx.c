@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "buf.h"
 
@@ -176,14 +179,27 @@ static int same(const char *a, const char *b, size_t n)
 }
 
 /* The first c in [p, end), or NULL.  Most values are short ("-", a
- * status, an address): a few bytes are looked at before memchr() is
- * called for the rest. */
+ * status, an address, a user agent): 16 bytes are compared at a time
+ * here, which beats a call to memchr() until values are long. */
 static const char *find_byte(const char *p, const char *end, char c)
 {
-	for (int i = 0; i < 16 && p < end; i++, p++)
+#ifdef __SSE2__
+	const __m128i want = _mm_set1_epi8(c);
+
+	for (; end - p >= 16; p += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, want));
+
+		if (m)
+			return p + __builtin_ctz(m);
+	}
+	for (; p < end; p++)
 		if (*p == c)
 			return p;
+	return NULL;
+#else
 	return p < end ? memchr(p, c, (size_t)(end - p)) : NULL;
+#endif
 }
 
 /* One line being matched: where the next quote and backslash are, so

@@ -21,7 +21,7 @@
 
 #define CLIENT_MAX 256 /* longer client ids are cut */
 #define AGENT_MAX 512  /* longer user agents are cut */
-#define BATCH_BYTES (8u * 1024 * 1024) /* memory before a flush */
+#define BATCH_BYTES (4u * 1024 * 1024) /* memory before a flush */
 #define SHORT_HEAD 256 /* bytes behind short_fp */
 
 #define SCHEMA                                                              \
