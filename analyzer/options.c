@@ -78,7 +78,7 @@ void options_usage(FILE *f, enum command cmd)
 		      "  --wait SECONDS     wait this long for another run to "
 		      "finish (default 0)\n"
 		      "  --commit-every N   commit at least every N lines "
-		      "(default: 8 MiB of counts, or 30 s)\n"
+		      "(default: 4 MiB of counts, or 30 s)\n"
 		      "  -j, --jobs N       read N files at once (default 1)\n",
 		      f);
 		fputs(common_quiet, f);
