@@ -24,6 +24,8 @@
 #define BATCH_BYTES (4u * 1024 * 1024) /* memory before a flush */
 #define SHORT_HEAD 256 /* bytes behind short_fp */
 
+/* The counts tables' keys run file, day, client: logs come in time
+ * order, so a batch's rows fall on the pages of a day or two. */
 #define SCHEMA                                                              \
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY,"             \
 	" value TEXT NOT NULL);"                                            \
@@ -42,16 +44,16 @@
 	" client TEXT NOT NULL, day TEXT NOT NULL, class TEXT NOT NULL,"    \
 	" amnesty INTEGER NOT NULL, status INTEGER NOT NULL,"               \
 	" n INTEGER NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL," \
-	" PRIMARY KEY(file_id, client, day, class, amnesty, status))"       \
+	" PRIMARY KEY(file_id, day, client, class, amnesty, status))"       \
 	" WITHOUT ROWID;"                                                   \
 	"CREATE TABLE IF NOT EXISTS agents(file_id INTEGER NOT NULL,"       \
 	" client TEXT NOT NULL, day TEXT NOT NULL, class TEXT NOT NULL,"    \
 	" agent TEXT NOT NULL, n INTEGER NOT NULL,"                         \
-	" PRIMARY KEY(file_id, client, day, class, agent)) WITHOUT ROWID;"  \
+	" PRIMARY KEY(file_id, day, client, class, agent)) WITHOUT ROWID;"  \
 	"CREATE TABLE IF NOT EXISTS creds(file_id INTEGER NOT NULL,"        \
 	" client TEXT NOT NULL, day TEXT NOT NULL, class TEXT NOT NULL,"    \
 	" fp TEXT NOT NULL, n INTEGER NOT NULL,"                            \
-	" PRIMARY KEY(file_id, client, day, class, fp)) WITHOUT ROWID;"     \
+	" PRIMARY KEY(file_id, day, client, class, fp)) WITHOUT ROWID;"     \
 	"CREATE INDEX IF NOT EXISTS counts_day ON counts(day);"             \
 	"INSERT OR IGNORE INTO meta VALUES('schema', '1');"
 
@@ -571,7 +573,7 @@ static int write_entry(void *ctx, const struct tally_entry *e)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Primary-key order: file, client, day (as text sorts), then the rest
+/* Primary-key order: file, day (as its text sorts), client, then the rest
  * (class by index: within one client and day it hardly matters). */
 static int key_order(const void *a, const void *b)
 {
@@ -585,11 +587,11 @@ static int key_order(const void *a, const void *b)
 	unpack(y, &ky);
 	if (kx.file != ky.file)
 		return kx.file < ky.file ? -1 : 1;
+	if (kx.day != ky.day)
+		return kx.day < ky.day ? -1 : 1;
 	c = memcmp(kx.client, ky.client, kx.clen < ky.clen ? kx.clen : ky.clen);
 	if (c || kx.clen != ky.clen)
 		return c ? c : kx.clen < ky.clen ? -1 : 1;
-	if (kx.day != ky.day)
-		return kx.day < ky.day ? -1 : 1;
 	if (kx.cls != ky.cls)
 		return kx.cls < ky.cls ? -1 : 1;
 	c = memcmp(kx.rest, ky.rest,
