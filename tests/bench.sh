@@ -30,31 +30,59 @@ echo "corpus: $LINES lines, $((bytes / 1000000)) MB decompressed ($((bytes / LIN
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 echo
 
-# run NAME LINES BYTES CMD...: wall time, CPU time and peak memory
+# The machine is shared and noisy: every run is repeated ROUNDS times,
+# the runs of one round side by side; times are medians, peak memory
+# the largest of the rounds.
+ROUNDS=${BENCH_ROUNDS:-3}
+rm -f $B/runs
+# run NAME CMD...: append "NAME wall KB cpu" to $B/runs
 run() {
-	name=$1 lines=$2 size=$3
-	shift 3
+	name=$1
+	shift
 	rm -f $B/x.db $B/x.db-wal $B/x.db-shm
 	/usr/bin/time -f '%e %M %U %S' -o $B/time "$@" >/dev/null
 	read -r wall kb user sys < $B/time
-	cpu=$(awk "BEGIN { print $user + $sys }")
-	eval "t_$name=$wall"
-	eval "m_$name=$kb"
-	eval "c_$name=$cpu"
-	awk -v n="$name" -v w="$wall" -v kb="$kb" -v l="$lines" -v b="$size" \
-		-v c="$cpu" \
+	echo "$name $wall $kb $(awk "BEGIN { print $user + $sys }")" >> $B/runs
+}
+K="-q --db $B/x.db --key-file $B/bench.key --format"
+r=1
+while [ $r -le "$ROUNDS" ]; do
+	echo "round $r of $ROUNDS..." >&2
+	run floor build/floor $B/a.log.gz
+	run gzip sh -c "gzip -dc $B/a.log.gz >/dev/null"
+	run keyaudit_isal ./keyaudit ingest $K "$FMT" $B/a.log.gz
+	run keyaudit_zlib build-zlib/keyaudit ingest $K "$FMT" $B/a.log.gz
+	run keyaudit_isal_b ./keyaudit ingest $K "$FMT" $B/b.log.gz
+	run jobs2_two_files ./keyaudit ingest -j 2 $K "$FMT" $B/a.log.gz $B/b.log.gz
+	run keyaudit_small ./keyaudit ingest $K "$FMT" $B/small.log.gz
+	r=$((r + 1))
+done
+# median NAME COLUMN: the median of one column of NAME's runs
+median() {
+	awk -v n="$1" -v c="$2" '$1 == n { print $c }' $B/runs | sort -n |
+		awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+# largest NAME COLUMN
+largest() {
+	awk -v n="$1" -v c="$2" '$1 == n && $c > m { m = $c } END { print m }' $B/runs
+}
+echo
+printf '%-18s %9s %9s %11s %17s %10s\n' "$ROUNDS rounds" wall cpu throughput lines "peak RSS"
+# show NAME LINES BYTES: print NAME's medians and set t_, m_ and c_NAME
+show() {
+	w=$(median "$1" 2) kb=$(largest "$1" 3) c=$(median "$1" 4)
+	eval "t_$1=$w m_$1=$kb c_$1=$c"
+	awk -v n="$1" -v w="$w" -v kb="$kb" -v l="$2" -v b="$3" -v c="$c" \
 		'BEGIN { printf "%-18s %7.2f s %7.2f s %6.0f MB/s %9.0f lines/s %6.1f MiB\n",
 			n, w, c, b / w / 1e6, l / w, kb / 1024 }'
 }
-K="-q --db $B/x.db --key-file $B/bench.key --format"
-printf '%-18s %9s %9s %11s %17s %10s\n' "" wall cpu throughput lines "peak RSS"
-run floor $LINES $bytes build/floor $B/a.log.gz
-run gzip $LINES $bytes sh -c "gzip -dc $B/a.log.gz >/dev/null"
-run keyaudit_isal $LINES $bytes ./keyaudit ingest $K "$FMT" $B/a.log.gz
-run keyaudit_zlib $LINES $bytes build-zlib/keyaudit ingest $K "$FMT" $B/a.log.gz
-run keyaudit_isal_b $LINES $bytes ./keyaudit ingest $K "$FMT" $B/b.log.gz
-run jobs2_two_files $((2 * LINES)) $((2 * bytes)) ./keyaudit ingest -j 2 $K "$FMT" $B/a.log.gz $B/b.log.gz
-run keyaudit_small $((LINES / 5)) $small_bytes ./keyaudit ingest $K "$FMT" $B/small.log.gz
+show floor $LINES $bytes
+show gzip $LINES $bytes
+show keyaudit_isal $LINES $bytes
+show keyaudit_zlib $LINES $bytes
+show keyaudit_isal_b $LINES $bytes
+show jobs2_two_files $((2 * LINES)) $((2 * bytes))
+show keyaudit_small $((LINES / 5)) $small_bytes
 echo
 awk -v f="$t_floor" -v g="$t_gzip" -v i="$t_keyaudit_isal" -v z="$t_keyaudit_zlib" \
 	-v b="$t_keyaudit_isal_b" -v j="$t_jobs2_two_files" \
