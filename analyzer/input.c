@@ -22,13 +22,20 @@
 #define FILL_CHUNK (256 * 1024) /* least room asked of a fill */
 #define BUF_CAP (INPUT_LINE_MAX + FILL_CHUNK)
 #define NCHUNKS 4 /* decompressed chunks in flight between threads */
-#define CHUNK (256 * 1024)
+/* Inflating a megabyte a call, as the floor of make bench does: each
+ * call of inflate also keeps its last 32 KiB as the window. */
+#define CHUNK (1024 * 1024)
 
-/* A chunk of decompressed data handed from the reader thread. */
+/* A chunk of decompressed data handed from the reader thread, which
+ * writes data; the consumer reads lines in place.  The line cut by the
+ * chunk's start is completed by copying its head into the margin just
+ * before data: lines are at most INPUT_LINE_MAX, and only the pages of
+ * the margin that are written take memory. */
 struct chunk {
-	char data[CHUNK];
 	size_t len;
 	int last; /* the stream is over after this one */
+	char *data; /* CHUNK bytes, after a margin of INPUT_LINE_MAX */
+	char mem[];
 };
 
 /* The inflater: ISA-L's where the build chose it, else zlib's. */
@@ -53,8 +60,10 @@ struct input {
 	uint64_t raw_total; /* compressed bytes read from fd */
 	uint64_t size;      /* of the file, 0 if not a regular file */
 	int raw_eof;
-	/* decompressed side: buf[start..end) is unread */
+	/* decompressed side: buf[start..end) is unread; buf is own_buf, or
+	 * in a chunk from the reader thread */
 	char *buf;
+	char *own_buf;
 	size_t start;
 	size_t scan; /* no '\n' in buf[start..scan) */
 	size_t end;
@@ -71,8 +80,9 @@ struct input {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct chunk *chunk[NCHUNKS];
-	int head;  /* next chunk the consumer takes */
-	int count; /* chunks ready */
+	int head;  /* the chunk the consumer reads, or takes next */
+	int count; /* chunks ready, the one the consumer reads included */
+	int holding; /* buf is in chunk[head] */
 	int stop;  /* the consumer is closing */
 };
 
@@ -256,44 +266,54 @@ static void *reader(void *arg)
 	return NULL;
 }
 
-/* Take the next chunk from the reader thread into buf[end]. */
-static size_t take_chunk(struct input *in, size_t room)
+/* Go on to the reader thread's next chunk, the unread bytes before it,
+ * buf[start..end) (a line's head, at most INPUT_LINE_MAX), copied into
+ * its margin; give the chunk left back to the reader. */
+static void next_chunk(struct input *in)
 {
 	struct chunk *c;
-	size_t n;
+	size_t keep = in->end - in->start;
+	char *dst;
 
-	if (in->done)
-		return 0; /* the reader has finished */
 	pthread_mutex_lock(&in->mu);
-	while (in->count == 0)
+	while (in->count < in->holding + 1)
 		pthread_cond_wait(&in->cv, &in->mu);
 	pthread_mutex_unlock(&in->mu);
-	c = in->chunk[in->head];
-	n = c->len < room ? c->len : room;
-	memcpy(in->buf + in->end, c->data, n);
-	if (n < c->len) {
-		/* keep the rest for the next call */
-		memmove(c->data, c->data + n, c->len - n);
-		c->len -= n;
-		return n;
+	c = in->chunk[(in->head + in->holding) % NCHUNKS];
+	if (c->len == 0) {
+		in->done = 1; /* the reader has finished */
+		return;
 	}
-	pthread_mutex_lock(&in->mu);
-	in->count--;
-	in->head = (in->head + 1) % NCHUNKS;
-	pthread_cond_broadcast(&in->cv);
-	pthread_mutex_unlock(&in->mu);
-	return n;
+	dst = c->data - keep;
+	if (keep)
+		memcpy(dst, in->buf + in->start, keep);
+	if (in->holding) {
+		pthread_mutex_lock(&in->mu);
+		in->count--;
+		in->head = (in->head + 1) % NCHUNKS;
+		pthread_cond_broadcast(&in->cv);
+		pthread_mutex_unlock(&in->mu);
+	}
+	in->holding = 1;
+	in->base += in->start;
+	in->scan -= in->start;
+	in->start = 0;
+	in->end = keep + c->len;
+	in->buf = dst;
 }
 
-/* Add decompressed bytes at buf[end]; set done when there are none. */
+/* Add decompressed bytes at buf[end], or go on to the next chunk; set
+ * done when there are none. */
 static void fill(struct input *in)
 {
 	size_t room = BUF_CAP - in->end;
 	size_t n;
 
 	if (in->threaded) {
-		n = take_chunk(in, room);
-	} else if (in->gz) {
+		next_chunk(in);
+		return;
+	}
+	if (in->gz) {
 		n = fill_gzip(in, in->buf + in->end, room);
 	} else {
 		int r = read_raw(in, in->buf + in->end,
@@ -310,8 +330,11 @@ static void fill(struct input *in)
  * a thread (none could be made) the input works the same, serially. */
 static void start_reader(struct input *in)
 {
-	for (int i = 0; i < NCHUNKS; i++)
-		in->chunk[i] = xmalloc(sizeof(struct chunk));
+	for (int i = 0; i < NCHUNKS; i++) {
+		in->chunk[i] = xmalloc(sizeof(struct chunk) + INPUT_LINE_MAX +
+				       CHUNK);
+		in->chunk[i]->data = in->chunk[i]->mem + INPUT_LINE_MAX;
+	}
 	pthread_mutex_init(&in->mu, NULL);
 	pthread_cond_init(&in->cv, NULL);
 	in->threaded = pthread_create(&in->thread, NULL, reader, in) == 0;
@@ -334,7 +357,7 @@ struct input *input_open(const char *path, char *err, size_t errlen)
 	if (fstat(in->fd, &sb) == 0 && S_ISREG(sb.st_mode))
 		in->size = (uint64_t)sb.st_size;
 	in->raw = xmalloc(RAW_CHUNK);
-	in->buf = xmalloc(BUF_CAP);
+	in->buf = in->own_buf = xmalloc(BUF_CAP);
 	n = read_raw(in, in->raw, RAW_CHUNK);
 	if (n < 0) {
 		snprintf(err, errlen, "%s: %s", path, in->msg);
@@ -387,7 +410,7 @@ void input_close(struct input *in)
 	if (!in->is_stdin && in->fd >= 0)
 		close(in->fd);
 	free(in->raw);
-	free(in->buf);
+	free(in->own_buf);
 	free(in);
 }
 
@@ -503,7 +526,7 @@ int input_next_line(struct input *in, const char **line, size_t *len)
 		}
 		if (in->done)
 			return tail(in, line, len);
-		if (BUF_CAP - in->end < FILL_CHUNK)
+		if (!in->threaded && BUF_CAP - in->end < FILL_CHUNK)
 			compact(in);
 		fill(in);
 	}
