@@ -99,3 +99,14 @@ BEGIN {
 	printf "  its floor on %d cores, CPU time of the single runs / %d / their wall time: %.2f\n", n, n, (ci + cb) / n / (i + b)
 	printf "peak memory: %.1f MiB at 1/5 of the lines, %.1f MiB at all (target <= 32 MiB, within 10%%): ratio %.2f\n", ms / 1024, ml / 1024, ml / ms
 }'
+# the floor ratios of each round, side by side in time, to show the spread
+awk '$1 == "floor" { f[++nf] = $2 }
+	$1 == "keyaudit_zlib" { z[++nz] = $2 }
+	$1 == "keyaudit_isal" { s[++ns] = $2 }
+	END {
+		printf "by round, zlib / floor:"
+		for (r = 1; r <= nf; r++) printf " %.3f", z[r] / f[r]
+		printf "; ISA-L / floor:"
+		for (r = 1; r <= nf; r++) printf " %.3f", s[r] / f[r]
+		printf "\n"
+	}' $B/runs
