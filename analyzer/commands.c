@@ -226,7 +226,7 @@ int cmd_rules_explain(const struct config *cfg)
 	}
 	if (fp_init() < 0 ||
 	    fp_key_load(&key, cfg->key_file, cfg->db, emsg, sizeof(emsg)) < 0 ||
-	    !(in = input_open(path, emsg, sizeof(emsg)))) {
+	    !(in = input_open(path, 1, emsg, sizeof(emsg)))) {
 		err("%s", emsg);
 		rc = EXIT_FAILED;
 		goto out;

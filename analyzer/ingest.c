@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <stddef.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,9 @@ struct pool {
 	char claimed[64][FP_HEXLEN + 1];
 	int nclaimed;
 	int failed; /* a worker failed: the others stop */
+	int workers;
+	int reading; /* workers with a file in hand */
+	int cores;   /* CPUs this process may run on */
 	int bad_shown;
 };
 
@@ -409,10 +413,10 @@ static void bind_format(struct run *r)
 	}
 }
 
-static int ingest_file(struct run *r, const char *path)
+static int ingest_file(struct run *r, const char *path, int thread)
 {
 	char emsg[512];
-	struct input *in = input_open(path, emsg, sizeof(emsg));
+	struct input *in = input_open(path, thread, emsg, sizeof(emsg));
 	struct file_state fs;
 	const char *head;
 	size_t headlen;
@@ -609,6 +613,18 @@ static int worker_setup(struct run *r)
 	return EXIT_OK;
 }
 
+/* The CPUs this process may run on. */
+static int cores(void)
+{
+	cpu_set_t set;
+	long n;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+		return CPU_COUNT(&set);
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (int)n : 1;
+}
+
 /* Take files from the pool until none is left or a worker failed. */
 static void *worker(void *arg)
 {
@@ -617,15 +633,25 @@ static void *worker(void *arg)
 
 	for (;;) {
 		const char *path = NULL;
+		int busy = 0;
 		int got;
 
 		pthread_mutex_lock(&p->mu);
-		if (!p->failed && p->next < p->npaths)
+		if (!p->failed && p->next < p->npaths) {
 			path = p->paths[p->next++];
+			/* the workers that will be reading with this one:
+			 * a thread to inflate only on a core they leave */
+			busy = ++p->reading + (p->npaths - p->next);
+		}
 		pthread_mutex_unlock(&p->mu);
 		if (!path)
 			break;
-		got = ingest_file(r, path);
+		got = ingest_file(r, path,
+				  (busy < p->workers ? busy : p->workers) <
+					  p->cores);
+		pthread_mutex_lock(&p->mu);
+		p->reading--;
+		pthread_mutex_unlock(&p->mu);
 		if (got < 0) {
 			r->rc = got == -2 ? EXIT_USAGE : EXIT_FAILED;
 			pthread_mutex_lock(&p->mu);
@@ -716,6 +742,8 @@ int ingest_run(const struct config *cfg)
 	int rc;
 
 	memset(&pool, 0, sizeof(pool));
+	pool.workers = n;
+	pool.cores = cores();
 	pthread_mutex_init(&pool.mu, NULL);
 	pthread_cond_init(&pool.cv, NULL);
 	w[0].pool = &pool;

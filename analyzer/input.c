@@ -327,7 +327,8 @@ static void fill(struct input *in)
 }
 
 /* Inflate in a thread of its own, so that parsing overlaps it.  Without
- * a thread (none could be made) the input works the same, serially. */
+ * a thread (not asked for, or none could be made) the input works the
+ * same, serially. */
 static void start_reader(struct input *in)
 {
 	for (int i = 0; i < NCHUNKS; i++) {
@@ -340,7 +341,8 @@ static void start_reader(struct input *in)
 	in->threaded = pthread_create(&in->thread, NULL, reader, in) == 0;
 }
 
-struct input *input_open(const char *path, char *err, size_t errlen)
+struct input *input_open(const char *path, int thread, char *err,
+			 size_t errlen)
 {
 	struct input *in = xcalloc(1, sizeof(*in));
 	struct stat sb;
@@ -378,7 +380,8 @@ struct input *input_open(const char *path, char *err, size_t errlen)
 		in->z.s.next_in = in->raw;
 		in->z.s.avail_in = (uint32_t)n;
 		in->in_member = 1;
-		start_reader(in);
+		if (thread)
+			start_reader(in);
 	} else {
 		memcpy(in->buf, in->raw, (size_t)n);
 		in->end = (size_t)n;

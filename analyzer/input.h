@@ -21,9 +21,13 @@ enum input_end {
 };
 
 /* Open path ("-" is stdin).  gzip is recognised by its magic bytes, and
- * concatenated members are read through.  Return the input, to close
- * with input_close(), or NULL with a message in err. */
-struct input *input_open(const char *path, char *err, size_t errlen);
+ * concatenated members are read through.  With thread != 0 gzip is
+ * inflated in a thread of its own, so that the caller's parsing overlaps
+ * it; with 0 in the caller's, for when other work keeps every core busy.
+ * Return the input, to close with input_close(), or NULL with a message
+ * in err. */
+struct input *input_open(const char *path, int thread, char *err,
+			 size_t errlen);
 void input_close(struct input *in);
 
 /* With hold != 0 (the default for files), a last line without '\n' in a

@@ -12,7 +12,9 @@
  *           bit 3     the payload is run-length coded (see expand()),
  *                     up to 2 MiB: long lines
  *           bits 4-7  which line's end input_skip() resumes from
- *   byte 1  bits 0-2  members - 1; bits 3-6 the compression level
+ *   byte 1  bits 0-2  members - 1; bits 3-6 the compression level;
+ *                     bit 7 inflate in the reading thread (as under
+ *                     --jobs), not in a thread of its own
  *   bytes 2-3         CUT, little-endian, modulo the file's size
  *
  * Where the decompressed bytes are known, every line returned is checked
@@ -201,10 +203,10 @@ static void check_head(struct input *in, const struct expect *e)
 }
 
 /* Open path; NULL only for a harness failure, which aborts. */
-static struct input *open_it(const char *path, int hold)
+static struct input *open_it(const char *path, int hold, int thread)
 {
 	char err[256];
-	struct input *in = input_open(path, err, sizeof(err));
+	struct input *in = input_open(path, thread, err, sizeof(err));
 
 	FUZZ_CHECK(in != NULL, "the scratch file opens");
 	if (!hold)
@@ -215,10 +217,10 @@ static struct input *open_it(const char *path, int hold)
 /* Read path, then again from one line's end (pick), then skip past its
  * end. */
 static void exercise(const char *path, const struct expect *e, int hold,
-		     unsigned pick)
+		     unsigned pick, int thread)
 {
 	struct ends *ends = xcalloc(1, sizeof(*ends));
-	struct input *in = open_it(path, hold);
+	struct input *in = open_it(path, hold, thread);
 	uint64_t total;
 	uint64_t at;
 	int r;
@@ -233,7 +235,7 @@ static void exercise(const char *path, const struct expect *e, int hold,
 	input_close(in);
 
 	at = ends->n ? ends->off[pick % (unsigned)ends->n] : 0;
-	in = open_it(path, hold);
+	in = open_it(path, hold, thread);
 	r = input_skip(in, at);
 	FUZZ_CHECK(r == 0 || (r < 0 && !e->p), "skip to a line's end");
 	if (r == 0) {
@@ -242,7 +244,7 @@ static void exercise(const char *path, const struct expect *e, int hold,
 	}
 	input_close(in);
 
-	in = open_it(path, hold);
+	in = open_it(path, hold, thread);
 	r = input_skip(in, total + 1 + pick);
 	FUZZ_CHECK(r != 0, "a skip past the end says so");
 	input_close(in);
@@ -288,6 +290,7 @@ static void steered(const uint8_t *data, size_t size)
 	unsigned pick = data[0] >> 4;
 	int nmemb = 1 + (data[1] & 7);
 	int level = (data[1] >> 3) & 15;
+	int thread = !(data[1] & 0x80);
 	size_t cut = (size_t)data[2] | (size_t)data[3] << 8;
 	const char *payload = (const char *)data + 4;
 	size_t plen = size - 4;
@@ -309,7 +312,7 @@ static void steered(const uint8_t *data, size_t size)
 		    (unsigned char)payload[1] == 0x8b)
 			e.p = NULL;
 		e.hold = hold;
-		exercise(fuzz_file(payload, plen), &e, hold, pick);
+		exercise(fuzz_file(payload, plen), &e, hold, pick, thread);
 		free(rep);
 		return;
 	}
@@ -338,7 +341,7 @@ static void steered(const uint8_t *data, size_t size)
 		if (cut < 2)
 			e.p = NULL; /* too short to be gzip */
 	}
-	exercise(fuzz_file(gz, cut), &e, hold, pick);
+	exercise(fuzz_file(gz, cut), &e, hold, pick, thread);
 	free(gz);
 	free(rep);
 }
@@ -349,7 +352,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 4 || (data[0] == 0x1f && data[1] == 0x8b)) {
 		exercise(fuzz_file(data, size), &unknown, (size & 1) == 0,
-			 (unsigned)size);
+			 (unsigned)size, (size & 2) == 0);
 		return 0;
 	}
 	steered(data, size);

@@ -31,7 +31,7 @@ static void write_gz(const char *path, const char *mode, const char *text)
 static int count_lines(const char *path, int hold, enum input_end *how)
 {
 	char err[256];
-	struct input *in = input_open(path, err, sizeof(err));
+	struct input *in = input_open(path, 1, err, sizeof(err));
 	const char *line;
 	size_t len;
 	int n = 0;
@@ -142,30 +142,36 @@ static void test_input_boundaries(const char *p)
 	gzwrite(g, buf, (unsigned)n);
 	gzclose(g);
 
-	in = input_open(plain, err, sizeof(err));
+	in = input_open(plain, 1, err, sizeof(err));
 	read_all(in, &rp);
-	input_close(in);
-	in = input_open(p, err, sizeof(err));
-	OK(input_is_gzip(in), "the gzip copy is read as gzip");
-	read_all(in, &rg);
-	INT_EQ(input_end(in), INPUT_END_CLEAN, "gzip read to its end");
 	input_close(in);
 	INT_EQ(rp.lines, i + 1, "plain: every short line and the longest");
 	INT_EQ(rp.overlong, 2, "plain: the two overlong lines");
 	OK(rp.longest, "plain: a line of exactly the limit is given");
-	INT_EQ(rg.lines, rp.lines, "gzip: the same lines");
-	INT_EQ(rg.overlong, rp.overlong, "gzip: the same overlong lines");
-	OK(rg.digest == rp.digest, "gzip: the same bytes at the same offsets");
-	/* resuming just before and just after the overlong line */
-	for (int k = 0; k < 2; k++) {
+	/* gzip inflated in a thread of its own (thread 1), in chunks, and
+	 * in the reading thread (0), as under --jobs */
+	for (int thread = 0; thread < 2; thread++) {
+		in = input_open(p, thread, err, sizeof(err));
+		OK(input_is_gzip(in), "the gzip copy is read as gzip");
+		read_all(in, &rg);
+		INT_EQ(input_end(in), INPUT_END_CLEAN, "gzip read to its end");
+		input_close(in);
+		INT_EQ(rg.lines, rp.lines, "gzip: the same lines");
+		INT_EQ(rg.overlong, rp.overlong, "gzip: the same overlong lines");
+		OK(rg.digest == rp.digest,
+		   "gzip: the same bytes at the same offsets");
+	}
+	/* resuming just before and just after the overlong line: plain,
+	 * gzip in a thread, gzip without */
+	for (int k = 0; k < 3; k++) {
 		const char *path = k ? p : plain;
 
-		in = input_open(path, err, sizeof(err));
+		in = input_open(path, k < 2, err, sizeof(err));
 		INT_EQ(input_skip(in, at_b), 0, "skip to the overlong line");
 		INT_EQ(input_next_line(in, &line, &len), 2, "it is skipped");
 		INT_EQ(input_offset(in), after_b, "offset after it");
 		input_close(in);
-		in = input_open(path, err, sizeof(err));
+		in = input_open(path, k < 2, err, sizeof(err));
 		INT_EQ(input_skip(in, after_b), 0, "skip past it");
 		INT_EQ(input_next_line(in, &line, &len), 1, "a line after it");
 		OK(len > 5 && memcmp(line, "line ", 5) == 0,
@@ -197,7 +203,7 @@ void test_input(void)
 	INT_EQ(count_lines(p, 1, &how), 3, "concatenated members");
 	INT_EQ(how, INPUT_END_CLEAN, "clean end");
 	/* resume after the first line */
-	in = input_open(p, err, sizeof(err));
+	in = input_open(p, 1, err, sizeof(err));
 	INT_EQ(input_skip(in, 4), 0, "skip");
 	INT_EQ(input_next_line(in, &line, &len), 1, "a line after the skip");
 	SPAN_EQ(((struct span){line, len}), "two", "resumed at the offset");
