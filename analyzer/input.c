@@ -215,7 +215,19 @@ static size_t fill_gzip(struct input *in, char *dst, size_t room)
 			if (n < 0)
 				break;
 			if (n == 0) {
+				uint32_t before = in->z.s.avail_out;
+				int last;
+
+				/* ISA-L may hold inflated bytes back until
+				 * it sees more input: take them before
+				 * calling the stream cut short */
 				in->raw_eof = 1;
+				last = codec_run(&in->z);
+				if (last == CODEC_MEMBER_END)
+					in->in_member = 0;
+				if (last == CODEC_MEMBER_END ||
+				    in->z.s.avail_out != before)
+					continue;
 				set_end(in, INPUT_END_TRUNCATED,
 					"premature end of gzip data");
 				break;
