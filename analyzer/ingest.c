@@ -47,7 +47,7 @@ struct pool {
 	char claimed[64][FP_HEXLEN + 1];
 	int nclaimed;
 	int failed; /* a worker failed: the others stop */
-	int workers;
+	int workers; /* of the run, --jobs */
 	int reading; /* workers with a file in hand */
 	int cores;   /* CPUs this process may run on */
 	int bad_shown;
