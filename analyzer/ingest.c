@@ -633,22 +633,24 @@ static void *worker(void *arg)
 
 	for (;;) {
 		const char *path = NULL;
-		int busy = 0;
+		int thread = 0;
 		int got;
 
 		pthread_mutex_lock(&p->mu);
 		if (!p->failed && p->next < p->npaths) {
+			int busy;
+
 			path = p->paths[p->next++];
 			/* the workers that will be reading with this one:
 			 * a thread to inflate only on a core they leave */
 			busy = ++p->reading + (p->npaths - p->next);
+			thread = (busy < p->workers ? busy : p->workers) <
+				 p->cores;
 		}
 		pthread_mutex_unlock(&p->mu);
 		if (!path)
 			break;
-		got = ingest_file(r, path,
-				  (busy < p->workers ? busy : p->workers) <
-					  p->cores);
+		got = ingest_file(r, path, thread);
 		pthread_mutex_lock(&p->mu);
 		p->reading--;
 		pthread_mutex_unlock(&p->mu);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "buf.h"
 #include "harness.h"
 #include "input.h"
 #include "record.h"
@@ -57,10 +58,7 @@ struct reading {
 
 static void fold(uint64_t *h, const void *p, size_t n)
 {
-	const unsigned char *b = p;
-
-	for (size_t i = 0; i < n; i++)
-		*h = (*h ^ b[i]) * 0x100000001b3ULL;
+	*h = buf_mix(*h ^ buf_hash(p, n));
 }
 
 static void read_all(struct input *in, struct reading *r)
@@ -70,7 +68,6 @@ static void read_all(struct input *in, struct reading *r)
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	r->digest = 0xcbf29ce484222325ULL;
 	while ((rc = input_next_line(in, &line, &len)) > 0) {
 		uint64_t off = input_offset(in);
 
