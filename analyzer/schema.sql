@@ -31,23 +31,26 @@ CREATE TABLE IF NOT EXISTS classes(name TEXT PRIMARY KEY,
 -- its first head_len (at most 4096) decompressed bytes: head_fp is their
 -- fingerprint, marks the 8-byte fingerprints of its first 64, 128, ...
 -- bytes, last_mark the last of those (to find a file that grew).
--- dev, ino, size, mtime_ns and raw_fp (the first 4096 bytes on disk)
--- describe the file as it was when last read to its end: a file still
--- like that is not opened again.
 CREATE TABLE IF NOT EXISTS files(id INTEGER PRIMARY KEY,
  head_fp TEXT NOT NULL, head_len INTEGER NOT NULL,
  marks BLOB NOT NULL, last_mark INTEGER,
  bytes INTEGER NOT NULL, lines INTEGER NOT NULL, bad INTEGER NOT NULL,
  pending INTEGER NOT NULL, gzip INTEGER NOT NULL, state TEXT NOT NULL,
  first_ingested TEXT NOT NULL, last_ingested TEXT NOT NULL,
- dev INTEGER, ino INTEGER, size INTEGER, mtime_ns INTEGER, raw_fp TEXT,
  first_day TEXT, last_day TEXT, detail INTEGER NOT NULL DEFAULT 1);
 CREATE INDEX IF NOT EXISTS files_head ON files(head_fp, head_len);
 CREATE INDEX IF NOT EXISTS files_last_mark ON files(last_mark);
 CREATE INDEX IF NOT EXISTS files_short ON files(head_len) WHERE head_len < 64;
-CREATE INDEX IF NOT EXISTS files_disk ON files(ino, dev);
 CREATE TABLE IF NOT EXISTS file_names(file_id INTEGER NOT NULL,
  name TEXT NOT NULL, PRIMARY KEY(file_id, name));
+-- Copies on disk (a file and its gzip, say) read to their end with no
+-- unfinished line: device, inode, size, modification time and raw_fp,
+-- the fingerprint of the first 4096 bytes as stored.  A copy still like
+-- that is not opened again.
+CREATE TABLE IF NOT EXISTS file_disks(ino INTEGER NOT NULL,
+ dev INTEGER NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+ raw_fp TEXT NOT NULL, file_id INTEGER NOT NULL,
+ PRIMARY KEY(ino, dev)) WITHOUT ROWID;
 -- Every mark of every file, to find a shorter copy of a known file.
 CREATE TABLE IF NOT EXISTS file_marks(mark INTEGER NOT NULL,
  file_id INTEGER NOT NULL, PRIMARY KEY(mark, file_id)) WITHOUT ROWID;

@@ -142,8 +142,8 @@ static int copy_file(struct store *st, const struct shard_file *f,
 	static const char *const sql[] = {
 		"INSERT INTO main.files SELECT ?2, head_fp, head_len, marks,"
 		" last_mark, bytes, lines, bad, pending, gzip, state,"
-		" first_ingested, last_ingested, dev, ino, size, mtime_ns,"
-		" raw_fp, first_day, last_day, detail FROM s.files WHERE id = ?1"
+		" first_ingested, last_ingested, first_day, last_day, detail"
+		" FROM s.files WHERE id = ?1"
 		" ON CONFLICT(id) DO UPDATE SET head_fp = CASE WHEN"
 		" excluded.head_len > head_len THEN excluded.head_fp ELSE"
 		" head_fp END, marks = CASE WHEN excluded.head_len > head_len"

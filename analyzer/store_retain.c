@@ -242,3 +242,19 @@ int store_prune(struct store *st, const char *day, char *err,
 			       errlen);
 	return rc;
 }
+
+int store_prune_keep(struct store *st, int keep_days, char *err,
+		     size_t errlen)
+{
+	char sql[256];
+	char day[16] = "";
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT date(max(last_day), '-%d days') FROM files",
+		 keep_days > 1 ? keep_days - 1 : 0);
+	if (store_one_text(st, sql, NULL, day, sizeof(day), err, errlen) < 0)
+		return -1;
+	if (!day[0] || strcmp(day, st->first_day) <= 0)
+		return 0;
+	return store_prune(st, day, err, errlen);
+}
