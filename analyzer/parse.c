@@ -317,3 +317,74 @@ struct format *format_detect(const char *buf, size_t len, char *err,
 			 good[0] + bad[0], tried);
 	return NULL;
 }
+
+/* Quoted values on a combined-family line from the request on: the
+ * request is the first "..." after "] " (the time's end). */
+static int quoted_after_time(const char *line, size_t len)
+{
+	const char *t = memmem(line, len, "] \"", 3);
+	size_t pos;
+	int n = 0;
+
+	if (!t)
+		return 0;
+	pos = (size_t)(t - line) + 2;
+	while (pos < len) {
+		if (line[pos] == '"') {
+			long end = parse_quote_end(line, pos + 1, len, " ");
+
+			if (end < 0)
+				break;
+			n++;
+			pos = (size_t)end + 1;
+		} else {
+			const char *sp = memchr(line + pos, ' ', len - pos);
+
+			pos = sp ? (size_t)(sp - line) : len;
+		}
+		while (pos < len && line[pos] == ' ')
+			pos++;
+	}
+	return n;
+}
+
+int format_detect_ignored(struct format *fmt, const char *buf, size_t len)
+{
+	struct record rec;
+	size_t off = 0;
+	int layout;
+
+	if (fmt->ops == &format_combined_ops ||
+	    fmt->ops == &format_vhost_combined_ops)
+		layout = 3; /* request, referer, agent */
+	else if (fmt->ops == &format_common_ops ||
+		 fmt->ops == &format_vhost_common_ops)
+		layout = 1;
+	else
+		return 0;
+	while (off < len) {
+		const char *nl = memchr(buf + off, '\n', len - off);
+		size_t n = nl ? (size_t)(nl - (buf + off)) : len - off;
+
+		if (n && parse_line(fmt, buf + off, n, &rec) == 0) {
+			int q = quoted_after_time(buf + off, n);
+
+			return q > layout ? q - layout : 0;
+		}
+		off += n + 1;
+	}
+	return 0;
+}
+
+const char *format_fixed_name(int i)
+{
+	/* the formats whose field names do not depend on an argument */
+	static const struct format_ops *const fixed[] = {
+		&format_combined_ops,	    &format_common_ops,
+		&format_vhost_combined_ops, &format_vhost_common_ops,
+		&format_s3_ops,		    &format_alb_ops,
+		&format_elb_ops,	    &format_cloudfront_ops,
+	};
+
+	return i >= 0 && (size_t)i < NELEM(fixed) ? fixed[i]->name : NULL;
+}

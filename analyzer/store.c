@@ -1056,3 +1056,9 @@ int store_merge(struct store *st, const char *path, char *err,
 		snprintf(err, errlen, "%s: %s", path, why);
 	return rc;
 }
+
+void store_discard(struct store *st)
+{
+	/* batch[cur] is the store's own until store_commit() hands it on */
+	write_batch_drop(&st->batch[st->cur]);
+}

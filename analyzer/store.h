@@ -90,6 +90,13 @@ int store_batch_full(const struct store *st);
  * written.  Return 0, or -1 with err set. */
 int store_commit(struct store *st, struct file_state *fs, char *err,
 		 size_t errlen);
+/* Drop the counts made by store_count() since the last store_commit()
+ * (the batch being counted), as if they had never been made; nothing
+ * is written, no read position changes, and a batch already handed to
+ * the writer by store_commit() is not touched.  For a file found to be
+ * unreadable after some of its lines were counted. */
+void store_discard(struct store *st);
+
 /* Wait until every committed batch is written.  Return 0, or -1 with
  * err set when one could not be. */
 int store_sync(struct store *st, char *err, size_t errlen);
