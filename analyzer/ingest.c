@@ -391,18 +391,24 @@ static void release(struct pool *p, int slot)
 	pthread_mutex_unlock(&p->mu);
 }
 
-/* Rules that name fields the format lacks, as rules_bind() reports
- * them: the names and the rules file's lines. */
-struct missing {
+/* Names and rules file lines of the rules on fields a format lacks. */
+struct names {
 	char names[512];
 	size_t nn;
 	char lines[256];
 	size_t nl;
 };
 
-static void note_missing(void *ctx, int line, const char *field)
+/* Rules that name fields the format lacks, as rules_bind() reports
+ * them: request headers (which a log has only when its format was set
+ * up to write them) apart from other fields. */
+struct missing {
+	struct names header;
+	struct names other;
+};
+
+static void add_name(struct names *m, int line, const char *field)
 {
-	struct missing *m = ctx;
 	size_t flen = strlen(field);
 	const char *p = m->names;
 
@@ -421,25 +427,50 @@ static void note_missing(void *ctx, int line, const char *field)
 					  m->nl ? ", " : "", line);
 }
 
+static void note_missing(void *ctx, int line, const char *field)
+{
+	struct missing *m = ctx;
+
+	add_name(strncmp(field, "http_", 5) == 0 ? &m->header : &m->other,
+		 line, field);
+}
+
+/* Say once a run that the format lacks fields the rules read: always
+ * (-q too) for fields every log of such a format could have (a typo in
+ * the rules, or the wrong format), at the normal level for request
+ * headers, which most formats never log. */
+static void say_missing(struct run *r, const char *path,
+			const struct names *m, int loud)
+{
+	char what[600];
+
+	snprintf(what, sizeof(what), "%s %s", loud ? "field" : "header",
+		 format_spec(r->fmt));
+	if (!m->nn || warned_before(r->pool, what))
+		return;
+	if (loud)
+		warn("%s: format %s has no field %s: the rules on lines %s of "
+		     "%s never match",
+		     path, format_spec(r->fmt), m->names, m->lines,
+		     r->cfg->rules);
+	else
+		info("%s: format %s has no header %s: the rules on lines %s "
+		     "of %s never match",
+		     path, format_spec(r->fmt), m->names, m->lines,
+		     r->cfg->rules);
+}
+
 /* Bind the rules to the format; verdicts made for another format's
- * fields no longer hold.  A field the rules read that the format lacks
- * is said once a run, whatever -q. */
+ * fields no longer hold. */
 static void bind_format(struct run *r, const char *path)
 {
 	struct missing m;
-	char what[600];
 
 	memset(&m, 0, sizeof(m));
 	rules_bind(r->rs, r->fmt, note_missing, &m);
 	hit_maker_rebind(r->hm);
-	if (!m.nn)
-		return;
-	snprintf(what, sizeof(what), "missing %s", format_spec(r->fmt));
-	if (warned_before(r->pool, what))
-		return;
-	warn("%s: format %s has no field %s: the rules on lines %s of %s "
-	     "never match",
-	     path, format_spec(r->fmt), m.names, m.lines, r->cfg->rules);
+	say_missing(r, path, &m.other, 1);
+	say_missing(r, path, &m.header, 0);
 }
 
 /* Detect the format of the file from its first lines, if asked.
