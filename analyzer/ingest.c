@@ -62,6 +62,10 @@ struct pool {
 	/* files being read now: two names or copies of one file, or a
 	 * file and a prefix of it, must not be read at the same time */
 	struct claim *claims;
+	/* claims are made in the order of paths, as if serially: the
+	 * files before turn have claimed, or will not */
+	unsigned char *turned;
+	int turn;
 	int failed; /* a worker failed: the others stop */
 	int workers; /* of the run, --jobs */
 	int reading; /* workers with a file in hand */
@@ -352,13 +356,34 @@ static int same_head(const struct claim *c, const char *head, size_t len)
 	return memcmp(c->head, head, c->len < len ? c->len : len) == 0;
 }
 
-/* Wait until no other worker reads a file whose head matches this one
- * (see same_head()), then mark it ours.  Return the claim's slot. */
-static int claim(struct pool *p, const char *head, size_t len)
+/* File idx of the paths has claimed or will not: the next may.  Call
+ * with the pool's lock held. */
+static void pass_turn(struct pool *p, int idx)
+{
+	p->turned[idx] = 1;
+	while (p->turn < p->npaths && p->turned[p->turn])
+		p->turn++;
+	pthread_cond_broadcast(&p->cv);
+}
+
+/* File idx will not claim (skipped, empty). */
+static void no_claim(struct pool *p, int idx)
+{
+	pthread_mutex_lock(&p->mu);
+	pass_turn(p, idx);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Wait for the files listed before idx to claim, then until no other
+ * worker reads a file whose head matches this one (see same_head()),
+ * then mark it ours.  Return the claim's slot. */
+static int claim(struct pool *p, int idx, const char *head, size_t len)
 {
 	int slot = -1;
 
 	pthread_mutex_lock(&p->mu);
+	while (p->turn < idx)
+		pthread_cond_wait(&p->cv, &p->mu);
 	for (int i = 0; i < MAX_CLAIMS;) {
 		if (!p->claims[i].used) {
 			i++;
@@ -377,6 +402,7 @@ static int claim(struct pool *p, const char *head, size_t len)
 	p->claims[slot].used = 1;
 	p->claims[slot].len = len;
 	memcpy(p->claims[slot].head, head, len);
+	pass_turn(p, idx);
 	pthread_mutex_unlock(&p->mu);
 	return slot;
 }
@@ -533,8 +559,9 @@ static int check_head(struct run *r, struct input *in, const char *path)
 	return detect(r, in, path) < 0 ? 1 : 0;
 }
 
-static int ingest_file(struct run *r, const char *path, int thread)
+static int ingest_file(struct run *r, int idx, int thread)
 {
+	const char *path = r->pool->paths[idx];
 	char emsg[512];
 	struct input *in = input_open(path, thread, emsg, sizeof(emsg));
 	struct file_state fs;
@@ -545,6 +572,7 @@ static int ingest_file(struct run *r, const char *path, int thread)
 
 	r->files++;
 	if (!in) {
+		no_claim(r->pool, idx);
 		err("%s: skipped", emsg);
 		r->partial = 1;
 		r->skipped++;
@@ -552,6 +580,7 @@ static int ingest_file(struct run *r, const char *path, int thread)
 	}
 	rc = check_head(r, in, path);
 	if (rc) {
+		no_claim(r->pool, idx);
 		if (rc == 1) {
 			r->partial = 1;
 			r->skipped++;
@@ -561,7 +590,7 @@ static int ingest_file(struct run *r, const char *path, int thread)
 		return 0;
 	}
 	input_head(in, &head, &headlen);
-	slot = claim(r->pool, head, headlen);
+	slot = claim(r->pool, idx, head, headlen);
 	if (store_file_find(r->st, &r->key, head, headlen, &fs, r->emsg,
 			    sizeof(r->emsg)) < 0) {
 		err("%s", r->emsg);
@@ -758,24 +787,28 @@ static int cores(void)
 	return n > 0 ? (int)n : 1;
 }
 
-/* The next file to read, or NULL; *thread says whether to inflate it
- * in a thread of its own. */
-static const char *take(struct pool *p, int *thread)
+/* The index of the next file to read, or -1; *thread says whether to
+ * inflate it in a thread of its own. */
+static int take(struct pool *p, int *thread)
 {
-	const char *path = NULL;
+	int idx = -1;
 
 	pthread_mutex_lock(&p->mu);
 	if (!p->failed && !stop_signal && p->next < p->npaths) {
 		int busy;
 
-		path = p->paths[p->next++];
+		idx = p->next++;
 		/* the workers that will be reading with this one: a thread
 		 * to inflate only on a core they leave */
 		busy = ++p->reading + (p->npaths - p->next);
 		*thread = (busy < p->workers ? busy : p->workers) < p->cores;
+	} else {
+		/* no file will be taken after these: none waits for them */
+		while (p->next < p->npaths)
+			pass_turn(p, p->next++);
 	}
 	pthread_mutex_unlock(&p->mu);
-	return path;
+	return idx;
 }
 
 /* Take files from the pool until none is left, a worker failed or the
@@ -784,11 +817,11 @@ static void *worker(void *arg)
 {
 	struct run *r = arg;
 	struct pool *p = r->pool;
-	const char *path;
+	int idx;
 	int thread = 0;
 
-	while ((path = take(p, &thread)) != NULL) {
-		int got = ingest_file(r, path, thread);
+	while ((idx = take(p, &thread)) >= 0) {
+		int got = ingest_file(r, idx, thread);
 
 		pthread_mutex_lock(&p->mu);
 		p->reading--;
@@ -951,6 +984,7 @@ static void pool_free(struct pool *p)
 	free(p->paths);
 	free(p->sizes);
 	free(p->claims);
+	free(p->turned);
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->cv);
 }
@@ -970,6 +1004,7 @@ int ingest_run(const struct config *cfg)
 	w[0].cfg = cfg;
 	if (collect(&pool, cfg) < 0)
 		w[0].partial = 1;
+	pool.turned = xcalloc((size_t)pool.npaths + 1, 1);
 	catch_signals(old);
 	rc = setup(&w[0]);
 	if (rc != EXIT_OK) {
