@@ -35,6 +35,7 @@ set +e
 wait $pid
 rc=$?
 set -e
+kill $writer 2>/dev/null || true
 wait $writer 2>/dev/null || true
 check_eq "$rc" 5 "exit status after SIGTERM"
 grep -q '^keyaudit: 1 file, 200 new lines, 0 bad;.*(interrupted)$' err ||
