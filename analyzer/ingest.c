@@ -453,18 +453,38 @@ static void add_name(struct names *m, int line, const char *field)
 					  m->nl ? ", " : "", line);
 }
 
+/* Is field a field of some format with fixed fields (remote_user is,
+ * of combined; remote_usr is of none)? */
+static int fixed_field(const char *field)
+{
+	char emsg[256];
+	const char *name;
+	int found = 0;
+
+	for (int i = 0; !found && (name = format_fixed_name(i)) != NULL;
+	     i++) {
+		struct format *fmt = format_new(name, emsg, sizeof(emsg));
+
+		found = fmt && format_field_index(fmt, field) >= 0;
+		format_free(fmt);
+	}
+	return found;
+}
+
 static void note_missing(void *ctx, int line, const char *field)
 {
 	struct missing *m = ctx;
+	int usual = strncmp(field, "http_", 5) == 0 || fixed_field(field);
 
-	add_name(strncmp(field, "http_", 5) == 0 ? &m->header : &m->other,
-		 line, field);
+	add_name(usual ? &m->header : &m->other, line, field);
 }
 
 /* Say once a run that the format lacks fields the rules read: always
- * (-q too) for fields every log of such a format could have (a typo in
- * the rules, or the wrong format), at the normal level for request
- * headers, which most formats never log. */
+ * (-q too) for a field no fixed format has and that is no request
+ * header (a typo in the rules, or a field only the log's own format
+ * can have), at the normal level for the others (request headers,
+ * which most formats never log; a user name, which AWS logs never
+ * have). */
 static void say_missing(struct run *r, const char *path,
 			const struct names *m, int loud)
 {
@@ -480,7 +500,7 @@ static void say_missing(struct run *r, const char *path,
 		     path, format_spec(r->fmt), m->names, m->lines,
 		     r->cfg->rules);
 	else
-		info("%s: format %s has no header %s: the rules on lines %s "
+		info("%s: format %s has no field %s: the rules on lines %s "
 		     "of %s never match",
 		     path, format_spec(r->fmt), m->names, m->lines,
 		     r->cfg->rules);

@@ -226,18 +226,33 @@ long parse_quote_end(const char *line, size_t pos, size_t len,
 	return -1;
 }
 
-/* Parse every complete, non-blank line of buf with fmt and count them.
- * A head without any newline is taken as one line: a short log whose
- * only line has none. */
+/* Does line parse with fmt into a request: a status, a method or a
+ * target?  A JSON application log parses, and is no access log. */
+static int is_request(struct format *fmt, const int *req, const char *line,
+		      size_t len)
+{
+	struct record rec;
+
+	if (parse_line(fmt, line, len, &rec) < 0)
+		return 0;
+	return rec.status != 0 || (req[0] >= 0 && rec.field[req[0]].len) ||
+	       (req[1] >= 0 && rec.field[req[1]].len);
+}
+
+/* Parse every complete, non-blank line of buf with fmt and count those
+ * that are requests.  A head without any newline is taken as one line:
+ * a short log whose only line has none. */
 static void try_lines(struct format *fmt, const char *buf, size_t len,
 		      int *good, int *bad)
 {
-	struct record rec;
+	/* asked before any line is parsed: a jsonl format adds them */
+	int req[2] = {format_field_index(fmt, "request_method"),
+		      format_field_index(fmt, "request_uri")};
 	size_t off = 0;
 
 	*good = *bad = 0;
 	if (len && !memchr(buf, '\n', len)) {
-		if (parse_line(fmt, buf, len, &rec) == 0)
+		if (is_request(fmt, req, buf, len))
 			*good = 1;
 		else
 			*bad = 1;
@@ -251,7 +266,7 @@ static void try_lines(struct format *fmt, const char *buf, size_t len,
 			break;
 		n = (size_t)(nl - (buf + off));
 		if (!(n == 0 || (n == 1 && buf[off] == '\r'))) {
-			if (parse_line(fmt, buf + off, n, &rec) == 0)
+			if (is_request(fmt, req, buf + off, n))
 				(*good)++;
 			else
 				(*bad)++;
