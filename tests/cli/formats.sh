@@ -365,12 +365,18 @@ sample $f auto=jsonl 1 0
 fields jsonl $f 1 remote_addr=87.226.160.250 request_method=HEAD status=301 \
 	http_user_agent= http_host=www.ripe.net
 f=$l/logfile_invalid_json.json
-sample $f auto=jsonl 5 1
+# an application log, no access log: auto skips it
+undetected $f
+sample $f jsonl 5 1
 bad jsonl $f 3 "not valid JSON"
 f=$l/logfile_invalid_json2.json
-sample $f auto=jsonl 3 1
+# an application log, no access log: auto skips it
+undetected $f
+sample $f jsonl 3 1
 f=$l/logfile_json_invalid.json
-sample $f auto=jsonl 13 1
+# an application log, no access log: auto skips it
+undetected $f
+sample $f jsonl 13 1
 bad jsonl $f 5 "not valid JSON"
 f=$l/logfile_regexp_access_log.0
 sample $f auto=vhost_combined 2 0
