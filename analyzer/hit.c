@@ -14,11 +14,11 @@
 /* Verdicts remembered: a client sends the same credential and headers
  * again and again, so most lines are judged by one lookup.  An entry
  * holds the values the rules read and what was made of them. */
-#define VERDICTS 8192
+#define VERDICTS      8192
 #define VERDICT_ENTRY 448
 /* User agents scrubbed, remembered likewise: an entry holds the raw
  * agent and its scrubbed text; longer agents are scrubbed each time. */
-#define AGENTS 1024
+#define AGENTS	    1024
 #define AGENT_ENTRY 1280
 
 /* What a line's rule fields come to, as the verdict memo keeps it. */
@@ -82,9 +82,8 @@ void hit_maker_rebind(struct hit_maker *hm)
 
 /* The client's name for the report: an id, a credential fingerprint or
  * an address.  Return its length in out. */
-static size_t client_name(const struct hit_maker *hm,
-			  const struct verdict *v, const char *cred_fp,
-			  char *out)
+static size_t client_name(const struct hit_maker *hm, const struct verdict *v,
+			  const char *cred_fp, char *out)
 {
 	size_t n;
 
@@ -135,8 +134,8 @@ static void judge_fresh(struct hit_maker *hm, const struct record *rec,
 
 /* The values of the rule fields, each after its length: the memo key.
  * Return its length, or 0 when it is too long to remember. */
-static size_t verdict_key(const struct hit_maker *hm,
-			  const struct record *rec, char *key, size_t cap)
+static size_t verdict_key(const struct hit_maker *hm, const struct record *rec,
+			  char *key, size_t cap)
 {
 	size_t n = 0;
 
@@ -187,8 +186,8 @@ size_t hit_agent_scrub(const struct fpkey *key, const char *a, size_t len,
 		/* back to the lead byte of a sequence the cut splits
 		 * (three steps at most: UTF-8 is four bytes long) */
 		n = HIT_AGENT_MAX;
-		for (int i = 0; i < 3 && n > 0 &&
-				((unsigned char)out[n] & 0xc0) == 0x80;
+		for (int i = 0;
+		     i < 3 && n > 0 && ((unsigned char)out[n] & 0xc0) == 0x80;
 		     i++)
 			n--;
 		out[n] = '\0';
@@ -230,8 +229,8 @@ void hit_make(struct hit_maker *hm, const struct record *rec, struct hit *h)
 	h->status = rec->status;
 	h->agent = "";
 	if (h->legacy) {
-		const struct agent *a = agent_name(hm, rec->agent,
-						   &h->agent_len);
+		const struct agent *a =
+		    agent_name(hm, rec->agent, &h->agent_len);
 
 		h->agent = a->text;
 		h->agent_hash = a->hash;

@@ -14,7 +14,7 @@
 /* Longest client name and user agent a hit carries, in bytes (the
  * store keeps no more). */
 #define HIT_CLIENT_MAX 256
-#define HIT_AGENT_MAX 512
+#define HIT_AGENT_MAX  512
 
 struct hit_maker;
 
@@ -37,8 +37,7 @@ void hit_maker_rebind(struct hit_maker *hm);
  * legacy class only, the agent (else "" and 0).  Fields h does not name
  * here are zero or NULL.  h's pointers are into hm and stay valid until
  * the next hit_make() or hit_maker_free(). */
-void hit_make(struct hit_maker *hm, const struct record *rec,
-	      struct hit *h);
+void hit_make(struct hit_maker *hm, const struct record *rec, struct hit *h);
 
 /* Write user agent a[0..len) with credential-shaped runs replaced by
  * their fingerprints (fp_scrub()), scrubbed whole before it is cut, so

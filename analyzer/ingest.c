@@ -27,7 +27,7 @@
 #include "rules.h"
 #include "store.h"
 
-#define BAD_SHOWN 5 /* bad lines quoted per run */
+#define BAD_SHOWN      5  /* bad lines quoted per run */
 #define COMMIT_SECONDS 30 /* most work a crash can cost */
 /* A file's first new lines are judged before any of them is committed:
  * mostly bad (--max-bad), the file is left unread. */
@@ -36,10 +36,10 @@
  * seconds or minutes, never by hours. */
 #define FUTURE_SLACK 3600
 /* Complete lines the format is told from, however long they are. */
-#define DETECT_LINES 4
-#define MAX_CLAIMS 64 /* as many as workers */
+#define DETECT_LINES   4
+#define MAX_CLAIMS     64   /* as many as workers */
 #define PROGRESS_EVERY 0.25 /* seconds between progress lines */
-#define MAX_WARNED 32
+#define MAX_WARNED     32
 
 /* The signal that asked the run to stop, or 0. */
 static volatile sig_atomic_t stop_signal;
@@ -55,7 +55,7 @@ struct claim {
 struct pool {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	char **paths; /* files to read, directories expanded */
+	char **paths;	 /* files to read, directories expanded */
 	uint64_t *sizes; /* their sizes when listed, for progress */
 	int npaths;
 	int next;
@@ -66,7 +66,7 @@ struct pool {
 	 * files before turn have claimed, or will not */
 	unsigned char *turned;
 	int turn;
-	int failed; /* a worker failed: the others stop */
+	int failed;  /* a worker failed: the others stop */
 	int workers; /* of the run, --jobs */
 	int reading; /* workers with a file in hand */
 	int cores;   /* CPUs this process may run on */
@@ -102,7 +102,7 @@ struct run {
 	uint64_t per_class[RULES_MAX_CLASSES + 1];
 	int partial; /* some input was unreadable or incomplete */
 	uint64_t at; /* compressed bytes read of the file in hand */
-	int rc; /* the worker's exit code */
+	int rc;	     /* the worker's exit code */
 	char emsg[1024];
 };
 
@@ -156,8 +156,8 @@ static void show_progress(struct run *r, struct input *in, int force)
 	if (done > p->total_bytes)
 		done = p->total_bytes;
 	el = t - p->started;
-	pct = p->total_bytes ? 100.0 * (double)done / (double)p->total_bytes
-			     : 0;
+	pct =
+	    p->total_bytes ? 100.0 * (double)done / (double)p->total_bytes : 0;
 	if (done > 0)
 		snprintf(left, sizeof(left), ", %.0f s left",
 			 el * (double)(p->total_bytes - done) / (double)done);
@@ -186,8 +186,8 @@ static void bad_line(struct run *r, struct file_state *fs, const char *why)
 		     (unsigned long long)fs->lines, why);
 }
 
-static void count_line(struct run *r, struct file_state *fs,
-		       const char *line, size_t len)
+static void count_line(struct run *r, struct file_state *fs, const char *line,
+		       size_t len)
 {
 	struct record rec;
 	struct hit h;
@@ -299,9 +299,8 @@ static int commit_due(const struct run *r, const struct file_state *fs,
 		      uint64_t lines_at_commit, double last_commit)
 {
 	return store_batch_full(r->st) ||
-	       (r->cfg->commit_every &&
-		fs->lines - lines_at_commit >=
-			(uint64_t)r->cfg->commit_every) ||
+	       (r->cfg->commit_every && fs->lines - lines_at_commit >=
+					    (uint64_t)r->cfg->commit_every) ||
 	       ((fs->lines & 0xffff) == 0 &&
 		now() - last_commit > COMMIT_SECONDS);
 }
@@ -461,8 +460,7 @@ static int fixed_field(const char *field)
 	const char *name;
 	int found = 0;
 
-	for (int i = 0; !found && (name = format_fixed_name(i)) != NULL;
-	     i++) {
+	for (int i = 0; !found && (name = format_fixed_name(i)) != NULL; i++) {
 		struct format *fmt = format_new(name, emsg, sizeof(emsg));
 
 		found = fmt && format_field_index(fmt, field) >= 0;
@@ -485,8 +483,8 @@ static void note_missing(void *ctx, int line, const char *field)
  * can have), at the normal level for the others (request headers,
  * which most formats never log; a user name, which AWS logs never
  * have). */
-static void say_missing(struct run *r, const char *path,
-			const struct names *m, int loud)
+static void say_missing(struct run *r, const char *path, const struct names *m,
+			int loud)
 {
 	char what[600];
 
@@ -667,10 +665,10 @@ static int read_file(struct run *r, struct input *in, struct file_state *fs)
 
 static void add_path(struct pool *p, const char *path, uint64_t size)
 {
-	p->paths = xrealloc(p->paths,
-			    (size_t)(p->npaths + 1) * sizeof(*p->paths));
-	p->sizes = xrealloc(p->sizes,
-			    (size_t)(p->npaths + 1) * sizeof(*p->sizes));
+	p->paths =
+	    xrealloc(p->paths, (size_t)(p->npaths + 1) * sizeof(*p->paths));
+	p->sizes =
+	    xrealloc(p->sizes, (size_t)(p->npaths + 1) * sizeof(*p->sizes));
 	p->sizes[p->npaths] = size;
 	p->paths[p->npaths++] = xstrdup(path);
 	p->total_bytes += size;
@@ -705,7 +703,7 @@ static int add_dir(struct pool *p, const struct config *cfg, const char *dir)
 
 		if (name[0] != '.' && picked(cfg, name) &&
 		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) <
-			    sizeof(path) &&
+			sizeof(path) &&
 		    stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
 			add_path(p, path, (uint64_t)sb.st_size);
 		free(names[i]);
@@ -729,8 +727,8 @@ static int collect(struct pool *p, const struct config *cfg)
 		else
 			add_path(p, path,
 				 found && S_ISREG(sb.st_mode)
-					 ? (uint64_t)sb.st_size
-					 : 0);
+				     ? (uint64_t)sb.st_size
+				     : 0);
 	}
 	return rc;
 }
@@ -748,10 +746,9 @@ static void summary(const struct run *r)
 		n += (size_t)snprintf(line + n, sizeof(line) - n,
 				      "%llu skipped, ",
 				      (unsigned long long)r->skipped);
-	n += (size_t)snprintf(line + n, sizeof(line) - n,
-			      "%llu new lines, %llu bad;",
-			      (unsigned long long)r->lines,
-			      (unsigned long long)r->bad);
+	n += (size_t)snprintf(
+	    line + n, sizeof(line) - n, "%llu new lines, %llu bad;",
+	    (unsigned long long)r->lines, (unsigned long long)r->bad);
 	for (int i = 0; i <= nc && n < sizeof(line); i++)
 		n += (size_t)snprintf(line + n, sizeof(line) - n, " %s %llu%s",
 				      rules_class_name(r->rs, i),
@@ -801,7 +798,8 @@ static int cores(void)
 	cpu_set_t set;
 	long n;
 
-	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 &&
+	    CPU_COUNT(&set) > 0)
 		return CPU_COUNT(&set);
 	n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n > 0 ? (int)n : 1;
@@ -886,9 +884,8 @@ static int setup(struct run *r)
 
 	if (set_future(r->pool, r->emsg, sizeof(r->emsg)) < 0)
 		return EXIT_USAGE;
-	if (fp_init() < 0 ||
-	    fp_key_load(&r->key, cfg->key_file, cfg->db, r->emsg,
-			sizeof(r->emsg)) < 0)
+	if (fp_init() < 0 || fp_key_load(&r->key, cfg->key_file, cfg->db,
+					 r->emsg, sizeof(r->emsg)) < 0)
 		return EXIT_FAILED;
 	r->st = store_open(cfg->db, STORE_WRITE, r->emsg, sizeof(r->emsg));
 	if (!r->st)
@@ -940,8 +937,8 @@ static int run_workers(struct run *w, int n)
 		w[i].files = w[i].skipped = w[i].lines = w[i].bad = 0;
 		memset(w[i].per_class, 0, sizeof(w[i].per_class));
 		if (worker_setup(&w[i]) == EXIT_OK)
-			started[i] = pthread_create(&tid[i], NULL, worker,
-						    &w[i]) == 0;
+			started[i] =
+			    pthread_create(&tid[i], NULL, worker, &w[i]) == 0;
 	}
 	worker(&w[0]);
 	for (int i = 1; i < n; i++) {

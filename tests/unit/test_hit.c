@@ -74,20 +74,22 @@ static void make(void)
 {
 	char err[256];
 	struct format *fmt = format_new(
-		"nginx:$remote_addr \"$remote_user\" \"$id\" \"$http_user_agent\" "
-		"$msec",
-		err, sizeof(err));
-	struct ruleset *rs = rules_from(
-		"class key legacy\nclass pat\n"
-		"client id ^(?<client>[a-z]+)$\nclient credential\n"
-		"client remote_addr\n"
-		"rule pat remote_user ^(?<credential>1/[0-9]+)$\n"
-		"rule key remote_user ^(?<credential>.+)$\n");
+	    "nginx:$remote_addr \"$remote_user\" \"$id\" \"$http_user_agent\" "
+	    "$msec",
+	    err, sizeof(err));
+	struct ruleset *rs =
+	    rules_from("class key legacy\nclass pat\n"
+		       "client id ^(?<client>[a-z]+)$\nclient credential\n"
+		       "client remote_addr\n"
+		       "rule pat remote_user ^(?<credential>1/[0-9]+)$\n"
+		       "rule key remote_user ^(?<credential>.+)$\n");
 	struct hit_maker *hm;
 	struct record rec;
 	struct hit h;
-	const char *l1 = "192.0.2.1 \"abcdefghij\" \"acme\" \"agent/1.0\" 1700000000.123";
-	const char *l2 = "192.0.2.1 \"1/123\" \"-\" \"agent/2.0\" 1700000000.123";
+	const char *l1 =
+	    "192.0.2.1 \"abcdefghij\" \"acme\" \"agent/1.0\" 1700000000.123";
+	const char *l2 =
+	    "192.0.2.1 \"1/123\" \"-\" \"agent/2.0\" 1700000000.123";
 	const char *l3 = "192.0.2.9 \"-\" \"-\" \"agent/3.0\" 1700000000.123";
 	char fp[FP_HEXLEN + 1];
 
@@ -118,14 +120,14 @@ static void make(void)
 		INT_EQ(h.agent_len, 0, "no agent kept");
 		fp_hex(&key, "1/123", 5, fp);
 		OK(h.client_len == 3 + FP_HEXLEN &&
-			   memcmp(h.client, "fp:", 3) == 0 &&
-			   memcmp(h.client + 3, fp, FP_HEXLEN) == 0,
+		       memcmp(h.client, "fp:", 3) == 0 &&
+		       memcmp(h.client + 3, fp, FP_HEXLEN) == 0,
 		   "no id: the credential names the client");
 		OK(parse_line(fmt, l3, strlen(l3), &rec) == 0, "parse 3");
 		hit_make(hm, &rec, &h);
 		INT_EQ(h.cls, rules_nclasses(rs), "unknown");
 		OK(h.client_len == 14 &&
-			   memcmp(h.client, "addr:192.0.2.9", 14) == 0,
+		       memcmp(h.client, "addr:192.0.2.9", 14) == 0,
 		   "else the address");
 		OK(h.cred_fp == NULL, "no credential");
 	}
