@@ -85,7 +85,7 @@ void options_usage(FILE *f, enum command cmd)
 		      "  -j, --jobs N       read N files at once (default 1)\n"
 		      "  --include GLOB     in a directory, read only files "
 		      "whose name matches\n"
-		      "                     (repeatable; default: every file)\n"
+		      "                     (repeatable; default: all)\n"
 		      "  --exclude GLOB     in a directory, skip files whose "
 		      "name matches (repeatable)\n"
 		      "  --max-bad PCT      a file with more than PCT% bad "
