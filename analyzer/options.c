@@ -93,14 +93,15 @@ void options_usage(FILE *f, enum command cmd)
 		      "                     1000 new lines is not read: "
 		      "nothing of it is counted,\n"
 		      "                     it is named on stderr, exit 1 "
-		      "(default 50)\n"
-		      "Lines dated more than an hour after now "
+		      "(default 50)\n",
+		      f);
+		fputs(common_quiet, f);
+		fputs("\nLines dated more than an hour after now "
 		      "($KEYAUDIT_NOW, epoch seconds,\n"
 		      "sets now) are bad lines.  SIGINT or SIGTERM stops at "
 		      "the next batch,\ncommitted; the summary is printed, "
 		      "exit 5.\n",
 		      f);
-		fputs(common_quiet, f);
 		break;
 	case CMD_REPORT:
 		fputs("usage: keyaudit report KIND [OPTIONS]\n\nkinds: ", f);
