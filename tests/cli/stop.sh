@@ -17,6 +17,8 @@ head -1 a.log > a.copy
 for try in 1 2 3 4 5 6; do
 	"$KEYAUDIT" ingest -q -j 2 --db j$try.db a.copy a.log
 	check_eq "$(requests j$try.db)" 2 "-j 2, a prefix copy (try $try)"
+	"$KEYAUDIT" ingest -q -j 2 --db k$try.db a.log a.copy
+	check_eq "$(requests k$try.db)" 2 "-j 2, the other order (try $try)"
 done
 
 # 12: SIGTERM while reading a pipe: the lines read are committed, the
