@@ -30,8 +30,14 @@ mkfifo pipe
 pid=$!
 { cat part1; sleep 3; cat part2; } > pipe &
 writer=$!
-# wait until the first part has been read (it is in the head)
-sleep 1
+# wait until keyaudit catches SIGTERM (bit 15 of SigCgt), then a little
+# for the first part to be read
+for i in $(seq 1 100); do
+	cgt=$(sed -n 's/^SigCgt:[[:space:]]*//p' /proc/$pid/status 2>/dev/null)
+	[ -n "$cgt" ] && [ $((0x$cgt >> 14 & 1)) = 1 ] && break
+	sleep 0.1
+done
+sleep 0.5
 kill -TERM $pid
 set +e
 wait $pid
