@@ -56,7 +56,7 @@ void fp_key_id(const struct fpkey *key, char out[FP_HEXLEN + 1]);
  *  - by its shape: in a run of letters and digits joined by any of
  *    "_.-+/=~" (raw or %-encoded), the part from the first piece that
  *    is not plain to the last (a piece is plain when it is a number or
- *    camel-case words -- with a vowel when five letters or longer, at
+ *    camel-case words -- with a vowel when three letters or longer, at
  *    most one of one or two letters, acronyms of up to six capitals --
  *    with digits at one end at most), when it holds FP_SCRUB_MIN or
  *    more letters and digits, of at least two of the classes capital,

@@ -234,8 +234,13 @@ static void authz_value(const struct text *t, size_t i, struct hit *h)
 	end = value_end(t, v);
 	h->vstart = v;
 	h->vend = end;
-	if (memchr(t->s + v, '=', end - v) &&
-	    t->s[end - 1] != '=') /* base64 padding is no parameter */
+	/* NAME=...: a parameter, whose name says whether it is secret */
+	e = v;
+	while (e < end && (is_alnum((unsigned char)t->s[e]) ||
+			   t->s[e] == '-' || t->s[e] == '_'))
+		e++;
+	if (e > v && e < end && t->s[e] == '=' && e + 1 < end &&
+	    t->s[e + 1] != '=')
 		h->vend = v;
 }
 
@@ -274,7 +279,11 @@ static int name_at(const struct text *t, size_t i, struct hit *h)
 /* Does a credential's context start at i? */
 static int context_at(const struct text *t, size_t i, struct hit *h)
 {
-	if (i > 0 && name_char((unsigned char)t->s[i - 1]))
+	size_t w;
+
+	/* after a name's byte, unless the end of a %XX escape */
+	if (i > 0 && name_char((unsigned char)t->s[i - 1]) &&
+	    !(i >= 3 && dchar(t, i - 3, &w) >= 0 && w == 3))
 		return 0;
 	return scheme_at(t, i, h) || name_at(t, i, h);
 }
@@ -295,7 +304,7 @@ static int word_kind(const struct word *w)
 		return 0;
 	if (w->caps && w->len > 6)
 		return -1; /* an acronym is short */
-	if (!w->caps && w->len >= 5 && !w->vowel)
+	if (!w->caps && w->len >= 3 && !w->vowel)
 		return -1;
 	return w->len <= 2;
 }
@@ -314,11 +323,11 @@ static int word_starts(const char *p, size_t n, size_t k)
 	       is_lower((unsigned char)p[k + 1]);
 }
 
-/* Is the piece [p, p+n) of letters and digits plain: a number, words
- * in camel case (each with a vowel when five letters or longer, at
+/* Are the letters and digits [p, p+n) plain: a number, words
+ * in camel case (each with a vowel when three letters or longer, at
  * most one of one or two letters, acronyms up to six), with digits at
  * one end at most (x86, Win64, 3D)? */
-static int plain_piece(const char *p, size_t n)
+static int plain_words(const char *p, size_t n)
 {
 	struct word w = {0, 1, 0};
 	int shorts = 0;
@@ -348,21 +357,45 @@ static int plain_piece(const char *p, size_t n)
 	return shorts + word_kind(&w) <= 1;
 }
 
-/* An AWS access key id: AKIA, ASIA, ... and 16 capitals and digits. */
+/* The length of a model number at the end of p (n bytes): from the last
+ * capital followed by a digit, up to six bytes, after at least four
+ * (SonyEricssonK610i, HuaweiG730); 0 if none. */
+static size_t model_suffix(const char *p, size_t n)
+{
+	for (size_t k = n - 1; k-- > 0 && n - k <= 6;)
+		if (is_upper((unsigned char)p[k]) &&
+		    is_digit((unsigned char)p[k + 1]))
+			return k >= 4 ? n - k : 0;
+	return 0;
+}
+
+/* plain_words(), allowing a model number at the end. */
+static int plain_piece(const char *p, size_t n)
+{
+	size_t m = n ? model_suffix(p, n) : 0;
+
+	return plain_words(p, n) || (m && plain_words(p, n - m));
+}
+
+/* Does [p, p+n) hold an AWS access key id: AKIA, ASIA, ... and 16
+ * capitals and digits? */
 static int aws_key_id(const char *p, size_t n)
 {
 	static const char *const pre[] = {"AKIA", "ASIA", "AGPA", "AIDA",
 					  "AROA", "ANPA", "ANVA", "AIPA"};
+	size_t run = 0;
 
-	if (n != 20)
-		return 0;
-	for (size_t k = 4; k < n; k++)
-		if (!is_upper((unsigned char)p[k]) &&
-		    !is_digit((unsigned char)p[k]))
-			return 0;
-	for (size_t k = 0; k < sizeof(pre) / sizeof(*pre); k++)
-		if (memcmp(p, pre[k], 4) == 0)
-			return 1;
+	/* look back from the end of each run of 20 capitals and digits */
+	for (size_t k = 0; k < n; k++) {
+		int c = (unsigned char)p[k];
+
+		run = is_upper(c) || is_digit(c) ? run + 1 : 0;
+		if (run < 20)
+			continue;
+		for (size_t i = 0; i < sizeof(pre) / sizeof(*pre); i++)
+			if (memcmp(p + k - 19, pre[i], 4) == 0)
+				return 1;
+	}
 	return 0;
 }
 
@@ -389,6 +422,66 @@ struct candidate {
 	int forced; /* a known shape: scrubbed whatever the measure */
 };
 
+/* Letters and digits of two classes or more in [p, p+n)? */
+static int mixed(const char *p, size_t n)
+{
+	int up = 0;
+	int low = 0;
+	int dig = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		up |= is_upper((unsigned char)p[k]);
+		low |= is_lower((unsigned char)p[k]);
+		dig |= is_digit((unsigned char)p[k]);
+	}
+	return up + low + dig >= 2;
+}
+
+/* The width of a separator of a run (raw or %-encoded) at i, or 0. */
+static size_t joint_at(const struct text *t, size_t i, size_t j)
+{
+	size_t w;
+	int c = i < j ? dchar(t, i, &w) : -1;
+
+	return run_sep(c) ? w : 0;
+}
+
+/* Grow the candidate over the pieces of mixed classes next to it: they
+ * are the same secret, however plain they look (base64 cut by '+' and
+ * '/', base64url by '-' and '_'). */
+static void grow(const struct text *t, size_t i, size_t j,
+		 struct candidate *cd)
+{
+	size_t w;
+
+	while ((w = joint_at(t, cd->end, j)) > 0) {
+		size_t e = cd->end + w;
+
+		while (e < j && is_alnum((unsigned char)t->s[e]))
+			e++;
+		if (!mixed(t->s + cd->end + w, e - cd->end - w))
+			break;
+		cd->end = e;
+	}
+	for (;;) {
+		size_t b = cd->start;
+
+		if (b > i && run_sep((unsigned char)t->s[b - 1]))
+			b--;
+		else if (b >= i + 3 && t->s[b - 3] == '%' &&
+			 joint_at(t, b - 3, j) == 3)
+			b -= 3;
+		else
+			break;
+		w = b;
+		while (b > i && is_alnum((unsigned char)t->s[b - 1]))
+			b--;
+		if (!mixed(t->s + b, w - b))
+			break;
+		cd->start = b;
+	}
+}
+
 static void find_candidate(const struct text *t, size_t i, size_t j,
 			   struct candidate *cd)
 {
@@ -413,8 +506,6 @@ static void find_candidate(const struct text *t, size_t i, size_t j,
 		while (i < j && !is_alnum((unsigned char)t->s[i]))
 			i += (dchar(t, i, &w), w);
 	}
-	while (cd->end < j && dchar(t, cd->end, &w) == '=')
-		cd->end += w;
 }
 
 /* The measure: at least FP_SCRUB_MIN letters and digits, of two or more
@@ -451,28 +542,6 @@ static int high_entropy(const char *p, size_t n)
 	return h >= FP_SCRUB_BITS;
 }
 
-/* The length of the camel-case words at p (n bytes) that read as words
- * (three or more letters, small after an initial capital, with a
- * vowel), as in SonyEricssonK610i: a model number after a name. */
-static size_t word_prefix(const char *p, size_t n)
-{
-	size_t k = 0;
-
-	while (k < n) {
-		size_t e = k + 1;
-		int vowel = strchr("aeiouyAEIOUY", p[k]) != NULL;
-
-		if (!is_alnum((unsigned char)p[k]) || is_digit((unsigned char)p[k]))
-			break;
-		while (e < n && is_lower((unsigned char)p[e]))
-			vowel |= strchr("aeiouy", p[e++]) != NULL;
-		if (e - k < 3 || !vowel)
-			break;
-		k = e;
-	}
-	return k;
-}
-
 /* Is i the start of a run: a letter, a digit or a separator of one? */
 static int run_char(const struct text *t, size_t i)
 {
@@ -480,6 +549,29 @@ static int run_char(const struct text *t, size_t i)
 	int c = dchar(t, i, &w);
 
 	return is_alnum(c) || run_sep(c);
+}
+
+/* Copy [i, j) to o with its candidate fingerprinted when it passes the
+ * measure (or has a known shape). */
+static void scrub_span(struct sink *o, const struct fpkey *key,
+		       const struct text *t, size_t i, size_t j)
+{
+	struct candidate cd;
+
+	find_candidate(t, i, j, &cd);
+	if (cd.start < cd.end &&
+	    (cd.forced || high_entropy(t->s + cd.start, cd.end - cd.start))) {
+		size_t w;
+
+		grow(t, i, j, &cd);
+		while (cd.end < j && dchar(t, cd.end, &w) == '=')
+			cd.end += w;
+		emit(o, t->s + i, cd.start - i);
+		emit_fp(o, key, t->s + cd.start, cd.end - cd.start);
+		emit(o, t->s + cd.end, j - cd.end);
+	} else {
+		emit(o, t->s + i, j - i);
+	}
 }
 
 /* Scrub the run that starts at i; return where it ends: before a
@@ -490,24 +582,11 @@ static size_t scrub_run(struct sink *o, const struct fpkey *key,
 	size_t j = i;
 	size_t w;
 	struct hit h;
-	struct candidate cd;
-	size_t skip;
 
 	while (j < t->len && run_char(t, j) &&
 	       (j == i || !context_at(t, j, &h)))
 		j += (dchar(t, j, &w), w);
-	find_candidate(t, i, j, &cd);
-	/* measured without the words it starts with, scrubbed with them */
-	skip = word_prefix(t->s + cd.start, cd.end - cd.start);
-	if (cd.start < cd.end &&
-	    (cd.forced || high_entropy(t->s + cd.start + skip,
-				       cd.end - cd.start - skip))) {
-		emit(o, t->s + i, cd.start - i);
-		emit_fp(o, key, t->s + cd.start, cd.end - cd.start);
-		emit(o, t->s + cd.end, j - cd.end);
-	} else {
-		emit(o, t->s + i, j - i);
-	}
+	scrub_span(o, key, t, i, j);
 	return j;
 }
 
@@ -524,7 +603,8 @@ size_t fp_scrub(const struct fpkey *key, const char *s, size_t len,
 		struct hit h;
 
 		if (context_at(&t, i, &h)) {
-			emit(&o, s + i, h.vstart - i);
+			/* the name may be a secret too: "<key>_token=x" */
+			scrub_span(&o, key, &t, i, h.vstart);
 			if (h.vend > h.vstart)
 				emit_fp(&o, key, s + h.vstart,
 					h.vend - h.vstart);
