@@ -57,7 +57,8 @@ void fp_key_id(const struct fpkey *key, char out[FP_HEXLEN + 1]);
  *    "_.-+/=~" (raw or %-encoded), the part from the first piece that
  *    is not plain to the last (a piece is plain when it is a number or
  *    camel-case words -- with a vowel when three letters or longer, at
- *    most one of one or two letters, acronyms of up to six capitals --
+ *    most one of one or two letters, acronyms of up to six capitals,
+ *    four letters a word on average when three or more --
  *    with digits at one end at most), when it holds FP_SCRUB_MIN or
  *    more letters and digits, of at least two of the classes capital,
  *    small letter and digit, with a Shannon entropy of FP_SCRUB_BITS or

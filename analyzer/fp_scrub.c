@@ -325,13 +325,16 @@ static int word_starts(const char *p, size_t n, size_t k)
 
 /* Are the letters and digits [p, p+n) plain: a number, words
  * in camel case (each with a vowel when three letters or longer, at
- * most one of one or two letters, acronyms up to six), with digits at
- * one end at most (x86, Win64, 3D)? */
+ * most one of one or two letters, acronyms up to six, four letters a
+ * word on average when three or more), with digits at one end at most
+ * (x86, Win64, 3D)? */
 static int plain_words(const char *p, size_t n)
 {
 	struct word w = {0, 1, 0};
 	int shorts = 0;
 	int switches = 0;
+	size_t words = 0;
+	size_t letters = 0;
 
 	for (size_t k = 0; k < n; k++) {
 		int c = (unsigned char)p[k];
@@ -346,13 +349,18 @@ static int plain_words(const char *p, size_t n)
 			if (kind < 0)
 				return 0;
 			shorts += kind;
+			words += w.len > 0;
 			w = (struct word){0, 1, 0};
 		}
 		w.len++;
+		letters++;
 		w.caps &= is_upper(c);
 		w.vowel |= strchr("aeiouyAEIOUY", c) != NULL;
 	}
-	if (switches >= 2 || word_kind(&w) < 0)
+	words++;
+	/* three words or more are four letters long on average */
+	if (switches >= 2 || word_kind(&w) < 0 ||
+	    (words >= 3 && letters < 4 * words))
 		return 0;
 	return shorts + word_kind(&w) <= 1;
 }
