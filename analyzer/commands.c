@@ -11,6 +11,7 @@
 #include "fp.h"
 #include "input.h"
 #include "msg.h"
+#include "outfile.h"
 #include "parse.h"
 #include "report.h"
 #include "rules.h"
@@ -19,7 +20,7 @@
 static int run_report(const struct config *cfg, const char *kind,
 		      const char *out)
 {
-	char emsg[1024];
+	char emsg[1024] = "";
 	struct report_opts o = {cfg->since, cfg->until,   out,
 				cfg->json,  cfg->registry, cfg->action};
 	struct store *st = store_open(cfg->db, STORE_READ, emsg, sizeof(emsg));
@@ -45,6 +46,18 @@ int cmd_report(const struct config *cfg)
 int cmd_files(const struct config *cfg)
 {
 	return run_report(cfg, "files", "-");
+}
+
+/* rc, or EXIT_FAILED with the reason when standard output could not be
+ * written (a full disk, a closed pipe). */
+static int stdout_ok(int rc)
+{
+	char emsg[256];
+
+	if (outfile_check_stdout(emsg, sizeof(emsg)) == 0)
+		return rc;
+	err("%s", emsg);
+	return rc == EXIT_USAGE ? rc : EXIT_FAILED;
 }
 
 static void warn_field(void *ctx, int line, const char *field)
@@ -94,7 +107,7 @@ int cmd_rules_check(const struct config *cfg)
 	       rules_nphases(rs));
 	format_free(fmt);
 	rules_free(rs);
-	return EXIT_OK;
+	return stdout_ok(EXIT_OK);
 }
 
 struct explain {
@@ -262,7 +275,7 @@ out:
 	input_close(in);
 	format_free(fmt);
 	rules_free(rs);
-	return rc;
+	return stdout_ok(rc);
 }
 
 int cmd_fingerprint(const struct config *cfg)
@@ -286,7 +299,7 @@ int cmd_fingerprint(const struct config *cfg)
 		printf("fp:%s\n", fp);
 	}
 	free(line);
-	return ferror(stdout) ? EXIT_FAILED : EXIT_OK;
+	return stdout_ok(EXIT_OK);
 }
 
 /* Merge shards into st, holding its lock. */
