@@ -559,6 +559,21 @@ static int run_char(const struct text *t, size_t i)
 	return is_alnum(c) || run_sep(c);
 }
 
+/* Does [i, j) hold a '+' (raw or %2B) between letters or digits, as
+ * base64 does and words seldom do? */
+static int base64_blob(const struct text *t, size_t i, size_t j)
+{
+	for (size_t k = i + 1; k + 1 < j; k++) {
+		size_t w;
+
+		if (dchar(t, k, &w) == '+' &&
+		    is_alnum((unsigned char)t->s[k - 1]) && k + w < j &&
+		    is_alnum((unsigned char)t->s[k + w]))
+			return 1;
+	}
+	return 0;
+}
+
 /* Copy [i, j) to o with its candidate fingerprinted when it passes the
  * measure (or has a known shape). */
 static void scrub_span(struct sink *o, const struct fpkey *key,
@@ -567,6 +582,10 @@ static void scrub_span(struct sink *o, const struct fpkey *key,
 	struct candidate cd;
 
 	find_candidate(t, i, j, &cd);
+	if (cd.start < cd.end && !cd.forced && base64_blob(t, i, j)) {
+		/* in base64 with '+', the pieces around count too */
+		grow(t, i, j, &cd);
+	}
 	if (cd.start < cd.end &&
 	    (cd.forced || high_entropy(t->s + cd.start, cd.end - cd.start))) {
 		size_t w;
