@@ -216,6 +216,17 @@ static int parse_field(struct loader *ld, struct matcher *m, char *spec)
 	return 0;
 }
 
+/* A class name is a CSV header and a JSON key in reports: a small
+ * letter, then small letters, digits, '_' and '-', up to 32 bytes. */
+static int safe_class_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > 32 || name[0] < 'a' || name[0] > 'z')
+		return 0;
+	return strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
 static int do_class(struct loader *ld, char *args)
 {
 	struct ruleset *rs = ld->rs;
@@ -224,6 +235,11 @@ static int do_class(struct loader *ld, char *args)
 
 	if (!name)
 		return fail(ld, "class needs a name");
+	if (!safe_class_name(name))
+		return fail(ld, "class name '%s' is not allowed (a small "
+				"letter, then small letters, digits, '_' or "
+				"'-', up to 32)",
+			    name);
 	if (strcmp(name, "unknown") == 0)
 		return fail(ld, "'unknown' is the class of unmatched requests "
 				"and cannot be declared");
@@ -434,6 +450,12 @@ struct ruleset *rules_load(const char *path, char *err, size_t errlen)
 	}
 	while (rc == 0 && (n = getline(&line, &cap, f)) >= 0) {
 		ld.line++;
+		/* a UTF-8 byte order mark, as editors on Windows write */
+		if (ld.line == 1 && n >= 3 &&
+		    memcmp(line, "\xef\xbb\xbf", 3) == 0) {
+			memmove(line, line + 3, (size_t)n - 2);
+			n -= 3;
+		}
 		while (n > 0 && strchr("\r\n \t", line[n - 1]))
 			line[--n] = '\0';
 		if (memchr(line, '\0', (size_t)n))
