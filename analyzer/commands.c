@@ -2,6 +2,7 @@
 #include "commands.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,33 @@ static void warn_unreachable(void *ctx, int line, int by_line)
 	     cfg->rules, line, by_line);
 }
 
+static void warn_nested(void *ctx, int line)
+{
+	const struct config *cfg = *(const struct config **)ctx;
+
+	warn("%s:%d: this pattern repeats a group that holds a repeat or "
+	     "alternatives: it may take very long to fail on some values "
+	     "(matches stop at PCRE2's match limit of %d and count as no "
+	     "match)",
+	     cfg->rules, line, RULES_MATCH_LIMIT);
+}
+
+static void warn_limit(void *ctx, int line, unsigned long hits)
+{
+	const char *path = ctx;
+
+	warn("%s:%d: %lu match%s stopped at PCRE2's match limit and counted "
+	     "as no match",
+	     path, line, hits, hits == 1 ? "" : "es");
+}
+
+int cmd_limit_report(struct ruleset *rs, const char *path, int rc)
+{
+	if (rules_limit_each(rs, warn_limit, (void *)(uintptr_t)path) == 0)
+		return rc;
+	return rc == EXIT_OK ? EXIT_PARTIAL : rc;
+}
+
 int cmd_rules_check(const struct config *cfg)
 {
 	char emsg[1024];
@@ -100,6 +128,7 @@ int cmd_rules_check(const struct config *cfg)
 		rules_bind(rs, fmt, warn_field, &ctx);
 	}
 	rules_unreachable(rs, warn_unreachable, &ctx);
+	rules_nested_repeats(rs, warn_nested, &ctx);
 	for (int i = 0; i < rules_nclasses(rs); i++)
 		legacy += rules_class_legacy(rs, i);
 	printf("%s: ok: %d classes (%d legacy), %d rules, %d phases\n",
@@ -271,6 +300,7 @@ int cmd_rules_explain(const struct config *cfg)
 		err("%s: %s", path, input_end_message(in));
 		rc = EXIT_PARTIAL;
 	}
+	rc = cmd_limit_report(rs, cfg->rules, rc);
 out:
 	input_close(in);
 	format_free(fmt);

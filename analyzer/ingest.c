@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "commands.h"
 #include "fp.h"
 #include "input.h"
 #include "memo.h"
@@ -731,6 +732,8 @@ static int run_workers(struct run *w, int n)
 		w[0].partial |= w[i].partial;
 		for (int k = 0; k <= RULES_MAX_CLASSES; k++)
 			w[0].per_class[k] += w[i].per_class[k];
+		if (w[i].rs)
+			rules_limit_merge(w[0].rs, w[i].rs);
 		run_free(&w[i]);
 	}
 	return w[0].rc != EXIT_OK ? w[0].rc : rc;
@@ -766,6 +769,7 @@ int ingest_run(const struct config *cfg)
 		summary(&w[0]);
 		if (w[0].partial)
 			rc = EXIT_PARTIAL;
+		rc = cmd_limit_report(w[0].rs, cfg->rules, rc);
 	}
 	run_free(&w[0]);
 	for (int i = 0; i < pool.npaths; i++)
