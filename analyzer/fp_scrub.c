@@ -366,15 +366,27 @@ static int plain_words(const char *p, size_t n)
 }
 
 /* The length of a model number at the end of p (n bytes): from the last
- * capital followed by a digit, up to six bytes, after at least four
- * (SonyEricssonK610i, HuaweiG730); 0 if none. */
+ * capital followed by a digit, up to six bytes, after four letters or
+ * more whose last word has three (SonyEricssonK610i, HuaweiG730); 0 if
+ * none. */
 static size_t model_suffix(const char *p, size_t n)
 {
-	for (size_t k = n - 1; k-- > 0 && n - k <= 6;)
+	size_t k = n - 1;
+
+	while (k-- > 0 && n - k <= 6)
 		if (is_upper((unsigned char)p[k]) &&
 		    is_digit((unsigned char)p[k + 1]))
-			return k >= 4 ? n - k : 0;
-	return 0;
+			break;
+	if (k >= n || n - k > 6 || k < 4)
+		return 0;
+	for (size_t i = 0; i < k; i++)
+		if (!is_upper((unsigned char)p[i]) &&
+		    !is_lower((unsigned char)p[i]))
+			return 0;
+	for (size_t i = k - 3; i < k; i++)
+		if (!is_lower((unsigned char)p[i]) && i > k - 3)
+			return 0;
+	return n - k;
 }
 
 /* plain_words(), allowing a model number at the end. */
