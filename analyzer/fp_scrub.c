@@ -101,17 +101,23 @@ static int delim(int c)
 	return c < 0 || c <= ' ' || c == 0x7f || strchr("\"'&;,<>()[]{}\\|#", c);
 }
 
-/* White space between an auth scheme and its credentials: a space, a
- * tab, '+' or %20 as in a form or a URL. */
-static size_t skip_space(const struct text *t, size_t i)
+/* White space: a space, a tab or %20, and with plus a raw '+' as in a
+ * form (between an auth scheme and its credentials; after '=' a '+' may
+ * be the credential's). */
+static size_t skip_blanks(const struct text *t, size_t i, int plus)
 {
 	size_t w;
 	int c;
 
 	while ((c = dchar(t, i, &w)) == ' ' || c == '\t' ||
-	       (c == '+' && w == 1))
+	       (plus && c == '+' && w == 1))
 		i += w;
 	return i;
+}
+
+static size_t skip_space(const struct text *t, size_t i)
+{
+	return skip_blanks(t, i, 1);
 }
 
 /* Name endings (letters and digits in lower case) that say the value is
@@ -264,7 +270,7 @@ static int name_at(const struct text *t, size_t i, struct hit *h)
 	c = dchar(t, e, &w);
 	if (c != '=' && c != ':')
 		return 0;
-	e = skip_space(t, e + w);
+	e = skip_blanks(t, e + w, 0);
 	if ((c = dchar(t, e, &w)) == '"' || c == '\'')
 		e += w;
 	if (authz) {
