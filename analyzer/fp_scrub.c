@@ -440,6 +440,19 @@ static int uuid_at(const char *p, size_t n)
 	return 1;
 }
 
+/* Is there an Asana API key (8 letters or digits, '.', 24 more) at p,
+ * with n bytes left, on its own? */
+static int asana_key_at(const char *p, size_t n)
+{
+	if (n < 33 || (n > 33 && (is_alnum((unsigned char)p[33]) ||
+				  p[33] == '.')))
+		return 0;
+	for (size_t k = 0; k < 33; k++)
+		if (k == 8 ? p[k] != '.' : !is_alnum((unsigned char)p[k]))
+			return 0;
+	return 1;
+}
+
 /* The part of a run that is not plain: from the first piece that is
  * not to the last, with base64 padding. */
 struct candidate {
@@ -520,6 +533,14 @@ static void find_candidate(const struct text *t, size_t i, size_t j,
 
 		if (uuid_at(t->s + i, j - i))
 			a = i += 36;
+		if (asana_key_at(t->s + i, j - i)) {
+			if (cd->start == j)
+				cd->start = i;
+			i += 33;
+			cd->end = i;
+			cd->forced = 1;
+			continue;
+		}
 		while (i < j && is_alnum((unsigned char)t->s[i]))
 			i++;
 		if (i > a && (aws_key_id(t->s + a, i - a) ||
