@@ -8,13 +8,20 @@
 "$KEYAUDIT" ingest -q --db o.db c.log
 
 # the old attack: a link at the old predictable name FILE.tmp.PID
+# (for each of the next few thousand process ids)
 echo precious > victim.txt
-for pid in $(seq $$ $(($$ + 200))); do ln -s victim.txt out.csv.tmp.$pid; done
+python3 -c '
+import os
+last = int(open("/proc/loadavg").read().split()[4].split("/")[-1])
+for pid in range(last, last + 5000):
+    os.symlink("victim.txt", "out.csv.tmp.%d" % pid)
+'
 "$KEYAUDIT" report summary --db o.db -o out.csv
 check_eq "$(cat victim.txt)" precious "the victim of a planted link"
 [ -f out.csv ] && [ ! -L out.csv ] || fail "out.csv is a new regular file"
 grep -q . out.csv || fail "out.csv has the report"
 ls out.csv.*.tmp 2>/dev/null && fail "a temporary file is left"
+rm -f out.csv.tmp.*
 
 # a symbolic link as the target: refused, the file it points to intact
 ln -s victim.txt link.csv
