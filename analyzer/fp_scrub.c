@@ -250,19 +250,18 @@ static void authz_value(const struct text *t, size_t i, struct hit *h)
 		h->vend = v;
 }
 
-/* NAME SEP VALUE at i, where SEP is '=' or ':' (raw or %-encoded) with
+/* NAME SEP at i, where SEP is '=' or ':' (raw or %-encoded) with
  * optional quotes and spaces around it, as in a query string, a header
- * or JSON. */
-static int name_at(const struct text *t, size_t i, struct hit *h)
+ * or JSON, and NAME a credential's: set *v to where the value starts. */
+static int name_sep(const struct text *t, size_t i, size_t *v, int *authz)
 {
 	size_t e = i;
 	size_t w;
-	int authz;
 	int c;
 
 	while (e < t->len && name_char((unsigned char)t->s[e]))
 		e++;
-	if (e == i || !cred_name(t->s + i, e - i, &authz))
+	if (e == i || !cred_name(t->s + i, e - i, authz))
 		return 0;
 	if ((c = dchar(t, e, &w)) == '"' || c == '\'')
 		e += w;
@@ -273,6 +272,25 @@ static int name_at(const struct text *t, size_t i, struct hit *h)
 	e = skip_blanks(t, e + w, 0);
 	if ((c = dchar(t, e, &w)) == '"' || c == '\'')
 		e += w;
+	*v = e;
+	return 1;
+}
+
+/* NAME SEP VALUE at i (see name_sep()): the value, up to a delimiter. */
+static int name_at(const struct text *t, size_t i, struct hit *h)
+{
+	size_t e;
+	size_t inner;
+	int authz;
+	int a;
+
+	if (!name_sep(t, i, &e, &authz))
+		return 0;
+	if (name_sep(t, e, &inner, &a)) {
+		/* "key": "X-Api-Key: SECRET": the inner name says it */
+		h->vstart = h->vend = e;
+		return 1;
+	}
 	if (authz) {
 		authz_value(t, e, h);
 		return 1;
