@@ -140,8 +140,8 @@ void fp_key_id(const struct fpkey *key, char out[FP_HEXLEN + 1])
 	fp_hex(key, probe, sizeof(probe) - 1, out);
 }
 
-#define CACHE_SLOTS 4096 /* direct-mapped: a slot per hash value */
-#define CACHE_KEYMAX 160 /* longer credentials are not cached */
+#define CACHE_SLOTS  4096 /* direct-mapped: a slot per hash value */
+#define CACHE_KEYMAX 160  /* longer credentials are not cached */
 
 struct fpslot {
 	size_t len; /* 0: empty */

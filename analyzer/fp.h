@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 #define FP_KEYBYTES 32
-#define FP_HEXLEN 16
+#define FP_HEXLEN   16
 
 struct fpkey {
 	unsigned char k[FP_KEYBYTES];
@@ -67,10 +67,10 @@ void fp_key_id(const struct fpkey *key, char out[FP_HEXLEN + 1]);
  * UUIDs pass, and a key pasted into a header never reaches the
  * database, while the fingerprint still tells clients apart.  Return
  * the length written. */
-#define FP_SCRUB_MIN 20
+#define FP_SCRUB_MIN  20
 #define FP_SCRUB_BITS 3.0
-size_t fp_scrub(const struct fpkey *key, const char *s, size_t len,
-		char *out, size_t outcap);
+size_t fp_scrub(const struct fpkey *key, const char *s, size_t len, char *out,
+		size_t outcap);
 
 /* A cache of fingerprints of recent credentials, so that each distinct
  * credential is hashed with BLAKE2b once, not once per request.  It

@@ -98,7 +98,8 @@ static int run_sep(int c)
 /* Where a credential's value ends. */
 static int delim(int c)
 {
-	return c < 0 || c <= ' ' || c == 0x7f || strchr("\"'&;,<>()[]{}\\|#", c);
+	return c < 0 || c <= ' ' || c == 0x7f ||
+	       strchr("\"'&;,<>()[]{}\\|#", c);
 }
 
 /* White space: a space, a tab or %20, and with plus a raw '+' as in a
@@ -123,10 +124,10 @@ static size_t skip_space(const struct text *t, size_t i)
 /* Name endings (letters and digits in lower case) that say the value is
  * a credential, and names that do as a whole. */
 static const char *const cred_suffix[] = {
-	"key",	     "keyid",	   "token",	 "secret",	 "password",
-	"passwd",    "pwd",	   "passphrase", "auth",	 "authorization",
-	"credential", "credentials", "signature", "session",	 "sessionid",
-	"sessid",    "jwt"};
+    "key",	  "keyid",	 "token",      "secret",  "password",
+    "passwd",	  "pwd",	 "passphrase", "auth",	  "authorization",
+    "credential", "credentials", "signature",  "session", "sessionid",
+    "sessid",	  "jwt"};
 static const char *const cred_whole[] = {"pass", "pw", "sig", "sid"};
 
 #define NAME_MAX_KEPT 32 /* longer than any ending above */
@@ -462,8 +463,8 @@ static int uuid_at(const char *p, size_t n)
  * with n bytes left, on its own? */
 static int asana_key_at(const char *p, size_t n)
 {
-	if (n < 33 || (n > 33 && (is_alnum((unsigned char)p[33]) ||
-				  p[33] == '.')))
+	if (n < 33 ||
+	    (n > 33 && (is_alnum((unsigned char)p[33]) || p[33] == '.')))
 		return 0;
 	for (size_t k = 0; k < 33; k++)
 		if (k == 8 ? p[k] != '.' : !is_alnum((unsigned char)p[k]))
@@ -674,8 +675,8 @@ static size_t scrub_run(struct sink *o, const struct fpkey *key,
 	return j;
 }
 
-size_t fp_scrub(const struct fpkey *key, const char *s, size_t len,
-		char *out, size_t outcap)
+size_t fp_scrub(const struct fpkey *key, const char *s, size_t len, char *out,
+		size_t outcap)
 {
 	struct text t = {s, len};
 	struct sink o = {out, 0, outcap};

@@ -71,8 +71,8 @@ static int create_temp(struct outfile *o, mode_t mode)
 	return -1;
 }
 
-static struct outfile *open_fd(struct outfile *o, int fd, FILE **f,
-			       char *err, size_t errlen)
+static struct outfile *open_fd(struct outfile *o, int fd, FILE **f, char *err,
+			       size_t errlen)
 {
 	int e;
 

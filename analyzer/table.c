@@ -19,18 +19,26 @@ struct table {
 /* Unicode white space (and the zero-width kinds) in UTF-8: what a
  * spreadsheet may skip before it looks for a formula. */
 static const char *const spaces[] = {
-	"\xc2\xa0",	  "\xe1\x9a\x80", "\xe2\x80\x80", "\xe2\x80\x81",
-	"\xe2\x80\x82", "\xe2\x80\x83", "\xe2\x80\x84", "\xe2\x80\x85",
-	"\xe2\x80\x86", "\xe2\x80\x87", "\xe2\x80\x88", "\xe2\x80\x89",
-	"\xe2\x80\x8a", "\xe2\x80\x8b", "\xe2\x80\xa8", "\xe2\x80\xa9",
-	"\xe2\x80\xaf", "\xe2\x81\x9f", "\xe2\x81\xa0", "\xe3\x80\x80",
-	"\xef\xbb\xbf"};
+    "\xc2\xa0",	    "\xe1\x9a\x80", "\xe2\x80\x80", "\xe2\x80\x81",
+    "\xe2\x80\x82", "\xe2\x80\x83", "\xe2\x80\x84", "\xe2\x80\x85",
+    "\xe2\x80\x86", "\xe2\x80\x87", "\xe2\x80\x88", "\xe2\x80\x89",
+    "\xe2\x80\x8a", "\xe2\x80\x8b", "\xe2\x80\xa8", "\xe2\x80\xa9",
+    "\xe2\x80\xaf", "\xe2\x81\x9f", "\xe2\x81\xa0", "\xe3\x80\x80",
+    "\xef\xbb\xbf"};
 
 /* Formula starters: = + - @, their full-width and small forms. */
-static const char *const starters[] = {
-	"=",	    "+",	    "-",	    "@",
-	"\xef\xbc\x9d", "\xef\xbc\x8b", "\xef\xbc\x8d", "\xef\xbc\xa0",
-	"\xef\xb9\xa6", "\xef\xb9\xa2", "\xef\xb9\xa3", "\xef\xb9\xab"};
+static const char *const starters[] = {"=",
+				       "+",
+				       "-",
+				       "@",
+				       "\xef\xbc\x9d",
+				       "\xef\xbc\x8b",
+				       "\xef\xbc\x8d",
+				       "\xef\xbc\xa0",
+				       "\xef\xb9\xa6",
+				       "\xef\xb9\xa2",
+				       "\xef\xb9\xa3",
+				       "\xef\xb9\xab"};
 
 /* The length of the sequence of list at s (n bytes), or 0. */
 static size_t one_of(const char *const *list, size_t nlist, const char *s,
@@ -54,7 +62,8 @@ static int formula(const char *s, size_t len)
 	for (;;) {
 		size_t m;
 
-		if (i < len && (s[i] == ' ' || (s[i] >= 0x09 && s[i] <= 0x0d))) {
+		if (i < len &&
+		    (s[i] == ' ' || (s[i] >= 0x09 && s[i] <= 0x0d))) {
 			i++;
 			continue;
 		}
@@ -162,8 +171,9 @@ struct table *table_new(FILE *f, int json, const char *const *names,
 		const char *n = names[i];
 
 		fputs(i ? "," : "", f);
-		if (n[strspn(n, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRST"
-				"UVWXYZ0123456789_")] == '\0')
+		if (n[strspn(n,
+			     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRST"
+			     "UVWXYZ0123456789_")] == '\0')
 			fputs(n, f);
 		else
 			table_csv_text(f, n, strlen(n));

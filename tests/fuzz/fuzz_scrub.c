@@ -24,7 +24,8 @@ static uint64_t rng_state;
 
 static unsigned rnd(unsigned n)
 {
-	rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
+	rng_state =
+	    rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
 	return (unsigned)((rng_state >> 33) % n);
 }
 
@@ -106,21 +107,21 @@ static int make_secret(unsigned k, char *out, size_t *pub)
 }
 
 static const char *const contexts[] = {
-	" ",
-	"\t",
-	"curl/8 Authorization: Basic ",
-	"Authorization: Bearer ",
-	"bearer ",
-	"GET /a?api_key=",
-	"&access_token=",
-	" token=",
-	"password=",
-	"{\"client_secret\": \"",
-	"%3Ftoken%3D",
-	"Authorization%3A%20Bearer%20",
-	"X-Api-Key: ",
-	"passwd:",
-	"KEY=",
+    " ",
+    "\t",
+    "curl/8 Authorization: Basic ",
+    "Authorization: Bearer ",
+    "bearer ",
+    "GET /a?api_key=",
+    "&access_token=",
+    " token=",
+    "password=",
+    "{\"client_secret\": \"",
+    "%3Ftoken%3D",
+    "Authorization%3A%20Bearer%20",
+    "X-Api-Key: ",
+    "passwd:",
+    "KEY=",
 };
 
 #define NCTX (sizeof(contexts) / sizeof(*contexts))
@@ -195,39 +196,39 @@ static void plant(const uint8_t *data, size_t size)
 
 /* Ordinary text: user agents, product names, client ids. */
 static const char *const plain[] = {
-	"Zapier-Integration-Platform/1.0",
-	"Microsoft-Power-Automate",
-	"Workato-Connector-SDK/1.3",
-	"SalesforceIntegrationService",
-	"acme-hubspot-sync-prod-01",
-	"python-asana/3.2.1 Python/3.11.4",
-	"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like "
-	"Gecko) Chrome/120.0.6099.109 Safari/537.36",
-	"Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X)",
-	"Dalvik/2.1.0 (Linux; U; Android 8.0.0; PRA-LA1 Build/HONORPRA-LA1)",
-	"SonyEricssonK610i/R1CB Browser/NetFront/3.3 Profile/MIDP-2.0",
-	"NokiaN70-1/5.0609.2.0.1 Series60/2.8 UP.Link/6.3.1.13.0",
-	"aws-sdk-go/1.44.327 (go1.20.6; linux; amd64)",
-	"Boto3/1.34.11 md/Botocore#1.34.11 ua/2.0 os/linux#6.2.0",
-	"Apache-HttpClient/4.5.13 (Java/11.0.19)",
-	"okhttp/4.12.0",
-	"curl/8.4.0",
-	"PostmanRuntime/7.36.0",
-	"Go-http-client/2.0",
-	"f47ac10b-58cc-4372-a567-0e02b2c3d479",
-	"com.acme.tasks.ios",
-	"svc-globex-okta-prod",
-	"integrations@acme.com",
-	"1234567890123",
-	"Visual Basic 6.0 (Basic Edition)",
-	"Internationalization",
-	"XMLHttpRequest",
-	"iPhone14,2",
-	"x86_64",
-	"Win64; x64",
-	"rv:121.0",
-	"Gecko/20100101",
-	"(+http://www.google.com/bot.html)",
+    "Zapier-Integration-Platform/1.0",
+    "Microsoft-Power-Automate",
+    "Workato-Connector-SDK/1.3",
+    "SalesforceIntegrationService",
+    "acme-hubspot-sync-prod-01",
+    "python-asana/3.2.1 Python/3.11.4",
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like "
+    "Gecko) Chrome/120.0.6099.109 Safari/537.36",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X)",
+    "Dalvik/2.1.0 (Linux; U; Android 8.0.0; PRA-LA1 Build/HONORPRA-LA1)",
+    "SonyEricssonK610i/R1CB Browser/NetFront/3.3 Profile/MIDP-2.0",
+    "NokiaN70-1/5.0609.2.0.1 Series60/2.8 UP.Link/6.3.1.13.0",
+    "aws-sdk-go/1.44.327 (go1.20.6; linux; amd64)",
+    "Boto3/1.34.11 md/Botocore#1.34.11 ua/2.0 os/linux#6.2.0",
+    "Apache-HttpClient/4.5.13 (Java/11.0.19)",
+    "okhttp/4.12.0",
+    "curl/8.4.0",
+    "PostmanRuntime/7.36.0",
+    "Go-http-client/2.0",
+    "f47ac10b-58cc-4372-a567-0e02b2c3d479",
+    "com.acme.tasks.ios",
+    "svc-globex-okta-prod",
+    "integrations@acme.com",
+    "1234567890123",
+    "Visual Basic 6.0 (Basic Edition)",
+    "Internationalization",
+    "XMLHttpRequest",
+    "iPhone14,2",
+    "x86_64",
+    "Win64; x64",
+    "rv:121.0",
+    "Gecko/20100101",
+    "(+http://www.google.com/bot.html)",
 };
 
 #define NPLAIN (sizeof(plain) / sizeof(*plain))
