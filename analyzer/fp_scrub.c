@@ -512,29 +512,32 @@ static void grow(const struct text *t, size_t i, size_t j,
 {
 	size_t w;
 
-	while ((w = joint_at(t, cd->end, j)) > 0) {
-		size_t e = cd->end + w;
+	for (;;) {
+		size_t a = cd->end;
+		size_t e;
 
+		while ((w = joint_at(t, a, j)) > 0)
+			a += w;
+		e = a;
 		while (e < j && is_alnum((unsigned char)t->s[e]))
 			e++;
-		if (!mixed(t->s + cd->end + w, e - cd->end - w))
+		if (a == cd->end || !mixed(t->s + a, e - a))
 			break;
 		cd->end = e;
 	}
 	for (;;) {
 		size_t b = cd->start;
+		size_t e;
 
-		if (b > i && run_sep((unsigned char)t->s[b - 1]))
+		while (b > i && run_sep((unsigned char)t->s[b - 1]))
 			b--;
-		else if (b >= i + 3 && t->s[b - 3] == '%' &&
-			 joint_at(t, b - 3, j) == 3)
+		while (b >= i + 3 && t->s[b - 3] == '%' &&
+		       joint_at(t, b - 3, j) == 3)
 			b -= 3;
-		else
-			break;
-		w = b;
+		e = b;
 		while (b > i && is_alnum((unsigned char)t->s[b - 1]))
 			b--;
-		if (!mixed(t->s + b, w - b))
+		if (e == cd->start || !mixed(t->s + b, e - b))
 			break;
 		cd->start = b;
 	}
@@ -617,16 +620,19 @@ static int run_char(const struct text *t, size_t i)
 	return is_alnum(c) || run_sep(c);
 }
 
-/* Does [i, j) hold a '+' (raw or %2B) between letters or digits, as
- * base64 does and words seldom do? */
+/* Does [i, j) hold '+' (raw or %2B, one or more) between letters or
+ * digits, as base64 does and words seldom do? */
 static int base64_blob(const struct text *t, size_t i, size_t j)
 {
 	for (size_t k = i + 1; k + 1 < j; k++) {
+		size_t e = k;
 		size_t w;
 
-		if (dchar(t, k, &w) == '+' &&
-		    is_alnum((unsigned char)t->s[k - 1]) && k + w < j &&
-		    is_alnum((unsigned char)t->s[k + w]))
+		if (!is_alnum((unsigned char)t->s[k - 1]))
+			continue;
+		while (e < j && dchar(t, e, &w) == '+')
+			e += w;
+		if (e > k && e < j && is_alnum((unsigned char)t->s[e]))
 			return 1;
 	}
 	return 0;

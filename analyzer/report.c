@@ -708,7 +708,8 @@ int report_run(struct store *st, const char *kind,
 		err[0] = '\0';
 		rc = reports[i].fn(&x);
 		/* a report that failed writing says so at the close */
-		if (report_close(of, rc < 0 && err[0], err, errlen) < 0)
+		if (report_close(of, rc < 0 && err[0], err, errlen) < 0 &&
+		    rc == 0)
 			rc = -1;
 		if (rc < 0 && !err[0])
 			snprintf(err, errlen, "%s: cannot write the report",
