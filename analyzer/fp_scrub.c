@@ -508,7 +508,7 @@ static size_t joint_at(const struct text *t, size_t i, size_t j)
  * are the same secret, however plain they look (base64 cut by '+' and
  * '/', base64url by '-' and '_'). */
 static void grow(const struct text *t, size_t i, size_t j,
-		 struct candidate *cd)
+		 struct candidate *cd, int any)
 {
 	size_t w;
 
@@ -521,7 +521,8 @@ static void grow(const struct text *t, size_t i, size_t j,
 		e = a;
 		while (e < j && is_alnum((unsigned char)t->s[e]))
 			e++;
-		if (a == cd->end || !mixed(t->s + a, e - a))
+		if (a == cd->end || e == a ||
+		    (!any && !mixed(t->s + a, e - a)))
 			break;
 		cd->end = e;
 	}
@@ -537,7 +538,8 @@ static void grow(const struct text *t, size_t i, size_t j,
 		e = b;
 		while (b > i && is_alnum((unsigned char)t->s[b - 1]))
 			b--;
-		if (e == cd->start || !mixed(t->s + b, e - b))
+		if (e == cd->start || b == e ||
+		    (!any && !mixed(t->s + b, e - b)))
 			break;
 		cd->start = b;
 	}
@@ -648,13 +650,13 @@ static void scrub_span(struct sink *o, const struct fpkey *key,
 	find_candidate(t, i, j, &cd);
 	if (cd.start < cd.end && !cd.forced && base64_blob(t, i, j)) {
 		/* in base64 with '+', the pieces around count too */
-		grow(t, i, j, &cd);
+		grow(t, i, j, &cd, 1);
 	}
 	if (cd.start < cd.end &&
 	    (cd.forced || high_entropy(t->s + cd.start, cd.end - cd.start))) {
 		size_t w;
 
-		grow(t, i, j, &cd);
+		grow(t, i, j, &cd, 0);
 		while (cd.end < j && dchar(t, cd.end, &w) == '=')
 			cd.end += w;
 		emit(o, t->s + i, cd.start - i);
