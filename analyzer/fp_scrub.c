@@ -495,6 +495,23 @@ static int mixed(const char *p, size_t n)
 	return up + low + dig >= 2;
 }
 
+/* Is [p, p+n) a capitalised word, maybe with a number after it (Basic,
+ * Base64): a name, even next to a secret? */
+static int cap_word(const char *p, size_t n)
+{
+	size_t k = 1;
+
+	if (n < 3 || !is_upper((unsigned char)p[0]))
+		return 0;
+	while (k < n && is_lower((unsigned char)p[k]))
+		k++;
+	if (k < 3)
+		return 0;
+	while (k < n && is_digit((unsigned char)p[k]))
+		k++;
+	return k == n;
+}
+
 /* The width of a separator of a run (raw or %-encoded) at i, or 0. */
 static size_t joint_at(const struct text *t, size_t i, size_t j)
 {
@@ -504,9 +521,10 @@ static size_t joint_at(const struct text *t, size_t i, size_t j)
 	return run_sep(c) ? w : 0;
 }
 
-/* Grow the candidate over the pieces of mixed classes next to it: they
- * are the same secret, however plain they look (base64 cut by '+' and
- * '/', base64url by '-' and '_'). */
+/* Grow the candidate over the pieces of mixed classes next to it, but
+ * capitalised words (any pieces when any is set): they are the same
+ * secret, however plain they look (base64 cut by '+' and '/', base64url
+ * by '-' and '_'). */
 static void grow(const struct text *t, size_t i, size_t j,
 		 struct candidate *cd, int any)
 {
@@ -522,7 +540,8 @@ static void grow(const struct text *t, size_t i, size_t j,
 		while (e < j && is_alnum((unsigned char)t->s[e]))
 			e++;
 		if (a == cd->end || e == a ||
-		    (!any && !mixed(t->s + a, e - a)))
+		    (!any &&
+		     (!mixed(t->s + a, e - a) || cap_word(t->s + a, e - a))))
 			break;
 		cd->end = e;
 	}
@@ -539,7 +558,8 @@ static void grow(const struct text *t, size_t i, size_t j,
 		while (b > i && is_alnum((unsigned char)t->s[b - 1]))
 			b--;
 		if (e == cd->start || b == e ||
-		    (!any && !mixed(t->s + b, e - b)))
+		    (!any &&
+		     (!mixed(t->s + b, e - b) || cap_word(t->s + b, e - b))))
 			break;
 		cd->start = b;
 	}
