@@ -512,6 +512,13 @@ static int cap_word(const char *p, size_t n)
 	return k == n;
 }
 
+/* A piece a secret grows over: up to three bytes, or of mixed classes
+ * and no capitalised word. */
+static int small_or_mixed(const char *p, size_t n)
+{
+	return n <= 3 || (mixed(p, n) && !cap_word(p, n));
+}
+
 /* The width of a separator of a run (raw or %-encoded) at i, or 0. */
 static size_t joint_at(const struct text *t, size_t i, size_t j)
 {
@@ -522,7 +529,8 @@ static size_t joint_at(const struct text *t, size_t i, size_t j)
 }
 
 /* Grow the candidate over the pieces of mixed classes next to it, but
- * capitalised words (any pieces when any is set): they are the same
+ * capitalised words, and over pieces of up to three bytes (over any
+ * pieces when any is set): they are the same
  * secret, however plain they look (base64 cut by '+' and '/', base64url
  * by '-' and '_'). */
 static void grow(const struct text *t, size_t i, size_t j,
@@ -540,8 +548,7 @@ static void grow(const struct text *t, size_t i, size_t j,
 		while (e < j && is_alnum((unsigned char)t->s[e]))
 			e++;
 		if (a == cd->end || e == a ||
-		    (!any &&
-		     (!mixed(t->s + a, e - a) || cap_word(t->s + a, e - a))))
+		    (!any && !small_or_mixed(t->s + a, e - a)))
 			break;
 		cd->end = e;
 	}
@@ -558,8 +565,7 @@ static void grow(const struct text *t, size_t i, size_t j,
 		while (b > i && is_alnum((unsigned char)t->s[b - 1]))
 			b--;
 		if (e == cd->start || b == e ||
-		    (!any &&
-		     (!mixed(t->s + b, e - b) || cap_word(t->s + b, e - b))))
+		    (!any && !small_or_mixed(t->s + b, e - b)))
 			break;
 		cd->start = b;
 	}
