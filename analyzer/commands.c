@@ -2,6 +2,7 @@
 #include "commands.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "fp.h"
 #include "input.h"
 #include "msg.h"
+#include "outfile.h"
 #include "parse.h"
 #include "report.h"
 #include "rules.h"
@@ -19,7 +21,7 @@
 static int run_report(const struct config *cfg, const char *kind,
 		      const char *out)
 {
-	char emsg[1024];
+	char emsg[1024] = "";
 	struct report_opts o = {cfg->since, cfg->until,   out,
 				cfg->json,  cfg->registry, cfg->action};
 	struct store *st = store_open(cfg->db, STORE_READ, emsg, sizeof(emsg));
@@ -45,6 +47,18 @@ int cmd_report(const struct config *cfg)
 int cmd_files(const struct config *cfg)
 {
 	return run_report(cfg, "files", "-");
+}
+
+/* rc, or EXIT_FAILED with the reason when standard output could not be
+ * written (a full disk, a closed pipe). */
+static int stdout_ok(int rc)
+{
+	char emsg[256];
+
+	if (outfile_check_stdout(emsg, sizeof(emsg)) == 0)
+		return rc;
+	err("%s", emsg);
+	return rc == EXIT_USAGE ? rc : EXIT_FAILED;
 }
 
 static void warn_field(void *ctx, int line, const char *field)
@@ -117,6 +131,33 @@ static void check_fields(const struct config *cfg, struct ruleset *rs)
 			     cfg->rules, u.line[i], u.field[i]);
 }
 
+static void warn_nested(void *ctx, int line)
+{
+	const struct config *cfg = *(const struct config **)ctx;
+
+	warn("%s:%d: this pattern repeats a group that holds a repeat or "
+	     "alternatives: it may take very long to fail on some values "
+	     "(matches stop at PCRE2's match limit of %d and count as no "
+	     "match)",
+	     cfg->rules, line, RULES_MATCH_LIMIT);
+}
+
+static void warn_limit(void *ctx, int line, unsigned long hits)
+{
+	const char *path = ctx;
+
+	warn("%s:%d: %lu match%s stopped at PCRE2's match limit and counted "
+	     "as no match",
+	     path, line, hits, hits == 1 ? "" : "es");
+}
+
+int cmd_limit_report(struct ruleset *rs, const char *path, int rc)
+{
+	if (rules_limit_each(rs, warn_limit, (void *)(uintptr_t)path) == 0)
+		return rc;
+	return rc == EXIT_OK ? EXIT_PARTIAL : rc;
+}
+
 int cmd_rules_check(const struct config *cfg)
 {
 	char emsg[1024];
@@ -141,6 +182,7 @@ int cmd_rules_check(const struct config *cfg)
 		check_fields(cfg, rs);
 	}
 	rules_unreachable(rs, warn_unreachable, &ctx);
+	rules_nested_repeats(rs, warn_nested, &ctx);
 	for (int i = 0; i < rules_nclasses(rs); i++)
 		legacy += rules_class_legacy(rs, i);
 	printf("%s: ok: %d classes (%d legacy), %d rules, %d phases\n",
@@ -148,7 +190,7 @@ int cmd_rules_check(const struct config *cfg)
 	       rules_nphases(rs));
 	format_free(fmt);
 	rules_free(rs);
-	return EXIT_OK;
+	return stdout_ok(EXIT_OK);
 }
 
 struct explain {
@@ -312,11 +354,12 @@ int cmd_rules_explain(const struct config *cfg)
 		err("%s: %s", path, input_end_message(in));
 		rc = EXIT_PARTIAL;
 	}
+	rc = cmd_limit_report(rs, cfg->rules, rc);
 out:
 	input_close(in);
 	format_free(fmt);
 	rules_free(rs);
-	return rc;
+	return stdout_ok(rc);
 }
 
 int cmd_fingerprint(const struct config *cfg)
@@ -340,7 +383,7 @@ int cmd_fingerprint(const struct config *cfg)
 		printf("fp:%s\n", fp);
 	}
 	free(line);
-	return ferror(stdout) ? EXIT_FAILED : EXIT_OK;
+	return stdout_ok(EXIT_OK);
 }
 
 /* Merge shards into st, holding its lock. */

@@ -21,4 +21,10 @@ int cmd_forget(const struct config *cfg);
 int cmd_merge_temp(const char *const *shards, int n, char *path);
 void cmd_merge_cleanup(const char *path);
 
+struct ruleset;
+/* Warn, naming the rules file path and line, about every rule whose
+ * matches hit PCRE2's match limit (and so counted as no match).  Return
+ * EXIT_PARTIAL when any did and rc was EXIT_OK, else rc. */
+int cmd_limit_report(struct ruleset *rs, const char *path, int rc);
+
 #endif

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "commands.h"
 #include "fp.h"
 #include "hit.h"
 #include "input.h"
@@ -1020,6 +1021,8 @@ static int run_workers(struct run *w, int n)
 		if (w[i].rc != EXIT_OK && rc == EXIT_OK)
 			rc = w[i].rc;
 		run_add(&w[0], &w[i]);
+		if (w[i].rs)
+			rules_limit_merge(w[0].rs, w[i].rs);
 		run_free(&w[i]);
 	}
 	return w[0].rc != EXIT_OK ? w[0].rc : rc;
@@ -1115,6 +1118,7 @@ int ingest_run(const struct config *cfg)
 			rc = EXIT_INTERRUPTED;
 		else if (w[0].partial)
 			rc = EXIT_PARTIAL;
+		rc = cmd_limit_report(w[0].rs, cfg->rules, rc);
 	}
 	sigaction(SIGINT, &old[0], NULL);
 	sigaction(SIGTERM, &old[1], NULL);

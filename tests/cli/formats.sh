@@ -132,7 +132,7 @@ sample $f auto=alb 14 0
 fields alb $f 3 type=h2 client_port=192.168.1.12:44740 client_ip=192.168.1.12 \
 	target_ip=10.0.0.66 request_method=GET server_protocol=HTTP/2.0 \
 	request_uri=https://10.0.2.105:773/index.html ssl_protocol=TLSv1.2 \
-	trace_id=$(echo Root=1-58337327-72bd00b0343d75b906739c42 | "$KEYAUDIT" fingerprint) domain_name= \
+	trace_id=Root=1-58337327-$(echo 72bd00b0343d75b906739c42 | "$KEYAUDIT" fingerprint) domain_name= \
 	matched_rule_priority=1 actions_executed=redirect \
 	redirect_url=https://example.com:80/ target_status_code_list=200
 f=$h/aws-cloudfront-logs__aws-cloudfront-logs.log
