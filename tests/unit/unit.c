@@ -10,6 +10,7 @@ void test_input(void);
 void test_tally(void);
 void test_memo(void);
 void test_route(void);
+void test_sdk(void);
 
 int main(void)
 {
@@ -19,6 +20,7 @@ int main(void)
 	test_tally();
 	test_memo();
 	test_route();
+	test_sdk();
 	printf("unit: %d passed, %d failed\n", harness_passed, harness_failed);
 	return harness_failed != 0;
 }
