@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "gonogo.h"
 #include "ingest.h"
+#include "lookup.h"
 #include "msg.h"
 #include "options.h"
 
@@ -63,6 +64,8 @@ static int run(struct config *c)
 		return gonogo_run(&cfg);
 	case CMD_MERGE:
 		return cmd_merge(&cfg);
+	case CMD_LOOKUP:
+		return lookup_run(&cfg);
 	case CMD_NONE:
 		break;
 	}

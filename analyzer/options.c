@@ -38,6 +38,8 @@ static const char overview[] =
 	"  merge SHARD.db...   add shard databases into --db, exactly\n"
 	"  fingerprint         print the fingerprint of each secret read from\n"
 	"                      stdin (one per line), to find it in reports\n"
+	"  lookup [fp:X...]    where a credential (secrets on stdin, or\n"
+	"                      fingerprints) was used; exit 1 when nowhere\n"
 	"\n"
 	"Run 'keyaudit COMMAND --help' for a command's options.\n"
 	"\n"
@@ -96,7 +98,22 @@ void options_usage(FILE *f, enum command cmd)
 		      "  --registry FILE    outreach: CSV of client or "
 		      "fingerprint, contacts, ...\n"
 		      "  --action TEXT      outreach: what legacy clients "
-		      "should do\n",
+		      "should do\n"
+		      "  --registry-key COLUMN  outreach: the registry's "
+		      "client id column\n"
+		      "                     (default: client, client_id, "
+		      "Client ID, app_id, application_id)\n"
+		      "  --registry-fingerprint COLUMN  outreach: its "
+		      "fingerprint column (default:\n"
+		      "                     fingerprint, API Key Fingerprint, "
+		      "...)\n"
+		      "  --registry-delimiter C  outreach: , ; or tab "
+		      "(default: sniffed)\n"
+		      "  --rules FILE       outreach: phases, for the day "
+		      "amnesty ends\n"
+		      "  --migrated-days N  migrated after N days without "
+		      "a legacy request, dormant\n"
+		      "                     after N without any (default 14)\n",
 		      f);
 		fputs(common_quiet, f);
 		break;
@@ -148,11 +165,27 @@ void options_usage(FILE *f, enum command cmd)
 		break;
 	case CMD_FINGERPRINT:
 		fputs("usage: keyaudit fingerprint [--db FILE] "
-		      "[--key-file FILE] < secrets\n",
+		      "[--key-file FILE] < secrets\n"
+		      "The key is the database's (DB.key, $KEYAUDIT_KEY, "
+		      "--key-file); none is made.\n",
+		      f);
+		break;
+	case CMD_LOOKUP:
+		fputs("usage: keyaudit lookup [--db FILE] [--key-file FILE] "
+		      "[--since DAY] [--until DAY]\n"
+		      "                       [--migrated-days N] "
+		      "[fp:FINGERPRINT...] [< secrets]\n\n"
+		      "For each credential (fingerprints as arguments, else "
+		      "secrets on stdin, one\na line), the clients it was "
+		      "counted under, its requests, first and last\nuse, and "
+		      "the client's state.  Exit 0 when one was found, 1 "
+		      "when none.\n",
 		      f);
 		break;
 	case CMD_NONE:
-		fprintf(f, overview, "migration, amnesty, outreach, daily, summary");
+		fprintf(f, overview,
+			"migration, amnesty, outreach, credentials,\n"
+			"                      sdks, progress, daily, summary");
 		break;
 	}
 }
@@ -240,6 +273,8 @@ static enum command pick_command(int argc, char **argv, int *used)
 		return CMD_GONOGO;
 	if (strcmp(c, "merge") == 0)
 		return CMD_MERGE;
+	if (strcmp(c, "lookup") == 0)
+		return CMD_LOOKUP;
 	if (strcmp(c, "rules") == 0 && argc > 2) {
 		*used = 3;
 		if (strcmp(argv[2], "check") == 0)
@@ -267,7 +302,11 @@ enum {
 	OPT_MAXSHARE,
 	OPT_MAXCLIENTS,
 	OPT_QUIET,
-	OPT_HTML
+	OPT_HTML,
+	OPT_REGKEY,
+	OPT_REGFP,
+	OPT_REGDELIM,
+	OPT_MIGRATED
 };
 
 static const struct option longopts[] = {
@@ -288,6 +327,10 @@ static const struct option longopts[] = {
 	{"max-clients", required_argument, NULL, OPT_MAXCLIENTS},
 	{"min-quiet-days", required_argument, NULL, OPT_QUIET},
 	{"html", required_argument, NULL, OPT_HTML},
+	{"registry-key", required_argument, NULL, OPT_REGKEY},
+	{"registry-fingerprint", required_argument, NULL, OPT_REGFP},
+	{"registry-delimiter", required_argument, NULL, OPT_REGDELIM},
+	{"migrated-days", required_argument, NULL, OPT_MIGRATED},
 	{"until", required_argument, NULL, OPT_UNTIL},
 	{"output", required_argument, NULL, 'o'},
 	{"quiet", no_argument, NULL, 'q'},
@@ -339,6 +382,23 @@ static enum parse_result one_option(struct config *cfg, int c)
 	case OPT_ACTION: cfg->action = optarg; break;
 	case OPT_PHASE: cfg->phase = optarg; break;
 	case OPT_HTML: cfg->html = optarg; break;
+	case OPT_REGKEY: cfg->registry_key = optarg; break;
+	case OPT_REGFP: cfg->registry_fp = optarg; break;
+	case OPT_REGDELIM:
+		if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0)
+			cfg->registry_delim = '\t';
+		else if (strlen(optarg) == 1 && strchr(",;|", optarg[0]))
+			cfg->registry_delim = optarg[0];
+		else
+			return bad_usage("--registry-delimiter is , ; | or tab",
+					 optarg);
+		break;
+	case OPT_MIGRATED:
+		if (parse_int(optarg, &cfg->migrated_days) < 0 ||
+		    cfg->migrated_days < 1 || cfg->migrated_days > 3650)
+			return bad_usage("--migrated-days is 1 to 3650",
+					 optarg);
+		break;
 	case OPT_ASOF:
 		if (!is_day(optarg))
 			return bad_usage("a day is YYYY-MM-DD", optarg);
@@ -416,6 +476,11 @@ static enum parse_result finish(struct config *cfg)
 		cfg->rules = cfg->paths[0];
 	if (cfg->cmd == CMD_RULES_EXPLAIN && cfg->npaths > 1)
 		return bad_usage("rules explain takes one LOG", NULL);
+	for (int i = 0; cfg->cmd == CMD_LOOKUP && i < cfg->npaths; i++)
+		if (strncmp(cfg->paths[i], "fp:", 3) != 0 ||
+		    strlen(cfg->paths[i]) != 19)
+			return bad_usage("lookup takes fp: and 16 hex digits",
+					 cfg->paths[i]);
 	if ((cfg->cmd == CMD_FILES || cfg->cmd == CMD_FINGERPRINT ||
 	     cfg->cmd == CMD_GONOGO) &&
 	    cfg->npaths)

@@ -22,7 +22,8 @@ enum command {
 	CMD_FILES,
 	CMD_FINGERPRINT,
 	CMD_GONOGO,
-	CMD_MERGE
+	CMD_MERGE,
+	CMD_LOOKUP
 };
 
 struct config {
@@ -40,6 +41,10 @@ struct config {
 	int json;
 	const char *registry; /* report outreach */
 	const char *action;   /* report outreach */
+	const char *registry_key; /* report outreach: client id column */
+	const char *registry_fp;  /* report outreach: fingerprint column */
+	char registry_delim;	  /* report outreach: 0 sniffed */
+	int migrated_days;	  /* reports, lookup: days for migrated */
 	/* gonogo */
 	const char *phase;
 	int window;	 /* days */
