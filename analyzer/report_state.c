@@ -309,10 +309,35 @@ stream(struct ctx *x, const char *all, const char *one, const char *client,
 			  x->err, x->errlen);
 }
 
+static int found_row(void *arg, int n, const char *const *c,
+		     const char *const *names)
+{
+	(void)n;
+	(void)c;
+	(void)names;
+	*(int *)arg = 1;
+	return 0;
+}
+
+/* Has the database a routes table?  A database of schema 1 has none;
+ * its clients are listed without routes. */
+static int has_routes(struct ctx *x)
+{
+	int found = 0;
+
+	store_each(x->st,
+		   "SELECT 1 FROM sqlite_master WHERE type = 'table'"
+		   " AND name = 'routes'",
+		   NULL, 0, found_row, &found, x->err, x->errlen);
+	return found;
+}
+
 int facts_load(struct ctx *x, struct facts *f, unsigned what,
 	       const char *client)
 {
 	memset(f, 0, sizeof(*f));
+	if ((what & FACTS_ROUTES) && !has_routes(x))
+		what &= ~FACTS_ROUTES;
 	if (load_states(x, f, what, client) < 0)
 		return -1;
 	if ((what & FACTS_AGENTS) &&

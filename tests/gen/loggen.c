@@ -27,7 +27,8 @@ static const char usage_text[] =
 	"usage: loggen --layout combined|nginx --lines N --key-file KEYFILE "
 	"-o OUT [--seed S] [--clients K] [--days D] [--start YYYY-MM-DD] "
 	"[--tz +HHMM|-HHMM] [--damage PERMILLE] [--phase2-day N] "
-	"[--offsets N] [--gzip] [--lifecycle] [--legacy-truth]\n";
+	"[--offsets N] [--gzip] [--lifecycle] [--legacy-truth] "
+	"[--migrated-days N]\n";
 
 enum { LAYOUT_COMBINED, LAYOUT_NGINX };
 
@@ -47,6 +48,20 @@ static const char *const cls_name[NCLS] = {"api_key", "pat",  "oauth",
 static const char *const cls_sorted[NCLS] = {"api_key", "none",    "oauth",
 					     "pat",	"session", "unknown"};
 static const unsigned cls_rank[NCLS] = {0, 3, 2, 4, 1, 5};
+
+/* The routes of API requests, in bytewise order. */
+static const char *const tmpl_names[] = {
+	"/api/1.0/projects/{id}/tasks", "/api/1.0/tasks",
+	"/api/1.0/tasks/{id}",		"/api/1.0/tasks/{id}/stories",
+	"/api/1.0/users/me",		"/api/1.0/workspaces/{id}/projects",
+};
+#define NTMPL 6
+#define TOP_ROUTES 3 /* routes the migration report lists */
+
+/* Migration states, as keyaudit names them. */
+static const char *const state_name[] = {"legacy-only", "mixed",
+					 "migrated", "regressed", "dormant"};
+enum { ST_LEGACY_ONLY, ST_MIXED, ST_MIGRATED, ST_REGRESSED, ST_DORMANT };
 
 /* How a request authenticates. */
 enum {
@@ -189,6 +204,7 @@ struct opts {
 	uint64_t offsets; /* length of a random offset= token, 0: none */
 	int gzip;
 	int lifecycle;	  /* clients migrate, regress, go dormant */
+	uint64_t migrated_days; /* N of keyaudit's --migrated-days */
 	int legacy_truth; /* write BASE.legacy.csv */
 };
 
@@ -242,6 +258,9 @@ struct who {
 	int64_t last_day;
 	unsigned days;
 	uint64_t uac[NUA]; /* API-key requests per user agent */
+	uint64_t rtc[NTMPL]; /* API-key requests per route */
+	int state;	     /* migration state, as of the last day */
+	int64_t since;	     /* day index the state began */
 	unsigned ncred;
 	unsigned *creds; /* ids of its distinct API keys */
 };
@@ -630,6 +649,10 @@ static void set_opt(struct opts *o, int ch, const char *arg)
 	case 'T':
 		o->legacy_truth = 1;
 		break;
+	case 'M':
+		o->migrated_days =
+			parse_num(arg, 1, 3650, "bad --migrated-days");
+		break;
 	default:
 		o->gzip = 1;
 		break;
@@ -646,6 +669,7 @@ static void set_defaults(struct opts *o)
 	o->start_day = days_from_civil(2026, 10, 1);
 	memcpy(o->tz_text, "+0000", 6);
 	o->damage = 10;
+	o->migrated_days = 14;
 }
 
 static void check_opts(struct opts *o)
@@ -683,6 +707,7 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 		{"offsets", required_argument, NULL, 'O'},
 		{"gzip", no_argument, NULL, 'g'},
 		{"lifecycle", no_argument, NULL, 'l'},
+		{"migrated-days", required_argument, NULL, 'M'},
 		{"legacy-truth", no_argument, NULL, 'T'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -1373,6 +1398,9 @@ static void record_legacy(struct who *w, const struct req *q, int amnesty)
 		w->last_day = q->day;
 	}
 	w->uac[q->ua]++;
+	for (unsigned i = 0; i < NTMPL; i++)
+		if (q->route->tmpl && !strcmp(q->route->tmpl, tmpl_names[i]))
+			w->rtc[i]++;
 	who_add_cred(w, q->cr->id);
 }
 
@@ -1932,6 +1960,134 @@ static const char *top_agent(const struct gen *g, const struct who *w)
 	return best < 0 ? "" : g->ua_log[best];
 }
 
+/* One truth client's requests on one day: legacy and others. */
+struct wday {
+	unsigned who;
+	unsigned day;
+	uint64_t legacy;
+	uint64_t modern;
+};
+
+static int cmp_wday(const void *a, const void *b)
+{
+	const struct wday *x = a;
+	const struct wday *y = b;
+
+	if (x->who != y->who)
+		return x->who < y->who ? -1 : 1;
+	return x->day < y->day ? -1 : x->day > y->day;
+}
+
+/* Each legacy client's state on day now, walking day by day from its
+ * first request: dormant after N days without any request, migrated
+ * after N without a legacy one and with others since, regressed when
+ * legacy again after being migrated, else mixed once it sent anything
+ * else, else legacy-only. */
+static void walk_states(struct gen *g, struct who *w, const struct wday *d,
+			size_t nd, int64_t now)
+{
+	int64_t n = (int64_t)g->o.migrated_days;
+	int64_t a = INT64_MIN / 2, l = INT64_MIN / 2, m = INT64_MIN / 2;
+	int any_modern = 0, was_migrated = 0, prev = -1;
+	size_t i = 0;
+
+	for (int64_t day = d[0].day; day <= now; day++) {
+		int st;
+
+		if (i < nd && d[i].day == day) {
+			a = day;
+			if (d[i].legacy)
+				l = day;
+			if (d[i].modern)
+				m = day, any_modern = 1;
+			i++;
+		}
+		if (l < 0)
+			continue;
+		if (day - a >= n)
+			st = ST_DORMANT;
+		else if (day - l >= n && m > l)
+			st = ST_MIGRATED;
+		else if (was_migrated)
+			st = ST_REGRESSED;
+		else
+			st = any_modern ? ST_MIXED : ST_LEGACY_ONLY;
+		was_migrated |= st == ST_MIGRATED;
+		if (st != prev)
+			w->since = day;
+		w->state = prev = st;
+	}
+}
+
+static void make_states(struct gen *g)
+{
+	const struct counts *ct = &g->counts;
+	struct wday *d = xmalloc((ct->n + 1) * sizeof(*d));
+	size_t n = 0, j = 0;
+	int64_t now = 0;
+
+	for (size_t i = 0; i < ct->cap; i++) {
+		uint64_t k = ct->key[i];
+		int legacy = (k >> 13 & 7) == CLS_API_KEY;
+
+		if (k == EMPTY_KEY)
+			continue;
+		d[n].who = (unsigned)(k >> 32);
+		d[n].day = (unsigned)(k >> 16 & 0xffff);
+		d[n].legacy = legacy ? ct->val[i] : 0;
+		d[n].modern = legacy ? 0 : ct->val[i];
+		if ((int64_t)d[n].day > now)
+			now = d[n].day;
+		n++;
+	}
+	qsort(d, n, sizeof(*d), cmp_wday);
+	for (size_t i = 0; i < n; i++) { /* one entry per who and day */
+		if (j && d[j - 1].who == d[i].who && d[j - 1].day == d[i].day) {
+			d[j - 1].legacy += d[i].legacy;
+			d[j - 1].modern += d[i].modern;
+		} else {
+			d[j++] = d[i];
+		}
+	}
+	for (size_t i = 0; i < j;) {
+		size_t e = i;
+
+		while (e < j && d[e].who == d[i].who)
+			e++;
+		walk_states(g, &g->names.v[d[i].who], d + i, e - i, now);
+		i = e;
+	}
+	free(d);
+}
+
+/* state, state_since and the busiest routes ("ROUTE N; ROUTE N"; ties
+ * in bytewise order) of a legacy client. */
+static void put_states(FILE *f, const struct gen *g, const struct who *w)
+{
+	char day[16];
+	int done[NTMPL] = {0};
+
+	day_text(g->o.start_day + w->since, day, sizeof(day));
+	put_cell(f, state_name[w->state]);
+	fputc(',', f);
+	put_cell(f, day);
+	fputs(",\"", f);
+	for (int k = 0; k < TOP_ROUTES; k++) {
+		int best = -1;
+
+		for (int i = 0; i < NTMPL; i++)
+			if (!done[i] && w->rtc[i] &&
+			    (best < 0 || w->rtc[i] > w->rtc[best]))
+				best = i;
+		if (best < 0)
+			break;
+		done[best] = 1;
+		fprintf(f, "%s%s %" PRIu64, k ? "; " : "", tmpl_names[best],
+			w->rtc[best]);
+	}
+	fputc('"', f);
+}
+
 static void migration_row(FILE *f, const struct gen *g, const struct who *w)
 {
 	char first[32];
@@ -1949,7 +2105,9 @@ static void migration_row(FILE *f, const struct gen *g, const struct who *w)
 	put_cell(f, last);
 	fprintf(f, ",%u,", w->days);
 	put_cell(f, top_agent(g, w));
-	fprintf(f, ",%u\r\n", w->ncred);
+	fprintf(f, ",%u,", w->ncred);
+	put_states(f, g, w);
+	fputs("\r\n", f);
 }
 
 static int cmp_legacy(const void *a, const void *b)
@@ -1974,9 +2132,11 @@ static void write_migration(struct gen *g, struct who **byname)
 		if (byname[i]->legacy)
 			v[n++] = byname[i];
 	qsort(v, n, sizeof(*v), cmp_legacy);
+	make_states(g);
 	fputs("client,legacy_requests,amnesty_requests,amnesty_share,"
 	      "all_requests,legacy_share,status_434,first_seen,last_seen,"
-	      "legacy_days,top_user_agent,credentials\r\n",
+	      "legacy_days,top_user_agent,credentials,state,state_since,"
+	      "legacy_routes\r\n",
 	      f);
 	for (i = 0; i < n; i++)
 		migration_row(f, g, v[i]);
