@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -103,17 +104,45 @@ static int read_secrets(const struct fpkey *key, char ***out)
 	return count;
 }
 
-/* Copy the fingerprint arguments, lower case. */
+/* "fp:" and the 16 hex digits of arg (any case, "fp:" optional) into
+ * out; return 0, or -1 when arg is not a fingerprint. */
+static int fp_arg(const char *arg, char out[FP_HEXLEN + 4])
+{
+	const char *p = arg;
+
+	if (strncasecmp(p, "fp:", 3) == 0)
+		p += 3;
+	if (strlen(p) != FP_HEXLEN)
+		return -1;
+	memcpy(out, "fp:", 3);
+	for (int i = 0; i < FP_HEXLEN; i++) {
+		char c = p[i];
+
+		if (c >= 'A' && c <= 'F')
+			c = (char)(c + 32);
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return -1;
+		out[3 + i] = c;
+	}
+	out[3 + FP_HEXLEN] = '\0';
+	return 0;
+}
+
+/* The fingerprint arguments, normalised; -1 after a message when one is
+ * not a fingerprint. */
 static int copy_args(const struct config *cfg, char ***out)
 {
-	*out = xmalloc(((size_t)cfg->npaths + 1) * sizeof(**out));
+	*out = xcalloc((size_t)cfg->npaths + 1, sizeof(**out));
 	for (int i = 0; i < cfg->npaths; i++) {
-		char *s = xstrdup(cfg->paths[i]);
-
-		for (char *p = s; *p; p++)
-			if (*p >= 'A' && *p <= 'F')
-				*p = (char)(*p + 32);
-		(*out)[i] = s;
+		(*out)[i] = xmalloc(FP_HEXLEN + 4);
+		if (fp_arg(cfg->paths[i], (*out)[i]) < 0) {
+			err("not a fingerprint (fp: and 16 hex digits): %s",
+			    cfg->paths[i]);
+			for (int j = 0; j <= i; j++)
+				free((*out)[j]);
+			free(*out);
+			return -1;
+		}
 	}
 	return cfg->npaths;
 }
@@ -155,6 +184,8 @@ int lookup_run(const struct config *cfg)
 
 	if (cfg->npaths) {
 		n = copy_args(cfg, &fps);
+		if (n < 0)
+			return EXIT_USAGE;
 	} else {
 		rc = lookup_key(cfg, &key);
 		if (rc != EXIT_OK)

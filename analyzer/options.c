@@ -476,11 +476,6 @@ static enum parse_result finish(struct config *cfg)
 		cfg->rules = cfg->paths[0];
 	if (cfg->cmd == CMD_RULES_EXPLAIN && cfg->npaths > 1)
 		return bad_usage("rules explain takes one LOG", NULL);
-	for (int i = 0; cfg->cmd == CMD_LOOKUP && i < cfg->npaths; i++)
-		if (strncmp(cfg->paths[i], "fp:", 3) != 0 ||
-		    strlen(cfg->paths[i]) != 19)
-			return bad_usage("lookup takes fp: and 16 hex digits",
-					 cfg->paths[i]);
 	if ((cfg->cmd == CMD_FILES || cfg->cmd == CMD_FINGERPRINT ||
 	     cfg->cmd == CMD_GONOGO) &&
 	    cfg->npaths)
