@@ -3,9 +3,14 @@
 testing the reports before ingest writes schema 2.
 
 usage: truthdb.py BASE OUT.db
+       truthdb.py --upgrade IN.db OUT.db ROUTE
 
 Legacy rows take their first and last times from the per-request truth;
 other rows (the truth has no times for them) the day's first second.
+
+--upgrade copies a schema-1 database made from a small hand-made log
+into schema 2, for a log whose legacy requests all have status 200, no
+amnesty, one credential per client and day and the one path ROUTE.
 """
 import calendar
 import csv
@@ -96,4 +101,33 @@ def main(base, out):
     db.close()
 
 
-main(sys.argv[1], sys.argv[2])
+def upgrade(src, out, route):
+    db = sqlite3.connect(out)
+    db.executescript(SCHEMA)
+    db.execute("ATTACH ? AS old", (src,))
+    db.executescript("""
+INSERT INTO classes SELECT * FROM old.classes;
+INSERT INTO counts SELECT day, client, class, amnesty, status, sum(n),
+  min(first), max(last) FROM old.counts GROUP BY 1, 2, 3, 4, 5;
+INSERT INTO agents SELECT day, client, class, agent, sum(n)
+  FROM old.agents GROUP BY 1, 2, 3, 4;
+INSERT INTO creds SELECT c.day, c.client, c.class, c.fp, 0, 200, sum(c.n),
+  (SELECT min(first) FROM old.counts k WHERE k.day = c.day
+   AND k.client = c.client AND k.class = c.class),
+  (SELECT max(last) FROM old.counts k WHERE k.day = c.day
+   AND k.client = c.client AND k.class = c.class)
+  FROM old.creds c GROUP BY 1, 2, 3, 4;
+INSERT INTO cred_agents SELECT a.day, a.client, c.fp, a.agent, sum(a.n)
+  FROM old.agents a JOIN (SELECT DISTINCT day, client, fp FROM old.creds) c
+  USING (day, client) GROUP BY 1, 2, 3, 4;
+""")
+    db.execute("INSERT INTO routes SELECT day, client, fp, ?, sum(n)"
+               " FROM old.creds GROUP BY 1, 2, 3", (route,))
+    db.commit()
+    db.close()
+
+
+if sys.argv[1] == "--upgrade":
+    upgrade(sys.argv[2], sys.argv[3], sys.argv[4])
+else:
+    main(sys.argv[1], sys.argv[2])
