@@ -20,6 +20,7 @@
 #include "memo.h"
 #include "msg.h"
 #include "parse.h"
+#include "route.h"
 #include "rules.h"
 #include "store.h"
 
@@ -65,6 +66,7 @@ struct run {
 	struct memo *verdicts;
 	struct memo *agents;
 	int inputs[RECORD_MAX_FIELDS]; /* the fields the rules read */
+	int f_uri; /* the request_uri field, for routes, or -1 */
 	int ninputs;
 	uint64_t files;
 	uint64_t lines;
@@ -227,6 +229,8 @@ static void count_line(struct run *r, struct file_state *fs,
 	const struct judged *j;
 	struct hit h;
 	struct agent fresh_agent;
+	char route[ROUTE_BUF];
+	char route_scrubbed[ROUTE_BUF];
 
 	rec.lineno = fs->lines;
 	if (parse_line(r->fmt, line, len, &rec) < 0) {
@@ -255,6 +259,15 @@ static void count_line(struct run *r, struct file_state *fs,
 	h.cred_fp = j->has_cred ? j->cred_fp : NULL;
 	h.route = NULL;
 	h.route_len = 0;
+	if (h.legacy && r->f_uri >= 0) {
+		struct span u = rec.field[r->f_uri];
+		size_t n = route_template(u.p, u.len, route, sizeof(route));
+
+		/* a key pasted into a path segment becomes its fingerprint */
+		h.route_len = fp_scrub(&r->key, route, n, route_scrubbed,
+				       sizeof(route_scrubbed));
+		h.route = route_scrubbed;
+	}
 	store_count(r->st, fs, &h);
 	r->per_class[j->cls]++;
 }
@@ -409,6 +422,7 @@ static void bind_format(struct run *r)
 {
 	rules_bind(r->rs, r->fmt, NULL, NULL);
 	r->ninputs = rules_inputs(r->rs, r->inputs);
+	r->f_uri = format_field_index(r->fmt, "request_uri");
 	if (r->verdicts) {
 		memo_free(r->verdicts);
 		r->verdicts = memo_new(VERDICTS, VERDICT_ENTRY);

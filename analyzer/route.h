@@ -5,6 +5,10 @@
 
 #include <stddef.h>
 
+/* Room for a route as the store keeps it (it cuts them at 256 bytes),
+ * with space for a scrubbed key's "fp:" and fingerprint. */
+#define ROUTE_BUF 512
+
 /* Template the path of a request: drop the query ('?' on) and fragment
  * ('#' on), and replace each '/'-separated segment that is numeric, hex
  * of at least 8 digits or a UUID (8-4-4-4-12 hex digits) by "{id}":

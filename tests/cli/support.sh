@@ -10,16 +10,7 @@ N=5
 	--lifecycle --legacy-truth --migrated-days $N --key-file test.key \
 	-o s.log
 "$KEYAUDIT" ingest -q --db s.db --format "$NGINX_FMT" s.log
-if [ "$(sqlite3 s.db "SELECT value FROM meta WHERE key = 'schema'")" = 2 ]
-then
-	DB=s.db
-else
-	# the store writes schema 1 (no per-credential rows yet): the
-	# reports are checked on the same truth loaded as schema 2
-	echo "support: the store is not schema 2; reports read truthdb.py's"
-	python3 "$TOP/tests/scripts/truthdb.py" s.log t.db
-	DB=t.db
-fi
+DB=s.db
 
 # migration: the truth's figures, states and routes, byte for byte
 "$KEYAUDIT" report migration --db $DB --migrated-days $N -o m.csv
