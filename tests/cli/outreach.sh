@@ -20,6 +20,9 @@ line() { # ID AGENT AUTH DAY
 		line "$id" "=HYPERLINK(\x22http://evil\x22)" "Basic $basic2" 02
 	done
 	line app-2 "node-asana/1.0" "Bearer 0/0123456789abcdef0123456789abcdef" 03
+	# a key pasted into the path: its route keeps only a fingerprint
+	printf '10.0.0.2 - - [03/Oct/2026:11:00:00 +0000] "GET /keys/%s/tasks/77?k=%s HTTP/1.1" 200 1 "-" "curl/8" "Basic %s" "-" "app-3" "-"\n' \
+		"$key" "$key" "$basic"
 } > o.log
 cat > any-id.rules <<'R'
 class api_key legacy
@@ -30,8 +33,10 @@ rule pat http_authorization:bearer ^(?<credential>0/[0-9a-f]{32})$
 rule api_key http_authorization:basic ^(?<credential>.+)$
 R
 "$KEYAUDIT" ingest -q --db o.db --rules any-id.rules --format "$NGINX_FMT" o.log
-fp=$(printf '%s\n' "$key" | "$KEYAUDIT" fingerprint)
+fp=$(printf '%s\n' "$key" | "$KEYAUDIT" fingerprint --db o.db)
 case $fp in fp:????????????????) ;; *) fail "fingerprint: $fp" ;; esac
+check_eq "$(sqlite3 o.db "SELECT route FROM routes WHERE client = 'app-3'")" \
+	"/keys/$fp/tasks/{id}" "a route with a key in it"
 
 # the registry: BOM, CRLF, quoted newline and comma, two contacts for app-1,
 # one entry by fingerprint, an extra column carried through
@@ -82,7 +87,7 @@ import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
 fp = sys.argv[2]
 dee = {r["client"]: r for r in rows if r["Contact"] == "Dee"}
-assert set(dee) == {"app-1", fp}, dee
+assert set(dee) == {"app-1", "app-3", fp}, dee
 assert dee["app-1"]["credential"] == fp and dee["app-1"]["matched_by"] == "fingerprint"
 assert dee["app-1"]["legacy_requests"] == "3", dee["app-1"]
 assert dee[fp]["legacy_requests"] == "2", dee[fp]

@@ -38,6 +38,12 @@ check_files cred.csv want.csv "credentials report"
 $O sdks s.log.legacy.csv > want.csv
 check_files got.csv want.csv "sdks report"
 grep -q '^"python-asana","0.10.3",' got.csv || fail "python-asana 0.10.3"
+for k in credentials sdks progress; do
+	"$KEYAUDIT" report $k --db $DB -o a.csv
+	"$KEYAUDIT" report $k --db $DB --format json -o a.json
+	python3 -c "import json; d = json.load(open('a.json')); assert isinstance(d, list) and len(d) == $(($(wc -l < a.csv) - 1)), len(d)" ||
+		fail "$k --format json"
+done
 
 # lookup: a key used under an X-Client-Id, found from the secret itself
 "$KEYAUDIT" fingerprint < s.log.secrets | paste -d, - s.log.secrets > fps
