@@ -86,7 +86,7 @@ void options_usage(FILE *f, enum command cmd)
 		fputs(common_quiet, f);
 		break;
 	case CMD_REPORT:
-		fputs("usage: keyaudit report KIND [OPTIONS]\n\nkinds: ", f);
+		fputs("usage: keyaudit report KIND [OPTIONS]\n\nkinds:\n  ", f);
 		report_known(NULL, f);
 		fputs("\n\n", f);
 		fputs(common_db, f);
@@ -102,12 +102,12 @@ void options_usage(FILE *f, enum command cmd)
 		      "  --registry-key COLUMN  outreach: the registry's "
 		      "client id column\n"
 		      "                     (default: client, client_id, "
-		      "Client ID, app_id, application_id)\n"
+		      "Client ID, app_id, ...)\n"
 		      "  --registry-fingerprint COLUMN  outreach: its "
 		      "fingerprint column (default:\n"
 		      "                     fingerprint, API Key Fingerprint, "
 		      "...)\n"
-		      "  --registry-delimiter C  outreach: , ; or tab "
+		      "  --registry-delimiter C  outreach: , ; | or tab "
 		      "(default: sniffed)\n"
 		      "  --rules FILE       outreach: phases, for the day "
 		      "amnesty ends\n"
@@ -172,9 +172,10 @@ void options_usage(FILE *f, enum command cmd)
 		break;
 	case CMD_LOOKUP:
 		fputs("usage: keyaudit lookup [--db FILE] [--key-file FILE] "
-		      "[--since DAY] [--until DAY]\n"
-		      "                       [--migrated-days N] "
-		      "[fp:FINGERPRINT...] [< secrets]\n\n"
+		      "[--since DAY]\n"
+		      "                       [--until DAY] [--migrated-days N] "
+		      "[fp:FINGERPRINT...]\n"
+		      "                       [< secrets]\n\n"
 		      "For each credential (fingerprints as arguments, else "
 		      "secrets on stdin, one\na line), the clients it was "
 		      "counted under, its requests, first and last\nuse, and "
@@ -184,8 +185,9 @@ void options_usage(FILE *f, enum command cmd)
 		break;
 	case CMD_NONE:
 		fprintf(f, overview,
-			"migration, amnesty, outreach, credentials,\n"
-			"                      sdks, progress, daily, summary");
+			"migration, amnesty, outreach,\n"
+			"                      credentials, sdks, progress, daily, "
+			"summary");
 		break;
 	}
 }
