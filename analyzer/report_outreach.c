@@ -265,13 +265,27 @@ static void finish_text(const struct outreach *o, const char *client,
 		snprintf(out + at, cap - at, " and %d more", k - LIST_CREDS);
 }
 
+/* "amnesty ends on DAY" or, with no dated phase, "amnesty will end". */
+static const char *amnesty_text(const struct outreach *o, char *out,
+				size_t cap)
+{
+	if (o->amnesty_ends[0])
+		snprintf(out, cap, "amnesty ends on %s", o->amnesty_ends);
+	else
+		snprintf(out, cap, "amnesty will end");
+	return out;
+}
+
 /* What to tell the contact of row w, from its state and numbers. */
 static void action_text(const struct outreach *o, const struct outrow *w,
 			char *out, size_t cap)
 {
 	const char *def = o->x->o->action ? o->x->o->action : REPORT_ACTION;
 	int state = w->cf ? w->cf->state : STATE_LEGACY_ONLY;
+	int refused = report_num(w->n->v[2]) > 0;
+	int amnesty = report_num(w->n->v[1]) > 0;
 	char day[16] = "";
+	char amn[64];
 
 	if (w->cf)
 		report_day_text(w->cf->since, day);
@@ -283,15 +297,18 @@ static void action_text(const struct outreach *o, const struct outrow *w,
 			 "dormant since %s: confirm it is retired, then "
 			 "revoke the key",
 			 day);
-	else if (report_num(w->n->v[2]) > 0)
+	else if (refused && amnesty)
+		snprintf(out, cap,
+			 "your requests without the amnesty header are being "
+			 "refused since %s, and %s: %s",
+			 w->n->v[5], amnesty_text(o, amn, sizeof(amn)), def);
+	else if (refused)
 		snprintf(out, cap,
 			 "your requests are being refused since %s: %s",
 			 w->n->v[5], def);
-	else if (report_num(w->n->v[1]) > 0 && o->amnesty_ends[0])
-		snprintf(out, cap, "amnesty ends on %s: %s", o->amnesty_ends,
+	else if (amnesty)
+		snprintf(out, cap, "%s: %s", amnesty_text(o, amn, sizeof(amn)),
 			 def);
-	else if (report_num(w->n->v[1]) > 0)
-		snprintf(out, cap, "amnesty will end: %s", def);
 	else if (state == STATE_MIXED)
 		finish_text(o, w->n->client, out, cap);
 	else if (state == STATE_REGRESSED)

@@ -151,6 +151,10 @@ for r in out:
     if st in ("migrated", "dormant"):
         assert r["priority"] == "low", r
         assert a.startswith(st), r
+    elif int(r["status_434"]) and int(r["amnesty_requests"]):
+        assert a.startswith("your requests without the amnesty header are"
+                            " being refused since %s, and amnesty ends on"
+                            " 2026-12-01: " % refused[k]), (r, refused[k])
     elif int(r["status_434"]):
         assert a.startswith("your requests are being refused since %s:" %
                             refused[k]), (r, refused[k])
