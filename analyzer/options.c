@@ -41,6 +41,8 @@ static const char overview[] =
 	"  forget FILE...      remove a file's counts, to read it again\n"
 	"  fingerprint         print the fingerprint of each secret read from\n"
 	"                      stdin (one per line), to find it in reports\n"
+	"  lookup [fp:X...]    where a credential (secrets on stdin, or\n"
+	"                      fingerprints) was used; exit 1 when nowhere\n"
 	"\n"
 	"Run 'keyaudit COMMAND --help' for a command's options.\n"
 	"\n"
@@ -112,7 +114,7 @@ void options_usage(FILE *f, enum command cmd)
 		      f);
 		break;
 	case CMD_REPORT:
-		fputs("usage: keyaudit report KIND [OPTIONS]\n\nkinds: ", f);
+		fputs("usage: keyaudit report KIND [OPTIONS]\n\nkinds:\n  ", f);
 		report_known(NULL, f);
 		fputs("\n\n", f);
 		fputs(common_db, f);
@@ -124,7 +126,22 @@ void options_usage(FILE *f, enum command cmd)
 		      "  --registry FILE    outreach: CSV of client or "
 		      "fingerprint, contacts, ...\n"
 		      "  --action TEXT      outreach: what legacy clients "
-		      "should do\n",
+		      "should do\n"
+		      "  --registry-key COLUMN  outreach: the registry's "
+		      "client id column\n"
+		      "                     (default: client, client_id, "
+		      "Client ID, app_id, ...)\n"
+		      "  --registry-fingerprint COLUMN  outreach: its "
+		      "fingerprint column (default:\n"
+		      "                     fingerprint, API Key Fingerprint, "
+		      "...)\n"
+		      "  --registry-delimiter C  outreach: , ; | or tab "
+		      "(default: sniffed)\n"
+		      "  --rules FILE       outreach: phases, for the day "
+		      "amnesty ends\n"
+		      "  --migrated-days N  migrated after N days without "
+		      "a legacy request, dormant\n"
+		      "                     after N without any (default 14)\n",
 		      f);
 		fputs(common_quiet, f);
 		break;
@@ -197,11 +214,29 @@ void options_usage(FILE *f, enum command cmd)
 		break;
 	case CMD_FINGERPRINT:
 		fputs("usage: keyaudit fingerprint [--db FILE] "
-		      "[--key-file FILE] < secrets\n",
+		      "[--key-file FILE] < secrets\n"
+		      "The key is the database's (DB.key, $KEYAUDIT_KEY, "
+		      "--key-file); none is made.\n",
+		      f);
+		break;
+	case CMD_LOOKUP:
+		fputs("usage: keyaudit lookup [--db FILE] [--key-file FILE] "
+		      "[--since DAY]\n"
+		      "                       [--until DAY] [--migrated-days N] "
+		      "[fp:FINGERPRINT...]\n"
+		      "                       [< secrets]\n\n"
+		      "For each credential (fingerprints as arguments, else "
+		      "secrets on stdin, one\na line), the clients it was "
+		      "counted under, its requests, first and last\nuse, and "
+		      "the client's state.  Exit 0 when one was found, 1 "
+		      "when none.\n",
 		      f);
 		break;
 	case CMD_NONE:
-		fprintf(f, overview, "migration, amnesty, outreach, daily, summary");
+		fprintf(f, overview,
+			"migration, amnesty, outreach,\n"
+			"                      credentials, sdks, progress, daily, "
+			"summary");
 		break;
 	}
 }
@@ -290,6 +325,8 @@ static enum command pick_command(int argc, char **argv, int *used)
 		return CMD_PRUNE;
 	if (strcmp(c, "forget") == 0)
 		return CMD_FORGET;
+	if (strcmp(c, "lookup") == 0)
+		return CMD_LOOKUP;
 	if (strcmp(c, "rules") == 0 && argc > 2) {
 		*used = 3;
 		if (strcmp(argv[2], "check") == 0)
@@ -324,7 +361,11 @@ enum {
 	OPT_DRYRUN,
 	OPT_INCLUDE,
 	OPT_EXCLUDE,
-	OPT_MAXBAD
+	OPT_MAXBAD,
+	OPT_REGKEY,
+	OPT_REGFP,
+	OPT_REGDELIM,
+	OPT_MIGRATED
 };
 
 static const struct option longopts[] = {
@@ -352,6 +393,10 @@ static const struct option longopts[] = {
 	{"include", required_argument, NULL, OPT_INCLUDE},
 	{"exclude", required_argument, NULL, OPT_EXCLUDE},
 	{"max-bad", required_argument, NULL, OPT_MAXBAD},
+	{"registry-key", required_argument, NULL, OPT_REGKEY},
+	{"registry-fingerprint", required_argument, NULL, OPT_REGFP},
+	{"registry-delimiter", required_argument, NULL, OPT_REGDELIM},
+	{"migrated-days", required_argument, NULL, OPT_MIGRATED},
 	{"until", required_argument, NULL, OPT_UNTIL},
 	{"output", required_argument, NULL, 'o'},
 	{"quiet", no_argument, NULL, 'q'},
@@ -418,6 +463,23 @@ static enum parse_result one_option(struct config *cfg, int c)
 	case OPT_MAXBAD:
 		if (parse_int(optarg, &cfg->max_bad) < 0 || cfg->max_bad > 100)
 			return bad_usage("--max-bad is a percentage, 0 to 100",
+					 optarg);
+		break;
+	case OPT_REGKEY: cfg->registry_key = optarg; break;
+	case OPT_REGFP: cfg->registry_fp = optarg; break;
+	case OPT_REGDELIM:
+		if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0)
+			cfg->registry_delim = '\t';
+		else if (strlen(optarg) == 1 && strchr(",;|", optarg[0]))
+			cfg->registry_delim = optarg[0];
+		else
+			return bad_usage("--registry-delimiter is , ; | or tab",
+					 optarg);
+		break;
+	case OPT_MIGRATED:
+		if (parse_int(optarg, &cfg->migrated_days) < 0 ||
+		    cfg->migrated_days < 1 || cfg->migrated_days > 3650)
+			return bad_usage("--migrated-days is 1 to 3650",
 					 optarg);
 		break;
 	case OPT_ASOF:

@@ -27,7 +27,8 @@ enum command {
 	CMD_GONOGO,
 	CMD_MERGE,
 	CMD_PRUNE,
-	CMD_FORGET
+	CMD_FORGET,
+	CMD_LOOKUP
 };
 
 struct config {
@@ -45,6 +46,10 @@ struct config {
 	int json;
 	const char *registry; /* report outreach */
 	const char *action;   /* report outreach */
+	const char *registry_key; /* report outreach: client id column */
+	const char *registry_fp;  /* report outreach: fingerprint column */
+	char registry_delim;	  /* report outreach: 0 sniffed */
+	int migrated_days;	  /* reports, lookup: days for migrated */
 	/* gonogo */
 	const char *phase;
 	int window;	 /* days */
