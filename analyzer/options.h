@@ -10,7 +10,8 @@ enum exit_code {
 	EXIT_PARTIAL = 1, /* some input unreadable or incomplete; NO-GO */
 	EXIT_USAGE = 2,   /* bad usage, option, format or rules */
 	EXIT_FAILED = 3,  /* run-time failure; the batch was not committed */
-	EXIT_BUSY = 4     /* another run holds the database */
+	EXIT_BUSY = 4,    /* another run holds the database */
+	EXIT_BLIND = 6    /* gonogo: CANNOT TELL, credentials not seen */
 };
 
 enum command {
@@ -47,6 +48,13 @@ struct config {
 	double max_share;  /* percent of requests that may be refused */
 	int max_clients;   /* active clients that may break */
 	int min_quiet;	   /* days without a refused request: not active */
+	double max_blind;  /* percent of requests without a visible
+			      credential above which gonogo cannot tell */
+	int lookback;	   /* days before the window searched for
+			      dormant clients */
+	int max_dormant;   /* dormant clients that may break */
+	const char *brownouts[16]; /* "YYYY-MM-DD HH:MM-HH:MM" */
+	int nbrownouts;
 	const char *html;
 	int wait; /* seconds to wait for the database lock */
 	long commit_every; /* lines between commits, 0: by size */

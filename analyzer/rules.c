@@ -307,6 +307,16 @@ static int do_client(struct loader *ld, char *args)
 	return pat ? compile_pattern(ld, &c->m, pat, "client") : 0;
 }
 
+/* Days in month m (1..12) of year y, Gregorian. */
+static int month_days(int y, int m)
+{
+	static const int len[12] = {31, 28, 31, 30, 31, 30,
+				    31, 31, 30, 31, 30, 31};
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return len[m - 1] + (m == 2 && leap);
+}
+
 static int do_phase(struct loader *ld, char *args)
 {
 	struct ruleset *rs = ld->rs;
@@ -347,9 +357,12 @@ static int do_phase(struct loader *ld, char *args)
 		char tail;
 
 		w = next_word(&args);
-		if (!w || strlen(w) != 10 ||
+		if (!w || strlen(w) != 10 || w[4] != '-' || w[7] != '-' ||
 		    sscanf(w, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
 			return fail(ld, "expected 'on YYYY-MM-DD'");
+		if (m < 1 || m > 12 || d < 1 || d > month_days(y, m))
+			return fail(ld, "'%s' is not a day of the calendar",
+				    w);
 		memcpy(ph->date, w, 11);
 		w = next_word(&args);
 	}
