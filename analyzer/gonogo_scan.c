@@ -32,7 +32,7 @@ void gn_day_text(long dnum, char out[11])
 	long m = mp < 10 ? mp + 3 : mp - 9;
 	long y = yoe + era * 400 + (m <= 2);
 
-	char tmp[48];
+	char tmp[80];
 
 	snprintf(tmp, sizeof(tmp), "%04ld-%02ld-%02ld", y, m, d);
 	memcpy(out, tmp, 10);

@@ -12,7 +12,7 @@ import csv
 import sys
 from collections import defaultdict
 
-CLASSES = ["api_key", "pat", "oauth", "session", "none", "unknown"]
+CLASSES = ["api_key", "pat", "oauth", "session", "none", "hidden", "unknown"]
 LEGACY = {"api_key"}
 
 
