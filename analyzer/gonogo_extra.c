@@ -41,7 +41,7 @@ static int period_of(struct gn_client *c)
 	for (int i = 1; i < c->ndays; i++)
 		gap[i - 1] = c->days[i] - c->days[i - 1];
 	qsort(gap, (size_t)(c->ndays - 1), sizeof(*gap), int_cmp);
-	p = gap[(c->ndays - 1) / 2];
+	p = gap[(c->ndays - 2) / 2]; /* the lower median of ndays - 1 */
 	free(gap);
 	return p;
 }
@@ -91,9 +91,12 @@ void gn_dormant(struct gonogo *g)
 static void plan(struct gonogo *g, struct gn_brownout *b, const char *spec)
 {
 	int h1, m1, h2, m2;
-	long dn = gn_dnum(spec);
-	long asof = gn_dnum(g->to);
+	char day[11];
+	long dn, asof = gn_dnum(g->to);
 
+	memcpy(day, spec, 10);
+	day[10] = 0;
+	dn = gn_dnum(day);
 	b->spec = spec;
 	sscanf(spec + 11, "%d:%d-%d:%d", &h1, &m1, &h2, &m2);
 	b->from = h1 * 60 + m1;
@@ -195,7 +198,11 @@ static int replay(struct boscan *bs, struct store *st, char *err,
 	struct gn_brownout *b = bs->b;
 	char last[11];
 	const char *p[2] = {b->day, last};
-	int64_t end = (int64_t)gn_dnum(b->day) * 86400 + (int64_t)b->to * 60;
+	/* migrated since: modern after its last legacy request, and no
+	 * legacy request for --min-quiet-days before the window's end */
+	int64_t quiet = (int64_t)(gn_dnum(bs->g->to) + 1 -
+				  bs->g->cfg->min_quiet) *
+			86400;
 
 	gn_day_text(gn_dnum(b->day) + (b->to - 1) / 1440, last);
 	if (store_each(st,
@@ -209,7 +216,8 @@ static int replay(struct boscan *bs, struct store *st, char *err,
 		int ci = gn_client_find(bs->g, h->client);
 		const struct gn_client *c = ci < 0 ? NULL : &bs->g->cl[ci];
 
-		h->migrated = c && c->last_legacy < end && c->last_modern > end;
+		h->migrated = c && c->last_legacy < quiet &&
+			      c->last_modern > c->last_legacy;
 	}
 	if (b->nhits)
 		qsort(b->hits, (size_t)b->nhits, sizeof(*b->hits), hit_cmp);
