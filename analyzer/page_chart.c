@@ -177,7 +177,7 @@ void page_chart_clients(FILE *f, const struct gonogo *g)
 	for (int i = 0; i < g->ndays; i++)
 		if (g->days[i].legacy_clients > top)
 			top = g->days[i].legacy_clients;
-	a = axis_of(g, 220, top);
+	a = axis_of(g, 220, 4 * (double)(long)((top + 3) / 4)); /* whole ticks */
 	frame(f, g, &a, "clients-chart", "");
 	series(f, g, &a, 3, "#c0392b", "legacy-clients");
 	series(f, g, &a, 4, "#117a65", "breaking-clients");
