@@ -46,8 +46,8 @@ static void client_state(struct gonogo *g, struct gn_client *c,
 		c->state = GN_ALREADY;
 	else if (c->quiet_days < g->cfg->min_quiet)
 		c->state = GN_ACTIVE;
-	else if (c->last_modern > c->last)
-		c->state = GN_MIGRATED;
+	else if (c->last_modern / DAY > c->last / DAY)
+		c->state = GN_MIGRATED; /* modern on a later day */
 	else
 		c->state = GN_QUIET;
 	g->nactive += c->state == GN_ACTIVE;

@@ -66,7 +66,7 @@ void gn_dormant(struct gonogo *g)
 		/* legacy use before the window, none in it, nothing
 		 * modern since: it will be back, and break */
 		if (!c->look || c->marginal || c->already ||
-		    c->last_modern > c->look_last)
+		    c->last_modern / 86400 > c->look_last / 86400)
 			continue;
 		g->dormant = xrealloc(g->dormant, (size_t)(g->ndormant + 1) *
 							  sizeof(*g->dormant));

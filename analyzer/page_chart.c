@@ -71,7 +71,7 @@ static void ticks(FILE *f, const struct axis *a)
 }
 
 static void mark(FILE *f, const struct axis *a, const char *day,
-		 const char *label, const char *color)
+		 const char *label, const char *color, int row)
 {
 	long d = gn_dnum(day);
 	double x;
@@ -83,9 +83,10 @@ static void mark(FILE *f, const struct axis *a, const char *day,
 		   "y2=\"%d\" stroke=\"%s\" stroke-dasharray=\"4 3\"/>\n",
 		x, x, a->h - PAD + 10, color);
 	/* labels right of the line, or left of it near the right edge */
-	fprintf(f, "<text x=\"%.1f\" y=\"22\" font-size=\"11\" fill=\"%s\" "
+	/* one row of labels per mark, so that near ones do not overlap */
+	fprintf(f, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" fill=\"%s\" "
 		   "text-anchor=\"%s\">",
-		x > W - 2 * PAD ? x - 3 : x + 3, color,
+		x > W - 2 * PAD ? x - 3 : x + 3, 22 + 13 * row, color,
 		x > W - 2 * PAD ? "end" : "start");
 	page_esc(f, label);
 	fputs(" ", f);
@@ -143,8 +144,9 @@ static void frame(FILE *f, const struct gonogo *g, const struct axis *a,
 	}
 	ticks(f, a);
 	for (int i = 0; i < g->nmarks; i++)
-		mark(f, a, g->marks[i].day, g->marks[i].name, "#7d3c98");
-	mark(f, a, g->to, "as of", "#555");
+		mark(f, a, g->marks[i].day, g->marks[i].name, "#7d3c98",
+		     i + 1);
+	mark(f, a, g->to, "as of", "#555", 0);
 }
 
 void page_chart_shares(FILE *f, const struct gonogo *g)
