@@ -12,7 +12,7 @@
 #include "report.h"
 #include "table.h"
 
-#define DAY 86400
+#define DAY   86400
 #define SHOWN 20 /* clients given owners, for the page */
 
 struct run {
@@ -38,8 +38,7 @@ static int client_cmp(const void *a, const void *b)
 	return strcmp(x->client, y->client);
 }
 
-static void client_state(struct gonogo *g, struct gn_client *c,
-			 int64_t end)
+static void client_state(struct gonogo *g, struct gn_client *c, int64_t end)
 {
 	c->quiet_days = (int)((end - 1 - c->last) / DAY);
 	if (!c->marginal)
@@ -89,8 +88,8 @@ static void decide(struct gonogo *g)
 	while (g->ncl < g->nall &&
 	       g->cl[g->ncl].marginal + g->cl[g->ncl].already > 0)
 		client_state(g, &g->cl[g->ncl++], end);
-	g->share = g->total ? 100.0 * (double)g->refused / (double)g->total
-			    : 0.0;
+	g->share =
+	    g->total ? 100.0 * (double)g->refused / (double)g->total : 0.0;
 	blindness(g);
 	gn_dormant(g);
 	gn_brownout_link(g);
@@ -106,9 +105,9 @@ static void decide(struct gonogo *g)
 
 static const char *verdict_word(const struct gonogo *g)
 {
-	return g->verdict == EXIT_OK	   ? "GO"
+	return g->verdict == EXIT_OK	  ? "GO"
 	       : g->verdict == EXIT_BLIND ? "CANNOT TELL"
-					   : "NO-GO";
+					  : "NO-GO";
 }
 
 static double pct(long long a, long long b)
@@ -120,16 +119,17 @@ static void print_verdict(const struct gonogo *g)
 {
 	const struct config *cfg = g->cfg;
 
-	printf("%s: phase %s would refuse %lld of %lld requests (%.2f%%, "
-	       "max %.2f%%) that succeed today and break %d active "
-	       "client%s (max %d) and %d dormant (max %d); already refused "
-	       "(434): %lld requests, %d client%s refused already and no more; "
-	       "blind %.2f%% (max %.2f%%):",
-	       verdict_word(g), g->phase, g->refused, g->total, g->share,
-	       cfg->max_share, g->nactive, g->nactive == 1 ? "" : "s",
-	       cfg->max_clients, g->ndormant, cfg->max_dormant, g->already,
-	       g->nalready, g->nalready == 1 ? "" : "s", g->blind,
-	       cfg->max_blind);
+	printf(
+	    "%s: phase %s would refuse %lld of %lld requests (%.2f%%, "
+	    "max %.2f%%) that succeed today and break %d active "
+	    "client%s (max %d) and %d dormant (max %d); already refused "
+	    "(434): %lld requests, %d client%s refused already and no more; "
+	    "blind %.2f%% (max %.2f%%):",
+	    verdict_word(g), g->phase, g->refused, g->total, g->share,
+	    cfg->max_share, g->nactive, g->nactive == 1 ? "" : "s",
+	    cfg->max_clients, g->ndormant, cfg->max_dormant, g->already,
+	    g->nalready, g->nalready == 1 ? "" : "s", g->blind,
+	    cfg->max_blind);
 	for (int i = 0; i < g->ncls; i++)
 		printf(" %s %.2f%%%s", g->clsname[i], pct(g->cls[i], g->total),
 		       i + 1 < g->ncls ? "," : ";");
@@ -145,12 +145,12 @@ static void print_clients(const struct gonogo *g)
 	printf("  clients with refused requests: %d (%d active, %d "
 	       "migrated, %d quiet for %d days or more, %d refused "
 	       "already)\n",
-	       g->ncl, g->nactive, g->nmigrated, g->nquiet,
-	       g->cfg->min_quiet, g->nalready);
+	       g->ncl, g->nactive, g->nmigrated, g->nquiet, g->cfg->min_quiet,
+	       g->nalready);
 	for (int i = 0; i < g->ncl && i < 5; i++) {
 		const struct gn_client *c = &g->cl[i];
-		static const char *const st[] = {"active", "quiet",
-						 "migrated", "refused already"};
+		static const char *const st[] = {"active", "quiet", "migrated",
+						 "refused already"};
 
 		printf("  %s: %lld refused, %lld already; the last %d day%s "
 		       "before %s's end; %s\n",
@@ -196,10 +196,10 @@ static void print_brownouts(const struct gonogo *g)
 			       b->hits[j].client, b->hits[j].would,
 			       __builtin_popcountll(b->hits[j].hours),
 			       b->nhours, b->hits[j].s434,
-			       b->hits[j].s434 ? (b->hits[j].migrated
-							  ? ", migrated since"
+			       b->hits[j].s434
+				   ? (b->hits[j].migrated ? ", migrated since"
 							  : ", not migrated")
-					       : "");
+				   : "");
 	}
 }
 
@@ -239,8 +239,7 @@ static void client_csv_row(const struct gonogo *g, struct table *t,
 		 c->total ? (double)c->marginal / (double)c->total : 0);
 	snprintf(n[3], 32, "%lld", c->already);
 	snprintf(n[4], 32, "%d", c->quiet_days);
-	strftime(last, sizeof(last), "%Y-%m-%dT%H:%M:%SZ",
-		 gmtime_r(&tt, &tm));
+	strftime(last, sizeof(last), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&tt, &tm));
 	v[0] = c->client;
 	v[1] = n[0];
 	v[2] = n[1];
@@ -259,14 +258,15 @@ static void client_csv_row(const struct gonogo *g, struct table *t,
 	table_row(t, v);
 }
 
-static int write_clients(const struct gonogo *g, const char *path,
-			 char *err, size_t errlen)
+static int write_clients(const struct gonogo *g, const char *path, char *err,
+			 size_t errlen)
 {
 	static const char *const fixed[] = {
-		"client",	  "refused_requests", "all_requests",
-		"refused_share",  "already_refused",  "last_refused",
-		"quiet_days",	  "state",	      "active",
-		"top_user_agent"};
+	    "client",	       "refused_requests",
+	    "all_requests",    "refused_share",
+	    "already_refused", "last_refused",
+	    "quiet_days",      "state",
+	    "active",	       "top_user_agent"};
 	const char *cols[10 + GN_MAXCLS];
 	char names[GN_MAXCLS][80];
 	enum cell_kind kinds[10 + GN_MAXCLS];
@@ -317,8 +317,8 @@ static void owner_row(void *ctx, const char *const *row)
 static int owners(struct run *r)
 {
 	struct gonogo *g = &r->g;
-	struct registry *reg = registry_load(g->cfg->registry, r->emsg,
-					     sizeof(r->emsg));
+	struct registry *reg =
+	    registry_load(g->cfg->registry, r->emsg, sizeof(r->emsg));
 
 	if (!reg)
 		return -1;
@@ -338,8 +338,7 @@ static int owners(struct run *r)
 }
 
 /* Rules, phase, thresholds and the store. */
-static int prepare(struct run *r, const struct config *cfg,
-		   struct store **st)
+static int prepare(struct run *r, const struct config *cfg, struct store **st)
 {
 	struct gonogo *g = &r->g;
 
@@ -354,8 +353,8 @@ static int prepare(struct run *r, const struct config *cfg,
 	}
 	r->phase = cfg->phase ? rules_phase_find(r->rs, cfg->phase) : 0;
 	if (r->phase < 0) {
-		snprintf(r->emsg, sizeof(r->emsg),
-			 "%s: no phase named '%s'", cfg->rules, cfg->phase);
+		snprintf(r->emsg, sizeof(r->emsg), "%s: no phase named '%s'",
+			 cfg->rules, cfg->phase);
 		return EXIT_USAGE;
 	}
 	g->phase = rules_phase_name(r->rs, r->phase);
@@ -379,8 +378,7 @@ static int scan(struct run *r, struct store *st)
 
 	if (g->cfg->as_of)
 		snprintf(g->to, sizeof(g->to), "%s", g->cfg->as_of);
-	if (gn_scan_days(g, st, r->rs, r->phase, r->emsg, sizeof(r->emsg)) <
-	    0)
+	if (gn_scan_days(g, st, r->rs, r->phase, r->emsg, sizeof(r->emsg)) < 0)
 		return EXIT_FAILED;
 	if (!g->to[0]) {
 		snprintf(r->emsg, sizeof(r->emsg),
@@ -393,8 +391,7 @@ static int scan(struct run *r, struct store *st)
 	if (gn_scan_clients(g, st, r->rs, r->phase, first, r->emsg,
 			    sizeof(r->emsg)) < 0 ||
 	    gn_scan_agents(g, st, r->rs, r->emsg, sizeof(r->emsg)) < 0 ||
-	    gn_brownouts(g, st, r->rs, r->phase, r->emsg, sizeof(r->emsg)) <
-		    0)
+	    gn_brownouts(g, st, r->rs, r->phase, r->emsg, sizeof(r->emsg)) < 0)
 		return EXIT_FAILED;
 	if (g->total == 0) {
 		/* no data is no evidence: never answer GO on it */

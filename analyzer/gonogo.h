@@ -21,11 +21,11 @@ enum gn_state {
 /* One client with requests the phase would refuse in the window. */
 struct gn_client {
 	char *client;
-	long long marginal; /* succeed today, the phase would refuse */
-	long long already;  /* the phase's kind, refused (434) already */
-	long long total;    /* all its requests in the window */
+	long long marginal;	  /* succeed today, the phase would refuse */
+	long long already;	  /* the phase's kind, refused (434) already */
+	long long total;	  /* all its requests in the window */
 	long long cls[GN_MAXCLS]; /* its window requests per class */
-	int64_t last;	    /* its last request the phase refuses */
+	int64_t last;		  /* its last request the phase refuses */
 	int64_t last_legacy;	  /* any legacy request, whole scan */
 	int64_t last_modern;	  /* a request with a modern credential */
 	int quiet_days; /* whole days since last, to the window's end */
@@ -34,7 +34,7 @@ struct gn_client {
 	long long agent_n;
 	char *owner; /* from --registry, or NULL */
 	/* before the window, in the lookback */
-	long long look;	  /* requests the phase would newly refuse */
+	long long look; /* requests the phase would newly refuse */
 	int64_t look_last;
 	int *days; /* distinct day numbers of them, unordered */
 	int ndays, capdays;
@@ -57,7 +57,7 @@ struct gn_mark {
 struct gn_dormant {
 	struct gn_client *c;
 	char last[11];
-	int period; /* median days between its days of use; 0: once */
+	int period;    /* median days between its days of use; 0: once */
 	char next[11]; /* last + period, or "" */
 };
 
@@ -72,9 +72,9 @@ struct gn_hit {
 
 struct gn_brownout {
 	const char *spec;
-	char day[11];	 /* the day replayed */
-	int shifted;	 /* whole weeks back to the data */
-	int from, to;	 /* minutes from day's start; to may pass 1440 */
+	char day[11]; /* the day replayed */
+	int shifted;  /* whole weeks back to the data */
+	int from, to; /* minutes from day's start; to may pass 1440 */
 	int nhours;
 	struct gn_hit *hits; /* would desc, then s434 desc, then client */
 	int nhits;
@@ -115,9 +115,9 @@ struct gonogo {
 	int ncl;	      /* clients with refused requests in window */
 	int nall;	      /* every client scanned (cl[ncl..nall)) */
 	int capcl;
-	int *slot;	      /* hash slots: index into cl + 1, 0 free */
+	int *slot; /* hash slots: index into cl + 1, 0 free */
 	int nslot;
-	struct gn_day *days;  /* the whole history, for the chart */
+	struct gn_day *days; /* the whole history, for the chart */
 	int ndays;
 	struct gn_mark marks[16]; /* phases with a planned day */
 	int nmarks;

@@ -69,7 +69,7 @@ void gn_dormant(struct gonogo *g)
 		    c->last_modern / 86400 > c->look_last / 86400)
 			continue;
 		g->dormant = xrealloc(g->dormant, (size_t)(g->ndormant + 1) *
-							  sizeof(*g->dormant));
+						      sizeof(*g->dormant));
 		d = &g->dormant[g->ndormant++];
 		memset(d, 0, sizeof(*d));
 		d->c = c;
@@ -200,9 +200,8 @@ static int replay(struct boscan *bs, struct store *st, char *err,
 	const char *p[2] = {b->day, last};
 	/* migrated since: modern after its last legacy request, and no
 	 * legacy request for --min-quiet-days before the window's end */
-	int64_t quiet = (int64_t)(gn_dnum(bs->g->to) + 1 -
-				  bs->g->cfg->min_quiet) *
-			86400;
+	int64_t quiet =
+	    (int64_t)(gn_dnum(bs->g->to) + 1 - bs->g->cfg->min_quiet) * 86400;
 
 	gn_day_text(gn_dnum(b->day) + (b->to - 1) / 1440, last);
 	if (store_each(st,
@@ -259,8 +258,7 @@ void gn_brownout_link(struct gonogo *g)
 /* ---- forecast ---- */
 
 /* Fit y = a + b x by least squares; x is days from the as-of day. */
-static void fit(const double *x, const double *y, int n, double *a,
-		double *b)
+static void fit(const double *x, const double *y, int n, double *a, double *b)
 {
 	double mx = 0, my = 0, sxy = 0, sxx = 0;
 
@@ -277,8 +275,7 @@ static void fit(const double *x, const double *y, int n, double *a,
 }
 
 /* The day the line a + b x falls to limit, or "" when it does not. */
-static void crossing(double a, double b, double limit, long asof,
-		     char out[11])
+static void crossing(double a, double b, double limit, long asof, char out[11])
 {
 	out[0] = 0;
 	if (a <= limit)

@@ -99,8 +99,7 @@ static int day_index(struct dayscan *ds, const char *day)
 	for (int i = g->ndays - 1; i >= 0; i--)
 		if (g->days[i].dnum == dn)
 			return ds->lastidx = i;
-	g->days = xrealloc(g->days,
-			   (size_t)(g->ndays + 1) * sizeof(*g->days));
+	g->days = xrealloc(g->days, (size_t)(g->ndays + 1) * sizeof(*g->days));
 	memset(&g->days[g->ndays], 0, sizeof(*g->days));
 	g->days[g->ndays].dnum = dn;
 	snprintf(g->days[g->ndays].day, 11, "%s", day);
@@ -108,8 +107,7 @@ static int day_index(struct dayscan *ds, const char *day)
 	return ds->lastidx = g->ndays++;
 }
 
-static int class_of(struct ruleset *rs, const char *name, char *last,
-		    int *cls)
+static int class_of(struct ruleset *rs, const char *name, char *last, int *cls)
 {
 	if (strcmp(name, last) != 0) {
 		snprintf(last, 64, "%s", name);
@@ -126,8 +124,8 @@ static int day_row(void *arg, int n, const char *const *c,
 	int i = day_index(ds, c[0] ? c[0] : "");
 	struct gn_day *d = &ds->g->days[i];
 	int cls = class_of(ds->rs, c[2] ? c[2] : "", ds->lastcls, &ds->cls);
-	int legacy = cls < rules_nclasses(ds->rs) &&
-		     rules_class_legacy(ds->rs, cls);
+	int legacy =
+	    cls < rules_nclasses(ds->rs) && rules_class_legacy(ds->rs, cls);
 	long long v = num(c[5]);
 	uint64_t h = buf_hash(c[1], strlen(c[1]));
 	int status = (int)num(c[4]);
@@ -140,14 +138,13 @@ static int day_row(void *arg, int n, const char *const *c,
 		d->legacy += v;
 		d->amnesty += num(c[3]) ? v : 0;
 		d->legacy_clients += set_add(
-			&ds->clients, buf_mix(h ^ ((uint64_t)d->dnum << 2)));
+		    &ds->clients, buf_mix(h ^ ((uint64_t)d->dnum << 2)));
 	}
 	if (status != 434 &&
 	    rules_phase_refuses(ds->rs, ds->phase, cls, (int)num(c[3]))) {
 		d->marginal += v;
 		d->marginal_clients += set_add(
-			&ds->clients,
-			buf_mix(h ^ ((uint64_t)d->dnum << 2 | 1)));
+		    &ds->clients, buf_mix(h ^ ((uint64_t)d->dnum << 2 | 1)));
 	}
 	return 0;
 }
@@ -270,8 +267,8 @@ static struct gn_client *client_get(struct gonogo *g, const char *name)
 	if (2 * g->nall > g->nslot) {
 		rehash(g);
 	} else {
-		size_t j = buf_hash(name, strlen(name)) &
-			   (size_t)(g->nslot - 1);
+		size_t j =
+		    buf_hash(name, strlen(name)) & (size_t)(g->nslot - 1);
 
 		while (g->slot[j])
 			j = (j + 1) & (size_t)(g->nslot - 1);
@@ -296,8 +293,8 @@ static void add_day(struct gn_client *c, int dn)
 			return;
 	if (c->ndays == c->capdays) {
 		c->capdays = c->capdays ? 2 * c->capdays : 8;
-		c->days = xrealloc(c->days,
-				   (size_t)c->capdays * sizeof(*c->days));
+		c->days =
+		    xrealloc(c->days, (size_t)c->capdays * sizeof(*c->days));
 	}
 	c->days[c->ndays++] = dn;
 }
@@ -330,8 +327,8 @@ static int client_row(void *arg, int n, const char *const *col,
 	long dn = gn_dnum(col[0]);
 	struct gn_client *c = client_get(cs->g, col[1]);
 	int cls = class_of(cs->rs, col[2], cs->lastcls, &cs->cls);
-	int refuses = rules_phase_refuses(cs->rs, cs->phase, cls,
-					  (int)num(col[3]));
+	int refuses =
+	    rules_phase_refuses(cs->rs, cs->phase, cls, (int)num(col[3]));
 	int64_t last = num(col[6]);
 
 	(void)n;
@@ -398,7 +395,8 @@ static struct agent_sum *agent_slot(struct agentscan *as, int ci,
 	uint64_t h = buf_mix(buf_hash(agent, strlen(agent)) ^ (uint64_t)ci);
 	size_t i;
 
-	for (i = h & (as->cap - 1); as->v[i].agent; i = (i + 1) & (as->cap - 1))
+	for (i = h & (as->cap - 1); as->v[i].agent;
+	     i = (i + 1) & (as->cap - 1))
 		if (as->v[i].ci == ci && strcmp(as->v[i].agent, agent) == 0)
 			return &as->v[i];
 	return &as->v[i];
@@ -413,7 +411,7 @@ static void agent_grow(struct agentscan *as)
 	for (size_t i = 0; i < as->cap; i++)
 		if (as->v[i].agent)
 			*agent_slot(&t, as->v[i].ci, as->v[i].agent) =
-				as->v[i];
+			    as->v[i];
 	free(as->v);
 	as->v = t.v;
 	as->cap = t.cap;

@@ -13,10 +13,10 @@
  * well formed. */
 static int utf8_len(const unsigned char *s)
 {
-	int n = s[0] >= 0xf0 && s[0] <= 0xf4	? 4
-		: s[0] >= 0xe0			? 3
-		: s[0] >= 0xc2 && s[0] <= 0xdf	? 2
-						: 0;
+	int n = s[0] >= 0xf0 && s[0] <= 0xf4   ? 4
+		: s[0] >= 0xe0		       ? 3
+		: s[0] >= 0xc2 && s[0] <= 0xdf ? 2
+					       : 0;
 
 	for (int i = 1; i < n; i++)
 		if ((s[i] & 0xc0) != 0x80)
@@ -105,7 +105,8 @@ static void relative(FILE *f, const struct gonogo *g, const char *day)
 		fputs("the as-of day", f);
 	else
 		fprintf(f, "%ld day%s %s the as-of day", n < 0 ? -n : n,
-			n == 1 || n == -1 ? "" : "s", n < 0 ? "before" : "after");
+			n == 1 || n == -1 ? "" : "s",
+			n < 0 ? "before" : "after");
 }
 
 static double pct(long long a, long long b)
@@ -133,14 +134,16 @@ static void verdict(FILE *f, const struct gonogo *g)
 	page_num(f, g->refused);
 	fputs(" of ", f);
 	page_num(f, g->total);
-	fprintf(f, " requests (%.2f%%) that succeed today would be refused, "
-		   "%d active client%s and %d dormant would break, in %s .. "
-		   "%s; ",
+	fprintf(f,
+		" requests (%.2f%%) that succeed today would be refused, "
+		"%d active client%s and %d dormant would break, in %s .. "
+		"%s; ",
 		g->share, g->nactive, g->nactive == 1 ? "" : "s", g->ndormant,
 		g->from, g->to);
 	page_num(f, g->already);
-	fprintf(f, " requests are refused (434) already.  %.2f%% of the "
-		   "requests show no credential a rule could class.</p>\n",
+	fprintf(f,
+		" requests are refused (434) already.  %.2f%% of the "
+		"requests show no credential a rule could class.</p>\n",
 		g->blind);
 }
 
@@ -148,8 +151,9 @@ static void planned(FILE *f, const struct gonogo *g)
 {
 	fprintf(f, "<p id=\"asof\">As of <b>%s</b>", g->to);
 	if (g->asof_default && strcmp(g->to, g->newest) != 0)
-		fprintf(f, " (the newest day with a tenth of the median day's "
-			   "requests; the newest request is of %s)",
+		fprintf(f,
+			" (the newest day with a tenth of the median day's "
+			"requests; the newest request is of %s)",
 			g->newest);
 	fputs(".</p>\n<ul id=\"phases\">\n", f);
 	for (int i = 0; i < g->nmarks; i++) {
@@ -178,28 +182,32 @@ static void classes(FILE *f, const struct gonogo *g)
 			pct(g->cls[i], g->total),
 			gn_blind_class(g, i) ? "not seen (blind)" : "seen");
 	}
-	fprintf(f, "</tbody>\n</table>\n<p>Blind: %.2f%% (CANNOT TELL above "
-		   "%.2f%%).</p>\n",
+	fprintf(f,
+		"</tbody>\n</table>\n<p>Blind: %.2f%% (CANNOT TELL above "
+		"%.2f%%).</p>\n",
 		g->blind, g->cfg->max_blind);
 }
 
 static void figures(FILE *f, const struct gonogo *g)
 {
-	fprintf(f, "<table id=\"figures\">\n<tr><th>window</th><td>%s .. %s"
-		   "</td></tr>\n<tr><th>requests</th>",
+	fprintf(f,
+		"<table id=\"figures\">\n<tr><th>window</th><td>%s .. %s"
+		"</td></tr>\n<tr><th>requests</th>",
 		g->from, g->to);
 	td_num(f, g->total);
 	fputs("</tr>\n<tr><th>newly refused (succeed today)</th>", f);
 	td_num(f, g->refused);
-	fprintf(f, "</tr>\n<tr><th>share</th><td class=\"n\">%.2f%% (NO-GO "
-		   "above %.2f%%)</td></tr>\n<tr><th>refused already (434)"
-		   "</th>",
+	fprintf(f,
+		"</tr>\n<tr><th>share</th><td class=\"n\">%.2f%% (NO-GO "
+		"above %.2f%%)</td></tr>\n<tr><th>refused already (434)"
+		"</th>",
 		g->share, g->cfg->max_share);
 	td_num(f, g->already);
-	fprintf(f, "</tr>\n<tr><th>clients newly broken</th><td class=\"n\">"
-		   "%d active (NO-GO above %d), %d migrated, %d quiet</td>"
-		   "</tr>\n<tr><th>clients refused already, nothing more"
-		   "</th><td class=\"n\">%d</td></tr>\n</table>\n",
+	fprintf(f,
+		"</tr>\n<tr><th>clients newly broken</th><td class=\"n\">"
+		"%d active (NO-GO above %d), %d migrated, %d quiet</td>"
+		"</tr>\n<tr><th>clients refused already, nothing more"
+		"</th><td class=\"n\">%d</td></tr>\n</table>\n",
 		g->nactive, g->cfg->max_clients, g->nmigrated, g->nquiet,
 		g->nalready);
 }
@@ -216,7 +224,8 @@ static void client_row(FILE *f, const struct gn_client *c)
 	fputs("</td>", f);
 	td_num(f, c->marginal);
 	td_num(f, c->already);
-	fprintf(f, "<td class=\"n\">%.1f%%</td><td>", pct(c->marginal, c->total));
+	fprintf(f, "<td class=\"n\">%.1f%%</td><td>",
+		pct(c->marginal, c->total));
 	days_before(f, c->quiet_days);
 	fprintf(f, "</td><td>%s</td><td>", st[c->state]);
 	esc_agent(f, c->agent ? c->agent : "");
@@ -240,10 +249,11 @@ static void clients(FILE *f, const struct gonogo *g)
 
 static void dormant(FILE *f, const struct gonogo *g)
 {
-	fprintf(f, "<p>Legacy use in %s .. the window, none in it, nothing "
-		   "modern since: %d (NO-GO above %d).</p>\n<table id=\""
-		   "dormant\">\n<thead><tr><th>client</th><th>owner</th><th>"
-		   "last use</th><th>usual period</th></tr></thead>\n<tbody>\n",
+	fprintf(f,
+		"<p>Legacy use in %s .. the window, none in it, nothing "
+		"modern since: %d (NO-GO above %d).</p>\n<table id=\""
+		"dormant\">\n<thead><tr><th>client</th><th>owner</th><th>"
+		"last use</th><th>usual period</th></tr></thead>\n<tbody>\n",
 		g->look_from, g->ndormant, g->cfg->max_dormant);
 	for (int i = 0; i < g->ndormant && i < TOP_CLIENTS; i++) {
 		const struct gn_dormant *d = &g->dormant[i];
@@ -308,10 +318,11 @@ static void forecast(FILE *f, const struct gonogo *g)
 		fputs("Too few days to fit.</p>\n", f);
 		return;
 	}
-	fprintf(f, "A least-squares line over the %d days from %s: the newly "
-		   "refused share is %.2f%% today and moves %+.3f points a "
-		   "day, %s%s; the clients the phase would newly break are "
-		   "%.1f today, %+.2f a day, %s%s.</p>\n",
+	fprintf(f,
+		"A least-squares line over the %d days from %s: the newly "
+		"refused share is %.2f%% today and moves %+.3f points a "
+		"day, %s%s; the clients the phase would newly break are "
+		"%.1f today, %+.2f a day, %s%s.</p>\n",
 		c->ndays, c->from, c->share_now, c->share_slope,
 		c->share_day[0] ? "under the maximum ~" : "not falling",
 		c->share_day, c->clients_now, c->clients_slope,
@@ -320,14 +331,14 @@ static void forecast(FILE *f, const struct gonogo *g)
 }
 
 static const char style[] =
-	"<style>body{font:14px/1.4 sans-serif;margin:2em;color:#222}"
-	"h1{font-size:1.4em}.go{background:#d5f5e3;border-left:8px solid "
-	"#1e8449}.nogo{background:#fadbd8;border-left:8px solid #c0392b}"
-	".blind{background:#fcf3cf;border-left:8px solid #b7950b}"
-	"#verdict{padding:.8em 1em;font-size:1.1em}table{border-collapse:"
-	"collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;"
-	"text-align:left}.n{text-align:right}.legend{font-size:12px}"
-	"</style>\n";
+    "<style>body{font:14px/1.4 sans-serif;margin:2em;color:#222}"
+    "h1{font-size:1.4em}.go{background:#d5f5e3;border-left:8px solid "
+    "#1e8449}.nogo{background:#fadbd8;border-left:8px solid #c0392b}"
+    ".blind{background:#fcf3cf;border-left:8px solid #b7950b}"
+    "#verdict{padding:.8em 1em;font-size:1.1em}table{border-collapse:"
+    "collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;"
+    "text-align:left}.n{text-align:right}.legend{font-size:12px}"
+    "</style>\n";
 
 static void body(FILE *f, const struct gonogo *g)
 {

@@ -5,10 +5,11 @@
 
 #include "gonogo.h"
 
-#define W 900  /* chart width, px */
-#define PAD 50 /* room for the axes */
-#define AHEAD 180 /* planned days this far past the as-of day widen the
-		     axis */
+#define W   900 /* chart width, px */
+#define PAD 50	/* room for the axes */
+#define AHEAD                                                                 \
+	180 /* planned days this far past the as-of day widen the             \
+	       axis */
 
 struct axis {
 	long first, last; /* day numbers at the ends */
@@ -21,7 +22,7 @@ static double xpos(const struct axis *a, long dn)
 	long span = a->last - a->first;
 
 	return PAD + (span > 0 ? (double)(dn - a->first) * (W - 2 * PAD) /
-					 (double)span
+				     (double)span
 			       : (W - 2 * PAD) / 2.0);
 }
 
@@ -60,11 +61,12 @@ static void ticks(FILE *f, const struct axis *a)
 		double x = xpos(a, d);
 
 		gn_day_text(d, day);
-		fprintf(f, "<line class=\"tick\" x1=\"%.1f\" x2=\"%.1f\" "
-			   "y1=\"%d\" y2=\"%d\" stroke=\"#999\"/>"
-			   "<text class=\"tick\" x=\"%.1f\" y=\"%d\" "
-			   "font-size=\"10\" text-anchor=\"middle\">%s"
-			   "</text>\n",
+		fprintf(f,
+			"<line class=\"tick\" x1=\"%.1f\" x2=\"%.1f\" "
+			"y1=\"%d\" y2=\"%d\" stroke=\"#999\"/>"
+			"<text class=\"tick\" x=\"%.1f\" y=\"%d\" "
+			"font-size=\"10\" text-anchor=\"middle\">%s"
+			"</text>\n",
 			x, x, a->h - PAD + 10, a->h - PAD + 15, x,
 			a->h - PAD + 27, day);
 	}
@@ -79,13 +81,15 @@ static void mark(FILE *f, const struct axis *a, const char *day,
 	if (d < a->first || d > a->last)
 		return;
 	x = xpos(a, d);
-	fprintf(f, "<line class=\"cutoff\" x1=\"%.1f\" x2=\"%.1f\" y1=\"10\" "
-		   "y2=\"%d\" stroke=\"%s\" stroke-dasharray=\"4 3\"/>\n",
+	fprintf(f,
+		"<line class=\"cutoff\" x1=\"%.1f\" x2=\"%.1f\" y1=\"10\" "
+		"y2=\"%d\" stroke=\"%s\" stroke-dasharray=\"4 3\"/>\n",
 		x, x, a->h - PAD + 10, color);
 	/* labels right of the line, or left of it near the right edge */
 	/* one row of labels per mark, so that near ones do not overlap */
-	fprintf(f, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" fill=\"%s\" "
-		   "text-anchor=\"%s\">",
+	fprintf(f,
+		"<text x=\"%.1f\" y=\"%d\" font-size=\"11\" fill=\"%s\" "
+		"text-anchor=\"%s\">",
 		x > W - 2 * PAD ? x - 3 : x + 3, 22 + 13 * row, color,
 		x > W - 2 * PAD ? "end" : "start");
 	page_esc(f, label);
@@ -112,8 +116,9 @@ static double value(const struct gn_day *d, int which)
 static void series(FILE *f, const struct gonogo *g, const struct axis *a,
 		   int which, const char *color, const char *name)
 {
-	fprintf(f, "<polyline class=\"%s\" fill=\"none\" stroke=\"%s\" "
-		   "stroke-width=\"2\" points=\"",
+	fprintf(f,
+		"<polyline class=\"%s\" fill=\"none\" stroke=\"%s\" "
+		"stroke-width=\"2\" points=\"",
 		name, color);
 	for (int i = 0; i < g->ndays; i++)
 		if (g->days[i].dnum <= a->last)
@@ -127,19 +132,21 @@ static void frame(FILE *f, const struct gonogo *g, const struct axis *a,
 {
 	double x0 = xpos(a, gn_dnum(g->from)), x1 = xpos(a, gn_dnum(g->to));
 
-	fprintf(f, "<svg id=\"%s\" xmlns=\"http://www.w3.org/2000/svg\" "
-		   "width=\"%d\" height=\"%d\" role=\"img\">\n"
-		   "<rect id=\"window-%s\" x=\"%.1f\" y=\"10\" width=\"%.1f\" "
-		   "height=\"%d\" fill=\"#f4ecf7\"/>\n",
+	fprintf(f,
+		"<svg id=\"%s\" xmlns=\"http://www.w3.org/2000/svg\" "
+		"width=\"%d\" height=\"%d\" role=\"img\">\n"
+		"<rect id=\"window-%s\" x=\"%.1f\" y=\"10\" width=\"%.1f\" "
+		"height=\"%d\" fill=\"#f4ecf7\"/>\n",
 		id, W, a->h, id, x0 < PAD ? PAD : x0,
 		x1 - (x0 < PAD ? PAD : x0), a->h - PAD);
 	for (int p = 0; p <= 4; p++) {
 		double v = a->ymax * p / 4;
 		double y = ypos(a, v);
 
-		fprintf(f, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" "
-			   "stroke=\"#ddd\"/><text x=\"4\" y=\"%.1f\" "
-			   "font-size=\"11\">%.0f%s</text>\n",
+		fprintf(f,
+			"<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" "
+			"stroke=\"#ddd\"/><text x=\"4\" y=\"%.1f\" "
+			"font-size=\"11\">%.0f%s</text>\n",
 			PAD, W - PAD, y, y, y + 4, v, unit);
 	}
 	ticks(f, a);
@@ -179,7 +186,8 @@ void page_chart_clients(FILE *f, const struct gonogo *g)
 	for (int i = 0; i < g->ndays; i++)
 		if (g->days[i].legacy_clients > top)
 			top = g->days[i].legacy_clients;
-	a = axis_of(g, 220, 4 * (double)(long)((top + 3) / 4)); /* whole ticks */
+	a = axis_of(g, 220,
+		    4 * (double)(long)((top + 3) / 4)); /* whole ticks */
 	frame(f, g, &a, "clients-chart", "");
 	series(f, g, &a, 3, "#c0392b", "legacy-clients");
 	series(f, g, &a, 4, "#117a65", "breaking-clients");
