@@ -167,9 +167,10 @@ static void print_dormant(const struct gonogo *g)
 		const struct gn_dormant *d = &g->dormant[i];
 
 		if (d->period)
-			printf("  %s: last %s, every ~%d days, next expected "
+			printf("  %s: last %s, every ~%d day%s, next expected "
 			       "~%s\n",
-			       d->c->client, d->last, d->period, d->next);
+			       d->c->client, d->last, d->period,
+			       d->period == 1 ? "" : "s", d->next);
 		else
 			printf("  %s: last %s, once\n", d->c->client, d->last);
 	}

@@ -264,8 +264,8 @@ static void dormant(FILE *f, const struct gonogo *g)
 		page_esc(f, d->c->owner ? d->c->owner : "");
 		fprintf(f, "</td><td>%s</td><td>", d->last);
 		if (d->period)
-			fprintf(f, "every ~%d days, next expected ~%s",
-				d->period, d->next);
+			fprintf(f, "every ~%d day%s, next expected ~%s",
+				d->period, d->period == 1 ? "" : "s", d->next);
 		else
 			fputs("once", f);
 		fputs("</td></tr>\n", f);

@@ -250,7 +250,7 @@ def plan(d):
         out.append(("stopped", "api_key", 0, 6, 200))
     if d in (5, 35):
         out.append(("monthly", "api_key", 0, 30, 200))
-    if d in (10, 30, 31):
+    if d in (10, 30, 33):
         out.append(("onceaway", "api_key", 0, 3, 200))
     return out
 

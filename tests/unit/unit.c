@@ -9,6 +9,7 @@ void test_rules(void);
 void test_input(void);
 void test_tally(void);
 void test_memo(void);
+void test_gonogo(void);
 
 int main(void)
 {
@@ -17,6 +18,7 @@ int main(void)
 	test_input();
 	test_tally();
 	test_memo();
+	test_gonogo();
 	printf("unit: %d passed, %d failed\n", harness_passed, harness_failed);
 	return harness_failed != 0;
 }
