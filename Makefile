@@ -27,7 +27,8 @@ ifneq ($(SANITIZE),)
 SANFLAGS = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=all
 endif
-CPPFLAGS += -D_GNU_SOURCE -DKEYAUDIT_DATADIR='"$(DATADIR)"' -Ianalyzer
+CPPFLAGS += -D_GNU_SOURCE -DKEYAUDIT_DATADIR='"$(DATADIR)"' -Ianalyzer \
+	    -I$(BUILD)
 ifeq ($(ISAL),1)
 CPPFLAGS += -DKEYAUDIT_ISAL
 LDLIBS += -lisal
@@ -60,6 +61,12 @@ $(BUILD)/keyaudit: $(BUILD)/main.o $(LIB_OBJS)
 
 $(BUILD)/%.o: analyzer/%.c analyzer/*.h | $(BUILD)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# The schema (analyzer/schema.sql) as a C string, for store_schema.c.
+$(BUILD)/schema.inc: analyzer/schema.sql | $(BUILD)
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' \
+		$< > $@
+$(BUILD)/store_schema.o: $(BUILD)/schema.inc
 
 $(BUILD)/loggen: tests/gen/loggen.c $(BUILD)/fp.o $(BUILD)/buf.o
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)

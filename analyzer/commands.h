@@ -12,6 +12,8 @@ int cmd_rules_check(const struct config *cfg);
 int cmd_rules_explain(const struct config *cfg);
 int cmd_fingerprint(const struct config *cfg);
 int cmd_merge(const struct config *cfg);
+int cmd_prune(const struct config *cfg);
+int cmd_forget(const struct config *cfg);
 
 /* Merge shards[0..n) into a new private temporary database whose path
  * is written to path (PATH_MAX bytes); remove it with

@@ -67,6 +67,7 @@ struct run {
 	int inputs[RECORD_MAX_FIELDS]; /* the fields the rules read */
 	int ninputs;
 	uint64_t files;
+	uint64_t unchanged; /* files known as read whole and not opened */
 	uint64_t lines;
 	uint64_t bad;
 	uint64_t per_class[RULES_MAX_CLASSES + 1];
@@ -253,6 +254,8 @@ static void count_line(struct run *r, struct file_state *fs,
 		h.agent_hash = a->hash;
 	}
 	h.cred_fp = j->has_cred ? j->cred_fp : NULL;
+	h.route = NULL;
+	h.route_len = 0;
 	store_count(r->st, fs, &h);
 	r->per_class[j->cls]++;
 }
@@ -413,16 +416,48 @@ static void bind_format(struct run *r)
 	}
 }
 
+/* Is path a file read to its end before and unchanged since?  Then it
+ * is not opened.  d is filled for the ledger (has_disk) either way. */
+static int unchanged(struct run *r, const char *path, struct store_disk *d,
+		     int *has_disk)
+{
+	int rc;
+
+	*has_disk = strcmp(path, "-") != 0 &&
+		    store_disk_probe(&r->key, path, d) == 0;
+	if (!*has_disk)
+		return 0;
+	rc = store_file_unchanged(r->st, d, r->emsg, sizeof(r->emsg));
+	if (rc < 0) {
+		/* the file is read as if it were new to this check */
+		err("%s", r->emsg);
+		r->partial = 1;
+		*has_disk = 0;
+		return 0;
+	}
+	if (rc)
+		debug("%s: read before and unchanged since", path);
+	return rc;
+}
+
 static int ingest_file(struct run *r, const char *path, int thread)
 {
 	char emsg[512];
-	struct input *in = input_open(path, thread, emsg, sizeof(emsg));
+	struct store_disk disk;
+	int has_disk;
+	struct input *in;
 	struct file_state fs;
 	const char *head;
 	size_t headlen;
 	char claim_fp[FP_HEXLEN + 1];
 	int rc = 0;
 
+	if (unchanged(r, path, &disk, &has_disk)) {
+		r->files++;
+		r->unchanged++;
+		return 0;
+	}
+	in = input_open(path, thread, emsg, sizeof(emsg));
 	if (!in) {
 		err("%s", emsg);
 		r->partial = 1;
@@ -453,6 +488,8 @@ static int ingest_file(struct run *r, const char *path, int thread)
 		input_close(in);
 		return -1;
 	}
+	fs.disk = disk;
+	fs.has_disk = has_disk;
 	rc = read_file(r, in, path, head, headlen, &fs);
 	release(r->pool, claim_fp);
 	input_close(in);
@@ -566,9 +603,14 @@ static void summary(const struct run *r)
 	int nc = rules_nclasses(r->rs);
 
 	n += (size_t)snprintf(line + n, sizeof(line) - n,
-			      "%llu file%s, %llu new lines, %llu bad;",
-			      (unsigned long long)r->files,
-			      r->files == 1 ? "" : "s",
+			      "%llu file%s", (unsigned long long)r->files,
+			      r->files == 1 ? "" : "s");
+	if (r->unchanged)
+		n += (size_t)snprintf(line + n, sizeof(line) - n,
+				      " (%llu unchanged)",
+				      (unsigned long long)r->unchanged);
+	n += (size_t)snprintf(line + n, sizeof(line) - n,
+			      ", %llu new lines, %llu bad;",
 			      (unsigned long long)r->lines,
 			      (unsigned long long)r->bad);
 	for (int i = 0; i <= nc && n < sizeof(line); i++)
@@ -688,6 +730,36 @@ static int setup(struct run *r)
 	return worker_setup(r);
 }
 
+static int prune_old(struct run *r)
+{
+	return store_prune_keep(r->st, r->cfg->keep_days, r->emsg,
+				sizeof(r->emsg));
+}
+
+/* After the run: fold old files' detail, prune past --keep-days, and
+ * say what a prune made the run drop. */
+static int retain(struct run *r)
+{
+	const struct config *cfg = r->cfg;
+	int n = store_fold(r->st, cfg->detail_days, r->emsg, sizeof(r->emsg));
+
+	if (n >= 0 && n)
+		debug("per-file detail of %d file%s folded", n,
+		      n == 1 ? "" : "s");
+	if (n >= 0 && cfg->keep_days)
+		n = prune_old(r);
+	if (n < 0) {
+		err("%s", r->emsg);
+		return EXIT_FAILED;
+	}
+	if (store_dropped(r->st))
+		warn("%llu requests dated before %s, the first day kept, were "
+		     "not counted",
+		     (unsigned long long)store_dropped(r->st),
+		     store_first_day(r->st));
+	return EXIT_OK;
+}
+
 static void run_free(struct run *r)
 {
 	store_close(r->st);
@@ -726,6 +798,7 @@ static int run_workers(struct run *w, int n)
 		if (w[i].rc != EXIT_OK && rc == EXIT_OK)
 			rc = w[i].rc;
 		w[0].files += w[i].files;
+		w[0].unchanged += w[i].unchanged;
 		w[0].lines += w[i].lines;
 		w[0].bad += w[i].bad;
 		w[0].partial |= w[i].partial;
@@ -762,6 +835,8 @@ int ingest_run(const struct config *cfg)
 	} else {
 		rc = run_workers(w, n);
 	}
+	if (rc == EXIT_OK)
+		rc = retain(&w[0]);
 	if (rc == EXIT_OK) {
 		summary(&w[0]);
 		if (w[0].partial)

@@ -36,6 +36,8 @@ static const char overview[] =
 	"  rules explain [LOG] show how each line of LOG is classified\n"
 	"  gonogo              GO or NO-GO for the next cutoff phase\n"
 	"  merge SHARD.db...   add shard databases into --db, exactly\n"
+	"  prune --before DAY  remove the counts of days before DAY\n"
+	"  forget FILE...      remove a file's counts, to read it again\n"
 	"  fingerprint         print the fingerprint of each secret read from\n"
 	"                      stdin (one per line), to find it in reports\n"
 	"\n"
@@ -80,7 +82,13 @@ void options_usage(FILE *f, enum command cmd)
 		      "finish (default 0)\n"
 		      "  --commit-every N   commit at least every N lines "
 		      "(default: 4 MiB of counts, or 30 s)\n"
-		      "  -j, --jobs N       read N files at once (default 1)\n",
+		      "  -j, --jobs N       read N files at once (default 1)\n"
+		      "  --keep-days N      then prune the counts of all but "
+		      "the newest N days\n"
+		      "  --detail-days N    keep each file's own counts this "
+		      "many days after its\n"
+		      "                     last day, for merge and forget "
+		      "(default 3)\n",
 		      f);
 		fputs(common_quiet, f);
 		break;
@@ -165,6 +173,27 @@ void options_usage(FILE *f, enum command cmd)
 		      "review\n",
 		      f);
 		fputs(common_quiet, f);
+		break;
+	case CMD_PRUNE:
+		fputs("usage: keyaudit prune --before DAY [--db FILE] "
+		      "[--wait SECONDS]\n\n"
+		      "Remove every count of a day before DAY and give the "
+		      "space back.  The\nfiles read stay known, so they are "
+		      "never read again; reports say the\nfirst day they "
+		      "cover.\n",
+		      f);
+		break;
+	case CMD_FORGET:
+		fputs("usage: keyaudit forget [--dry-run] [--db FILE] "
+		      "FILE|FINGERPRINT...\n\n"
+		      "Remove a file's counts and read position in one "
+		      "transaction, so that the\nnext ingest reads it again "
+		      "(after a format fix, say).  FILE is a path as\nit was "
+		      "read or the file itself; FINGERPRINT is the head "
+		      "fingerprint\n'keyaudit files' shows.  --dry-run lists "
+		      "what would be forgotten.\nExit 1 when nothing "
+		      "matches.\n",
+		      f);
 		break;
 	case CMD_FINGERPRINT:
 		fputs("usage: keyaudit fingerprint [--db FILE] "
@@ -278,6 +307,10 @@ static enum command pick_command(int argc, char **argv, int *used)
 		return CMD_GONOGO;
 	if (strcmp(c, "merge") == 0)
 		return CMD_MERGE;
+	if (strcmp(c, "prune") == 0)
+		return CMD_PRUNE;
+	if (strcmp(c, "forget") == 0)
+		return CMD_FORGET;
 	if (strcmp(c, "rules") == 0 && argc > 2) {
 		*used = 3;
 		if (strcmp(argv[2], "check") == 0)
@@ -309,7 +342,11 @@ enum {
 	OPT_MAXBLIND,
 	OPT_LOOKBACK,
 	OPT_MAXDORMANT,
-	OPT_BROWNOUT
+	OPT_BROWNOUT,
+	OPT_BEFORE,
+	OPT_KEEPDAYS,
+	OPT_DETAILDAYS,
+	OPT_DRYRUN
 };
 
 static const struct option longopts[] = {
@@ -334,6 +371,10 @@ static const struct option longopts[] = {
 	{"lookback", required_argument, NULL, OPT_LOOKBACK},
 	{"max-dormant", required_argument, NULL, OPT_MAXDORMANT},
 	{"brownout", required_argument, NULL, OPT_BROWNOUT},
+	{"before", required_argument, NULL, OPT_BEFORE},
+	{"keep-days", required_argument, NULL, OPT_KEEPDAYS},
+	{"detail-days", required_argument, NULL, OPT_DETAILDAYS},
+	{"dry-run", no_argument, NULL, OPT_DRYRUN},
 	{"until", required_argument, NULL, OPT_UNTIL},
 	{"output", required_argument, NULL, 'o'},
 	{"quiet", no_argument, NULL, 'q'},
@@ -428,6 +469,27 @@ static enum parse_result one_option(struct config *cfg, int c)
 					 optarg);
 		break;
 	}
+	case OPT_BEFORE:
+		if (!is_day(optarg))
+			return bad_usage("a day is YYYY-MM-DD", optarg);
+		cfg->before = optarg;
+		break;
+	case OPT_KEEPDAYS:
+	case OPT_DETAILDAYS: {
+		int *dst = c == OPT_KEEPDAYS ? &cfg->keep_days
+					     : &cfg->detail_days;
+
+		if (parse_int(optarg, dst) < 0 ||
+		    (c == OPT_KEEPDAYS && *dst < 1))
+			return bad_usage(c == OPT_KEEPDAYS
+						 ? "--keep-days: must be at "
+						   "least 1"
+						 : "--detail-days needs a "
+						   "number of days",
+					 optarg);
+		break;
+	}
+	case OPT_DRYRUN: cfg->dry_run = 1; break;
 	case 'q': cfg->verbosity = 0; break;
 	case 'v': cfg->verbosity = 2; break;
 	case 'h': return OPTIONS_HELP;
@@ -451,6 +513,12 @@ static enum parse_result finish(struct config *cfg)
 				 NULL);
 	if (cfg->cmd == CMD_MERGE && cfg->npaths == 0)
 		return bad_usage("merge needs a SHARD.db to add", NULL);
+	if (cfg->cmd == CMD_PRUNE && (!cfg->before || cfg->npaths))
+		return bad_usage(cfg->npaths ? "prune takes no argument"
+					     : "prune needs --before DAY",
+				 cfg->npaths ? cfg->paths[0] : NULL);
+	if (cfg->cmd == CMD_FORGET && cfg->npaths == 0)
+		return bad_usage("forget needs a FILE or FINGERPRINT", NULL);
 	if (cfg->cmd == CMD_INGEST && cfg->npaths == 0)
 		return bad_usage("ingest needs a PATH (a file, a directory, "
 				 "or - for stdin)",
@@ -503,6 +571,7 @@ enum parse_result options_parse(int argc, char **argv, struct config *cfg)
 	cfg->min_quiet = 7;
 	cfg->max_blind = 5;
 	cfg->lookback = 120;
+	cfg->detail_days = 3;
 	if (argc < 2)
 		return bad_usage("no command given", NULL);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)

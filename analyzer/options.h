@@ -23,7 +23,9 @@ enum command {
 	CMD_FILES,
 	CMD_FINGERPRINT,
 	CMD_GONOGO,
-	CMD_MERGE
+	CMD_MERGE,
+	CMD_PRUNE,
+	CMD_FORGET
 };
 
 struct config {
@@ -59,6 +61,10 @@ struct config {
 	int wait; /* seconds to wait for the database lock */
 	long commit_every; /* lines between commits, 0: by size */
 	int jobs;	   /* files read at once */
+	const char *before; /* prune: the first day kept */
+	int keep_days;	    /* ingest: prune all but the last N days, 0 off */
+	int detail_days;    /* ingest, merge: keep per-file detail this long */
+	int dry_run;	    /* forget: only list */
 	int verbosity; /* 0 quiet, 1 normal, 2 verbose */
 	char **paths;
 	int npaths;
