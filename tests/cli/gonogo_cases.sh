@@ -6,6 +6,7 @@
 # visible credentials, and -q.
 . "$TOP/tests/cli/lib.sh"
 O="python3 $TOP/tests/scripts/oracle.py"
+. "$TOP/tests/scripts/gonogo_hourly.sh"
 P=reject-without-amnesty
 
 $O case c
@@ -52,15 +53,15 @@ expect_exit 0 "$KEYAUDIT" gonogo --db c.db --max-share 100 \
 	--max-clients 100 --lookback 5 > v2
 grep -q 'and 0 dormant' v2 || fail "--lookback"
 
-# brownouts: no hourly counts yet, then a hand-made hourly table
-"$KEYAUDIT" gonogo --db c.db --brownout '2026-10-16 08:00-20:00' > v3 ||
+# brownouts: without hourly counts, said so
+cp c.db noh.db
+sqlite3 noh.db "DROP TABLE IF EXISTS hourly"
+"$KEYAUDIT" gonogo --db noh.db --brownout '2026-10-16 08:00-20:00' > v3 ||
 	[ $? = 1 ] || fail "brownout without hourly counts"
 grep -q 'brownout 2026-10-16 08:00-20:00: not replayed, the database has no hourly counts' v3 ||
 	fail "no hourly counts: said"
-sqlite3 c.db "CREATE TABLE hourly(day TEXT, hour INTEGER, client TEXT,
-	class TEXT, amnesty INTEGER, status INTEGER, n INTEGER,
-	PRIMARY KEY(day, hour, client, class, amnesty, status)) WITHOUT ROWID"
-sqlite3 c.db ".import --csv --skip 1 c.hourly.csv hourly"
+# the store's hourly counts (schema 2), or made by hand from the truth
+hourly_table c.db
 expect_exit 1 "$KEYAUDIT" gonogo --db c.db \
 	--brownout '2026-10-16 08:00-20:00' \
 	--brownout '2026-11-02 10:00-14:00' > v3

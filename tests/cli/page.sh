@@ -9,6 +9,7 @@ command -v chromium >/dev/null || {
 	exit 77
 }
 O="python3 $TOP/tests/scripts/oracle.py"
+. "$TOP/tests/scripts/gonogo_hourly.sh"
 
 $O case c
 # one busy client whose user agent is markup
@@ -18,10 +19,7 @@ while [ $i -lt 50 ]; do
 	i=$((i + 1))
 done
 "$KEYAUDIT" ingest -q --db p.db --format "$NGINX_FMT" c.log
-sqlite3 p.db "CREATE TABLE hourly(day TEXT, hour INTEGER, client TEXT,
-	class TEXT, amnesty INTEGER, status INTEGER, n INTEGER,
-	PRIMARY KEY(day, hour, client, class, amnesty, status)) WITHOUT ROWID"
-sqlite3 p.db ".import --csv --skip 1 c.hourly.csv hourly"
+hourly_table p.db
 sed -e 's/^phase reject-without-amnesty .*/& on 2026-11-16/' \
 	-e 's/^phase amnesty-ends .*/& on 2026-12-01/' \
 	"$TOP/rules/asana-api-keys.rules" > dated.rules
