@@ -133,8 +133,8 @@ void options_usage(FILE *f, enum command cmd)
 	case CMD_GONOGO:
 		fputs("usage: keyaudit gonogo [OPTIONS]\n\n"
 		      "If the next phase started now, who would break?  "
-		      "Prints GO, NO-GO or CANNOT TELL\nand why on the first "
-		      "line; exit 0 for GO, 1 for NO-GO, 6 for CANNOT TELL\n"
+		      "Prints GO, NO-GO or\nCANNOT TELL and why on the first "
+		      "line; exit 0 for GO, 1 for NO-GO, 6 for\nCANNOT TELL\n"
 		      "(more than --max-blind of the requests show no "
 		      "credential a rule can class:\nunknown, hidden, or "
 		      "none when no request shows one at all).\n\n",
