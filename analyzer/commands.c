@@ -65,6 +65,58 @@ static void warn_unreachable(void *ctx, int line, int by_line)
 	     cfg->rules, line, by_line);
 }
 
+/* Fields the rules name, with how many fixed formats lack them. */
+struct unbound {
+	int line[64];
+	char field[64][64];
+	int missing[64];
+	int n;
+};
+
+static void count_unbound(void *ctx, int line, const char *field)
+{
+	struct unbound *u = ctx;
+	int i;
+
+	for (i = 0; i < u->n; i++)
+		if (u->line[i] == line && strcmp(u->field[i], field) == 0)
+			break;
+	if (i == u->n) {
+		if (u->n == 64)
+			return;
+		u->line[i] = line;
+		snprintf(u->field[i], sizeof(u->field[i]), "%s", field);
+		u->missing[u->n++] = 0;
+	}
+	u->missing[i]++;
+}
+
+/* Without --format: a field (not a request header) that no format with
+ * fixed fields has is most likely a typo; say so. */
+static void check_fields(const struct config *cfg, struct ruleset *rs)
+{
+	struct unbound u;
+	int nfixed = 0;
+	char emsg[256];
+	const char *name;
+
+	u.n = 0;
+	for (; (name = format_fixed_name(nfixed)) != NULL; nfixed++) {
+		struct format *fmt = format_new(name, emsg, sizeof(emsg));
+
+		if (fmt)
+			rules_bind(rs, fmt, count_unbound, &u);
+		format_free(fmt);
+	}
+	for (int i = 0; i < u.n; i++)
+		if (u.missing[i] == nfixed &&
+		    strncmp(u.field[i], "http_", 5) != 0)
+			warn("%s:%d: field '%s' is in no format with fixed "
+			     "fields; only an nginx:, jsonl or regex: format "
+			     "can have it",
+			     cfg->rules, u.line[i], u.field[i]);
+}
+
 int cmd_rules_check(const struct config *cfg)
 {
 	char emsg[1024];
@@ -85,6 +137,8 @@ int cmd_rules_check(const struct config *cfg)
 			return EXIT_USAGE;
 		}
 		rules_bind(rs, fmt, warn_field, &ctx);
+	} else {
+		check_fields(cfg, rs);
 	}
 	rules_unreachable(rs, warn_unreachable, &ctx);
 	for (int i = 0; i < rules_nclasses(rs); i++)

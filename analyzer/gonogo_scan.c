@@ -6,37 +6,22 @@
 #include <string.h>
 
 #include "buf.h"
+#include "day.h"
 #include "gonogo.h"
 #include "parse.h"
 
 long gn_dnum(const char *day)
 {
-	int y, m, d;
+	int64_t d;
 
-	if (!day || strlen(day) != 10 ||
-	    sscanf(day, "%4d-%2d-%2d", &y, &m, &d) != 3)
+	if (!day || day_parse(day, &d) < 0)
 		return LONG_MIN;
-	return (long)(civil_to_epoch(y, m, d, 0, 0, 0) / 86400);
+	return (long)d;
 }
 
 void gn_day_text(long dnum, char out[11])
 {
-	/* civil from days (Howard Hinnant's algorithm) */
-	long z = dnum + 719468;
-	long era = (z >= 0 ? z : z - 146096) / 146097;
-	long doe = z - era * 146097;
-	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	long mp = (5 * doy + 2) / 153;
-	long d = doy - (153 * mp + 2) / 5 + 1;
-	long m = mp < 10 ? mp + 3 : mp - 9;
-	long y = yoe + era * 400 + (m <= 2);
-
-	char tmp[80];
-
-	snprintf(tmp, sizeof(tmp), "%04ld-%02ld-%02ld", y, m, d);
-	memcpy(out, tmp, 10);
-	out[10] = 0;
+	day_format(dnum, out);
 }
 
 static long long num(const char *s)

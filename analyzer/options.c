@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "day.h"
 #include "report.h"
 
 #ifndef KEYAUDIT_VERSION
@@ -51,6 +52,8 @@ static const char overview[] =
 	"  3  failed at run time (database, disk, memory); the batch being\n"
 	"     written was not committed\n"
 	"  4  another keyaudit run is using the database\n"
+	"  5  ingest was stopped by SIGINT or SIGTERM; what it read up to\n"
+	"     its last batch is committed, the next run goes on from there\n"
 	"  6  gonogo: CANNOT TELL (too few requests show a credential)\n";
 
 static const char common_db[] =
@@ -88,9 +91,26 @@ void options_usage(FILE *f, enum command cmd)
 		      "  --detail-days N    keep each file's own counts this "
 		      "many days after its\n"
 		      "                     last day, for merge and forget "
-		      "(default 3)\n",
+		      "(default 3)\n"
+		      "  --include GLOB     in a directory, read only files "
+		      "whose name matches\n"
+		      "                     (repeatable; default: all)\n"
+		      "  --exclude GLOB     in a directory, skip files whose "
+		      "name matches (repeatable)\n"
+		      "  --max-bad PCT      a file with more than PCT% bad "
+		      "lines among its first\n"
+		      "                     1000 new lines is not read: "
+		      "nothing of it is counted,\n"
+		      "                     it is named on stderr, exit 1 "
+		      "(default 50)\n",
 		      f);
 		fputs(common_quiet, f);
+		fputs("\nLines dated more than an hour after now "
+		      "($KEYAUDIT_NOW, epoch seconds,\n"
+		      "sets now) are bad lines.  SIGINT or SIGTERM stops at "
+		      "the next batch,\ncommitted; the summary is printed, "
+		      "exit 5.\n",
+		      f);
 		break;
 	case CMD_REPORT:
 		fputs("usage: keyaudit report KIND [OPTIONS]\n\nkinds: ", f);
@@ -264,12 +284,9 @@ static int parse_int(const char *s, int *out)
 
 static int is_day(const char *s)
 {
-	int y, m, d;
-	char tail;
+	int64_t days;
 
-	return strlen(s) == 10 && s[4] == '-' && s[7] == '-' &&
-	       sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 &&
-	       m >= 1 && m <= 12 && d >= 1 && d <= 31;
+	return day_parse(s, &days) == 0;
 }
 
 /* "YYYY-MM-DD HH:MM-HH:MM" */
@@ -346,7 +363,10 @@ enum {
 	OPT_BEFORE,
 	OPT_KEEPDAYS,
 	OPT_DETAILDAYS,
-	OPT_DRYRUN
+	OPT_DRYRUN,
+	OPT_INCLUDE,
+	OPT_EXCLUDE,
+	OPT_MAXBAD
 };
 
 static const struct option longopts[] = {
@@ -375,6 +395,9 @@ static const struct option longopts[] = {
 	{"keep-days", required_argument, NULL, OPT_KEEPDAYS},
 	{"detail-days", required_argument, NULL, OPT_DETAILDAYS},
 	{"dry-run", no_argument, NULL, OPT_DRYRUN},
+	{"include", required_argument, NULL, OPT_INCLUDE},
+	{"exclude", required_argument, NULL, OPT_EXCLUDE},
+	{"max-bad", required_argument, NULL, OPT_MAXBAD},
 	{"until", required_argument, NULL, OPT_UNTIL},
 	{"output", required_argument, NULL, 'o'},
 	{"quiet", no_argument, NULL, 'q'},
@@ -413,7 +436,8 @@ static enum parse_result one_option(struct config *cfg, int c)
 	case OPT_SINCE:
 	case OPT_UNTIL:
 		if (!is_day(optarg))
-			return bad_usage("a day is YYYY-MM-DD", optarg);
+			return bad_usage("a day is a real date, YYYY-MM-DD",
+					 optarg);
 		*(c == OPT_SINCE ? &cfg->since : &cfg->until) = optarg;
 		break;
 	case 'o': cfg->out = optarg; break;
@@ -426,6 +450,22 @@ static enum parse_result one_option(struct config *cfg, int c)
 	case OPT_ACTION: cfg->action = optarg; break;
 	case OPT_PHASE: cfg->phase = optarg; break;
 	case OPT_HTML: cfg->html = optarg; break;
+	case OPT_INCLUDE:
+	case OPT_EXCLUDE: {
+		int *n = c == OPT_INCLUDE ? &cfg->ninclude : &cfg->nexclude;
+
+		if (*n == 32)
+			return bad_usage("at most 32 --include and --exclude",
+					 optarg);
+		(c == OPT_INCLUDE ? cfg->include : cfg->exclude)[(*n)++] =
+			optarg;
+		break;
+	}
+	case OPT_MAXBAD:
+		if (parse_int(optarg, &cfg->max_bad) < 0 || cfg->max_bad > 100)
+			return bad_usage("--max-bad is a percentage, 0 to 100",
+					 optarg);
+		break;
 	case OPT_ASOF:
 		if (!is_day(optarg))
 			return bad_usage("a day is YYYY-MM-DD", optarg);
@@ -572,6 +612,7 @@ enum parse_result options_parse(int argc, char **argv, struct config *cfg)
 	cfg->max_blind = 5;
 	cfg->lookback = 120;
 	cfg->detail_days = 3;
+	cfg->max_bad = 50;
 	if (argc < 2)
 		return bad_usage("no command given", NULL);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)

@@ -11,6 +11,9 @@ enum exit_code {
 	EXIT_USAGE = 2,   /* bad usage, option, format or rules */
 	EXIT_FAILED = 3,  /* run-time failure; the batch was not committed */
 	EXIT_BUSY = 4,    /* another run holds the database */
+	/* ingest stopped by SIGINT or SIGTERM: the batch in flight was
+	 * committed, the summary printed; the next run goes on from there */
+	EXIT_INTERRUPTED = 5,
 	EXIT_BLIND = 6    /* gonogo: CANNOT TELL, credentials not seen */
 };
 
@@ -65,6 +68,13 @@ struct config {
 	int keep_days;	    /* ingest: prune all but the last N days, 0 off */
 	int detail_days;    /* ingest, merge: keep per-file detail this long */
 	int dry_run;	    /* forget: only list */
+	/* ingest: globs (fnmatch, on the base name) that pick the files of
+	 * a directory; none included means every file */
+	const char *include[32];
+	int ninclude;
+	const char *exclude[32];
+	int nexclude;
+	int max_bad; /* percent of a file's first new lines that may be bad */
 	int verbosity; /* 0 quiet, 1 normal, 2 verbose */
 	char **paths;
 	int npaths;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "day.h"
 
 #define MAX_RULES 256
 #define MAX_DECODES 4
@@ -307,16 +308,6 @@ static int do_client(struct loader *ld, char *args)
 	return pat ? compile_pattern(ld, &c->m, pat, "client") : 0;
 }
 
-/* Days in month m (1..12) of year y, Gregorian. */
-static int month_days(int y, int m)
-{
-	static const int len[12] = {31, 28, 31, 30, 31, 30,
-				    31, 31, 30, 31, 30, 31};
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-
-	return len[m - 1] + (m == 2 && leap);
-}
-
 static int do_phase(struct loader *ld, char *args)
 {
 	struct ruleset *rs = ld->rs;
@@ -360,7 +351,7 @@ static int do_phase(struct loader *ld, char *args)
 		if (!w || strlen(w) != 10 || w[4] != '-' || w[7] != '-' ||
 		    sscanf(w, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
 			return fail(ld, "expected 'on YYYY-MM-DD'");
-		if (m < 1 || m > 12 || d < 1 || d > month_days(y, m))
+		if (!day_valid(y, m, d))
 			return fail(ld, "'%s' is not a day of the calendar",
 				    w);
 		memcpy(ph->date, w, 11);
