@@ -232,8 +232,8 @@ int gn_brownouts(struct gonogo *g, struct store *st, struct ruleset *rs,
 	if (!g->nbo)
 		return 0;
 	if (store_each(st,
-		       "SELECT 1 FROM sqlite_master WHERE type = 'table'"
-		       " AND name = 'hourly'",
+		       "SELECT 1 FROM sqlite_master WHERE type IN ('table',"
+		       " 'view') AND name = 'hourly'",
 		       NULL, 0, one_row, &hourly, err, errlen) < 0)
 		return -1;
 	for (int i = 0; hourly && i < g->nbo; i++) {

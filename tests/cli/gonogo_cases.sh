@@ -55,7 +55,7 @@ grep -q 'and 0 dormant' v2 || fail "--lookback"
 
 # brownouts: without hourly counts, said so
 cp c.db noh.db
-sqlite3 noh.db "DROP TABLE IF EXISTS hourly"
+hourly_drop noh.db
 "$KEYAUDIT" gonogo --db noh.db --brownout '2026-10-16 08:00-20:00' > v3 ||
 	[ $? = 1 ] || fail "brownout without hourly counts"
 grep -q 'brownout 2026-10-16 08:00-20:00: not replayed, the database has no hourly counts' v3 ||
