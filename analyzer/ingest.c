@@ -195,7 +195,9 @@ static void count_line(struct run *r, struct file_state *fs, const char *line,
 
 	rec.lineno = fs->lines;
 	if (parse_line(r->fmt, line, len, &rec) < 0) {
-		bad_line(r, fs, rec.error);
+		/* a W3C log's own header lines are no requests, and fine */
+		if (!format_is_directive(r->fmt, line, len))
+			bad_line(r, fs, rec.error);
 		return;
 	}
 	if (rec.time > r->pool->future) {

@@ -138,6 +138,23 @@ static int is_dash(struct span s)
 	return s.len == 1 && s.p[0] == '-';
 }
 
+int format_is_directive(const struct format *fmt, const char *line,
+			size_t len)
+{
+	static const char *const words[] = {"#Version:", "#Fields:",
+					    "#Software:", "#Date:",
+					    "#Remark:",	  "#Start-Date:",
+					    "#End-Date:"};
+
+	if (fmt->ops != &format_cloudfront_ops || len < 2 || line[0] != '#')
+		return 0;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (len >= strlen(words[i]) &&
+		    memcmp(line, words[i], strlen(words[i])) == 0)
+			return 1;
+	return 0;
+}
+
 int parse_line(struct format *fmt, const char *line, size_t len,
 	       struct record *rec)
 {

@@ -38,6 +38,12 @@ const char *format_field_name(const struct format *fmt, int i);
  * Then -1 means only that RECORD_MAX_FIELDS fields are taken. */
 int format_field_index(struct format *fmt, const char *name);
 
+/* Is the line one of the format's own directives, no request and not a
+ * bad line: the "#Version:", "#Fields:" ... lines that start every W3C
+ * extended log (CloudFront)?  Return 1 or 0. */
+int format_is_directive(const struct format *fmt, const char *line,
+			size_t len);
+
 /* Parse len bytes at line (without its newline; a final CR is ignored)
  * into rec.  Return 0, or -1 with rec->error set to a static reason.
  * rec's spans point into line or fmt's scratch space and stay valid

@@ -303,7 +303,7 @@ fields common $f 13 remote_ident=user-identity remote_user=frank \
 fields common $f 16 request_method= request_uri= server_protocol=HTTP/1.0
 bad common $f 15 "bad client, ident or user before the time"
 f=$i/aws-cloudfront_logs__test-cloudfront.log
-sample $f auto=cloudfront 14 2
+sample $f auto=cloudfront 14 0
 bad cloudfront $f 1 "comment line"
 fields cloudfront $f 4 c_ip=2a02:cf40:add:4002:91f2:a9b2:e09a:6fc6 \
 	x_edge_result_type=Hit request_uri=/index.html

@@ -66,7 +66,7 @@ elastic-beats/nginx-access__access.log - 12 1
 elastic-beats/nginx-access__test-with-host.log - 10 0
 elastic-beats/nginx-access__test.log - 7 0
 elastic-integrations/apache-access__test-access-basic.log - 15 1
-elastic-integrations/aws-cloudfront_logs__test-cloudfront.log - 12 2
+elastic-integrations/aws-cloudfront_logs__test-cloudfront.log - 12 0
 elastic-integrations/aws-elb_logs__test-alb.log alb skip 2 7
 elastic-integrations/aws-s3access__test-s3-server-access.log - 10 0
 elastic-integrations/nginx-access__test-access.log - 12 2
