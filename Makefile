@@ -44,10 +44,12 @@ include tests/fuzz/fuzz.mk
 
 # Debian packages: build and test dependencies.
 DEB_PKGS = build-essential pkg-config zlib1g-dev libpcre2-dev \
-	   libsqlite3-dev libcsv-dev libsodium-dev libjansson-dev libisal-dev sqlite3 python3 gzip chromium \
-	   parallel time
+	   libsqlite3-dev libcsv-dev libsodium-dev libjansson-dev libisal-dev \
+	   sqlite3 python3 gzip chromium parallel time valgrind \
+	   clang-format-14
 
-.PHONY: all deps demo check test asan bench fuzz format clean install
+.PHONY: all deps demo check test asan bench fuzz format format-check \
+	clean install
 
 all: keyaudit $(BUILD)/loggen $(BUILD)/unit $(BUILD)/floor \
 	$(BUILD)/failmalloc.so $(addprefix $(BUILD)/,$(FUZZ_REPLAY))
@@ -115,6 +117,7 @@ demo: deps
 	@echo "  review page: reports/gonogo.html"
 
 check: deps
+	$(MAKE) format-check
 	$(MAKE) all
 	$(MAKE) BUILD=build-san SANITIZE=address,undefined OPT="-O1 -g" ISAL=0 \
 		$(addprefix build-san/,keyaudit loggen unit $(FUZZ_REPLAY))
@@ -127,9 +130,21 @@ bench: deps
 	$(MAKE) all
 	MAKE="$(MAKE)" tests/bench.sh
 
+# clang-format 14 (Debian 12's clang-format-14): other versions break
+# lines differently, so format-check insists on it.
+CLANG_FORMAT ?= clang-format-14
+FORMAT_SRCS = $(wildcard analyzer/*.[ch] tests/unit/*.[ch] tests/gen/*.c \
+	tests/faults/*.c tests/bench/*.c tests/fuzz/*.[ch])
+
 format:
-	clang-format -i analyzer/*.c analyzer/*.h tests/unit/*.c \
-		tests/gen/*.c
+	$(CLANG_FORMAT) -i $(FORMAT_SRCS)
+
+format-check:
+	@$(CLANG_FORMAT) --version | grep -q 'version 14\.' || { \
+		echo "format-check: $(CLANG_FORMAT) is not clang-format 14"; \
+		exit 1; }
+	@$(CLANG_FORMAT) --dry-run -Werror $(FORMAT_SRCS) || { \
+		echo "format-check: run 'make format'"; exit 1; }
 
 install: keyaudit
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/rules
