@@ -29,8 +29,8 @@ expect_exit 3 "$KEYAUDIT" gonogo --db g.db --as-of 2026-12-01 2>err
 grep -q "no requests in 2026-11-25..2026-12-01" err || fail "empty window"
 # quiet days: as of the last day, with a 14-day window, clients whose
 # last refused request is 7+ days old are not active
-"$KEYAUDIT" gonogo --db g.db --window 14 --min-quiet-days 1 -o q.csv \
-	> verdict || true
+expect_exit 1 "$KEYAUDIT" gonogo --db g.db --window 14 --min-quiet-days 1 \
+	-o q.csv > verdict
 python3 - q.csv verdict <<'PY' || fail "quiet days"
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1], newline="")))
