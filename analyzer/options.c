@@ -105,6 +105,10 @@ const struct options_option options_table[] = {
      0},
     {"html", 0, OPT_HTML, C(CMD_GONOGO), "FILE",
      "a self-contained page for the review", 0},
+    {"metrics", 0, OPT_METRICS, C(CMD_INGEST) | C(CMD_GONOGO), "FILE",
+     "write Prometheus metrics of the run to FILE (for node_exporter's "
+     "textfile collector)",
+     0},
     {"quiet", 'q', 'q', C_ALL, NULL, "print nothing unless something is wrong",
      0},
     {"verbose", 'v', 'v', C_ALL, NULL, "say more", 0},
@@ -328,6 +332,9 @@ static enum parse_result one_option(struct config *cfg, int c)
 		break;
 	case OPT_HTML:
 		cfg->html = optarg;
+		break;
+	case OPT_METRICS:
+		cfg->metrics = optarg;
 		break;
 	case OPT_MAXSHARE:
 		if (parse_decimal(optarg, &cfg->max_share) < 0)

@@ -48,6 +48,7 @@ struct config {
 	int max_clients;   /* active clients that may break */
 	int min_quiet;	   /* days without a refused request: not active */
 	const char *html;
+	const char *metrics; /* ingest, gonogo: Prometheus text file */
 	int wait;	   /* seconds to wait for the database lock */
 	long commit_every; /* lines between commits, 0: by size */
 	int jobs;	   /* files read at once */
@@ -98,7 +99,8 @@ enum {
 	OPT_MAXSHARE,
 	OPT_MAXCLIENTS,
 	OPT_QUIET,
-	OPT_HTML
+	OPT_HTML,
+	OPT_METRICS
 };
 
 /* A command: "name" or "name sub" on the command line. */
