@@ -38,7 +38,8 @@ SANFLAGS = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
 endif
 ISAL_CPPFLAGS = $(if $(filter 1,$(ISAL)),-DKEYAUDIT_ISAL)
 ISAL_LIBS = $(if $(filter 1,$(ISAL)),-lisal)
-override CPPFLAGS := -D_GNU_SOURCE -Ianalyzer $(ISAL_CPPFLAGS) $(CPPFLAGS)
+override CPPFLAGS := -D_GNU_SOURCE -Ianalyzer -I$(BUILD) $(ISAL_CPPFLAGS) \
+	$(CPPFLAGS)
 override CFLAGS := -std=c11 $(WARN) $(PKG_CFLAGS) $(SANFLAGS) $(CFLAGS)
 override LDLIBS := $(ISAL_LIBS) $(PKG_LIBS) -lcsv -lpthread -lm $(LDLIBS)
 override LDFLAGS := $(SANFLAGS) $(LDFLAGS)
@@ -94,6 +95,12 @@ $(BUILD)/paths: FORCE | $(BUILD)
 		echo '$(DATADIR) $(VERSION)' > $@
 
 FORCE:
+
+# The schema (analyzer/schema.sql) as a C string, for store_schema.c.
+$(BUILD)/schema.inc: analyzer/schema.sql | $(BUILD)
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' \
+		$< > $@
+$(BUILD)/store_schema.o: $(BUILD)/schema.inc
 
 $(BUILD)/loggen: tests/gen/loggen.c $(BUILD)/fp.o $(BUILD)/buf.o
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)

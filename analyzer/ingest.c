@@ -253,6 +253,8 @@ static void count_line(struct run *r, struct file_state *fs,
 		h.agent_hash = a->hash;
 	}
 	h.cred_fp = j->has_cred ? j->cred_fp : NULL;
+	h.route = NULL;
+	h.route_len = 0;
 	store_count(r->st, fs, &h);
 	r->per_class[j->cls]++;
 }
