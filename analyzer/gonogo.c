@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "metrics.h"
 #include "msg.h"
 #include "parse.h"
 #include "report.h"
@@ -318,6 +319,15 @@ int gonogo_run(const struct config *cfg)
 			rc = EXIT_FAILED;
 		else
 			rc = r.g.go ? EXIT_OK : EXIT_PARTIAL;
+	}
+	if (rc == EXIT_OK || rc == EXIT_PARTIAL) {
+		struct metrics_gonogo m = {r.g.phase, r.g.go, r.g.refused,
+					   r.g.total, r.g.nactive};
+
+		if (cfg->metrics && metrics_write_gonogo(cfg->metrics, &m,
+							 r.emsg,
+							 sizeof(r.emsg)) < 0)
+			rc = EXIT_FAILED;
 	}
 	if (rc == EXIT_USAGE || rc == EXIT_FAILED) {
 		err("%s", r.emsg);

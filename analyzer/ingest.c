@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "fp.h"
 #include "input.h"
+#include "metrics.h"
 #include "memo.h"
 #include "msg.h"
 #include "parse.h"
@@ -770,6 +771,18 @@ int ingest_run(const struct config *cfg)
 			rc = EXIT_PARTIAL;
 	}
 	run_free(&w[0]);
+	if (cfg->metrics) {
+		struct metrics_ingest m = {rc, now() - w[0].started, w[0].files,
+					   w[0].lines, w[0].bad};
+		char emsg[1024];
+
+		if (metrics_write_ingest(cfg->metrics, cfg->db, &m, emsg,
+					 sizeof(emsg)) < 0) {
+			err("%s", emsg);
+			rc = rc == EXIT_OK || rc == EXIT_PARTIAL ? EXIT_FAILED
+								 : rc;
+		}
+	}
 	for (int i = 0; i < pool.npaths; i++)
 		free(pool.paths[i]);
 	free(pool.paths);
