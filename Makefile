@@ -63,7 +63,8 @@ DEB_PKGS = build-essential pkg-config zlib1g-dev libpcre2-dev \
 	   debhelper lintian dpkg-dev fakeroot python3-yaml
 
 .PHONY: all deps demo check test asan bench fuzz format format-check \
-	clean install uninstall deb FORCE
+	clean install install-program install-units install-hook \
+	install-logrotate uninstall deb FORCE
 
 all: keyaudit $(BUILD)/loggen $(BUILD)/unit $(BUILD)/floor \
 	$(BUILD)/failmalloc.so $(addprefix $(BUILD)/,$(FUZZ_REPLAY))
@@ -189,29 +190,44 @@ format-check:
 # the same variables removes exactly what it installed.
 INSTALLED = $(BINDIR)/keyaudit $(BINDIR)/keyaudit-parallel \
 	$(patsubst rules/%,$(DATADIR)/rules/%,$(wildcard rules/*.rules)) \
-	$(MANDIR)/man1/keyaudit.1 $(MANDIR)/man5/keyaudit-rules.5 \
+	$(MANDIR)/man1/keyaudit.1 $(MANDIR)/man1/keyaudit-parallel.1 \
+	$(MANDIR)/man5/keyaudit-rules.5 \
 	$(UNITDIR)/keyaudit.service $(UNITDIR)/keyaudit.timer \
 	$(SYSCONFDIR)/logrotate.d/httpd-prerotate/keyaudit \
 	$(SYSCONFDIR)/logrotate.d/keyaudit
 # the installed program's path in the units and the hook
 BIN_SED = sed 's|/usr/local/bin/keyaudit|$(BINDIR)/keyaudit|g'
 
-install: $(BUILD)/keyaudit
+install: install-program install-units install-hook install-logrotate
+
+# the program, keyaudit-parallel, the rulesets and the manuals
+install-program: $(BUILD)/keyaudit
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules \
-		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(UNITDIR) \
-		$(DESTDIR)$(SYSCONFDIR)/logrotate.d/httpd-prerotate
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 755 $(BUILD)/keyaudit $(DESTDIR)$(BINDIR)/keyaudit
 	install -m 755 scripts/keyaudit-parallel $(DESTDIR)$(BINDIR)/
 	install -m 644 rules/*.rules $(DESTDIR)$(DATADIR)/rules/
-	install -m 644 doc/keyaudit.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 doc/keyaudit.1 doc/keyaudit-parallel.1 \
+		$(DESTDIR)$(MANDIR)/man1/
 	install -m 644 doc/keyaudit-rules.5 $(DESTDIR)$(MANDIR)/man5/
+
+install-units:
+	install -d $(DESTDIR)$(UNITDIR)
 	$(BIN_SED) deploy/systemd/keyaudit.service > \
 		$(DESTDIR)$(UNITDIR)/keyaudit.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/keyaudit.service
 	install -m 644 deploy/systemd/keyaudit.timer $(DESTDIR)$(UNITDIR)/
+
+# the prerotate hook Debian's nginx and apache2 logrotate files run
+install-hook:
+	install -d $(DESTDIR)$(SYSCONFDIR)/logrotate.d/httpd-prerotate
 	$(BIN_SED) deploy/logrotate/keyaudit > \
 		$(DESTDIR)$(SYSCONFDIR)/logrotate.d/httpd-prerotate/keyaudit
 	chmod 755 $(DESTDIR)$(SYSCONFDIR)/logrotate.d/httpd-prerotate/keyaudit
+
+# the rotation of the hook's own log
+install-logrotate:
+	install -d $(DESTDIR)$(SYSCONFDIR)/logrotate.d
 	install -m 644 deploy/logrotate/keyaudit.logrotate \
 		$(DESTDIR)$(SYSCONFDIR)/logrotate.d/keyaudit
 
@@ -221,14 +237,19 @@ uninstall:
 	-rmdir $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(DATADIR) \
 		$(DESTDIR)$(SYSCONFDIR)/logrotate.d/httpd-prerotate 2>/dev/null
 
-# make deb: keyaudit_$(VERSION)_amd64.deb in the parent directory's
-# place of dpkg-buildpackage, moved here; see debian/.
-deb:
-	dpkg-buildpackage -b -us -uc --no-pre-clean
-	mv ../keyaudit_$(VERSION)_*.deb ../keyaudit_$(VERSION)_*.buildinfo \
-		../keyaudit_$(VERSION)_*.changes .
-	lintian --fail-on error keyaudit_$(VERSION)_*.deb
+# make deb: keyaudit_$(VERSION)_$(DEB_ARCH).deb here, built by
+# dpkg-buildpackage and debhelper (debian/) in a copy of the source under
+# $(BUILD)/deb, then checked by lintian (no error allowed).
+DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null)
+DEB_SRC = $(BUILD)/deb/keyaudit-$(VERSION)
+deb: deps
+	rm -rf $(BUILD)/deb
+	mkdir -p $(DEB_SRC)
+	git ls-files -co --exclude-standard | grep -v '^debian/keyaudit' | \
+		tar -cf - -T - | tar -xf - -C $(DEB_SRC)
+	cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc
+	mv $(BUILD)/deb/keyaudit_$(VERSION)_$(DEB_ARCH).deb .
+	lintian --fail-on error keyaudit_$(VERSION)_$(DEB_ARCH).deb
 
 clean:
-	rm -rf build build-san build-fuzz build-zlib keyaudit \
-		keyaudit_*.deb keyaudit_*.buildinfo keyaudit_*.changes
+	rm -rf build build-san build-fuzz build-zlib keyaudit keyaudit_*.deb

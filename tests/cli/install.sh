@@ -22,6 +22,7 @@ grep -q -- '-std=c11 .*-Wall .*-O0 .*-c -o .*/options.o' make.out ||
 	{ grep options.o make.out; fail "CFLAGS=-O0 dropped the project's flags"; }
 R=$T/root/opt/ka
 for f in bin/keyaudit bin/keyaudit-parallel share/man/man1/keyaudit.1 \
+	share/man/man1/keyaudit-parallel.1 \
 	share/man/man5/keyaudit-rules.5 lib/systemd/system/keyaudit.service \
 	lib/systemd/system/keyaudit.timer etc/logrotate.d/keyaudit \
 	etc/logrotate.d/httpd-prerotate/keyaudit; do

@@ -1,12 +1,12 @@
-# The manuals: keyaudit(1) and keyaudit-rules(5) are clean for
-# "mandoc -T lint"; every option of the code's table is in keyaudit(1),
+# The manuals: keyaudit(1), keyaudit-parallel(1), keyaudit-rules(5) are
+# clean for "mandoc -T lint"; every option of the code's table is in keyaudit(1),
 # each command takes exactly the options its section lists (and its
 # --help lists them), refusing the others; the example rules file of
 # keyaudit-rules(5) passes "rules check"; every shipped ruleset, its
 # classes and phases are in keyaudit-rules(5).
 . "$TOP/tests/cli/lib.sh"
 command -v mandoc >/dev/null || fail "mandoc is missing (make deps installs it)"
-for m in "$TOP"/doc/keyaudit.1 "$TOP"/doc/keyaudit-rules.5; do
+for m in "$TOP"/doc/*.[1-9]; do
 	mandoc -T lint -W warning "$m" > lint 2>&1 || { cat lint; fail "lint: $m"; }
 	mandoc -T utf8 "$m" > /dev/null || fail "render $m"
 done
