@@ -48,9 +48,11 @@ for build in "$@"; do
 	done
 done
 
-# the order to start them in: slowest first by the last run's times
+# the order to start them in: the unit tests (quick, and printed first),
+# then the slowest first by the last run's times
 for c in $cases; do
 	s=$(awk -v c="$c" '$1 == c { print $2 }' "$times" 2>/dev/null)
+	case $c in *:unit) s=999999 ;; esac
 	echo "${s:-0} $c"
 done | sort -k1,1nr | cut -d' ' -f2 | tr ':' ' ' |
 	xargs -n 2 -P "$jobs" sh "$top/tests/run.sh" --case "$dir" 2>&1 |
