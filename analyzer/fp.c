@@ -140,8 +140,8 @@ void fp_key_id(const struct fpkey *key, char out[FP_HEXLEN + 1])
 	fp_hex(key, probe, sizeof(probe) - 1, out);
 }
 
-#define CACHE_SLOTS  4096 /* direct-mapped: a slot per hash value */
-#define CACHE_KEYMAX 160  /* longer credentials are not cached */
+#define CACHE_SLOTS 4096 /* direct-mapped: a slot per hash value */
+#define CACHE_KEYMAX 160 /* longer credentials are not cached */
 
 struct fpslot {
 	size_t len; /* 0: empty */
@@ -195,8 +195,8 @@ static int token_char(unsigned char c)
 	       c == '-' || c == '.' || c == '=';
 }
 
-size_t fp_scrub(const struct fpkey *key, const char *s, size_t len, char *out,
-		size_t outcap)
+size_t fp_scrub(const struct fpkey *key, const char *s, size_t len,
+		char *out, size_t outcap)
 {
 	char mark[FP_HEXLEN + 4] = "fp:";
 	size_t n = 0;
@@ -216,8 +216,8 @@ size_t fp_scrub(const struct fpkey *key, const char *s, size_t len, char *out,
 			j++;
 		}
 		/* letters and digits, or mixed case as no word has it */
-		if (j - i >= FP_SCRUB_MIN && (((upper || lower) && digit) ||
-					      (upper >= 3 && lower >= 3))) {
+		if (j - i >= FP_SCRUB_MIN &&
+		    (((upper || lower) && digit) || (upper >= 3 && lower >= 3))) {
 			fp_hex(key, s + i, j - i, mark + 3);
 			for (size_t k = 0; mark[k] && n + 1 < outcap; k++)
 				out[n++] = mark[k];

@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 #define FP_KEYBYTES 32
-#define FP_HEXLEN   16
+#define FP_HEXLEN 16
 
 struct fpkey {
 	unsigned char k[FP_KEYBYTES];
@@ -50,8 +50,8 @@ void fp_key_id(const struct fpkey *key, char out[FP_HEXLEN + 1]);
  * database, while an id of that shape (an S3 canonical user id) still
  * tells clients apart.  Return the length written. */
 #define FP_SCRUB_MIN 20
-size_t fp_scrub(const struct fpkey *key, const char *s, size_t len, char *out,
-		size_t outcap);
+size_t fp_scrub(const struct fpkey *key, const char *s, size_t len,
+		char *out, size_t outcap);
 
 /* A cache of fingerprints of recent credentials, so that each distinct
  * credential is hashed with BLAKE2b once, not once per request.  It

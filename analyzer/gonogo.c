@@ -92,15 +92,15 @@ static int window_row(void *arg, int n, const char *const *c,
 	return 0;
 }
 
-#define WINDOW_SQL                                                            \
-	"WITH ua AS (SELECT client, agent, sum(n) AS n FROM agents"           \
-	"  WHERE day BETWEEN ?1 AND ?2 AND class IN (SELECT name FROM"        \
-	"  classes WHERE legacy = 1) GROUP BY client, agent),"                \
-	" top AS (SELECT client, agent FROM (SELECT client, agent,"           \
-	"  row_number() OVER (PARTITION BY client ORDER BY n DESC, agent)"    \
-	"  AS r FROM ua) WHERE r = 1)"                                        \
-	" SELECT c.client, class, amnesty, sum(n), max(last), top.agent"      \
-	" FROM counts AS c LEFT JOIN top USING (client)"                      \
+#define WINDOW_SQL                                                          \
+	"WITH ua AS (SELECT client, agent, sum(n) AS n FROM agents"         \
+	"  WHERE day BETWEEN ?1 AND ?2 AND class IN (SELECT name FROM"      \
+	"  classes WHERE legacy = 1) GROUP BY client, agent),"              \
+	" top AS (SELECT client, agent FROM (SELECT client, agent,"         \
+	"  row_number() OVER (PARTITION BY client ORDER BY n DESC, agent)"  \
+	"  AS r FROM ua) WHERE r = 1)"                                      \
+	" SELECT c.client, class, amnesty, sum(n), max(last), top.agent"    \
+	" FROM counts AS c LEFT JOIN top USING (client)"                    \
 	" WHERE day BETWEEN ?1 AND ?2 GROUP BY 1, 2, 3 ORDER BY 1"
 
 static int client_cmp(const void *a, const void *b)
@@ -135,8 +135,8 @@ static void decide(struct run *r)
 	}
 	g->ncl = k;
 	qsort(g->cl, (size_t)k, sizeof(*g->cl), client_cmp);
-	g->share =
-	    g->total ? 100.0 * (double)g->refused / (double)g->total : 0.0;
+	g->share = g->total ? 100.0 * (double)g->refused / (double)g->total
+			    : 0.0;
 	g->go = g->share <= g->max_share && g->nactive <= g->max_clients;
 }
 
@@ -160,13 +160,13 @@ static int day_row(void *arg, int n, const char *const *c,
 static int load_history(struct run *r, struct store *st)
 {
 	return store_each(
-	    st,
-	    "SELECT day, sum(n), sum(CASE WHEN legacy THEN n ELSE 0 END),"
-	    " sum(CASE WHEN legacy AND amnesty = 1 THEN n ELSE 0 END)"
-	    " FROM (SELECT day, n, amnesty, class IN (SELECT name FROM"
-	    "  classes WHERE legacy = 1) AS legacy FROM counts)"
-	    " GROUP BY day ORDER BY day",
-	    NULL, 0, day_row, &r->g, r->emsg, sizeof(r->emsg));
+		st,
+		"SELECT day, sum(n), sum(CASE WHEN legacy THEN n ELSE 0 END),"
+		" sum(CASE WHEN legacy AND amnesty = 1 THEN n ELSE 0 END)"
+		" FROM (SELECT day, n, amnesty, class IN (SELECT name FROM"
+		"  classes WHERE legacy = 1) AS legacy FROM counts)"
+		" GROUP BY day ORDER BY day",
+		NULL, 0, day_row, &r->g, r->emsg, sizeof(r->emsg));
 }
 
 static void print_verdict(const struct gonogo *g)
@@ -188,14 +188,14 @@ static void print_verdict(const struct gonogo *g)
 }
 
 static const char *const gn_cols[] = {
-    "client",	    "refused_requests", "all_requests", "refused_share",
-    "last_refused", "quiet_days",	"active",	"top_user_agent"};
-static const enum cell_kind gn_kinds[] = {CELL_TEXT, CELL_NUM,	CELL_NUM,
+	"client",	"refused_requests", "all_requests", "refused_share",
+	"last_refused", "quiet_days",	    "active",	    "top_user_agent"};
+static const enum cell_kind gn_kinds[] = {CELL_TEXT, CELL_NUM,  CELL_NUM,
 					  CELL_NUM,  CELL_TEXT, CELL_NUM,
 					  CELL_TEXT, CELL_TEXT};
 
-static int write_clients(const struct gonogo *g, const char *path, char *err,
-			 size_t errlen)
+static int write_clients(const struct gonogo *g, const char *path,
+			 char *err, size_t errlen)
 {
 	char tmp[4200];
 	FILE *f = report_open(path, tmp, sizeof(tmp), err, errlen);
@@ -211,13 +211,8 @@ static int write_clients(const struct gonogo *g, const char *path, char *err,
 		char last[32];
 		time_t tt = (time_t)c->last;
 		struct tm tm;
-		const char *v[8] = {c->client,
-				    n[0],
-				    n[1],
-				    share,
-				    last,
-				    n[2],
-				    c->active ? "yes" : "no",
+		const char *v[8] = {c->client, n[0],	  n[1], share,
+				    last,      n[2],	  c->active ? "yes" : "no",
 				    c->agent ? c->agent : ""};
 
 		snprintf(n[0], 32, "%lld", c->refused);
@@ -234,7 +229,8 @@ static int write_clients(const struct gonogo *g, const char *path, char *err,
 }
 
 /* Rules, phase, window: everything before the verdict. */
-static int prepare(struct run *r, const struct config *cfg, struct store **st)
+static int prepare(struct run *r, const struct config *cfg,
+		   struct store **st)
 {
 	struct gonogo *g = &r->g;
 
@@ -248,8 +244,8 @@ static int prepare(struct run *r, const struct config *cfg, struct store **st)
 	}
 	r->phase = cfg->phase ? rules_phase_find(r->rs, cfg->phase) : 0;
 	if (r->phase < 0) {
-		snprintf(r->emsg, sizeof(r->emsg), "%s: no phase named '%s'",
-			 cfg->rules, cfg->phase);
+		snprintf(r->emsg, sizeof(r->emsg),
+			 "%s: no phase named '%s'", cfg->rules, cfg->phase);
 		return EXIT_USAGE;
 	}
 	g->phase = rules_phase_name(r->rs, r->phase);
@@ -268,12 +264,12 @@ static int prepare(struct run *r, const struct config *cfg, struct store **st)
 		       r->newest, r->emsg, sizeof(r->emsg)) < 0)
 		return EXIT_FAILED;
 	if (!r->newest[0] && !cfg->as_of) {
-		snprintf(r->emsg, sizeof(r->emsg),
-			 "%s: no requests counted yet", cfg->db);
+		snprintf(r->emsg, sizeof(r->emsg), "%s: no requests counted yet",
+			 cfg->db);
 		return EXIT_FAILED;
 	}
-	snprintf(g->to, sizeof(g->to), "%s",
-		 cfg->as_of ? cfg->as_of : r->newest);
+	snprintf(g->to, sizeof(g->to), "%s", cfg->as_of ? cfg->as_of
+							: r->newest);
 	day_of(day_start(g->to) - (int64_t)(cfg->window - 1) * DAY, g->from);
 	return EXIT_OK;
 }
@@ -300,9 +296,10 @@ int gonogo_run(const struct config *cfg)
 	rc = prepare(&r, cfg, &st);
 	params[0] = r.g.from;
 	params[1] = r.g.to;
-	if (rc == EXIT_OK && (store_each(st, WINDOW_SQL, params, 2, window_row,
-					 &r, r.emsg, sizeof(r.emsg)) < 0 ||
-			      load_history(&r, st) < 0))
+	if (rc == EXIT_OK &&
+	    (store_each(st, WINDOW_SQL, params, 2, window_row, &r, r.emsg,
+			sizeof(r.emsg)) < 0 ||
+	     load_history(&r, st) < 0))
 		rc = EXIT_FAILED;
 	if (rc == EXIT_OK && r.g.total == 0) {
 		/* no data is no evidence: never answer GO on it */
@@ -327,9 +324,9 @@ int gonogo_run(const struct config *cfg)
 		struct metrics_gonogo m = {r.g.phase, r.g.go, r.g.refused,
 					   r.g.total, r.g.nactive};
 
-		if (cfg->metrics &&
-		    metrics_write_gonogo(cfg->metrics, &m, r.emsg,
-					 sizeof(r.emsg)) < 0)
+		if (cfg->metrics && metrics_write_gonogo(cfg->metrics, &m,
+							 r.emsg,
+							 sizeof(r.emsg)) < 0)
 			rc = EXIT_FAILED;
 	}
 	if (rc == EXIT_USAGE || rc == EXIT_FAILED) {

@@ -4,9 +4,9 @@
 #include "ingest.h"
 
 #include <dirent.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <sched.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,24 +17,24 @@
 #include "buf.h"
 #include "fp.h"
 #include "input.h"
-#include "memo.h"
 #include "metrics.h"
+#include "memo.h"
 #include "msg.h"
 #include "parse.h"
 #include "rules.h"
 #include "store.h"
 
-#define BAD_SHOWN      5  /* bad lines quoted per run */
+#define BAD_SHOWN 5 /* bad lines quoted per run */
 #define COMMIT_SECONDS 30 /* most work a crash can cost */
-#define CLIENT_MAX     256
-#define AGENT_MAX      512 /* as store.c keeps them */
+#define CLIENT_MAX 256
+#define AGENT_MAX 512 /* as store.c keeps them */
 /* Verdicts remembered: a client sends the same credential and headers
  * again and again, so most lines are judged by one lookup.  An entry
  * holds the values the rules read and what was made of them. */
-#define VERDICTS      8192
+#define VERDICTS 8192
 #define VERDICT_ENTRY 448
-#define AGENTS	      1024 /* user agents scrubbed, remembered likewise */
-#define AGENT_ENTRY   512
+#define AGENTS 1024 /* user agents scrubbed, remembered likewise */
+#define AGENT_ENTRY 512
 
 /* What the workers of one run share (--jobs). */
 struct pool {
@@ -47,7 +47,7 @@ struct pool {
 	 * two copies of one file must not be read at the same time */
 	char claimed[64][FP_HEXLEN + 1];
 	int nclaimed;
-	int failed;  /* a worker failed: the others stop */
+	int failed; /* a worker failed: the others stop */
 	int workers; /* of the run, --jobs */
 	int reading; /* workers with a file in hand */
 	int cores;   /* CPUs this process may run on */
@@ -72,7 +72,7 @@ struct run {
 	uint64_t bad;
 	uint64_t per_class[RULES_MAX_CLASSES + 1];
 	int bad_shown;
-	int partial;  /* some input was unreadable or incomplete */
+	int partial; /* some input was unreadable or incomplete */
 	int progress; /* stderr is a terminal and not -q */
 	double started;
 	int rc; /* the worker's exit code */
@@ -189,7 +189,8 @@ static const struct judged *judge(struct run *r, const struct record *rec,
 	}
 	judge_fresh(r, rec, fresh);
 	if (klen)
-		memo_put(r->verdicts, key, klen, h, fresh, judged_size(fresh));
+		memo_put(r->verdicts, key, klen, h, fresh,
+			 judged_size(fresh));
 	return fresh;
 }
 
@@ -219,8 +220,8 @@ static const struct agent *agent_name(struct run *r, struct span a,
 	return fresh;
 }
 
-static void count_line(struct run *r, struct file_state *fs, const char *line,
-		       size_t len)
+static void count_line(struct run *r, struct file_state *fs,
+		       const char *line, size_t len)
 {
 	struct record rec;
 	struct judged fresh;
@@ -246,8 +247,8 @@ static void count_line(struct run *r, struct file_state *fs, const char *line,
 	h.agent_len = 0;
 	h.agent_hash = 0;
 	if (h.legacy) {
-		const struct agent *a =
-		    agent_name(r, rec.agent, &fresh_agent, &h.agent_len);
+		const struct agent *a = agent_name(r, rec.agent, &fresh_agent,
+						   &h.agent_len);
 
 		h.agent = a->text;
 		h.agent_hash = a->hash;
@@ -281,8 +282,8 @@ static void show_progress(struct run *r, struct input *in,
 	if (size > at && at > 0)
 		snprintf(left, sizeof(left), ", %.0f s left",
 			 el * (double)(size - at) / (double)at);
-	fprintf(stderr, "\rkeyaudit: %s: %.0f MB, %.0f lines/s%s   ", fs->name,
-		(double)at / 1e6, (double)r->lines / el, left);
+	fprintf(stderr, "\rkeyaudit: %s: %.0f MB, %.0f lines/s%s   ",
+		fs->name, (double)at / 1e6, (double)r->lines / el, left);
 }
 
 static const char *state_of(struct input *in)
@@ -349,7 +350,7 @@ static int read_lines(struct run *r, struct input *in, struct file_state *fs)
 		if (store_batch_full(r->st) ||
 		    (r->cfg->commit_every &&
 		     fs->lines - lines_at_commit >=
-			 (uint64_t)r->cfg->commit_every) ||
+			     (uint64_t)r->cfg->commit_every) ||
 		    ((fs->lines & 0xffff) == 0 &&
 		     now() - last_commit > COMMIT_SECONDS)) {
 			if (commit(r, in, fs) < 0)
@@ -513,8 +514,8 @@ static int read_file(struct run *r, struct input *in, const char *path,
 
 static void add_path(struct pool *p, const char *path)
 {
-	p->paths =
-	    xrealloc(p->paths, (size_t)(p->npaths + 1) * sizeof(*p->paths));
+	p->paths = xrealloc(p->paths,
+			    (size_t)(p->npaths + 1) * sizeof(*p->paths));
 	p->paths[p->npaths++] = xstrdup(path);
 }
 
@@ -567,11 +568,12 @@ static void summary(const struct run *r)
 	size_t n = 0;
 	int nc = rules_nclasses(r->rs);
 
-	n += (size_t)snprintf(
-	    line + n, sizeof(line) - n,
-	    "%llu file%s, %llu new lines, %llu bad;",
-	    (unsigned long long)r->files, r->files == 1 ? "" : "s",
-	    (unsigned long long)r->lines, (unsigned long long)r->bad);
+	n += (size_t)snprintf(line + n, sizeof(line) - n,
+			      "%llu file%s, %llu new lines, %llu bad;",
+			      (unsigned long long)r->files,
+			      r->files == 1 ? "" : "s",
+			      (unsigned long long)r->lines,
+			      (unsigned long long)r->bad);
 	for (int i = 0; i <= nc && n < sizeof(line); i++)
 		n += (size_t)snprintf(line + n, sizeof(line) - n, " %s %llu%s",
 				      rules_class_name(r->rs, i),
@@ -620,8 +622,7 @@ static int cores(void)
 	cpu_set_t set;
 	long n;
 
-	if (sched_getaffinity(0, sizeof(set), &set) == 0 &&
-	    CPU_COUNT(&set) > 0)
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
 		return CPU_COUNT(&set);
 	n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n > 0 ? (int)n : 1;
@@ -646,8 +647,8 @@ static void *worker(void *arg)
 			/* the workers that will be reading with this one:
 			 * a thread to inflate only on a core they leave */
 			busy = ++p->reading + (p->npaths - p->next);
-			thread =
-			    (busy < p->workers ? busy : p->workers) < p->cores;
+			thread = (busy < p->workers ? busy : p->workers) <
+				 p->cores;
 		}
 		pthread_mutex_unlock(&p->mu);
 		if (!path)
@@ -673,8 +674,9 @@ static int setup(struct run *r)
 	char id[FP_HEXLEN + 1];
 	int rc;
 
-	if (fp_init() < 0 || fp_key_load(&r->key, cfg->key_file, cfg->db,
-					 r->emsg, sizeof(r->emsg)) < 0)
+	if (fp_init() < 0 ||
+	    fp_key_load(&r->key, cfg->key_file, cfg->db, r->emsg,
+			sizeof(r->emsg)) < 0)
 		return EXIT_FAILED;
 	r->st = store_open(cfg->db, STORE_WRITE, r->emsg, sizeof(r->emsg));
 	if (!r->st)
@@ -717,8 +719,8 @@ static int run_workers(struct run *w, int n)
 		w[i].agents = NULL;
 		memset(w[i].per_class, 0, sizeof(w[i].per_class));
 		if (worker_setup(&w[i]) == EXIT_OK)
-			started[i] =
-			    pthread_create(&tid[i], NULL, worker, &w[i]) == 0;
+			started[i] = pthread_create(&tid[i], NULL, worker,
+						    &w[i]) == 0;
 	}
 	worker(&w[0]);
 	for (int i = 1; i < n; i++) {
@@ -770,8 +772,8 @@ int ingest_run(const struct config *cfg)
 	}
 	run_free(&w[0]);
 	if (cfg->metrics) {
-		struct metrics_ingest m = {rc, now() - w[0].started,
-					   w[0].files, w[0].lines, w[0].bad};
+		struct metrics_ingest m = {rc, now() - w[0].started, w[0].files,
+					   w[0].lines, w[0].bad};
 		char emsg[1024];
 
 		if (metrics_write_ingest(cfg->metrics, cfg->db, &m, emsg,

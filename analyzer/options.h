@@ -49,10 +49,10 @@ struct config {
 	int min_quiet;	   /* days without a refused request: not active */
 	const char *html;
 	const char *metrics; /* ingest, gonogo: Prometheus text file */
-	int wait;	     /* seconds to wait for the database lock */
-	long commit_every;   /* lines between commits, 0: by size */
-	int jobs;	     /* files read at once */
-	int verbosity;	     /* 0 quiet, 1 normal, 2 verbose */
+	int wait;	   /* seconds to wait for the database lock */
+	long commit_every; /* lines between commits, 0: by size */
+	int jobs;	   /* files read at once */
+	int verbosity;	   /* 0 quiet, 1 normal, 2 verbose */
 	char **paths;
 	int npaths;
 };

@@ -7,9 +7,9 @@
 #include "parse.h"
 #include "report.h"
 
-#define W	    900 /* chart width, px */
-#define H	    300 /* chart height */
-#define PAD	    50	/* room for the axes */
+#define W 900  /* chart width, px */
+#define H 300  /* chart height */
+#define PAD 50 /* room for the axes */
 #define TOP_CLIENTS 20
 
 /* Text into HTML: every byte that could start markup is escaped; bytes
@@ -30,8 +30,7 @@ static void esc(FILE *f, const char *s)
 		else if (c == '\'')
 			fputs("&#39;", f);
 		else if (c < 0x20 || c >= 0x7f)
-			fprintf(f, "&#x%x;",
-				c < 0x20 || c == 0x7f ? 0xfffd : c);
+			fprintf(f, "&#x%x;", c < 0x20 || c == 0x7f ? 0xfffd : c);
 		else
 			fputc(c, f);
 	}
@@ -65,16 +64,14 @@ static double ypos(double share)
 static void series(FILE *f, const struct gonogo *g, int amnesty,
 		   const char *color, const char *name)
 {
-	fprintf(f,
-		"<polyline class=\"%s\" fill=\"none\" stroke=\"%s\" "
-		"stroke-width=\"2\" points=\"",
+	fprintf(f, "<polyline class=\"%s\" fill=\"none\" stroke=\"%s\" "
+		   "stroke-width=\"2\" points=\"",
 		name, color);
 	for (int i = 0; i < g->ndays; i++) {
 		const struct gn_day *d = &g->days[i];
-		double s = d->total
-			       ? (double)(amnesty ? d->amnesty : d->legacy) /
-				     (double)d->total
-			       : 0;
+		double s = d->total ? (double)(amnesty ? d->amnesty : d->legacy) /
+					      (double)d->total
+				    : 0;
 
 		fprintf(f, "%.1f,%.1f ", xpos(g, day_index(g, d->day)),
 			ypos(s));
@@ -92,14 +89,12 @@ static void mark(FILE *f, const struct gonogo *g, const char *day,
 	if (i < 0 || i > last)
 		return;
 	x = xpos(g, i);
-	fprintf(f,
-		"<line class=\"cutoff\" x1=\"%.1f\" x2=\"%.1f\" y1=\"10\" "
-		"y2=\"%d\" stroke=\"%s\" stroke-dasharray=\"4 3\"/>\n",
+	fprintf(f, "<line class=\"cutoff\" x1=\"%.1f\" x2=\"%.1f\" y1=\"10\" "
+		   "y2=\"%d\" stroke=\"%s\" stroke-dasharray=\"4 3\"/>\n",
 		x, x, H - PAD + 10, color);
 	/* labels right of the line, or left of it near the right edge */
-	fprintf(f,
-		"<text x=\"%.1f\" y=\"22\" font-size=\"11\" fill=\"%s\" "
-		"text-anchor=\"%s\">",
+	fprintf(f, "<text x=\"%.1f\" y=\"22\" font-size=\"11\" fill=\"%s\" "
+		   "text-anchor=\"%s\">",
 		x > W - 2 * PAD ? x - 3 : x + 3, color,
 		x > W - 2 * PAD ? "end" : "start");
 	esc(f, label);
@@ -117,36 +112,32 @@ static void window(FILE *f, const struct gonogo *g)
 		return;
 	a = a < 0 ? 0 : a;
 	b = b > last ? last : b;
-	fprintf(f,
-		"<rect id=\"window\" x=\"%.1f\" y=\"10\" width=\"%.1f\" "
-		"height=\"%d\" fill=\"#f4ecf7\"/>\n",
+	fprintf(f, "<rect id=\"window\" x=\"%.1f\" y=\"10\" width=\"%.1f\" "
+		   "height=\"%d\" fill=\"#f4ecf7\"/>\n",
 		xpos(g, a), xpos(g, b) - xpos(g, a), H - PAD);
 }
 
 static void chart(FILE *f, const struct gonogo *g)
 {
-	fprintf(f,
-		"<svg id=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" "
-		"width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"daily "
-		"legacy and amnesty share\">\n",
+	fprintf(f, "<svg id=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" "
+		   "width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"daily "
+		   "legacy and amnesty share\">\n",
 		W, H);
 	window(f, g);
 	for (int p = 0; p <= 100; p += 25) {
 		double y = ypos(p / 100.0);
 
-		fprintf(f,
-			"<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" "
-			"stroke=\"#ddd\"/><text x=\"8\" y=\"%.1f\" "
-			"font-size=\"11\">%d%%</text>\n",
+		fprintf(f, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" "
+			   "stroke=\"#ddd\"/><text x=\"8\" y=\"%.1f\" "
+			   "font-size=\"11\">%d%%</text>\n",
 			PAD, W - PAD, y, y, y + 4, p);
 	}
 	if (g->ndays) {
 		fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"11\">", PAD,
 			H - 10);
 		esc(f, g->days[0].day);
-		fprintf(f,
-			"</text><text x=\"%d\" y=\"%d\" font-size=\"11\" "
-			"text-anchor=\"end\">",
+		fprintf(f, "</text><text x=\"%d\" y=\"%d\" font-size=\"11\" "
+			   "text-anchor=\"end\">",
 			W - PAD, H - 10);
 		esc(f, g->days[g->ndays - 1].day);
 		fputs("</text>\n", f);
@@ -159,8 +150,7 @@ static void chart(FILE *f, const struct gonogo *g)
 	fputs("</svg>\n<p class=\"legend\"><span style=\"color:#c0392b\">"
 	      "&#9632; legacy share</span> &nbsp; <span style=\"color:"
 	      "#2471a3\">&#9632; amnesty share</span> (of all requests, per "
-	      "UTC day); dashed: planned cutoffs and the verdict's day; "
-	      "shaded: the verdict's window</p>\n",
+	      "UTC day); dashed: planned cutoffs and the verdict's day; shaded: the verdict's window</p>\n",
 	      f);
 }
 
@@ -175,14 +165,12 @@ static void clients(FILE *f, const struct gonogo *g)
 
 		fputs("<tr><td>", f);
 		esc(f, c->client);
-		fprintf(f,
-			"</td><td class=\"n\">%lld</td><td class=\"n\">"
-			"%.1f%%</td><td class=\"n\">%d day%s before</td>"
-			"<td>%s</td><td>",
+		fprintf(f, "</td><td class=\"n\">%lld</td><td class=\"n\">"
+			   "%.1f%%</td><td class=\"n\">%d day%s before</td>"
+			   "<td>%s</td><td>",
 			c->refused,
-			c->total
-			    ? 100.0 * (double)c->refused / (double)c->total
-			    : 0.0,
+			c->total ? 100.0 * (double)c->refused / (double)c->total
+				 : 0.0,
 			c->quiet_days, c->quiet_days == 1 ? "" : "s",
 			c->active ? "yes" : "no");
 		esc(f, c->agent ? c->agent : "");
@@ -231,10 +219,9 @@ int gonogo_html(const struct gonogo *g, const char *path, char *err,
 	      "</head><body>\n<h1>Go/no-go: phase ",
 	      f);
 	esc(f, g->phase);
-	fprintf(f,
-		"</h1>\n<p id=\"verdict\" class=\"%s\"><b>%s</b>: %lld of "
-		"%lld requests (%.2f%%) would be refused and %d active "
-		"client%s would break, %s..%s.</p>\n",
+	fprintf(f, "</h1>\n<p id=\"verdict\" class=\"%s\"><b>%s</b>: %lld of "
+		   "%lld requests (%.2f%%) would be refused and %d active "
+		   "client%s would break, %s..%s.</p>\n",
 		g->go ? "go" : "nogo", g->go ? "GO" : "NO-GO", g->refused,
 		g->total, g->share, g->nactive, g->nactive == 1 ? "" : "s",
 		g->from, g->to);

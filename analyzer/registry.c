@@ -64,8 +64,8 @@ static void on_row(int c, void *ctx)
 		drop_row(r);
 		return;
 	}
-	reg->rows =
-	    xrealloc(reg->rows, (size_t)(reg->nrows + 1) * sizeof(*reg->rows));
+	reg->rows = xrealloc(reg->rows,
+			     (size_t)(reg->nrows + 1) * sizeof(*reg->rows));
 	reg->rows[reg->nrows++] = r->row;
 	r->row = NULL;
 	r->nrow = r->cap = 0;
@@ -136,7 +136,8 @@ static int parse(struct reader *r, const char *path, const char *data,
 		 size_t len, char *err, size_t errlen)
 {
 	struct csv_parser p;
-	size_t skip = len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	size_t skip = len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3
+									 : 0;
 	size_t done;
 	int rc = 0;
 
@@ -208,8 +209,8 @@ static const char *no_fp_prefix(const char *s)
 	return strncmp(s, "fp:", 3) == 0 ? s + 3 : s;
 }
 
-static int matches(const struct registry *reg, char **row, const char *client,
-		   const char *const *fps, int nfps)
+static int matches(const struct registry *reg, char **row,
+		   const char *client, const char *const *fps, int nfps)
 {
 	if (reg->client_col >= 0 && row[reg->client_col][0] &&
 	    strcmp(row[reg->client_col], client) == 0)

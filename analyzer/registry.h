@@ -8,12 +8,12 @@
  * fingerprint, contact).  The key columns are "client" and/or
  * "fingerprint"; every other column is carried through. */
 struct registry {
-	char **cols; /* header names */
+	char **cols;   /* header names */
 	int ncols;
-	char ***rows; /* rows[r][c], NUL-terminated */
+	char ***rows;  /* rows[r][c], NUL-terminated */
 	int nrows;
 	int client_col; /* -1 if absent */
-	int fp_col;	/* -1 if absent */
+	int fp_col;     /* -1 if absent */
 };
 
 /* Read path with libcsv: quoted fields, embedded commas and newlines, a

@@ -11,9 +11,9 @@
 #include "registry.h"
 #include "table.h"
 
-#define LEGACY	 "(SELECT name FROM classes WHERE legacy = 1)"
-#define WINDOW	 "day BETWEEN ?1 AND ?2"
-#define ISO(x)	 "strftime('%Y-%m-%dT%H:%M:%SZ', " x ", 'unixepoch')"
+#define LEGACY "(SELECT name FROM classes WHERE legacy = 1)"
+#define WINDOW "day BETWEEN ?1 AND ?2"
+#define ISO(x) "strftime('%Y-%m-%dT%H:%M:%SZ', " x ", 'unixepoch')"
 #define MAX_COLS 64
 
 /* What every report function gets. */
@@ -38,41 +38,40 @@ static long long num(const char *s)
 
 /* ---- migration ---------------------------------------------------- */
 
-#define MIGRATION_SQL                                                         \
-	"WITH c AS (SELECT client,"                                           \
-	" sum(CASE WHEN class IN " LEGACY " THEN n ELSE 0 END) AS legacy,"    \
-	" sum(CASE WHEN class IN " LEGACY " AND amnesty = 1 THEN n"           \
-	"  ELSE 0 END) AS amnesty,"                                           \
-	" sum(n) AS total,"                                                   \
-	" sum(CASE WHEN status = 434 THEN n ELSE 0 END) AS s434,"             \
-	" min(CASE WHEN class IN " LEGACY " THEN first END) AS first,"        \
-	" max(CASE WHEN class IN " LEGACY " THEN last END) AS last,"          \
-	" count(DISTINCT CASE WHEN class IN " LEGACY " THEN day END)"         \
-	"  AS days"                                                           \
-	" FROM counts WHERE " WINDOW " GROUP BY client HAVING legacy > 0),"   \
-	" ua AS (SELECT client, agent, sum(n) AS n FROM agents"               \
-	"  WHERE " WINDOW " AND class IN " LEGACY                             \
-	"  GROUP BY client, agent),"                                          \
-	" top AS (SELECT client, agent FROM (SELECT client, agent,"           \
-	"  row_number() OVER (PARTITION BY client ORDER BY n DESC, agent)"    \
-	"  AS r FROM ua) WHERE r = 1),"                                       \
-	" cr AS (SELECT client, count(DISTINCT fp) AS k FROM creds"           \
-	"  WHERE " WINDOW " AND class IN " LEGACY " GROUP BY client)"         \
-	" SELECT c.client, legacy, amnesty, total, s434, " ISO(               \
-	    "first") ","                                                      \
-		     " " ISO("last") ", days, coalesce(top.agent, ''),"       \
-				     " coalesce(cr.k, 0), last"               \
-				     " FROM c LEFT JOIN top USING (client) "  \
-				     "LEFT JOIN cr USING (client)"            \
-				     " ORDER BY legacy DESC, c.client"
+#define MIGRATION_SQL                                                       \
+	"WITH c AS (SELECT client,"                                         \
+	" sum(CASE WHEN class IN " LEGACY " THEN n ELSE 0 END) AS legacy,"  \
+	" sum(CASE WHEN class IN " LEGACY " AND amnesty = 1 THEN n"         \
+	"  ELSE 0 END) AS amnesty,"                                         \
+	" sum(n) AS total,"                                                 \
+	" sum(CASE WHEN status = 434 THEN n ELSE 0 END) AS s434,"           \
+	" min(CASE WHEN class IN " LEGACY " THEN first END) AS first,"      \
+	" max(CASE WHEN class IN " LEGACY " THEN last END) AS last,"        \
+	" count(DISTINCT CASE WHEN class IN " LEGACY " THEN day END)"       \
+	"  AS days"                                                         \
+	" FROM counts WHERE " WINDOW " GROUP BY client HAVING legacy > 0)," \
+	" ua AS (SELECT client, agent, sum(n) AS n FROM agents"             \
+	"  WHERE " WINDOW " AND class IN " LEGACY                           \
+	"  GROUP BY client, agent),"                                        \
+	" top AS (SELECT client, agent FROM (SELECT client, agent,"         \
+	"  row_number() OVER (PARTITION BY client ORDER BY n DESC, agent)"  \
+	"  AS r FROM ua) WHERE r = 1),"                                     \
+	" cr AS (SELECT client, count(DISTINCT fp) AS k FROM creds"         \
+	"  WHERE " WINDOW " AND class IN " LEGACY " GROUP BY client)"       \
+	" SELECT c.client, legacy, amnesty, total, s434, " ISO("first") "," \
+	" " ISO("last") ", days, coalesce(top.agent, ''),"                  \
+	" coalesce(cr.k, 0), last"                                          \
+	" FROM c LEFT JOIN top USING (client) LEFT JOIN cr USING (client)"  \
+	" ORDER BY legacy DESC, c.client"
 
 static const char *const migration_cols[] = {
-    "client",	    "legacy_requests", "amnesty_requests", "amnesty_share",
-    "all_requests", "legacy_share",    "status_434",	   "first_seen",
-    "last_seen",    "legacy_days",     "top_user_agent",   "credentials"};
+	"client",	"legacy_requests", "amnesty_requests",
+	"amnesty_share", "all_requests",   "legacy_share",
+	"status_434",	"first_seen",	   "last_seen",
+	"legacy_days",	"top_user_agent",  "credentials"};
 static const enum cell_kind migration_kinds[] = {
-    CELL_TEXT, CELL_NUM,  CELL_NUM,  CELL_NUM, CELL_NUM,  CELL_NUM,
-    CELL_NUM,  CELL_TEXT, CELL_TEXT, CELL_NUM, CELL_TEXT, CELL_NUM};
+	CELL_TEXT, CELL_NUM,  CELL_NUM,	 CELL_NUM, CELL_NUM,  CELL_NUM,
+	CELL_NUM,  CELL_TEXT, CELL_TEXT, CELL_NUM, CELL_TEXT, CELL_NUM};
 
 static int migration_row(void *arg, int n, const char *const *c,
 			 const char *const *names)
@@ -104,8 +103,8 @@ static int migration_row(void *arg, int n, const char *const *c,
 
 static int rep_migration(struct ctx *x)
 {
-	struct table *t =
-	    table_new(x->f, x->o->json, migration_cols, migration_kinds, 12);
+	struct table *t = table_new(x->f, x->o->json, migration_cols,
+				    migration_kinds, 12);
 	int rc = store_each(x->st, MIGRATION_SQL, x->params, 2, migration_row,
 			    t, x->err, x->errlen);
 
@@ -114,35 +113,27 @@ static int rep_migration(struct ctx *x)
 
 /* ---- amnesty ------------------------------------------------------ */
 
-#define AMNESTY_SQL                                                           \
-	"SELECT client,"                                                      \
-	" sum(CASE WHEN amnesty = 1 AND class IN " LEGACY " THEN n"           \
-	"  ELSE 0 END) AS amnesty,"                                           \
-	" sum(CASE WHEN class IN " LEGACY " THEN n ELSE 0 END) AS legacy,"    \
-	" " ISO(                                                              \
-	    "min(CASE WHEN amnesty = 1 AND class IN " LEGACY                  \
-	    " THEN first END)") ","                                           \
-				" " ISO(                                      \
-				    "max(CASE WHEN amnesty = 1 AND class "    \
-				    "IN " LEGACY                              \
-				    " THEN last END)") ","                    \
-						       " count(DISTINCT "     \
-						       "CASE WHEN amnesty = " \
-						       "1 AND class "         \
-						       "IN " LEGACY           \
-						       "  THEN day END)"      \
-						       " FROM counts "        \
-						       "WHERE " WINDOW        \
-						       " GROUP BY client "    \
-						       "HAVING amnesty > 0"   \
-						       " ORDER BY amnesty "   \
-						       "DESC, client"
+#define AMNESTY_SQL                                                         \
+	"SELECT client,"                                                    \
+	" sum(CASE WHEN amnesty = 1 AND class IN " LEGACY " THEN n"         \
+	"  ELSE 0 END) AS amnesty,"                                         \
+	" sum(CASE WHEN class IN " LEGACY " THEN n ELSE 0 END) AS legacy,"  \
+	" " ISO("min(CASE WHEN amnesty = 1 AND class IN " LEGACY            \
+		" THEN first END)") ","                                     \
+	" " ISO("max(CASE WHEN amnesty = 1 AND class IN " LEGACY            \
+		" THEN last END)") ","                                      \
+	" count(DISTINCT CASE WHEN amnesty = 1 AND class IN " LEGACY        \
+	"  THEN day END)"                                                   \
+	" FROM counts WHERE " WINDOW " GROUP BY client HAVING amnesty > 0"  \
+	" ORDER BY amnesty DESC, client"
 
 static const char *const amnesty_cols[] = {
-    "client",	     "amnesty_requests", "legacy_requests", "amnesty_share",
-    "first_amnesty", "last_amnesty",	 "amnesty_days"};
+	"client",	  "amnesty_requests", "legacy_requests",
+	"amnesty_share", "first_amnesty",    "last_amnesty",
+	"amnesty_days"};
 static const enum cell_kind amnesty_kinds[] = {
-    CELL_TEXT, CELL_NUM, CELL_NUM, CELL_NUM, CELL_TEXT, CELL_TEXT, CELL_NUM};
+	CELL_TEXT, CELL_NUM, CELL_NUM, CELL_NUM, CELL_TEXT, CELL_TEXT,
+	CELL_NUM};
 
 static int amnesty_row(void *arg, int n, const char *const *c,
 		       const char *const *names)
@@ -159,8 +150,8 @@ static int amnesty_row(void *arg, int n, const char *const *c,
 
 static int rep_amnesty(struct ctx *x)
 {
-	struct table *t =
-	    table_new(x->f, x->o->json, amnesty_cols, amnesty_kinds, 7);
+	struct table *t = table_new(x->f, x->o->json, amnesty_cols,
+				    amnesty_kinds, 7);
 	int rc = store_each(x->st, AMNESTY_SQL, x->params, 2, amnesty_row, t,
 			    x->err, x->errlen);
 
@@ -314,8 +305,8 @@ static int clients_row(void *arg, int n, const char *const *c,
 static void daily_columns(struct daily *d)
 {
 	static const char *const tail[] = {
-	    "legacy_requests", "legacy_share", "amnesty_requests",
-	    "amnesty_share",   "status_434",   "legacy_clients"};
+		"legacy_requests", "legacy_share", "amnesty_requests",
+		"amnesty_share",   "status_434",   "legacy_clients"};
 	int k = 0;
 
 	d->names[k] = "day";
@@ -341,20 +332,20 @@ static int rep_daily(struct ctx *x)
 	memset(&d, 0, sizeof(d));
 	if (load_classes(x, &d.cl) < 0)
 		return -1;
-	rc = store_each(
-	    x->st,
-	    "SELECT day, count(DISTINCT client) FROM counts WHERE " WINDOW
-	    " AND class IN " LEGACY " GROUP BY day ORDER BY day",
-	    x->params, 2, clients_row, &d, x->err, x->errlen);
+	rc = store_each(x->st,
+			"SELECT day, count(DISTINCT client) FROM counts WHERE "
+			WINDOW " AND class IN " LEGACY
+			" GROUP BY day ORDER BY day",
+			x->params, 2, clients_row, &d, x->err, x->errlen);
 	daily_columns(&d);
 	d.t = table_new(x->f, x->o->json, d.names, d.kinds, d.ncols);
 	if (rc == 0)
-		rc =
-		    store_each(x->st,
-			       "SELECT day, class, amnesty, status = 434,"
-			       " sum(n) FROM counts WHERE " WINDOW
-			       " GROUP BY 1, 2, 3, 4 ORDER BY 1",
-			       x->params, 2, daily_row, &d, x->err, x->errlen);
+		rc = store_each(x->st,
+				"SELECT day, class, amnesty, status = 434,"
+				" sum(n) FROM counts WHERE " WINDOW
+				" GROUP BY 1, 2, 3, 4 ORDER BY 1",
+				x->params, 2, daily_row, &d, x->err,
+				x->errlen);
 	daily_flush(&d);
 	if (table_end(d.t) < 0)
 		rc = -1;
@@ -367,7 +358,8 @@ static int rep_daily(struct ctx *x)
 /* ---- summary ------------------------------------------------------ */
 
 static const char *const summary_cols[] = {"section", "name", "value"};
-static const enum cell_kind summary_kinds[] = {CELL_TEXT, CELL_TEXT, CELL_NUM};
+static const enum cell_kind summary_kinds[] = {CELL_TEXT, CELL_TEXT,
+					       CELL_NUM};
 
 static int summary_row(void *arg, int n, const char *const *c,
 		       const char *const *names)
@@ -380,34 +372,34 @@ static int summary_row(void *arg, int n, const char *const *c,
 	return 0;
 }
 
-#define SUMMARY_SQL                                                           \
-	"WITH w AS (SELECT * FROM counts WHERE " WINDOW ")"                   \
-	" SELECT 'requests', 'all', sum(n), 0 AS o1, '' AS o2 FROM w"         \
-	" UNION ALL SELECT 'class', name, (SELECT sum(n) FROM w"              \
-	"  WHERE w.class = classes.name), 1, printf('%04d', ord)"             \
-	"  FROM classes"                                                      \
-	" UNION ALL SELECT 'legacy', 'requests', sum(n), 2, 'a' FROM w"       \
-	"  WHERE class IN " LEGACY                                            \
-	" UNION ALL SELECT 'legacy', 'amnesty_requests', sum(n), 2, 'b'"      \
-	"  FROM w WHERE class IN " LEGACY " AND amnesty = 1"                  \
-	" UNION ALL SELECT 'legacy', 'clients', count(DISTINCT client), 2,"   \
-	"  'c' FROM w WHERE class IN " LEGACY                                 \
-	" UNION ALL SELECT 'status', (status / 100) || 'xx', sum(n), 3,"      \
-	"  (status / 100) || 'xx' FROM w GROUP BY status / 100"               \
-	" UNION ALL SELECT 'status', '434', sum(n), 4, '' FROM w"             \
-	"  WHERE status = 434"                                                \
-	" UNION ALL SELECT 'input', 'files', count(*), 5, 'a' FROM files"     \
-	" UNION ALL SELECT 'input', 'lines', sum(lines), 5, 'b' FROM files"   \
-	" UNION ALL SELECT 'input', 'bad_lines', sum(bad), 5, 'c'"            \
-	"  FROM files"                                                        \
-	" UNION ALL SELECT 'window', 'days', count(DISTINCT day), 6, ''"      \
-	"  FROM w"                                                            \
+#define SUMMARY_SQL                                                         \
+	"WITH w AS (SELECT * FROM counts WHERE " WINDOW ")"                 \
+	" SELECT 'requests', 'all', sum(n), 0 AS o1, '' AS o2 FROM w"       \
+	" UNION ALL SELECT 'class', name, (SELECT sum(n) FROM w"            \
+	"  WHERE w.class = classes.name), 1, printf('%04d', ord)"           \
+	"  FROM classes"                                                    \
+	" UNION ALL SELECT 'legacy', 'requests', sum(n), 2, 'a' FROM w"     \
+	"  WHERE class IN " LEGACY                                          \
+	" UNION ALL SELECT 'legacy', 'amnesty_requests', sum(n), 2, 'b'"    \
+	"  FROM w WHERE class IN " LEGACY " AND amnesty = 1"                \
+	" UNION ALL SELECT 'legacy', 'clients', count(DISTINCT client), 2," \
+	"  'c' FROM w WHERE class IN " LEGACY                               \
+	" UNION ALL SELECT 'status', (status / 100) || 'xx', sum(n), 3,"    \
+	"  (status / 100) || 'xx' FROM w GROUP BY status / 100"             \
+	" UNION ALL SELECT 'status', '434', sum(n), 4, '' FROM w"           \
+	"  WHERE status = 434"                                              \
+	" UNION ALL SELECT 'input', 'files', count(*), 5, 'a' FROM files"   \
+	" UNION ALL SELECT 'input', 'lines', sum(lines), 5, 'b' FROM files" \
+	" UNION ALL SELECT 'input', 'bad_lines', sum(bad), 5, 'c'"          \
+	"  FROM files"                                                      \
+	" UNION ALL SELECT 'window', 'days', count(DISTINCT day), 6, ''"    \
+	"  FROM w"                                                          \
 	" ORDER BY 4, 5"
 
 static int rep_summary(struct ctx *x)
 {
-	struct table *t =
-	    table_new(x->f, x->o->json, summary_cols, summary_kinds, 3);
+	struct table *t = table_new(x->f, x->o->json, summary_cols,
+				    summary_kinds, 3);
 	int rc = store_each(x->st, SUMMARY_SQL, x->params, 2, summary_row, t,
 			    x->err, x->errlen);
 
@@ -417,12 +409,11 @@ static int rep_summary(struct ctx *x)
 /* ---- files -------------------------------------------------------- */
 
 static const char *const files_cols[] = {
-    "names",	      "fingerprint",   "bytes", "lines",
-    "bad_lines",      "pending_bytes", "state", "gzip",
-    "first_ingested", "last_ingested"};
+	"names",   "fingerprint",   "bytes", "lines",	       "bad_lines",
+	"pending_bytes", "state", "gzip", "first_ingested", "last_ingested"};
 static const enum cell_kind files_kinds[] = {
-    CELL_TEXT, CELL_TEXT, CELL_NUM, CELL_NUM,  CELL_NUM,
-    CELL_NUM,  CELL_TEXT, CELL_NUM, CELL_TEXT, CELL_TEXT};
+	CELL_TEXT, CELL_TEXT, CELL_NUM, CELL_NUM,  CELL_NUM,
+	CELL_NUM,  CELL_TEXT, CELL_NUM, CELL_TEXT, CELL_TEXT};
 
 static int plain_row(void *arg, int n, const char *const *c,
 		     const char *const *names)
@@ -435,25 +426,25 @@ static int plain_row(void *arg, int n, const char *const *c,
 
 static int rep_files(struct ctx *x)
 {
-	struct table *t =
-	    table_new(x->f, x->o->json, files_cols, files_kinds, 10);
+	struct table *t = table_new(x->f, x->o->json, files_cols,
+				    files_kinds, 10);
 	int rc = store_each(
-	    x->st,
-	    "SELECT (SELECT group_concat(name, ' | ') FROM (SELECT name"
-	    "  FROM file_names WHERE file_id = files.id ORDER BY name)),"
-	    " head_fp, bytes, lines, bad, pending, state, gzip,"
-	    " first_ingested, last_ingested FROM files ORDER BY id",
-	    NULL, 0, plain_row, t, x->err, x->errlen);
+		x->st,
+		"SELECT (SELECT group_concat(name, ' | ') FROM (SELECT name"
+		"  FROM file_names WHERE file_id = files.id ORDER BY name)),"
+		" head_fp, bytes, lines, bad, pending, state, gzip,"
+		" first_ingested, last_ingested FROM files ORDER BY id",
+		NULL, 0, plain_row, t, x->err, x->errlen);
 
 	return table_end(t) < 0 ? -1 : rc;
 }
 
 /* ---- outreach ----------------------------------------------------- */
 
-#define DAY	      86400
-#define HIGH_DAYS     7	  /* high: a legacy request this recent ... */
+#define DAY 86400
+#define HIGH_DAYS 7	/* high: a legacy request this recent ... */
 #define HIGH_REQUESTS 100 /* ... and at least this many */
-#define MEDIUM_DAYS   30  /* medium: a legacy request this recent */
+#define MEDIUM_DAYS 30	/* medium: a legacy request this recent */
 
 struct client {
 	char *v[8]; /* client legacy amnesty last_seen agent last(epoch) */
@@ -551,9 +542,9 @@ static void write_outreach(struct ctx *x, struct outreach *o,
 	enum cell_kind kinds[MAX_COLS];
 	char *renamed[MAX_COLS] = {NULL};
 	static const char *const ours[] = {
-	    "priority",	 "client",	    "in_registry",
-	    "action",	 "legacy_requests", "amnesty_requests",
-	    "last_seen", "top_user_agent"};
+		"priority",	    "client",	    "in_registry",
+		"action",	    "legacy_requests", "amnesty_requests",
+		"last_seen",	    "top_user_agent"};
 	int nours = 8;
 	int ncols = nours;
 	struct table *t;
@@ -616,10 +607,10 @@ static int outreach_collect(struct ctx *x, struct outreach *o,
 			       " ORDER BY fp",
 			       p, 3, outreach_fp, c, x->err, x->errlen) < 0)
 			return -1;
-		c->prio =
-		    age < HIGH_DAYS * DAY && num(c->v[1]) >= HIGH_REQUESTS ? 0
-		    : age < MEDIUM_DAYS * DAY				   ? 1
-									   : 2;
+		c->prio = age < HIGH_DAYS * DAY && num(c->v[1]) >= HIGH_REQUESTS
+				  ? 0
+			  : age < MEDIUM_DAYS * DAY ? 1
+						    : 2;
 		o->cur = c;
 		if (registry_match(reg, c->v[0], (const char *const *)c->fps,
 				   c->nfps, add_row, o) == 0)
@@ -663,9 +654,9 @@ static const struct {
 	int listed; /* "files" is its own command */
 	int (*fn)(struct ctx *x);
 } reports[] = {
-    {"migration", 1, rep_migration}, {"amnesty", 1, rep_amnesty},
-    {"outreach", 1, rep_outreach},   {"daily", 1, rep_daily},
-    {"summary", 1, rep_summary},     {"files", 0, rep_files},
+	{"migration", 1, rep_migration}, {"amnesty", 1, rep_amnesty},
+	{"outreach", 1, rep_outreach},	 {"daily", 1, rep_daily},
+	{"summary", 1, rep_summary},	 {"files", 0, rep_files},
 };
 
 int report_known(const char *kind, FILE *f)
@@ -733,8 +724,8 @@ int report_close(FILE *f, const char *path, const char *tmp, int failed,
 	return 0;
 }
 
-int report_run(struct store *st, const char *kind, const struct report_opts *o,
-	       char *err, size_t errlen)
+int report_run(struct store *st, const char *kind,
+	       const struct report_opts *o, char *err, size_t errlen)
 {
 	struct ctx x = {st, o, NULL, {NULL, NULL}, err, errlen};
 	char tmp[4200];
