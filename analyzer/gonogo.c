@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "metrics.h"
 #include "msg.h"
 #include "outfile.h"
 #include "registry.h"
@@ -448,6 +449,19 @@ int gonogo_run(const struct config *cfg)
 	if (rc == EXIT_OK) {
 		decide(&r.g);
 		rc = report(&r);
+	}
+	if (rc == EXIT_OK || rc == EXIT_PARTIAL || rc == EXIT_BLIND) {
+		struct metrics_gonogo m = {r.g.phase,
+					   r.g.verdict == EXIT_OK,
+					   r.g.verdict == EXIT_BLIND,
+					   r.g.refused,
+					   r.g.total,
+					   r.g.nactive};
+
+		if (cfg->metrics && metrics_write_gonogo(cfg->metrics, &m,
+							 r.emsg,
+							 sizeof(r.emsg)) < 0)
+			rc = EXIT_FAILED;
 	}
 	if (rc == EXIT_USAGE || rc == EXIT_FAILED) {
 		err("%s", r.emsg);

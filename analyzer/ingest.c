@@ -23,6 +23,7 @@
 #include "fp.h"
 #include "hit.h"
 #include "input.h"
+#include "metrics.h"
 #include "msg.h"
 #include "parse.h"
 #include "route.h"
@@ -1125,6 +1126,18 @@ int ingest_run(const struct config *cfg)
 	sigaction(SIGTERM, &old[1], NULL);
 	input_set_stop_flag(NULL);
 	run_free(&w[0]);
+	if (cfg->metrics) {
+		struct metrics_ingest m = {rc, now() - pool.started, w[0].files,
+					   w[0].lines, w[0].bad};
+		char emsg[1024];
+
+		if (metrics_write_ingest(cfg->metrics, cfg->db, &m, emsg,
+					 sizeof(emsg)) < 0) {
+			err("%s", emsg);
+			rc = rc == EXIT_OK || rc == EXIT_PARTIAL ? EXIT_FAILED
+								 : rc;
+		}
+	}
 	pool_free(&pool);
 	free(w);
 	return rc;

@@ -30,10 +30,32 @@ static const struct format_ops *const detect_order[] = {
 	&format_common_ops,
 };
 
-static const char known_list[] =
-	"combined, common, vhost_combined, vhost_common, "
-	"nginx:<log_format>, jsonl, s3, alb, elb, cloudfront, "
-	"regex:<pattern>";
+/* What the usage text calls a format's argument. */
+static const char *arg_name(const struct format_ops *ops)
+{
+	if (strcmp(ops->name, "nginx") == 0)
+		return "<log_format>";
+	if (strcmp(ops->name, "regex") == 0)
+		return "<pattern>";
+	return strcmp(ops->name, "jsonl") == 0 ? "<time key>" : "<arg>";
+}
+
+void format_names(char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < NELEM(known) && used < len; i++) {
+		const struct format_ops *o = known[i];
+		int n = snprintf(buf + used, len - used, "%s%s%s%s%s",
+				 i ? ", " : "", o->name,
+				 o->arg == 1 ? "[:" : o->arg ? ":" : "",
+				 o->arg ? arg_name(o) : "",
+				 o->arg == 1 ? "]" : "");
+
+		used += n > 0 ? (size_t)n : 0;
+	}
+}
 
 int format_add_field(struct format *fmt, const char *name, size_t len)
 {
@@ -75,6 +97,9 @@ struct format *format_new(const char *spec, char *err, size_t errlen)
 	struct format *fmt;
 
 	if (!ops) {
+		char known_list[512];
+
+		format_names(known_list, sizeof(known_list));
 		snprintf(err, errlen, "unknown format '%s' (known: %s%s)",
 			 spec, known_list,
 			 strcmp(spec, "auto") == 0

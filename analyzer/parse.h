@@ -21,6 +21,10 @@ struct format;
  * request_uri and server_protocol.  Return the format, to free with
  * format_free(), or NULL with a message in err. */
 struct format *format_new(const char *spec, char *err, size_t errlen);
+/* The names of the formats format_new() knows, comma-separated, as the
+ * spec writes them ("nginx:<log_format>", "jsonl[:<time key>]"), in
+ * buf (len bytes, NUL-terminated, cut short if too small). */
+void format_names(char *buf, size_t len);
 /* Free fmt and everything it owns; NULL does nothing. */
 void format_free(struct format *fmt);
 
