@@ -6,20 +6,29 @@
 #   make bench   throughput and memory against the zlib floor
 #   make fuzz    run the libFuzzer targets for FUZZ_SECONDS each
 
-CC ?= cc
+VERSION = 0.1.0
 PKGS = zlib libpcre2-8 sqlite3 libsodium jansson
 WARN = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
        -Wmissing-prototypes -Wwrite-strings -Wcast-qual -Wvla \
        -Wpointer-arith -Wno-unused-parameter
-OPT ?= -O2 -g
+# Where make install puts things (with DESTDIR before each for staging).
 PREFIX ?= /usr/local
-DATADIR = $(PREFIX)/share/keyaudit
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/keyaudit
+MANDIR ?= $(PREFIX)/share/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+# /etc for the system's prefixes, as logrotate and systemd read it
+SYSCONFDIR ?= $(if $(filter /usr /usr/local,$(PREFIX)),/etc,$(PREFIX)/etc)
 BUILD ?= build
 SANITIZE ?=
 # ISA-L's inflate where its headers are installed (Debian's libisal-dev);
 # ISAL=0 builds the portable zlib path.  make check tests both.
 ISAL ?= $(if $(wildcard /usr/include/isa-l/igzip_lib.h),1,0)
 
+# The user's CFLAGS, CPPFLAGS, LDFLAGS and LDLIBS (make CFLAGS=-O0, or
+# dpkg-buildflags') come after the project's, which they never replace.
+OPT ?= -O2 -g
+CFLAGS ?= $(OPT)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || \
 	   echo -lz -lpcre2-8 -lsqlite3 -lsodium -ljansson)
@@ -27,14 +36,18 @@ ifneq ($(SANITIZE),)
 SANFLAGS = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=all
 endif
-CPPFLAGS += -D_GNU_SOURCE -DKEYAUDIT_DATADIR='"$(DATADIR)"' -Ianalyzer
-ifeq ($(ISAL),1)
-CPPFLAGS += -DKEYAUDIT_ISAL
-LDLIBS += -lisal
-endif
-CFLAGS += -std=c11 $(OPT) $(WARN) $(PKG_CFLAGS) $(SANFLAGS)
-LDLIBS += $(PKG_LIBS) -lcsv -lpthread -lm
-LDFLAGS += $(SANFLAGS)
+ISAL_CPPFLAGS = $(if $(filter 1,$(ISAL)),-DKEYAUDIT_ISAL)
+ISAL_LIBS = $(if $(filter 1,$(ISAL)),-lisal)
+override CPPFLAGS := -D_GNU_SOURCE -Ianalyzer -I$(BUILD) $(ISAL_CPPFLAGS) \
+	$(CPPFLAGS)
+override CFLAGS := -std=c11 $(WARN) $(PKG_CFLAGS) $(SANFLAGS) $(CFLAGS)
+override LDLIBS := $(ISAL_LIBS) $(PKG_LIBS) -lcsv -lpthread -lm $(LDLIBS)
+override LDFLAGS := $(SANFLAGS) $(LDFLAGS)
+# what the program is told of where it is installed, and its version:
+# only the files that use them are rebuilt when they change
+PATH_DEFS = -DKEYAUDIT_DATADIR='"$(DATADIR)"' \
+	    -DKEYAUDIT_VERSION='"$(VERSION)"'
+PATH_OBJS = $(BUILD)/options.o $(BUILD)/options_usage.o
 
 SRCS = $(wildcard analyzer/*.c)
 LIB_SRCS = $(filter-out analyzer/main.c,$(SRCS))
@@ -44,10 +57,14 @@ include tests/fuzz/fuzz.mk
 
 # Debian packages: build and test dependencies.
 DEB_PKGS = build-essential pkg-config zlib1g-dev libpcre2-dev \
-	   libsqlite3-dev libcsv-dev libsodium-dev libjansson-dev libisal-dev sqlite3 python3 gzip chromium \
-	   parallel time
+	   libsqlite3-dev libcsv-dev libsodium-dev libjansson-dev libisal-dev \
+	   sqlite3 python3 gzip chromium parallel time valgrind \
+	   clang-format-14 mandoc logrotate prometheus slurm-wlm munge \
+	   debhelper lintian dpkg-dev fakeroot python3-yaml
 
-.PHONY: all deps demo check test asan bench fuzz format clean install
+.PHONY: all deps demo check test asan bench fuzz format format-check \
+	clean install install-program install-units install-hook \
+	install-logrotate uninstall deb FORCE
 
 all: keyaudit $(BUILD)/loggen $(BUILD)/unit $(BUILD)/floor \
 	$(BUILD)/failmalloc.so $(addprefix $(BUILD)/,$(FUZZ_REPLAY))
@@ -58,8 +75,33 @@ keyaudit: $(BUILD)/keyaudit
 $(BUILD)/keyaudit: $(BUILD)/main.o $(LIB_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/%.o: analyzer/%.c analyzer/*.h | $(BUILD)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+# Objects depend on the headers they include (-MMD -MP writes
+# $(BUILD)/*.d), on the flags they were compiled with, and the two that
+# know the install paths on those ($(BUILD)/flags, $(BUILD)/paths).
+$(BUILD)/%.o: analyzer/%.c $(BUILD)/flags | $(BUILD)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(PATH_OBJS): $(BUILD)/paths
+$(PATH_OBJS): override CPPFLAGS += $(PATH_DEFS)
+
+-include $(wildcard $(BUILD)/*.d)
+
+# rewritten only when what they record changes
+$(BUILD)/flags: FORCE | $(BUILD)
+	@echo '$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(LDLIBS)' | \
+		cmp -s - $@ || \
+		echo '$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(LDLIBS)' > $@
+$(BUILD)/paths: FORCE | $(BUILD)
+	@echo '$(DATADIR) $(VERSION)' | cmp -s - $@ || \
+		echo '$(DATADIR) $(VERSION)' > $@
+
+FORCE:
+
+# The schema (analyzer/schema.sql) as a C string, for store_schema.c.
+$(BUILD)/schema.inc: analyzer/schema.sql | $(BUILD)
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' \
+		$< > $@
+$(BUILD)/store_schema.o: $(BUILD)/schema.inc
 
 $(BUILD)/loggen: tests/gen/loggen.c $(BUILD)/fp.o $(BUILD)/buf.o
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -118,6 +160,7 @@ demo: deps
 	@echo "  review page: reports/gonogo.html"
 
 check: deps
+	$(MAKE) format-check
 	$(MAKE) all
 	$(MAKE) BUILD=build-san SANITIZE=address,undefined OPT="-O1 -g" ISAL=0 \
 		$(addprefix build-san/,keyaudit loggen unit $(FUZZ_REPLAY))
@@ -136,14 +179,86 @@ bench-history: deps
 	$(MAKE) keyaudit $(BUILD)/fleetgen
 	tests/bench_history.sh
 
-format:
-	clang-format -i analyzer/*.c analyzer/*.h tests/unit/*.c \
-		tests/gen/*.c
+# clang-format 14 (Debian 12's clang-format-14): other versions break
+# lines differently, so format-check insists on it.
+CLANG_FORMAT ?= clang-format-14
+FORMAT_SRCS = $(wildcard analyzer/*.[ch] tests/unit/*.[ch] tests/gen/*.c \
+	tests/faults/*.c tests/bench/*.c tests/fuzz/*.[ch])
 
-install: keyaudit
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/rules
-	install -m 755 keyaudit $(DESTDIR)$(PREFIX)/bin/keyaudit
+format:
+	$(CLANG_FORMAT) -i $(FORMAT_SRCS)
+
+format-check:
+	@$(CLANG_FORMAT) --version | grep -q 'version 14\.' || { \
+		echo "format-check: $(CLANG_FORMAT) is not clang-format 14"; \
+		exit 1; }
+	@$(CLANG_FORMAT) --dry-run -Werror $(FORMAT_SRCS) || { \
+		echo "format-check: run 'make format'"; exit 1; }
+
+# make install [PREFIX=/usr/local] [DESTDIR=staging]; make uninstall with
+# the same variables removes exactly what it installed.
+INSTALLED = $(BINDIR)/keyaudit $(BINDIR)/keyaudit-parallel \
+	$(patsubst rules/%,$(DATADIR)/rules/%,$(wildcard rules/*.rules)) \
+	$(MANDIR)/man1/keyaudit.1 $(MANDIR)/man1/keyaudit-parallel.1 \
+	$(MANDIR)/man5/keyaudit-rules.5 \
+	$(UNITDIR)/keyaudit.service $(UNITDIR)/keyaudit.timer \
+	$(SYSCONFDIR)/logrotate.d/httpd-prerotate/keyaudit \
+	$(SYSCONFDIR)/logrotate.d/keyaudit
+# the installed program's path in the units and the hook
+BIN_SED = sed 's|/usr/local/bin/keyaudit|$(BINDIR)/keyaudit|g'
+
+install: install-program install-units install-hook install-logrotate
+
+# the program, keyaudit-parallel, the rulesets and the manuals
+install-program: $(BUILD)/keyaudit
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 755 $(BUILD)/keyaudit $(DESTDIR)$(BINDIR)/keyaudit
+	install -m 755 scripts/keyaudit-parallel $(DESTDIR)$(BINDIR)/
 	install -m 644 rules/*.rules $(DESTDIR)$(DATADIR)/rules/
+	install -m 644 doc/keyaudit.1 doc/keyaudit-parallel.1 \
+		$(DESTDIR)$(MANDIR)/man1/
+	install -m 644 doc/keyaudit-rules.5 $(DESTDIR)$(MANDIR)/man5/
+
+install-units:
+	install -d $(DESTDIR)$(UNITDIR)
+	$(BIN_SED) deploy/systemd/keyaudit.service > \
+		$(DESTDIR)$(UNITDIR)/keyaudit.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/keyaudit.service
+	install -m 644 deploy/systemd/keyaudit.timer $(DESTDIR)$(UNITDIR)/
+
+# the prerotate hook Debian's nginx and apache2 logrotate files run
+install-hook:
+	install -d $(DESTDIR)$(SYSCONFDIR)/logrotate.d/httpd-prerotate
+	$(BIN_SED) deploy/logrotate/keyaudit > \
+		$(DESTDIR)$(SYSCONFDIR)/logrotate.d/httpd-prerotate/keyaudit
+	chmod 755 $(DESTDIR)$(SYSCONFDIR)/logrotate.d/httpd-prerotate/keyaudit
+
+# the rotation of the hook's own log
+install-logrotate:
+	install -d $(DESTDIR)$(SYSCONFDIR)/logrotate.d
+	install -m 644 deploy/logrotate/keyaudit.logrotate \
+		$(DESTDIR)$(SYSCONFDIR)/logrotate.d/keyaudit
+
+# the files, then the directories they leave empty that are keyaudit's
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(DATADIR) \
+		$(DESTDIR)$(SYSCONFDIR)/logrotate.d/httpd-prerotate 2>/dev/null
+
+# make deb: keyaudit_$(VERSION)_$(DEB_ARCH).deb here, built by
+# dpkg-buildpackage and debhelper (debian/) in a copy of the source under
+# $(BUILD)/deb, then checked by lintian (no error allowed).
+DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null)
+DEB_SRC = $(BUILD)/deb/keyaudit-$(VERSION)
+deb: deps
+	rm -rf $(BUILD)/deb
+	mkdir -p $(DEB_SRC)
+	git ls-files -co --exclude-standard | grep -v '^debian/keyaudit' | \
+		tar -cf - -T - | tar -xf - -C $(DEB_SRC)
+	cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc
+	mv $(BUILD)/deb/keyaudit_$(VERSION)_$(DEB_ARCH).deb .
+	lintian --fail-on error keyaudit_$(VERSION)_$(DEB_ARCH).deb
 
 clean:
-	rm -rf build build-san build-fuzz build-zlib keyaudit
+	rm -rf build build-san build-fuzz build-zlib keyaudit keyaudit_*.deb

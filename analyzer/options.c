@@ -1,173 +1,195 @@
-/* options.c: turn argv into a struct config; usage and version text. */
-#define PCRE2_CODE_UNIT_WIDTH 8
+/* options.c: the tables of commands and options; argv into a struct
+ * config. */
+#define KEYAUDIT_OPTIONS_PRIVATE
 #include "options.h"
 
-#include <csv.h>
 #include <getopt.h>
 #include <limits.h>
-#include <pcre2.h>
-#include <sodium.h>
-#include <sqlite3.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
 
+#include "day.h"
 #include "report.h"
 
-#ifndef KEYAUDIT_VERSION
-#define KEYAUDIT_VERSION "0.1.0"
-#endif
 #ifndef KEYAUDIT_DATADIR
 #define KEYAUDIT_DATADIR "/usr/local/share/keyaudit"
 #endif
 
-static const char overview[] =
-	"usage: keyaudit COMMAND [OPTIONS] [ARGS]\n"
-	"\n"
-	"Find the clients that still authenticate with a legacy credential.\n"
-	"\n"
-	"commands:\n"
-	"  ingest PATH...      read access logs (plain or gzip, a directory,\n"
-	"                      or - for stdin) into the database\n"
-	"  report KIND         write a report: %s\n"
-	"  files               list the log files the database has read\n"
-	"  rules check [FILE]  compile a rules file and report problems\n"
-	"  rules explain [LOG] show how each line of LOG is classified\n"
-	"  gonogo              GO or NO-GO for the next cutoff phase\n"
-	"  merge SHARD.db...   add shard databases into --db, exactly\n"
-	"  fingerprint         print the fingerprint of each secret read from\n"
-	"                      stdin (one per line), to find it in reports\n"
-	"\n"
-	"Run 'keyaudit COMMAND --help' for a command's options.\n"
-	"\n"
-	"exit status:\n"
-	"  0  success; gonogo: GO\n"
-	"  1  some input was unreadable or incomplete; everything readable\n"
-	"     was counted; gonogo: NO-GO\n"
-	"  2  bad usage, option, log format or rules file\n"
-	"  3  failed at run time (database, disk, memory); the batch being\n"
-	"     written was not committed\n"
-	"  4  another keyaudit run is using the database\n";
+const struct options_command options_commands[] = {
+    {"ingest", NULL, CMD_INGEST, "[OPTIONS] PATH...",
+     "read access logs (plain or gzip, a directory, or - for stdin) "
+     "into the database"},
+    {"report", NULL, CMD_REPORT, "KIND [OPTIONS]",
+     "write a report (KIND below)"},
+    {"files", NULL, CMD_FILES, "[OPTIONS]",
+     "list the log files the database has read"},
+    {"rules", "check", CMD_RULES_CHECK, "[OPTIONS] [FILE]",
+     "compile a rules file and report problems"},
+    {"rules", "explain", CMD_RULES_EXPLAIN, "[OPTIONS] [LOG|-]",
+     "show how each line of LOG is classified"},
+    {"gonogo", NULL, CMD_GONOGO, "[OPTIONS]",
+     "GO or NO-GO for the next cutoff phase: if it started now, who "
+     "would break?  The first line says which and why; exit 0 for GO, "
+     "1 for NO-GO"},
+    {"merge", NULL, CMD_MERGE, "--db TOTAL.db [OPTIONS] SHARD.db...",
+     "add shard databases into --db, exactly: a log file read by "
+     "several shards counts once, merging a shard again adds nothing"},
+    {"prune", NULL, CMD_PRUNE, "--before DAY [OPTIONS]",
+     "remove every count of a day before DAY and give the space back; "
+     "the files read stay known, so they are never read again, and "
+     "reports say the first day they cover"},
+    {"forget", NULL, CMD_FORGET, "[OPTIONS] FILE|FINGERPRINT...",
+     "remove a file's counts and read position in one transaction, so "
+     "that the next ingest reads it again (after a format fix, say); "
+     "FILE is a path as it was read or the file itself, FINGERPRINT the "
+     "head fingerprint 'keyaudit files' shows; exit 1 when nothing "
+     "matches"},
+    {"lookup", NULL, CMD_LOOKUP, "[OPTIONS] [fp:FINGERPRINT...] [< SECRETS]",
+     "for each credential (fingerprints as arguments, else secrets on "
+     "stdin, one a line), the clients it was counted under, its "
+     "requests, first and last use, and the client's state; exit 0 "
+     "when one was found, 1 when none"},
+    {"fingerprint", NULL, CMD_FINGERPRINT, "[OPTIONS] < SECRETS",
+     "print the fingerprint of each secret read from stdin (one a "
+     "line), to find it in reports; the key is the database's (DB.key, "
+     "$KEYAUDIT_KEY, --key-file), none is made"},
+    {NULL, NULL, CMD_NONE, NULL, NULL},
+};
 
-static const char common_db[] =
-	"  --db FILE          database (default $KEYAUDIT_DB, else "
-	"keyaudit.db)\n"
-	"                     (reports, files, gonogo: repeat for shards)\n";
-static const char common_quiet[] =
-	"  -q, --quiet        print nothing unless something is wrong\n"
-	"  -v, --verbose      say more\n"
-	"  -h, --help         this help\n";
+#define C(x)  (1u << (x))
+#define C_ALL 0xffffffffu
+#define C_DBS (C(CMD_REPORT) | C(CMD_FILES) | C(CMD_GONOGO))
+#define C_RULES                                                               \
+	(C(CMD_INGEST) | C(CMD_RULES_CHECK) | C(CMD_RULES_EXPLAIN) |          \
+	 C(CMD_GONOGO) | C(CMD_REPORT))
+#define C_WRITE (C(CMD_INGEST) | C(CMD_MERGE) | C(CMD_PRUNE) | C(CMD_FORGET))
 
-void options_usage(FILE *f, enum command cmd)
-{
-	switch (cmd) {
-	case CMD_INGEST:
-		fputs("usage: keyaudit ingest [OPTIONS] PATH...\n\n", f);
-		fputs(common_db, f);
-		fputs("  --rules FILE       rules (default: the shipped "
-		      "asana-api-keys.rules)\n"
-		      "  --format FMT       auto (default), combined, common, "
-		      "vhost_combined,\n"
-		      "                     vhost_common, nginx:'<log_format>', "
-		      "jsonl[:TIMEKEY], s3,\n"
-		      "                     alb, elb, cloudfront, "
-		      "regex:'<PCRE2 with named groups>'\n"
-		      "  --key-file FILE    fingerprint key (default "
-		      "$KEYAUDIT_KEY, $KEYAUDIT_KEY_FILE, or DB.key)\n"
-		      "  --wait SECONDS     wait this long for another run to "
-		      "finish (default 0)\n"
-		      "  --commit-every N   commit at least every N lines "
-		      "(default: 4 MiB of counts, or 30 s)\n"
-		      "  -j, --jobs N       read N files at once (default 1)\n",
-		      f);
-		fputs(common_quiet, f);
-		break;
-	case CMD_REPORT:
-		fputs("usage: keyaudit report KIND [OPTIONS]\n\nkinds: ", f);
-		report_known(NULL, f);
-		fputs("\n\n", f);
-		fputs(common_db, f);
-		fputs("  --since DAY        first UTC day (YYYY-MM-DD)\n"
-		      "  --until DAY        last UTC day, inclusive\n"
-		      "  --format csv|json  output format (default csv)\n"
-		      "  -o, --output FILE  write to FILE (default - , "
-		      "stdout)\n"
-		      "  --registry FILE    outreach: CSV of client or "
-		      "fingerprint, contacts, ...\n"
-		      "  --action TEXT      outreach: what legacy clients "
-		      "should do\n",
-		      f);
-		fputs(common_quiet, f);
-		break;
-	case CMD_FILES:
-		fputs("usage: keyaudit files [--db FILE]\n\n", f);
-		fputs(common_db, f);
-		break;
-	case CMD_RULES_CHECK:
-	case CMD_RULES_EXPLAIN:
-		fputs("usage: keyaudit rules check [--format FMT] [FILE]\n"
-		      "       keyaudit rules explain [--rules FILE] "
-		      "[--format FMT] [--key-file FILE] [LOG|-]\n"
-		      "(FMT as for ingest; explain detects it like "
-		      "--format auto by default)\n",
-		      f);
-		break;
-	case CMD_MERGE:
-		fputs("usage: keyaudit merge --db TOTAL.db [--wait SECONDS] "
-		      "SHARD.db...\n\n"
-		      "Add shard databases into TOTAL.db, each in one "
-		      "transaction.  A log file\nread by several shards "
-		      "counts once; merging a shard again adds nothing.\n",
-		      f);
-		break;
-	case CMD_GONOGO:
-		fputs("usage: keyaudit gonogo [OPTIONS]\n\n"
-		      "If the next phase started now, who would break?  "
-		      "Prints GO or NO-GO\nand why on the first line; exit "
-		      "0 for GO, 1 for NO-GO.\n\n",
-		      f);
-		fputs(common_db, f);
-		fputs("  --rules FILE       where the phases are defined\n"
-		      "  --phase NAME       the phase (default: the first the "
-		      "rules define)\n"
-		      "  --window DAYS      days of data looked at (default 7)\n"
-		      "  --as-of DAY        last day of the window (default: "
-		      "the newest request)\n"
-		      "  --max-share PCT    NO-GO above this percentage of "
-		      "refused requests (default 0.1)\n"
-		      "  --max-clients N    NO-GO above this many active "
-		      "breaking clients (default 0)\n"
-		      "  --min-quiet-days N a client quiet this long is not "
-		      "active (default 7)\n"
-		      "  -o, --output FILE  the breaking clients as CSV\n"
-		      "  --html FILE        a self-contained page for the "
-		      "review\n",
-		      f);
-		fputs(common_quiet, f);
-		break;
-	case CMD_FINGERPRINT:
-		fputs("usage: keyaudit fingerprint [--db FILE] "
-		      "[--key-file FILE] < secrets\n",
-		      f);
-		break;
-	case CMD_NONE:
-		fprintf(f, overview, "migration, amnesty, outreach, daily, summary");
-		break;
-	}
-}
-
-void options_version(FILE *f)
-{
-	char pcre[64] = "";
-
-	pcre2_config(PCRE2_CONFIG_VERSION, pcre);
-	fprintf(f,
-		"keyaudit %s\nzlib %s, PCRE2 %s, SQLite %s, libcsv %d.%d.%d, "
-		"libsodium %s\n",
-		KEYAUDIT_VERSION, zlibVersion(), pcre, sqlite3_libversion(),
-		CSV_MAJOR, CSV_MINOR, CSV_RELEASE, sodium_version_string());
-}
+/* Options: which commands take each, its value and its line of help.
+ * An option may have a row per meaning (--format is a log format for
+ * ingest, csv or json for report); a command sees only its rows.  A new
+ * option is a row here and a case in one_option(). */
+const struct options_option options_table[] = {
+    {"db", 0, OPT_DB, C_ALL & ~C_DBS & ~C(CMD_RULES_CHECK), "FILE",
+     "database (default $KEYAUDIT_DB, else keyaudit.db)", 0},
+    {"db", 0, OPT_DB, C_DBS, "FILE",
+     "database (default $KEYAUDIT_DB, else keyaudit.db); repeat it to "
+     "read shards as if merged",
+     0},
+    {"rules", 0, OPT_RULES, C_RULES, "FILE",
+     "rules (default: the shipped asana-api-keys.rules)", 0},
+    {"format", 0, OPT_FORMAT,
+     C(CMD_INGEST) | C(CMD_RULES_CHECK) | C(CMD_RULES_EXPLAIN), "FMT",
+     "log format: auto (ingest's and explain's default: detected from "
+     "each log's first lines), or one of:",
+     OPTIONS_LIST_FORMATS},
+    {"format", 0, OPT_FORMAT, C(CMD_REPORT), "csv|json",
+     "output format (default csv)", 0},
+    {"key-file", 0, OPT_KEY,
+     C(CMD_INGEST) | C(CMD_RULES_EXPLAIN) | C(CMD_FINGERPRINT) |
+	 C(CMD_LOOKUP),
+     "FILE",
+     "fingerprint key (default $KEYAUDIT_KEY, $KEYAUDIT_KEY_FILE, or "
+     "DB.key)",
+     0},
+    {"wait", 0, OPT_WAIT, C_WRITE, "SECONDS",
+     "wait this long for another run to finish (default 0)", 0},
+    {"commit-every", 0, OPT_COMMIT, C(CMD_INGEST), "N",
+     "commit at least every N lines (default: 4 MiB of counts, or 30 s)", 0},
+    {"jobs", 'j', 'j', C(CMD_INGEST), "N", "read N files at once (default 1)",
+     0},
+    {"include", 0, OPT_INCLUDE, C(CMD_INGEST), "GLOB",
+     "in a directory, read only files whose name matches (repeatable; "
+     "default: all)",
+     0},
+    {"exclude", 0, OPT_EXCLUDE, C(CMD_INGEST), "GLOB",
+     "in a directory, skip files whose name matches (repeatable)", 0},
+    {"max-bad", 0, OPT_MAXBAD, C(CMD_INGEST), "PCT",
+     "a file with more than PCT% bad lines among its first 1000 new "
+     "lines is not read: nothing of it is counted, it is named on "
+     "stderr, exit 1 (default 50)",
+     0},
+    {"keep-days", 0, OPT_KEEPDAYS, C(CMD_INGEST), "N",
+     "then prune the counts of all but the newest N days", 0},
+    {"detail-days", 0, OPT_DETAILDAYS, C(CMD_INGEST), "N",
+     "keep each file's own counts this many days after its last day, "
+     "for merge and forget (default 3)",
+     0},
+    {"before", 0, OPT_BEFORE, C(CMD_PRUNE), "DAY",
+     "the first day kept (YYYY-MM-DD)", 0},
+    {"dry-run", 0, OPT_DRYRUN, C(CMD_FORGET), NULL,
+     "list what would be forgotten, forget nothing", 0},
+    {"since", 0, OPT_SINCE, C(CMD_REPORT) | C(CMD_LOOKUP), "DAY",
+     "first UTC day (YYYY-MM-DD)", 0},
+    {"until", 0, OPT_UNTIL, C(CMD_REPORT) | C(CMD_LOOKUP), "DAY",
+     "last UTC day, inclusive", 0},
+    {"output", 'o', 'o', C(CMD_REPORT), "FILE",
+     "write to FILE (default -, stdout)", 0},
+    {"registry", 0, OPT_REGISTRY, C(CMD_REPORT), "FILE",
+     "outreach: CSV of client or fingerprint, contacts, ...", 0},
+    {"action", 0, OPT_ACTION, C(CMD_REPORT), "TEXT",
+     "outreach: what legacy clients should do", 0},
+    {"registry-key", 0, OPT_REGKEY, C(CMD_REPORT) | C(CMD_GONOGO), "COLUMN",
+     "the registry's client id column (default: client, client_id, "
+     "Client ID, app_id, ...)",
+     0},
+    {"registry-fingerprint", 0, OPT_REGFP, C(CMD_REPORT) | C(CMD_GONOGO),
+     "COLUMN",
+     "the registry's fingerprint column (default: fingerprint, API Key "
+     "Fingerprint, ...)",
+     0},
+    {"registry-delimiter", 0, OPT_REGDELIM, C(CMD_REPORT) | C(CMD_GONOGO),
+     "C", "the registry's delimiter: , ; | or tab (default: sniffed)", 0},
+    {"migrated-days", 0, OPT_MIGRATED, C(CMD_REPORT) | C(CMD_LOOKUP), "N",
+     "migrated after N days without a legacy request, dormant after N "
+     "without any (default 14)",
+     0},
+    {"phase", 0, OPT_PHASE, C(CMD_GONOGO), "NAME",
+     "the phase (default: the first the rules define)", 0},
+    {"window", 0, OPT_WINDOW, C(CMD_GONOGO), "DAYS",
+     "days of data looked at (default 14)", 0},
+    {"as-of", 0, OPT_ASOF, C(CMD_GONOGO), "DAY",
+     "last day of the window (default: the newest day with at least a "
+     "tenth of the median day's requests)",
+     0},
+    {"max-share", 0, OPT_MAXSHARE, C(CMD_GONOGO), "PCT",
+     "NO-GO above this percentage of refused requests (default 0.1)", 0},
+    {"max-clients", 0, OPT_MAXCLIENTS, C(CMD_GONOGO), "N",
+     "NO-GO above this many active breaking clients (default 0)", 0},
+    {"min-quiet-days", 0, OPT_QUIET, C(CMD_GONOGO), "N",
+     "a client quiet this long is not active (default 7, shorter than "
+     "the window)",
+     0},
+    {"max-blind", 0, OPT_MAXBLIND, C(CMD_GONOGO), "PCT",
+     "CANNOT TELL above this percentage of requests that show no "
+     "credential a rule can class (default 5)",
+     0},
+    {"lookback", 0, OPT_LOOKBACK, C(CMD_GONOGO), "DAYS",
+     "days searched for dormant clients (default 120)", 0},
+    {"max-dormant", 0, OPT_MAXDORMANT, C(CMD_GONOGO), "N",
+     "NO-GO above this many dormant clients (default 0)", 0},
+    {"brownout", 0, OPT_BROWNOUT, C(CMD_GONOGO), "'DAY HH:MM-HH:MM'",
+     "replay a brownout (repeatable; an end not after the start is on "
+     "the next day)",
+     0},
+    {"registry", 0, OPT_REGISTRY, C(CMD_GONOGO), "FILE",
+     "owners of the clients, for the page", 0},
+    {"output", 'o', 'o', C(CMD_GONOGO), "FILE", "the breaking clients as CSV",
+     0},
+    {"html", 0, OPT_HTML, C(CMD_GONOGO), "FILE",
+     "a self-contained page for the review", 0},
+    {"metrics", 0, OPT_METRICS, C(CMD_INGEST) | C(CMD_GONOGO), "FILE",
+     "write Prometheus metrics of the run to FILE (for node_exporter's "
+     "textfile collector)",
+     0},
+    {"quiet", 'q', 'q', C_ALL, NULL, "print nothing unless something is wrong",
+     0},
+    {"verbose", 'v', 'v', C_ALL, NULL, "say more", 0},
+    {"help", 'h', 'h', C_ALL, NULL, "this help", 0},
+    {"version", 'V', 'V', 0, NULL, "the version and the libraries'", 0},
+    {NULL, 0, 0, 0, NULL, NULL, 0},
+};
 
 const char *options_default_rules(void)
 {
@@ -194,185 +216,377 @@ const char *options_default_rules(void)
 	return KEYAUDIT_DATADIR "/rules/asana-api-keys.rules";
 }
 
-static enum parse_result bad_usage(const char *what, const char *arg)
+/* The command's name as typed ("rules check"), or "keyaudit". */
+static const char *command_name(enum command cmd)
 {
-	fprintf(stderr, "keyaudit: %s%s%s\n", what, arg ? ": " : "",
-		arg ? arg : "");
-	fputs("try 'keyaudit --help'\n", stderr);
+	static char name[64];
+
+	for (const struct options_command *c = options_commands; c->name; c++)
+		if (c->cmd == cmd) {
+			snprintf(name, sizeof(name), "%s%s%s", c->name,
+				 c->sub ? " " : "", c->sub ? c->sub : "");
+			return name;
+		}
+	return "keyaudit";
+}
+
+/* Print "keyaudit: MESSAGE" and the hint; return OPTIONS_ERROR. */
+__attribute__((format(printf, 2, 3))) static enum parse_result
+usage_error(enum command cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("keyaudit: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (cmd == CMD_NONE)
+		fputs("\ntry 'keyaudit --help'\n", stderr);
+	else
+		fprintf(stderr, "\ntry 'keyaudit %s --help'\n",
+			command_name(cmd));
 	return OPTIONS_ERROR;
 }
 
-static int parse_int(const char *s, int *out)
+/* A whole number written in decimal digits only (no sign, space, 0x or
+ * exponent), at most max; 0 or -1. */
+static int parse_count(const char *s, long max, long *out)
 {
-	char *end;
-	long v = strtol(s, &end, 10);
+	long v = 0;
 
-	if (!*s || *end || v < 0 || v > INT_MAX)
+	if (!*s)
 		return -1;
-	*out = (int)v;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > (max - (*s - '0')) / 10)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	*out = v;
 	return 0;
 }
 
+/* A decimal number, digits with at most one '.' between or after them
+ * ("0.5", "5.", "12"; not "nan", "1e3", "0x10", "-1"); 0 or -1. */
+static int parse_decimal(const char *s, double *out)
+{
+	int digits = 0;
+	int dots = 0;
+
+	for (const char *p = s; *p; p++) {
+		if (*p == '.')
+			dots++;
+		else if (*p >= '0' && *p <= '9')
+			digits++;
+		else
+			return -1;
+	}
+	if (!digits || dots > 1 || *s == '.')
+		return -1;
+	*out = strtod(s, NULL);
+	return 0;
+}
+
+/* A real calendar day, YYYY-MM-DD (no Feb 30). */
 static int is_day(const char *s)
 {
-	int y, m, d;
-	char tail;
+	int64_t days;
 
-	return strlen(s) == 10 && s[4] == '-' && s[7] == '-' &&
-	       sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 &&
-	       m >= 1 && m <= 12 && d >= 1 && d <= 31;
+	return day_parse(s, &days) == 0;
 }
 
-static enum command pick_command(int argc, char **argv, int *used)
+/* "YYYY-MM-DD HH:MM-HH:MM" */
+static int is_brownout(const char *s)
 {
-	const char *c = argv[1];
+	char day[11];
+	int h1, m1, h2, m2, used = 0;
 
-	*used = 2;
-	if (strcmp(c, "ingest") == 0)
-		return CMD_INGEST;
-	if (strcmp(c, "report") == 0)
-		return CMD_REPORT;
-	if (strcmp(c, "files") == 0)
-		return CMD_FILES;
-	if (strcmp(c, "fingerprint") == 0)
-		return CMD_FINGERPRINT;
-	if (strcmp(c, "gonogo") == 0)
-		return CMD_GONOGO;
-	if (strcmp(c, "merge") == 0)
-		return CMD_MERGE;
-	if (strcmp(c, "rules") == 0 && argc > 2) {
-		*used = 3;
-		if (strcmp(argv[2], "check") == 0)
-			return CMD_RULES_CHECK;
-		if (strcmp(argv[2], "explain") == 0)
-			return CMD_RULES_EXPLAIN;
-	}
-	return CMD_NONE;
+	if (strlen(s) < 22 || s[10] != ' ')
+		return 0;
+	memcpy(day, s, 10);
+	day[10] = 0;
+	return is_day(day) &&
+	       sscanf(s + 11, "%2d:%2d-%2d:%2d%n", &h1, &m1, &h2, &m2,
+		      &used) == 4 &&
+	       s[11 + used] == 0 && used == 11 && h1 >= 0 && h1 < 24 &&
+	       h2 >= 0 && h2 <= 24 && m1 >= 0 && m1 < 60 && m2 >= 0 &&
+	       m2 < 60;
 }
 
-enum {
-	OPT_DB = 256,
-	OPT_RULES,
-	OPT_FORMAT,
-	OPT_KEY,
-	OPT_WAIT,
-	OPT_SINCE,
-	OPT_UNTIL,
-	OPT_COMMIT,
-	OPT_REGISTRY,
-	OPT_ACTION,
-	OPT_PHASE,
-	OPT_WINDOW,
-	OPT_ASOF,
-	OPT_MAXSHARE,
-	OPT_MAXCLIENTS,
-	OPT_QUIET,
-	OPT_HTML
-};
+/* A number option into *dst: at least min, at most max. */
+static enum parse_result number(struct config *cfg, const char *opt,
+				const char *what, long min, long max,
+				long *dst)
+{
+	if (parse_count(optarg, max, dst) < 0)
+		return usage_error(cfg->cmd, "--%s: expected %s: %s", opt,
+				   what, optarg);
+	if (*dst < min)
+		return usage_error(cfg->cmd, "--%s: must be at least %ld", opt,
+				   min);
+	return OPTIONS_RUN;
+}
 
-static const struct option longopts[] = {
-	{"db", required_argument, NULL, OPT_DB},
-	{"rules", required_argument, NULL, OPT_RULES},
-	{"format", required_argument, NULL, OPT_FORMAT},
-	{"key-file", required_argument, NULL, OPT_KEY},
-	{"wait", required_argument, NULL, OPT_WAIT},
-	{"since", required_argument, NULL, OPT_SINCE},
-	{"commit-every", required_argument, NULL, OPT_COMMIT},
-	{"jobs", required_argument, NULL, 'j'},
-	{"registry", required_argument, NULL, OPT_REGISTRY},
-	{"action", required_argument, NULL, OPT_ACTION},
-	{"phase", required_argument, NULL, OPT_PHASE},
-	{"window", required_argument, NULL, OPT_WINDOW},
-	{"as-of", required_argument, NULL, OPT_ASOF},
-	{"max-share", required_argument, NULL, OPT_MAXSHARE},
-	{"max-clients", required_argument, NULL, OPT_MAXCLIENTS},
-	{"min-quiet-days", required_argument, NULL, OPT_QUIET},
-	{"html", required_argument, NULL, OPT_HTML},
-	{"until", required_argument, NULL, OPT_UNTIL},
-	{"output", required_argument, NULL, 'o'},
-	{"quiet", no_argument, NULL, 'q'},
-	{"verbose", no_argument, NULL, 'v'},
-	{"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, 'V'},
-	{NULL, 0, NULL, 0},
-};
+/* The whole-number options of prune's, ingest's and gonogo's later
+ * work. */
+static enum parse_result more_ints(struct config *cfg, int c)
+{
+	enum parse_result r = OPTIONS_RUN;
+	long v = 0;
+
+	switch (c) {
+	case OPT_LOOKBACK:
+		r = number(cfg, "lookback", "a whole number of days", 1, 36500,
+			   &v);
+		cfg->lookback = (int)v;
+		break;
+	case OPT_MAXDORMANT:
+		r = number(cfg, "max-dormant", "a whole number of clients", 0,
+			   INT_MAX, &v);
+		cfg->max_dormant = (int)v;
+		break;
+	case OPT_KEEPDAYS:
+		r = number(cfg, "keep-days", "a whole number of days", 1, 36500,
+			   &v);
+		cfg->keep_days = (int)v;
+		break;
+	case OPT_DETAILDAYS:
+		r = number(cfg, "detail-days", "a whole number of days", 0,
+			   36500, &v);
+		cfg->detail_days = (int)v;
+		break;
+	case OPT_MAXBAD:
+		r = number(cfg, "max-bad", "a percentage, 0 to 100", 0, 100,
+			   &v);
+		cfg->max_bad = (int)v;
+		break;
+	case OPT_MIGRATED:
+		r = number(cfg, "migrated-days", "a number of days, 1 to 3650",
+			   1, 3650, &v);
+		cfg->migrated_days = (int)v;
+		break;
+	}
+	return r;
+}
+
+static enum parse_result int_option(struct config *cfg, int c)
+{
+	enum parse_result r = OPTIONS_RUN;
+	long v = 0;
+
+	switch (c) {
+	case OPT_WAIT:
+		r = number(cfg, "wait", "a whole number of seconds", 0,
+			   INT_MAX, &v);
+		cfg->wait = (int)v;
+		break;
+	case OPT_COMMIT:
+		r = number(cfg, "commit-every", "a whole number of lines", 1,
+			   LONG_MAX, &v);
+		cfg->commit_every = v;
+		break;
+	case 'j':
+		r = number(cfg, "jobs", "a number of files, 1 to 64", 1, 64,
+			   &v);
+		cfg->jobs = (int)v;
+		break;
+	case OPT_WINDOW:
+		r = number(cfg, "window", "a whole number of days", 1, 36500,
+			   &v);
+		cfg->window = (int)v;
+		break;
+	case OPT_MAXCLIENTS:
+		r = number(cfg, "max-clients", "a whole number of clients", 0,
+			   INT_MAX, &v);
+		cfg->max_clients = (int)v;
+		break;
+	case OPT_QUIET:
+		r = number(cfg, "min-quiet-days", "a whole number of days", 0,
+			   36500, &v);
+		cfg->min_quiet = (int)v;
+		break;
+	default:
+		return more_ints(cfg, c);
+	}
+	return r;
+}
+
+static enum parse_result day_option(struct config *cfg, const char *opt,
+				    const char **dst)
+{
+	if (!is_day(optarg))
+		return usage_error(cfg->cmd,
+				   "--%s: expected a day, "
+				   "YYYY-MM-DD: %s",
+				   opt, optarg);
+	*dst = optarg;
+	return OPTIONS_RUN;
+}
+
+static enum parse_result percent_option(struct config *cfg, int c)
+{
+	const char *name = c == OPT_MAXSHARE ? "max-share" : "max-blind";
+	double *dst = c == OPT_MAXSHARE ? &cfg->max_share : &cfg->max_blind;
+
+	if (parse_decimal(optarg, dst) < 0)
+		return usage_error(cfg->cmd,
+				   "--%s: expected a percentage in decimal "
+				   "digits (e.g. 0.5): %s",
+				   name, optarg);
+	if (*dst > 100)
+		return usage_error(cfg->cmd, "--%s: must be at most 100",
+				   name);
+	return OPTIONS_RUN;
+}
+
+/* Options with a text value that is checked or collected. */
+static enum parse_result text_option(struct config *cfg, int c)
+{
+	int *n = c == OPT_INCLUDE ? &cfg->ninclude : &cfg->nexclude;
+
+	switch (c) {
+	case OPT_INCLUDE:
+	case OPT_EXCLUDE:
+		if (*n == 32)
+			return usage_error(cfg->cmd, "at most 32 --include and "
+						     "--exclude");
+		(c == OPT_INCLUDE ? cfg->include : cfg->exclude)[(*n)++] =
+		    optarg;
+		break;
+	case OPT_REGKEY:
+		cfg->registry_key = optarg;
+		break;
+	case OPT_REGFP:
+		cfg->registry_fp = optarg;
+		break;
+	case OPT_REGDELIM:
+		if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0)
+			cfg->registry_delim = '\t';
+		else if (strlen(optarg) == 1 && strchr(",;|", optarg[0]))
+			cfg->registry_delim = optarg[0];
+		else
+			return usage_error(cfg->cmd,
+					   "--registry-delimiter: , ; | or "
+					   "tab: %s",
+					   optarg);
+		break;
+	case OPT_BROWNOUT:
+		if (cfg->nbrownouts == 16)
+			return usage_error(cfg->cmd, "at most 16 --brownout");
+		if (!is_brownout(optarg))
+			return usage_error(cfg->cmd,
+					   "--brownout: expected 'YYYY-MM-DD "
+					   "HH:MM-HH:MM': %s",
+					   optarg);
+		cfg->brownouts[cfg->nbrownouts++] = optarg;
+		break;
+	}
+	return OPTIONS_RUN;
+}
 
 static enum parse_result one_option(struct config *cfg, int c)
 {
 	switch (c) {
 	case OPT_DB:
 		if (cfg->ndbs == 64)
-			return bad_usage("at most 64 --db", NULL);
+			return usage_error(cfg->cmd, "--db: at most 64");
 		cfg->db = cfg->dbs[cfg->ndbs++] = optarg;
 		break;
-	case OPT_RULES: cfg->rules = optarg; break;
-	case OPT_FORMAT: cfg->format = optarg; break;
-	case OPT_KEY: cfg->key_file = optarg; break;
+	case OPT_RULES:
+		cfg->rules = optarg;
+		break;
+	case OPT_FORMAT:
+		cfg->format = optarg;
+		break;
+	case OPT_KEY:
+		cfg->key_file = optarg;
+		break;
 	case OPT_WAIT:
-		if (parse_int(optarg, &cfg->wait) < 0)
-			return bad_usage("--wait needs a number of seconds",
-					 optarg);
-		break;
-	case OPT_COMMIT: {
-		int n;
-
-		if (parse_int(optarg, &n) < 0 || n == 0)
-			return bad_usage("--commit-every needs a number of "
-					 "lines",
-					 optarg);
-		cfg->commit_every = n;
-		break;
-	}
-	case OPT_SINCE:
-	case OPT_UNTIL:
-		if (!is_day(optarg))
-			return bad_usage("a day is YYYY-MM-DD", optarg);
-		*(c == OPT_SINCE ? &cfg->since : &cfg->until) = optarg;
-		break;
-	case 'o': cfg->out = optarg; break;
+	case OPT_COMMIT:
 	case 'j':
-		if (parse_int(optarg, &cfg->jobs) < 0 || cfg->jobs < 1 ||
-		    cfg->jobs > 64)
-			return bad_usage("--jobs is 1 to 64", optarg);
-		break;
-	case OPT_REGISTRY: cfg->registry = optarg; break;
-	case OPT_ACTION: cfg->action = optarg; break;
-	case OPT_PHASE: cfg->phase = optarg; break;
-	case OPT_HTML: cfg->html = optarg; break;
-	case OPT_ASOF:
-		if (!is_day(optarg))
-			return bad_usage("a day is YYYY-MM-DD", optarg);
-		cfg->as_of = optarg;
-		break;
 	case OPT_WINDOW:
 	case OPT_MAXCLIENTS:
-	case OPT_QUIET: {
-		int *dst = c == OPT_WINDOW	 ? &cfg->window
-			   : c == OPT_MAXCLIENTS ? &cfg->max_clients
-						 : &cfg->min_quiet;
-
-		if (parse_int(optarg, dst) < 0 ||
-		    (c == OPT_WINDOW && *dst == 0))
-			return bad_usage("expected a number", optarg);
+	case OPT_QUIET:
+	case OPT_LOOKBACK:
+	case OPT_MAXDORMANT:
+	case OPT_KEEPDAYS:
+	case OPT_DETAILDAYS:
+	case OPT_MAXBAD:
+	case OPT_MIGRATED:
+		return int_option(cfg, c);
+	case OPT_BEFORE:
+		return day_option(cfg, "before", &cfg->before);
+	case OPT_DRYRUN:
+		cfg->dry_run = 1;
 		break;
-	}
-	case OPT_MAXSHARE: {
-		char *end;
-
-		cfg->max_share = strtod(optarg, &end);
-		if (!*optarg || *end || cfg->max_share < 0 ||
-		    cfg->max_share > 100)
-			return bad_usage("--max-share is a percentage, 0 to "
-					 "100",
-					 optarg);
+	case OPT_INCLUDE:
+	case OPT_EXCLUDE:
+	case OPT_REGKEY:
+	case OPT_REGFP:
+	case OPT_REGDELIM:
+	case OPT_BROWNOUT:
+		return text_option(cfg, c);
+	case OPT_SINCE:
+		return day_option(cfg, "since", &cfg->since);
+	case OPT_UNTIL:
+		return day_option(cfg, "until", &cfg->until);
+	case OPT_ASOF:
+		return day_option(cfg, "as-of", &cfg->as_of);
+	case 'o':
+		cfg->out = optarg;
 		break;
+	case OPT_REGISTRY:
+		cfg->registry = optarg;
+		break;
+	case OPT_ACTION:
+		cfg->action = optarg;
+		break;
+	case OPT_PHASE:
+		cfg->phase = optarg;
+		break;
+	case OPT_HTML:
+		cfg->html = optarg;
+		break;
+	case OPT_METRICS:
+		cfg->metrics = optarg;
+		break;
+	case OPT_MAXSHARE:
+	case OPT_MAXBLIND:
+		return percent_option(cfg, c);
+	case 'q':
+		cfg->verbosity = 0;
+		break;
+	case 'v':
+		cfg->verbosity = 2;
+		break;
+	case 'h':
+		return OPTIONS_HELP;
+	case 'V':
+		return OPTIONS_VERSION;
+	default:
+		return OPTIONS_ERROR;
 	}
-	case 'q': cfg->verbosity = 0; break;
-	case 'v': cfg->verbosity = 2; break;
-	case 'h': return OPTIONS_HELP;
-	case 'V': return OPTIONS_VERSION;
-	default: return OPTIONS_ERROR;
-	}
+	return OPTIONS_RUN;
+}
+
+static enum parse_result finish_report(struct config *cfg)
+{
+	if (cfg->npaths != 1)
+		return usage_error(cfg->cmd, "report needs one KIND");
+	cfg->report = cfg->paths[0];
+	if (!report_known(cfg->report, NULL))
+		return usage_error(cfg->cmd, "unknown report: %s",
+				   cfg->report);
+	if (cfg->format && strcmp(cfg->format, "json") != 0 &&
+	    strcmp(cfg->format, "csv") != 0)
+		return usage_error(cfg->cmd,
+				   "--format: csv or json for a report: %s",
+				   cfg->format);
+	cfg->json = cfg->format && strcmp(cfg->format, "json") == 0;
+	if (strcmp(cfg->report, "outreach") == 0 && !cfg->registry)
+		return usage_error(cfg->cmd, "report outreach needs "
+					     "--registry FILE.csv");
+	if (cfg->since && cfg->until && strcmp(cfg->since, cfg->until) > 0)
+		return usage_error(cfg->cmd, "--since is after --until");
 	return OPTIONS_RUN;
 }
 
@@ -380,89 +594,190 @@ static enum parse_result one_option(struct config *cfg, int c)
 static enum parse_result finish(struct config *cfg)
 {
 	const char *env = getenv("KEYAUDIT_DB");
+	enum command cmd = cfg->cmd;
 
 	if (!cfg->db)
 		cfg->db = env && *env ? env : "keyaudit.db";
-	if (cfg->ndbs > 1 && cfg->cmd != CMD_REPORT && cfg->cmd != CMD_FILES &&
-	    cfg->cmd != CMD_GONOGO)
-		return bad_usage("only reports, files and gonogo take several "
-				 "--db",
-				 NULL);
-	if (cfg->cmd == CMD_MERGE && cfg->npaths == 0)
-		return bad_usage("merge needs a SHARD.db to add", NULL);
-	if (cfg->cmd == CMD_INGEST && cfg->npaths == 0)
-		return bad_usage("ingest needs a PATH (a file, a directory, "
-				 "or - for stdin)",
-				 NULL);
-	if (cfg->cmd == CMD_REPORT) {
-		if (cfg->npaths != 1)
-			return bad_usage("report needs one KIND", NULL);
-		cfg->report = cfg->paths[0];
-		if (!report_known(cfg->report, NULL))
-			return bad_usage("unknown report", cfg->report);
-		if (cfg->format && strcmp(cfg->format, "json") != 0 &&
-		    strcmp(cfg->format, "csv") != 0)
-			return bad_usage("report --format is csv or json",
-					 cfg->format);
-		cfg->json = cfg->format && strcmp(cfg->format, "json") == 0;
-		if (strcmp(cfg->report, "outreach") == 0 && !cfg->registry)
-			return bad_usage("report outreach needs --registry "
-					 "FILE.csv",
-					 NULL);
-	}
-	if (cfg->cmd == CMD_RULES_CHECK && cfg->npaths > 1)
-		return bad_usage("rules check takes one FILE", NULL);
-	if (cfg->cmd == CMD_RULES_CHECK && cfg->npaths == 1)
+	if (cfg->ndbs > 1 && !(C(cmd) & C_DBS))
+		return usage_error(cmd, "only reports, files and gonogo take "
+					"several --db");
+	if (cmd == CMD_MERGE && cfg->npaths == 0)
+		return usage_error(cmd, "merge needs a SHARD.db to add");
+	if (cmd == CMD_PRUNE && (!cfg->before || cfg->npaths))
+		return usage_error(cmd, cfg->npaths ? "prune takes no argument"
+						    : "prune needs --before DAY");
+	if (cmd == CMD_FORGET && cfg->npaths == 0)
+		return usage_error(cmd, "forget needs a FILE or FINGERPRINT");
+	if (cmd == CMD_GONOGO && cfg->min_quiet >= cfg->window)
+		return usage_error(cmd, "--min-quiet-days must be shorter than "
+					"--window");
+	if (cmd == CMD_INGEST && cfg->npaths == 0)
+		return usage_error(cmd, "ingest needs a PATH (a file, a "
+					"directory, or - for stdin)");
+	if (cmd == CMD_REPORT && finish_report(cfg) != OPTIONS_RUN)
+		return OPTIONS_ERROR;
+	if (cmd == CMD_RULES_CHECK && cfg->npaths > 1)
+		return usage_error(cmd, "rules check takes one FILE");
+	if (cmd == CMD_RULES_CHECK && cfg->npaths == 1)
 		cfg->rules = cfg->paths[0];
-	if (cfg->cmd == CMD_RULES_EXPLAIN && cfg->npaths > 1)
-		return bad_usage("rules explain takes one LOG", NULL);
-	if ((cfg->cmd == CMD_FILES || cfg->cmd == CMD_FINGERPRINT ||
-	     cfg->cmd == CMD_GONOGO) &&
+	if (cmd == CMD_RULES_EXPLAIN && cfg->npaths > 1)
+		return usage_error(cmd, "rules explain takes one LOG");
+	if ((cmd == CMD_FILES || cmd == CMD_FINGERPRINT ||
+	     cmd == CMD_GONOGO) &&
 	    cfg->npaths)
-		return bad_usage("unexpected argument", cfg->paths[0]);
+		return usage_error(cmd, "unexpected argument: %s",
+				   cfg->paths[0]);
 	if (!cfg->rules)
 		cfg->rules = options_default_rules();
 	return OPTIONS_RUN;
 }
 
-enum parse_result options_parse(int argc, char **argv, struct config *cfg)
+/* The command named by argv[1] (and argv[2] for rules); *used is how
+ * many words it took. */
+static enum parse_result pick_command(int argc, char **argv,
+				      struct config *cfg, int *used)
 {
-	int used;
+	const char *word = argv[1];
+	const char *sub = argc > 2 ? argv[2] : NULL;
+	int known = 0;
+
+	for (const struct options_command *c = options_commands; c->name;
+	     c++) {
+		if (strcmp(c->name, word) != 0)
+			continue;
+		known = 1;
+		if (!c->sub || (sub && strcmp(c->sub, sub) == 0)) {
+			cfg->cmd = c->cmd;
+			*used = c->sub ? 3 : 2;
+			return OPTIONS_RUN;
+		}
+	}
+	if (!known)
+		return usage_error(CMD_NONE, "unknown command: %s", word);
+	if (sub && (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0)) {
+		cfg->cmd = CMD_RULES_CHECK; /* its usage shows both */
+		return OPTIONS_HELP;
+	}
+	if (!sub || *sub == '-')
+		return usage_error(
+		    CMD_NONE, "%s: missing subcommand (check, explain)", word);
+	return usage_error(CMD_NONE, "%s %s: unknown subcommand", word, sub);
+}
+
+/* The getopt tables of cmd's options, from options_table. */
+static void getopt_tables(enum command cmd, struct option *lo, char *shorts)
+{
+	int n = 0;
+	char *s = shorts;
+
+	*s++ = ':'; /* ':' for a missing value, not '?' */
+	for (const struct options_option *o = options_table; o->name; o++) {
+		if (!(o->cmds & C(cmd)))
+			continue;
+		lo[n].name = o->name;
+		lo[n].has_arg = o->arg ? required_argument : no_argument;
+		lo[n].flag = NULL;
+		lo[n].val = o->id;
+		n++;
+		if (o->shortname) {
+			*s++ = o->shortname;
+			if (o->arg)
+				*s++ = ':';
+		}
+	}
+	memset(&lo[n], 0, sizeof(lo[n]));
+	*s = '\0';
+}
+
+/* Why getopt_long() refused argv[optind - 1]: not an option of cmd,
+ * of no command, or without its value. */
+static enum parse_result refused(enum command cmd, int c, char **argv)
+{
+	char name[64];
+	const char *word = argv[optind - 1];
+
+	if (word[0] == '-' && word[1] == '-')
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(word, "="),
+			 word);
+	else
+		snprintf(name, sizeof(name), "-%c", optopt ? optopt : '?');
+	if (c == ':')
+		return usage_error(cmd, "%s: missing value", name);
+	for (const struct options_option *o = options_table; o->name; o++)
+		if ((name[1] == '-' && strcmp(o->name, name + 2) == 0) ||
+		    (name[1] != '-' && o->shortname == name[1]))
+			return usage_error(cmd, "%s does not take %s",
+					   command_name(cmd), name);
+	return usage_error(cmd, "%s: unknown option %s", command_name(cmd),
+			   name);
+}
+
+/* The long name of the option whose id is id. */
+static const char *option_name(int id)
+{
+	for (const struct options_option *o = options_table; o->name; o++)
+		if (o->id == id)
+			return o->name;
+	return "?";
+}
+
+static enum parse_result read_options(int argc, char **argv,
+				      struct config *cfg)
+{
+	static struct option lo[NOPTIONS_MAX + 1];
+	static char shorts[2 * NOPTIONS_MAX + 2];
 	int c;
 
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->verbosity = 1;
-	cfg->window = 7;
-	cfg->max_share = 0.1;
-	cfg->max_clients = 0;
-	cfg->min_quiet = 7;
-	if (argc < 2)
-		return bad_usage("no command given", NULL);
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
-		return OPTIONS_HELP;
-	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)
-		return OPTIONS_VERSION;
-	cfg->cmd = pick_command(argc, argv, &used);
-	if (cfg->cmd == CMD_NONE)
-		return bad_usage("unknown command", argv[1]);
-	/* Parse from the command word on, as if it were argv[0]; GNU
-	 * getopt moves operands after the options. */
-	argc -= used - 1;
-	argv += used - 1;
+	getopt_tables(cfg->cmd, lo, shorts);
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "o:qvhj:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
 		enum parse_result r;
 
 		if (c == '?' || c == ':')
-			return bad_usage(c == ':' ? "option needs a value"
-						  : "unknown option",
-					 argv[optind - 1]);
+			return refused(cfg->cmd, c, argv);
+		/* "--db --wait 3": the value is missing, not "--wait" */
+		if (optarg && optarg[0] == '-' && optarg[1] == '-' &&
+		    optarg[2])
+			return usage_error(cfg->cmd, "--%s: missing value",
+					   option_name(c));
 		r = one_option(cfg, c);
 		if (r != OPTIONS_RUN)
 			return r;
 	}
 	cfg->paths = argv + optind;
 	cfg->npaths = argc - optind;
+	return OPTIONS_RUN;
+}
+
+enum parse_result options_parse(int argc, char **argv, struct config *cfg)
+{
+	enum parse_result r;
+	int used = 2;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->verbosity = 1;
+	cfg->window = 14;
+	cfg->max_share = 0.1;
+	cfg->max_clients = 0;
+	cfg->min_quiet = 7;
+	cfg->max_blind = 5;
+	cfg->lookback = 120;
+	cfg->detail_days = 3;
+	cfg->max_bad = 50;
+	if (argc < 2)
+		return usage_error(CMD_NONE, "no command given");
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		return OPTIONS_HELP;
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)
+		return OPTIONS_VERSION;
+	r = pick_command(argc, argv, cfg, &used);
+	if (r != OPTIONS_RUN)
+		return r;
+	/* Parse from the command word on, as if it were argv[0]; GNU
+	 * getopt moves operands after the options. */
+	r = read_options(argc - (used - 1), argv + (used - 1), cfg);
+	if (r != OPTIONS_RUN)
+		return r;
 	return finish(cfg);
 }

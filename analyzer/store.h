@@ -1,5 +1,7 @@
 /* store.h: the SQLite database: per-client counts, and how far each log
- * file has been read, always committed together. */
+ * file has been read, always committed together.  The tables the reports
+ * and gonogo read are described in schema.sql (schema 2), the contract
+ * between this module and them; docs/store.md explains the design. */
 #ifndef KEYAUDIT_STORE_H
 #define KEYAUDIT_STORE_H
 
@@ -13,7 +15,12 @@ struct store;
 enum store_mode { STORE_READ, STORE_WRITE };
 
 /* Open (STORE_WRITE: create, mode 0600) the database at path.  Return the
- * store, to close with store_close(), or NULL with a message in err. */
+ * store, to close with store_close(), or NULL with a message in err.
+ * STORE_WRITE creates the schema, or upgrades an older one in place in
+ * one transaction.  STORE_READ never writes: on a read-only mount or in a
+ * directory it may not write to it still reads (SQLite's immutable
+ * mode); an older schema is upgraded first when the file is writable.
+ * A database of a newer schema is refused. */
 struct store *store_open(const char *path, enum store_mode mode, char *err,
 			 size_t errlen);
 /* Close; pending counts that were not committed are dropped. */
@@ -23,8 +30,10 @@ void store_close(struct store *st);
  * fails with "database is locked" (default 5 s). */
 void store_busy_wait(struct store *st, int seconds);
 
-/* Take the database's run lock (the file PATH.lock), waiting up to
- * wait_seconds.  Return 0, 1 when another run holds it, -1 on error. */
+/* Take the database's run lock, waiting up to wait_seconds.  The lock is
+ * the file REALPATH.lock beside the database, REALPATH its path with
+ * every symbolic link resolved: two names of one database share it.
+ * Return 0, 1 when another run holds it, -1 on error. */
 int store_lock(struct store *st, int wait_seconds, char *err, size_t errlen);
 
 /* Record key_id on first use; refuse a database made with another key.
@@ -36,14 +45,46 @@ int store_check_key(struct store *st, const char *key_id, char *err,
 void store_set_classes(struct store *st, const char *const *names,
 		       const int *legacy, int n);
 
-/* What the database knows of one input file.  A file is known by the
- * fingerprint of its first decompressed bytes, not its name. */
+/* A file on disk as stat(2) and its first STORE_RAW_HEAD raw bytes (not
+ * decompressed) show it: what tells, without reading it, that a file
+ * read to its end has not changed since. */
+#define STORE_RAW_HEAD 4096
+struct store_disk {
+	int64_t dev, ino, size, mtime_ns;
+	char raw_fp[FP_HEXLEN + 1];
+};
+
+/* Fill d for the file at path (not following a last symbolic link is
+ * not wanted here: the file read is the one described).  Return 0, or
+ * -1 with errno set. */
+int store_disk_probe(const struct fpkey *key, const char *path,
+		     struct store_disk *d);
+
+/* Is the file d describes one that was read to its end, with no
+ * unfinished last line, and is it still exactly as it was then (same
+ * device, inode, size, modification time and first raw bytes)?  Return
+ * 1 (it need not be opened), 0, or -1 with err set. */
+int store_file_unchanged(struct store *st, const struct store_disk *d,
+			 char *err, size_t errlen);
+
+/* Marks: fingerprints of a file's first 64, 128, ... bytes, 8 bytes
+ * each, up to the identity window (INPUT_HEAD_MAX, 4096 bytes). */
+#define STORE_MARK_STEP 64
+#define STORE_MARKS_MAX 64
+
+/* What the database knows of one input file.  A file is known by its
+ * first decompressed bytes (up to 4096), not its name: see store_file.c
+ * and docs/store.md for the rules. */
 struct file_state {
 	int64_t id;
 	int known; /* the database has a row for it */
 	char head_fp[FP_HEXLEN + 1];
 	size_t head_len;
-	char short_fp[FP_HEXLEN + 1];
+	uint64_t marks[STORE_MARKS_MAX];
+	int nmarks; /* head_len / STORE_MARK_STEP */
+	int detail; /* its per-file rows are kept (schema.sql) */
+	struct store_disk disk; /* as it was opened, when has_disk */
+	int has_disk;
 	uint64_t bytes; /* decompressed bytes counted */
 	uint64_t lines; /* complete lines counted (bad ones included) */
 	uint64_t bad;
@@ -54,7 +95,11 @@ struct file_state {
 };
 
 /* Identify the file whose first decompressed bytes are head[0..len),
- * filling fs with what is known (or a new state). Return 0 or -1. */
+ * filling fs with what is known (or a new state).  It is a known file
+ * when its head is that file's head; when that file's shorter head is a
+ * prefix of it (the file grew); or when it is itself a prefix of a known
+ * file's head at the marks' resolution (a copy still being written): a
+ * shared first line or header is not enough.  Return 0 or -1. */
 int store_file_find(struct store *st, const struct fpkey *key,
 		    const char *head, size_t len, struct file_state *fs,
 		    char *err, size_t errlen);
@@ -73,6 +118,8 @@ struct hit {
 	size_t agent_len;
 	uint64_t agent_hash; /* buf_hash(agent, agent_len), when legacy */
 	const char *cred_fp; /* FP_HEXLEN hex digits, or NULL */
+	const char *route;   /* templated, scrubbed path when legacy, or NULL */
+	size_t route_len;
 };
 
 /* Count h for the file fs in memory (nothing is written yet). */
@@ -82,6 +129,14 @@ void store_count(struct store *st, const struct file_state *fs,
 /* Is the batch in memory big enough (4 MiB) to be written now?  Two
  * can be held at once: one being counted, one being written. */
 int store_batch_full(const struct store *st);
+
+/* Drop the counts of the batch being filled (not yet committed); the
+ * file's read position stays where the last commit left it. */
+void store_discard(struct store *st);
+
+/* Requests not written because their day is before the first day kept
+ * (after a prune), since the store was opened. */
+uint64_t store_dropped(const struct store *st);
 
 /* Write the batch and fs's read position in one transaction, then mark
  * fs known.  The writing is done by a thread of the store's own, while
@@ -95,11 +150,54 @@ int store_commit(struct store *st, struct file_state *fs, char *err,
 int store_sync(struct store *st, char *err, size_t errlen);
 
 /* Add the shard database at path into st, in one transaction: a log
- * file both have read (known by its first bytes) counts once, from the
- * one that read further.  Merging a shard again adds nothing.  Return 0,
- * or -1 with err set and st unchanged. */
+ * file both have read (known by the rules of store_file_find(), at the
+ * marks' resolution) counts once, from the one that read further.
+ * Merging a shard again adds nothing.  When that needs the detail of a
+ * file that one side has folded, the merge is refused, naming the file.
+ * Return 0, or -1 with err set and st unchanged. */
 int store_merge(struct store *st, const char *path, char *err,
 		size_t errlen);
+
+/* Delete the per-file detail of files whose last day is more than
+ * keep_days before the newest day of any file, in one transaction: the
+ * rollups keep their counts; forget and exact merge no longer can.
+ * Return the number of files folded, or -1 with err set. */
+int store_fold(struct store *st, int keep_days, char *err, size_t errlen);
+
+/* Remove every count of a day before `day` (YYYY-MM-DD) in one
+ * transaction, keep the file ledger (pruned files are never read
+ * again), record day as the first day kept, and give the space back to
+ * the file system.  Return 0, or -1 with err set. */
+int store_prune(struct store *st, const char *day, char *err,
+		size_t errlen);
+
+/* store_prune() before the day keep_days - 1 days before the newest day
+ * of any file, when that is later than the first day kept now.  Return
+ * 0, or -1 with err set. */
+int store_prune_keep(struct store *st, int keep_days, char *err,
+		     size_t errlen);
+
+/* The first day the counts cover after a prune, or "" (all kept). */
+const char *store_first_day(const struct store *st);
+
+/* One file that `forget` would remove. */
+struct store_forgotten {
+	int64_t id;
+	const char *name; /* a name it was read under */
+	const char *head_fp;
+	long long lines, requests;
+	int detail; /* 0: its counts are folded, it cannot be forgotten */
+};
+
+/* Find the files named by what (a path as it was read, or the head
+ * fingerprint `files` shows, with or without "fp:"), call fn for each,
+ * and unless dry_run remove their counts, detail and ledger rows in one
+ * transaction, so that they are read again by the next ingest.  A file
+ * whose detail is folded is not removed: that makes the call fail.
+ * Return the number of files found (0: none), or -1 with err set. */
+int store_forget(struct store *st, const char *what, int dry_run,
+		 void (*fn)(void *ctx, const struct store_forgotten *f),
+		 void *ctx, char *err, size_t errlen);
 
 /* Run sql with text parameters params[0..nparams) bound to ?1.. and call
  * row for each result row with its columns as text (NULL for SQL NULL).

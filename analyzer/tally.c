@@ -122,6 +122,19 @@ void tally_add_hashed(struct tally *t, const void *key, size_t keylen,
 		grow(t);
 }
 
+const struct tally_entry *tally_find(const struct tally *t, const void *key,
+				     size_t keylen, uint64_t h)
+{
+	size_t mask = t->nslots - 1;
+	const struct tally_entry *e;
+
+	for (size_t i = h & mask; (e = t->slot[i]); i = (i + 1) & mask)
+		if (e->hash == h && e->keylen == keylen &&
+		    memcmp(e->key, key, keylen) == 0)
+			return e;
+	return NULL;
+}
+
 size_t tally_size(const struct tally *t)
 {
 	return t->count;

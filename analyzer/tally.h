@@ -30,6 +30,11 @@ void tally_add(struct tally *t, const void *key, size_t keylen, uint64_t n,
 void tally_add_hashed(struct tally *t, const void *key, size_t keylen,
 		      uint64_t hash, uint64_t n, int64_t ts);
 
+/* The entry for key, added with hash h (as tally_add_hashed() was
+ * given), or NULL.  It stays valid until the next tally_clear(). */
+const struct tally_entry *tally_find(const struct tally *t, const void *key,
+				     size_t keylen, uint64_t h);
+
 size_t tally_size(const struct tally *t);
 /* Bytes held by entries and the index, for flush decisions. */
 size_t tally_bytes(const struct tally *t);

@@ -1,0 +1,560 @@
+/* store_batch.c: requests counted in memory per file, day, client and
+ * the rest of each table's key, then written per batch with UPSERTs into
+ * the file's detail (or the rollups, for a file whose detail is folded)
+ * in the same transaction as the file's read position, by a writer
+ * thread while the next batch fills. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "store_int.h"
+
+pthread_mutex_t store_write_mu = PTHREAD_MUTEX_INITIALIZER;
+
+void store_batch_init(struct batch *b)
+{
+	for (int k = 0; k < KIND_N; k++)
+		b->t[k] = tally_new();
+	b->route_n = tally_new();
+}
+
+void store_batch_clear(struct batch *b)
+{
+	for (int k = 0; k < KIND_N; k++)
+		tally_clear(b->t[k]);
+	tally_clear(b->route_n);
+	b->any = 0;
+	b->has_fs = 0;
+}
+
+void store_batch_free(struct batch *b)
+{
+	for (int k = 0; k < KIND_N; k++)
+		tally_free(b->t[k]);
+	tally_free(b->route_n);
+}
+
+static size_t put(char *dst, const void *src, size_t n)
+{
+	memcpy(dst, src, n);
+	return n;
+}
+
+/* The key prefix every tally shares: file, day, class, client. */
+#define PREFIX_MAX (8 + 4 + 1 + 2 + CLIENT_MAX)
+#define KEY_MAX (PREFIX_MAX + FP_HEXLEN + 4 + AGENT_MAX)
+
+struct counting {
+	struct batch *b;
+	const struct hit *h;
+	char key[KEY_MAX];
+	size_t prefix;
+	uint64_t hc; /* the prefix's hash */
+	int32_t day;
+	const char *fp; /* FP_HEXLEN bytes, zeros without a credential */
+};
+
+static void add_rest(struct counting *c, enum store_kind k, const void *a,
+		     size_t alen, const void *b, size_t blen)
+{
+	size_t n = c->prefix;
+
+	n += put(c->key + n, a, alen);
+	n += put(c->key + n, b, blen);
+	tally_add(c->b->t[k], c->key, n, 1, c->h->time);
+}
+
+/* A route, or "{other}" once the client's day has ROUTES_CAP of them. */
+static void add_route(struct counting *c, const char *route, size_t len)
+{
+	char nk[4 + 2 + CLIENT_MAX];
+	uint16_t clen;
+	size_t n = c->prefix;
+	const struct tally_entry *e;
+	uint64_t hn;
+
+	n += put(c->key + n, c->fp, FP_HEXLEN);
+	n += put(c->key + n, route, len);
+	if (tally_find(c->b->t[KIND_ROUTES], c->key, n, buf_hash(c->key, n))) {
+		add_rest(c, KIND_ROUTES, c->fp, FP_HEXLEN, route, len);
+		return;
+	}
+	memcpy(&clen, c->key + 13, 2);
+	memcpy(nk, &c->day, 4);
+	memcpy(nk + 4, c->key + 13, 2 + clen);
+	hn = buf_hash(nk, 6 + clen);
+	e = tally_find(c->b->route_n, nk, 6 + clen, hn);
+	if (e && e->n >= ROUTES_CAP) {
+		route = "{other}";
+		len = 7;
+	} else {
+		tally_add_hashed(c->b->route_n, nk, 6 + clen, hn, 1, 0);
+	}
+	add_rest(c, KIND_ROUTES, c->fp, FP_HEXLEN, route, len);
+}
+
+/* The tables of legacy requests only. */
+static void count_legacy(struct counting *c, const unsigned char st3[3])
+{
+	const struct hit *h = c->h;
+	size_t alen = h->agent_len < AGENT_MAX ? h->agent_len : AGENT_MAX;
+	uint8_t hour = (uint8_t)((h->time - (int64_t)c->day * 86400) / 3600);
+	size_t n = c->prefix + put(c->key + c->prefix, h->agent, alen);
+
+	tally_add_hashed(c->b->t[KIND_AGENTS], c->key, n,
+			 buf_mix(c->hc ^ (alen == h->agent_len
+						  ? h->agent_hash
+						  : buf_hash(h->agent, alen))),
+			 1, h->time);
+	add_rest(c, KIND_HOURLY, &hour, 1, st3, 3);
+	if (h->cred_fp) {
+		add_rest(c, KIND_CREDS, c->fp, FP_HEXLEN, st3, 3);
+		add_rest(c, KIND_CRED_AGENTS, c->fp, FP_HEXLEN, h->agent,
+			 alen);
+	}
+	if (h->route)
+		add_route(c, h->route,
+			  h->route_len < ROUTE_MAX ? h->route_len : ROUTE_MAX);
+}
+
+static void track_day(struct batch *b, int32_t day)
+{
+	if (!b->any || day < b->min_day)
+		b->min_day = day;
+	if (!b->any || day > b->max_day)
+		b->max_day = day;
+	b->any = 1;
+}
+
+void store_count(struct store *st, const struct file_state *fs,
+		 const struct hit *h)
+{
+	static const char nofp[FP_HEXLEN];
+	struct counting c;
+	uint8_t cls = (uint8_t)h->cls;
+	unsigned char st3[3];
+	uint16_t status = (uint16_t)h->status;
+	uint16_t clen = (uint16_t)(h->client_len < CLIENT_MAX ? h->client_len
+							      : CLIENT_MAX);
+	uint64_t hc = clen == h->client_len ? h->client_hash
+					    : buf_hash(h->client, clen);
+	size_t n;
+
+	c.b = &st->batch[st->cur];
+	c.h = h;
+	c.day = (int32_t)(h->time >= 0 ? h->time / 86400
+				       : (h->time - 86399) / 86400);
+	c.fp = h->cred_fp ? h->cred_fp : nofp;
+	track_day(c.b, c.day);
+	/* every key's hash is a function of its bytes: the long parts
+	 * come hashed, the rest is mixed in */
+	c.hc = buf_mix(hc ^ ((uint64_t)fs->id << 40) ^
+		       ((uint64_t)(uint32_t)c.day << 8) ^ cls);
+	n = put(c.key, &fs->id, 8);
+	n += put(c.key + n, &c.day, 4);
+	n += put(c.key + n, &cls, 1);
+	n += put(c.key + n, &clen, 2);
+	n += put(c.key + n, h->client, clen);
+	c.prefix = n;
+	st3[0] = (uint8_t)(h->amnesty != 0);
+	memcpy(st3 + 1, &status, 2);
+	n += put(c.key + n, st3, 3);
+	tally_add_hashed(c.b->t[KIND_COUNTS], c.key, n,
+			 buf_mix(c.hc ^ ((uint64_t)st3[0] << 16 | status)), 1,
+			 h->time);
+	if (h->legacy)
+		count_legacy(&c, st3);
+}
+
+int store_batch_full(const struct store *st)
+{
+	const struct batch *b = &st->batch[st->cur];
+	size_t bytes = tally_bytes(b->route_n);
+
+	for (int k = 0; k < KIND_N; k++)
+		bytes += tally_bytes(b->t[k]);
+	return bytes > BATCH_BYTES;
+}
+
+void store_discard(struct store *st)
+{
+	store_batch_clear(&st->batch[st->cur]);
+}
+
+/* ---- writing ------------------------------------------------------ */
+
+struct keyhead {
+	int64_t file;
+	int32_t day;
+	uint8_t cls;
+	uint16_t clen;
+	const char *client;
+	const char *rest;
+	size_t restlen;
+};
+
+static void unpack(const struct tally_entry *e, struct keyhead *k)
+{
+	const char *p = e->key;
+
+	memcpy(&k->file, p, 8);
+	memcpy(&k->day, p + 8, 4);
+	memcpy(&k->cls, p + 12, 1);
+	memcpy(&k->clen, p + 13, 2);
+	k->client = p + 15;
+	k->rest = k->client + k->clen;
+	k->restlen = e->keylen - 15 - k->clen;
+}
+
+/* "YYYY-MM-DD" of a day number (days since 1970-01-01). */
+static void day_text(int64_t z, char out[32])
+{
+	int64_t era, doe, yoe, doy, mp, d, m, y;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y += m <= 2;
+	snprintf(out, 32, "%04d-%02d-%02d", (int)(y % 10000), (int)m, (int)d);
+}
+
+struct writer {
+	struct store *st;
+	enum store_kind kind;
+	sqlite3_stmt *s;
+	int base; /* ?base is the table's first key column */
+};
+
+/* The fingerprint of a key's rest: '' for the zeros of no credential. */
+static void bind_fp(sqlite3_stmt *s, int i, const char *fp)
+{
+	int none = 1;
+
+	for (int j = 0; j < FP_HEXLEN; j++)
+		none &= fp[j] == 0;
+	sqlite3_bind_text(s, i, none ? "" : fp, none ? 0 : FP_HEXLEN,
+			  SQLITE_STATIC);
+}
+
+/* amnesty and status from 3 bytes at p, at ?i and ?i+1. */
+static void bind_st3(sqlite3_stmt *s, int i, const char *p)
+{
+	uint16_t status;
+
+	memcpy(&status, p + 1, 2);
+	sqlite3_bind_int(s, i, (unsigned char)p[0]);
+	sqlite3_bind_int(s, i + 1, status);
+}
+
+/* Bind the columns after day, client (and class) for the kind; return
+ * the next parameter's index. */
+static int bind_rest(struct writer *w, const struct keyhead *k, int i)
+{
+	sqlite3_stmt *s = w->s;
+
+	switch (w->kind) {
+	case KIND_COUNTS:
+		bind_st3(s, i, k->rest);
+		return i + 2;
+	case KIND_AGENTS:
+		sqlite3_bind_text(s, i, k->rest, (int)k->restlen,
+				  SQLITE_STATIC);
+		return i + 1;
+	case KIND_CREDS:
+		bind_fp(s, i, k->rest);
+		bind_st3(s, i + 1, k->rest + FP_HEXLEN);
+		return i + 3;
+	case KIND_CRED_AGENTS:
+	case KIND_ROUTES:
+		bind_fp(s, i, k->rest);
+		sqlite3_bind_text(s, i + 1, k->rest + FP_HEXLEN,
+				  (int)(k->restlen - FP_HEXLEN), SQLITE_STATIC);
+		return i + 2;
+	case KIND_HOURLY:
+	case KIND_N:
+		break;
+	}
+	bind_st3(s, i, k->rest + 1);
+	return i + 2;
+}
+
+static int bind_entry(struct writer *w, const struct tally_entry *e,
+		      const struct keyhead *k, const char *day)
+{
+	const char *cls = k->cls < w->st->nclasses ? w->st->classes[k->cls]
+						   : "unknown";
+	int classed = w->kind != KIND_CRED_AGENTS && w->kind != KIND_ROUTES;
+	int i = w->base;
+
+	sqlite3_reset(w->s);
+	if (w->base > 1)
+		sqlite3_bind_int64(w->s, 1, k->file);
+	sqlite3_bind_text(w->s, i++, day, -1, SQLITE_TRANSIENT);
+	if (w->kind == KIND_HOURLY)
+		sqlite3_bind_int(w->s, i++, (unsigned char)k->rest[0]);
+	sqlite3_bind_text(w->s, i++, k->client, k->clen, SQLITE_STATIC);
+	if (classed)
+		sqlite3_bind_text(w->s, i++, cls, -1, SQLITE_STATIC);
+	i = bind_rest(w, k, i);
+	sqlite3_bind_int64(w->s, i++, (int64_t)e->n);
+	if (store_tables[w->kind].range) {
+		sqlite3_bind_int64(w->s, i++, e->first);
+		sqlite3_bind_int64(w->s, i, e->last);
+	}
+	return sqlite3_step(w->s) == SQLITE_DONE ? 0 : -1;
+}
+
+
+static int write_entry(void *arg, const struct tally_entry *e)
+{
+	struct writer *w = arg;
+	struct store *st = w->st;
+	struct keyhead k;
+	char day[32];
+
+	unpack(e, &k);
+	day_text(k.day, day);
+	if (st->first_day[0] && strcmp(day, st->first_day) < 0) {
+		if (w->kind == KIND_COUNTS)
+			st->dropped += e->n;
+		return 0;
+	}
+	return bind_entry(w, e, &k, day);
+}
+
+/* Primary-key order: file, day (as its text sorts), client, then the rest
+ * (class by index: within one client and day it hardly matters). */
+static int key_order(const void *a, const void *b)
+{
+	const struct tally_entry *x = *(const struct tally_entry *const *)a;
+	const struct tally_entry *y = *(const struct tally_entry *const *)b;
+	struct keyhead kx;
+	struct keyhead ky;
+	int c;
+
+	unpack(x, &kx);
+	unpack(y, &ky);
+	if (kx.file != ky.file)
+		return kx.file < ky.file ? -1 : 1;
+	if (kx.day != ky.day)
+		return kx.day < ky.day ? -1 : 1;
+	c = memcmp(kx.client, ky.client, kx.clen < ky.clen ? kx.clen : ky.clen);
+	if (c || kx.clen != ky.clen)
+		return c ? c : kx.clen < ky.clen ? -1 : 1;
+	if (kx.cls != ky.cls)
+		return kx.cls < ky.cls ? -1 : 1;
+	c = memcmp(kx.rest, ky.rest,
+		   kx.restlen < ky.restlen ? kx.restlen : ky.restlen);
+	if (c || kx.restlen == ky.restlen)
+		return c;
+	return kx.restlen < ky.restlen ? -1 : 1;
+}
+
+/* "INSERT INTO file_T|rollup_T(cols) VALUES(?..) ON CONFLICT DO ..." */
+static void upsert_sql(enum store_kind k, int detail, char *out, size_t cap)
+{
+	const struct store_table *t = &store_tables[k];
+	int nparams = t->nkeys + 1 + 2 * t->range + detail;
+	size_t n;
+
+	n = (size_t)snprintf(out, cap, "INSERT INTO %s%s(%s%s, n%s) VALUES(",
+			     detail ? "file_" : "rollup_", t->name,
+			     detail ? "file_id," : "", t->keys,
+			     t->range ? ", first, last" : "");
+	for (int i = 1; i <= nparams && n < cap; i++)
+		n += (size_t)snprintf(out + n, cap - n, "%s?%d",
+				      i > 1 ? "," : "", i);
+	snprintf(out + n, n < cap ? cap - n : 0,
+		 ") ON CONFLICT DO UPDATE SET n = n + excluded.n%s",
+		 t->range ? ", first = min(first, excluded.first),"
+			    " last = max(last, excluded.last)"
+			  : "");
+}
+
+static int write_kind(struct store *st, const struct batch *b,
+		      enum store_kind k, char *err, size_t errlen)
+{
+	int detail = b->has_fs && b->fs.detail;
+	struct writer w = {st, k, NULL, detail ? 2 : 1};
+	char sql[512];
+	int rc;
+
+	if (tally_size(b->t[k]) == 0)
+		return 0;
+	upsert_sql(k, detail, sql, sizeof(sql));
+	w.s = store_prepare(st, sql, err, errlen);
+	if (!w.s)
+		return -1;
+	rc = tally_each_sorted(b->t[k], key_order, write_entry, &w);
+	if (rc)
+		store_fail(st, "cannot write counts", err, errlen);
+	sqlite3_finalize(w.s);
+	return rc ? -1 : 0;
+}
+
+static int write_classes(struct store *st, char *err, size_t errlen)
+{
+	sqlite3_stmt *s = store_prepare(st,
+					"INSERT INTO classes VALUES(?1, ?2, ?3) "
+					"ON CONFLICT DO UPDATE SET legacy = "
+					"excluded.legacy, ord = excluded.ord",
+					err, errlen);
+	int rc = SQLITE_DONE;
+
+	if (!s)
+		return -1;
+	for (int i = 0; i <= st->nclasses && rc == SQLITE_DONE; i++) {
+		sqlite3_reset(s);
+		sqlite3_bind_text(s, 1,
+				  i < st->nclasses ? st->classes[i] : "unknown",
+				  -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 2, i < st->nclasses && st->legacy[i]);
+		sqlite3_bind_int(s, 3, i);
+		rc = sqlite3_step(s);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0
+				 : store_fail(st, "database error", err,
+					      errlen);
+}
+
+static int write_position(struct store *st, const struct batch *b,
+			  char *err, size_t errlen)
+{
+	char first[32];
+	char last[32];
+
+	if (!b->has_fs)
+		return 0;
+	day_text(b->min_day, first);
+	day_text(b->max_day, last);
+	return store_file_write(st, &b->fs, b->any ? first : NULL,
+				b->any ? last : NULL, err, errlen);
+}
+
+/* Write b and its read position in one transaction, and empty it. */
+static int write_batch(struct store *st, struct batch *b, char *err,
+		       size_t errlen)
+{
+	int rc = -1;
+
+	pthread_mutex_lock(&store_write_mu);
+	if (store_exec(st, "BEGIN IMMEDIATE", err, errlen) == 0) {
+		rc = write_classes(st, err, errlen);
+		for (int k = 0; rc == 0 && k < KIND_N; k++)
+			rc = write_kind(st, b, (enum store_kind)k, err, errlen);
+		if (rc == 0)
+			rc = write_position(st, b, err, errlen);
+		if (rc == 0)
+			rc = store_exec(st, "COMMIT", err, errlen);
+		if (rc != 0)
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	pthread_mutex_unlock(&store_write_mu);
+	store_batch_clear(b);
+	return rc;
+}
+
+/* The writer thread: write each batch handed to it, in turn. */
+static void *writer(void *arg)
+{
+	struct store *st = arg;
+
+	/* Linux: a thread's own nice value.  The reading and counting
+	 * threads come first; this one only has to keep up. */
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+
+	pthread_mutex_lock(&st->mu);
+	for (;;) {
+		struct batch *b;
+		int rc;
+
+		while (!st->queued && !st->stop)
+			pthread_cond_wait(&st->cv, &st->mu);
+		if (!st->queued)
+			break;
+		b = &st->batch[!st->cur];
+		pthread_mutex_unlock(&st->mu);
+		rc = write_batch(st, b, st->wmsg, sizeof(st->wmsg));
+		pthread_mutex_lock(&st->mu);
+		st->failed = rc < 0;
+		st->queued = 0;
+		pthread_cond_broadcast(&st->cv);
+	}
+	pthread_mutex_unlock(&st->mu);
+	return NULL;
+}
+
+int store_wait_writer(struct store *st, char *err, size_t errlen)
+{
+	int failed;
+
+	if (!st->writer_started)
+		return 0;
+	pthread_mutex_lock(&st->mu);
+	while (st->queued)
+		pthread_cond_wait(&st->cv, &st->mu);
+	failed = st->failed;
+	st->failed = 0;
+	pthread_mutex_unlock(&st->mu);
+	if (failed)
+		snprintf(err, errlen, "%s", st->wmsg);
+	return failed ? -1 : 0;
+}
+
+void store_stop_writer(struct store *st)
+{
+	if (!st->writer_started)
+		return;
+	pthread_mutex_lock(&st->mu);
+	while (st->queued)
+		pthread_cond_wait(&st->cv, &st->mu);
+	st->stop = 1;
+	pthread_cond_broadcast(&st->cv);
+	pthread_mutex_unlock(&st->mu);
+	pthread_join(st->writer, NULL);
+	st->writer_started = 0;
+}
+
+int store_sync(struct store *st, char *err, size_t errlen)
+{
+	return store_wait_writer(st, err, errlen);
+}
+
+int store_commit(struct store *st, struct file_state *fs, char *err,
+		 size_t errlen)
+{
+	struct batch *b = &st->batch[st->cur];
+
+	if (fs) {
+		b->fs = *fs;
+		b->has_fs = 1;
+		fs->known = 1;
+	}
+	if (store_wait_writer(st, err, errlen) < 0) {
+		/* the batch before failed: this one is not written either */
+		store_batch_clear(b);
+		return -1;
+	}
+	if (!st->writer_started)
+		st->writer_started =
+			pthread_create(&st->writer, NULL, writer, st) == 0;
+	if (!st->writer_started)
+		return write_batch(st, b, err, errlen); /* no thread: inline */
+	pthread_mutex_lock(&st->mu);
+	st->cur = !st->cur;
+	st->queued = 1;
+	pthread_cond_broadcast(&st->cv);
+	pthread_mutex_unlock(&st->mu);
+	return 0;
+}

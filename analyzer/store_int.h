@@ -1,0 +1,139 @@
+/* store_int.h: what the store's files (store.c, store_schema.c,
+ * store_file.c, store_batch.c, store_merge.c, store_retain.c) share;
+ * nothing outside them includes it. */
+#ifndef KEYAUDIT_STORE_INT_H
+#define KEYAUDIT_STORE_INT_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+#include "tally.h"
+
+#define SCHEMA_VERSION 2
+#define CLIENT_MAX 256 /* longer client ids are cut */
+#define AGENT_MAX 512  /* longer user agents are cut */
+#define ROUTE_MAX 256  /* longer routes are cut */
+#define ROUTES_CAP 16  /* routes per client and day in one batch */
+#define BATCH_BYTES (4u * 1024 * 1024) /* memory before a flush */
+
+/* The tables of counts (schema.sql), in the order of a batch's
+ * tallies. */
+enum store_kind {
+	KIND_COUNTS,
+	KIND_AGENTS,
+	KIND_CREDS,
+	KIND_CRED_AGENTS,
+	KIND_ROUTES,
+	KIND_HOURLY,
+	KIND_N
+};
+
+/* A table of counts: its name (the view; the tables are "rollup_" name
+ * and "file_" name), its key columns and whether it keeps first and
+ * last times besides n. */
+struct store_table {
+	const char *name;
+	const char *keys; /* comma-separated, as in schema.sql */
+	int nkeys;
+	int range;
+};
+extern const struct store_table store_tables[KIND_N];
+
+/* Counts in memory, and the read position to commit with them.  All
+ * entries of one batch belong to the file fs (store_commit() is called
+ * at least at the end of every file). */
+struct batch {
+	struct tally *t[KIND_N];
+	struct tally *route_n; /* distinct routes per (day, client) */
+	int32_t min_day, max_day; /* days counted, when any */
+	int any;
+	struct file_state fs;
+	int has_fs;
+};
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	int lockfd;
+	int readonly;
+	char *classes[32];
+	int legacy[32];
+	int nclasses;
+	char first_day[11]; /* meta first_day, or "" */
+	uint64_t dropped;   /* requests before first_day, not written */
+	/* store_count() fills batch[cur]; the other one may be with the
+	 * writer thread, which alone uses db while it writes */
+	struct batch batch[2];
+	int cur;
+	pthread_t writer;
+	int writer_started;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int queued; /* batch[!cur] is handed to the writer, not done */
+	int stop;   /* the writer should exit */
+	int failed; /* the last handed batch could not be written */
+	char wmsg[512];
+};
+
+/* Batch writes of the connections of one process take turns here, not
+ * in SQLite's busy handler, which sleeps in steps of up to 100 ms. */
+extern pthread_mutex_t store_write_mu;
+
+/* Set err to "PATH: what: SQLite's message"; return -1. */
+int store_fail(struct store *st, const char *what, char *err, size_t errlen);
+/* Run sql (several statements allowed); return 0 or -1 with err set. */
+int store_exec(struct store *st, const char *sql, char *err, size_t errlen);
+/* Prepare sql; on failure set err and return NULL.  The caller
+ * finalizes. */
+sqlite3_stmt *store_prepare(struct store *st, const char *sql, char *err,
+			    size_t errlen);
+/* Run sql with ?1 = a and ?2 = b; return 0 or -1 with err set. */
+int store_exec2(struct store *st, const char *sql, int64_t a, int64_t b,
+		char *err, size_t errlen);
+/* The first column of sql's first row (?1 = param when not NULL) into
+ * out.  Return 1, 0 when there is no row, -1 with err set. */
+int store_one_text(struct store *st, const char *sql, const char *param,
+		   char *out, size_t outlen, char *err, size_t errlen);
+/* The same, as an integer (0 for NULL). */
+int store_one_int(struct store *st, const char *sql, int64_t *out,
+		  char *err, size_t errlen);
+
+/* Create or upgrade the schema of a database open for writing, in one
+ * transaction; refuse a newer one.  Return 0 or -1 with err set. */
+int store_schema_write(struct store *st, char *err, size_t errlen);
+/* Check the schema of a database open for reading: 0 when it is this
+ * version's, 1 when it is older and must be upgraded first, -1 with err
+ * set when it is newer, not a keyaudit database or has no data yet. */
+int store_schema_read(struct store *st, char *err, size_t errlen);
+
+/* Write fs's ledger row (and its names and marks), widening its days to
+ * first_day..last_day when not NULL.  Inside the caller's transaction.
+ * Return 0 or -1 with err set. */
+int store_file_write(struct store *st, const struct file_state *fs,
+		     const char *first_day, const char *last_day, char *err,
+		     size_t errlen);
+
+/* The batch's tallies: create, empty, free. */
+void store_batch_init(struct batch *b);
+void store_batch_clear(struct batch *b);
+void store_batch_free(struct batch *b);
+/* Wait until the writer has nothing in hand; return -1 with err set if
+ * what it had could not be written. */
+int store_wait_writer(struct store *st, char *err, size_t errlen);
+/* Stop and join the writer thread, after its last batch. */
+void store_stop_writer(struct store *st);
+
+/* Delete file_id's detail in main.  Return 0 or -1 with err set. */
+int store_detail_remove(struct store *st, int64_t file_id, char *err,
+			size_t errlen);
+/* Copy the detail of file `from` in schema `src` ("s": an attached
+ * shard) into main's detail as file `to`.  Return 0 or -1. */
+int store_detail_add(struct store *st, const char *src, int64_t from,
+		     int64_t to, char *err, size_t errlen);
+/* The UPSERT clause that adds a row of t into an existing one. */
+const char *store_merge_tail(const struct store_table *t);
+
+#endif

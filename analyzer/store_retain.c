@@ -1,0 +1,223 @@
+/* store_retain.c: what is kept and for how long: one file's detail
+ * copied or deleted, detail folded into the rollups once a file is old,
+ * and counts pruned before a day. */
+#include <stdio.h>
+#include <string.h>
+
+#include "store_int.h"
+
+int store_detail_remove(struct store *st, int64_t file_id, char *err,
+			size_t errlen)
+{
+	char sql[256];
+
+	for (int k = 0; k < KIND_N; k++) {
+		snprintf(sql, sizeof(sql),
+			 "DELETE FROM main.file_%s WHERE file_id = ?1",
+			 store_tables[k].name);
+		if (store_exec2(st, sql, file_id, 0, err, errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* " ON CONFLICT DO UPDATE SET n = n + excluded.n, ..." */
+const char *store_merge_tail(const struct store_table *t)
+{
+	return t->range ? " ON CONFLICT DO UPDATE SET n = n + excluded.n,"
+			  " first = min(first, excluded.first),"
+			  " last = max(last, excluded.last)"
+			: " ON CONFLICT DO UPDATE SET n = n + excluded.n";
+}
+
+int store_detail_add(struct store *st, const char *src, int64_t from,
+		     int64_t to, char *err, size_t errlen)
+{
+	char sql[1024];
+
+	for (int k = 0; k < KIND_N; k++) {
+		const struct store_table *t = &store_tables[k];
+		const char *vals = t->range ? "n, first, last" : "n";
+
+		snprintf(sql, sizeof(sql),
+			 "INSERT INTO main.file_%s(file_id, %s, %s) SELECT ?2,"
+			 " %s, %s FROM %s.file_%s WHERE file_id = ?1%s",
+			 t->name, t->keys, vals, t->keys, vals, src, t->name,
+			 store_merge_tail(t));
+		if (store_exec2(st, sql, from, to, err, errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Pick the files to fold into temp.fold: their last day is more than
+ * keep_days before the newest day of any file. */
+static int fold_pick(struct store *st, int keep_days, char *err,
+		     size_t errlen)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql),
+		 "CREATE TEMP TABLE IF NOT EXISTS fold(id INTEGER PRIMARY KEY);"
+		 "DELETE FROM temp.fold;"
+		 "INSERT INTO temp.fold SELECT id FROM files WHERE detail = 1"
+		 " AND state <> 'reading' AND last_day IS NOT NULL AND"
+		 " last_day < date((SELECT max(last_day) FROM files),"
+		 " '-%d days')",
+		 keep_days < 0 ? 0 : keep_days);
+	return store_exec(st, sql, err, errlen);
+}
+
+/* Add the detail of the files in temp.fold to the rollups, delete it
+ * and mark them folded. */
+static int fold_files(struct store *st, char *err, size_t errlen)
+{
+	char sql[1024];
+
+	for (int k = 0; k < KIND_N; k++) {
+		const struct store_table *t = &store_tables[k];
+
+		snprintf(sql, sizeof(sql),
+			 "INSERT INTO rollup_%s(%s, n%s) SELECT %s, sum(n)%s"
+			 " FROM file_%s WHERE file_id IN (SELECT id FROM"
+			 " temp.fold) GROUP BY %s%s;"
+			 "DELETE FROM file_%s WHERE file_id IN (SELECT id FROM"
+			 " temp.fold)",
+			 t->name, t->keys, t->range ? ", first, last" : "",
+			 t->keys, t->range ? ", min(first), max(last)" : "",
+			 t->name, t->keys, store_merge_tail(t), t->name);
+		if (store_exec(st, sql, err, errlen) < 0)
+			return -1;
+	}
+	return store_exec(st,
+			  "UPDATE files SET detail = 0 WHERE id IN (SELECT id"
+			  " FROM temp.fold)",
+			  err, errlen);
+}
+
+int store_fold(struct store *st, int keep_days, char *err, size_t errlen)
+{
+	int64_t n = 0;
+	int rc;
+
+	if (store_wait_writer(st, err, errlen) < 0)
+		return -1;
+	pthread_mutex_lock(&store_write_mu);
+	rc = store_exec(st, "BEGIN IMMEDIATE", err, errlen);
+	if (rc == 0)
+		rc = fold_pick(st, keep_days, err, errlen);
+	if (rc == 0 && store_one_int(st, "SELECT count(*) FROM temp.fold", &n,
+				     err, errlen) < 0)
+		rc = -1;
+	if (rc == 0 && n > 0)
+		rc = fold_files(st, err, errlen);
+	if (rc == 0)
+		rc = store_exec(st, "COMMIT", err, errlen);
+	if (rc != 0)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	pthread_mutex_unlock(&store_write_mu);
+	return rc < 0 ? -1 : (int)n;
+}
+
+static int prune_rows(struct store *st, const char *day, char *err,
+		      size_t errlen)
+{
+	char sql[256];
+
+	for (int k = 0; k < KIND_N; k++)
+		for (int d = 0; d < 2; d++) {
+			sqlite3_stmt *s;
+			int rc;
+
+			snprintf(sql, sizeof(sql),
+				 "DELETE FROM %s%s WHERE day < ?1",
+				 d ? "file_" : "rollup_", store_tables[k].name);
+			s = store_prepare(st, sql, err, errlen);
+			if (!s)
+				return -1;
+			sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
+			rc = sqlite3_step(s);
+			sqlite3_finalize(s);
+			if (rc != SQLITE_DONE)
+				return store_fail(st, "cannot prune", err,
+						  errlen);
+		}
+	return 0;
+}
+
+static int record_first_day(struct store *st, const char *day, char *err,
+			    size_t errlen)
+{
+	sqlite3_stmt *s = store_prepare(
+		st,
+		"INSERT INTO meta VALUES('first_day', ?1) ON CONFLICT DO "
+		"UPDATE SET value = max(value, excluded.value)",
+		err, errlen);
+	int rc;
+
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0
+				 : store_fail(st, "cannot prune", err, errlen);
+}
+
+/* Give freed pages back: incrementally where the database allows it,
+ * else by rewriting it (which turns incremental vacuum on). */
+static int give_back(struct store *st, char *err, size_t errlen)
+{
+	int64_t mode = 0;
+
+	if (store_one_int(st, "PRAGMA auto_vacuum", &mode, err, errlen) < 0)
+		return -1;
+	if (mode == 2)
+		return store_exec(st, "PRAGMA incremental_vacuum", err, errlen);
+	return store_exec(st, "PRAGMA auto_vacuum = INCREMENTAL; VACUUM", err,
+			  errlen);
+}
+
+int store_prune(struct store *st, const char *day, char *err,
+		size_t errlen)
+{
+	int rc;
+
+	if (store_wait_writer(st, err, errlen) < 0)
+		return -1;
+	pthread_mutex_lock(&store_write_mu);
+	rc = store_exec(st, "BEGIN IMMEDIATE", err, errlen);
+	if (rc == 0)
+		rc = prune_rows(st, day, err, errlen);
+	if (rc == 0)
+		rc = record_first_day(st, day, err, errlen);
+	if (rc == 0)
+		rc = store_exec(st, "COMMIT", err, errlen);
+	if (rc != 0)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	if (rc == 0)
+		rc = give_back(st, err, errlen);
+	pthread_mutex_unlock(&store_write_mu);
+	if (rc == 0)
+		store_one_text(st,
+			       "SELECT value FROM meta WHERE key = 'first_day'",
+			       NULL, st->first_day, sizeof(st->first_day), err,
+			       errlen);
+	return rc;
+}
+
+int store_prune_keep(struct store *st, int keep_days, char *err,
+		     size_t errlen)
+{
+	char sql[256];
+	char day[16] = "";
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT date(max(last_day), '-%d days') FROM files",
+		 keep_days > 1 ? keep_days - 1 : 0);
+	if (store_one_text(st, sql, NULL, day, sizeof(day), err, errlen) < 0)
+		return -1;
+	if (!day[0] || strcmp(day, st->first_day) <= 0)
+		return 0;
+	return store_prune(st, day, err, errlen);
+}

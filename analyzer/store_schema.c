@@ -1,0 +1,151 @@
+/* store_schema.c: create the schema of schema.sql, check its version,
+ * and upgrade a database of schema 1 in place. */
+#include <stdio.h>
+#include <string.h>
+
+#include "store_int.h"
+
+static const char schema_sql[] =
+#include "schema.inc"
+	;
+
+/* Schema 1 kept every row per file (file_id first in every key), and
+ * credentials without amnesty, status or times.  Its rows become the
+ * detail of schema 2, folded into the rollups by the next ingest. */
+static const char upgrade_v1[] =
+	/* the earliest databases lacked some of schema 1's tables */
+	"CREATE TABLE IF NOT EXISTS files(id INTEGER PRIMARY KEY,"
+	" head_fp TEXT NOT NULL UNIQUE, head_len INTEGER NOT NULL,"
+	" short_fp TEXT NOT NULL, bytes INTEGER NOT NULL,"
+	" lines INTEGER NOT NULL, bad INTEGER NOT NULL,"
+	" pending INTEGER NOT NULL, gzip INTEGER NOT NULL,"
+	" state TEXT NOT NULL, first_ingested TEXT NOT NULL,"
+	" last_ingested TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS file_names(file_id INTEGER NOT NULL,"
+	" name TEXT NOT NULL, PRIMARY KEY(file_id, name));"
+	"DROP INDEX IF EXISTS counts_day;"
+	"ALTER TABLE counts RENAME TO v1_counts;"
+	"ALTER TABLE agents RENAME TO v1_agents;"
+	"ALTER TABLE creds RENAME TO v1_creds;"
+	"ALTER TABLE files RENAME TO v1_files;"
+	"ALTER TABLE file_names RENAME TO v1_file_names;";
+
+static const char upgrade_v1_copy[] =
+	"INSERT INTO files(id, head_fp, head_len, marks, last_mark, bytes,"
+	" lines, bad, pending, gzip, state, first_ingested, last_ingested,"
+	" first_day, last_day, detail)"
+	" SELECT id, head_fp, head_len, x'', NULL, bytes, lines, bad,"
+	" pending, gzip, state, first_ingested, last_ingested,"
+	" (SELECT min(day) FROM v1_counts WHERE file_id = f.id),"
+	" (SELECT max(day) FROM v1_counts WHERE file_id = f.id), 1"
+	" FROM v1_files AS f;"
+	"INSERT INTO file_names SELECT file_id, name FROM v1_file_names;"
+	"INSERT INTO file_counts SELECT file_id, day, client, class, amnesty,"
+	" status, n, first, last FROM v1_counts;"
+	"INSERT INTO file_agents SELECT file_id, day, client, class, agent, n"
+	" FROM v1_agents;"
+	"INSERT INTO file_creds SELECT file_id, day, client, class, fp, 0, 0,"
+	" n, 0, 0 FROM v1_creds;"
+	"DROP TABLE v1_counts; DROP TABLE v1_agents; DROP TABLE v1_creds;"
+	"DROP TABLE v1_files; DROP TABLE v1_file_names;";
+
+/* The schema version in meta: 1 for a database of counts by file
+ * without a meta table (the first versions), 0 when there is neither (a
+ * new, empty file), -1 when the query fails otherwise. */
+static int version(struct store *st, int64_t *v, char *err, size_t errlen)
+{
+	int64_t tables;
+
+	if (store_one_int(st,
+			  "SELECT count(*) FROM sqlite_master WHERE "
+			  "type = 'table' AND name = 'meta'",
+			  &tables, err, errlen) < 0)
+		return -1;
+	*v = 0;
+	if (tables == 0)
+		return store_one_int(st,
+				     "SELECT count(*) > 0 FROM "
+				     "pragma_table_info('counts') WHERE "
+				     "name = 'file_id'",
+				     v, err, errlen) < 0
+			       ? -1
+			       : 0;
+	return store_one_int(st,
+			     "SELECT CAST(value AS INTEGER) FROM meta WHERE "
+			     "key = 'schema'",
+			     v, err, errlen) < 0
+		       ? -1
+		       : 0;
+}
+
+static int newer(struct store *st, int64_t v, char *err, size_t errlen)
+{
+	snprintf(err, errlen,
+		 "%s: made by a newer keyaudit (schema %lld; this one knows "
+		 "%d): use that version",
+		 st->path, (long long)v, SCHEMA_VERSION);
+	return -1;
+}
+
+/* Create or upgrade, inside the caller's transaction. */
+static int build(struct store *st, int64_t v, char *err, size_t errlen)
+{
+	if (v > SCHEMA_VERSION)
+		return newer(st, v, err, errlen);
+	if (v == 1 && store_exec(st, upgrade_v1, err, errlen) < 0)
+		return -1;
+	if (store_exec(st, schema_sql, err, errlen) < 0)
+		return -1;
+	if (v == 1 && store_exec(st, upgrade_v1_copy, err, errlen) < 0)
+		return -1;
+	return store_exec(st,
+			  "INSERT INTO meta VALUES('schema', '2') ON CONFLICT"
+			  " DO UPDATE SET value = excluded.value",
+			  err, errlen);
+}
+
+int store_schema_write(struct store *st, char *err, size_t errlen)
+{
+	int64_t v;
+	int64_t tables;
+
+	if (store_one_int(st, "SELECT count(*) FROM sqlite_master", &tables,
+			  err, errlen) < 0)
+		return -1;
+	/* space freed by a prune goes back to the file system */
+	if (tables == 0 &&
+	    store_exec(st, "PRAGMA auto_vacuum = INCREMENTAL", err, errlen) < 0)
+		return -1;
+	if (store_exec(st, "BEGIN IMMEDIATE", err, errlen) < 0)
+		return -1;
+	if (version(st, &v, err, errlen) < 0 ||
+	    (v != SCHEMA_VERSION && build(st, v, err, errlen) < 0) ||
+	    store_exec(st, "COMMIT", err, errlen) < 0) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+int store_schema_read(struct store *st, char *err, size_t errlen)
+{
+	int64_t v;
+	int64_t tables;
+
+	if (version(st, &v, err, errlen) < 0)
+		return -1;
+	if (v == 0) {
+		if (store_one_int(st, "SELECT count(*) FROM sqlite_master",
+				  &tables, err, errlen) < 0)
+			return -1;
+		snprintf(err, errlen,
+			 tables ? "%s: not a keyaudit database"
+				: "%s: holds no data yet (the first ingest "
+				  "has not finished)",
+			 st->path);
+		return -1;
+	}
+	if (v > SCHEMA_VERSION)
+		return newer(st, v, err, errlen);
+	return v < SCHEMA_VERSION ? 1 : 0;
+}

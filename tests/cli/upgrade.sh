@@ -1,0 +1,115 @@
+# Upgrades: a database of an earlier schema is upgraded in place, in one
+# transaction, by the first command that opens it: the earliest layout
+# (counts keyed file, client, day, no meta table), and a schema-1
+# database made by the previous version from sample-logs/.  A newer
+# schema is refused.
+. "$TOP/tests/cli/lib.sh"
+"$LOGGEN" --layout nginx --lines 30000 --days 6 --seed 41 \
+	--key-file test.key -o whole.log
+head -n 12000 whole.log > first.log
+tail -n +12001 whole.log > second.log
+# the tables as they were made before, empty
+sqlite3 old.db <<'SQL'
+CREATE TABLE counts(file_id INTEGER NOT NULL, client TEXT NOT NULL,
+ day TEXT NOT NULL, class TEXT NOT NULL, amnesty INTEGER NOT NULL,
+ status INTEGER NOT NULL, n INTEGER NOT NULL, first INTEGER NOT NULL,
+ last INTEGER NOT NULL,
+ PRIMARY KEY(file_id, client, day, class, amnesty, status)) WITHOUT ROWID;
+CREATE TABLE agents(file_id INTEGER NOT NULL, client TEXT NOT NULL,
+ day TEXT NOT NULL, class TEXT NOT NULL, agent TEXT NOT NULL,
+ n INTEGER NOT NULL,
+ PRIMARY KEY(file_id, client, day, class, agent)) WITHOUT ROWID;
+CREATE TABLE creds(file_id INTEGER NOT NULL, client TEXT NOT NULL,
+ day TEXT NOT NULL, class TEXT NOT NULL, fp TEXT NOT NULL,
+ n INTEGER NOT NULL,
+ PRIMARY KEY(file_id, client, day, class, fp)) WITHOUT ROWID;
+SQL
+cp old.db old2.db
+# a batch of a few thousand lines: many batches, each upserting rows
+# the one before wrote
+"$KEYAUDIT" ingest -q --commit-every 3000 --db old.db --format "$NGINX_FMT" \
+	first.log second.log
+check_eq "$(sqlite3 old.db "SELECT value FROM meta WHERE key = 'schema'")" \
+	2 "the earliest layout upgraded"
+sqlite3 old.db "SELECT sql FROM sqlite_master WHERE name = 'rollup_counts'" |
+	grep -q "PRIMARY KEY(day, client, class" ||
+	fail "the upgraded database has no rollup"
+"$KEYAUDIT" ingest -q --commit-every 3000 --db new.db \
+	--format "$NGINX_FMT" first.log second.log
+check_eq "$(sqlite3 new.db "SELECT count(*) FROM pragma_table_info('counts')
+	WHERE name = 'file_id'")" 0 "a new database's counts have no file_id"
+for db in old new; do
+	db_counts $db.db > got.csv
+	check_files got.csv whole.log.counts.csv "$db key order against the truth"
+done
+# merges across the two orders: an old shard into a new total, a new
+# shard into an old total
+"$KEYAUDIT" ingest -q --db old2.db --format "$NGINX_FMT" first.log
+"$KEYAUDIT" ingest -q --db new2.db --format "$NGINX_FMT" second.log
+cp new2.db total_new.db
+"$KEYAUDIT" merge -q --db total_new.db old2.db
+cp old2.db total_old.db
+"$KEYAUDIT" merge -q --db total_old.db new2.db
+for db in total_new total_old; do
+	db_counts $db.db > got.csv
+	check_files got.csv whole.log.counts.csv "$db against the truth"
+done
+for k in migration amnesty daily; do
+	"$KEYAUDIT" report $k --db new.db -o want.csv
+	for db in old total_new total_old; do
+		"$KEYAUDIT" report $k --db $db.db -o got.csv
+		check_files got.csv want.csv "$db: $k"
+	done
+done
+
+# A schema-1 database made by the previous version (sample-logs/, key
+# 0...07): the upgrade keeps every count, agent and credential, and the
+# ledger, so the same logs add nothing.
+cp "$TOP/tests/data/upgrade/v1.db" v1.db
+key=$(printf '%064d' 7)
+sum1() {
+	sqlite3 -csv v1.db "SELECT day, client, class, amnesty, status, sum(n),
+		min(first), max(last) FROM counts GROUP BY 1, 2, 3, 4, 5
+		ORDER BY 1, 2, 3, 4, 5"
+}
+sum1 > want_counts.csv
+sqlite3 -csv v1.db "SELECT day, client, class, agent, sum(n) FROM agents
+	GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4" > want_agents.csv
+sqlite3 -csv v1.db "SELECT day, client, class, fp, sum(n) FROM creds
+	GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4" > want_creds.csv
+check_eq "$(sqlite3 v1.db "SELECT value FROM meta WHERE key = 'schema'")" 1 \
+	"the fixture is schema 1"
+# a report opens it first: it may be written, so it is upgraded (the
+# fixture holds 2 x 3000 lines, 26 and 36 of them bad)
+KEYAUDIT_KEY=$key "$KEYAUDIT" report summary --db v1.db -o summary.csv
+check_eq "$(sqlite3 v1.db "SELECT value FROM meta WHERE key = 'schema'")" 2 \
+	"schema-1 database upgraded"
+sum1 > got_counts.csv
+check_files got_counts.csv want_counts.csv "upgraded counts"
+sqlite3 -csv v1.db "SELECT day, client, class, agent, sum(n) FROM agents
+	GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4" > got_agents.csv
+check_files got_agents.csv want_agents.csv "upgraded agents"
+sqlite3 -csv v1.db "SELECT day, client, class, fp, sum(n) FROM creds
+	GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4" > got_creds.csv
+check_files got_creds.csv want_creds.csv "upgraded credentials"
+check_eq "$(sqlite3 v1.db "SELECT count(*) FROM sqlite_master WHERE
+	name LIKE 'v1_%'")" 0 "the old tables are gone"
+grep -q '^"requests","all",5938.\{0,1\}$' summary.csv ||
+	fail "summary of the upgraded database: $(head -2 summary.csv)"
+KEYAUDIT_KEY=$key "$KEYAUDIT" ingest --db v1.db "$TOP/sample-logs/combined" \
+	2> again.txt
+grep -q '1 file, 0 new lines' again.txt ||
+	fail "the upgraded ledger does not know the files: $(cat again.txt)"
+sum1 > got_counts.csv
+check_files got_counts.csv want_counts.csv "counts after reading again"
+
+# A newer schema is refused, with a message, by readers and writers.
+cp new.db newer.db
+sqlite3 newer.db "UPDATE meta SET value = '99' WHERE key = 'schema'"
+expect_exit 3 "$KEYAUDIT" report summary --db newer.db 2> newer.txt
+grep -q 'made by a newer keyaudit (schema 99' newer.txt ||
+	fail "newer schema: $(cat newer.txt)"
+expect_exit 3 "$KEYAUDIT" ingest -q --db newer.db --format "$NGINX_FMT" \
+	first.log 2> newer.txt
+grep -q 'made by a newer keyaudit' newer.txt ||
+	fail "newer schema, ingest: $(cat newer.txt)"
