@@ -104,7 +104,8 @@ verdict() {
 }
 
 # The reports and gonogo phases, as the binary and the rules name them.
-KINDS=$($K report --help | sed -n 's/^kinds: //p' | tr -d ,)
+KINDS=$($K report --help | sed -n '/^kinds: /,/^$/p' | sed 's/^kinds: //' |
+	tr -d ,)
 PHASES=$(awk '$1 == "phase" { print $2 }' "$RULES")
 INCLUDE=
 if $K ingest --help | grep -q -- '--include'; then
