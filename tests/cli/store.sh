@@ -81,7 +81,7 @@ M=$(alone more.log)
 check_eq "$(requests n.db)" "$((W + M))" "counts after the nights"
 
 # Prune: counts before DAY go, the ledger stays, the space comes back.
-"$LOGGEN" --layout nginx --lines 60000 --days 10 --seed 3 \
+"$LOGGEN" --layout nginx --lines 20000 --days 10 --seed 3 \
 	--key-file test.key -o big.log
 "$KEYAUDIT" ingest -q --db p.db --format "$NGINX_FMT" big.log
 before=$(stat -c %s p.db)
