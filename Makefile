@@ -71,6 +71,9 @@ $(BUILD)/store_schema.o: $(BUILD)/schema.inc
 $(BUILD)/loggen: tests/gen/loggen.c $(BUILD)/fp.o $(BUILD)/buf.o
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/fleetgen: tests/gen/fleetgen.c $(BUILD)/fp.o $(BUILD)/buf.o
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/failmalloc.so: tests/faults/failmalloc.c | $(BUILD)
 	$(CC) -O2 -shared -fPIC -o $@ $<
 
@@ -133,6 +136,12 @@ test: all
 bench: deps
 	$(MAKE) all
 	MAKE="$(MAKE)" tests/bench.sh
+
+# A fleet's year of nights: see docs/performance-history.md.
+.PHONY: bench-history
+bench-history: deps
+	$(MAKE) keyaudit $(BUILD)/fleetgen
+	tests/bench_history.sh
 
 format:
 	clang-format -i analyzer/*.c analyzer/*.h tests/unit/*.c \

@@ -140,8 +140,8 @@ void fp_key_id(const struct fpkey *key, char out[FP_HEXLEN + 1])
 	fp_hex(key, probe, sizeof(probe) - 1, out);
 }
 
-#define CACHE_SLOTS 4096 /* direct-mapped: a slot per hash value */
-#define CACHE_KEYMAX 160 /* longer credentials are not cached */
+#define CACHE_SLOTS  4096 /* direct-mapped: a slot per hash value */
+#define CACHE_KEYMAX 160  /* longer credentials are not cached */
 
 struct fpslot {
 	size_t len; /* 0: empty */
@@ -186,51 +186,4 @@ void fpcache_hex(struct fpcache *c, const void *data, size_t len,
 		fp_hex(&c->key, data, len, s->hex);
 	}
 	memcpy(out, s->hex, FP_HEXLEN + 1);
-}
-
-static int token_char(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '+' || c == '_' || c == '~' ||
-	       c == '-' || c == '.' || c == '=';
-}
-
-size_t fp_scrub(const struct fpkey *key, const char *s, size_t len,
-		char *out, size_t outcap)
-{
-	char mark[FP_HEXLEN + 4] = "fp:";
-	size_t n = 0;
-
-	if (outcap == 0)
-		return 0;
-	for (size_t i = 0; i < len;) {
-		size_t j = i;
-		int upper = 0;
-		int lower = 0;
-		int digit = 0;
-
-		while (j < len && token_char((unsigned char)s[j])) {
-			upper += s[j] >= 'A' && s[j] <= 'Z';
-			lower += s[j] >= 'a' && s[j] <= 'z';
-			digit += s[j] >= '0' && s[j] <= '9';
-			j++;
-		}
-		/* letters and digits, or mixed case as no word has it */
-		if (j - i >= FP_SCRUB_MIN &&
-		    (((upper || lower) && digit) || (upper >= 3 && lower >= 3))) {
-			fp_hex(key, s + i, j - i, mark + 3);
-			for (size_t k = 0; mark[k] && n + 1 < outcap; k++)
-				out[n++] = mark[k];
-		} else {
-			for (size_t k = i; k < j && n + 1 < outcap; k++)
-				out[n++] = s[k];
-		}
-		if (j == i && n + 1 < outcap)
-			out[n++] = s[j++];
-		else if (j == i)
-			j++;
-		i = j;
-	}
-	out[n] = '\0';
-	return n;
 }

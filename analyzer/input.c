@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,9 @@
 #endif
 
 #include "buf.h"
+
+/* Set by a signal handler: an interrupted read ends the input. */
+static const volatile sig_atomic_t *stop_flag;
 
 #define RAW_CHUNK (256 * 1024) /* compressed bytes read at a time */
 #define FILL_CHUNK (256 * 1024) /* least room asked of a fill */
@@ -151,7 +155,14 @@ static int read_raw(struct input *in, void *dst, size_t cap)
 
 	do
 		n = read(in->fd, dst, cap);
-	while (n < 0 && errno == EINTR);
+	while (n < 0 && errno == EINTR && !(stop_flag && *stop_flag));
+	if (n < 0 && errno == EINTR) {
+		/* the run is stopping: what was read is kept, the line it
+		 * cut waits for the next run */
+		in->how = INPUT_END_PARTIAL;
+		snprintf(in->msg, sizeof(in->msg), "interrupted");
+		return -1;
+	}
 	if (n < 0) {
 		in->how = INPUT_END_IOERROR;
 		snprintf(in->msg, sizeof(in->msg), "read error: %s",
@@ -367,7 +378,7 @@ struct input *input_open(const char *path, int thread, char *err,
 		free(in);
 		return NULL;
 	}
-	in->hold = !in->is_stdin;
+	in->hold = 1;
 	if (fstat(in->fd, &sb) == 0 && S_ISREG(sb.st_mode))
 		in->size = (uint64_t)sb.st_size;
 	in->raw = xmalloc(RAW_CHUNK);
@@ -446,6 +457,35 @@ void input_head(struct input *in, const char **p, size_t *len)
 							 : INPUT_HEAD_MAX;
 	if (in->base != 0)
 		*len = 0;
+}
+
+void input_peek_lines(struct input *in, int nlines, const char **p,
+		      size_t *len)
+{
+	size_t end = 0;
+
+	*p = in->buf;
+	*len = 0;
+	if (in->base != 0 || in->start != 0)
+		return;
+	for (int found = 0; found < nlines;) {
+		char *nl = memchr(in->buf + end, '\n', in->end - end);
+
+		if (nl) {
+			end = (size_t)(nl - in->buf) + 1;
+			found++;
+			continue;
+		}
+		if (in->done || in->end >= INPUT_LINE_MAX)
+			break;
+		if (!in->threaded && BUF_CAP - in->end < FILL_CHUNK)
+			break;
+		fill(in);
+	}
+	*p = in->buf;
+	*len = in->end < INPUT_HEAD_MAX ? in->end : INPUT_HEAD_MAX;
+	if (end > *len)
+		*len = end;
 }
 
 /* Move unread bytes to the front to make room. */
@@ -532,6 +572,14 @@ int input_next_line(struct input *in, const char **line, size_t *len)
 			in->skipping = 1;
 			in->start = in->end;
 		}
+		if (in->done && in->skipping && in->hold &&
+		    !(in->gz && in->how == INPUT_END_CLEAN)) {
+			/* unfinished: counted once its end is written */
+			if (in->how == INPUT_END_CLEAN)
+				in->how = INPUT_END_PARTIAL;
+			in->pending = in->base + in->end - in->consumed;
+			return 0;
+		}
 		if (in->done && in->skipping) {
 			in->skipping = 0;
 			in->start = in->scan = in->end;
@@ -575,4 +623,9 @@ uint64_t input_size(const struct input *in)
 uint64_t input_pending(const struct input *in)
 {
 	return in->pending;
+}
+
+void input_set_stop_flag(const volatile sig_atomic_t *flag)
+{
+	stop_flag = flag;
 }

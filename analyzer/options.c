@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "day.h"
 #include "report.h"
 
 #ifndef KEYAUDIT_VERSION
@@ -36,6 +37,8 @@ static const char overview[] =
 	"  rules explain [LOG] show how each line of LOG is classified\n"
 	"  gonogo              GO or NO-GO for the next cutoff phase\n"
 	"  merge SHARD.db...   add shard databases into --db, exactly\n"
+	"  prune --before DAY  remove the counts of days before DAY\n"
+	"  forget FILE...      remove a file's counts, to read it again\n"
 	"  fingerprint         print the fingerprint of each secret read from\n"
 	"                      stdin (one per line), to find it in reports\n"
 	"  lookup [fp:X...]    where a credential (secrets on stdin, or\n"
@@ -50,7 +53,9 @@ static const char overview[] =
 	"  2  bad usage, option, log format or rules file\n"
 	"  3  failed at run time (database, disk, memory); the batch being\n"
 	"     written was not committed\n"
-	"  4  another keyaudit run is using the database\n";
+	"  4  another keyaudit run is using the database\n"
+	"  5  ingest was stopped by SIGINT or SIGTERM; what it read up to\n"
+	"     its last batch is committed, the next run goes on from there\n";
 
 static const char common_db[] =
 	"  --db FILE          database (default $KEYAUDIT_DB, else "
@@ -81,9 +86,32 @@ void options_usage(FILE *f, enum command cmd)
 		      "finish (default 0)\n"
 		      "  --commit-every N   commit at least every N lines "
 		      "(default: 4 MiB of counts, or 30 s)\n"
-		      "  -j, --jobs N       read N files at once (default 1)\n",
+		      "  -j, --jobs N       read N files at once (default 1)\n"
+		      "  --keep-days N      then prune the counts of all but "
+		      "the newest N days\n"
+		      "  --detail-days N    keep each file's own counts this "
+		      "many days after its\n"
+		      "                     last day, for merge and forget "
+		      "(default 3)\n"
+		      "  --include GLOB     in a directory, read only files "
+		      "whose name matches\n"
+		      "                     (repeatable; default: all)\n"
+		      "  --exclude GLOB     in a directory, skip files whose "
+		      "name matches (repeatable)\n"
+		      "  --max-bad PCT      a file with more than PCT% bad "
+		      "lines among its first\n"
+		      "                     1000 new lines is not read: "
+		      "nothing of it is counted,\n"
+		      "                     it is named on stderr, exit 1 "
+		      "(default 50)\n",
 		      f);
 		fputs(common_quiet, f);
+		fputs("\nLines dated more than an hour after now "
+		      "($KEYAUDIT_NOW, epoch seconds,\n"
+		      "sets now) are bad lines.  SIGINT or SIGTERM stops at "
+		      "the next batch,\ncommitted; the summary is printed, "
+		      "exit 5.\n",
+		      f);
 		break;
 	case CMD_REPORT:
 		fputs("usage: keyaudit report KIND [OPTIONS]\n\nkinds:\n  ", f);
@@ -162,6 +190,27 @@ void options_usage(FILE *f, enum command cmd)
 		      "review\n",
 		      f);
 		fputs(common_quiet, f);
+		break;
+	case CMD_PRUNE:
+		fputs("usage: keyaudit prune --before DAY [--db FILE] "
+		      "[--wait SECONDS]\n\n"
+		      "Remove every count of a day before DAY and give the "
+		      "space back.  The\nfiles read stay known, so they are "
+		      "never read again; reports say the\nfirst day they "
+		      "cover.\n",
+		      f);
+		break;
+	case CMD_FORGET:
+		fputs("usage: keyaudit forget [--dry-run] [--db FILE] "
+		      "FILE|FINGERPRINT...\n\n"
+		      "Remove a file's counts and read position in one "
+		      "transaction, so that the\nnext ingest reads it again "
+		      "(after a format fix, say).  FILE is a path as\nit was "
+		      "read or the file itself; FINGERPRINT is the head "
+		      "fingerprint\n'keyaudit files' shows.  --dry-run lists "
+		      "what would be forgotten.\nExit 1 when nothing "
+		      "matches.\n",
+		      f);
 		break;
 	case CMD_FINGERPRINT:
 		fputs("usage: keyaudit fingerprint [--db FILE] "
@@ -250,12 +299,9 @@ static int parse_int(const char *s, int *out)
 
 static int is_day(const char *s)
 {
-	int y, m, d;
-	char tail;
+	int64_t days;
 
-	return strlen(s) == 10 && s[4] == '-' && s[7] == '-' &&
-	       sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 &&
-	       m >= 1 && m <= 12 && d >= 1 && d <= 31;
+	return day_parse(s, &days) == 0;
 }
 
 static enum command pick_command(int argc, char **argv, int *used)
@@ -277,6 +323,10 @@ static enum command pick_command(int argc, char **argv, int *used)
 		return CMD_MERGE;
 	if (strcmp(c, "lookup") == 0)
 		return CMD_LOOKUP;
+	if (strcmp(c, "prune") == 0)
+		return CMD_PRUNE;
+	if (strcmp(c, "forget") == 0)
+		return CMD_FORGET;
 	if (strcmp(c, "rules") == 0 && argc > 2) {
 		*used = 3;
 		if (strcmp(argv[2], "check") == 0)
@@ -308,7 +358,14 @@ enum {
 	OPT_REGKEY,
 	OPT_REGFP,
 	OPT_REGDELIM,
-	OPT_MIGRATED
+	OPT_MIGRATED,
+	OPT_BEFORE,
+	OPT_KEEPDAYS,
+	OPT_DETAILDAYS,
+	OPT_DRYRUN,
+	OPT_INCLUDE,
+	OPT_EXCLUDE,
+	OPT_MAXBAD
 };
 
 static const struct option longopts[] = {
@@ -333,6 +390,13 @@ static const struct option longopts[] = {
 	{"registry-fingerprint", required_argument, NULL, OPT_REGFP},
 	{"registry-delimiter", required_argument, NULL, OPT_REGDELIM},
 	{"migrated-days", required_argument, NULL, OPT_MIGRATED},
+	{"before", required_argument, NULL, OPT_BEFORE},
+	{"keep-days", required_argument, NULL, OPT_KEEPDAYS},
+	{"detail-days", required_argument, NULL, OPT_DETAILDAYS},
+	{"dry-run", no_argument, NULL, OPT_DRYRUN},
+	{"include", required_argument, NULL, OPT_INCLUDE},
+	{"exclude", required_argument, NULL, OPT_EXCLUDE},
+	{"max-bad", required_argument, NULL, OPT_MAXBAD},
 	{"until", required_argument, NULL, OPT_UNTIL},
 	{"output", required_argument, NULL, 'o'},
 	{"quiet", no_argument, NULL, 'q'},
@@ -371,7 +435,8 @@ static enum parse_result one_option(struct config *cfg, int c)
 	case OPT_SINCE:
 	case OPT_UNTIL:
 		if (!is_day(optarg))
-			return bad_usage("a day is YYYY-MM-DD", optarg);
+			return bad_usage("a day is a real date, YYYY-MM-DD",
+					 optarg);
 		*(c == OPT_SINCE ? &cfg->since : &cfg->until) = optarg;
 		break;
 	case 'o': cfg->out = optarg; break;
@@ -399,6 +464,22 @@ static enum parse_result one_option(struct config *cfg, int c)
 		if (parse_int(optarg, &cfg->migrated_days) < 0 ||
 		    cfg->migrated_days < 1 || cfg->migrated_days > 3650)
 			return bad_usage("--migrated-days is 1 to 3650",
+					 optarg);
+		break;
+	case OPT_INCLUDE:
+	case OPT_EXCLUDE: {
+		int *n = c == OPT_INCLUDE ? &cfg->ninclude : &cfg->nexclude;
+
+		if (*n == 32)
+			return bad_usage("at most 32 --include and --exclude",
+					 optarg);
+		(c == OPT_INCLUDE ? cfg->include : cfg->exclude)[(*n)++] =
+			optarg;
+		break;
+	}
+	case OPT_MAXBAD:
+		if (parse_int(optarg, &cfg->max_bad) < 0 || cfg->max_bad > 100)
+			return bad_usage("--max-bad is a percentage, 0 to 100",
 					 optarg);
 		break;
 	case OPT_ASOF:
@@ -429,6 +510,27 @@ static enum parse_result one_option(struct config *cfg, int c)
 					 optarg);
 		break;
 	}
+	case OPT_BEFORE:
+		if (!is_day(optarg))
+			return bad_usage("a day is YYYY-MM-DD", optarg);
+		cfg->before = optarg;
+		break;
+	case OPT_KEEPDAYS:
+	case OPT_DETAILDAYS: {
+		int *dst = c == OPT_KEEPDAYS ? &cfg->keep_days
+					     : &cfg->detail_days;
+
+		if (parse_int(optarg, dst) < 0 ||
+		    (c == OPT_KEEPDAYS && *dst < 1))
+			return bad_usage(c == OPT_KEEPDAYS
+						 ? "--keep-days: must be at "
+						   "least 1"
+						 : "--detail-days needs a "
+						   "number of days",
+					 optarg);
+		break;
+	}
+	case OPT_DRYRUN: cfg->dry_run = 1; break;
 	case 'q': cfg->verbosity = 0; break;
 	case 'v': cfg->verbosity = 2; break;
 	case 'h': return OPTIONS_HELP;
@@ -452,6 +554,12 @@ static enum parse_result finish(struct config *cfg)
 				 NULL);
 	if (cfg->cmd == CMD_MERGE && cfg->npaths == 0)
 		return bad_usage("merge needs a SHARD.db to add", NULL);
+	if (cfg->cmd == CMD_PRUNE && (!cfg->before || cfg->npaths))
+		return bad_usage(cfg->npaths ? "prune takes no argument"
+					     : "prune needs --before DAY",
+				 cfg->npaths ? cfg->paths[0] : NULL);
+	if (cfg->cmd == CMD_FORGET && cfg->npaths == 0)
+		return bad_usage("forget needs a FILE or FINGERPRINT", NULL);
 	if (cfg->cmd == CMD_INGEST && cfg->npaths == 0)
 		return bad_usage("ingest needs a PATH (a file, a directory, "
 				 "or - for stdin)",
@@ -498,6 +606,8 @@ enum parse_result options_parse(int argc, char **argv, struct config *cfg)
 	cfg->max_share = 0.1;
 	cfg->max_clients = 0;
 	cfg->min_quiet = 7;
+	cfg->detail_days = 3;
+	cfg->max_bad = 50;
 	if (argc < 2)
 		return bad_usage("no command given", NULL);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)

@@ -251,9 +251,8 @@ int store_file_unchanged(struct store *st, const struct store_disk *d,
 {
 	sqlite3_stmt *s = store_prepare(
 		st,
-		"SELECT count(*) FROM files WHERE ino = ?1 AND dev = ?2 AND"
-		" size = ?3 AND mtime_ns = ?4 AND raw_fp = ?5 AND pending = 0"
-		" AND state IN ('complete', 'read')",
+		"SELECT count(*) FROM file_disks WHERE ino = ?1 AND dev = ?2"
+		" AND size = ?3 AND mtime_ns = ?4 AND raw_fp = ?5",
 		err, errlen);
 	int rc;
 
@@ -274,9 +273,9 @@ int store_file_unchanged(struct store *st, const struct store_disk *d,
 static const char file_upsert[] =
 	"INSERT INTO files(id, head_fp, head_len, marks, last_mark, bytes,"
 	" lines, bad, pending, gzip, state, first_ingested, last_ingested,"
-	" dev, ino, size, mtime_ns, raw_fp, first_day, last_day, detail)"
+	" first_day, last_day, detail)"
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12,"
-	" ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
+	" ?13, ?14, ?15)"
 	" ON CONFLICT(id) DO UPDATE SET"
 	" head_fp = CASE WHEN excluded.head_len > head_len"
 	"  THEN excluded.head_fp ELSE head_fp END,"
@@ -289,22 +288,44 @@ static const char file_upsert[] =
 	" bad = excluded.bad, pending = excluded.pending,"
 	" gzip = excluded.gzip, state = excluded.state,"
 	" last_ingested = excluded.last_ingested,"
-	" dev = excluded.dev, ino = excluded.ino, size = excluded.size,"
-	" mtime_ns = excluded.mtime_ns, raw_fp = excluded.raw_fp,"
 	" first_day = coalesce(min(first_day, excluded.first_day),"
 	"  first_day, excluded.first_day),"
 	" last_day = coalesce(max(last_day, excluded.last_day),"
 	"  last_day, excluded.last_day)";
 
-static void bind_disk(sqlite3_stmt *s, const struct file_state *fs)
+/* The copy on disk fs was read from: known as read whole when it was
+ * read to a clean end with no unfinished line, else forgotten. */
+static int write_disk(struct store *st, const struct file_state *fs,
+		      char *err, size_t errlen)
 {
+	int whole = fs->pending == 0 && (strcmp(fs->state, "complete") == 0 ||
+					 strcmp(fs->state, "read") == 0);
+	sqlite3_stmt *s;
+	int rc;
+
 	if (!fs->has_disk)
-		return; /* NULLs: never taken for unchanged */
-	sqlite3_bind_int64(s, 13, fs->disk.dev);
-	sqlite3_bind_int64(s, 14, fs->disk.ino);
-	sqlite3_bind_int64(s, 15, fs->disk.size);
-	sqlite3_bind_int64(s, 16, fs->disk.mtime_ns);
-	sqlite3_bind_text(s, 17, fs->disk.raw_fp, -1, SQLITE_STATIC);
+		return 0;
+	s = store_prepare(st,
+			  whole ? "INSERT OR REPLACE INTO file_disks VALUES("
+				  "?1, ?2, ?3, ?4, ?5, ?6)"
+				: "DELETE FROM file_disks WHERE ino = ?1 AND "
+				  "dev = ?2",
+			  err, errlen);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, fs->disk.ino);
+	sqlite3_bind_int64(s, 2, fs->disk.dev);
+	if (whole) {
+		sqlite3_bind_int64(s, 3, fs->disk.size);
+		sqlite3_bind_int64(s, 4, fs->disk.mtime_ns);
+		sqlite3_bind_text(s, 5, fs->disk.raw_fp, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 6, fs->id);
+	}
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0
+				 : store_fail(st, "cannot record file", err,
+					      errlen);
 }
 
 static void bind_file(sqlite3_stmt *s, const struct file_state *fs,
@@ -323,12 +344,11 @@ static void bind_file(sqlite3_stmt *s, const struct file_state *fs,
 	sqlite3_bind_int(s, 10, fs->gzip);
 	sqlite3_bind_text(s, 11, fs->state, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 12, now, -1, SQLITE_STATIC);
-	bind_disk(s, fs);
 	if (first)
-		sqlite3_bind_text(s, 18, first, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 13, first, -1, SQLITE_STATIC);
 	if (last)
-		sqlite3_bind_text(s, 19, last, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 20, fs->detail);
+		sqlite3_bind_text(s, 14, last, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 15, fs->detail);
 }
 
 /* Every mark of fs, for find_longer(). */
@@ -372,7 +392,8 @@ int store_file_write(struct store *st, const struct file_state *fs,
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, "cannot record file", err, errlen);
-	if (write_marks(st, fs, err, errlen) < 0)
+	if (write_marks(st, fs, err, errlen) < 0 ||
+	    write_disk(st, fs, err, errlen) < 0)
 		return -1;
 	s = store_prepare(st, "INSERT OR IGNORE INTO file_names VALUES(?1, ?2)",
 			  err, errlen);
@@ -401,7 +422,8 @@ static const char forget_find[] =
 	" (SELECT coalesce(sum(n), 0) FROM file_counts WHERE file_id = f.id)"
 	" FROM files AS f WHERE f.head_fp = ?1"
 	" OR f.id IN (SELECT file_id FROM file_names WHERE name = ?2)"
-	" OR (f.ino = ?3 AND f.dev = ?4) ORDER BY f.id";
+	" OR f.id IN (SELECT file_id FROM file_disks WHERE ino = ?3 AND"
+	" dev = ?4) ORDER BY f.id";
 
 static int find_forget(struct store *st, const char *what, struct found *fd,
 		       char *err, size_t errlen)
@@ -449,6 +471,7 @@ static int remove_file(struct store *st, int64_t id, char *err,
 {
 	static const char *const sql[] = {
 		"DELETE FROM file_marks WHERE file_id = ?1",
+		"DELETE FROM file_disks WHERE file_id = ?1",
 		"DELETE FROM file_names WHERE file_id = ?1",
 		"DELETE FROM files WHERE id = ?1",
 	};

@@ -142,8 +142,8 @@ static int copy_file(struct store *st, const struct shard_file *f,
 	static const char *const sql[] = {
 		"INSERT INTO main.files SELECT ?2, head_fp, head_len, marks,"
 		" last_mark, bytes, lines, bad, pending, gzip, state,"
-		" first_ingested, last_ingested, dev, ino, size, mtime_ns,"
-		" raw_fp, first_day, last_day, detail FROM s.files WHERE id = ?1"
+		" first_ingested, last_ingested, first_day, last_day, detail"
+		" FROM s.files WHERE id = ?1"
 		" ON CONFLICT(id) DO UPDATE SET head_fp = CASE WHEN"
 		" excluded.head_len > head_len THEN excluded.head_fp ELSE"
 		" head_fp END, marks = CASE WHEN excluded.head_len > head_len"
@@ -209,11 +209,12 @@ static int merge_one(struct store *st, struct shard_file *f, char *err,
 		return -1;
 	if (copy_file(st, f, to, err, errlen) < 0)
 		return -1;
-	return store_detail_add(st, "s", f->id, to, 1, err, errlen);
+	return store_detail_add(st, "s", f->id, to, err, errlen);
 }
 
-/* Every file of the shard is new here: its rollups are added whole (a
- * shard whose detail is folded merges too), its detail under new ids. */
+/* Every file of the shard is new here: its rollups are added whole (so
+ * a shard whose detail is folded merges too), its detail copied under
+ * new ids. */
 static int merge_all_new(struct store *st, struct shard *sh, char *err,
 			 size_t errlen)
 {
@@ -230,13 +231,10 @@ static int merge_all_new(struct store *st, struct shard *sh, char *err,
 		const char *vals = t->range ? "n, first, last" : "n";
 
 		snprintf(sql, sizeof(sql),
-			 "INSERT INTO main.%s(%s, %s) SELECT %s, %s FROM s.%s"
-			 " WHERE 1 ON CONFLICT DO UPDATE SET n = n + excluded.n"
-			 "%s",
+			 "INSERT INTO main.rollup_%s(%s, %s) SELECT %s, %s FROM"
+			 " s.rollup_%s WHERE 1%s",
 			 t->name, t->keys, vals, t->keys, vals, t->name,
-			 t->range ? ", first = min(first, excluded.first),"
-				    " last = max(last, excluded.last)"
-				  : "");
+			 store_merge_tail(t));
 		if (store_exec(st, sql, err, errlen) < 0)
 			return -1;
 		for (int i = 0; i < sh->n; i++) {

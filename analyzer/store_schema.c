@@ -11,7 +11,7 @@ static const char schema_sql[] =
 
 /* Schema 1 kept every row per file (file_id first in every key), and
  * credentials without amnesty, status or times.  Its rows become the
- * detail of schema 2, and their sums the rollups. */
+ * detail of schema 2, folded into the rollups by the next ingest. */
 static const char upgrade_v1[] =
 	/* the earliest databases lacked some of schema 1's tables */
 	"CREATE TABLE IF NOT EXISTS files(id INTEGER PRIMARY KEY,"
@@ -42,16 +42,10 @@ static const char upgrade_v1_copy[] =
 	"INSERT INTO file_names SELECT file_id, name FROM v1_file_names;"
 	"INSERT INTO file_counts SELECT file_id, day, client, class, amnesty,"
 	" status, n, first, last FROM v1_counts;"
-	"INSERT INTO counts SELECT day, client, class, amnesty, status,"
-	" sum(n), min(first), max(last) FROM v1_counts GROUP BY 1, 2, 3, 4, 5;"
 	"INSERT INTO file_agents SELECT file_id, day, client, class, agent, n"
 	" FROM v1_agents;"
-	"INSERT INTO agents SELECT day, client, class, agent, sum(n)"
-	" FROM v1_agents GROUP BY 1, 2, 3, 4;"
 	"INSERT INTO file_creds SELECT file_id, day, client, class, fp, 0, 0,"
 	" n, 0, 0 FROM v1_creds;"
-	"INSERT INTO creds SELECT day, client, class, fp, 0, 0, sum(n), 0, 0"
-	" FROM v1_creds GROUP BY 1, 2, 3, 4;"
 	"DROP TABLE v1_counts; DROP TABLE v1_agents; DROP TABLE v1_creds;"
 	"DROP TABLE v1_files; DROP TABLE v1_file_names;";
 

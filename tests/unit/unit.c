@@ -12,6 +12,8 @@ void test_memo(void);
 void test_route(void);
 void test_sdk(void);
 void test_registry(void);
+void test_hit(void);
+void test_day(void);
 
 int main(void)
 {
@@ -23,6 +25,8 @@ int main(void)
 	test_route();
 	test_sdk();
 	test_registry();
+	test_hit();
+	test_day();
 	printf("unit: %d passed, %d failed\n", harness_passed, harness_failed);
 	return harness_failed != 0;
 }
