@@ -49,7 +49,7 @@ struct hit_maker {
 	int ninputs;
 	struct judged fresh;
 	struct agent fresh_agent;
-	int uri_field; /* request_uri, for routes, or -1 */
+	int f_uri; /* the format's request_uri field, or -1 */
 	char route[ROUTE_BUF];
 	char route_scrubbed[ROUTE_BUF];
 };
@@ -64,26 +64,8 @@ struct hit_maker *hit_maker_new(struct ruleset *rs, const struct fpkey *key)
 	hm->verdicts = memo_new(VERDICTS, VERDICT_ENTRY);
 	hm->agents = memo_new(AGENTS, AGENT_ENTRY);
 	hm->ninputs = rules_inputs(rs, hm->inputs);
-	hm->uri_field = -1;
+	hm->f_uri = -1;
 	return hm;
-}
-
-void hit_maker_route_field(struct hit_maker *hm, int field)
-{
-	hm->uri_field = field;
-}
-
-/* The route of rec's path into hm, a key in it kept as its fingerprint;
- * its length in *len. */
-static const char *route_of(struct hit_maker *hm, const struct record *rec,
-			    size_t *len)
-{
-	struct span u = rec->field[hm->uri_field];
-	size_t n = route_template(u.p, u.len, hm->route, sizeof(hm->route));
-
-	*len = fp_scrub(hm->key, hm->route, n, hm->route_scrubbed,
-			sizeof(hm->route_scrubbed));
-	return hm->route_scrubbed;
 }
 
 void hit_maker_free(struct hit_maker *hm)
@@ -96,8 +78,9 @@ void hit_maker_free(struct hit_maker *hm)
 	free(hm);
 }
 
-void hit_maker_rebind(struct hit_maker *hm)
+void hit_maker_rebind(struct hit_maker *hm, struct format *fmt)
 {
+	hm->f_uri = format_field_index(fmt, "request_uri");
 	hm->ninputs = rules_inputs(hm->rs, hm->inputs);
 	memo_free(hm->verdicts);
 	hm->verdicts = memo_new(VERDICTS, VERDICT_ENTRY);
@@ -259,6 +242,15 @@ void hit_make(struct hit_maker *hm, const struct record *rec, struct hit *h)
 		h->agent_hash = a->hash;
 	}
 	h->cred_fp = j->has_cred ? j->cred_fp : NULL;
-	if (h->legacy && hm->uri_field >= 0)
-		h->route = route_of(hm, rec, &h->route_len);
+	if (h->legacy && hm->f_uri >= 0) {
+		struct span u = rec->field[hm->f_uri];
+		size_t n = route_template(u.p, u.len, hm->route,
+					  sizeof(hm->route));
+
+		/* a key pasted into a path segment becomes its fingerprint */
+		h->route_len = fp_scrub(hm->key, hm->route, n,
+					hm->route_scrubbed,
+					sizeof(hm->route_scrubbed));
+		h->route = hm->route_scrubbed;
+	}
 }

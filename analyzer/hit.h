@@ -27,20 +27,16 @@ struct hit_maker *hit_maker_new(struct ruleset *rs, const struct fpkey *key);
  * NULL does nothing. */
 void hit_maker_free(struct hit_maker *hm);
 
-/* The rules were bound to another format: forget every verdict, which
- * was made for the old format's fields. */
-void hit_maker_rebind(struct hit_maker *hm);
-
-/* The record field holding the request path (request_uri), or -1 for
- * none: a legacy hit then carries its route, templated by
- * route_template() and scrubbed by fp_scrub(). */
-void hit_maker_route_field(struct hit_maker *hm, int field);
+/* The rules were bound to fmt, another format: forget every verdict,
+ * which was made for the old format's fields, and find fmt's
+ * request_uri field, whose path a legacy request is counted by (its
+ * route).  Call it before fmt parses its first line. */
+void hit_maker_rebind(struct hit_maker *hm, struct format *fmt);
 
 /* Classify rec and fill h: client (an id scrubbed like an agent, "fp:"
  * and the credential's fingerprint, "addr:" and an address, or
  * "unknown"), time, class, amnesty, status, legacy, cred_fp and, for a
- * legacy class only, the agent (else "" and 0) and the route (else
- * NULL).  Fields h does not name
+ * legacy class only, the agent (else "" and 0).  Fields h does not name
  * here are zero or NULL.  h's pointers are into hm and stay valid until
  * the next hit_make() or hit_maker_free(). */
 void hit_make(struct hit_maker *hm, const struct record *rec, struct hit *h);

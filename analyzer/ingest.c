@@ -25,6 +25,7 @@
 #include "input.h"
 #include "msg.h"
 #include "parse.h"
+#include "route.h"
 #include "rules.h"
 #include "store.h"
 
@@ -516,8 +517,7 @@ static void bind_format(struct run *r, const char *path)
 
 	memset(&m, 0, sizeof(m));
 	rules_bind(r->rs, r->fmt, note_missing, &m);
-	hit_maker_rebind(r->hm);
-	hit_maker_route_field(r->hm, format_field_index(r->fmt, "request_uri"));
+	hit_maker_rebind(r->hm, r->fmt);
 	say_missing(r, path, &m.other, 1);
 	say_missing(r, path, &m.header, 0);
 }

@@ -77,12 +77,12 @@ static int run(struct config *c)
 		return gonogo_run(&cfg);
 	case CMD_MERGE:
 		return cmd_merge(&cfg);
-	case CMD_LOOKUP:
-		return lookup_run(&cfg);
 	case CMD_PRUNE:
 		return cmd_prune(&cfg);
 	case CMD_FORGET:
 		return cmd_forget(&cfg);
+	case CMD_LOOKUP:
+		return lookup_run(&cfg);
 	case CMD_NONE:
 		break;
 	}

@@ -321,12 +321,12 @@ static enum command pick_command(int argc, char **argv, int *used)
 		return CMD_GONOGO;
 	if (strcmp(c, "merge") == 0)
 		return CMD_MERGE;
-	if (strcmp(c, "lookup") == 0)
-		return CMD_LOOKUP;
 	if (strcmp(c, "prune") == 0)
 		return CMD_PRUNE;
 	if (strcmp(c, "forget") == 0)
 		return CMD_FORGET;
+	if (strcmp(c, "lookup") == 0)
+		return CMD_LOOKUP;
 	if (strcmp(c, "rules") == 0 && argc > 2) {
 		*used = 3;
 		if (strcmp(argv[2], "check") == 0)
@@ -355,17 +355,17 @@ enum {
 	OPT_MAXCLIENTS,
 	OPT_QUIET,
 	OPT_HTML,
-	OPT_REGKEY,
-	OPT_REGFP,
-	OPT_REGDELIM,
-	OPT_MIGRATED,
 	OPT_BEFORE,
 	OPT_KEEPDAYS,
 	OPT_DETAILDAYS,
 	OPT_DRYRUN,
 	OPT_INCLUDE,
 	OPT_EXCLUDE,
-	OPT_MAXBAD
+	OPT_MAXBAD,
+	OPT_REGKEY,
+	OPT_REGFP,
+	OPT_REGDELIM,
+	OPT_MIGRATED
 };
 
 static const struct option longopts[] = {
@@ -386,10 +386,6 @@ static const struct option longopts[] = {
 	{"max-clients", required_argument, NULL, OPT_MAXCLIENTS},
 	{"min-quiet-days", required_argument, NULL, OPT_QUIET},
 	{"html", required_argument, NULL, OPT_HTML},
-	{"registry-key", required_argument, NULL, OPT_REGKEY},
-	{"registry-fingerprint", required_argument, NULL, OPT_REGFP},
-	{"registry-delimiter", required_argument, NULL, OPT_REGDELIM},
-	{"migrated-days", required_argument, NULL, OPT_MIGRATED},
 	{"before", required_argument, NULL, OPT_BEFORE},
 	{"keep-days", required_argument, NULL, OPT_KEEPDAYS},
 	{"detail-days", required_argument, NULL, OPT_DETAILDAYS},
@@ -397,6 +393,10 @@ static const struct option longopts[] = {
 	{"include", required_argument, NULL, OPT_INCLUDE},
 	{"exclude", required_argument, NULL, OPT_EXCLUDE},
 	{"max-bad", required_argument, NULL, OPT_MAXBAD},
+	{"registry-key", required_argument, NULL, OPT_REGKEY},
+	{"registry-fingerprint", required_argument, NULL, OPT_REGFP},
+	{"registry-delimiter", required_argument, NULL, OPT_REGDELIM},
+	{"migrated-days", required_argument, NULL, OPT_MIGRATED},
 	{"until", required_argument, NULL, OPT_UNTIL},
 	{"output", required_argument, NULL, 'o'},
 	{"quiet", no_argument, NULL, 'q'},
@@ -449,6 +449,22 @@ static enum parse_result one_option(struct config *cfg, int c)
 	case OPT_ACTION: cfg->action = optarg; break;
 	case OPT_PHASE: cfg->phase = optarg; break;
 	case OPT_HTML: cfg->html = optarg; break;
+	case OPT_INCLUDE:
+	case OPT_EXCLUDE: {
+		int *n = c == OPT_INCLUDE ? &cfg->ninclude : &cfg->nexclude;
+
+		if (*n == 32)
+			return bad_usage("at most 32 --include and --exclude",
+					 optarg);
+		(c == OPT_INCLUDE ? cfg->include : cfg->exclude)[(*n)++] =
+			optarg;
+		break;
+	}
+	case OPT_MAXBAD:
+		if (parse_int(optarg, &cfg->max_bad) < 0 || cfg->max_bad > 100)
+			return bad_usage("--max-bad is a percentage, 0 to 100",
+					 optarg);
+		break;
 	case OPT_REGKEY: cfg->registry_key = optarg; break;
 	case OPT_REGFP: cfg->registry_fp = optarg; break;
 	case OPT_REGDELIM:
@@ -464,22 +480,6 @@ static enum parse_result one_option(struct config *cfg, int c)
 		if (parse_int(optarg, &cfg->migrated_days) < 0 ||
 		    cfg->migrated_days < 1 || cfg->migrated_days > 3650)
 			return bad_usage("--migrated-days is 1 to 3650",
-					 optarg);
-		break;
-	case OPT_INCLUDE:
-	case OPT_EXCLUDE: {
-		int *n = c == OPT_INCLUDE ? &cfg->ninclude : &cfg->nexclude;
-
-		if (*n == 32)
-			return bad_usage("at most 32 --include and --exclude",
-					 optarg);
-		(c == OPT_INCLUDE ? cfg->include : cfg->exclude)[(*n)++] =
-			optarg;
-		break;
-	}
-	case OPT_MAXBAD:
-		if (parse_int(optarg, &cfg->max_bad) < 0 || cfg->max_bad > 100)
-			return bad_usage("--max-bad is a percentage, 0 to 100",
 					 optarg);
 		break;
 	case OPT_ASOF:

@@ -26,9 +26,9 @@ enum command {
 	CMD_FINGERPRINT,
 	CMD_GONOGO,
 	CMD_MERGE,
-	CMD_LOOKUP,
 	CMD_PRUNE,
-	CMD_FORGET
+	CMD_FORGET,
+	CMD_LOOKUP
 };
 
 struct config {

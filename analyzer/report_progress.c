@@ -8,7 +8,7 @@
 #include "table.h"
 
 static const char *const progress_cols[] = {
-    "day",	 "legacy_only", "mixed",	 "migrated",
+    "day",	 "legacy-only", "mixed",	 "migrated",
     "regressed", "dormant",	"legacy_clients"};
 static const enum cell_kind progress_kinds[] = {
     CELL_TEXT, CELL_NUM, CELL_NUM, CELL_NUM, CELL_NUM, CELL_NUM, CELL_NUM};

@@ -170,7 +170,7 @@ def progress(path, n):
     for days in per.values():
         for d, st in walk(days, last, n):
             tally[d][st] += 1
-    out = ["day," + ",".join(STATES).replace("-", "_") + ",legacy_clients"]
+    out = ["day," + ",".join(STATES) + ",legacy_clients"]
     for d in range(first, last + 1):
         cells = [str(tally[d][s]) for s in STATES]
         out.append('"%s",' % day_text(d) + ",".join(cells) + ",%d" %

@@ -9,11 +9,11 @@ void test_rules(void);
 void test_input(void);
 void test_tally(void);
 void test_memo(void);
+void test_hit(void);
+void test_day(void);
 void test_route(void);
 void test_sdk(void);
 void test_registry(void);
-void test_hit(void);
-void test_day(void);
 
 int main(void)
 {
@@ -22,11 +22,11 @@ int main(void)
 	test_input();
 	test_tally();
 	test_memo();
+	test_hit();
+	test_day();
 	test_route();
 	test_sdk();
 	test_registry();
-	test_hit();
-	test_day();
 	printf("unit: %d passed, %d failed\n", harness_passed, harness_failed);
 	return harness_failed != 0;
 }
