@@ -55,7 +55,8 @@ static const char overview[] =
 	"     written was not committed\n"
 	"  4  another keyaudit run is using the database\n"
 	"  5  ingest was stopped by SIGINT or SIGTERM; what it read up to\n"
-	"     its last batch is committed, the next run goes on from there\n";
+	"     its last batch is committed, the next run goes on from there\n"
+	"  6  gonogo: CANNOT TELL (too few requests show a credential)\n";
 
 static const char common_db[] =
 	"  --db FILE          database (default $KEYAUDIT_DB, else "
@@ -169,22 +170,41 @@ void options_usage(FILE *f, enum command cmd)
 	case CMD_GONOGO:
 		fputs("usage: keyaudit gonogo [OPTIONS]\n\n"
 		      "If the next phase started now, who would break?  "
-		      "Prints GO or NO-GO\nand why on the first line; exit "
-		      "0 for GO, 1 for NO-GO.\n\n",
+		      "Prints GO, NO-GO or\nCANNOT TELL and why on the first "
+		      "line; exit 0 for GO, 1 for NO-GO, 6 for\nCANNOT TELL\n"
+		      "(more than --max-blind of the requests show no "
+		      "credential a rule can class:\nunknown, hidden, or "
+		      "none when no request shows one at all).\n\n",
 		      f);
 		fputs(common_db, f);
 		fputs("  --rules FILE       where the phases are defined\n"
 		      "  --phase NAME       the phase (default: the first the "
 		      "rules define)\n"
-		      "  --window DAYS      days of data looked at (default 7)\n"
+		      "  --window DAYS      days of data looked at (default 14)\n"
 		      "  --as-of DAY        last day of the window (default: "
-		      "the newest request)\n"
+		      "the newest day\n"
+		      "                     with at least a tenth of the "
+		      "median day's requests)\n"
 		      "  --max-share PCT    NO-GO above this percentage of "
 		      "refused requests (default 0.1)\n"
 		      "  --max-clients N    NO-GO above this many active "
 		      "breaking clients (default 0)\n"
 		      "  --min-quiet-days N a client quiet this long is not "
-		      "active (default 7)\n"
+		      "active (default 7,\n"
+		      "                     shorter than the window)\n"
+		      "  --max-blind PCT    CANNOT TELL above this percentage "
+		      "of blind requests\n"
+		      "                     (default 5)\n"
+		      "  --lookback DAYS    days searched for dormant clients "
+		      "(default 120)\n"
+		      "  --max-dormant N    NO-GO above this many dormant "
+		      "clients (default 0)\n"
+		      "  --brownout 'DAY HH:MM-HH:MM'\n"
+		      "                     replay a brownout (repeatable; an "
+		      "end not after the\n"
+		      "                     start is on the next day)\n"
+		      "  --registry FILE    owners of the clients, for the "
+		      "page\n"
 		      "  -o, --output FILE  the breaking clients as CSV\n"
 		      "  --html FILE        a self-contained page for the "
 		      "review\n",
@@ -304,6 +324,24 @@ static int is_day(const char *s)
 	return day_parse(s, &days) == 0;
 }
 
+/* "YYYY-MM-DD HH:MM-HH:MM" */
+static int is_brownout(const char *s)
+{
+	char day[11];
+	int h1, m1, h2, m2, used = 0;
+
+	if (strlen(s) < 22 || s[10] != ' ')
+		return 0;
+	memcpy(day, s, 10);
+	day[10] = 0;
+	return is_day(day) &&
+	       sscanf(s + 11, "%2d:%2d-%2d:%2d%n", &h1, &m1, &h2, &m2,
+		      &used) == 4 &&
+	       s[11 + used] == 0 && used == 11 && h1 >= 0 && h1 < 24 &&
+	       h2 >= 0 && h2 <= 24 && m1 >= 0 && m1 < 60 && m2 >= 0 &&
+	       m2 < 60;
+}
+
 static enum command pick_command(int argc, char **argv, int *used)
 {
 	const char *c = argv[1];
@@ -355,6 +393,10 @@ enum {
 	OPT_MAXCLIENTS,
 	OPT_QUIET,
 	OPT_HTML,
+	OPT_MAXBLIND,
+	OPT_LOOKBACK,
+	OPT_MAXDORMANT,
+	OPT_BROWNOUT,
 	OPT_BEFORE,
 	OPT_KEEPDAYS,
 	OPT_DETAILDAYS,
@@ -386,6 +428,10 @@ static const struct option longopts[] = {
 	{"max-clients", required_argument, NULL, OPT_MAXCLIENTS},
 	{"min-quiet-days", required_argument, NULL, OPT_QUIET},
 	{"html", required_argument, NULL, OPT_HTML},
+	{"max-blind", required_argument, NULL, OPT_MAXBLIND},
+	{"lookback", required_argument, NULL, OPT_LOOKBACK},
+	{"max-dormant", required_argument, NULL, OPT_MAXDORMANT},
+	{"brownout", required_argument, NULL, OPT_BROWNOUT},
 	{"before", required_argument, NULL, OPT_BEFORE},
 	{"keep-days", required_argument, NULL, OPT_KEEPDAYS},
 	{"detail-days", required_argument, NULL, OPT_DETAILDAYS},
@@ -487,11 +533,24 @@ static enum parse_result one_option(struct config *cfg, int c)
 			return bad_usage("a day is YYYY-MM-DD", optarg);
 		cfg->as_of = optarg;
 		break;
+	case OPT_BROWNOUT:
+		if (cfg->nbrownouts == 16)
+			return bad_usage("at most 16 --brownout", NULL);
+		if (!is_brownout(optarg))
+			return bad_usage("a brownout is 'YYYY-MM-DD "
+					 "HH:MM-HH:MM'",
+					 optarg);
+		cfg->brownouts[cfg->nbrownouts++] = optarg;
+		break;
 	case OPT_WINDOW:
 	case OPT_MAXCLIENTS:
+	case OPT_LOOKBACK:
+	case OPT_MAXDORMANT:
 	case OPT_QUIET: {
 		int *dst = c == OPT_WINDOW	 ? &cfg->window
 			   : c == OPT_MAXCLIENTS ? &cfg->max_clients
+			   : c == OPT_LOOKBACK	 ? &cfg->lookback
+			   : c == OPT_MAXDORMANT ? &cfg->max_dormant
 						 : &cfg->min_quiet;
 
 		if (parse_int(optarg, dst) < 0 ||
@@ -499,14 +558,16 @@ static enum parse_result one_option(struct config *cfg, int c)
 			return bad_usage("expected a number", optarg);
 		break;
 	}
+	case OPT_MAXBLIND:
 	case OPT_MAXSHARE: {
 		char *end;
+		double *dst = c == OPT_MAXBLIND ? &cfg->max_blind
+						: &cfg->max_share;
 
-		cfg->max_share = strtod(optarg, &end);
-		if (!*optarg || *end || cfg->max_share < 0 ||
-		    cfg->max_share > 100)
-			return bad_usage("--max-share is a percentage, 0 to "
-					 "100",
+		*dst = strtod(optarg, &end);
+		if (!*optarg || *end || *dst < 0 || *dst > 100)
+			return bad_usage("--max-share and --max-blind are "
+					 "percentages, 0 to 100",
 					 optarg);
 		break;
 	}
@@ -590,6 +651,10 @@ static enum parse_result finish(struct config *cfg)
 	     cfg->cmd == CMD_GONOGO) &&
 	    cfg->npaths)
 		return bad_usage("unexpected argument", cfg->paths[0]);
+	if (cfg->cmd == CMD_GONOGO && cfg->min_quiet >= cfg->window)
+		return bad_usage("--min-quiet-days must be shorter than "
+				 "--window",
+				 NULL);
 	if (!cfg->rules)
 		cfg->rules = options_default_rules();
 	return OPTIONS_RUN;
@@ -602,10 +667,12 @@ enum parse_result options_parse(int argc, char **argv, struct config *cfg)
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->verbosity = 1;
-	cfg->window = 7;
+	cfg->window = 14;
 	cfg->max_share = 0.1;
 	cfg->max_clients = 0;
 	cfg->min_quiet = 7;
+	cfg->max_blind = 5;
+	cfg->lookback = 120;
 	cfg->detail_days = 3;
 	cfg->max_bad = 50;
 	if (argc < 2)

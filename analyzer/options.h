@@ -13,7 +13,8 @@ enum exit_code {
 	EXIT_BUSY = 4,    /* another run holds the database */
 	/* ingest stopped by SIGINT or SIGTERM: the batch in flight was
 	 * committed, the summary printed; the next run goes on from there */
-	EXIT_INTERRUPTED = 5
+	EXIT_INTERRUPTED = 5,
+	EXIT_BLIND = 6    /* gonogo: CANNOT TELL, credentials not seen */
 };
 
 enum command {
@@ -57,6 +58,13 @@ struct config {
 	double max_share;  /* percent of requests that may be refused */
 	int max_clients;   /* active clients that may break */
 	int min_quiet;	   /* days without a refused request: not active */
+	double max_blind;  /* percent of requests without a visible
+			      credential above which gonogo cannot tell */
+	int lookback;	   /* days before the window searched for
+			      dormant clients */
+	int max_dormant;   /* dormant clients that may break */
+	const char *brownouts[16]; /* "YYYY-MM-DD HH:MM-HH:MM" */
+	int nbrownouts;
 	const char *html;
 	int wait; /* seconds to wait for the database lock */
 	long commit_every; /* lines between commits, 0: by size */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "day.h"
 
 #define MAX_RULES 256
 #define MAX_DECODES 4
@@ -365,9 +366,12 @@ static int do_phase(struct loader *ld, char *args)
 		char tail;
 
 		w = next_word(&args);
-		if (!w || strlen(w) != 10 ||
+		if (!w || strlen(w) != 10 || w[4] != '-' || w[7] != '-' ||
 		    sscanf(w, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
 			return fail(ld, "expected 'on YYYY-MM-DD'");
+		if (!day_valid(y, m, d))
+			return fail(ld, "'%s' is not a day of the calendar",
+				    w);
 		memcpy(ph->date, w, 11);
 		w = next_word(&args);
 	}

@@ -14,6 +14,7 @@ void test_day(void);
 void test_route(void);
 void test_sdk(void);
 void test_registry(void);
+void test_gonogo(void);
 
 int main(void)
 {
@@ -27,6 +28,7 @@ int main(void)
 	test_route();
 	test_sdk();
 	test_registry();
+	test_gonogo();
 	printf("unit: %d passed, %d failed\n", harness_passed, harness_failed);
 	return harness_failed != 0;
 }
