@@ -42,7 +42,7 @@ struct outreach {
 	struct nums *cr; /* their credentials, by client and fp */
 	size_t ncr, capcr;
 	struct outrow *rows;
-	size_t nrows;
+	size_t nrows, caprows;
 	int64_t newest;
 	const struct nums *cur;
 	char amnesty_ends[16];
@@ -134,13 +134,26 @@ static size_t first_cred(const struct outreach *o, const char *client)
 	return lo;
 }
 
-static const struct nums *cred_of(const struct outreach *o, const char *client,
-				  const char *fp)
+/* The credential fp of client, by binary search (o->cr is sorted by
+ * client, then fp), or NULL. */
+static const struct nums *cred_of(const struct outreach *o,
+				  const char *client, const char *fp)
 {
-	for (size_t i = first_cred(o, client);
-	     i < o->ncr && strcmp(o->cr[i].client, client) == 0; i++)
-		if (strcmp(o->cr[i].fp, fp) == 0)
-			return &o->cr[i];
+	size_t lo = 0, hi = o->ncr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int d = strcmp(o->cr[mid].client, client);
+
+		if (!d)
+			d = strcmp(o->cr[mid].fp, fp);
+		if (!d)
+			return &o->cr[mid];
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
@@ -161,7 +174,10 @@ static void add_row(struct outreach *o, const struct nums *n,
 {
 	struct outrow *w;
 
-	o->rows = xrealloc(o->rows, (o->nrows + 1) * sizeof(*o->rows));
+	if (o->nrows == o->caprows) {
+		o->caprows = o->caprows ? 2 * o->caprows : 256;
+		o->rows = xrealloc(o->rows, o->caprows * sizeof(*o->rows));
+	}
 	w = &o->rows[o->nrows++];
 	w->n = n;
 	w->cf = facts_find(&o->f, n->client);
@@ -220,7 +236,7 @@ static void amnesty_end(const char *rules, char out[16])
 static int outreach_collect(struct outreach *o, struct registry *reg)
 {
 	struct ctx *x = o->x;
-	const char *fps[1024];
+	const char **fps;
 
 	if (facts_load(x, &o->f, FACTS_AGENTS | FACTS_ROUTES, NULL) < 0 ||
 	    store_each(x->st, "SELECT max(last) FROM counts WHERE " WINDOW,
@@ -231,19 +247,20 @@ static int outreach_collect(struct outreach *o, struct registry *reg)
 	    store_each(x->st, CREDS_SQL, x->params, 2, cred_row, o, x->err,
 		       x->errlen) < 0)
 		return -1;
+	fps = xmalloc((o->ncr + 1) * sizeof(*fps));
 	for (size_t i = 0; i < o->ncl; i++) {
 		int nfps = 0;
 
 		o->cur = &o->cl[i];
 		for (size_t j = first_cred(o, o->cur->client);
-		     j < o->ncr && nfps < 1024 &&
-		     strcmp(o->cr[j].client, o->cur->client) == 0;
+		     j < o->ncr && strcmp(o->cr[j].client, o->cur->client) == 0;
 		     j++)
 			fps[nfps++] = o->cr[j].fp;
 		if (registry_match(reg, o->cur->client, fps, nfps, on_match,
 				   o) == 0)
 			add_row(o, o->cur, NULL, -1, "");
 	}
+	free(fps);
 	qsort(o->rows, o->nrows, sizeof(*o->rows), outrow_cmp);
 	return 0;
 }
