@@ -106,6 +106,9 @@ $(BUILD)/store_schema.o: $(BUILD)/schema.inc
 $(BUILD)/loggen: tests/gen/loggen.c $(BUILD)/fp.o $(BUILD)/buf.o
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/fleetgen: tests/gen/fleetgen.c $(BUILD)/fp.o $(BUILD)/buf.o
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/failmalloc.so: tests/faults/failmalloc.c | $(BUILD)
 	$(CC) -O2 -shared -fPIC -o $@ $<
 
@@ -169,6 +172,12 @@ test: all
 bench: deps
 	$(MAKE) all
 	MAKE="$(MAKE)" tests/bench.sh
+
+# A fleet's year of nights: see docs/performance-history.md.
+.PHONY: bench-history
+bench-history: deps
+	$(MAKE) keyaudit $(BUILD)/fleetgen
+	tests/bench_history.sh
 
 # clang-format 14 (Debian 12's clang-format-14): other versions break
 # lines differently, so format-check insists on it.

@@ -2,6 +2,7 @@
 #include "commands.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "fp.h"
 #include "input.h"
 #include "msg.h"
+#include "outfile.h"
 #include "parse.h"
 #include "report.h"
 #include "rules.h"
@@ -19,8 +21,8 @@
 static int run_report(const struct config *cfg, const char *kind,
 		      const char *out)
 {
-	char emsg[1024];
-	struct report_opts o = {cfg->since, cfg->until,	   out,
+	char emsg[1024] = "";
+	struct report_opts o = {cfg->since, cfg->until,   out,
 				cfg->json,  cfg->registry, cfg->action};
 	struct store *st = store_open(cfg->db, STORE_READ, emsg, sizeof(emsg));
 	int rc = EXIT_OK;
@@ -47,6 +49,18 @@ int cmd_files(const struct config *cfg)
 	return run_report(cfg, "files", "-");
 }
 
+/* rc, or EXIT_FAILED with the reason when standard output could not be
+ * written (a full disk, a closed pipe). */
+static int stdout_ok(int rc)
+{
+	char emsg[256];
+
+	if (outfile_check_stdout(emsg, sizeof(emsg)) == 0)
+		return rc;
+	err("%s", emsg);
+	return rc == EXIT_USAGE ? rc : EXIT_FAILED;
+}
+
 static void warn_field(void *ctx, int line, const char *field)
 {
 	const struct config *cfg = *(const struct config **)ctx;
@@ -63,6 +77,85 @@ static void warn_unreachable(void *ctx, int line, int by_line)
 	warn("%s:%d: this rule can never match: the rule on line %d matches "
 	     "first",
 	     cfg->rules, line, by_line);
+}
+
+/* Fields the rules name, with how many fixed formats lack them. */
+struct unbound {
+	int line[64];
+	char field[64][64];
+	int missing[64];
+	int n;
+};
+
+static void count_unbound(void *ctx, int line, const char *field)
+{
+	struct unbound *u = ctx;
+	int i;
+
+	for (i = 0; i < u->n; i++)
+		if (u->line[i] == line && strcmp(u->field[i], field) == 0)
+			break;
+	if (i == u->n) {
+		if (u->n == 64)
+			return;
+		u->line[i] = line;
+		snprintf(u->field[i], sizeof(u->field[i]), "%s", field);
+		u->missing[u->n++] = 0;
+	}
+	u->missing[i]++;
+}
+
+/* Without --format: a field (not a request header) that no format with
+ * fixed fields has is most likely a typo; say so. */
+static void check_fields(const struct config *cfg, struct ruleset *rs)
+{
+	struct unbound u;
+	int nfixed = 0;
+	char emsg[256];
+	const char *name;
+
+	u.n = 0;
+	for (; (name = format_fixed_name(nfixed)) != NULL; nfixed++) {
+		struct format *fmt = format_new(name, emsg, sizeof(emsg));
+
+		if (fmt)
+			rules_bind(rs, fmt, count_unbound, &u);
+		format_free(fmt);
+	}
+	for (int i = 0; i < u.n; i++)
+		if (u.missing[i] == nfixed &&
+		    strncmp(u.field[i], "http_", 5) != 0)
+			warn("%s:%d: field '%s' is in no format with fixed "
+			     "fields; only an nginx:, jsonl or regex: format "
+			     "can have it",
+			     cfg->rules, u.line[i], u.field[i]);
+}
+
+static void warn_nested(void *ctx, int line)
+{
+	const struct config *cfg = *(const struct config **)ctx;
+
+	warn("%s:%d: this pattern repeats a group that holds a repeat or "
+	     "alternatives: it may take very long to fail on some values "
+	     "(matches stop at PCRE2's match limit of %d and count as no "
+	     "match)",
+	     cfg->rules, line, RULES_MATCH_LIMIT);
+}
+
+static void warn_limit(void *ctx, int line, unsigned long hits)
+{
+	const char *path = ctx;
+
+	warn("%s:%d: %lu match%s stopped at PCRE2's match limit and counted "
+	     "as no match",
+	     path, line, hits, hits == 1 ? "" : "es");
+}
+
+int cmd_limit_report(struct ruleset *rs, const char *path, int rc)
+{
+	if (rules_limit_each(rs, warn_limit, (void *)(uintptr_t)path) == 0)
+		return rc;
+	return rc == EXIT_OK ? EXIT_PARTIAL : rc;
 }
 
 int cmd_rules_check(const struct config *cfg)
@@ -85,8 +178,11 @@ int cmd_rules_check(const struct config *cfg)
 			return EXIT_USAGE;
 		}
 		rules_bind(rs, fmt, warn_field, &ctx);
+	} else {
+		check_fields(cfg, rs);
 	}
 	rules_unreachable(rs, warn_unreachable, &ctx);
+	rules_nested_repeats(rs, warn_nested, &ctx);
 	for (int i = 0; i < rules_nclasses(rs); i++)
 		legacy += rules_class_legacy(rs, i);
 	printf("%s: ok: %d classes (%d legacy), %d rules, %d phases\n",
@@ -94,7 +190,7 @@ int cmd_rules_check(const struct config *cfg)
 	       rules_nphases(rs));
 	format_free(fmt);
 	rules_free(rs);
-	return EXIT_OK;
+	return stdout_ok(EXIT_OK);
 }
 
 struct explain {
@@ -157,8 +253,8 @@ static void trace_rule(void *ctx, const struct rule_trace *t)
 }
 
 static void explain_line(struct ruleset *rs, struct format *fmt,
-			 const struct fpkey *key, const char *line, size_t len,
-			 uint64_t lineno)
+			 const struct fpkey *key, const char *line,
+			 size_t len, uint64_t lineno)
 {
 	struct record rec;
 	struct verdict v;
@@ -225,8 +321,7 @@ int cmd_rules_explain(const struct config *cfg)
 		goto out;
 	}
 	if (fp_init() < 0 ||
-	    fp_key_load(&key, cfg->key_file, cfg->db, emsg, sizeof(emsg)) <
-		0 ||
+	    fp_key_load(&key, cfg->key_file, cfg->db, emsg, sizeof(emsg)) < 0 ||
 	    !(in = input_open(path, 1, emsg, sizeof(emsg)))) {
 		err("%s", emsg);
 		rc = EXIT_FAILED;
@@ -259,11 +354,12 @@ int cmd_rules_explain(const struct config *cfg)
 		err("%s: %s", path, input_end_message(in));
 		rc = EXIT_PARTIAL;
 	}
+	rc = cmd_limit_report(rs, cfg->rules, rc);
 out:
 	input_close(in);
 	format_free(fmt);
 	rules_free(rs);
-	return rc;
+	return stdout_ok(rc);
 }
 
 int cmd_fingerprint(const struct config *cfg)
@@ -275,8 +371,8 @@ int cmd_fingerprint(const struct config *cfg)
 	ssize_t n;
 	char fp[FP_HEXLEN + 1];
 
-	if (fp_init() < 0 || fp_key_load(&key, cfg->key_file, cfg->db, emsg,
-					 sizeof(emsg)) < 0) {
+	if (fp_init() < 0 ||
+	    fp_key_load(&key, cfg->key_file, cfg->db, emsg, sizeof(emsg)) < 0) {
 		err("%s", emsg);
 		return EXIT_FAILED;
 	}
@@ -287,7 +383,7 @@ int cmd_fingerprint(const struct config *cfg)
 		printf("fp:%s\n", fp);
 	}
 	free(line);
-	return ferror(stdout) ? EXIT_FAILED : EXIT_OK;
+	return stdout_ok(EXIT_OK);
 }
 
 /* Merge shards into st, holding its lock. */
@@ -308,8 +404,8 @@ static int merge_into(struct store *st, const char *const *shards, int n)
 int cmd_merge(const struct config *cfg)
 {
 	char emsg[1024];
-	struct store *st =
-	    store_open(cfg->db, STORE_WRITE, emsg, sizeof(emsg));
+	struct store *st = store_open(cfg->db, STORE_WRITE, emsg,
+				      sizeof(emsg));
 	int rc;
 
 	if (!st) {

@@ -40,16 +40,35 @@ void fp_hex(const struct fpkey *key, const void *data, size_t len,
  * another key is refused instead of silently split. */
 void fp_key_id(const struct fpkey *key, char out[FP_HEXLEN + 1]);
 
-/* Copy len bytes of free text (a user agent, a client id) into out
- * (outcap bytes, NUL-terminated), replacing anything shaped like a
- * credential -- a run of FP_SCRUB_MIN or more letters, digits and any of
- * "+_~-.=" (the characters of keys and tokens, but not '/', which would
- * join a user agent's version numbers) holding letters and digits, or
- * three capitals and three small letters -- with "fp:" and its
- * fingerprint, so that a key pasted into a header never reaches the
- * database, while an id of that shape (an S3 canonical user id) still
- * tells clients apart.  Return the length written. */
-#define FP_SCRUB_MIN 20
+/* Copy len bytes of free text (a user agent, a client id, a request)
+ * into out (outcap bytes, NUL-terminated; longer output is cut), with
+ * every credential replaced by "fp:" and its fingerprint (fp_hex() of
+ * the credential's bytes as they are in s).  A credential is found
+ *  - by its context, whatever its length: the value after a name that
+ *    ends in key, token, secret, password, auth, signature, session,
+ *    credential and the like (any case, '_', '-' and '.' ignored)
+ *    followed by '=' or ':' (also %3D, %3A; quotes and spaces around
+ *    allowed), up to the next space, quote, '&', ';', ',' or bracket;
+ *    the credentials after "Basic " or "Bearer " (also "+" or %20 for
+ *    the space) unless a plain word or number; after an Authorization
+ *    name, the credentials after any scheme, unless a list of
+ *    parameters (whose names are looked at in turn);
+ *  - by its shape: in a run of letters and digits joined by any of
+ *    "_.-+/=~" (raw or %-encoded), the part from the first piece that
+ *    is not plain to the last (a piece is plain when it is a number or
+ *    camel-case words -- with a vowel when three letters or longer, at
+ *    most one of one or two letters, acronyms of up to six capitals,
+ *    four letters a word on average when three or more --
+ *    with digits at one end at most), when it holds FP_SCRUB_MIN or
+ *    more letters and digits, of at least two of the classes capital,
+ *    small letter and digit, with a Shannon entropy of FP_SCRUB_BITS or
+ *    more bits per character; an AWS access key id always.
+ * So words, product names with hyphens and versions, hyphenated ids and
+ * UUIDs pass, and a key pasted into a header never reaches the
+ * database, while the fingerprint still tells clients apart.  Return
+ * the length written. */
+#define FP_SCRUB_MIN  20
+#define FP_SCRUB_BITS 3.0
 size_t fp_scrub(const struct fpkey *key, const char *s, size_t len, char *out,
 		size_t outcap);
 

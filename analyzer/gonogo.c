@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "metrics.h"
 #include "msg.h"
+#include "outfile.h"
 #include "parse.h"
 #include "report.h"
 #include "rules.h"
@@ -197,8 +198,8 @@ static const enum cell_kind gn_kinds[] = {CELL_TEXT, CELL_NUM,	CELL_NUM,
 static int write_clients(const struct gonogo *g, const char *path, char *err,
 			 size_t errlen)
 {
-	char tmp[4200];
-	FILE *f = report_open(path, tmp, sizeof(tmp), err, errlen);
+	struct outfile *o;
+	FILE *f = report_open(path, &o, err, errlen);
 	struct table *t;
 
 	if (!f)
@@ -230,7 +231,7 @@ static int write_clients(const struct gonogo *g, const char *path, char *err,
 		table_row(t, v);
 	}
 	table_end(t);
-	return report_close(f, path, tmp, 0, err, errlen);
+	return report_close(o, 0, err, errlen);
 }
 
 /* Rules, phase, window: everything before the verdict. */
@@ -318,7 +319,7 @@ int gonogo_run(const struct config *cfg)
 					       sizeof(r.emsg)) < 0) ||
 		    (cfg->html && gonogo_html(&r.g, cfg->html, r.emsg,
 					      sizeof(r.emsg)) < 0) ||
-		    fflush(stdout) != 0)
+		    outfile_check_stdout(r.emsg, sizeof(r.emsg)) < 0)
 			rc = EXIT_FAILED;
 		else
 			rc = r.g.go ? EXIT_OK : EXIT_PARTIAL;

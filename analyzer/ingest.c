@@ -1,12 +1,16 @@
-/* ingest.c: drive the pipeline for the ingest command: open each log,
- * resume where the database says it stopped, parse, classify, count,
- * and commit counts and read positions together. */
+/* ingest.c: drive the pipeline for the ingest command: pick the files,
+ * open each, resume where the database says it stopped, parse, count
+ * (hit.c makes each record a hit), and commit counts and read positions
+ * together.  A file that cannot be read, identified or parsed is named
+ * and skipped; the others are read. */
 #include "ingest.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
 #include <pthread.h>
 #include <sched.h>
-#include <stddef.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,9 +19,10 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "commands.h"
 #include "fp.h"
+#include "hit.h"
 #include "input.h"
-#include "memo.h"
 #include "metrics.h"
 #include "msg.h"
 #include "parse.h"
@@ -26,32 +31,61 @@
 
 #define BAD_SHOWN      5  /* bad lines quoted per run */
 #define COMMIT_SECONDS 30 /* most work a crash can cost */
-#define CLIENT_MAX     256
-#define AGENT_MAX      512 /* as store.c keeps them */
-/* Verdicts remembered: a client sends the same credential and headers
- * again and again, so most lines are judged by one lookup.  An entry
- * holds the values the rules read and what was made of them. */
-#define VERDICTS      8192
-#define VERDICT_ENTRY 448
-#define AGENTS	      1024 /* user agents scrubbed, remembered likewise */
-#define AGENT_ENTRY   512
+/* A file's first new lines are judged before any of them is committed:
+ * mostly bad (--max-bad), the file is left unread. */
+#define JUDGED_LINES 1000
+/* Lines dated after now and this much are bad: clocks disagree by
+ * seconds or minutes, never by hours. */
+#define FUTURE_SLACK 3600
+/* Complete lines the format is told from, however long they are. */
+#define DETECT_LINES   4
+#define MAX_CLAIMS     64   /* as many as workers */
+#define PROGRESS_EVERY 0.25 /* seconds between progress lines */
+#define MAX_WARNED     32
+
+/* The signal that asked the run to stop, or 0. */
+static volatile sig_atomic_t stop_signal;
+
+/* The head of a file a worker is reading. */
+struct claim {
+	int used;
+	size_t len;
+	char head[INPUT_HEAD_MAX];
+};
 
 /* What the workers of one run share (--jobs). */
 struct pool {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	char **paths; /* files to read, directories expanded */
+	char **paths;	 /* files to read, directories expanded */
+	uint64_t *sizes; /* their sizes when listed, for progress */
 	int npaths;
 	int next;
-	/* files being read now, by the fingerprint of their first bytes:
-	 * two copies of one file must not be read at the same time */
-	char claimed[64][FP_HEXLEN + 1];
-	int nclaimed;
+	/* files being read now: two names or copies of one file, or a
+	 * file and a prefix of it, must not be read at the same time */
+	struct claim *claims;
+	/* claims are made in the order of paths, as if serially: the
+	 * files before turn have claimed, or will not */
+	unsigned char *turned;
+	int turn;
 	int failed;  /* a worker failed: the others stop */
 	int workers; /* of the run, --jobs */
 	int reading; /* workers with a file in hand */
 	int cores;   /* CPUs this process may run on */
 	int bad_shown;
+	int64_t future; /* lines dated after this are bad */
+	/* progress on a terminal */
+	int progress;
+	double started;
+	double last_shown;
+	int shown;
+	uint64_t total_bytes;
+	uint64_t done_bytes; /* of the files finished */
+	struct run *runs;
+	int nruns;
+	/* warnings given once a run */
+	char *warned[MAX_WARNED];
+	int nwarned;
 };
 
 /* One worker: its own rules, format, database connection and counts. */
@@ -62,47 +96,87 @@ struct run {
 	struct format *fmt;
 	struct store *st;
 	struct fpkey key;
-	struct fpcache *fpc;
-	struct memo *verdicts;
-	struct memo *agents;
-	int inputs[RECORD_MAX_FIELDS]; /* the fields the rules read */
-	int ninputs;
+	struct hit_maker *hm;
 	uint64_t files;
+	uint64_t unchanged; /* files known as read whole and not opened */
+	uint64_t skipped;   /* not read: unreadable, unknown, mostly bad */
 	uint64_t lines;
 	uint64_t bad;
 	uint64_t per_class[RULES_MAX_CLASSES + 1];
-	int bad_shown;
-	int partial;  /* some input was unreadable or incomplete */
-	int progress; /* stderr is a terminal and not -q */
-	double started;
-	int rc; /* the worker's exit code */
+	int partial; /* some input was unreadable or incomplete */
+	uint64_t at; /* compressed bytes read of the file in hand */
+	int rc;	     /* the worker's exit code */
 	char emsg[1024];
 };
 
-/* The client's name for the report: an id, a credential fingerprint or
- * an address.  Return its length in out. */
-static size_t client_name(struct run *r, const struct verdict *v,
-			  const char *cred_fp, char *out)
+static double now(void)
 {
-	size_t n;
+	struct timespec ts;
 
-	switch (v->client_source) {
-	case CLIENT_FIELD:
-		n = v->client.len < CLIENT_MAX ? v->client.len : CLIENT_MAX;
-		return fp_scrub(&r->key, v->client.p, n, out, CLIENT_MAX + 1);
-	case CLIENT_CREDENTIAL:
-		return (size_t)sprintf(out, "fp:%s", cred_fp);
-	case CLIENT_ADDR:
-		n = v->client.len < CLIENT_MAX - 5 ? v->client.len
-						   : CLIENT_MAX - 5;
-		memcpy(out, "addr:", 5);
-		return 5 + fp_scrub(&r->key, v->client.p, n, out + 5,
-				    CLIENT_MAX - 4);
-	case CLIENT_NONE:
-		break;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Has this warning been given in this run?  If not, note it. */
+static int warned_before(struct pool *p, const char *what)
+{
+	int seen = 0;
+
+	pthread_mutex_lock(&p->mu);
+	for (int i = 0; i < p->nwarned && !seen; i++)
+		seen = strcmp(p->warned[i], what) == 0;
+	if (!seen && p->nwarned < MAX_WARNED)
+		p->warned[p->nwarned++] = xstrdup(what);
+	pthread_mutex_unlock(&p->mu);
+	return seen;
+}
+
+/* One line of progress for the whole run: compressed bytes read
+ * against the files' sizes.  At most every PROGRESS_EVERY seconds
+ * unless force. */
+static void show_progress(struct run *r, struct input *in, int force)
+{
+	struct pool *p = r->pool;
+	uint64_t done;
+	double t;
+	double el;
+	double pct;
+	char left[32] = "";
+
+	if (!p->progress)
+		return;
+	__atomic_store_n(&r->at, in ? input_raw_offset(in) : 0,
+			 __ATOMIC_RELAXED);
+	pthread_mutex_lock(&p->mu);
+	t = now();
+	if (!force && t - p->last_shown < PROGRESS_EVERY) {
+		pthread_mutex_unlock(&p->mu);
+		return;
 	}
-	memcpy(out, "unknown", 7);
-	return 7;
+	done = __atomic_load_n(&p->done_bytes, __ATOMIC_RELAXED);
+	for (int i = 0; i < p->nruns; i++)
+		done += __atomic_load_n(&p->runs[i].at, __ATOMIC_RELAXED);
+	if (done > p->total_bytes)
+		done = p->total_bytes;
+	el = t - p->started;
+	pct =
+	    p->total_bytes ? 100.0 * (double)done / (double)p->total_bytes : 0;
+	if (done > 0)
+		snprintf(left, sizeof(left), ", %.0f s left",
+			 el * (double)(p->total_bytes - done) / (double)done);
+	fprintf(stderr, "\rkeyaudit: %.0f%% of %.1f MB%s\033[K", pct,
+		(double)p->total_bytes / 1e6, left);
+	p->last_shown = t;
+	p->shown = 1;
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* The file in hand is done with (read or skipped): its size counts as
+ * read for the progress. */
+static void file_done(struct run *r, uint64_t size)
+{
+	__atomic_add_fetch(&r->pool->done_bytes, size, __ATOMIC_RELAXED);
+	show_progress(r, NULL, 1);
 }
 
 static void bad_line(struct run *r, struct file_state *fs, const char *why)
@@ -115,174 +189,26 @@ static void bad_line(struct run *r, struct file_state *fs, const char *why)
 		     (unsigned long long)fs->lines, why);
 }
 
-/* What a line's rule fields come to, as the verdict memo keeps it. */
-struct judged {
-	uint64_t client_hash;
-	uint8_t cls;
-	uint8_t amnesty;
-	uint8_t has_cred;
-	char cred_fp[FP_HEXLEN + 1];
-	uint16_t client_len;
-	char client[CLIENT_MAX + 8];
-};
-
-/* The bytes of judged that hold something. */
-static size_t judged_size(const struct judged *j)
-{
-	return offsetof(struct judged, client) + j->client_len;
-}
-
-static void judge_fresh(struct run *r, const struct record *rec,
-			struct judged *j)
-{
-	struct verdict v;
-
-	rules_classify(r->rs, rec, &v, NULL, NULL);
-	j->cls = (uint8_t)v.cls;
-	j->amnesty = (uint8_t)(v.amnesty != 0);
-	j->has_cred = v.credential.len > 0;
-	if (j->has_cred)
-		fpcache_hex(r->fpc, v.credential.p, v.credential.len,
-			    j->cred_fp);
-	else
-		j->cred_fp[0] = '\0';
-	j->client_len = (uint16_t)client_name(r, &v, j->cred_fp, j->client);
-	j->client_hash = buf_hash(j->client, j->client_len);
-}
-
-/* The values of the rule fields, each after its length: the memo key.
- * Return its length, or 0 when it is too long to remember. */
-static size_t verdict_key(const struct run *r, const struct record *rec,
-			  char *key, size_t cap)
-{
-	size_t n = 0;
-
-	for (int i = 0; i < r->ninputs; i++) {
-		struct span f = rec->field[r->inputs[i]];
-		uint16_t len = (uint16_t)f.len;
-
-		if (f.len > cap - n - sizeof(len) || f.len > UINT16_MAX)
-			return 0;
-		memcpy(key + n, &len, sizeof(len));
-		memcpy(key + n + sizeof(len), f.p, f.len);
-		n += sizeof(len) + f.len;
-	}
-	return n;
-}
-
-/* Classify rec and name its client and credential, through the memo. */
-static const struct judged *judge(struct run *r, const struct record *rec,
-				  struct judged *fresh)
-{
-	char key[VERDICT_ENTRY];
-	size_t klen = verdict_key(r, rec, key, sizeof(key));
-	uint64_t h = 0;
-
-	if (klen) {
-		size_t vlen;
-		const void *hit;
-
-		h = buf_hash(key, klen);
-		hit = memo_get(r->verdicts, key, klen, h, &vlen);
-		if (hit)
-			return hit;
-	}
-	judge_fresh(r, rec, fresh);
-	if (klen)
-		memo_put(r->verdicts, key, klen, h, fresh, judged_size(fresh));
-	return fresh;
-}
-
-/* A user agent with credential-shaped runs fingerprinted, and the
- * hash of that, as the agent memo keeps them. */
-struct agent {
-	uint64_t hash;
-	char text[AGENT_MAX + 1];
-};
-
-static const struct agent *agent_name(struct run *r, struct span a,
-				      struct agent *fresh, size_t *len)
-{
-	size_t n = a.len < AGENT_MAX ? a.len : AGENT_MAX;
-	uint64_t h = buf_hash(a.p, n);
-	size_t vlen;
-	const struct agent *hit = memo_get(r->agents, a.p, n, h, &vlen);
-
-	if (hit) {
-		*len = vlen - offsetof(struct agent, text);
-		return hit;
-	}
-	*len = fp_scrub(&r->key, a.p, n, fresh->text, sizeof(fresh->text));
-	fresh->hash = buf_hash(fresh->text, *len);
-	memo_put(r->agents, a.p, n, h, fresh,
-		 offsetof(struct agent, text) + *len);
-	return fresh;
-}
-
 static void count_line(struct run *r, struct file_state *fs, const char *line,
 		       size_t len)
 {
 	struct record rec;
-	struct judged fresh;
-	const struct judged *j;
 	struct hit h;
-	struct agent fresh_agent;
 
 	rec.lineno = fs->lines;
 	if (parse_line(r->fmt, line, len, &rec) < 0) {
-		bad_line(r, fs, rec.error);
+		/* a W3C log's own header lines are no requests, and fine */
+		if (!format_is_directive(r->fmt, line, len))
+			bad_line(r, fs, rec.error);
 		return;
 	}
-	j = judge(r, &rec, &fresh);
-	h.client = j->client;
-	h.client_len = j->client_len;
-	h.client_hash = j->client_hash;
-	h.time = rec.time;
-	h.cls = j->cls;
-	h.amnesty = j->amnesty;
-	h.legacy = rules_class_legacy(r->rs, j->cls);
-	h.status = rec.status;
-	h.agent = "";
-	h.agent_len = 0;
-	h.agent_hash = 0;
-	if (h.legacy) {
-		const struct agent *a =
-		    agent_name(r, rec.agent, &fresh_agent, &h.agent_len);
-
-		h.agent = a->text;
-		h.agent_hash = a->hash;
+	if (rec.time > r->pool->future) {
+		bad_line(r, fs, "dated in the future");
+		return;
 	}
-	h.cred_fp = j->has_cred ? j->cred_fp : NULL;
-	h.route = NULL;
-	h.route_len = 0;
+	hit_make(r->hm, &rec, &h);
 	store_count(r->st, fs, &h);
-	r->per_class[j->cls]++;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* One line of progress on a terminal: MB read, lines/s, time left. */
-static void show_progress(struct run *r, struct input *in,
-			  const struct file_state *fs)
-{
-	double el = now() - r->started;
-	uint64_t at = input_raw_offset(in);
-	uint64_t size = input_size(in);
-	char left[32] = "";
-
-	if (el < 1)
-		return;
-	if (size > at && at > 0)
-		snprintf(left, sizeof(left), ", %.0f s left",
-			 el * (double)(size - at) / (double)at);
-	fprintf(stderr, "\rkeyaudit: %s: %.0f MB, %.0f lines/s%s   ", fs->name,
-		(double)at / 1e6, (double)r->lines / el, left);
+	r->per_class[h.cls]++;
 }
 
 static const char *state_of(struct input *in)
@@ -329,113 +255,321 @@ static int commit_sync(struct run *r, struct input *in, struct file_state *fs)
 	return 0;
 }
 
-/* Read lines from in (positioned by resume) and count them. */
+/* The run's counters at the start of a file, to take back the file's
+ * lines when it is not read after all. */
+struct mark {
+	uint64_t lines;
+	uint64_t bad;
+	uint64_t fs_lines;
+	uint64_t fs_bad;
+	uint64_t per_class[RULES_MAX_CLASSES + 1];
+};
+
+static void mark_set(const struct run *r, const struct file_state *fs,
+		     struct mark *m)
+{
+	m->lines = r->lines;
+	m->bad = r->bad;
+	m->fs_lines = fs->lines;
+	m->fs_bad = fs->bad;
+	memcpy(m->per_class, r->per_class, sizeof(m->per_class));
+}
+
+/* Are the lines since m mostly bad?  Then drop their counts, name the
+ * file and return 1: nothing of it is committed, and its position stays
+ * where these lines began. */
+static int reject_mostly_bad(struct run *r, const struct file_state *fs,
+			     const struct mark *m)
+{
+	uint64_t n = fs->lines - m->fs_lines;
+	uint64_t bad = fs->bad - m->fs_bad;
+
+	if (n == 0 || bad * 100 <= (uint64_t)r->cfg->max_bad * n)
+		return 0;
+	store_discard(r->st);
+	r->lines = m->lines;
+	r->bad = m->bad;
+	memcpy(r->per_class, m->per_class, sizeof(r->per_class));
+	err("%s: skipped: %llu of its first %llu new lines are bad (more "
+	    "than --max-bad %d%%) as format %s; nothing of it was counted",
+	    fs->name, (unsigned long long)bad, (unsigned long long)n,
+	    r->cfg->max_bad, format_spec(r->fmt));
+	r->partial = 1;
+	r->skipped++;
+	return 1;
+}
+
+/* Is it time to commit the lines counted since the last commit? */
+static int commit_due(const struct run *r, const struct file_state *fs,
+		      uint64_t lines_at_commit, double last_commit)
+{
+	return store_batch_full(r->st) ||
+	       (r->cfg->commit_every && fs->lines - lines_at_commit >=
+					    (uint64_t)r->cfg->commit_every) ||
+	       ((fs->lines & 0xffff) == 0 &&
+		now() - last_commit > COMMIT_SECONDS);
+}
+
+/* Read lines from in (positioned by resume) and count them.  Return 0,
+ * 1 when the file was rejected as mostly bad, -1 on a store failure. */
 static int read_lines(struct run *r, struct input *in, struct file_state *fs)
 {
 	uint64_t lines_at_commit = fs->lines;
 	double last_commit = now();
+	struct mark m;
+	int judged = 0;
 	const char *line;
 	size_t len;
-	int rc;
+	int rc = 1;
 
+	mark_set(r, fs, &m);
 	fs->state = "reading";
-	while ((rc = input_next_line(in, &line, &len)) > 0) {
+	while (!stop_signal && (rc = input_next_line(in, &line, &len)) > 0) {
 		fs->lines++;
 		r->lines++;
 		if (rc == 2)
 			bad_line(r, fs, "line longer than 1 MiB");
 		else
 			count_line(r, fs, line, len);
-		if (store_batch_full(r->st) ||
-		    (r->cfg->commit_every &&
-		     fs->lines - lines_at_commit >=
-			 (uint64_t)r->cfg->commit_every) ||
-		    ((fs->lines & 0xffff) == 0 &&
-		     now() - last_commit > COMMIT_SECONDS)) {
+		if (!judged) {
+			if (fs->lines - m.fs_lines < JUDGED_LINES)
+				continue;
+			judged = 1;
+			if (reject_mostly_bad(r, fs, &m))
+				return 1;
+		}
+		if (commit_due(r, fs, lines_at_commit, last_commit)) {
 			if (commit(r, in, fs) < 0)
 				return -1;
 			lines_at_commit = fs->lines;
 			last_commit = now();
 		}
-		if (r->progress && (fs->lines & 0xffff) == 0)
-			show_progress(r, in, fs);
+		if ((fs->lines & 0xfff) == 0)
+			show_progress(r, in, 0);
 	}
-	if (r->progress)
-		fputs("\r\033[K", stderr);
-	fs->state = state_of(in);
+	if (!judged && reject_mostly_bad(r, fs, &m))
+		return 1;
+	fs->state = rc > 0 ? "interrupted" : state_of(in);
 	return commit_sync(r, in, fs);
 }
 
-/* Wait until no other worker reads a file starting like this one (the
- * same file under two names, or a gzip copy), then mark it ours. */
-static void claim(struct pool *p, const struct fpkey *key, const char *head,
-		  size_t len, char fp[FP_HEXLEN + 1])
+/* Does a claimed head match this one: one of them a prefix of the
+ * other (the same file, a copy, or a file and an earlier copy of it)? */
+static int same_head(const struct claim *c, const char *head, size_t len)
 {
-	/* the first 256 bytes: what store.c calls the short head */
-	fp_hex(key, head, len < 256 ? len : 256, fp);
+	return memcmp(c->head, head, c->len < len ? c->len : len) == 0;
+}
+
+/* File idx of the paths has claimed or will not: the next may.  Call
+ * with the pool's lock held. */
+static void pass_turn(struct pool *p, int idx)
+{
+	p->turned[idx] = 1;
+	while (p->turn < p->npaths && p->turned[p->turn])
+		p->turn++;
+	pthread_cond_broadcast(&p->cv);
+}
+
+/* File idx will not claim (skipped, empty). */
+static void no_claim(struct pool *p, int idx)
+{
 	pthread_mutex_lock(&p->mu);
-	for (int i = 0; i < p->nclaimed;) {
-		if (strcmp(p->claimed[i], fp) != 0) {
+	pass_turn(p, idx);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Wait for the files listed before idx to claim, then until no other
+ * worker reads a file whose head matches this one (see same_head()),
+ * then mark it ours.  Return the claim's slot. */
+static int claim(struct pool *p, int idx, const char *head, size_t len)
+{
+	int slot = -1;
+
+	pthread_mutex_lock(&p->mu);
+	while (p->turn < idx)
+		pthread_cond_wait(&p->cv, &p->mu);
+	for (int i = 0; i < MAX_CLAIMS;) {
+		if (!p->claims[i].used) {
+			i++;
+			continue;
+		}
+		if (!same_head(&p->claims[i], head, len)) {
 			i++;
 			continue;
 		}
 		pthread_cond_wait(&p->cv, &p->mu);
 		i = 0;
 	}
-	memcpy(p->claimed[p->nclaimed++], fp, FP_HEXLEN + 1);
+	for (int i = 0; i < MAX_CLAIMS && slot < 0; i++)
+		if (!p->claims[i].used)
+			slot = i;
+	p->claims[slot].used = 1;
+	p->claims[slot].len = len;
+	memcpy(p->claims[slot].head, head, len);
+	pass_turn(p, idx);
 	pthread_mutex_unlock(&p->mu);
+	return slot;
 }
 
-static void release(struct pool *p, const char fp[FP_HEXLEN + 1])
+static void release(struct pool *p, int slot)
 {
 	pthread_mutex_lock(&p->mu);
-	for (int i = 0; i < p->nclaimed; i++)
-		if (strcmp(p->claimed[i], fp) == 0) {
-			p->claimed[i][0] = '\0';
-			memcpy(p->claimed[i], p->claimed[--p->nclaimed],
-			       FP_HEXLEN + 1);
-			break;
-		}
+	p->claims[slot].used = 0;
+	/* the head may hold secrets: leave none behind */
+	memset(p->claims[slot].head, 0, p->claims[slot].len);
 	pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->mu);
 }
 
-static int read_file(struct run *r, struct input *in, const char *path,
-		     const char *head, size_t headlen, struct file_state *fs);
+/* Names and rules file lines of the rules on fields a format lacks. */
+struct names {
+	char names[512];
+	size_t nn;
+	char lines[256];
+	size_t nl;
+};
+
+/* Rules that name fields the format lacks, as rules_bind() reports
+ * them: request headers (which a log has only when its format was set
+ * up to write them) apart from other fields. */
+struct missing {
+	struct names header;
+	struct names other;
+};
+
+static void add_name(struct names *m, int line, const char *field)
+{
+	size_t flen = strlen(field);
+	const char *p = m->names;
+
+	/* each name once: it may be followed by ", " or end the list */
+	while ((p = strstr(p, field)) != NULL &&
+	       !((p == m->names || p[-1] == ' ') &&
+		 (p[flen] == ',' || p[flen] == '\0')))
+		p++;
+	if (!p && m->nn < sizeof(m->names))
+		m->nn += (size_t)snprintf(m->names + m->nn,
+					  sizeof(m->names) - m->nn, "%s%s",
+					  m->nn ? ", " : "", field);
+	if (m->nl < sizeof(m->lines))
+		m->nl += (size_t)snprintf(m->lines + m->nl,
+					  sizeof(m->lines) - m->nl, "%s%d",
+					  m->nl ? ", " : "", line);
+}
+
+/* Is field a field of some format with fixed fields (remote_user is,
+ * of combined; remote_usr is of none)? */
+static int fixed_field(const char *field)
+{
+	char emsg[256];
+	const char *name;
+	int found = 0;
+
+	for (int i = 0; !found && (name = format_fixed_name(i)) != NULL; i++) {
+		struct format *fmt = format_new(name, emsg, sizeof(emsg));
+
+		found = fmt && format_field_index(fmt, field) >= 0;
+		format_free(fmt);
+	}
+	return found;
+}
+
+static void note_missing(void *ctx, int line, const char *field)
+{
+	struct missing *m = ctx;
+	int usual = strncmp(field, "http_", 5) == 0 || fixed_field(field);
+
+	add_name(usual ? &m->header : &m->other, line, field);
+}
+
+/* Say once a run that the format lacks fields the rules read: always
+ * (-q too) for a field no fixed format has and that is no request
+ * header (a typo in the rules, or a field only the log's own format
+ * can have), at the normal level for the others (request headers,
+ * which most formats never log; a user name, which AWS logs never
+ * have). */
+static void say_missing(struct run *r, const char *path, const struct names *m,
+			int loud)
+{
+	char what[600];
+
+	snprintf(what, sizeof(what), "%s %s", loud ? "field" : "header",
+		 format_spec(r->fmt));
+	if (!m->nn || warned_before(r->pool, what))
+		return;
+	if (loud)
+		warn("%s: format %s has no field %s: the rules on lines %s of "
+		     "%s never match",
+		     path, format_spec(r->fmt), m->names, m->lines,
+		     r->cfg->rules);
+	else
+		info("%s: format %s has no field %s: the rules on lines %s "
+		     "of %s never match",
+		     path, format_spec(r->fmt), m->names, m->lines,
+		     r->cfg->rules);
+}
 
 /* Bind the rules to the format; verdicts made for another format's
  * fields no longer hold. */
-static void bind_format(struct run *r)
+static void bind_format(struct run *r, const char *path)
 {
-	rules_bind(r->rs, r->fmt, NULL, NULL);
-	r->ninputs = rules_inputs(r->rs, r->inputs);
-	if (r->verdicts) {
-		memo_free(r->verdicts);
-		r->verdicts = memo_new(VERDICTS, VERDICT_ENTRY);
-	}
+	struct missing m;
+
+	memset(&m, 0, sizeof(m));
+	rules_bind(r->rs, r->fmt, note_missing, &m);
+	hit_maker_rebind(r->hm);
+	say_missing(r, path, &m.other, 1);
+	say_missing(r, path, &m.header, 0);
 }
 
-static int ingest_file(struct run *r, const char *path, int thread)
+/* Detect the format of the file from its first lines, if asked.
+ * Return 0, or -1 when it cannot be told (said, and the file skipped). */
+static int detect(struct run *r, struct input *in, const char *path)
 {
 	char emsg[512];
-	struct input *in = input_open(path, thread, emsg, sizeof(emsg));
-	struct file_state fs;
+	const char *head;
+	size_t len;
+	int ignored;
+
+	if (r->cfg->format && strcmp(r->cfg->format, "auto") != 0)
+		return 0;
+	input_peek_lines(in, DETECT_LINES, &head, &len);
+	format_free(r->fmt);
+	r->fmt = format_detect(head, len, emsg, sizeof(emsg));
+	if (!r->fmt) {
+		err("%s: skipped: %s", path, emsg);
+		return -1;
+	}
+	debug("%s: format %s", path, format_spec(r->fmt));
+	bind_format(r, path);
+	ignored = format_detect_ignored(r->fmt, head, len);
+	snprintf(emsg, sizeof(emsg), "ignored %d %s", ignored,
+		 format_spec(r->fmt));
+	if (ignored && !warned_before(r->pool, emsg))
+		warn("%s: %d field%s after the %s layout %s ignored; give "
+		     "--format nginx:... to use them",
+		     path, ignored, ignored > 1 ? "s" : "",
+		     format_spec(r->fmt), ignored > 1 ? "are" : "is");
+	return 0;
+}
+
+static int read_file(struct run *r, struct input *in, struct file_state *fs);
+
+/* The file is open: can it be told from others and read?  Return 0
+ * when it can, 1 when it was skipped (said). */
+static int check_head(struct run *r, struct input *in, const char *path)
+{
 	const char *head;
 	size_t headlen;
-	char claim_fp[FP_HEXLEN + 1];
-	int rc = 0;
 
-	if (!in) {
-		err("%s", emsg);
-		r->partial = 1;
-		return 0;
-	}
-	r->files++;
 	input_head(in, &head, &headlen);
+	if (headlen == 0 && input_end(in) != INPUT_END_CLEAN) {
+		err("%s: skipped: %s", path, input_end_message(in));
+		return 1;
+	}
 	if (headlen == 0) {
 		debug("%s: empty", path);
-		input_close(in);
-		return 0;
+		return 2;
 	}
 	if (headlen < INPUT_HEAD_MAX && input_end(in) != INPUT_END_CLEAN) {
 		/* Too little to tell it from a copy of a file read before,
@@ -443,46 +577,102 @@ static int ingest_file(struct run *r, const char *path, int thread)
 		err("%s: %s, too short to identify; it will be read once "
 		    "whole",
 		    path, input_end_message(in));
+		return 1;
+	}
+	return detect(r, in, path) < 0 ? 1 : 0;
+}
+
+/* Is path a file read to its end before and unchanged since?  Then it
+ * is not opened.  d is filled for the ledger (has_disk) either way. */
+static int unchanged(struct run *r, const char *path, struct store_disk *d,
+		     int *has_disk)
+{
+	int rc;
+
+	*has_disk =
+	    strcmp(path, "-") != 0 && store_disk_probe(&r->key, path, d) == 0;
+	if (!*has_disk)
+		return 0;
+	rc = store_file_unchanged(r->st, d, r->emsg, sizeof(r->emsg));
+	if (rc < 0) {
+		/* the file is read as if it were new to this check */
+		err("%s", r->emsg);
 		r->partial = 1;
+		*has_disk = 0;
+		return 0;
+	}
+	if (rc)
+		debug("%s: read before and unchanged since", path);
+	return rc;
+}
+
+static int ingest_file(struct run *r, int idx, int thread)
+{
+	const char *path = r->pool->paths[idx];
+	char emsg[512];
+	struct store_disk disk;
+	int has_disk;
+	struct input *in;
+	struct file_state fs;
+	const char *head;
+	size_t headlen;
+	int slot;
+	int rc;
+
+	r->files++;
+	if (unchanged(r, path, &disk, &has_disk)) {
+		no_claim(r->pool, idx);
+		r->unchanged++;
+		file_done(r, (uint64_t)disk.size);
+		return 0;
+	}
+	in = input_open(path, thread, emsg, sizeof(emsg));
+	if (!in) {
+		no_claim(r->pool, idx);
+		err("%s: skipped", emsg);
+		r->partial = 1;
+		r->skipped++;
+		return 0;
+	}
+	rc = check_head(r, in, path);
+	if (rc) {
+		no_claim(r->pool, idx);
+		if (rc == 1) {
+			r->partial = 1;
+			r->skipped++;
+		}
+		file_done(r, input_size(in));
 		input_close(in);
 		return 0;
 	}
-	claim(r->pool, &r->key, head, headlen, claim_fp);
+	input_head(in, &head, &headlen);
+	slot = claim(r->pool, idx, head, headlen);
 	if (store_file_find(r->st, &r->key, head, headlen, &fs, r->emsg,
 			    sizeof(r->emsg)) < 0) {
 		err("%s", r->emsg);
-		release(r->pool, claim_fp);
+		release(r->pool, slot);
 		input_close(in);
 		return -1;
 	}
-	rc = read_file(r, in, path, head, headlen, &fs);
-	release(r->pool, claim_fp);
+	fs.name = path;
+	fs.disk = disk;
+	fs.has_disk = has_disk;
+	rc = read_file(r, in, &fs);
+	release(r->pool, slot);
+	file_done(r, input_size(in));
 	input_close(in);
 	return rc;
 }
 
-/* The file is identified and ours: detect its format if asked, skip
- * what was read before, count the rest. */
-static int read_file(struct run *r, struct input *in, const char *path,
-		     const char *head, size_t headlen, struct file_state *fs)
+/* The file is identified and ours: skip what was read before, count
+ * the rest. */
+static int read_file(struct run *r, struct input *in, struct file_state *fs)
 {
-	char emsg[512];
 	int rc;
 
-	if (!r->cfg->format || strcmp(r->cfg->format, "auto") == 0) {
-		format_free(r->fmt);
-		r->fmt = format_detect(head, headlen, emsg, sizeof(emsg));
-		if (!r->fmt) {
-			err("%s: %s", path, emsg);
-			return -2;
-		}
-		debug("%s: format %s", path, format_spec(r->fmt));
-		bind_format(r);
-	}
-	fs->name = path;
 	fs->gzip = input_is_gzip(in);
 	if (fs->known)
-		debug("%s: known, resuming after line %llu", path,
+		debug("%s: known, resuming after line %llu", fs->name,
 		      (unsigned long long)fs->lines);
 	if (fs->known && fs->bytes) {
 		int skip = input_skip(in, fs->bytes);
@@ -491,52 +681,71 @@ static int read_file(struct run *r, struct input *in, const char *path,
 			/* a damaged or unfinished copy of what was read */
 			err("%s: %s, within the %llu lines already counted "
 			    "from this file",
-			    path, input_end_message(in),
+			    fs->name, input_end_message(in),
 			    (unsigned long long)fs->lines);
 			r->partial = 1;
 		}
 		if (skip != 0) {
-			debug("%s: nothing new", path);
+			debug("%s: nothing new", fs->name);
 			return 0;
 		}
 	}
 	rc = read_lines(r, in, fs);
+	if (rc > 0)
+		return 0; /* rejected, and said so */
 	if (rc == 0 && (strcmp(fs->state, "truncated") == 0 ||
 			strcmp(fs->state, "corrupt") == 0 ||
 			strcmp(fs->state, "read error") == 0)) {
-		err("%s: %s; kept the %llu complete lines before it", path,
+		err("%s: %s; kept the %llu complete lines before it", fs->name,
 		    input_end_message(in), (unsigned long long)fs->lines);
 		r->partial = 1;
 	}
 	return rc;
 }
 
-static void add_path(struct pool *p, const char *path)
+static void add_path(struct pool *p, const char *path, uint64_t size)
 {
 	p->paths =
 	    xrealloc(p->paths, (size_t)(p->npaths + 1) * sizeof(*p->paths));
+	p->sizes =
+	    xrealloc(p->sizes, (size_t)(p->npaths + 1) * sizeof(*p->sizes));
+	p->sizes[p->npaths] = size;
 	p->paths[p->npaths++] = xstrdup(path);
+	p->total_bytes += size;
+}
+
+/* Is a directory's file called name to be read (--include, --exclude)? */
+static int picked(const struct config *cfg, const char *name)
+{
+	int in = cfg->ninclude == 0;
+
+	for (int i = 0; i < cfg->ninclude && !in; i++)
+		in = fnmatch(cfg->include[i], name, 0) == 0;
+	for (int i = 0; i < cfg->nexclude && in; i++)
+		in = fnmatch(cfg->exclude[i], name, 0) != 0;
+	return in;
 }
 
 /* A directory's regular files, in name order, hidden ones skipped. */
-static int add_dir(struct pool *p, const char *dir)
+static int add_dir(struct pool *p, const struct config *cfg, const char *dir)
 {
 	struct dirent **names;
 	int n = scandir(dir, &names, NULL, alphasort);
 
 	if (n < 0) {
-		err("%s: cannot read directory", dir);
+		err("%s: cannot read directory: %s", dir, strerror(errno));
 		return -1;
 	}
 	for (int i = 0; i < n; i++) {
 		char path[4096];
 		struct stat sb;
+		const char *name = names[i]->d_name;
 
-		if (names[i]->d_name[0] != '.' &&
-		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
-				     names[i]->d_name) < sizeof(path) &&
+		if (name[0] != '.' && picked(cfg, name) &&
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) <
+			sizeof(path) &&
 		    stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
-			add_path(p, path);
+			add_path(p, path, (uint64_t)sb.st_size);
 		free(names[i]);
 	}
 	free(names);
@@ -551,12 +760,15 @@ static int collect(struct pool *p, const struct config *cfg)
 	for (int i = 0; i < cfg->npaths; i++) {
 		struct stat sb;
 		const char *path = cfg->paths[i];
+		int found = strcmp(path, "-") != 0 && stat(path, &sb) == 0;
 
-		if (strcmp(path, "-") != 0 && stat(path, &sb) == 0 &&
-		    S_ISDIR(sb.st_mode))
-			rc |= add_dir(p, path);
+		if (found && S_ISDIR(sb.st_mode))
+			rc |= add_dir(p, cfg, path);
 		else
-			add_path(p, path);
+			add_path(p, path,
+				 found && S_ISREG(sb.st_mode)
+				     ? (uint64_t)sb.st_size
+				     : 0);
 	}
 	return rc;
 }
@@ -567,20 +779,32 @@ static void summary(const struct run *r)
 	size_t n = 0;
 	int nc = rules_nclasses(r->rs);
 
+	n += (size_t)snprintf(line + n, sizeof(line) - n, "%llu file%s, ",
+			      (unsigned long long)r->files,
+			      r->files == 1 ? "" : "s");
+	if (r->unchanged)
+		n += (size_t)snprintf(line + n, sizeof(line) - n,
+				      "%llu unchanged, ",
+				      (unsigned long long)r->unchanged);
+	if (r->skipped)
+		n += (size_t)snprintf(line + n, sizeof(line) - n,
+				      "%llu skipped, ",
+				      (unsigned long long)r->skipped);
 	n += (size_t)snprintf(
-	    line + n, sizeof(line) - n,
-	    "%llu file%s, %llu new lines, %llu bad;",
-	    (unsigned long long)r->files, r->files == 1 ? "" : "s",
+	    line + n, sizeof(line) - n, "%llu new lines, %llu bad;",
 	    (unsigned long long)r->lines, (unsigned long long)r->bad);
 	for (int i = 0; i <= nc && n < sizeof(line); i++)
 		n += (size_t)snprintf(line + n, sizeof(line) - n, " %s %llu%s",
 				      rules_class_name(r->rs, i),
 				      (unsigned long long)r->per_class[i],
 				      i < nc ? "," : "");
-	info("%s", line);
+	if (stop_signal)
+		err("%s (interrupted)", line);
+	else
+		info("%s", line);
 }
 
-/* A worker's own rules, format, cache and database connection. */
+/* A worker's own rules, format, memos and database connection. */
 static int worker_setup(struct run *r)
 {
 	const char *names[RULES_MAX_CLASSES];
@@ -589,11 +813,12 @@ static int worker_setup(struct run *r)
 	r->rs = rules_load(r->cfg->rules, r->emsg, sizeof(r->emsg));
 	if (!r->rs)
 		return EXIT_USAGE;
+	r->hm = hit_maker_new(r->rs, &r->key);
 	if (r->cfg->format && strcmp(r->cfg->format, "auto") != 0) {
 		r->fmt = format_new(r->cfg->format, r->emsg, sizeof(r->emsg));
 		if (!r->fmt)
 			return EXIT_USAGE;
-		bind_format(r);
+		bind_format(r, r->cfg->npaths ? r->cfg->paths[0] : "-");
 	}
 	if (!r->st) {
 		r->st = store_open(r->cfg->db, STORE_WRITE, r->emsg,
@@ -603,9 +828,6 @@ static int worker_setup(struct run *r)
 		/* the other workers' commits: a batch can take a while */
 		store_busy_wait(r->st, 600);
 	}
-	r->fpc = fpcache_new(&r->key);
-	r->verdicts = memo_new(VERDICTS, VERDICT_ENTRY);
-	r->agents = memo_new(AGENTS, AGENT_ENTRY);
 	for (int i = 0; i < rules_nclasses(r->rs); i++) {
 		names[i] = rules_class_name(r->rs, i);
 		legacy[i] = rules_class_legacy(r->rs, i);
@@ -627,43 +849,74 @@ static int cores(void)
 	return n > 0 ? (int)n : 1;
 }
 
-/* Take files from the pool until none is left or a worker failed. */
+/* The index of the next file to read, or -1; *thread says whether to
+ * inflate it in a thread of its own. */
+static int take(struct pool *p, int *thread)
+{
+	int idx = -1;
+
+	pthread_mutex_lock(&p->mu);
+	if (!p->failed && !stop_signal && p->next < p->npaths) {
+		int busy;
+
+		idx = p->next++;
+		/* the workers that will be reading with this one: a thread
+		 * to inflate only on a core they leave */
+		busy = ++p->reading + (p->npaths - p->next);
+		*thread = (busy < p->workers ? busy : p->workers) < p->cores;
+	} else {
+		/* no file will be taken after these: none waits for them */
+		while (p->next < p->npaths)
+			pass_turn(p, p->next++);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return idx;
+}
+
+/* Take files from the pool until none is left, a worker failed or the
+ * run was asked to stop. */
 static void *worker(void *arg)
 {
 	struct run *r = arg;
 	struct pool *p = r->pool;
+	int idx;
+	int thread = 0;
 
-	for (;;) {
-		const char *path = NULL;
-		int thread = 0;
-		int got;
+	while ((idx = take(p, &thread)) >= 0) {
+		int got = ingest_file(r, idx, thread);
 
-		pthread_mutex_lock(&p->mu);
-		if (!p->failed && p->next < p->npaths) {
-			int busy;
-
-			path = p->paths[p->next++];
-			/* the workers that will be reading with this one:
-			 * a thread to inflate only on a core they leave */
-			busy = ++p->reading + (p->npaths - p->next);
-			thread =
-			    (busy < p->workers ? busy : p->workers) < p->cores;
-		}
-		pthread_mutex_unlock(&p->mu);
-		if (!path)
-			break;
-		got = ingest_file(r, path, thread);
 		pthread_mutex_lock(&p->mu);
 		p->reading--;
-		pthread_mutex_unlock(&p->mu);
-		if (got < 0) {
-			r->rc = got == -2 ? EXIT_USAGE : EXIT_FAILED;
-			pthread_mutex_lock(&p->mu);
+		if (got < 0)
 			p->failed = 1;
-			pthread_mutex_unlock(&p->mu);
-		}
+		pthread_mutex_unlock(&p->mu);
+		if (got < 0)
+			r->rc = EXIT_FAILED;
 	}
 	return NULL;
+}
+
+/* When lines are in the future: now ($KEYAUDIT_NOW, epoch seconds,
+ * fixes it) and FUTURE_SLACK.  Return 0, or -1 with err set. */
+static int set_future(struct pool *p, char *err, size_t errlen)
+{
+	const char *env = getenv("KEYAUDIT_NOW");
+	char *end;
+	long long t;
+
+	if (!env || !*env) {
+		p->future = (int64_t)time(NULL) + FUTURE_SLACK;
+		return 0;
+	}
+	errno = 0;
+	t = strtoll(env, &end, 10);
+	if (*end || errno || t < 0) {
+		snprintf(err, errlen, "KEYAUDIT_NOW is not epoch seconds: %s",
+			 env);
+		return -1;
+	}
+	p->future = (int64_t)t + FUTURE_SLACK;
+	return 0;
 }
 
 /* Key, database, lock: checked once, before any worker starts. */
@@ -673,6 +926,8 @@ static int setup(struct run *r)
 	char id[FP_HEXLEN + 1];
 	int rc;
 
+	if (set_future(r->pool, r->emsg, sizeof(r->emsg)) < 0)
+		return EXIT_USAGE;
 	if (fp_init() < 0 || fp_key_load(&r->key, cfg->key_file, cfg->db,
 					 r->emsg, sizeof(r->emsg)) < 0)
 		return EXIT_FAILED;
@@ -689,14 +944,55 @@ static int setup(struct run *r)
 	return worker_setup(r);
 }
 
+static int prune_old(struct run *r)
+{
+	return store_prune_keep(r->st, r->cfg->keep_days, r->emsg,
+				sizeof(r->emsg));
+}
+
+/* After the run: fold old files' detail, prune past --keep-days, and
+ * say what a prune made the run drop. */
+static int retain(struct run *r)
+{
+	const struct config *cfg = r->cfg;
+	int n = store_fold(r->st, cfg->detail_days, r->emsg, sizeof(r->emsg));
+
+	if (n >= 0 && n)
+		debug("per-file detail of %d file%s folded", n,
+		      n == 1 ? "" : "s");
+	if (n >= 0 && cfg->keep_days)
+		n = prune_old(r);
+	if (n < 0) {
+		err("%s", r->emsg);
+		return EXIT_FAILED;
+	}
+	if (store_dropped(r->st))
+		warn("%llu requests dated before %s, the first day kept, were "
+		     "not counted",
+		     (unsigned long long)store_dropped(r->st),
+		     store_first_day(r->st));
+	return EXIT_OK;
+}
+
 static void run_free(struct run *r)
 {
 	store_close(r->st);
-	fpcache_free(r->fpc);
-	memo_free(r->verdicts);
-	memo_free(r->agents);
+	hit_maker_free(r->hm);
 	format_free(r->fmt);
 	rules_free(r->rs);
+}
+
+/* Add a finished worker's counters to the main one's. */
+static void run_add(struct run *to, const struct run *from)
+{
+	to->files += from->files;
+	to->skipped += from->skipped;
+	to->unchanged += from->unchanged;
+	to->lines += from->lines;
+	to->bad += from->bad;
+	to->partial |= from->partial;
+	for (int k = 0; k <= RULES_MAX_CLASSES; k++)
+		to->per_class[k] += from->per_class[k];
 }
 
 /* Run the extra workers (w[1..n)) beside the main one (w[0]), then add
@@ -712,9 +1008,8 @@ static int run_workers(struct run *w, int n)
 		w[i].st = NULL;
 		w[i].rs = NULL;
 		w[i].fmt = NULL;
-		w[i].fpc = NULL;
-		w[i].verdicts = NULL;
-		w[i].agents = NULL;
+		w[i].hm = NULL;
+		w[i].files = w[i].skipped = w[i].lines = w[i].bad = 0;
 		memset(w[i].per_class, 0, sizeof(w[i].per_class));
 		if (worker_setup(&w[i]) == EXIT_OK)
 			started[i] =
@@ -726,15 +1021,66 @@ static int run_workers(struct run *w, int n)
 			pthread_join(tid[i], NULL);
 		if (w[i].rc != EXIT_OK && rc == EXIT_OK)
 			rc = w[i].rc;
-		w[0].files += w[i].files;
-		w[0].lines += w[i].lines;
-		w[0].bad += w[i].bad;
-		w[0].partial |= w[i].partial;
-		for (int k = 0; k <= RULES_MAX_CLASSES; k++)
-			w[0].per_class[k] += w[i].per_class[k];
+		run_add(&w[0], &w[i]);
+		if (w[i].rs)
+			rules_limit_merge(w[0].rs, w[i].rs);
 		run_free(&w[i]);
 	}
 	return w[0].rc != EXIT_OK ? w[0].rc : rc;
+}
+
+static void on_signal(int sig)
+{
+	if (stop_signal) {
+		/* asked twice: stop now (the database stays consistent) */
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	stop_signal = sig;
+}
+
+/* SIGINT and SIGTERM end the run at the next line, as if it were the
+ * end of the input, without SA_RESTART: a read from a pipe ends too. */
+static void catch_signals(struct sigaction old[2])
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	stop_signal = 0;
+	input_set_stop_flag(&stop_signal);
+	sigaction(SIGINT, &sa, &old[0]);
+	sigaction(SIGTERM, &sa, &old[1]);
+}
+
+static void pool_init(struct pool *p, const struct config *cfg, int n)
+{
+	memset(p, 0, sizeof(*p));
+	p->workers = n;
+	p->cores = cores();
+	p->claims = xcalloc(MAX_CLAIMS, sizeof(*p->claims));
+	p->started = now();
+	p->progress = cfg->verbosity > 0 && isatty(2);
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+}
+
+static void pool_free(struct pool *p)
+{
+	if (p->shown)
+		fputs("\r\033[K", stderr);
+	for (int i = 0; i < p->npaths; i++)
+		free(p->paths[i]);
+	for (int i = 0; i < p->nwarned; i++)
+		free(p->warned[i]);
+	free(p->paths);
+	free(p->sizes);
+	free(p->claims);
+	free(p->turned);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
 }
 
 int ingest_run(const struct config *cfg)
@@ -742,19 +1088,18 @@ int ingest_run(const struct config *cfg)
 	struct pool pool;
 	int n = cfg->jobs > 1 ? (cfg->jobs < 64 ? cfg->jobs : 64) : 1;
 	struct run *w = xcalloc((size_t)n, sizeof(*w));
+	struct sigaction old[2];
 	int rc;
 
-	memset(&pool, 0, sizeof(pool));
-	pool.workers = n;
-	pool.cores = cores();
-	pthread_mutex_init(&pool.mu, NULL);
-	pthread_cond_init(&pool.cv, NULL);
+	pool_init(&pool, cfg, n);
+	pool.runs = w;
+	pool.nruns = n;
 	w[0].pool = &pool;
 	w[0].cfg = cfg;
-	w[0].progress = n == 1 && cfg->verbosity > 0 && isatty(2);
-	w[0].started = now();
 	if (collect(&pool, cfg) < 0)
 		w[0].partial = 1;
+	pool.turned = xcalloc((size_t)pool.npaths + 1, 1);
+	catch_signals(old);
 	rc = setup(&w[0]);
 	if (rc != EXIT_OK) {
 		err("%s", w[0].emsg);
@@ -763,14 +1108,25 @@ int ingest_run(const struct config *cfg)
 	} else {
 		rc = run_workers(w, n);
 	}
+	if (pool.shown)
+		fputs("\r\033[K", stderr);
+	pool.shown = 0;
+	if (rc == EXIT_OK)
+		rc = retain(&w[0]);
 	if (rc == EXIT_OK) {
 		summary(&w[0]);
-		if (w[0].partial)
+		if (stop_signal)
+			rc = EXIT_INTERRUPTED;
+		else if (w[0].partial)
 			rc = EXIT_PARTIAL;
+		rc = cmd_limit_report(w[0].rs, cfg->rules, rc);
 	}
+	sigaction(SIGINT, &old[0], NULL);
+	sigaction(SIGTERM, &old[1], NULL);
+	input_set_stop_flag(NULL);
 	run_free(&w[0]);
 	if (cfg->metrics) {
-		struct metrics_ingest m = {rc, now() - w[0].started,
+		struct metrics_ingest m = {rc, now() - pool.started,
 					   w[0].files, w[0].lines, w[0].bad};
 		char emsg[1024];
 
@@ -781,11 +1137,7 @@ int ingest_run(const struct config *cfg)
 								 : rc;
 		}
 	}
-	for (int i = 0; i < pool.npaths; i++)
-		free(pool.paths[i]);
-	free(pool.paths);
-	pthread_mutex_destroy(&pool.mu);
-	pthread_cond_destroy(&pool.cv);
+	pool_free(&pool);
 	free(w);
 	return rc;
 }

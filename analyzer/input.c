@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +19,13 @@
 
 #include "buf.h"
 
-#define RAW_CHUNK  (256 * 1024) /* compressed bytes read at a time */
+/* Set by a signal handler: an interrupted read ends the input. */
+static const volatile sig_atomic_t *stop_flag;
+
+#define RAW_CHUNK (256 * 1024) /* compressed bytes read at a time */
 #define FILL_CHUNK (256 * 1024) /* least room asked of a fill */
-#define BUF_CAP	   (INPUT_LINE_MAX + FILL_CHUNK)
-#define NCHUNKS	   4 /* decompressed chunks in flight between threads */
+#define BUF_CAP (INPUT_LINE_MAX + FILL_CHUNK)
+#define NCHUNKS 4 /* decompressed chunks in flight between threads */
 /* Inflating a megabyte a call, as the floor of make bench does: each
  * call of inflate also keeps its last 32 KiB as the window. */
 #define CHUNK (1024 * 1024)
@@ -33,7 +37,7 @@
  * the margin that are written take memory. */
 struct chunk {
 	size_t len;
-	int last;   /* the stream is over after this one */
+	int last; /* the stream is over after this one */
 	char *data; /* CHUNK bytes, after a margin of INPUT_LINE_MAX */
 	char mem[];
 };
@@ -58,7 +62,7 @@ struct input {
 	int in_member; /* inside a gzip member, not yet at its end */
 	unsigned char *raw;
 	uint64_t raw_total; /* compressed bytes read from fd */
-	uint64_t size;	    /* of the file, 0 if not a regular file */
+	uint64_t size;      /* of the file, 0 if not a regular file */
 	int raw_eof;
 	/* decompressed side: buf[start..end) is unread; buf is own_buf, or
 	 * in a chunk from the reader thread */
@@ -69,7 +73,7 @@ struct input {
 	size_t end;
 	uint64_t base; /* decompressed offset of buf[0] */
 	uint64_t consumed;
-	int done;     /* the source has nothing more */
+	int done; /* the source has nothing more */
 	int skipping; /* inside an overlong line */
 	enum input_end how;
 	uint64_t pending;
@@ -80,10 +84,10 @@ struct input {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct chunk *chunk[NCHUNKS];
-	int head;    /* the chunk the consumer reads, or takes next */
-	int count;   /* chunks ready, the one the consumer reads included */
+	int head;  /* the chunk the consumer reads, or takes next */
+	int count; /* chunks ready, the one the consumer reads included */
 	int holding; /* buf is in chunk[head] */
-	int stop;    /* the consumer is closing */
+	int stop;  /* the consumer is closing */
 };
 
 static int codec_init(struct codec *c)
@@ -151,7 +155,14 @@ static int read_raw(struct input *in, void *dst, size_t cap)
 
 	do
 		n = read(in->fd, dst, cap);
-	while (n < 0 && errno == EINTR);
+	while (n < 0 && errno == EINTR && !(stop_flag && *stop_flag));
+	if (n < 0 && errno == EINTR) {
+		/* the run is stopping: what was read is kept, the line it
+		 * cut waits for the next run */
+		in->how = INPUT_END_PARTIAL;
+		snprintf(in->msg, sizeof(in->msg), "interrupted");
+		return -1;
+	}
 	if (n < 0) {
 		in->how = INPUT_END_IOERROR;
 		snprintf(in->msg, sizeof(in->msg), "read error: %s",
@@ -187,9 +198,8 @@ static int next_member(struct input *in)
 	if (in->z.s.avail_in == 0)
 		return 0; /* clean end after the last member */
 	if (in->z.s.next_in[0] != 0x1f) {
-		set_end(in, INPUT_END_CORRUPT,
-			"trailing garbage after gzip "
-			"data");
+		set_end(in, INPUT_END_CORRUPT, "trailing garbage after gzip "
+					       "data");
 		return 0;
 	}
 	codec_reset(&in->z);
@@ -210,8 +220,8 @@ static size_t fill_gzip(struct input *in, char *dst, size_t room)
 		if (!in->in_member && !next_member(in))
 			break;
 		if (in->z.s.avail_in == 0) {
-			int n =
-			    in->raw_eof ? 0 : read_raw(in, in->raw, RAW_CHUNK);
+			int n = in->raw_eof ? 0
+					    : read_raw(in, in->raw, RAW_CHUNK);
 
 			if (n < 0)
 				break;
@@ -345,8 +355,8 @@ static void fill(struct input *in)
 static void start_reader(struct input *in)
 {
 	for (int i = 0; i < NCHUNKS; i++) {
-		in->chunk[i] =
-		    xmalloc(sizeof(struct chunk) + INPUT_LINE_MAX + CHUNK);
+		in->chunk[i] = xmalloc(sizeof(struct chunk) + INPUT_LINE_MAX +
+				       CHUNK);
 		in->chunk[i]->data = in->chunk[i]->mem + INPUT_LINE_MAX;
 	}
 	pthread_mutex_init(&in->mu, NULL);
@@ -368,7 +378,7 @@ struct input *input_open(const char *path, int thread, char *err,
 		free(in);
 		return NULL;
 	}
-	in->hold = !in->is_stdin;
+	in->hold = 1;
 	if (fstat(in->fd, &sb) == 0 && S_ISREG(sb.st_mode))
 		in->size = (uint64_t)sb.st_size;
 	in->raw = xmalloc(RAW_CHUNK);
@@ -449,6 +459,35 @@ void input_head(struct input *in, const char **p, size_t *len)
 		*len = 0;
 }
 
+void input_peek_lines(struct input *in, int nlines, const char **p,
+		      size_t *len)
+{
+	size_t end = 0;
+
+	*p = in->buf;
+	*len = 0;
+	if (in->base != 0 || in->start != 0)
+		return;
+	for (int found = 0; found < nlines;) {
+		char *nl = memchr(in->buf + end, '\n', in->end - end);
+
+		if (nl) {
+			end = (size_t)(nl - in->buf) + 1;
+			found++;
+			continue;
+		}
+		if (in->done || in->end >= INPUT_LINE_MAX)
+			break;
+		if (!in->threaded && BUF_CAP - in->end < FILL_CHUNK)
+			break;
+		fill(in);
+	}
+	*p = in->buf;
+	*len = in->end < INPUT_HEAD_MAX ? in->end : INPUT_HEAD_MAX;
+	if (end > *len)
+		*len = end;
+}
+
 /* Move unread bytes to the front to make room. */
 static void compact(struct input *in)
 {
@@ -479,9 +518,9 @@ int input_skip(struct input *in, uint64_t offset)
 		fill(in);
 		if (in->done)
 			return in->how == INPUT_END_CLEAN ||
-				       in->how == INPUT_END_PARTIAL
-				   ? 1
-				   : -1;
+					       in->how == INPUT_END_PARTIAL
+				       ? 1
+				       : -1;
 	}
 	return 0;
 }
@@ -509,13 +548,12 @@ static int tail(struct input *in, const char **line, size_t *len)
 int input_next_line(struct input *in, const char **line, size_t *len)
 {
 	for (;;) {
-		char *nl =
-		    memchr(in->buf + in->scan, '\n', in->end - in->scan);
+		char *nl = memchr(in->buf + in->scan, '\n', in->end - in->scan);
 
 		if (nl) {
 			size_t at = (size_t)(nl - in->buf);
-			int skipped =
-			    in->skipping || at - in->start > INPUT_LINE_MAX;
+			int skipped = in->skipping ||
+				      at - in->start > INPUT_LINE_MAX;
 
 			*line = in->buf + in->start;
 			*len = at - in->start;
@@ -533,6 +571,14 @@ int input_next_line(struct input *in, const char **line, size_t *len)
 			 * the line once its end is found. */
 			in->skipping = 1;
 			in->start = in->end;
+		}
+		if (in->done && in->skipping && in->hold &&
+		    !(in->gz && in->how == INPUT_END_CLEAN)) {
+			/* unfinished: counted once its end is written */
+			if (in->how == INPUT_END_CLEAN)
+				in->how = INPUT_END_PARTIAL;
+			in->pending = in->base + in->end - in->consumed;
+			return 0;
 		}
 		if (in->done && in->skipping) {
 			in->skipping = 0;
@@ -577,4 +623,9 @@ uint64_t input_size(const struct input *in)
 uint64_t input_pending(const struct input *in)
 {
 	return in->pending;
+}
+
+void input_set_stop_flag(const volatile sig_atomic_t *flag)
+{
+	stop_flag = flag;
 }

@@ -2,6 +2,7 @@
 #ifndef KEYAUDIT_INPUT_H
 #define KEYAUDIT_INPUT_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,10 +31,11 @@ struct input *input_open(const char *path, int thread, char *err,
 			 size_t errlen);
 void input_close(struct input *in);
 
-/* With hold != 0 (the default for files), a last line without '\n' in a
- * plain file is not returned: the file may still be written, and the
- * line waits for a later run.  Stdin and complete gzip streams always
- * give their last line. */
+/* With hold != 0 (the default, stdin included), a last line without
+ * '\n' in a plain file or a pipe is not returned, nor counted as bad
+ * when it is overlong: the file may still be written (a pipe may have
+ * been cut), and the line waits for a later run (input_pending() says
+ * how long it is).  A complete gzip stream always gives its last line. */
 void input_hold_partial(struct input *in, int hold);
 
 int input_is_gzip(const struct input *in);
@@ -41,6 +43,14 @@ int input_is_gzip(const struct input *in);
 /* The first decompressed bytes, up to INPUT_HEAD_MAX (fewer only when
  * the input is shorter).  Valid until the next input_next_line(). */
 void input_head(struct input *in, const char **p, size_t *len);
+
+/* The head for telling the format: at least what input_head() gives,
+ * more until it holds nlines complete lines (or the input ends, or
+ * INPUT_LINE_MAX bytes are held), so that long first lines are seen
+ * whole.  Call before any other read; *len is 0 after one.  Valid
+ * until the next input_next_line() or input_skip(). */
+void input_peek_lines(struct input *in, int nlines, const char **p,
+		      size_t *len);
 
 /* Skip the first offset decompressed bytes and count lines skipped
  * bytes held.  Return 0, 1 when the input ends before offset, -1 on an
@@ -66,5 +76,12 @@ uint64_t input_size(const struct input *in);
 
 /* Bytes of an unfinished last line that were not returned. */
 uint64_t input_pending(const struct input *in);
+
+/* From now on, a read that a signal interrupts while *flag (set by the
+ * signal's handler) is non-zero ends its input as INPUT_END_PARTIAL
+ * with the message "interrupted": the lines before it are given, the
+ * line it cut is pending.  NULL (the default) retries such reads.  Set
+ * it before inputs are opened; flag must stay valid. */
+void input_set_stop_flag(const volatile sig_atomic_t *flag);
 
 #endif

@@ -7,8 +7,21 @@
 #include "ingest.h"
 #include "msg.h"
 #include "options.h"
+#include "outfile.h"
 
 static int run(struct config *cfg);
+
+/* EXIT_OK, or EXIT_FAILED with the reason when standard output could not
+ * be written. */
+static int stdout_done(void)
+{
+	char emsg[256];
+
+	if (outfile_check_stdout(emsg, sizeof(emsg)) == 0)
+		return EXIT_OK;
+	err("%s", emsg);
+	return EXIT_FAILED;
+}
 
 int main(int argc, char **argv)
 {
@@ -19,10 +32,10 @@ int main(int argc, char **argv)
 	switch (options_parse(argc, argv, &cfg)) {
 	case OPTIONS_HELP:
 		options_usage(stdout, cfg.cmd);
-		return EXIT_OK;
+		return stdout_done();
 	case OPTIONS_VERSION:
 		options_version(stdout);
-		return EXIT_OK;
+		return stdout_done();
 	case OPTIONS_ERROR:
 		return EXIT_USAGE;
 	case OPTIONS_RUN:
@@ -63,6 +76,10 @@ static int run(struct config *c)
 		return gonogo_run(&cfg);
 	case CMD_MERGE:
 		return cmd_merge(&cfg);
+	case CMD_PRUNE:
+		return cmd_prune(&cfg);
+	case CMD_FORGET:
+		return cmd_forget(&cfg);
 	case CMD_NONE:
 		break;
 	}

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "day.h"
 #include "report.h"
 
 #ifndef KEYAUDIT_DATADIR
@@ -35,6 +36,14 @@ const struct options_command options_commands[] = {
     {"merge", NULL, CMD_MERGE, "--db TOTAL.db [OPTIONS] SHARD.db...",
      "add shard databases into --db, exactly: a log file read by "
      "several shards counts once, merging a shard again adds nothing"},
+    {"prune", NULL, CMD_PRUNE, "--before DAY [OPTIONS]",
+     "remove every count of a day before DAY and give the space back; the "
+     "files read stay known, so they are never read again"},
+    {"forget", NULL, CMD_FORGET, "[OPTIONS] FILE|FINGERPRINT...",
+     "remove a file's counts and read position in one transaction, so "
+     "that the next ingest reads it again; FILE is a path as it was read "
+     "or the file itself, FINGERPRINT the head fingerprint files shows; "
+     "exit 1 when nothing matches"},
     {"fingerprint", NULL, CMD_FINGERPRINT, "[OPTIONS] < SECRETS",
      "print the fingerprint of each secret read from stdin (one a "
      "line), to find it in reports"},
@@ -73,7 +82,8 @@ const struct options_option options_table[] = {
      "fingerprint key (default $KEYAUDIT_KEY, $KEYAUDIT_KEY_FILE, or "
      "DB.key)",
      0},
-    {"wait", 0, OPT_WAIT, C(CMD_INGEST) | C(CMD_MERGE), "SECONDS",
+    {"wait", 0, OPT_WAIT,
+     C(CMD_INGEST) | C(CMD_MERGE) | C(CMD_PRUNE) | C(CMD_FORGET), "SECONDS",
      "wait this long for another run to finish (default 0)", 0},
     {"commit-every", 0, OPT_COMMIT, C(CMD_INGEST), "N",
      "commit at least every N lines (default: 4 MiB of counts, or 30 s)", 0},
@@ -105,6 +115,27 @@ const struct options_option options_table[] = {
      0},
     {"html", 0, OPT_HTML, C(CMD_GONOGO), "FILE",
      "a self-contained page for the review", 0},
+    {"keep-days", 0, OPT_KEEPDAYS, C(CMD_INGEST), "N",
+     "then prune the counts of all but the newest N days", 0},
+    {"detail-days", 0, OPT_DETAILDAYS, C(CMD_INGEST) | C(CMD_MERGE), "N",
+     "keep each file's own counts this many days after its last day, for "
+     "merge and forget (default 3)",
+     0},
+    {"include", 0, OPT_INCLUDE, C(CMD_INGEST), "GLOB",
+     "in a directory, read only files whose name matches (repeatable; "
+     "default: all)",
+     0},
+    {"exclude", 0, OPT_EXCLUDE, C(CMD_INGEST), "GLOB",
+     "in a directory, skip files whose name matches (repeatable)", 0},
+    {"max-bad", 0, OPT_MAXBAD, C(CMD_INGEST), "PCT",
+     "a file with more than PCT% bad lines among its first 1000 new lines "
+     "is not read: nothing of it is counted, it is named on stderr, exit 1 "
+     "(default 50)",
+     0},
+    {"before", 0, OPT_BEFORE, C(CMD_PRUNE), "DAY",
+     "the first day kept (YYYY-MM-DD)", 0},
+    {"dry-run", 0, OPT_DRYRUN, C(CMD_FORGET), NULL,
+     "only list what would be forgotten", 0},
     {"metrics", 0, OPT_METRICS, C(CMD_INGEST) | C(CMD_GONOGO), "FILE",
      "write Prometheus metrics of the run to FILE (for node_exporter's "
      "textfile collector)",
@@ -214,12 +245,9 @@ static int parse_decimal(const char *s, double *out)
 
 static int is_day(const char *s)
 {
-	int y, m, d;
-	char tail;
+	int64_t days;
 
-	return strlen(s) == 10 && s[4] == '-' && s[7] == '-' &&
-	       sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 && m >= 1 &&
-	       m <= 12 && d >= 1 && d <= 31;
+	return day_parse(s, &days) == 0;
 }
 
 /* A number option into *dst: at least min, at most max. */
@@ -272,6 +300,21 @@ static enum parse_result int_option(struct config *cfg, int c)
 			   36500, &v);
 		cfg->min_quiet = (int)v;
 		break;
+	case OPT_KEEPDAYS:
+		r = number(cfg, "keep-days", "a whole number of days", 1,
+			   36500, &v);
+		cfg->keep_days = (int)v;
+		break;
+	case OPT_DETAILDAYS:
+		r = number(cfg, "detail-days", "a whole number of days", 0,
+			   36500, &v);
+		cfg->detail_days = (int)v;
+		break;
+	case OPT_MAXBAD:
+		r = number(cfg, "max-bad", "a whole percentage, 0 to 100", 0,
+			   100, &v);
+		cfg->max_bad = (int)v;
+		break;
 	}
 	return r;
 }
@@ -311,6 +354,9 @@ static enum parse_result one_option(struct config *cfg, int c)
 	case OPT_WINDOW:
 	case OPT_MAXCLIENTS:
 	case OPT_QUIET:
+	case OPT_KEEPDAYS:
+	case OPT_DETAILDAYS:
+	case OPT_MAXBAD:
 		return int_option(cfg, c);
 	case OPT_SINCE:
 		return day_option(cfg, "since", &cfg->since);
@@ -335,6 +381,23 @@ static enum parse_result one_option(struct config *cfg, int c)
 		break;
 	case OPT_METRICS:
 		cfg->metrics = optarg;
+		break;
+	case OPT_INCLUDE:
+	case OPT_EXCLUDE: {
+		int *n = c == OPT_INCLUDE ? &cfg->ninclude : &cfg->nexclude;
+
+		if (*n == 32)
+			return usage_error(cfg->cmd, "--%s: at most 32",
+					   c == OPT_INCLUDE ? "include"
+							    : "exclude");
+		(c == OPT_INCLUDE ? cfg->include : cfg->exclude)[(*n)++] =
+		    optarg;
+		break;
+	}
+	case OPT_BEFORE:
+		return day_option(cfg, "before", &cfg->before);
+	case OPT_DRYRUN:
+		cfg->dry_run = 1;
 		break;
 	case OPT_MAXSHARE:
 		if (parse_decimal(optarg, &cfg->max_share) < 0)
@@ -398,6 +461,10 @@ static enum parse_result finish(struct config *cfg)
 					"several --db");
 	if (cmd == CMD_MERGE && cfg->npaths == 0)
 		return usage_error(cmd, "merge needs a SHARD.db to add");
+	if (cmd == CMD_PRUNE && !cfg->before)
+		return usage_error(cmd, "prune needs --before DAY");
+	if (cmd == CMD_FORGET && cfg->npaths == 0)
+		return usage_error(cmd, "forget needs a FILE or FINGERPRINT");
 	if (cmd == CMD_INGEST && cfg->npaths == 0)
 		return usage_error(cmd, "ingest needs a PATH (a file, a "
 					"directory, or - for stdin)");
@@ -409,8 +476,8 @@ static enum parse_result finish(struct config *cfg)
 		cfg->rules = cfg->paths[0];
 	if (cmd == CMD_RULES_EXPLAIN && cfg->npaths > 1)
 		return usage_error(cmd, "rules explain takes one LOG");
-	if ((cmd == CMD_FILES || cmd == CMD_FINGERPRINT ||
-	     cmd == CMD_GONOGO) &&
+	if ((cmd == CMD_FILES || cmd == CMD_FINGERPRINT || cmd == CMD_GONOGO ||
+	     cmd == CMD_PRUNE) &&
 	    cfg->npaths)
 		return usage_error(cmd, "unexpected argument: %s",
 				   cfg->paths[0]);
@@ -548,6 +615,8 @@ enum parse_result options_parse(int argc, char **argv, struct config *cfg)
 	cfg->max_share = 0.1;
 	cfg->max_clients = 0;
 	cfg->min_quiet = 7;
+	cfg->detail_days = 3;
+	cfg->max_bad = 50;
 	if (argc < 2)
 		return usage_error(CMD_NONE, "no command given");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)

@@ -10,7 +10,10 @@ enum exit_code {
 	EXIT_PARTIAL = 1, /* some input unreadable or incomplete; NO-GO */
 	EXIT_USAGE = 2,	  /* bad usage, option, format or rules */
 	EXIT_FAILED = 3,  /* run-time failure; the batch was not committed */
-	EXIT_BUSY = 4	  /* another run holds the database */
+	EXIT_BUSY = 4,	  /* another run holds the database */
+	/* ingest stopped by SIGINT or SIGTERM: the batch in flight was
+	 * committed, the summary printed; the next run goes on from there */
+	EXIT_INTERRUPTED = 5
 };
 
 enum command {
@@ -22,7 +25,9 @@ enum command {
 	CMD_FILES,
 	CMD_FINGERPRINT,
 	CMD_GONOGO,
-	CMD_MERGE
+	CMD_MERGE,
+	CMD_PRUNE,
+	CMD_FORGET
 };
 
 struct config {
@@ -49,10 +54,21 @@ struct config {
 	int min_quiet;	   /* days without a refused request: not active */
 	const char *html;
 	const char *metrics; /* ingest, gonogo: Prometheus text file */
-	int wait;	     /* seconds to wait for the database lock */
-	long commit_every;   /* lines between commits, 0: by size */
-	int jobs;	     /* files read at once */
-	int verbosity;	     /* 0 quiet, 1 normal, 2 verbose */
+	const char *before;  /* prune: the first day kept */
+	int keep_days;	     /* ingest: prune all but the last N days, 0 off */
+	int detail_days; /* ingest, merge: keep per-file detail this long */
+	int dry_run;	 /* forget: only list */
+	/* ingest: globs (fnmatch, on the base name) that pick the files of
+	 * a directory; none included means every file */
+	const char *include[32];
+	int ninclude;
+	const char *exclude[32];
+	int nexclude;
+	int max_bad; /* percent of a file's first new lines that may be bad */
+	int wait;    /* seconds to wait for the database lock */
+	long commit_every; /* lines between commits, 0: by size */
+	int jobs;	   /* files read at once */
+	int verbosity;	   /* 0 quiet, 1 normal, 2 verbose */
 	char **paths;
 	int npaths;
 };
@@ -100,7 +116,14 @@ enum {
 	OPT_MAXCLIENTS,
 	OPT_QUIET,
 	OPT_HTML,
-	OPT_METRICS
+	OPT_METRICS,
+	OPT_INCLUDE,
+	OPT_EXCLUDE,
+	OPT_BEFORE,
+	OPT_KEEPDAYS,
+	OPT_DETAILDAYS,
+	OPT_DRYRUN,
+	OPT_MAXBAD
 };
 
 /* A command: "name" or "name sub" on the command line. */

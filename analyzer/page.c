@@ -212,8 +212,8 @@ static void figures(FILE *f, const struct gonogo *g)
 int gonogo_html(const struct gonogo *g, const char *path, char *err,
 		size_t errlen)
 {
-	char tmp[4200];
-	FILE *f = report_open(path, tmp, sizeof(tmp), err, errlen);
+	struct outfile *o;
+	FILE *f = report_open(path, &o, err, errlen);
 
 	if (!f)
 		return -1;
@@ -245,5 +245,5 @@ int gonogo_html(const struct gonogo *g, const char *path, char *err,
 	fputs("<h2>Clients that would break</h2>\n", f);
 	clients(f, g);
 	fputs("</body></html>\n", f);
-	return report_close(f, path, tmp, 0, err, errlen);
+	return report_close(o, 0, err, errlen);
 }

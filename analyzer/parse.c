@@ -161,6 +161,23 @@ static int is_dash(struct span s)
 	return s.len == 1 && s.p[0] == '-';
 }
 
+int format_is_directive(const struct format *fmt, const char *line,
+			size_t len)
+{
+	static const char *const words[] = {"#Version:", "#Fields:",
+					    "#Software:", "#Date:",
+					    "#Remark:",	  "#Start-Date:",
+					    "#End-Date:"};
+
+	if (fmt->ops != &format_cloudfront_ops || len < 2 || line[0] != '#')
+		return 0;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (len >= strlen(words[i]) &&
+		    memcmp(line, words[i], strlen(words[i])) == 0)
+			return 1;
+	return 0;
+}
+
 int parse_line(struct format *fmt, const char *line, size_t len,
 	       struct record *rec)
 {
@@ -249,18 +266,33 @@ long parse_quote_end(const char *line, size_t pos, size_t len,
 	return -1;
 }
 
-/* Parse every complete, non-blank line of buf with fmt and count them.
- * A head without any newline is taken as one line: a short log whose
- * only line has none. */
+/* Does line parse with fmt into a request: a status, a method or a
+ * target?  A JSON application log parses, and is no access log. */
+static int is_request(struct format *fmt, const int *req, const char *line,
+		      size_t len)
+{
+	struct record rec;
+
+	if (parse_line(fmt, line, len, &rec) < 0)
+		return 0;
+	return rec.status != 0 || (req[0] >= 0 && rec.field[req[0]].len) ||
+	       (req[1] >= 0 && rec.field[req[1]].len);
+}
+
+/* Parse every complete, non-blank line of buf with fmt and count those
+ * that are requests.  A head without any newline is taken as one line:
+ * a short log whose only line has none. */
 static void try_lines(struct format *fmt, const char *buf, size_t len,
 		      int *good, int *bad)
 {
-	struct record rec;
+	/* asked before any line is parsed: a jsonl format adds them */
+	int req[2] = {format_field_index(fmt, "request_method"),
+		      format_field_index(fmt, "request_uri")};
 	size_t off = 0;
 
 	*good = *bad = 0;
 	if (len && !memchr(buf, '\n', len)) {
-		if (parse_line(fmt, buf, len, &rec) == 0)
+		if (is_request(fmt, req, buf, len))
 			*good = 1;
 		else
 			*bad = 1;
@@ -274,7 +306,7 @@ static void try_lines(struct format *fmt, const char *buf, size_t len,
 			break;
 		n = (size_t)(nl - (buf + off));
 		if (!(n == 0 || (n == 1 && buf[off] == '\r'))) {
-			if (parse_line(fmt, buf + off, n, &rec) == 0)
+			if (is_request(fmt, req, buf + off, n))
 				(*good)++;
 			else
 				(*bad)++;
@@ -339,4 +371,75 @@ struct format *format_detect(const char *buf, size_t len, char *err,
 			 "lines, %s parsed; give --format",
 			 good[0] + bad[0], tried);
 	return NULL;
+}
+
+/* Quoted values on a combined-family line from the request on: the
+ * request is the first "..." after "] " (the time's end). */
+static int quoted_after_time(const char *line, size_t len)
+{
+	const char *t = memmem(line, len, "] \"", 3);
+	size_t pos;
+	int n = 0;
+
+	if (!t)
+		return 0;
+	pos = (size_t)(t - line) + 2;
+	while (pos < len) {
+		if (line[pos] == '"') {
+			long end = parse_quote_end(line, pos + 1, len, " ");
+
+			if (end < 0)
+				break;
+			n++;
+			pos = (size_t)end + 1;
+		} else {
+			const char *sp = memchr(line + pos, ' ', len - pos);
+
+			pos = sp ? (size_t)(sp - line) : len;
+		}
+		while (pos < len && line[pos] == ' ')
+			pos++;
+	}
+	return n;
+}
+
+int format_detect_ignored(struct format *fmt, const char *buf, size_t len)
+{
+	struct record rec;
+	size_t off = 0;
+	int layout;
+
+	if (fmt->ops == &format_combined_ops ||
+	    fmt->ops == &format_vhost_combined_ops)
+		layout = 3; /* request, referer, agent */
+	else if (fmt->ops == &format_common_ops ||
+		 fmt->ops == &format_vhost_common_ops)
+		layout = 1;
+	else
+		return 0;
+	while (off < len) {
+		const char *nl = memchr(buf + off, '\n', len - off);
+		size_t n = nl ? (size_t)(nl - (buf + off)) : len - off;
+
+		if (n && parse_line(fmt, buf + off, n, &rec) == 0) {
+			int q = quoted_after_time(buf + off, n);
+
+			return q > layout ? q - layout : 0;
+		}
+		off += n + 1;
+	}
+	return 0;
+}
+
+const char *format_fixed_name(int i)
+{
+	/* the formats whose field names do not depend on an argument */
+	static const struct format_ops *const fixed[] = {
+		&format_combined_ops,	    &format_common_ops,
+		&format_vhost_combined_ops, &format_vhost_common_ops,
+		&format_s3_ops,		    &format_alb_ops,
+		&format_elb_ops,	    &format_cloudfront_ops,
+	};
+
+	return i >= 0 && (size_t)i < NELEM(fixed) ? fixed[i]->name : NULL;
 }

@@ -42,6 +42,12 @@ const char *format_field_name(const struct format *fmt, int i);
  * Then -1 means only that RECORD_MAX_FIELDS fields are taken. */
 int format_field_index(struct format *fmt, const char *name);
 
+/* Is the line one of the format's own directives, no request and not a
+ * bad line: the "#Version:", "#Fields:" ... lines that start every W3C
+ * extended log (CloudFront)?  Return 1 or 0. */
+int format_is_directive(const struct format *fmt, const char *line,
+			size_t len);
+
 /* Parse len bytes at line (without its newline; a final CR is ignored)
  * into rec.  Return 0, or -1 with rec->error set to a static reason.
  * rec's spans point into line or fmt's scratch space and stay valid
@@ -56,8 +62,20 @@ int parse_line(struct format *fmt, const char *line, size_t len,
 struct format *format_detect(const char *buf, size_t len, char *err,
 			     size_t errlen);
 
-/* Seconds since the epoch of a civil UTC date and time; no range checks.
- * Shared by the parsers and the report's date handling. */
+/* Quoted values that follow the layout fmt reads, on the first line of
+ * buf[0..len) that fmt parses: the "$http_authorization" and such that
+ * an nginx log_format appends to the combined fields, which a
+ * combined or common format ignores.  Return their number, 0 for other
+ * formats or when there is none. */
+int format_detect_ignored(struct format *fmt, const char *buf, size_t len);
+
+/* Name of the i-th format whose fields are fixed (combined, common,
+ * vhost_*, s3, alb, elb, cloudfront: not jsonl, nginx: or regex:, whose
+ * fields depend on the log or the argument), or NULL past the last. */
+const char *format_fixed_name(int i);
+
+/* Seconds since the epoch of a civil UTC date and time; no range checks
+ * (day_epoch() of day.h, which has the checks: use that in new code). */
 int64_t civil_to_epoch(int year, int month, int day, int hour, int min,
 		       int sec);
 
@@ -65,7 +83,9 @@ int64_t civil_to_epoch(int year, int month, int day, int hour, int min,
  * -0700" (time_local), ISO 8601 ("2000-10-10T20:55:36Z", a space for
  * the T, fractions, "+01:00", "+0100" or no zone for UTC), or epoch
  * seconds, milliseconds, microseconds or nanoseconds told apart by
- * size, with an optional fraction.  Store UTC seconds (fractions
+ * size, with an optional fraction.  Impossible dates and times (Feb 30,
+ * the year 0000, 24:00, a zone beyond +-14:00) are rejected, as
+ * day_valid() says.  Store UTC seconds (fractions
  * dropped) in *out; return 0, or -1 when s is none of these. */
 int parse_time(const char *s, size_t len, int64_t *out);
 

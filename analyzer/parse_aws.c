@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "day.h"
 
 #define MAX_COLS    40
 #define MAX_DERIVED 6
@@ -484,10 +485,16 @@ static int cf_finish(struct format *fmt, struct span *f, int n,
 	struct span *uri = &f[t->derived[0]];
 	struct span q = f[11];
 	char *s;
+	int y = num(f[0].p, 4);
+	int mo = num(f[0].p + 5, 2);
+	int d = num(f[0].p + 8, 2);
+	int hh = num(f[1].p, 2);
+	int mi = num(f[1].p + 3, 2);
+	int ss = num(f[1].p + 6, 2);
 
-	rec->time = civil_to_epoch(num(f[0].p, 4), num(f[0].p + 5, 2),
-				   num(f[0].p + 8, 2), num(f[1].p, 2),
-				   num(f[1].p + 3, 2), num(f[1].p + 6, 2));
+	if (!day_valid(y, mo, d) || !day_time_valid(hh, mi, ss))
+		return parse_bad(rec, "impossible date or time");
+	rec->time = day_epoch(y, mo, d, hh, mi, ss);
 	if (parse_status(f[8], &rec->status) < 0)
 		return parse_bad(rec, "bad status");
 	if (t->cap < f[7].len + q.len + f[10].len + 1) {

@@ -4,26 +4,18 @@
 
 #include <string.h>
 
+#include "day.h"
+
 /* Epoch counts below this are durations or junk, not times: 1e8
  * seconds is March 1973. */
 #define EPOCH_MIN 100000000ULL
+/* The widest UTC offset in use: +14:00 (Kiribati); -12:00 is the
+ * other end.  Anything wider is a broken clock, not a zone. */
+#define ZONE_MAX (14 * 3600)
 
 int64_t civil_to_epoch(int y, int m, int d, int hh, int mm, int ss)
 {
-	/* Days from 1970-01-01 of a proleptic Gregorian date, counting
-	 * years from March so that the leap day ends the year. */
-	int64_t era;
-	int64_t yoe;
-	int64_t doy;
-	int64_t doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return (era * 146097 + doe - 719468) * 86400 + hh * 3600 + mm * 60 +
-	       ss;
+	return day_epoch(y, m, d, hh, mm, ss);
 }
 
 static int isdig(char c)
@@ -56,9 +48,13 @@ static int month_number(const char *p)
 
 static int civil_ok(int y, int mon, int d, int hh, int mm, int ss)
 {
-	return y >= 0 && mon >= 1 && mon <= 12 && d >= 1 && d <= 31 &&
-	       hh >= 0 && hh <= 23 && mm >= 0 && mm <= 59 && ss >= 0 &&
-	       ss <= 60;
+	return day_valid(y, mon, d) && day_time_valid(hh, mm, ss);
+}
+
+/* An offset of h hours and m minutes: a real zone's? */
+static int zone_ok(int h, int m)
+{
+	return h >= 0 && m >= 0 && m <= 59 && h * 3600 + m * 60 <= ZONE_MAX;
 }
 
 int parse_time_clf(const char *p, size_t len, int64_t *out)
@@ -77,8 +73,7 @@ int parse_time_clf(const char *p, size_t len, int64_t *out)
 	ss = digits(p + 18, 2);
 	tzh = digits(p + 22, 2);
 	tzm = digits(p + 24, 2);
-	if (!civil_ok(y, mon, d, hh, mm, ss) || tzh < 0 || tzh > 23 ||
-	    tzm < 0 || tzm > 59)
+	if (!civil_ok(y, mon, d, hh, mm, ss) || !zone_ok(tzh, tzm))
 		return -1;
 	*out = civil_to_epoch(y, mon, d, hh, mm, ss) -
 	       (p[21] == '-' ? -1 : 1) * (tzh * 3600 + tzm * 60);
@@ -124,7 +119,7 @@ static int iso_zone(const char *p, size_t n, int *east)
 	h = digits(p + 1, 2);
 	if (n > 3)
 		m = digits(p + n - 2, 2);
-	if (h < 0 || h > 23 || m < 0 || m > 59)
+	if (!zone_ok(h, m))
 		return -1;
 	*east = (p[0] == '-' ? -1 : 1) * (h * 3600 + m * 60);
 	return 0;

@@ -685,59 +685,25 @@ int report_known(const char *kind, FILE *f)
 	return found;
 }
 
-FILE *report_open(const char *path, char *tmp, size_t tmplen, char *err,
+FILE *report_open(const char *path, struct outfile **o, char *err,
 		  size_t errlen)
 {
-	int fd;
-	FILE *f;
+	FILE *f = NULL;
 
-	if (!path || strcmp(path, "-") == 0)
-		return stdout;
-	snprintf(tmp, tmplen, "%s.tmp.%ld", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
-		snprintf(err, errlen, "%s: cannot write: %s", path,
-			 strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
-	return f;
+	*o = outfile_open(path, &f, err, errlen);
+	return *o ? f : NULL;
 }
 
-int report_close(FILE *f, const char *path, const char *tmp, int failed,
-		 char *err, size_t errlen)
+int report_close(struct outfile *o, int failed, char *err, size_t errlen)
 {
-	int bad = ferror(f);
-
-	if (f == stdout) {
-		if (fflush(f) == 0 && !bad)
-			return failed ? -1 : 0;
-		if (!failed)
-			snprintf(err, errlen,
-				 "standard output: write failed: %s",
-				 strerror(errno));
-		return -1;
-	}
-	if (fclose(f) != 0)
-		bad = 1;
-	if (!failed && bad)
-		snprintf(err, errlen, "%s: write failed: %s", path,
-			 strerror(errno));
-	if (failed || bad || rename(tmp, path) != 0) {
-		if (!failed && !bad)
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return outfile_close(o, failed, err, errlen);
 }
 
 int report_run(struct store *st, const char *kind, const struct report_opts *o,
 	       char *err, size_t errlen)
 {
 	struct ctx x = {st, o, NULL, {NULL, NULL}, err, errlen};
-	char tmp[4200];
+	struct outfile *of = NULL;
 	int rc = -1;
 
 	x.params[0] = o->since ? o->since : "0000-00-00";
@@ -745,13 +711,18 @@ int report_run(struct store *st, const char *kind, const struct report_opts *o,
 	for (size_t i = 0; i < sizeof(reports) / sizeof(reports[0]); i++) {
 		if (strcmp(kind, reports[i].kind) != 0)
 			continue;
-		x.f = report_open(o->out, tmp, sizeof(tmp), err, errlen);
+		x.f = report_open(o->out, &of, err, errlen);
 		if (!x.f)
 			return -1;
+		err[0] = '\0';
 		rc = reports[i].fn(&x);
-		if (report_close(x.f, o->out, tmp, rc < 0, err, errlen) < 0 &&
+		/* a report that failed writing says so at the close */
+		if (report_close(of, rc < 0 && err[0], err, errlen) < 0 &&
 		    rc == 0)
 			rc = -1;
+		if (rc < 0 && !err[0])
+			snprintf(err, errlen, "%s: cannot write the report",
+				 o->out ? o->out : "standard output");
 		return rc;
 	}
 	snprintf(err, errlen, "unknown report '%s'", kind);

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "outfile.h"
 #include "store.h"
 
 struct report_opts {
@@ -23,19 +24,22 @@ struct report_opts {
  * f when f is not NULL. */
 int report_known(const char *kind, FILE *f);
 
-/* Write report kind.  A file is written under a temporary name with mode
- * 0640 and renamed into place, so a reader never sees half a report.
+/* Write report kind.  A file is written through outfile_open() (a
+ * temporary name renamed into place), so a reader never sees half a
+ * report.
  * Return 0, -1 with a message in err on a run-time failure, or -2 for a
  * bad registry (a usage error). */
 int report_run(struct store *st, const char *kind, const struct report_opts *o,
 	       char *err, size_t errlen);
 
-/* Open the output: stdout for NULL or "-", else a temporary file beside
- * path (mode 0640).  report_close() renames it into place, or removes it
- * when failed is set.  Return NULL with err set on failure. */
-FILE *report_open(const char *path, char *tmp, size_t tmplen, char *err,
+/* Open the output through outfile_open() (see outfile.h: stdout for
+ * NULL or "-", a FIFO or device in place, a symbolic link refused, else
+ * an exclusive temporary file beside path); *o is the handle to give
+ * report_close().  Return the stream, or NULL with err set. */
+FILE *report_open(const char *path, struct outfile **o, char *err,
 		  size_t errlen);
-int report_close(FILE *f, const char *path, const char *tmp, int failed,
-		 char *err, size_t errlen);
+/* outfile_close(): rename into place (or remove when failed is set);
+ * every write is checked.  Return 0, or -1 with err set. */
+int report_close(struct outfile *o, int failed, char *err, size_t errlen);
 
 #endif

@@ -13,11 +13,11 @@
 
 #include "buf.h"
 
-#define MAX_RULES   256
+#define MAX_RULES 256
 #define MAX_DECODES 4
 #define MAX_CLIENTS 8
-#define MAX_PHASES  16
-#define SCRATCH	    65536 /* longest decoded value; longer ones fail */
+#define MAX_PHASES 16
+#define SCRATCH 65536 /* longest decoded value; longer ones fail */
 
 enum decode { DEC_BASIC, DEC_BEARER, DEC_URL };
 
@@ -28,11 +28,12 @@ struct matcher {
 	enum decode dec[MAX_DECODES];
 	int ndec;
 	pcre2_code *re; /* NULL: any non-empty value */
-	int group;	/* number of the named group we want, or 0 */
+	int group;      /* number of the named group we want, or 0 */
 	int line;
 	char *text;
 	char *pattern; /* as written, or NULL */
 	char *spec;    /* field[:decode...] as written */
+	unsigned long limit_hits; /* matches cut by the match limit */
 };
 
 struct rule {
@@ -42,19 +43,19 @@ struct rule {
 
 struct client_src {
 	int credential; /* "client credential" */
-	int addr;	/* the field is an address */
+	int addr;       /* the field is an address */
 	struct matcher m;
 };
 
 struct phase {
 	char *name;
-	char date[11];	 /* "on YYYY-MM-DD", or "" */
+	char date[11]; /* "on YYYY-MM-DD", or "" */
 	unsigned refuse; /* bit mask of classes */
 	int unless_amnesty;
 };
 
-#define DCACHE	   4096 /* decoded values remembered */
-#define DCACHE_MAX 192	/* longest value remembered */
+#define DCACHE 4096   /* decoded values remembered */
+#define DCACHE_MAX 192 /* longest value remembered */
 
 /* A remembered decode: the same Basic header comes back on every request
  * of a client, and base64 is the costliest step of a line. */
@@ -82,6 +83,7 @@ struct ruleset {
 	struct phase phases[MAX_PHASES];
 	int nphases;
 	pcre2_match_data *md;
+	pcre2_match_context *mctx;
 	char scratch[2][SCRATCH];
 };
 
@@ -96,7 +98,7 @@ struct loader {
 };
 
 static int fail(struct loader *ld, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+	__attribute__((format(printf, 2, 3)));
 
 /* Set "PATH:LINE: message" and return -1. */
 static int fail(struct loader *ld, const char *fmt, ...)
@@ -157,8 +159,8 @@ static int compile_pattern(struct loader *ld, struct matcher *m,
 	int n;
 
 	m->pattern = xstrdup(pat);
-	m->re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, 0, &code,
-			      &off, NULL);
+	m->re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, 0,
+			      &code, &off, NULL);
 	if (!m->re) {
 		pcre2_get_error_message(code, (PCRE2_UCHAR *)msg, sizeof(msg));
 		n = snprintf(ld->err, ld->errlen,
@@ -171,7 +173,8 @@ static int compile_pattern(struct loader *ld, struct matcher *m,
 	pcre2_jit_compile(m->re, PCRE2_JIT_COMPLETE);
 	m->group = 0;
 	if (group) {
-		n = pcre2_substring_number_from_name(m->re, (PCRE2_SPTR)group);
+		n = pcre2_substring_number_from_name(m->re,
+						     (PCRE2_SPTR)group);
 		m->group = n > 0 ? n : 0;
 	}
 	return 0;
@@ -215,6 +218,17 @@ static int parse_field(struct loader *ld, struct matcher *m, char *spec)
 	return 0;
 }
 
+/* A class name is a CSV header and a JSON key in reports: a small
+ * letter, then small letters, digits, '_' and '-', up to 32 bytes. */
+static int safe_class_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > 32 || name[0] < 'a' || name[0] > 'z')
+		return 0;
+	return strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
 static int do_class(struct loader *ld, char *args)
 {
 	struct ruleset *rs = ld->rs;
@@ -223,6 +237,11 @@ static int do_class(struct loader *ld, char *args)
 
 	if (!name)
 		return fail(ld, "class needs a name");
+	if (!safe_class_name(name))
+		return fail(ld, "class name '%s' is not allowed (a small "
+				"letter, then small letters, digits, '_' or "
+				"'-', up to 32)",
+			    name);
 	if (strcmp(name, "unknown") == 0)
 		return fail(ld, "'unknown' is the class of unmatched requests "
 				"and cannot be declared");
@@ -231,8 +250,7 @@ static int do_class(struct loader *ld, char *args)
 	if (rs->nclasses == RULES_MAX_CLASSES)
 		return fail(ld, "too many classes at '%s'", name);
 	if (flag && strcmp(flag, "legacy") != 0)
-		return fail(ld, "expected 'legacy' or nothing, not '%s'",
-			    flag);
+		return fail(ld, "expected 'legacy' or nothing, not '%s'", flag);
 	if (next_word(&args))
 		return fail(ld, "too many words after class '%s'", name);
 	rs->legacy[rs->nclasses] = flag != NULL;
@@ -255,10 +273,8 @@ static int do_rule(struct loader *ld, char *args)
 	r = &rs->rules[rs->nrules];
 	r->cls = class_index(rs, cls);
 	if (r->cls < 0)
-		return fail(ld,
-			    "class '%s' is not declared (add 'class NAME' "
-			    "above)",
-			    cls);
+		return fail(ld, "class '%s' is not declared (add 'class NAME' "
+				"above)", cls);
 	rs->nrules++;
 	if (parse_field(ld, &r->m, field) < 0)
 		return -1;
@@ -303,8 +319,7 @@ static int do_client(struct loader *ld, char *args)
 	}
 	c->addr = strcmp(field, "remote_addr") == 0 ||
 		  strcmp(field, "client_ip") == 0 ||
-		  strcmp(field, "remote_ip") == 0 ||
-		  strcmp(field, "c_ip") == 0;
+		  strcmp(field, "remote_ip") == 0 || strcmp(field, "c_ip") == 0;
 	if (parse_field(ld, &c->m, field) < 0)
 		return -1;
 	return pat ? compile_pattern(ld, &c->m, pat, "client") : 0;
@@ -357,10 +372,8 @@ static int do_phase(struct loader *ld, char *args)
 		w = next_word(&args);
 	}
 	if (w)
-		return fail(ld,
-			    "unexpected '%s' in phase (expected "
-			    "'[unless amnesty] [on YYYY-MM-DD]')",
-			    w);
+		return fail(ld, "unexpected '%s' in phase (expected "
+				"'[unless amnesty] [on YYYY-MM-DD]')", w);
 	return 0;
 }
 
@@ -380,10 +393,8 @@ static int parse_rule_line(struct loader *ld, char *s)
 		return do_client(ld, s);
 	if (strcmp(kw, "phase") == 0)
 		return do_phase(ld, s);
-	return fail(ld,
-		    "unknown directive '%s' (known: class, rule, "
-		    "amnesty, client, phase)",
-		    kw);
+	return fail(ld, "unknown directive '%s' (known: class, rule, "
+			"amnesty, client, phase)", kw);
 }
 
 static int check_complete(struct loader *ld)
@@ -414,7 +425,12 @@ static int check_complete(struct loader *ld)
 	}
 	rs->dcache = xcalloc(DCACHE, sizeof(*rs->dcache));
 	rs->md = pcre2_match_data_create((uint32_t)maxgroups, NULL);
-	if (!rs->md) {
+	rs->mctx = pcre2_match_context_create(NULL);
+	if (rs->mctx) {
+		pcre2_set_match_limit(rs->mctx, RULES_MATCH_LIMIT);
+		pcre2_set_depth_limit(rs->mctx, RULES_MATCH_LIMIT);
+	}
+	if (!rs->md || !rs->mctx) {
 		fputs("keyaudit: out of memory\n", stderr);
 		exit(3);
 	}
@@ -441,6 +457,12 @@ struct ruleset *rules_load(const char *path, char *err, size_t errlen)
 	}
 	while (rc == 0 && (n = getline(&line, &cap, f)) >= 0) {
 		ld.line++;
+		/* a UTF-8 byte order mark, as editors on Windows write */
+		if (ld.line == 1 && n >= 3 &&
+		    memcmp(line, "\xef\xbb\xbf", 3) == 0) {
+			memmove(line, line + 3, (size_t)n - 2);
+			n -= 3;
+		}
 		while (n > 0 && strchr("\r\n \t", line[n - 1]))
 			line[--n] = '\0';
 		if (memchr(line, '\0', (size_t)n))
@@ -487,6 +509,7 @@ void rules_free(struct ruleset *rs)
 	for (int i = 0; i < rs->nphases; i++)
 		free(rs->phases[i].name);
 	pcre2_match_data_free(rs->md);
+	pcre2_match_context_free(rs->mctx);
 	if (rs->dcache)
 		sodium_memzero(rs->dcache, DCACHE * sizeof(*rs->dcache));
 	free(rs->dcache);
@@ -537,25 +560,12 @@ static int same_input(const struct matcher *a, const struct matcher *b)
 static int catch_all(const struct matcher *m, int want_empty)
 {
 	static const char *const probe[] = {
-	    "a",
-	    "Z",
-	    "0",
-	    "-",
-	    "abc def",
-	    " x ",
-	    "\t",
-	    "\xff\xfe",
-	    "0/0123456789abcdef0123456789abcdef",
-	    "1/1234567890123456:0123456789abcdef0123456789abcdef",
-	    "ABCDEFGH.abcdefghijklmnopqrstuvwx",
-	    "user:pass",
-	    "a/b?c=d&e#f",
-	    "%41%zz",
-	    "\"quoted\"",
-	    "line\nbreak",
-	    "::::",
-	    "....",
-	    "very long value very long value very long value very long"};
+		"a", "Z", "0", "-", "abc def", " x ", "\t", "\xff\xfe",
+		"0/0123456789abcdef0123456789abcdef",
+		"1/1234567890123456:0123456789abcdef0123456789abcdef",
+		"ABCDEFGH.abcdefghijklmnopqrstuvwx", "user:pass", "a/b?c=d&e#f",
+		"%41%zz", "\"quoted\"", "line\nbreak", "::::", "....",
+		"very long value very long value very long value very long"};
 	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
 	int all = 1;
 
@@ -681,7 +691,8 @@ int rules_class_find(const struct ruleset *rs, const char *name)
 	return i < 0 ? rs->nclasses : i;
 }
 
-int rules_phase_refuses(const struct ruleset *rs, int i, int cls, int amnesty)
+int rules_phase_refuses(const struct ruleset *rs, int i, int cls,
+			int amnesty)
 {
 	const struct phase *ph = &rs->phases[i];
 
@@ -754,8 +765,8 @@ static const char *field_value(const struct matcher *m,
 
 		if (m->dec[i] == DEC_BEARER)
 			why = strip_scheme(v, "Bearer") < 0
-				  ? "not Bearer credentials"
-				  : NULL;
+				      ? "not Bearer credentials"
+				      : NULL;
 		else if (v->len > SCRATCH / 2)
 			why = "value too long to decode";
 		else if (m->dec[i] == DEC_BASIC)
@@ -804,12 +815,13 @@ static const char *cached_value(struct ruleset *rs, const struct matcher *m,
 
 /* Match m against its value in rec.  Return 1 and the wanted group (or
  * the whole match) in *cap, or 0. */
-static int matcher_run(struct ruleset *rs, const struct matcher *m,
+static int matcher_run(struct ruleset *rs, struct matcher *m,
 		       const struct record *rec, char *scratch,
 		       struct span *value, const char **why, struct span *cap)
 {
 	PCRE2_SIZE *ov;
 	int g;
+	int rc;
 
 	*why = NULL;
 	value->p = "";
@@ -823,8 +835,12 @@ static int matcher_run(struct ruleset *rs, const struct matcher *m,
 		*cap = *value;
 		return value->len > 0;
 	}
-	if (pcre2_match(m->re, (PCRE2_SPTR)value->p, value->len, 0, 0, rs->md,
-			NULL) < 0)
+	rc = pcre2_match(m->re, (PCRE2_SPTR)value->p, value->len, 0, 0,
+			 rs->md, rs->mctx);
+	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+	    rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT)
+		m->limit_hits++;
+	if (rc < 0)
 		return 0;
 	ov = pcre2_get_ovector_pointer(rs->md);
 	g = m->group;
@@ -845,7 +861,7 @@ static void classify_client(struct ruleset *rs, const struct record *rec,
 	v->client.p = "";
 	v->client.len = 0;
 	for (int i = 0; i < rs->nclient; i++) {
-		const struct client_src *c = &rs->client[i];
+		struct client_src *c = &rs->client[i];
 		struct span val;
 		struct span cap;
 		const char *why;
@@ -860,8 +876,7 @@ static void classify_client(struct ruleset *rs, const struct record *rec,
 		if (matcher_run(rs, &c->m, rec, rs->scratch[1], &val, &why,
 				&cap) &&
 		    cap.len) {
-			v->client_source =
-			    c->addr ? CLIENT_ADDR : CLIENT_FIELD;
+			v->client_source = c->addr ? CLIENT_ADDR : CLIENT_FIELD;
 			v->client = cap;
 			return;
 		}
@@ -882,21 +897,20 @@ void rules_classify(struct ruleset *rs, const struct record *rec,
 	v->credential.p = "";
 	v->credential.len = 0;
 	for (int i = 0; i < rs->nrules && v->rule < 0; i++) {
-		const struct matcher *m = &rs->rules[i].m;
-		int hit =
-		    matcher_run(rs, m, rec, rs->scratch[0], &val, &why, &cap);
+		struct matcher *m = &rs->rules[i].m;
+		int hit = matcher_run(rs, m, rec, rs->scratch[0], &val, &why,
+				      &cap);
 
 		if (trace_fn) {
-			struct rule_trace t = {
-			    i,
-			    m->line,
-			    m->text,
-			    m->spec,
-			    m->index >= 0,
-			    val,
-			    rules_field_secret(rs, m->index),
-			    why,
-			    hit};
+			struct rule_trace t = {i,
+					       m->line,
+					       m->text,
+					       m->spec,
+					       m->index >= 0,
+					       val,
+					       rules_field_secret(rs, m->index),
+					       why,
+					       hit};
 			trace_fn(ctx, &t);
 		}
 		if (!hit)
@@ -911,4 +925,118 @@ void rules_classify(struct ruleset *rs, const struct record *rec,
 		v->amnesty = matcher_run(rs, &rs->amnesty[i], rec,
 					 rs->scratch[1], &val, &why, &cap);
 	classify_client(rs, rec, v);
+}
+
+/* Every matcher of rs, in file order of kind: rules, amnesty, client. */
+static struct matcher *matcher_at(struct ruleset *rs, int i)
+{
+	if (i < rs->nrules)
+		return &rs->rules[i].m;
+	i -= rs->nrules;
+	if (i < rs->namnesty)
+		return &rs->amnesty[i];
+	i -= rs->namnesty;
+	return i < rs->nclient ? &rs->client[i].m : NULL;
+}
+
+void rules_limit_merge(struct ruleset *into, struct ruleset *from)
+{
+	struct matcher *a;
+	struct matcher *b;
+
+	for (int i = 0; (a = matcher_at(into, i)) && (b = matcher_at(from, i));
+	     i++)
+		a->limit_hits += b->limit_hits;
+}
+
+unsigned long rules_limit_each(struct ruleset *rs,
+			       void (*fn)(void *ctx, int line,
+					  unsigned long hits),
+			       void *ctx)
+{
+	unsigned long total = 0;
+	struct matcher *m;
+
+	for (int i = 0; (m = matcher_at(rs, i)); i++) {
+		if (!m->limit_hits)
+			continue;
+		total += m->limit_hits;
+		if (fn)
+			fn(ctx, m->line, m->limit_hits);
+	}
+	return total;
+}
+
+/* Groups open while a pattern is read. */
+struct grp {
+	int unbounded; /* holds an unbounded repeat */
+	int alt;       /* holds alternatives */
+};
+
+/* Length of an unbounded repeat (+ * {n,}) at p, or 0. */
+static size_t unbounded_at(const char *p)
+{
+	const char *q = p + 1;
+
+	if (*p == '+' || *p == '*')
+		return 1;
+	if (*p != '{' || !isdigit((unsigned char)*q))
+		return 0;
+	while (isdigit((unsigned char)*q))
+		q++;
+	return q[0] == ',' && q[1] == '}' ? (size_t)(q + 2 - p) : 0;
+}
+
+/* Does pat repeat, without bound, a group that holds an unbounded repeat
+ * or alternatives ((a+)+, (a|aa)+)?  Such a pattern can take time
+ * exponential in the value's length to fail. */
+static int nested_repeat(const char *pat)
+{
+	struct grp st[64];
+	int depth = 0;
+
+	memset(st, 0, sizeof(st));
+	for (const char *p = pat; *p; p++) {
+		if (*p == '\\' && p[1]) {
+			p++;
+		} else if (*p == '[') {
+			p += p[1] == ']' ? 2 : 1;
+			while (*p && *p != ']')
+				p += *p == '\\' && p[1] ? 2 : 1;
+			if (!*p)
+				break;
+		} else if (*p == '(' && depth < 63) {
+			st[++depth] = (struct grp){0, 0};
+		} else if (*p == '|') {
+			st[depth].alt = 1;
+		} else if (*p == ')' && depth > 0) {
+			struct grp g = st[depth--];
+			int rep = unbounded_at(p + 1) > 0;
+
+			if (rep && (g.unbounded || g.alt))
+				return 1;
+			st[depth].unbounded |= g.unbounded || rep;
+		} else if (unbounded_at(p)) {
+			st[depth].unbounded = 1;
+		}
+	}
+	return 0;
+}
+
+int rules_nested_repeats(const struct ruleset *rs,
+			 void (*fn)(void *ctx, int line), void *ctx)
+{
+	int found = 0;
+
+	for (int i = 0; i < rs->nrules + rs->namnesty + rs->nclient; i++) {
+		const struct matcher *m =
+		    matcher_at((struct ruleset *)(uintptr_t)rs, i);
+
+		if (m->pattern && nested_repeat(m->pattern)) {
+			found++;
+			if (fn)
+				fn(ctx, m->line);
+		}
+	}
+	return found;
 }

@@ -8,6 +8,10 @@
 #include "record.h"
 
 #define RULES_MAX_CLASSES 30
+/* PCRE2's match and depth limits for every match: a pattern that
+ * backtracks without end gives up after this many steps instead of
+ * taking seconds a line (PCRE2's own default is 10 million). */
+#define RULES_MATCH_LIMIT 100000
 
 struct ruleset;
 
@@ -98,5 +102,21 @@ void rules_classify(struct ruleset *rs, const struct record *rec,
 		    struct verdict *v,
 		    void (*trace_fn)(void *ctx, const struct rule_trace *t),
 		    void *ctx);
+
+/* Matches that hit the match limit and so counted as "no match": fn
+ * is called (when not NULL) with the line of every rule, amnesty or
+ * client line that hit it, and its count.  Return the total. */
+unsigned long rules_limit_each(struct ruleset *rs,
+			       void (*fn)(void *ctx, int line,
+					  unsigned long hits),
+			       void *ctx);
+/* Add from's counts of limit hits to into's (two loads of one file). */
+void rules_limit_merge(struct ruleset *into, struct ruleset *from);
+
+/* Patterns that repeat without bound a group holding an unbounded repeat
+ * or alternatives ((a+)+, (a|aa)+), which can backtrack catastrophically:
+ * fn is called with each one's line.  Return how many. */
+int rules_nested_repeats(const struct ruleset *rs,
+			 void (*fn)(void *ctx, int line), void *ctx);
 
 #endif

@@ -1,14 +1,17 @@
 -- schema.sql: the database's schema 2, the contract between the store
 -- (which writes it) and the reports and gonogo (which read it).
 --
--- Two kinds of tables.  The rollups (counts, agents, creds, cred_agents,
--- routes, hourly) hold one row per distinct key and day, whatever the
--- number of files or hosts that carried it: reports read only these.
--- The detail tables (file_*) hold the same rows per file, for the files
--- whose detail is still kept (files.detail = 1): what an exact merge and
--- `keyaudit forget` need to take one file's counts out again.  Detail is
--- folded away (deleted; the rollups already hold it) once a file's last
--- day is more than a few days older than the newest (see docs/store.md).
+-- What the reports read are the views counts, agents, creds,
+-- cred_agents, routes and hourly, described below.  A row of a view is
+-- not unique by its key: sum over rows.  Each view is the union of two
+-- tables: the detail (file_*), the same rows per log file, written by
+-- ingest and merge; and the rollup (rollup_*), one row per key whatever
+-- the number of files or hosts that carried it.  After each ingest, the
+-- detail of files whose last day is more than --detail-days before the
+-- newest day is folded into the rollups (added there, deleted here), so
+-- rows grow with distinct keys, not with files.  While a file's detail
+-- is kept (files.detail = 1), an exact merge and `keyaudit forget` can
+-- take its counts out again; see docs/store.md.
 --
 -- Conventions: `day` is 'YYYY-MM-DD' in UTC; `first` and `last` are the
 -- first and last request's time in seconds since the epoch, UTC; `class`
@@ -31,62 +34,65 @@ CREATE TABLE IF NOT EXISTS classes(name TEXT PRIMARY KEY,
 -- its first head_len (at most 4096) decompressed bytes: head_fp is their
 -- fingerprint, marks the 8-byte fingerprints of its first 64, 128, ...
 -- bytes, last_mark the last of those (to find a file that grew).
--- dev, ino, size, mtime_ns and raw_fp (the first 4096 bytes on disk)
--- describe the file as it was when last read to its end: a file still
--- like that is not opened again.
 CREATE TABLE IF NOT EXISTS files(id INTEGER PRIMARY KEY,
  head_fp TEXT NOT NULL, head_len INTEGER NOT NULL,
  marks BLOB NOT NULL, last_mark INTEGER,
  bytes INTEGER NOT NULL, lines INTEGER NOT NULL, bad INTEGER NOT NULL,
  pending INTEGER NOT NULL, gzip INTEGER NOT NULL, state TEXT NOT NULL,
  first_ingested TEXT NOT NULL, last_ingested TEXT NOT NULL,
- dev INTEGER, ino INTEGER, size INTEGER, mtime_ns INTEGER, raw_fp TEXT,
  first_day TEXT, last_day TEXT, detail INTEGER NOT NULL DEFAULT 1);
 CREATE INDEX IF NOT EXISTS files_head ON files(head_fp, head_len);
 CREATE INDEX IF NOT EXISTS files_last_mark ON files(last_mark);
 CREATE INDEX IF NOT EXISTS files_short ON files(head_len) WHERE head_len < 64;
-CREATE INDEX IF NOT EXISTS files_disk ON files(ino, dev);
 CREATE TABLE IF NOT EXISTS file_names(file_id INTEGER NOT NULL,
  name TEXT NOT NULL, PRIMARY KEY(file_id, name));
+-- Copies on disk (a file and its gzip, say) read to their end with no
+-- unfinished line: device, inode, size, modification time and raw_fp,
+-- the fingerprint of the first 4096 bytes as stored.  A copy still like
+-- that is not opened again.
+CREATE TABLE IF NOT EXISTS file_disks(ino INTEGER NOT NULL,
+ dev INTEGER NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+ raw_fp TEXT NOT NULL, file_id INTEGER NOT NULL,
+ PRIMARY KEY(ino, dev)) WITHOUT ROWID;
 -- Every mark of every file, to find a shorter copy of a known file.
 CREATE TABLE IF NOT EXISTS file_marks(mark INTEGER NOT NULL,
  file_id INTEGER NOT NULL, PRIMARY KEY(mark, file_id)) WITHOUT ROWID;
 
 -- Every request, by day, client, class, amnesty (0/1) and HTTP status.
-CREATE TABLE IF NOT EXISTS counts(day TEXT NOT NULL, client TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS rollup_counts(day TEXT NOT NULL, client TEXT NOT NULL,
  class TEXT NOT NULL, amnesty INTEGER NOT NULL, status INTEGER NOT NULL,
  n INTEGER NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL,
  PRIMARY KEY(day, client, class, amnesty, status)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS counts_client ON counts(client, day);
+CREATE INDEX IF NOT EXISTS rollup_counts_client ON rollup_counts(client, day);
 -- Legacy requests: the user agent (<= 512 bytes, scrubbed).
-CREATE TABLE IF NOT EXISTS agents(day TEXT NOT NULL, client TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS rollup_agents(day TEXT NOT NULL, client TEXT NOT NULL,
  class TEXT NOT NULL, agent TEXT NOT NULL, n INTEGER NOT NULL,
  PRIMARY KEY(day, client, class, agent)) WITHOUT ROWID;
 -- Legacy requests that carried a credential, by its fingerprint.  Rows
 -- upgraded from schema 1 have status 0, amnesty 0 and no times (0).
-CREATE TABLE IF NOT EXISTS creds(day TEXT NOT NULL, client TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS rollup_creds(day TEXT NOT NULL, client TEXT NOT NULL,
  class TEXT NOT NULL, fp TEXT NOT NULL, amnesty INTEGER NOT NULL,
  status INTEGER NOT NULL, n INTEGER NOT NULL, first INTEGER NOT NULL,
  last INTEGER NOT NULL,
  PRIMARY KEY(day, client, class, fp, amnesty, status)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS creds_fp ON creds(fp, day);
+CREATE INDEX IF NOT EXISTS rollup_creds_fp ON rollup_creds(fp, day);
 -- Legacy requests with a credential: its user agents.
-CREATE TABLE IF NOT EXISTS cred_agents(day TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS rollup_cred_agents(day TEXT NOT NULL,
  client TEXT NOT NULL, fp TEXT NOT NULL, agent TEXT NOT NULL,
  n INTEGER NOT NULL, PRIMARY KEY(day, client, fp, agent)) WITHOUT ROWID;
 -- Legacy requests: the path, templated (route.h), '' fp without a
 -- credential.  At most 16 routes per client and day in one batch; the
 -- rest are counted under '{other}'.
-CREATE TABLE IF NOT EXISTS routes(day TEXT NOT NULL, client TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS rollup_routes(day TEXT NOT NULL, client TEXT NOT NULL,
  fp TEXT NOT NULL, route TEXT NOT NULL, n INTEGER NOT NULL,
  PRIMARY KEY(day, client, fp, route)) WITHOUT ROWID;
 -- Legacy requests by hour of the day (0..23, UTC), for brownouts.
-CREATE TABLE IF NOT EXISTS hourly(day TEXT NOT NULL, hour INTEGER NOT NULL,
+CREATE TABLE IF NOT EXISTS rollup_hourly(day TEXT NOT NULL, hour INTEGER NOT NULL,
  client TEXT NOT NULL, class TEXT NOT NULL, amnesty INTEGER NOT NULL,
  status INTEGER NOT NULL, n INTEGER NOT NULL,
  PRIMARY KEY(day, hour, client, class, amnesty, status)) WITHOUT ROWID;
 
--- The detail: the rollups' rows per file, while files.detail = 1.
+-- The detail: rows per file, while files.detail = 1.
 CREATE TABLE IF NOT EXISTS file_counts(file_id INTEGER NOT NULL,
  day TEXT NOT NULL, client TEXT NOT NULL, class TEXT NOT NULL,
  amnesty INTEGER NOT NULL, status INTEGER NOT NULL, n INTEGER NOT NULL,
@@ -116,3 +122,28 @@ CREATE TABLE IF NOT EXISTS file_hourly(file_id INTEGER NOT NULL,
  n INTEGER NOT NULL,
  PRIMARY KEY(file_id, day, hour, client, class, amnesty, status))
  WITHOUT ROWID;
+
+-- The views the reports read.
+CREATE VIEW IF NOT EXISTS counts AS
+ SELECT day, client, class, amnesty, status, n, first, last
+ FROM rollup_counts UNION ALL
+ SELECT day, client, class, amnesty, status, n, first, last
+ FROM file_counts;
+CREATE VIEW IF NOT EXISTS agents AS
+ SELECT day, client, class, agent, n FROM rollup_agents UNION ALL
+ SELECT day, client, class, agent, n FROM file_agents;
+CREATE VIEW IF NOT EXISTS creds AS
+ SELECT day, client, class, fp, amnesty, status, n, first, last
+ FROM rollup_creds UNION ALL
+ SELECT day, client, class, fp, amnesty, status, n, first, last
+ FROM file_creds;
+CREATE VIEW IF NOT EXISTS cred_agents AS
+ SELECT day, client, fp, agent, n FROM rollup_cred_agents UNION ALL
+ SELECT day, client, fp, agent, n FROM file_cred_agents;
+CREATE VIEW IF NOT EXISTS routes AS
+ SELECT day, client, fp, route, n FROM rollup_routes UNION ALL
+ SELECT day, client, fp, route, n FROM file_routes;
+CREATE VIEW IF NOT EXISTS hourly AS
+ SELECT day, hour, client, class, amnesty, status, n FROM rollup_hourly
+ UNION ALL
+ SELECT day, hour, client, class, amnesty, status, n FROM file_hourly;

@@ -169,6 +169,12 @@ int store_fold(struct store *st, int keep_days, char *err, size_t errlen);
  * the file system.  Return 0, or -1 with err set. */
 int store_prune(struct store *st, const char *day, char *err, size_t errlen);
 
+/* store_prune() before the day keep_days - 1 days before the newest day
+ * of any file, when that is later than the first day kept now.  Return
+ * 0, or -1 with err set. */
+int store_prune_keep(struct store *st, int keep_days, char *err,
+		     size_t errlen);
+
 /* The first day the counts cover after a prune, or "" (all kept). */
 const char *store_first_day(const struct store *st);
 

@@ -1,7 +1,8 @@
 /* store_batch.c: requests counted in memory per file, day, client and
  * the rest of each table's key, then written per batch with UPSERTs into
- * the rollups (and the file's detail) in the same transaction as the
- * file's read position, by a writer thread while the next batch fills. */
+ * the file's detail (or the rollups, for a file whose detail is folded)
+ * in the same transaction as the file's read position, by a writer
+ * thread while the next batch fills. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -314,28 +315,22 @@ static int bind_entry(struct writer *w, const struct tally_entry *e,
 	return sqlite3_step(w->s) == SQLITE_DONE ? 0 : -1;
 }
 
-struct entry_ctx {
-	struct writer w[2]; /* rollup, detail (s NULL: not kept) */
-};
 
 static int write_entry(void *arg, const struct tally_entry *e)
 {
-	struct entry_ctx *x = arg;
-	struct store *st = x->w[0].st;
+	struct writer *w = arg;
+	struct store *st = w->st;
 	struct keyhead k;
 	char day[32];
 
 	unpack(e, &k);
 	day_text(k.day, day);
 	if (st->first_day[0] && strcmp(day, st->first_day) < 0) {
-		if (x->w[0].kind == KIND_COUNTS)
+		if (w->kind == KIND_COUNTS)
 			st->dropped += e->n;
 		return 0;
 	}
-	for (int i = 0; i < 2; i++)
-		if (x->w[i].s && bind_entry(&x->w[i], e, &k, day) < 0)
-			return -1;
-	return 0;
+	return bind_entry(w, e, &k, day);
 }
 
 /* Primary-key order: file, day (as its text sorts), client, then the rest
@@ -367,7 +362,7 @@ static int key_order(const void *a, const void *b)
 	return kx.restlen < ky.restlen ? -1 : 1;
 }
 
-/* "INSERT INTO [file_]T(cols) VALUES(?..) ON CONFLICT DO UPDATE ..." */
+/* "INSERT INTO file_T|rollup_T(cols) VALUES(?..) ON CONFLICT DO ..." */
 static void upsert_sql(enum store_kind k, int detail, char *out, size_t cap)
 {
 	const struct store_table *t = &store_tables[k];
@@ -375,7 +370,7 @@ static void upsert_sql(enum store_kind k, int detail, char *out, size_t cap)
 	size_t n;
 
 	n = (size_t)snprintf(out, cap, "INSERT INTO %s%s(%s%s, n%s) VALUES(",
-			     detail ? "file_" : "", t->name,
+			     detail ? "file_" : "rollup_", t->name,
 			     detail ? "file_id," : "", t->keys,
 			     t->range ? ", first, last" : "");
 	for (int i = 1; i <= nparams && n < cap; i++)
@@ -391,26 +386,21 @@ static void upsert_sql(enum store_kind k, int detail, char *out, size_t cap)
 static int write_kind(struct store *st, const struct batch *b,
 		      enum store_kind k, char *err, size_t errlen)
 {
-	struct entry_ctx x;
+	int detail = b->has_fs && b->fs.detail;
+	struct writer w = {st, k, NULL, detail ? 2 : 1};
 	char sql[512];
-	int rc = -1;
+	int rc;
 
-	memset(&x, 0, sizeof(x));
-	for (int d = 0; d < 2; d++) {
-		x.w[d] = (struct writer){st, k, NULL, d + 1};
-		if (d == 1 && !(b->has_fs && b->fs.detail))
-			break;
-		upsert_sql(k, d, sql, sizeof(sql));
-		x.w[d].s = store_prepare(st, sql, err, errlen);
-		if (!x.w[d].s)
-			goto out;
-	}
-	rc = tally_each_sorted(b->t[k], key_order, write_entry, &x);
+	if (tally_size(b->t[k]) == 0)
+		return 0;
+	upsert_sql(k, detail, sql, sizeof(sql));
+	w.s = store_prepare(st, sql, err, errlen);
+	if (!w.s)
+		return -1;
+	rc = tally_each_sorted(b->t[k], key_order, write_entry, &w);
 	if (rc)
 		store_fail(st, "cannot write counts", err, errlen);
-out:
-	sqlite3_finalize(x.w[0].s);
-	sqlite3_finalize(x.w[1].s);
+	sqlite3_finalize(w.s);
 	return rc ? -1 : 0;
 }
 

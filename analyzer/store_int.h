@@ -19,7 +19,8 @@
 #define ROUTES_CAP     16  /* routes per client and day in one batch */
 #define BATCH_BYTES    (4u * 1024 * 1024) /* memory before a flush */
 
-/* The rollup tables (schema.sql), in the order of a batch's tallies. */
+/* The tables of counts (schema.sql), in the order of a batch's
+ * tallies. */
 enum store_kind {
 	KIND_COUNTS,
 	KIND_AGENTS,
@@ -30,8 +31,9 @@ enum store_kind {
 	KIND_N
 };
 
-/* A rollup table: its name (the detail table is "file_" name), its key
- * columns and whether it keeps first and last times besides n. */
+/* A table of counts: its name (the view; the tables are "rollup_" name
+ * and "file_" name), its key columns and whether it keeps first and
+ * last times besides n. */
 struct store_table {
 	const char *name;
 	const char *keys; /* comma-separated, as in schema.sql */
@@ -124,14 +126,14 @@ int store_wait_writer(struct store *st, char *err, size_t errlen);
 /* Stop and join the writer thread, after its last batch. */
 void store_stop_writer(struct store *st);
 
-/* Take file_id's detail out of main's rollups and delete it (rows whose
- * n falls to 0 go; first and last stay as they were).  Return 0 or -1
- * with err set. */
+/* Delete file_id's detail in main.  Return 0 or -1 with err set. */
 int store_detail_remove(struct store *st, int64_t file_id, char *err,
 			size_t errlen);
-/* Add the detail of file `from` in schema `src` to main's rollups, and
- * (when keep) to main's detail as file `to`.  Return 0 or -1. */
+/* Copy the detail of file `from` in schema `src` ("s": an attached
+ * shard) into main's detail as file `to`.  Return 0 or -1. */
 int store_detail_add(struct store *st, const char *src, int64_t from,
-		     int64_t to, int keep, char *err, size_t errlen);
+		     int64_t to, char *err, size_t errlen);
+/* The UPSERT clause that adds a row of t into an existing one. */
+const char *store_merge_tail(const struct store_table *t);
 
 #endif

@@ -1,63 +1,28 @@
-/* store_retain.c: what is kept and for how long: one file's detail added
- * to or taken out of the rollups, detail folded away once a file is
- * old, and counts pruned before a day. */
+/* store_retain.c: what is kept and for how long: one file's detail
+ * copied or deleted, detail folded into the rollups once a file is old,
+ * and counts pruned before a day. */
 #include <stdio.h>
 #include <string.h>
 
 #include "store_int.h"
 
-/* "a = b AND ..." over the table's key columns, for aliases a and b. */
-static void key_match(const struct store_table *t, const char *a,
-		      const char *b, char *out, size_t cap)
-{
-	char keys[128];
-	size_t n = 0;
-
-	snprintf(keys, sizeof(keys), "%s", t->keys);
-	out[0] = '\0';
-	for (char *save = NULL, *k = strtok_r(keys, ",", &save); k;
-	     k = strtok_r(NULL, ",", &save))
-		n += (size_t)snprintf(out + n, n < cap ? cap - n : 0,
-				      "%s%s.%s = %s.%s", n ? " AND " : "", a,
-				      k, b, k);
-}
-
-static int remove_kind(struct store *st, const struct store_table *t,
-		       int64_t id, char *err, size_t errlen)
-{
-	char match[512];
-	char sql[1024];
-
-	key_match(t, "r", "d", match, sizeof(match));
-	snprintf(sql, sizeof(sql),
-		 "UPDATE main.%s AS r SET n = r.n - d.n FROM main.file_%s AS d"
-		 " WHERE d.file_id = ?1 AND %s",
-		 t->name, t->name, match);
-	if (store_exec2(st, sql, id, 0, err, errlen) < 0)
-		return -1;
-	snprintf(sql, sizeof(sql),
-		 "DELETE FROM main.%s WHERE n <= 0 AND (%s) IN (SELECT %s FROM"
-		 " main.file_%s WHERE file_id = ?1)",
-		 t->name, t->keys, t->keys, t->name);
-	if (store_exec2(st, sql, id, 0, err, errlen) < 0)
-		return -1;
-	snprintf(sql, sizeof(sql),
-		 "DELETE FROM main.file_%s WHERE file_id = ?1", t->name);
-	return store_exec2(st, sql, id, 0, err, errlen);
-}
-
 int store_detail_remove(struct store *st, int64_t file_id, char *err,
 			size_t errlen)
 {
-	for (int k = 0; k < KIND_N; k++)
-		if (remove_kind(st, &store_tables[k], file_id, err, errlen) <
-		    0)
+	char sql[256];
+
+	for (int k = 0; k < KIND_N; k++) {
+		snprintf(sql, sizeof(sql),
+			 "DELETE FROM main.file_%s WHERE file_id = ?1",
+			 store_tables[k].name);
+		if (store_exec2(st, sql, file_id, 0, err, errlen) < 0)
 			return -1;
+	}
 	return 0;
 }
 
 /* " ON CONFLICT DO UPDATE SET n = n + excluded.n, ..." */
-static const char *merge_tail(const struct store_table *t)
+const char *store_merge_tail(const struct store_table *t)
 {
 	return t->range ? " ON CONFLICT DO UPDATE SET n = n + excluded.n,"
 			  " first = min(first, excluded.first),"
@@ -65,65 +30,62 @@ static const char *merge_tail(const struct store_table *t)
 			: " ON CONFLICT DO UPDATE SET n = n + excluded.n";
 }
 
-static int add_kind(struct store *st, const struct store_table *t,
-		    const char *src, int64_t from, int64_t to, int keep,
-		    char *err, size_t errlen)
+int store_detail_add(struct store *st, const char *src, int64_t from,
+		     int64_t to, char *err, size_t errlen)
 {
-	const char *vals = t->range ? "n, first, last" : "n";
 	char sql[1024];
 
-	snprintf(sql, sizeof(sql),
-		 "INSERT INTO main.%s(%s, %s) SELECT %s, %s FROM %s.file_%s"
-		 " WHERE file_id = ?1%s",
-		 t->name, t->keys, vals, t->keys, vals, src, t->name,
-		 merge_tail(t));
-	if (store_exec2(st, sql, from, to, err, errlen) < 0 || !keep)
-		return keep ? -1 : 0;
-	snprintf(sql, sizeof(sql),
-		 "INSERT INTO main.file_%s(file_id, %s, %s) SELECT ?2, %s, %s"
-		 " FROM %s.file_%s WHERE file_id = ?1%s",
-		 t->name, t->keys, vals, t->keys, vals, src, t->name,
-		 merge_tail(t));
-	return store_exec2(st, sql, from, to, err, errlen);
-}
+	for (int k = 0; k < KIND_N; k++) {
+		const struct store_table *t = &store_tables[k];
+		const char *vals = t->range ? "n, first, last" : "n";
 
-int store_detail_add(struct store *st, const char *src, int64_t from,
-		     int64_t to, int keep, char *err, size_t errlen)
-{
-	for (int k = 0; k < KIND_N; k++)
-		if (add_kind(st, &store_tables[k], src, from, to, keep, err,
-			     errlen) < 0)
+		snprintf(sql, sizeof(sql),
+			 "INSERT INTO main.file_%s(file_id, %s, %s) SELECT ?2,"
+			 " %s, %s FROM %s.file_%s WHERE file_id = ?1%s",
+			 t->name, t->keys, vals, t->keys, vals, src, t->name,
+			 store_merge_tail(t));
+		if (store_exec2(st, sql, from, to, err, errlen) < 0)
 			return -1;
+	}
 	return 0;
 }
 
 /* Pick the files to fold into temp.fold: their last day is more than
  * keep_days before the newest day of any file. */
-static int fold_pick(struct store *st, int keep_days, char *err, size_t errlen)
+static int fold_pick(struct store *st, int keep_days, char *err,
+		     size_t errlen)
 {
 	char sql[512];
 
-	snprintf(
-	    sql, sizeof(sql),
-	    "CREATE TEMP TABLE IF NOT EXISTS fold(id INTEGER PRIMARY KEY);"
-	    "DELETE FROM temp.fold;"
-	    "INSERT INTO temp.fold SELECT id FROM files WHERE detail = 1"
-	    " AND state <> 'reading' AND last_day IS NOT NULL AND"
-	    " last_day < date((SELECT max(last_day) FROM files),"
-	    " '-%d days')",
-	    keep_days < 0 ? 0 : keep_days);
+	snprintf(sql, sizeof(sql),
+		 "CREATE TEMP TABLE IF NOT EXISTS fold(id INTEGER PRIMARY KEY);"
+		 "DELETE FROM temp.fold;"
+		 "INSERT INTO temp.fold SELECT id FROM files WHERE detail = 1"
+		 " AND state <> 'reading' AND last_day IS NOT NULL AND"
+		 " last_day < date((SELECT max(last_day) FROM files),"
+		 " '-%d days')",
+		 keep_days < 0 ? 0 : keep_days);
 	return store_exec(st, sql, err, errlen);
 }
 
+/* Add the detail of the files in temp.fold to the rollups, delete it
+ * and mark them folded. */
 static int fold_files(struct store *st, char *err, size_t errlen)
 {
-	char sql[256];
+	char sql[1024];
 
 	for (int k = 0; k < KIND_N; k++) {
+		const struct store_table *t = &store_tables[k];
+
 		snprintf(sql, sizeof(sql),
+			 "INSERT INTO rollup_%s(%s, n%s) SELECT %s, sum(n)%s"
+			 " FROM file_%s WHERE file_id IN (SELECT id FROM"
+			 " temp.fold) GROUP BY %s%s;"
 			 "DELETE FROM file_%s WHERE file_id IN (SELECT id FROM"
 			 " temp.fold)",
-			 store_tables[k].name);
+			 t->name, t->keys, t->range ? ", first, last" : "",
+			 t->keys, t->range ? ", min(first), max(last)" : "",
+			 t->name, t->keys, store_merge_tail(t), t->name);
 		if (store_exec(st, sql, err, errlen) < 0)
 			return -1;
 	}
@@ -169,7 +131,7 @@ static int prune_rows(struct store *st, const char *day, char *err,
 
 			snprintf(sql, sizeof(sql),
 				 "DELETE FROM %s%s WHERE day < ?1",
-				 d ? "file_" : "", store_tables[k].name);
+				 d ? "file_" : "rollup_", store_tables[k].name);
 			s = store_prepare(st, sql, err, errlen);
 			if (!s)
 				return -1;
@@ -187,10 +149,10 @@ static int record_first_day(struct store *st, const char *day, char *err,
 			    size_t errlen)
 {
 	sqlite3_stmt *s = store_prepare(
-	    st,
-	    "INSERT INTO meta VALUES('first_day', ?1) ON CONFLICT DO "
-	    "UPDATE SET value = max(value, excluded.value)",
-	    err, errlen);
+		st,
+		"INSERT INTO meta VALUES('first_day', ?1) ON CONFLICT DO "
+		"UPDATE SET value = max(value, excluded.value)",
+		err, errlen);
 	int rc;
 
 	if (!s)
@@ -211,13 +173,13 @@ static int give_back(struct store *st, char *err, size_t errlen)
 	if (store_one_int(st, "PRAGMA auto_vacuum", &mode, err, errlen) < 0)
 		return -1;
 	if (mode == 2)
-		return store_exec(st, "PRAGMA incremental_vacuum", err,
-				  errlen);
+		return store_exec(st, "PRAGMA incremental_vacuum", err, errlen);
 	return store_exec(st, "PRAGMA auto_vacuum = INCREMENTAL; VACUUM", err,
 			  errlen);
 }
 
-int store_prune(struct store *st, const char *day, char *err, size_t errlen)
+int store_prune(struct store *st, const char *day, char *err,
+		size_t errlen)
 {
 	int rc;
 
@@ -237,8 +199,25 @@ int store_prune(struct store *st, const char *day, char *err, size_t errlen)
 		rc = give_back(st, err, errlen);
 	pthread_mutex_unlock(&store_write_mu);
 	if (rc == 0)
-		store_one_text(
-		    st, "SELECT value FROM meta WHERE key = 'first_day'", NULL,
-		    st->first_day, sizeof(st->first_day), err, errlen);
+		store_one_text(st,
+			       "SELECT value FROM meta WHERE key = 'first_day'",
+			       NULL, st->first_day, sizeof(st->first_day), err,
+			       errlen);
 	return rc;
+}
+
+int store_prune_keep(struct store *st, int keep_days, char *err,
+		     size_t errlen)
+{
+	char sql[256];
+	char day[16] = "";
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT date(max(last_day), '-%d days') FROM files",
+		 keep_days > 1 ? keep_days - 1 : 0);
+	if (store_one_text(st, sql, NULL, day, sizeof(day), err, errlen) < 0)
+		return -1;
+	if (!day[0] || strcmp(day, st->first_day) <= 0)
+		return 0;
+	return store_prune(st, day, err, errlen);
 }

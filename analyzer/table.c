@@ -16,9 +16,70 @@ struct table {
 	long rows;
 };
 
+/* Unicode white space (and the zero-width kinds) in UTF-8: what a
+ * spreadsheet may skip before it looks for a formula. */
+static const char *const spaces[] = {
+    "\xc2\xa0",	    "\xe1\x9a\x80", "\xe2\x80\x80", "\xe2\x80\x81",
+    "\xe2\x80\x82", "\xe2\x80\x83", "\xe2\x80\x84", "\xe2\x80\x85",
+    "\xe2\x80\x86", "\xe2\x80\x87", "\xe2\x80\x88", "\xe2\x80\x89",
+    "\xe2\x80\x8a", "\xe2\x80\x8b", "\xe2\x80\xa8", "\xe2\x80\xa9",
+    "\xe2\x80\xaf", "\xe2\x81\x9f", "\xe2\x81\xa0", "\xe3\x80\x80",
+    "\xef\xbb\xbf"};
+
+/* Formula starters: = + - @, their full-width and small forms. */
+static const char *const starters[] = {"=",
+				       "+",
+				       "-",
+				       "@",
+				       "\xef\xbc\x9d",
+				       "\xef\xbc\x8b",
+				       "\xef\xbc\x8d",
+				       "\xef\xbc\xa0",
+				       "\xef\xb9\xa6",
+				       "\xef\xb9\xa2",
+				       "\xef\xb9\xa3",
+				       "\xef\xb9\xab"};
+
+/* The length of the sequence of list at s (n bytes), or 0. */
+static size_t one_of(const char *const *list, size_t nlist, const char *s,
+		     size_t n)
+{
+	for (size_t i = 0; i < nlist; i++) {
+		size_t m = strlen(list[i]);
+
+		if (m <= n && memcmp(s, list[i], m) == 0)
+			return m;
+	}
+	return 0;
+}
+
+/* Would a spreadsheet run the cell: a formula starter after any white
+ * space (ASCII, control characters or Unicode)? */
+static int formula(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	for (;;) {
+		size_t m;
+
+		if (i < len &&
+		    (s[i] == ' ' || (s[i] >= 0x09 && s[i] <= 0x0d))) {
+			i++;
+			continue;
+		}
+		m = one_of(spaces, sizeof(spaces) / sizeof(*spaces), s + i,
+			   len - i);
+		if (m == 0)
+			break;
+		i += m;
+	}
+	return one_of(starters, sizeof(starters) / sizeof(*starters), s + i,
+		      len - i) > 0;
+}
+
 int table_csv_text(FILE *f, const char *s, size_t len)
 {
-	if (len && strchr("=+-@\t\r", s[0])) {
+	if (len && (strchr("\t\r", s[0]) || formula(s, len))) {
 		struct buf b;
 		int rc;
 
@@ -105,9 +166,18 @@ struct table *table_new(FILE *f, int json, const char *const *names,
 		fputc('[', f);
 		return t;
 	}
-	/* names are plain identifiers: written bare */
-	for (int i = 0; i < ncols; i++)
-		fprintf(f, "%s%s", i ? "," : "", names[i]);
+	/* identifiers are written bare, anything else as a cell */
+	for (int i = 0; i < ncols; i++) {
+		const char *n = names[i];
+
+		fputs(i ? "," : "", f);
+		if (n[strspn(n,
+			     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRST"
+			     "UVWXYZ0123456789_")] == '\0')
+			fputs(n, f);
+		else
+			table_csv_text(f, n, strlen(n));
+	}
 	fputs("\r\n", f);
 	return t;
 }

@@ -27,7 +27,7 @@ replay() {
 	fi
 }
 
-for t in parse rules input registry; do
+for t in parse rules input registry scrub; do
 	bin="$TOP/$BUILD/fuzz-replay-$t"
 	[ -x "$bin" ] || fail "$bin is missing (make $BUILD/fuzz-replay-$t)"
 	replay "$bin" "$t.out" "$TOP/tests/fuzz/corpus/$t" ||

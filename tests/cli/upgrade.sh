@@ -31,9 +31,9 @@ cp old.db old2.db
 	first.log second.log
 check_eq "$(sqlite3 old.db "SELECT value FROM meta WHERE key = 'schema'")" \
 	2 "the earliest layout upgraded"
-sqlite3 old.db "SELECT sql FROM sqlite_master WHERE name = 'counts'" |
+sqlite3 old.db "SELECT sql FROM sqlite_master WHERE name = 'rollup_counts'" |
 	grep -q "PRIMARY KEY(day, client, class" ||
-	fail "the upgraded counts are not the rollup"
+	fail "the upgraded database has no rollup"
 "$KEYAUDIT" ingest -q --commit-every 3000 --db new.db \
 	--format "$NGINX_FMT" first.log second.log
 check_eq "$(sqlite3 new.db "SELECT count(*) FROM pragma_table_info('counts')
@@ -86,8 +86,8 @@ check_eq "$(sqlite3 v1.db "SELECT value FROM meta WHERE key = 'schema'")" 2 \
 	"schema-1 database upgraded"
 sum1 > got_counts.csv
 check_files got_counts.csv want_counts.csv "upgraded counts"
-sqlite3 -csv v1.db "SELECT day, client, class, agent, n FROM agents
-	ORDER BY 1, 2, 3, 4" > got_agents.csv
+sqlite3 -csv v1.db "SELECT day, client, class, agent, sum(n) FROM agents
+	GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4" > got_agents.csv
 check_files got_agents.csv want_agents.csv "upgraded agents"
 sqlite3 -csv v1.db "SELECT day, client, class, fp, sum(n) FROM creds
 	GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4" > got_creds.csv

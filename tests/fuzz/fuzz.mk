@@ -21,7 +21,7 @@
 # the default goal: it is put back at the end.
 FUZZ_GOAL := $(.DEFAULT_GOAL)
 
-FUZZ_TARGETS ?= parse rules input registry
+FUZZ_TARGETS ?= parse rules input registry scrub
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_DIR ?= build-fuzz
@@ -39,6 +39,7 @@ FUZZ_MAXLEN_parse = 8192
 FUZZ_MAXLEN_rules = 4096
 FUZZ_MAXLEN_input = 65536
 FUZZ_MAXLEN_registry = 8192
+FUZZ_MAXLEN_scrub = 4096
 
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	   -fno-omit-frame-pointer

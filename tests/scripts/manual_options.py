@@ -51,7 +51,7 @@ for name in sorted(code - documented):
 
 # a value the option accepts, by the manual's name for it
 VALUES = {"day": "2026-01-01", "days": "7", "n": "2", "seconds": "1",
-          "pct": "0.5", "fmt": "combined", "csv": "csv"}
+          "pct": "1", "fmt": "combined", "csv": "csv"}
 
 
 def run(*args):

@@ -118,8 +118,34 @@ static void scrub(void)
 	STR_EQ(out, "Internationalization",
 	       "a long word without digits stays");
 	fp_scrub(&key, "/a?t=0123456789abcdef0123&u=1", 29, out, sizeof(out));
-	OK(strncmp(out, "/a?fp:", 6) == 0 && strcmp(out + 22, "&u=1") == 0,
+	OK(strncmp(out, "/a?t=fp:", 8) == 0 && strcmp(out + 24, "&u=1") == 0,
 	   "a token in a query string goes");
+	fp_scrub(&key, "curl/8 Authorization: Basic dXNlcjpwYXNz", 40, out,
+		 sizeof(out));
+	fp_hex(&key, "dXNlcjpwYXNz", 12, fp);
+	snprintf(want, sizeof(want), "curl/8 Authorization: Basic fp:%s", fp);
+	STR_EQ(out, want, "Basic credentials by their context");
+	fp_scrub(&key, "a wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", 42, out,
+		 sizeof(out));
+	fp_hex(&key, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", 40, fp);
+	snprintf(want, sizeof(want), "a fp:%s", fp);
+	STR_EQ(out, want, "across '/', an AWS secret goes whole");
+	fp_scrub(&key, "/x?API_KEY=a&b=2", 16, out, sizeof(out));
+	OK(strncmp(out, "/x?API_KEY=fp:", 14) == 0 &&
+	       strcmp(out + 30, "&b=2") == 0,
+	   "a one-byte key by its name");
+	fp_scrub(&key, "/x?next=%3Ftoken%3Dabc%26y", 26, out, sizeof(out));
+	OK(strstr(out, "abc") == NULL && strstr(out, "%26y"),
+	   "a URL-encoded token by its name");
+	for (int i = 0; i < 5; i++) {
+		static const char *const ok[] = {
+		    "Zapier-Integration-Platform/1.0", "Microsoft-Power-Automate",
+		    "Workato-Connector-SDK/1.3", "SalesforceIntegrationService",
+		    "X-Client-Id: acme-hubspot-sync-prod-01"};
+
+		fp_scrub(&key, ok[i], strlen(ok[i]), out, sizeof(out));
+		STR_EQ(out, ok[i], "names, versions and ids pass");
+	}
 	fp_scrub(&key, "abc", 3, out, 3);
 	STR_EQ(out, "ab", "bounded by the output");
 }

@@ -9,6 +9,8 @@ void test_rules(void);
 void test_input(void);
 void test_tally(void);
 void test_memo(void);
+void test_hit(void);
+void test_day(void);
 
 int main(void)
 {
@@ -17,6 +19,8 @@ int main(void)
 	test_input();
 	test_tally();
 	test_memo();
+	test_hit();
+	test_day();
 	printf("unit: %d passed, %d failed\n", harness_passed, harness_failed);
 	return harness_failed != 0;
 }

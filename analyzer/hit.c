@@ -1,0 +1,239 @@
+/* hit.c: per-record work of ingest: classify through a verdict memo,
+ * name the client, scrub the user agent, build the struct hit. */
+#include "hit.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "memo.h"
+
+/* Verdicts remembered: a client sends the same credential and headers
+ * again and again, so most lines are judged by one lookup.  An entry
+ * holds the values the rules read and what was made of them. */
+#define VERDICTS      8192
+#define VERDICT_ENTRY 448
+/* User agents scrubbed, remembered likewise: an entry holds the raw
+ * agent and its scrubbed text; longer agents are scrubbed each time. */
+#define AGENTS	    1024
+#define AGENT_ENTRY 1280
+
+/* What a line's rule fields come to, as the verdict memo keeps it. */
+struct judged {
+	uint64_t client_hash;
+	uint8_t cls;
+	uint8_t amnesty;
+	uint8_t has_cred;
+	char cred_fp[FP_HEXLEN + 1];
+	uint16_t client_len;
+	char client[HIT_CLIENT_MAX + 8];
+};
+
+/* A scrubbed user agent and its hash, as the agent memo keeps them. */
+struct agent {
+	uint64_t hash;
+	char text[HIT_AGENT_MAX + 8];
+};
+
+struct hit_maker {
+	struct ruleset *rs;
+	const struct fpkey *key;
+	struct fpcache *fpc;
+	struct memo *verdicts;
+	struct memo *agents;
+	int inputs[RECORD_MAX_FIELDS]; /* the fields the rules read */
+	int ninputs;
+	struct judged fresh;
+	struct agent fresh_agent;
+};
+
+struct hit_maker *hit_maker_new(struct ruleset *rs, const struct fpkey *key)
+{
+	struct hit_maker *hm = xcalloc(1, sizeof(*hm));
+
+	hm->rs = rs;
+	hm->key = key;
+	hm->fpc = fpcache_new(key);
+	hm->verdicts = memo_new(VERDICTS, VERDICT_ENTRY);
+	hm->agents = memo_new(AGENTS, AGENT_ENTRY);
+	hm->ninputs = rules_inputs(rs, hm->inputs);
+	return hm;
+}
+
+void hit_maker_free(struct hit_maker *hm)
+{
+	if (!hm)
+		return;
+	fpcache_free(hm->fpc);
+	memo_free(hm->verdicts);
+	memo_free(hm->agents);
+	free(hm);
+}
+
+void hit_maker_rebind(struct hit_maker *hm)
+{
+	hm->ninputs = rules_inputs(hm->rs, hm->inputs);
+	memo_free(hm->verdicts);
+	hm->verdicts = memo_new(VERDICTS, VERDICT_ENTRY);
+}
+
+/* The client's name for the report: an id, a credential fingerprint or
+ * an address.  Return its length in out. */
+static size_t client_name(const struct hit_maker *hm, const struct verdict *v,
+			  const char *cred_fp, char *out)
+{
+	size_t n;
+
+	switch (v->client_source) {
+	case CLIENT_FIELD:
+		n = v->client.len < HIT_CLIENT_MAX ? v->client.len
+						   : HIT_CLIENT_MAX;
+		return fp_scrub(hm->key, v->client.p, n, out,
+				HIT_CLIENT_MAX + 1);
+	case CLIENT_CREDENTIAL:
+		return (size_t)sprintf(out, "fp:%s", cred_fp);
+	case CLIENT_ADDR:
+		n = v->client.len < HIT_CLIENT_MAX - 5 ? v->client.len
+						       : HIT_CLIENT_MAX - 5;
+		memcpy(out, "addr:", 5);
+		return 5 + fp_scrub(hm->key, v->client.p, n, out + 5,
+				    HIT_CLIENT_MAX - 4);
+	case CLIENT_NONE:
+		break;
+	}
+	memcpy(out, "unknown", 7);
+	return 7;
+}
+
+/* The bytes of j that hold something. */
+static size_t judged_size(const struct judged *j)
+{
+	return offsetof(struct judged, client) + j->client_len;
+}
+
+static void judge_fresh(struct hit_maker *hm, const struct record *rec,
+			struct judged *j)
+{
+	struct verdict v;
+
+	rules_classify(hm->rs, rec, &v, NULL, NULL);
+	j->cls = (uint8_t)v.cls;
+	j->amnesty = (uint8_t)(v.amnesty != 0);
+	j->has_cred = v.credential.len > 0;
+	if (j->has_cred)
+		fpcache_hex(hm->fpc, v.credential.p, v.credential.len,
+			    j->cred_fp);
+	else
+		j->cred_fp[0] = '\0';
+	j->client_len = (uint16_t)client_name(hm, &v, j->cred_fp, j->client);
+	j->client_hash = buf_hash(j->client, j->client_len);
+}
+
+/* The values of the rule fields, each after its length: the memo key.
+ * Return its length, or 0 when it is too long to remember. */
+static size_t verdict_key(const struct hit_maker *hm, const struct record *rec,
+			  char *key, size_t cap)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < hm->ninputs; i++) {
+		struct span f = rec->field[hm->inputs[i]];
+		uint16_t len = (uint16_t)f.len;
+
+		if (f.len > cap - n - sizeof(len) || f.len > UINT16_MAX)
+			return 0;
+		memcpy(key + n, &len, sizeof(len));
+		memcpy(key + n + sizeof(len), f.p, f.len);
+		n += sizeof(len) + f.len;
+	}
+	return n;
+}
+
+/* Classify rec and name its client and credential, through the memo. */
+static const struct judged *judge(struct hit_maker *hm,
+				  const struct record *rec)
+{
+	char key[VERDICT_ENTRY];
+	size_t klen = verdict_key(hm, rec, key, sizeof(key));
+	uint64_t h = 0;
+
+	if (klen) {
+		size_t vlen;
+		const void *got;
+
+		h = buf_hash(key, klen);
+		got = memo_get(hm->verdicts, key, klen, h, &vlen);
+		if (got)
+			return got;
+	}
+	judge_fresh(hm, rec, &hm->fresh);
+	if (klen)
+		memo_put(hm->verdicts, key, klen, h, &hm->fresh,
+			 judged_size(&hm->fresh));
+	return &hm->fresh;
+}
+
+size_t hit_agent_scrub(const struct fpkey *key, const char *a, size_t len,
+		       char out[HIT_AGENT_MAX + 8])
+{
+	/* a few bytes past the cut are written, to see where it falls */
+	size_t n = fp_scrub(key, a, len, out, HIT_AGENT_MAX + 8);
+
+	if (n > HIT_AGENT_MAX) {
+		/* back to the lead byte of a sequence the cut splits
+		 * (three steps at most: UTF-8 is four bytes long) */
+		n = HIT_AGENT_MAX;
+		for (int i = 0;
+		     i < 3 && n > 0 && ((unsigned char)out[n] & 0xc0) == 0x80;
+		     i++)
+			n--;
+		out[n] = '\0';
+	}
+	return n;
+}
+
+static const struct agent *agent_name(struct hit_maker *hm, struct span a,
+				      size_t *len)
+{
+	uint64_t h = buf_hash(a.p, a.len);
+	size_t vlen;
+	const struct agent *got = memo_get(hm->agents, a.p, a.len, h, &vlen);
+	struct agent *fresh = &hm->fresh_agent;
+
+	if (got) {
+		*len = vlen - offsetof(struct agent, text);
+		return got;
+	}
+	*len = hit_agent_scrub(hm->key, a.p, a.len, fresh->text);
+	fresh->hash = buf_hash(fresh->text, *len);
+	memo_put(hm->agents, a.p, a.len, h, fresh,
+		 offsetof(struct agent, text) + *len);
+	return fresh;
+}
+
+void hit_make(struct hit_maker *hm, const struct record *rec, struct hit *h)
+{
+	const struct judged *j = judge(hm, rec);
+
+	memset(h, 0, sizeof(*h));
+	h->client = j->client;
+	h->client_len = j->client_len;
+	h->client_hash = j->client_hash;
+	h->time = rec->time;
+	h->cls = j->cls;
+	h->amnesty = j->amnesty;
+	h->legacy = rules_class_legacy(hm->rs, j->cls);
+	h->status = rec->status;
+	h->agent = "";
+	if (h->legacy) {
+		const struct agent *a =
+		    agent_name(hm, rec->agent, &h->agent_len);
+
+		h->agent = a->text;
+		h->agent_hash = a->hash;
+	}
+	h->cred_fp = j->has_cred ? j->cred_fp : NULL;
+}

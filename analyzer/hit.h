@@ -1,0 +1,50 @@
+/* hit.h: one parsed record to the struct hit the store counts: its
+ * verdict (remembered for records with the same rule fields), its
+ * client's name, and its user agent with credentials scrubbed. */
+#ifndef KEYAUDIT_HIT_H
+#define KEYAUDIT_HIT_H
+
+#include <stddef.h>
+
+#include "fp.h"
+#include "record.h"
+#include "rules.h"
+#include "store.h"
+
+/* Longest client name and user agent a hit carries, in bytes (the
+ * store keeps no more). */
+#define HIT_CLIENT_MAX 256
+#define HIT_AGENT_MAX  512
+
+struct hit_maker;
+
+/* A maker for records classified by rs (bound to the format with
+ * rules_bind() before each use) and fingerprinted with key.  rs and key
+ * are borrowed: they must outlive the maker.  Return the maker, to free
+ * with hit_maker_free(); out of memory exits (xmalloc). */
+struct hit_maker *hit_maker_new(struct ruleset *rs, const struct fpkey *key);
+/* Free hm, wiping what it remembers (fingerprints of credentials);
+ * NULL does nothing. */
+void hit_maker_free(struct hit_maker *hm);
+
+/* The rules were bound to another format: forget every verdict, which
+ * was made for the old format's fields. */
+void hit_maker_rebind(struct hit_maker *hm);
+
+/* Classify rec and fill h: client (an id scrubbed like an agent, "fp:"
+ * and the credential's fingerprint, "addr:" and an address, or
+ * "unknown"), time, class, amnesty, status, legacy, cred_fp and, for a
+ * legacy class only, the agent (else "" and 0).  Fields h does not name
+ * here are zero or NULL.  h's pointers are into hm and stay valid until
+ * the next hit_make() or hit_maker_free(). */
+void hit_make(struct hit_maker *hm, const struct record *rec, struct hit *h);
+
+/* Write user agent a[0..len) with credential-shaped runs replaced by
+ * their fingerprints (fp_scrub()), scrubbed whole before it is cut, so
+ * that a secret across the cut leaves no raw prefix; then cut to at
+ * most HIT_AGENT_MAX bytes, never inside a UTF-8 sequence.  out holds
+ * HIT_AGENT_MAX + 8 bytes; it is NUL-terminated.  Return its length. */
+size_t hit_agent_scrub(const struct fpkey *key, const char *a, size_t len,
+		       char out[HIT_AGENT_MAX + 8]);
+
+#endif
