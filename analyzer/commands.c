@@ -22,7 +22,7 @@ static int run_report(const struct config *cfg, const char *kind,
 		      const char *out)
 {
 	char emsg[1024] = "";
-	struct report_opts o = {cfg->since, cfg->until,   out,
+	struct report_opts o = {cfg->since, cfg->until,	   out,
 				cfg->json,  cfg->registry, cfg->action};
 	struct store *st = store_open(cfg->db, STORE_READ, emsg, sizeof(emsg));
 	int rc = EXIT_OK;
@@ -253,8 +253,8 @@ static void trace_rule(void *ctx, const struct rule_trace *t)
 }
 
 static void explain_line(struct ruleset *rs, struct format *fmt,
-			 const struct fpkey *key, const char *line,
-			 size_t len, uint64_t lineno)
+			 const struct fpkey *key, const char *line, size_t len,
+			 uint64_t lineno)
 {
 	struct record rec;
 	struct verdict v;
@@ -321,7 +321,8 @@ int cmd_rules_explain(const struct config *cfg)
 		goto out;
 	}
 	if (fp_init() < 0 ||
-	    fp_key_load(&key, cfg->key_file, cfg->db, emsg, sizeof(emsg)) < 0 ||
+	    fp_key_load(&key, cfg->key_file, cfg->db, emsg, sizeof(emsg)) <
+		0 ||
 	    !(in = input_open(path, 1, emsg, sizeof(emsg)))) {
 		err("%s", emsg);
 		rc = EXIT_FAILED;
@@ -371,8 +372,8 @@ int cmd_fingerprint(const struct config *cfg)
 	ssize_t n;
 	char fp[FP_HEXLEN + 1];
 
-	if (fp_init() < 0 ||
-	    fp_key_load(&key, cfg->key_file, cfg->db, emsg, sizeof(emsg)) < 0) {
+	if (fp_init() < 0 || fp_key_load(&key, cfg->key_file, cfg->db, emsg,
+					 sizeof(emsg)) < 0) {
 		err("%s", emsg);
 		return EXIT_FAILED;
 	}
@@ -404,8 +405,8 @@ static int merge_into(struct store *st, const char *const *shards, int n)
 int cmd_merge(const struct config *cfg)
 {
 	char emsg[1024];
-	struct store *st = store_open(cfg->db, STORE_WRITE, emsg,
-				      sizeof(emsg));
+	struct store *st =
+	    store_open(cfg->db, STORE_WRITE, emsg, sizeof(emsg));
 	int rc;
 
 	if (!st) {

@@ -161,13 +161,11 @@ static int is_dash(struct span s)
 	return s.len == 1 && s.p[0] == '-';
 }
 
-int format_is_directive(const struct format *fmt, const char *line,
-			size_t len)
+int format_is_directive(const struct format *fmt, const char *line, size_t len)
 {
-	static const char *const words[] = {"#Version:", "#Fields:",
-					    "#Software:", "#Date:",
-					    "#Remark:",	  "#Start-Date:",
-					    "#End-Date:"};
+	static const char *const words[] = {
+	    "#Version:", "#Fields:",	 "#Software:", "#Date:",
+	    "#Remark:",	 "#Start-Date:", "#End-Date:"};
 
 	if (fmt->ops != &format_cloudfront_ops || len < 2 || line[0] != '#')
 		return 0;
@@ -435,10 +433,14 @@ const char *format_fixed_name(int i)
 {
 	/* the formats whose field names do not depend on an argument */
 	static const struct format_ops *const fixed[] = {
-		&format_combined_ops,	    &format_common_ops,
-		&format_vhost_combined_ops, &format_vhost_common_ops,
-		&format_s3_ops,		    &format_alb_ops,
-		&format_elb_ops,	    &format_cloudfront_ops,
+	    &format_combined_ops,
+	    &format_common_ops,
+	    &format_vhost_combined_ops,
+	    &format_vhost_common_ops,
+	    &format_s3_ops,
+	    &format_alb_ops,
+	    &format_elb_ops,
+	    &format_cloudfront_ops,
 	};
 
 	return i >= 0 && (size_t)i < NELEM(fixed) ? fixed[i]->name : NULL;

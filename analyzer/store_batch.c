@@ -315,7 +315,6 @@ static int bind_entry(struct writer *w, const struct tally_entry *e,
 	return sqlite3_step(w->s) == SQLITE_DONE ? 0 : -1;
 }
 
-
 static int write_entry(void *arg, const struct tally_entry *e)
 {
 	struct writer *w = arg;

@@ -139,8 +139,9 @@ static void scrub(void)
 	   "a URL-encoded token by its name");
 	for (int i = 0; i < 5; i++) {
 		static const char *const ok[] = {
-		    "Zapier-Integration-Platform/1.0", "Microsoft-Power-Automate",
-		    "Workato-Connector-SDK/1.3", "SalesforceIntegrationService",
+		    "Zapier-Integration-Platform/1.0",
+		    "Microsoft-Power-Automate", "Workato-Connector-SDK/1.3",
+		    "SalesforceIntegrationService",
 		    "X-Client-Id: acme-hubspot-sync-prod-01"};
 
 		fp_scrub(&key, ok[i], strlen(ok[i]), out, sizeof(out));
