@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "fp.h"
 #include "input.h"
+#include "lookup.h"
 #include "msg.h"
 #include "outfile.h"
 #include "parse.h"
@@ -22,8 +23,12 @@ static int run_report(const struct config *cfg, const char *kind,
 		      const char *out)
 {
 	char emsg[1024] = "";
-	struct report_opts o = {cfg->since, cfg->until,	   out,
-				cfg->json,  cfg->registry, cfg->action};
+	struct report_opts o = {cfg->since,	      cfg->until,
+				out,		      cfg->json,
+				cfg->registry,	      cfg->action,
+				cfg->registry_key,    cfg->registry_fp,
+				cfg->registry_delim,  cfg->rules,
+				cfg->migrated_days};
 	struct store *st = store_open(cfg->db, STORE_READ, emsg, sizeof(emsg));
 	int rc = EXIT_OK;
 
@@ -253,8 +258,8 @@ static void trace_rule(void *ctx, const struct rule_trace *t)
 }
 
 static void explain_line(struct ruleset *rs, struct format *fmt,
-			 const struct fpkey *key, const char *line, size_t len,
-			 uint64_t lineno)
+			 const struct fpkey *key, const char *line,
+			 size_t len, uint64_t lineno)
 {
 	struct record rec;
 	struct verdict v;
@@ -320,10 +325,10 @@ int cmd_rules_explain(const struct config *cfg)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (fp_init() < 0 ||
-	    fp_key_load(&key, cfg->key_file, cfg->db, emsg, sizeof(emsg)) <
-		0 ||
-	    !(in = input_open(path, 1, emsg, sizeof(emsg)))) {
+	rc = lookup_key(cfg, &key);
+	if (rc != EXIT_OK)
+		goto out;
+	if (!(in = input_open(path, 1, emsg, sizeof(emsg)))) {
 		err("%s", emsg);
 		rc = EXIT_FAILED;
 		goto out;
@@ -365,18 +370,15 @@ out:
 
 int cmd_fingerprint(const struct config *cfg)
 {
-	char emsg[1024];
 	struct fpkey key;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
 	char fp[FP_HEXLEN + 1];
+	int rc = lookup_key(cfg, &key);
 
-	if (fp_init() < 0 || fp_key_load(&key, cfg->key_file, cfg->db, emsg,
-					 sizeof(emsg)) < 0) {
-		err("%s", emsg);
-		return EXIT_FAILED;
-	}
+	if (rc != EXIT_OK)
+		return rc;
 	while ((n = getline(&line, &cap, stdin)) >= 0) {
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			n--;
@@ -405,8 +407,8 @@ static int merge_into(struct store *st, const char *const *shards, int n)
 int cmd_merge(const struct config *cfg)
 {
 	char emsg[1024];
-	struct store *st =
-	    store_open(cfg->db, STORE_WRITE, emsg, sizeof(emsg));
+	struct store *st = store_open(cfg->db, STORE_WRITE, emsg,
+				      sizeof(emsg));
 	int rc;
 
 	if (!st) {

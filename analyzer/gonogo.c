@@ -10,235 +10,347 @@
 #include "metrics.h"
 #include "msg.h"
 #include "outfile.h"
-#include "parse.h"
+#include "registry.h"
 #include "report.h"
-#include "rules.h"
-#include "store.h"
 #include "table.h"
 
-#define DAY 86400
+#define DAY   86400
+#define SHOWN 20 /* clients given owners, for the page */
 
 struct run {
 	struct gonogo g;
 	struct ruleset *rs;
 	int phase;
-	char newest[11];
 	char emsg[1024];
 };
-
-/* An SQL integer as text; NULL (an empty sum) is 0. */
-static long long num(const char *s)
-{
-	return s ? atoll(s) : 0;
-}
-
-static int64_t day_start(const char *day)
-{
-	int y, m, d;
-
-	if (sscanf(day, "%4d-%2d-%2d", &y, &m, &d) != 3)
-		return 0;
-	return civil_to_epoch(y, m, d, 0, 0, 0);
-}
-
-static void day_of(int64_t t, char out[11])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	strftime(out, 11, "%Y-%m-%d", gmtime_r(&tt, &tm));
-}
-
-static int text_row(void *arg, int n, const char *const *c,
-		    const char *const *names)
-{
-	(void)n;
-	(void)names;
-	snprintf(arg, 11, "%s", c[0] ? c[0] : "");
-	return 0;
-}
-
-static struct gn_client *client_named(struct gonogo *g, const char *name)
-{
-	/* rows arrive ordered by client: the match is the last one */
-	if (g->ncl && strcmp(g->cl[g->ncl - 1].client, name) == 0)
-		return &g->cl[g->ncl - 1];
-	g->cl = xrealloc(g->cl, (size_t)(g->ncl + 1) * sizeof(*g->cl));
-	memset(&g->cl[g->ncl], 0, sizeof(*g->cl));
-	g->cl[g->ncl].client = xstrdup(name);
-	return &g->cl[g->ncl++];
-}
-
-/* client, class, amnesty, sum(n), max(last), top agent */
-static int window_row(void *arg, int n, const char *const *c,
-		      const char *const *names)
-{
-	struct run *r = arg;
-	struct gn_client *cl = client_named(&r->g, c[0]);
-	int cls = rules_class_find(r->rs, c[1]);
-	long long v = num(c[3]);
-
-	(void)n;
-	(void)names;
-	cl->total += v;
-	r->g.total += v;
-	if (!cl->agent && c[5])
-		cl->agent = xstrdup(c[5]);
-	if (!rules_phase_refuses(r->rs, r->phase, cls, (int)num(c[2])))
-		return 0;
-	cl->refused += v;
-	r->g.refused += v;
-	if (num(c[4]) > cl->last)
-		cl->last = num(c[4]);
-	return 0;
-}
-
-#define WINDOW_SQL                                                            \
-	"WITH ua AS (SELECT client, agent, sum(n) AS n FROM agents"           \
-	"  WHERE day BETWEEN ?1 AND ?2 AND class IN (SELECT name FROM"        \
-	"  classes WHERE legacy = 1) GROUP BY client, agent),"                \
-	" top AS (SELECT client, agent FROM (SELECT client, agent,"           \
-	"  row_number() OVER (PARTITION BY client ORDER BY n DESC, agent)"    \
-	"  AS r FROM ua) WHERE r = 1)"                                        \
-	" SELECT c.client, class, amnesty, sum(n), max(last), top.agent"      \
-	" FROM counts AS c LEFT JOIN top USING (client)"                      \
-	" WHERE day BETWEEN ?1 AND ?2 GROUP BY 1, 2, 3 ORDER BY 1"
 
 static int client_cmp(const void *a, const void *b)
 {
 	const struct gn_client *x = a;
 	const struct gn_client *y = b;
+	int xin = x->marginal + x->already > 0;
+	int yin = y->marginal + y->already > 0;
 
-	if (x->refused != y->refused)
-		return x->refused > y->refused ? -1 : 1;
+	if (xin != yin)
+		return yin - xin;
+	if (x->marginal != y->marginal)
+		return x->marginal > y->marginal ? -1 : 1;
+	if (x->already != y->already)
+		return x->already > y->already ? -1 : 1;
 	return strcmp(x->client, y->client);
 }
 
-/* Keep the clients the phase would break; decide. */
-static void decide(struct run *r)
+static void client_state(struct gonogo *g, struct gn_client *c, int64_t end)
 {
-	struct gonogo *g = &r->g;
-	int64_t end = day_start(g->to) + DAY;
-	int k = 0;
+	c->quiet_days = (int)((end - 1 - c->last) / DAY);
+	if (!c->marginal)
+		c->state = GN_ALREADY;
+	else if (c->quiet_days < g->cfg->min_quiet)
+		c->state = GN_ACTIVE;
+	else if (c->last_modern / DAY > c->last / DAY)
+		c->state = GN_MIGRATED; /* modern on a later day */
+	else
+		c->state = GN_QUIET;
+	g->nactive += c->state == GN_ACTIVE;
+	g->nmigrated += c->state == GN_MIGRATED;
+	g->nquiet += c->state == GN_QUIET;
+	g->nalready += c->state == GN_ALREADY;
+	g->refused += c->marginal;
+	g->already += c->already;
+}
 
-	for (int i = 0; i < g->ncl; i++) {
-		struct gn_client *c = &g->cl[i];
+/* How much of the window shows no credential a rule could class. */
+static void blindness(struct gonogo *g)
+{
+	long long seen = 0, blind = 0;
 
-		if (!c->refused) {
-			free(c->client);
-			free(c->agent);
-			continue;
-		}
-		c->quiet_days = (int)((end - 1 - c->last) / DAY);
-		c->active = c->quiet_days < g->min_quiet;
-		g->nactive += c->active;
-		g->cl[k++] = *c;
-	}
-	g->ncl = k;
-	qsort(g->cl, (size_t)k, sizeof(*g->cl), client_cmp);
+	for (int i = 0; i < g->ncls; i++)
+		if (i != g->ncls - 1 && strcmp(g->clsname[i], "none") != 0 &&
+		    strcmp(g->clsname[i], "hidden") != 0)
+			seen += g->cls[i];
+	/* no request shows a credential: the log has no field for one,
+	 * and "none" says nothing */
+	g->blind_none = seen == 0;
+	for (int i = 0; i < g->ncls; i++)
+		if (gn_blind_class(g, i))
+			blind += g->cls[i];
+	g->blind = g->total ? 100.0 * (double)blind / (double)g->total : 0;
+}
+
+/* Order the clients, give each its state; decide on the marginal
+ * numbers.  NO-GO needs no more evidence than it has; GO does. */
+static void decide(struct gonogo *g)
+{
+	const struct config *cfg = g->cfg;
+	int64_t end = (int64_t)(gn_dnum(g->to) + 1) * DAY;
+
+	qsort(g->cl, (size_t)g->nall, sizeof(*g->cl), client_cmp);
+	gn_rehash(g);
+	g->ncl = 0;
+	while (g->ncl < g->nall &&
+	       g->cl[g->ncl].marginal + g->cl[g->ncl].already > 0)
+		client_state(g, &g->cl[g->ncl++], end);
 	g->share =
 	    g->total ? 100.0 * (double)g->refused / (double)g->total : 0.0;
-	g->go = g->share <= g->max_share && g->nactive <= g->max_clients;
+	blindness(g);
+	gn_dormant(g);
+	gn_brownout_link(g);
+	gn_forecast(g);
+	if (g->share > cfg->max_share || g->nactive > cfg->max_clients ||
+	    g->ndormant > cfg->max_dormant)
+		g->verdict = EXIT_PARTIAL;
+	else if (g->blind > cfg->max_blind)
+		g->verdict = EXIT_BLIND;
+	else
+		g->verdict = EXIT_OK;
 }
 
-static int day_row(void *arg, int n, const char *const *c,
-		   const char *const *names)
+static const char *verdict_word(const struct gonogo *g)
 {
-	struct gonogo *g = arg;
-	struct gn_day *d;
-
-	(void)n;
-	(void)names;
-	g->days = xrealloc(g->days, (size_t)(g->ndays + 1) * sizeof(*d));
-	d = &g->days[g->ndays++];
-	snprintf(d->day, sizeof(d->day), "%s", c[0]);
-	d->total = num(c[1]);
-	d->legacy = num(c[2]);
-	d->amnesty = num(c[3]);
-	return 0;
+	return g->verdict == EXIT_OK	  ? "GO"
+	       : g->verdict == EXIT_BLIND ? "CANNOT TELL"
+					  : "NO-GO";
 }
 
-static int load_history(struct run *r, struct store *st)
+static double pct(long long a, long long b)
 {
-	return store_each(
-	    st,
-	    "SELECT day, sum(n), sum(CASE WHEN legacy THEN n ELSE 0 END),"
-	    " sum(CASE WHEN legacy AND amnesty = 1 THEN n ELSE 0 END)"
-	    " FROM (SELECT day, n, amnesty, class IN (SELECT name FROM"
-	    "  classes WHERE legacy = 1) AS legacy FROM counts)"
-	    " GROUP BY day ORDER BY day",
-	    NULL, 0, day_row, &r->g, r->emsg, sizeof(r->emsg));
+	return b ? 100.0 * (double)a / (double)b : 0.0;
 }
 
 static void print_verdict(const struct gonogo *g)
 {
-	printf("%s: phase %s would refuse %lld of %lld requests (%.2f%%, "
-	       "max %.2f%%) and break %d active client%s (max %d) in "
-	       "%s..%s\n",
-	       g->go ? "GO" : "NO-GO", g->phase, g->refused, g->total,
-	       g->share, g->max_share, g->nactive, g->nactive == 1 ? "" : "s",
-	       g->max_clients, g->from, g->to);
-	printf("  clients with refused requests: %d (%d quiet for %d days or "
-	       "more)\n",
-	       g->ncl, g->ncl - g->nactive, g->min_quiet);
-	for (int i = 0; i < g->ncl && i < 5; i++)
-		printf("  %s: %lld refused, the last %d day%s before %s's "
-		       "end\n",
-		       g->cl[i].client, g->cl[i].refused, g->cl[i].quiet_days,
-		       g->cl[i].quiet_days == 1 ? "" : "s", g->to);
+	const struct config *cfg = g->cfg;
+
+	printf(
+	    "%s: phase %s would refuse %lld of %lld requests (%.2f%%, "
+	    "max %.2f%%) that succeed today and break %d active "
+	    "client%s (max %d) and %d dormant (max %d); already refused "
+	    "(434): %lld requests, %d client%s refused already and no more; "
+	    "blind %.2f%% (max %.2f%%):",
+	    verdict_word(g), g->phase, g->refused, g->total, g->share,
+	    cfg->max_share, g->nactive, g->nactive == 1 ? "" : "s",
+	    cfg->max_clients, g->ndormant, cfg->max_dormant, g->already,
+	    g->nalready, g->nalready == 1 ? "" : "s", g->blind,
+	    cfg->max_blind);
+	for (int i = 0; i < g->ncls; i++)
+		printf(" %s %.2f%%%s", g->clsname[i], pct(g->cls[i], g->total),
+		       i + 1 < g->ncls ? "," : ";");
+	printf(" in %s..%s\n", g->from, g->to);
 }
 
-static const char *const gn_cols[] = {
-    "client",	    "refused_requests", "all_requests", "refused_share",
-    "last_refused", "quiet_days",	"active",	"top_user_agent"};
-static const enum cell_kind gn_kinds[] = {CELL_TEXT, CELL_NUM,	CELL_NUM,
-					  CELL_NUM,  CELL_TEXT, CELL_NUM,
-					  CELL_TEXT, CELL_TEXT};
+static void print_clients(const struct gonogo *g)
+{
+	if (g->asof_default && strcmp(g->to, g->newest) != 0)
+		printf("  as of %s: the newest day with a tenth of the median "
+		       "day's requests (the newest request is of %s)\n",
+		       g->to, g->newest);
+	printf("  clients with refused requests: %d (%d active, %d "
+	       "migrated, %d quiet for %d days or more, %d refused "
+	       "already)\n",
+	       g->ncl, g->nactive, g->nmigrated, g->nquiet, g->cfg->min_quiet,
+	       g->nalready);
+	for (int i = 0; i < g->ncl && i < 5; i++) {
+		const struct gn_client *c = &g->cl[i];
+		static const char *const st[] = {"active", "quiet", "migrated",
+						 "refused already"};
+
+		printf("  %s: %lld refused, %lld already; the last %d day%s "
+		       "before %s's end; %s\n",
+		       c->client, c->marginal, c->already, c->quiet_days,
+		       c->quiet_days == 1 ? "" : "s", g->to, st[c->state]);
+	}
+}
+
+static void print_dormant(const struct gonogo *g)
+{
+	printf("  dormant (legacy use in %s..the window, none in it): %d\n",
+	       g->look_from, g->ndormant);
+	for (int i = 0; i < g->ndormant && i < 5; i++) {
+		const struct gn_dormant *d = &g->dormant[i];
+
+		if (d->period)
+			printf("  %s: last %s, every ~%d day%s, next expected "
+			       "~%s\n",
+			       d->c->client, d->last, d->period,
+			       d->period == 1 ? "" : "s", d->next);
+		else
+			printf("  %s: last %s, once\n", d->c->client, d->last);
+	}
+}
+
+static void print_brownouts(const struct gonogo *g)
+{
+	for (int i = 0; i < g->nbo; i++) {
+		const struct gn_brownout *b = &g->bo[i];
+
+		if (!b->replayed) {
+			printf("  brownout %s: not replayed, the database "
+			       "has no hourly counts\n",
+			       b->spec);
+			continue;
+		}
+		printf("  brownout %s (replayed on %s, %d hours): %lld "
+		       "requests of %d clients would be refused; 434s in "
+		       "it: %lld\n",
+		       b->spec, b->day, b->nhours, b->would, b->nhits,
+		       b->s434);
+		for (int j = 0; j < b->nhits && j < 5; j++)
+			printf("    %s: %lld in %d of %d hours; 434: %lld%s\n",
+			       b->hits[j].client, b->hits[j].would,
+			       __builtin_popcountll(b->hits[j].hours),
+			       b->nhours, b->hits[j].s434,
+			       b->hits[j].s434
+				   ? (b->hits[j].migrated ? ", migrated since"
+							  : ", not migrated")
+				   : "");
+	}
+}
+
+static void print_forecast(const struct gonogo *g)
+{
+	const struct gn_forecast *f = &g->fc;
+
+	if (f->ndays < 3) {
+		printf("  forecast: too few days to fit\n");
+		return;
+	}
+	printf("  forecast (a projection, not a verdict; least squares over "
+	       "%d days from %s): refused share %.2f%% today, %+.3f points "
+	       "a day, %s%s; breaking clients %.1f today, %+.2f a day, "
+	       "%s%s\n",
+	       f->ndays, f->from, f->share_now, f->share_slope,
+	       f->share_day[0] ? "under the maximum ~" : "not falling",
+	       f->share_day, f->clients_now, f->clients_slope,
+	       f->clients_day[0] ? "at the maximum ~" : "not falling",
+	       f->clients_day);
+}
+
+static const char *const state_name[] = {"active", "quiet", "migrated",
+					 "already"};
+
+static void client_csv_row(const struct gonogo *g, struct table *t,
+			   const struct gn_client *c)
+{
+	char n[5][32], last[32], shares[GN_MAXCLS][16];
+	const char *v[10 + GN_MAXCLS];
+	time_t tt = (time_t)c->last;
+	struct tm tm;
+
+	snprintf(n[0], 32, "%lld", c->marginal);
+	snprintf(n[1], 32, "%lld", c->total);
+	snprintf(n[2], 32, "%.4f",
+		 c->total ? (double)c->marginal / (double)c->total : 0);
+	snprintf(n[3], 32, "%lld", c->already);
+	snprintf(n[4], 32, "%d", c->quiet_days);
+	strftime(last, sizeof(last), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&tt, &tm));
+	v[0] = c->client;
+	v[1] = n[0];
+	v[2] = n[1];
+	v[3] = n[2];
+	v[4] = n[3];
+	v[5] = last;
+	v[6] = n[4];
+	v[7] = state_name[c->state];
+	v[8] = c->state == GN_ACTIVE ? "yes" : "no";
+	v[9] = c->agent ? c->agent : "";
+	for (int i = 0; i < g->ncls; i++) {
+		snprintf(shares[i], 16, "%.4f",
+			 c->total ? (double)c->cls[i] / (double)c->total : 0);
+		v[10 + i] = shares[i];
+	}
+	table_row(t, v);
+}
 
 static int write_clients(const struct gonogo *g, const char *path, char *err,
 			 size_t errlen)
 {
+	static const char *const fixed[] = {
+	    "client",	       "refused_requests",
+	    "all_requests",    "refused_share",
+	    "already_refused", "last_refused",
+	    "quiet_days",      "state",
+	    "active",	       "top_user_agent"};
+	const char *cols[10 + GN_MAXCLS];
+	char names[GN_MAXCLS][80];
+	enum cell_kind kinds[10 + GN_MAXCLS];
 	struct outfile *o;
 	FILE *f = report_open(path, &o, err, errlen);
 	struct table *t;
 
 	if (!f)
 		return -1;
-	t = table_new(f, 0, gn_cols, gn_kinds, 8);
-	for (int i = 0; i < g->ncl; i++) {
-		const struct gn_client *c = &g->cl[i];
-		char n[3][32];
-		char share[32];
-		char last[32];
-		time_t tt = (time_t)c->last;
-		struct tm tm;
-		const char *v[8] = {c->client,
-				    n[0],
-				    n[1],
-				    share,
-				    last,
-				    n[2],
-				    c->active ? "yes" : "no",
-				    c->agent ? c->agent : ""};
-
-		snprintf(n[0], 32, "%lld", c->refused);
-		snprintf(n[1], 32, "%lld", c->total);
-		snprintf(n[2], 32, "%d", c->quiet_days);
-		snprintf(share, 32, "%.4f",
-			 c->total ? (double)c->refused / (double)c->total : 0);
-		strftime(last, sizeof(last), "%Y-%m-%dT%H:%M:%SZ",
-			 gmtime_r(&tt, &tm));
-		table_row(t, v);
+	for (int i = 0; i < 10 + g->ncls; i++) {
+		cols[i] = i < 10 ? fixed[i] : names[i - 10];
+		kinds[i] = (i >= 1 && i <= 4) || i == 6 || i >= 10 ? CELL_NUM
+								   : CELL_TEXT;
+		if (i >= 10)
+			snprintf(names[i - 10], 80, "share_%s",
+				 g->clsname[i - 10]);
 	}
-	table_end(t);
+	t = table_new(f, 0, cols, kinds, 10 + g->ncls);
+	for (int i = 0; i < g->ncl; i++)
+		client_csv_row(g, t, &g->cl[i]);
+	if (table_end(t) < 0) {
+		report_close(o, 1, err, errlen);
+		snprintf(err, errlen, "%s: write failed", path);
+		return -1;
+	}
 	return report_close(o, 0, err, errlen);
 }
 
-/* Rules, phase, window: everything before the verdict. */
+/* The owner of a client: the registry's "owner" column, else its first
+ * column that is not a key. */
+static void owner_row(void *ctx, const char *const *row, int rown,
+		      const char *fp)
+{
+	(void)rown;
+	(void)fp;
+	void **a = ctx;
+	const struct registry *reg = a[0];
+	struct gn_client *c = a[1];
+	int col = -1;
+
+	for (int i = 0; i < reg->ncols && col < 0; i++)
+		if (strcmp(reg->cols[i], "owner") == 0)
+			col = i;
+	for (int i = 0; i < reg->ncols && col < 0; i++)
+		if (i != reg->client_col && i != reg->fp_col)
+			col = i;
+	if (!c->owner && col >= 0 && row[col][0])
+		c->owner = xstrdup(row[col]);
+}
+
+static int owners(struct run *r)
+{
+	struct gonogo *g = &r->g;
+	struct registry_opts ro = {g->cfg->registry_key, g->cfg->registry_fp,
+				   g->cfg->registry_delim};
+	struct registry *reg =
+	    registry_load(g->cfg->registry, &ro, r->emsg, sizeof(r->emsg));
+
+	if (!reg)
+		return -1;
+	for (int i = 0; i < g->ncl && i < SHOWN; i++) {
+		void *a[2] = {reg, &g->cl[i]};
+
+		registry_match(reg, g->cl[i].client, NULL, 0, owner_row, a);
+	}
+	for (int i = 0; i < g->ndormant && i < SHOWN; i++) {
+		void *a[2] = {reg, g->dormant[i].c};
+
+		registry_match(reg, g->dormant[i].c->client, NULL, 0,
+			       owner_row, a);
+	}
+	registry_free(reg);
+	return 0;
+}
+
+/* Rules, phase, thresholds and the store. */
 static int prepare(struct run *r, const struct config *cfg, struct store **st)
 {
 	struct gonogo *g = &r->g;
 
+	g->cfg = cfg;
 	r->rs = rules_load(cfg->rules, r->emsg, sizeof(r->emsg));
 	if (!r->rs)
 		return EXIT_USAGE;
@@ -254,83 +366,101 @@ static int prepare(struct run *r, const struct config *cfg, struct store **st)
 		return EXIT_USAGE;
 	}
 	g->phase = rules_phase_name(r->rs, r->phase);
-	g->max_share = cfg->max_share;
-	g->max_clients = cfg->max_clients;
-	g->min_quiet = cfg->min_quiet;
+	g->ncls = rules_nclasses(r->rs) + 1;
+	for (int i = 0; i < g->ncls; i++)
+		g->clsname[i] = rules_class_name(r->rs, i);
 	for (int i = 0; i < rules_nphases(r->rs) && g->nmarks < 16; i++)
 		if (rules_phase_date(r->rs, i)[0]) {
 			g->marks[g->nmarks].name = rules_phase_name(r->rs, i);
 			g->marks[g->nmarks++].day = rules_phase_date(r->rs, i);
 		}
 	*st = store_open(cfg->db, STORE_READ, r->emsg, sizeof(r->emsg));
-	if (!*st)
+	return *st ? EXIT_OK : EXIT_FAILED;
+}
+
+/* The history, the as-of day, the window and lookback, the clients. */
+static int scan(struct run *r, struct store *st)
+{
+	struct gonogo *g = &r->g;
+	char first[11];
+
+	if (g->cfg->as_of)
+		snprintf(g->to, sizeof(g->to), "%s", g->cfg->as_of);
+	if (gn_scan_days(g, st, r->rs, r->phase, r->emsg, sizeof(r->emsg)) < 0)
 		return EXIT_FAILED;
-	if (store_each(*st, "SELECT max(day) FROM counts", NULL, 0, text_row,
-		       r->newest, r->emsg, sizeof(r->emsg)) < 0)
-		return EXIT_FAILED;
-	if (!r->newest[0] && !cfg->as_of) {
+	if (!g->to[0]) {
 		snprintf(r->emsg, sizeof(r->emsg),
-			 "%s: no requests counted yet", cfg->db);
+			 "%s: no requests counted yet", g->cfg->db);
 		return EXIT_FAILED;
 	}
-	snprintf(g->to, sizeof(g->to), "%s",
-		 cfg->as_of ? cfg->as_of : r->newest);
-	day_of(day_start(g->to) - (int64_t)(cfg->window - 1) * DAY, g->from);
+	gn_day_text(gn_dnum(g->to) - (g->cfg->window - 1), g->from);
+	gn_day_text(gn_dnum(g->from) - g->cfg->lookback, g->look_from);
+	gn_brownout_plan(g, first);
+	if (gn_scan_clients(g, st, r->rs, r->phase, first, r->emsg,
+			    sizeof(r->emsg)) < 0 ||
+	    gn_scan_agents(g, st, r->rs, r->emsg, sizeof(r->emsg)) < 0 ||
+	    gn_brownouts(g, st, r->rs, r->phase, r->emsg, sizeof(r->emsg)) < 0)
+		return EXIT_FAILED;
+	if (g->total == 0) {
+		/* no data is no evidence: never answer GO on it */
+		snprintf(r->emsg, sizeof(r->emsg),
+			 "no requests in %s..%s (the newest is from %s)",
+			 g->from, g->to, g->newest[0] ? g->newest : "nowhere");
+		return EXIT_FAILED;
+	}
 	return EXIT_OK;
 }
 
-static void free_run(struct run *r)
+static int report(struct run *r)
 {
-	for (int i = 0; i < r->g.ncl; i++) {
-		free(r->g.cl[i].client);
-		free(r->g.cl[i].agent);
+	struct gonogo *g = &r->g;
+	const struct config *cfg = g->cfg;
+
+	if (cfg->verbosity > 0 || g->verdict != EXIT_OK)
+		print_verdict(g);
+	if (cfg->verbosity > 0) {
+		print_clients(g);
+		print_dormant(g);
+		print_brownouts(g);
+		print_forecast(g);
 	}
-	free(r->g.cl);
-	free(r->g.days);
-	rules_free(r->rs);
+	if (cfg->registry && owners(r) < 0)
+		return EXIT_USAGE;
+	if ((cfg->out &&
+	     write_clients(g, cfg->out, r->emsg, sizeof(r->emsg)) < 0) ||
+	    (cfg->html &&
+	     gonogo_html(g, cfg->html, r->emsg, sizeof(r->emsg)) < 0))
+		return EXIT_FAILED;
+	if (outfile_check_stdout(r->emsg, sizeof(r->emsg)) < 0)
+		return EXIT_FAILED;
+	return g->verdict;
 }
 
 int gonogo_run(const struct config *cfg)
 {
 	struct run r;
 	struct store *st = NULL;
-	const char *params[2];
 	int rc;
 
 	memset(&r, 0, sizeof(r));
 	rc = prepare(&r, cfg, &st);
-	params[0] = r.g.from;
-	params[1] = r.g.to;
-	if (rc == EXIT_OK && (store_each(st, WINDOW_SQL, params, 2, window_row,
-					 &r, r.emsg, sizeof(r.emsg)) < 0 ||
-			      load_history(&r, st) < 0))
-		rc = EXIT_FAILED;
-	if (rc == EXIT_OK && r.g.total == 0) {
-		/* no data is no evidence: never answer GO on it */
-		snprintf(r.emsg, sizeof(r.emsg),
-			 "no requests in %s..%s (the newest is from %s)",
-			 r.g.from, r.g.to, r.newest[0] ? r.newest : "nowhere");
-		rc = EXIT_FAILED;
-	}
+	if (rc == EXIT_OK)
+		rc = scan(&r, st);
 	if (rc == EXIT_OK) {
-		decide(&r);
-		print_verdict(&r.g);
-		if ((cfg->out && write_clients(&r.g, cfg->out, r.emsg,
-					       sizeof(r.emsg)) < 0) ||
-		    (cfg->html && gonogo_html(&r.g, cfg->html, r.emsg,
-					      sizeof(r.emsg)) < 0) ||
-		    outfile_check_stdout(r.emsg, sizeof(r.emsg)) < 0)
-			rc = EXIT_FAILED;
-		else
-			rc = r.g.go ? EXIT_OK : EXIT_PARTIAL;
+		decide(&r.g);
+		rc = report(&r);
 	}
-	if (rc == EXIT_OK || rc == EXIT_PARTIAL) {
-		struct metrics_gonogo m = {r.g.phase, r.g.go, r.g.refused,
-					   r.g.total, r.g.nactive};
+	if (rc == EXIT_OK || rc == EXIT_PARTIAL || rc == EXIT_BLIND) {
+		struct metrics_gonogo m = {r.g.phase,
+					   r.g.verdict == EXIT_OK,
+					   r.g.verdict == EXIT_BLIND,
+					   r.g.refused,
+					   r.g.total,
+					   r.g.nactive};
 
-		if (cfg->metrics &&
-		    metrics_write_gonogo(cfg->metrics, &m, r.emsg,
-					 sizeof(r.emsg)) < 0)
+		if (cfg->metrics && metrics_write_gonogo(cfg->metrics, &m,
+							 r.emsg,
+							 sizeof(r.emsg)) < 0)
 			rc = EXIT_FAILED;
 	}
 	if (rc == EXIT_USAGE || rc == EXIT_FAILED) {
@@ -339,6 +469,8 @@ int gonogo_run(const struct config *cfg)
 			fputs("try 'keyaudit gonogo --help'\n", stderr);
 	}
 	store_close(st);
-	free_run(&r);
+	gn_free_extra(&r.g);
+	gn_free_clients(&r.g);
+	rules_free(r.rs);
 	return rc;
 }

@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "memo.h"
+#include "route.h"
 
 /* Verdicts remembered: a client sends the same credential and headers
  * again and again, so most lines are judged by one lookup.  An entry
@@ -48,6 +49,9 @@ struct hit_maker {
 	int ninputs;
 	struct judged fresh;
 	struct agent fresh_agent;
+	int f_uri; /* the format's request_uri field, or -1 */
+	char route[ROUTE_BUF];
+	char route_scrubbed[ROUTE_BUF];
 };
 
 struct hit_maker *hit_maker_new(struct ruleset *rs, const struct fpkey *key)
@@ -60,6 +64,7 @@ struct hit_maker *hit_maker_new(struct ruleset *rs, const struct fpkey *key)
 	hm->verdicts = memo_new(VERDICTS, VERDICT_ENTRY);
 	hm->agents = memo_new(AGENTS, AGENT_ENTRY);
 	hm->ninputs = rules_inputs(rs, hm->inputs);
+	hm->f_uri = -1;
 	return hm;
 }
 
@@ -73,8 +78,9 @@ void hit_maker_free(struct hit_maker *hm)
 	free(hm);
 }
 
-void hit_maker_rebind(struct hit_maker *hm)
+void hit_maker_rebind(struct hit_maker *hm, struct format *fmt)
 {
+	hm->f_uri = format_field_index(fmt, "request_uri");
 	hm->ninputs = rules_inputs(hm->rs, hm->inputs);
 	memo_free(hm->verdicts);
 	hm->verdicts = memo_new(VERDICTS, VERDICT_ENTRY);
@@ -236,4 +242,15 @@ void hit_make(struct hit_maker *hm, const struct record *rec, struct hit *h)
 		h->agent_hash = a->hash;
 	}
 	h->cred_fp = j->has_cred ? j->cred_fp : NULL;
+	if (h->legacy && hm->f_uri >= 0) {
+		struct span u = rec->field[hm->f_uri];
+		size_t n = route_template(u.p, u.len, hm->route,
+					  sizeof(hm->route));
+
+		/* a key pasted into a path segment becomes its fingerprint */
+		h->route_len = fp_scrub(hm->key, hm->route, n,
+					hm->route_scrubbed,
+					sizeof(hm->route_scrubbed));
+		h->route = hm->route_scrubbed;
+	}
 }

@@ -27,9 +27,11 @@ struct hit_maker *hit_maker_new(struct ruleset *rs, const struct fpkey *key);
  * NULL does nothing. */
 void hit_maker_free(struct hit_maker *hm);
 
-/* The rules were bound to another format: forget every verdict, which
- * was made for the old format's fields. */
-void hit_maker_rebind(struct hit_maker *hm);
+/* The rules were bound to fmt, another format: forget every verdict,
+ * which was made for the old format's fields, and find fmt's
+ * request_uri field, whose path a legacy request is counted by (its
+ * route).  Call it before fmt parses its first line. */
+void hit_maker_rebind(struct hit_maker *hm, struct format *fmt);
 
 /* Classify rec and fill h: client (an id scrubbed like an agent, "fp:"
  * and the credential's fingerprint, "addr:" and an address, or

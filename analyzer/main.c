@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "gonogo.h"
 #include "ingest.h"
+#include "lookup.h"
 #include "msg.h"
 #include "options.h"
 #include "outfile.h"
@@ -80,6 +81,8 @@ static int run(struct config *c)
 		return cmd_prune(&cfg);
 	case CMD_FORGET:
 		return cmd_forget(&cfg);
+	case CMD_LOOKUP:
+		return lookup_run(&cfg);
 	case CMD_NONE:
 		break;
 	}

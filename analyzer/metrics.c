@@ -387,6 +387,10 @@ int metrics_write_gonogo(const char *path, const struct metrics_gonogo *m,
 	put(&x, "keyaudit_gonogo_go", G,
 	    "1 if the phase could start now (GO), 0 if not (NO-GO).", "phase",
 	    p, m->go);
+	put(&x, "keyaudit_gonogo_cannot_tell", G,
+	    "1 if too few requests of the window showed a credential to "
+	    "decide (CANNOT TELL).",
+	    "phase", p, m->cannot_tell);
 	put(&x, "keyaudit_gonogo_refused_ratio", G,
 	    "Share of the window's requests the phase would refuse.", "phase",
 	    p, m->total ? (double)m->refused / (double)m->total : 0);

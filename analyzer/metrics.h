@@ -17,7 +17,8 @@ struct metrics_ingest {
 /* What a gonogo run decided. */
 struct metrics_gonogo {
 	const char *phase;
-	int go;
+	int go;		   /* 1 GO, 0 NO-GO or CANNOT TELL */
+	int cannot_tell;   /* the window showed too few credentials */
 	long long refused; /* requests of the window the phase refuses */
 	long long total;   /* requests of the window */
 	int breaking;	   /* active clients it would break */

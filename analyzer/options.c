@@ -37,16 +37,24 @@ const struct options_command options_commands[] = {
      "add shard databases into --db, exactly: a log file read by "
      "several shards counts once, merging a shard again adds nothing"},
     {"prune", NULL, CMD_PRUNE, "--before DAY [OPTIONS]",
-     "remove every count of a day before DAY and give the space back; the "
-     "files read stay known, so they are never read again"},
+     "remove every count of a day before DAY and give the space back; "
+     "the files read stay known, so they are never read again, and "
+     "reports say the first day they cover"},
     {"forget", NULL, CMD_FORGET, "[OPTIONS] FILE|FINGERPRINT...",
      "remove a file's counts and read position in one transaction, so "
-     "that the next ingest reads it again; FILE is a path as it was read "
-     "or the file itself, FINGERPRINT the head fingerprint files shows; "
-     "exit 1 when nothing matches"},
+     "that the next ingest reads it again (after a format fix, say); "
+     "FILE is a path as it was read or the file itself, FINGERPRINT the "
+     "head fingerprint 'keyaudit files' shows; exit 1 when nothing "
+     "matches"},
+    {"lookup", NULL, CMD_LOOKUP, "[OPTIONS] [fp:FINGERPRINT...] [< SECRETS]",
+     "for each credential (fingerprints as arguments, else secrets on "
+     "stdin, one a line), the clients it was counted under, its "
+     "requests, first and last use, and the client's state; exit 0 "
+     "when one was found, 1 when none"},
     {"fingerprint", NULL, CMD_FINGERPRINT, "[OPTIONS] < SECRETS",
      "print the fingerprint of each secret read from stdin (one a "
-     "line), to find it in reports"},
+     "line), to find it in reports; the key is the database's (DB.key, "
+     "$KEYAUDIT_KEY, --key-file), none is made"},
     {NULL, NULL, CMD_NONE, NULL, NULL},
 };
 
@@ -55,7 +63,8 @@ const struct options_command options_commands[] = {
 #define C_DBS (C(CMD_REPORT) | C(CMD_FILES) | C(CMD_GONOGO))
 #define C_RULES                                                               \
 	(C(CMD_INGEST) | C(CMD_RULES_CHECK) | C(CMD_RULES_EXPLAIN) |          \
-	 C(CMD_GONOGO))
+	 C(CMD_GONOGO) | C(CMD_REPORT))
+#define C_WRITE (C(CMD_INGEST) | C(CMD_MERGE) | C(CMD_PRUNE) | C(CMD_FORGET))
 
 /* Options: which commands take each, its value and its line of help.
  * An option may have a row per meaning (--format is a log format for
@@ -78,48 +87,17 @@ const struct options_option options_table[] = {
     {"format", 0, OPT_FORMAT, C(CMD_REPORT), "csv|json",
      "output format (default csv)", 0},
     {"key-file", 0, OPT_KEY,
-     C(CMD_INGEST) | C(CMD_RULES_EXPLAIN) | C(CMD_FINGERPRINT), "FILE",
+     C(CMD_INGEST) | C(CMD_RULES_EXPLAIN) | C(CMD_FINGERPRINT) |
+	 C(CMD_LOOKUP),
+     "FILE",
      "fingerprint key (default $KEYAUDIT_KEY, $KEYAUDIT_KEY_FILE, or "
      "DB.key)",
      0},
-    {"wait", 0, OPT_WAIT,
-     C(CMD_INGEST) | C(CMD_MERGE) | C(CMD_PRUNE) | C(CMD_FORGET), "SECONDS",
+    {"wait", 0, OPT_WAIT, C_WRITE, "SECONDS",
      "wait this long for another run to finish (default 0)", 0},
     {"commit-every", 0, OPT_COMMIT, C(CMD_INGEST), "N",
      "commit at least every N lines (default: 4 MiB of counts, or 30 s)", 0},
     {"jobs", 'j', 'j', C(CMD_INGEST), "N", "read N files at once (default 1)",
-     0},
-    {"since", 0, OPT_SINCE, C(CMD_REPORT), "DAY", "first UTC day (YYYY-MM-DD)",
-     0},
-    {"until", 0, OPT_UNTIL, C(CMD_REPORT), "DAY", "last UTC day, inclusive",
-     0},
-    {"output", 'o', 'o', C(CMD_REPORT), "FILE",
-     "write to FILE (default -, stdout)", 0},
-    {"registry", 0, OPT_REGISTRY, C(CMD_REPORT), "FILE",
-     "outreach: CSV of client or fingerprint, contacts, ...", 0},
-    {"action", 0, OPT_ACTION, C(CMD_REPORT), "TEXT",
-     "outreach: what legacy clients should do", 0},
-    {"phase", 0, OPT_PHASE, C(CMD_GONOGO), "NAME",
-     "the phase (default: the first the rules define)", 0},
-    {"window", 0, OPT_WINDOW, C(CMD_GONOGO), "DAYS",
-     "days of data looked at (default 7)", 0},
-    {"as-of", 0, OPT_ASOF, C(CMD_GONOGO), "DAY",
-     "last day of the window (default: the newest request)", 0},
-    {"max-share", 0, OPT_MAXSHARE, C(CMD_GONOGO), "PCT",
-     "NO-GO above this percentage of refused requests (default 0.1)", 0},
-    {"max-clients", 0, OPT_MAXCLIENTS, C(CMD_GONOGO), "N",
-     "NO-GO above this many active breaking clients (default 0)", 0},
-    {"min-quiet-days", 0, OPT_QUIET, C(CMD_GONOGO), "N",
-     "a client quiet this long is not active (default 7)", 0},
-    {"output", 'o', 'o', C(CMD_GONOGO), "FILE", "the breaking clients as CSV",
-     0},
-    {"html", 0, OPT_HTML, C(CMD_GONOGO), "FILE",
-     "a self-contained page for the review", 0},
-    {"keep-days", 0, OPT_KEEPDAYS, C(CMD_INGEST), "N",
-     "then prune the counts of all but the newest N days", 0},
-    {"detail-days", 0, OPT_DETAILDAYS, C(CMD_INGEST) | C(CMD_MERGE), "N",
-     "keep each file's own counts this many days after its last day, for "
-     "merge and forget (default 3)",
      0},
     {"include", 0, OPT_INCLUDE, C(CMD_INGEST), "GLOB",
      "in a directory, read only files whose name matches (repeatable; "
@@ -128,14 +106,79 @@ const struct options_option options_table[] = {
     {"exclude", 0, OPT_EXCLUDE, C(CMD_INGEST), "GLOB",
      "in a directory, skip files whose name matches (repeatable)", 0},
     {"max-bad", 0, OPT_MAXBAD, C(CMD_INGEST), "PCT",
-     "a file with more than PCT% bad lines among its first 1000 new lines "
-     "is not read: nothing of it is counted, it is named on stderr, exit 1 "
-     "(default 50)",
+     "a file with more than PCT% bad lines among its first 1000 new "
+     "lines is not read: nothing of it is counted, it is named on "
+     "stderr, exit 1 (default 50)",
+     0},
+    {"keep-days", 0, OPT_KEEPDAYS, C(CMD_INGEST), "N",
+     "then prune the counts of all but the newest N days", 0},
+    {"detail-days", 0, OPT_DETAILDAYS, C(CMD_INGEST), "N",
+     "keep each file's own counts this many days after its last day, "
+     "for merge and forget (default 3)",
      0},
     {"before", 0, OPT_BEFORE, C(CMD_PRUNE), "DAY",
      "the first day kept (YYYY-MM-DD)", 0},
     {"dry-run", 0, OPT_DRYRUN, C(CMD_FORGET), NULL,
-     "only list what would be forgotten", 0},
+     "list what would be forgotten, forget nothing", 0},
+    {"since", 0, OPT_SINCE, C(CMD_REPORT) | C(CMD_LOOKUP), "DAY",
+     "first UTC day (YYYY-MM-DD)", 0},
+    {"until", 0, OPT_UNTIL, C(CMD_REPORT) | C(CMD_LOOKUP), "DAY",
+     "last UTC day, inclusive", 0},
+    {"output", 'o', 'o', C(CMD_REPORT), "FILE",
+     "write to FILE (default -, stdout)", 0},
+    {"registry", 0, OPT_REGISTRY, C(CMD_REPORT), "FILE",
+     "outreach: CSV of client or fingerprint, contacts, ...", 0},
+    {"action", 0, OPT_ACTION, C(CMD_REPORT), "TEXT",
+     "outreach: what legacy clients should do", 0},
+    {"registry-key", 0, OPT_REGKEY, C(CMD_REPORT) | C(CMD_GONOGO), "COLUMN",
+     "the registry's client id column (default: client, client_id, "
+     "Client ID, app_id, ...)",
+     0},
+    {"registry-fingerprint", 0, OPT_REGFP, C(CMD_REPORT) | C(CMD_GONOGO),
+     "COLUMN",
+     "the registry's fingerprint column (default: fingerprint, API Key "
+     "Fingerprint, ...)",
+     0},
+    {"registry-delimiter", 0, OPT_REGDELIM, C(CMD_REPORT) | C(CMD_GONOGO),
+     "C", "the registry's delimiter: , ; | or tab (default: sniffed)", 0},
+    {"migrated-days", 0, OPT_MIGRATED, C(CMD_REPORT) | C(CMD_LOOKUP), "N",
+     "migrated after N days without a legacy request, dormant after N "
+     "without any (default 14)",
+     0},
+    {"phase", 0, OPT_PHASE, C(CMD_GONOGO), "NAME",
+     "the phase (default: the first the rules define)", 0},
+    {"window", 0, OPT_WINDOW, C(CMD_GONOGO), "DAYS",
+     "days of data looked at (default 14)", 0},
+    {"as-of", 0, OPT_ASOF, C(CMD_GONOGO), "DAY",
+     "last day of the window (default: the newest day with at least a "
+     "tenth of the median day's requests)",
+     0},
+    {"max-share", 0, OPT_MAXSHARE, C(CMD_GONOGO), "PCT",
+     "NO-GO above this percentage of refused requests (default 0.1)", 0},
+    {"max-clients", 0, OPT_MAXCLIENTS, C(CMD_GONOGO), "N",
+     "NO-GO above this many active breaking clients (default 0)", 0},
+    {"min-quiet-days", 0, OPT_QUIET, C(CMD_GONOGO), "N",
+     "a client quiet this long is not active (default 7, shorter than "
+     "the window)",
+     0},
+    {"max-blind", 0, OPT_MAXBLIND, C(CMD_GONOGO), "PCT",
+     "CANNOT TELL above this percentage of requests that show no "
+     "credential a rule can class (default 5)",
+     0},
+    {"lookback", 0, OPT_LOOKBACK, C(CMD_GONOGO), "DAYS",
+     "days searched for dormant clients (default 120)", 0},
+    {"max-dormant", 0, OPT_MAXDORMANT, C(CMD_GONOGO), "N",
+     "NO-GO above this many dormant clients (default 0)", 0},
+    {"brownout", 0, OPT_BROWNOUT, C(CMD_GONOGO), "'DAY HH:MM-HH:MM'",
+     "replay a brownout (repeatable; an end not after the start is on "
+     "the next day)",
+     0},
+    {"registry", 0, OPT_REGISTRY, C(CMD_GONOGO), "FILE",
+     "owners of the clients, for the page", 0},
+    {"output", 'o', 'o', C(CMD_GONOGO), "FILE", "the breaking clients as CSV",
+     0},
+    {"html", 0, OPT_HTML, C(CMD_GONOGO), "FILE",
+     "a self-contained page for the review", 0},
     {"metrics", 0, OPT_METRICS, C(CMD_INGEST) | C(CMD_GONOGO), "FILE",
      "write Prometheus metrics of the run to FILE (for node_exporter's "
      "textfile collector)",
@@ -243,11 +286,30 @@ static int parse_decimal(const char *s, double *out)
 	return 0;
 }
 
+/* A real calendar day, YYYY-MM-DD (no Feb 30). */
 static int is_day(const char *s)
 {
 	int64_t days;
 
 	return day_parse(s, &days) == 0;
+}
+
+/* "YYYY-MM-DD HH:MM-HH:MM" */
+static int is_brownout(const char *s)
+{
+	char day[11];
+	int h1, m1, h2, m2, used = 0;
+
+	if (strlen(s) < 22 || s[10] != ' ')
+		return 0;
+	memcpy(day, s, 10);
+	day[10] = 0;
+	return is_day(day) &&
+	       sscanf(s + 11, "%2d:%2d-%2d:%2d%n", &h1, &m1, &h2, &m2,
+		      &used) == 4 &&
+	       s[11 + used] == 0 && used == 11 && h1 >= 0 && h1 < 24 &&
+	       h2 >= 0 && h2 <= 24 && m1 >= 0 && m1 < 60 && m2 >= 0 &&
+	       m2 < 60;
 }
 
 /* A number option into *dst: at least min, at most max. */
@@ -262,6 +324,48 @@ static enum parse_result number(struct config *cfg, const char *opt,
 		return usage_error(cfg->cmd, "--%s: must be at least %ld", opt,
 				   min);
 	return OPTIONS_RUN;
+}
+
+/* The whole-number options of prune's, ingest's and gonogo's later
+ * work. */
+static enum parse_result more_ints(struct config *cfg, int c)
+{
+	enum parse_result r = OPTIONS_RUN;
+	long v = 0;
+
+	switch (c) {
+	case OPT_LOOKBACK:
+		r = number(cfg, "lookback", "a whole number of days", 1, 36500,
+			   &v);
+		cfg->lookback = (int)v;
+		break;
+	case OPT_MAXDORMANT:
+		r = number(cfg, "max-dormant", "a whole number of clients", 0,
+			   INT_MAX, &v);
+		cfg->max_dormant = (int)v;
+		break;
+	case OPT_KEEPDAYS:
+		r = number(cfg, "keep-days", "a whole number of days", 1, 36500,
+			   &v);
+		cfg->keep_days = (int)v;
+		break;
+	case OPT_DETAILDAYS:
+		r = number(cfg, "detail-days", "a whole number of days", 0,
+			   36500, &v);
+		cfg->detail_days = (int)v;
+		break;
+	case OPT_MAXBAD:
+		r = number(cfg, "max-bad", "a percentage, 0 to 100", 0, 100,
+			   &v);
+		cfg->max_bad = (int)v;
+		break;
+	case OPT_MIGRATED:
+		r = number(cfg, "migrated-days", "a number of days, 1 to 3650",
+			   1, 3650, &v);
+		cfg->migrated_days = (int)v;
+		break;
+	}
+	return r;
 }
 
 static enum parse_result int_option(struct config *cfg, int c)
@@ -300,21 +404,8 @@ static enum parse_result int_option(struct config *cfg, int c)
 			   36500, &v);
 		cfg->min_quiet = (int)v;
 		break;
-	case OPT_KEEPDAYS:
-		r = number(cfg, "keep-days", "a whole number of days", 1,
-			   36500, &v);
-		cfg->keep_days = (int)v;
-		break;
-	case OPT_DETAILDAYS:
-		r = number(cfg, "detail-days", "a whole number of days", 0,
-			   36500, &v);
-		cfg->detail_days = (int)v;
-		break;
-	case OPT_MAXBAD:
-		r = number(cfg, "max-bad", "a whole percentage, 0 to 100", 0,
-			   100, &v);
-		cfg->max_bad = (int)v;
-		break;
+	default:
+		return more_ints(cfg, c);
 	}
 	return r;
 }
@@ -328,6 +419,67 @@ static enum parse_result day_option(struct config *cfg, const char *opt,
 				   "YYYY-MM-DD: %s",
 				   opt, optarg);
 	*dst = optarg;
+	return OPTIONS_RUN;
+}
+
+static enum parse_result percent_option(struct config *cfg, int c)
+{
+	const char *name = c == OPT_MAXSHARE ? "max-share" : "max-blind";
+	double *dst = c == OPT_MAXSHARE ? &cfg->max_share : &cfg->max_blind;
+
+	if (parse_decimal(optarg, dst) < 0)
+		return usage_error(cfg->cmd,
+				   "--%s: expected a percentage in decimal "
+				   "digits (e.g. 0.5): %s",
+				   name, optarg);
+	if (*dst > 100)
+		return usage_error(cfg->cmd, "--%s: must be at most 100",
+				   name);
+	return OPTIONS_RUN;
+}
+
+/* Options with a text value that is checked or collected. */
+static enum parse_result text_option(struct config *cfg, int c)
+{
+	int *n = c == OPT_INCLUDE ? &cfg->ninclude : &cfg->nexclude;
+
+	switch (c) {
+	case OPT_INCLUDE:
+	case OPT_EXCLUDE:
+		if (*n == 32)
+			return usage_error(cfg->cmd, "at most 32 --include and "
+						     "--exclude");
+		(c == OPT_INCLUDE ? cfg->include : cfg->exclude)[(*n)++] =
+		    optarg;
+		break;
+	case OPT_REGKEY:
+		cfg->registry_key = optarg;
+		break;
+	case OPT_REGFP:
+		cfg->registry_fp = optarg;
+		break;
+	case OPT_REGDELIM:
+		if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0)
+			cfg->registry_delim = '\t';
+		else if (strlen(optarg) == 1 && strchr(",;|", optarg[0]))
+			cfg->registry_delim = optarg[0];
+		else
+			return usage_error(cfg->cmd,
+					   "--registry-delimiter: , ; | or "
+					   "tab: %s",
+					   optarg);
+		break;
+	case OPT_BROWNOUT:
+		if (cfg->nbrownouts == 16)
+			return usage_error(cfg->cmd, "at most 16 --brownout");
+		if (!is_brownout(optarg))
+			return usage_error(cfg->cmd,
+					   "--brownout: expected 'YYYY-MM-DD "
+					   "HH:MM-HH:MM': %s",
+					   optarg);
+		cfg->brownouts[cfg->nbrownouts++] = optarg;
+		break;
+	}
 	return OPTIONS_RUN;
 }
 
@@ -354,10 +506,25 @@ static enum parse_result one_option(struct config *cfg, int c)
 	case OPT_WINDOW:
 	case OPT_MAXCLIENTS:
 	case OPT_QUIET:
+	case OPT_LOOKBACK:
+	case OPT_MAXDORMANT:
 	case OPT_KEEPDAYS:
 	case OPT_DETAILDAYS:
 	case OPT_MAXBAD:
+	case OPT_MIGRATED:
 		return int_option(cfg, c);
+	case OPT_BEFORE:
+		return day_option(cfg, "before", &cfg->before);
+	case OPT_DRYRUN:
+		cfg->dry_run = 1;
+		break;
+	case OPT_INCLUDE:
+	case OPT_EXCLUDE:
+	case OPT_REGKEY:
+	case OPT_REGFP:
+	case OPT_REGDELIM:
+	case OPT_BROWNOUT:
+		return text_option(cfg, c);
 	case OPT_SINCE:
 		return day_option(cfg, "since", &cfg->since);
 	case OPT_UNTIL:
@@ -382,34 +549,9 @@ static enum parse_result one_option(struct config *cfg, int c)
 	case OPT_METRICS:
 		cfg->metrics = optarg;
 		break;
-	case OPT_INCLUDE:
-	case OPT_EXCLUDE: {
-		int *n = c == OPT_INCLUDE ? &cfg->ninclude : &cfg->nexclude;
-
-		if (*n == 32)
-			return usage_error(cfg->cmd, "--%s: at most 32",
-					   c == OPT_INCLUDE ? "include"
-							    : "exclude");
-		(c == OPT_INCLUDE ? cfg->include : cfg->exclude)[(*n)++] =
-		    optarg;
-		break;
-	}
-	case OPT_BEFORE:
-		return day_option(cfg, "before", &cfg->before);
-	case OPT_DRYRUN:
-		cfg->dry_run = 1;
-		break;
 	case OPT_MAXSHARE:
-		if (parse_decimal(optarg, &cfg->max_share) < 0)
-			return usage_error(
-			    cfg->cmd,
-			    "--max-share: expected a percentage "
-			    "in decimal digits (e.g. 0.5): %s",
-			    optarg);
-		if (cfg->max_share > 100)
-			return usage_error(cfg->cmd, "--max-share: must be at "
-						     "most 100");
-		break;
+	case OPT_MAXBLIND:
+		return percent_option(cfg, c);
 	case 'q':
 		cfg->verbosity = 0;
 		break;
@@ -461,10 +603,14 @@ static enum parse_result finish(struct config *cfg)
 					"several --db");
 	if (cmd == CMD_MERGE && cfg->npaths == 0)
 		return usage_error(cmd, "merge needs a SHARD.db to add");
-	if (cmd == CMD_PRUNE && !cfg->before)
-		return usage_error(cmd, "prune needs --before DAY");
+	if (cmd == CMD_PRUNE && (!cfg->before || cfg->npaths))
+		return usage_error(cmd, cfg->npaths ? "prune takes no argument"
+						    : "prune needs --before DAY");
 	if (cmd == CMD_FORGET && cfg->npaths == 0)
 		return usage_error(cmd, "forget needs a FILE or FINGERPRINT");
+	if (cmd == CMD_GONOGO && cfg->min_quiet >= cfg->window)
+		return usage_error(cmd, "--min-quiet-days must be shorter than "
+					"--window");
 	if (cmd == CMD_INGEST && cfg->npaths == 0)
 		return usage_error(cmd, "ingest needs a PATH (a file, a "
 					"directory, or - for stdin)");
@@ -476,8 +622,8 @@ static enum parse_result finish(struct config *cfg)
 		cfg->rules = cfg->paths[0];
 	if (cmd == CMD_RULES_EXPLAIN && cfg->npaths > 1)
 		return usage_error(cmd, "rules explain takes one LOG");
-	if ((cmd == CMD_FILES || cmd == CMD_FINGERPRINT || cmd == CMD_GONOGO ||
-	     cmd == CMD_PRUNE) &&
+	if ((cmd == CMD_FILES || cmd == CMD_FINGERPRINT ||
+	     cmd == CMD_GONOGO) &&
 	    cfg->npaths)
 		return usage_error(cmd, "unexpected argument: %s",
 				   cfg->paths[0]);
@@ -611,10 +757,12 @@ enum parse_result options_parse(int argc, char **argv, struct config *cfg)
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->verbosity = 1;
-	cfg->window = 7;
+	cfg->window = 14;
 	cfg->max_share = 0.1;
 	cfg->max_clients = 0;
 	cfg->min_quiet = 7;
+	cfg->max_blind = 5;
+	cfg->lookback = 120;
 	cfg->detail_days = 3;
 	cfg->max_bad = 50;
 	if (argc < 2)

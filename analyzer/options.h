@@ -13,7 +13,8 @@ enum exit_code {
 	EXIT_BUSY = 4,	  /* another run holds the database */
 	/* ingest stopped by SIGINT or SIGTERM: the batch in flight was
 	 * committed, the summary printed; the next run goes on from there */
-	EXIT_INTERRUPTED = 5
+	EXIT_INTERRUPTED = 5,
+	EXIT_BLIND = 6 /* gonogo: CANNOT TELL, credentials not seen */
 };
 
 enum command {
@@ -27,7 +28,8 @@ enum command {
 	CMD_GONOGO,
 	CMD_MERGE,
 	CMD_PRUNE,
-	CMD_FORGET
+	CMD_FORGET,
+	CMD_LOOKUP
 };
 
 struct config {
@@ -45,6 +47,10 @@ struct config {
 	int json;
 	const char *registry; /* report outreach */
 	const char *action;   /* report outreach */
+	const char *registry_key; /* report outreach: client id column */
+	const char *registry_fp;  /* report outreach: fingerprint column */
+	char registry_delim;	  /* report outreach: 0 sniffed */
+	int migrated_days;	  /* reports, lookup: days for migrated */
 	/* gonogo */
 	const char *phase;
 	int window;	   /* days */
@@ -52,12 +58,22 @@ struct config {
 	double max_share;  /* percent of requests that may be refused */
 	int max_clients;   /* active clients that may break */
 	int min_quiet;	   /* days without a refused request: not active */
+	double max_blind;  /* percent of requests without a visible
+			      credential above which gonogo cannot tell */
+	int lookback;	   /* days before the window searched for
+			      dormant clients */
+	int max_dormant;   /* dormant clients that may break */
+	const char *brownouts[16]; /* "YYYY-MM-DD HH:MM-HH:MM" */
+	int nbrownouts;
 	const char *html;
 	const char *metrics; /* ingest, gonogo: Prometheus text file */
-	const char *before;  /* prune: the first day kept */
-	int keep_days;	     /* ingest: prune all but the last N days, 0 off */
-	int detail_days; /* ingest, merge: keep per-file detail this long */
-	int dry_run;	 /* forget: only list */
+	int wait;	   /* seconds to wait for the database lock */
+	long commit_every; /* lines between commits, 0: by size */
+	int jobs;	   /* files read at once */
+	const char *before; /* prune: the first day kept */
+	int keep_days;	    /* ingest: prune all but the last N days, 0 off */
+	int detail_days;    /* ingest: keep per-file detail this long */
+	int dry_run;	    /* forget: only list */
 	/* ingest: globs (fnmatch, on the base name) that pick the files of
 	 * a directory; none included means every file */
 	const char *include[32];
@@ -65,9 +81,6 @@ struct config {
 	const char *exclude[32];
 	int nexclude;
 	int max_bad; /* percent of a file's first new lines that may be bad */
-	int wait;    /* seconds to wait for the database lock */
-	long commit_every; /* lines between commits, 0: by size */
-	int jobs;	   /* files read at once */
 	int verbosity;	   /* 0 quiet, 1 normal, 2 verbose */
 	char **paths;
 	int npaths;
@@ -117,13 +130,21 @@ enum {
 	OPT_QUIET,
 	OPT_HTML,
 	OPT_METRICS,
-	OPT_INCLUDE,
-	OPT_EXCLUDE,
+	OPT_MAXBLIND,
+	OPT_LOOKBACK,
+	OPT_MAXDORMANT,
+	OPT_BROWNOUT,
 	OPT_BEFORE,
 	OPT_KEEPDAYS,
 	OPT_DETAILDAYS,
 	OPT_DRYRUN,
-	OPT_MAXBAD
+	OPT_INCLUDE,
+	OPT_EXCLUDE,
+	OPT_MAXBAD,
+	OPT_REGKEY,
+	OPT_REGFP,
+	OPT_REGDELIM,
+	OPT_MIGRATED
 };
 
 /* A command: "name" or "name sub" on the command line. */

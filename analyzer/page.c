@@ -1,212 +1,367 @@
-/* page.c: the go/no-go review page: one self-contained HTML file with an
- * inline SVG chart; no script, no font, nothing from the network. */
+/* page.c: the go/no-go review page: one self-contained HTML file with
+ * inline SVG charts; no script, no font, nothing from the network. */
 #include <stdio.h>
 #include <string.h>
 
+#include "buf.h"
 #include "gonogo.h"
-#include "parse.h"
 #include "report.h"
 
-#define W	    900 /* chart width, px */
-#define H	    300 /* chart height */
-#define PAD	    50	/* room for the axes */
 #define TOP_CLIENTS 20
 
-/* Text into HTML: every byte that could start markup is escaped; bytes
- * outside printable ASCII are written as character references. */
-static void esc(FILE *f, const char *s)
+/* The length of the UTF-8 sequence at s (1..4), or 0 when it is not
+ * well formed. */
+static int utf8_len(const unsigned char *s)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	int n = s[0] >= 0xf0 && s[0] <= 0xf4   ? 4
+		: s[0] >= 0xe0		       ? 3
+		: s[0] >= 0xc2 && s[0] <= 0xdf ? 2
+					       : 0;
 
-		if (c == '<')
+	for (int i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+void page_esc(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	while (*s) {
+		int n = *s >= 0x80 ? utf8_len(s) : 1;
+
+		if (*s == '<')
 			fputs("&lt;", f);
-		else if (c == '>')
+		else if (*s == '>')
 			fputs("&gt;", f);
-		else if (c == '&')
+		else if (*s == '&')
 			fputs("&amp;", f);
-		else if (c == '"')
+		else if (*s == '"')
 			fputs("&quot;", f);
-		else if (c == '\'')
+		else if (*s == '\'')
 			fputs("&#39;", f);
-		else if (c < 0x20 || c >= 0x7f)
-			fprintf(f, "&#x%x;",
-				c < 0x20 || c == 0x7f ? 0xfffd : c);
+		else if (*s < 0x20 || *s == 0x7f || n == 0)
+			fputs("&#xfffd;", f);
 		else
-			fputc(c, f);
+			fwrite(s, 1, (size_t)n, f);
+		s += n ? n : 1;
 	}
 }
 
-static long day_index(const struct gonogo *g, const char *day)
+/* A user agent as the log escaped it (\xHH, as nginx writes '"'),
+ * decoded, then escaped for HTML. */
+static void esc_agent(FILE *f, const char *s)
 {
-	int y, m, d, y0, m0, d0;
+	char out[1024];
+	size_t n = 0;
 
-	if (!g->ndays || sscanf(day, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
-	    sscanf(g->days[0].day, "%4d-%2d-%2d", &y0, &m0, &d0) != 3)
-		return -1;
-	return (long)((civil_to_epoch(y, m, d, 0, 0, 0) -
-		       civil_to_epoch(y0, m0, d0, 0, 0, 0)) /
-		      86400);
-}
+	while (*s && n + 1 < sizeof(out)) {
+		int hi = s[0] == '\\' && s[1] == 'x' ? buf_hexval(s[2]) : -1;
+		int lo = hi >= 0 ? buf_hexval(s[3]) : -1;
+		int v = hi * 16 + lo;
 
-static double xpos(const struct gonogo *g, long i)
-{
-	long span = day_index(g, g->days[g->ndays - 1].day);
-
-	return PAD + (span > 0 ? (double)i * (W - 2 * PAD) / (double)span
-			       : (W - 2 * PAD) / 2.0);
-}
-
-static double ypos(double share)
-{
-	return H - PAD + 10 - share * (H - PAD - 20);
-}
-
-static void series(FILE *f, const struct gonogo *g, int amnesty,
-		   const char *color, const char *name)
-{
-	fprintf(f,
-		"<polyline class=\"%s\" fill=\"none\" stroke=\"%s\" "
-		"stroke-width=\"2\" points=\"",
-		name, color);
-	for (int i = 0; i < g->ndays; i++) {
-		const struct gn_day *d = &g->days[i];
-		double s = d->total
-			       ? (double)(amnesty ? d->amnesty : d->legacy) /
-				     (double)d->total
-			       : 0;
-
-		fprintf(f, "%.1f,%.1f ", xpos(g, day_index(g, d->day)),
-			ypos(s));
+		if (hi >= 0 && lo >= 0 && v != 0) {
+			out[n++] = (char)v;
+			s += 4;
+		} else
+			out[n++] = *s++;
 	}
-	fputs("\"/>\n", f);
+	out[n] = 0;
+	page_esc(f, out);
 }
 
-static void mark(FILE *f, const struct gonogo *g, const char *day,
-		 const char *label, const char *color)
+void page_num(FILE *f, long long v)
 {
-	long i = day_index(g, day);
-	long last = g->ndays ? day_index(g, g->days[g->ndays - 1].day) : 0;
-	double x;
+	char d[32];
+	int n = snprintf(d, sizeof(d), "%lld", v < 0 ? -v : v);
 
-	if (i < 0 || i > last)
-		return;
-	x = xpos(g, i);
-	fprintf(f,
-		"<line class=\"cutoff\" x1=\"%.1f\" x2=\"%.1f\" y1=\"10\" "
-		"y2=\"%d\" stroke=\"%s\" stroke-dasharray=\"4 3\"/>\n",
-		x, x, H - PAD + 10, color);
-	/* labels right of the line, or left of it near the right edge */
-	fprintf(f,
-		"<text x=\"%.1f\" y=\"22\" font-size=\"11\" fill=\"%s\" "
-		"text-anchor=\"%s\">",
-		x > W - 2 * PAD ? x - 3 : x + 3, color,
-		x > W - 2 * PAD ? "end" : "start");
-	esc(f, label);
-	fputs("</text>\n", f);
+	if (v < 0)
+		fputc('-', f);
+	for (int i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			fputs(",", f);
+		fputc(d[i], f);
+	}
 }
 
-/* Shade the verdict's window. */
-static void window(FILE *f, const struct gonogo *g)
+/* "the last day", "the day before", "N days before". */
+static void days_before(FILE *f, int n)
 {
-	long a = day_index(g, g->from);
-	long b = day_index(g, g->to);
-	long last = g->ndays ? day_index(g, g->days[g->ndays - 1].day) : 0;
-
-	if (b < 0 || a > last)
-		return;
-	a = a < 0 ? 0 : a;
-	b = b > last ? last : b;
-	fprintf(f,
-		"<rect id=\"window\" x=\"%.1f\" y=\"10\" width=\"%.1f\" "
-		"height=\"%d\" fill=\"#f4ecf7\"/>\n",
-		xpos(g, a), xpos(g, b) - xpos(g, a), H - PAD);
+	if (n == 0)
+		fputs("on the window's last day", f);
+	else if (n == 1)
+		fputs("the day before its end", f);
+	else
+		fprintf(f, "%d days before its end", n);
 }
 
-static void chart(FILE *f, const struct gonogo *g)
+/* "in 3 days", "2 days ago", "the as-of day" for a planned day. */
+static void relative(FILE *f, const struct gonogo *g, const char *day)
 {
-	fprintf(f,
-		"<svg id=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" "
-		"width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"daily "
-		"legacy and amnesty share\">\n",
-		W, H);
-	window(f, g);
-	for (int p = 0; p <= 100; p += 25) {
-		double y = ypos(p / 100.0);
+	long n = gn_dnum(day) - gn_dnum(g->to);
 
+	if (n == 0)
+		fputs("the as-of day", f);
+	else
+		fprintf(f, "%ld day%s %s the as-of day", n < 0 ? -n : n,
+			n == 1 || n == -1 ? "" : "s",
+			n < 0 ? "before" : "after");
+}
+
+static double pct(long long a, long long b)
+{
+	return b ? 100.0 * (double)a / (double)b : 0;
+}
+
+static void td_num(FILE *f, long long v)
+{
+	fputs("<td class=\"n\">", f);
+	page_num(f, v);
+	fputs("</td>", f);
+}
+
+static void verdict(FILE *f, const struct gonogo *g)
+{
+	const char *cls = g->verdict == EXIT_OK	     ? "go"
+			  : g->verdict == EXIT_BLIND ? "blind"
+						     : "nogo";
+	const char *word = g->verdict == EXIT_OK      ? "GO"
+			   : g->verdict == EXIT_BLIND ? "CANNOT TELL"
+						      : "NO-GO";
+
+	fprintf(f, "<p id=\"verdict\" class=\"%s\"><b>%s</b>: ", cls, word);
+	page_num(f, g->refused);
+	fputs(" of ", f);
+	page_num(f, g->total);
+	fprintf(f,
+		" requests (%.2f%%) that succeed today would be refused, "
+		"%d active client%s and %d dormant would break, in %s .. "
+		"%s; ",
+		g->share, g->nactive, g->nactive == 1 ? "" : "s", g->ndormant,
+		g->from, g->to);
+	page_num(f, g->already);
+	fprintf(f,
+		" requests are refused (434) already.  %.2f%% of the "
+		"requests show no credential a rule could class.</p>\n",
+		g->blind);
+}
+
+static void planned(FILE *f, const struct gonogo *g)
+{
+	fprintf(f, "<p id=\"asof\">As of <b>%s</b>", g->to);
+	if (g->asof_default && strcmp(g->to, g->newest) != 0)
 		fprintf(f,
-			"<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" "
-			"stroke=\"#ddd\"/><text x=\"8\" y=\"%.1f\" "
-			"font-size=\"11\">%d%%</text>\n",
-			PAD, W - PAD, y, y, y + 4, p);
+			" (the newest day with a tenth of the median day's "
+			"requests; the newest request is of %s)",
+			g->newest);
+	fputs(".</p>\n<ul id=\"phases\">\n", f);
+	for (int i = 0; i < g->nmarks; i++) {
+		fputs("<li>phase ", f);
+		page_esc(f, g->marks[i].name);
+		fprintf(f, " on <b>%s</b>, ", g->marks[i].day);
+		relative(f, g, g->marks[i].day);
+		fputs("</li>\n", f);
 	}
-	if (g->ndays) {
-		fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"11\">", PAD,
-			H - 10);
-		esc(f, g->days[0].day);
-		fprintf(f,
-			"</text><text x=\"%d\" y=\"%d\" font-size=\"11\" "
-			"text-anchor=\"end\">",
-			W - PAD, H - 10);
-		esc(f, g->days[g->ndays - 1].day);
-		fputs("</text>\n", f);
-		series(f, g, 0, "#c0392b", "legacy");
-		series(f, g, 1, "#2471a3", "amnesty");
-	}
-	for (int i = 0; i < g->nmarks; i++)
-		mark(f, g, g->marks[i].day, g->marks[i].name, "#7d3c98");
-	mark(f, g, g->to, "as of", "#555");
-	fputs("</svg>\n<p class=\"legend\"><span style=\"color:#c0392b\">"
-	      "&#9632; legacy share</span> &nbsp; <span style=\"color:"
-	      "#2471a3\">&#9632; amnesty share</span> (of all requests, per "
-	      "UTC day); dashed: planned cutoffs and the verdict's day; "
-	      "shaded: the verdict's window</p>\n",
+	if (!g->nmarks)
+		fputs("<li>the rules plan no phase on a day</li>\n", f);
+	fputs("</ul>\n", f);
+}
+
+static void classes(FILE *f, const struct gonogo *g)
+{
+	fputs("<table id=\"classes\">\n<thead><tr><th>class</th><th>requests"
+	      "</th><th>share</th><th>credential</th></tr></thead>\n<tbody>\n",
 	      f);
+	for (int i = 0; i < g->ncls; i++) {
+		fputs("<tr><td>", f);
+		page_esc(f, g->clsname[i]);
+		fputs("</td>", f);
+		td_num(f, g->cls[i]);
+		fprintf(f, "<td class=\"n\">%.2f%%</td><td>%s</td></tr>\n",
+			pct(g->cls[i], g->total),
+			gn_blind_class(g, i) ? "not seen (blind)" : "seen");
+	}
+	fprintf(f,
+		"</tbody>\n</table>\n<p>Blind: %.2f%% (CANNOT TELL above "
+		"%.2f%%).</p>\n",
+		g->blind, g->cfg->max_blind);
+}
+
+static void figures(FILE *f, const struct gonogo *g)
+{
+	fprintf(f,
+		"<table id=\"figures\">\n<tr><th>window</th><td>%s .. %s"
+		"</td></tr>\n<tr><th>requests</th>",
+		g->from, g->to);
+	td_num(f, g->total);
+	fputs("</tr>\n<tr><th>newly refused (succeed today)</th>", f);
+	td_num(f, g->refused);
+	fprintf(f,
+		"</tr>\n<tr><th>share</th><td class=\"n\">%.2f%% (NO-GO "
+		"above %.2f%%)</td></tr>\n<tr><th>refused already (434)"
+		"</th>",
+		g->share, g->cfg->max_share);
+	td_num(f, g->already);
+	fprintf(f,
+		"</tr>\n<tr><th>clients newly broken</th><td class=\"n\">"
+		"%d active (NO-GO above %d), %d migrated, %d quiet</td>"
+		"</tr>\n<tr><th>clients refused already, nothing more"
+		"</th><td class=\"n\">%d</td></tr>\n</table>\n",
+		g->nactive, g->cfg->max_clients, g->nmigrated, g->nquiet,
+		g->nalready);
+}
+
+static void client_row(FILE *f, const struct gn_client *c)
+{
+	static const char *const st[] = {"active", "quiet", "migrated",
+					 "refused already"};
+
+	fputs("<tr><td>", f);
+	page_esc(f, c->client);
+	fputs("</td><td>", f);
+	page_esc(f, c->owner ? c->owner : "");
+	fputs("</td>", f);
+	td_num(f, c->marginal);
+	td_num(f, c->already);
+	fprintf(f, "<td class=\"n\">%.1f%%</td><td>",
+		pct(c->marginal, c->total));
+	days_before(f, c->quiet_days);
+	fprintf(f, "</td><td>%s</td><td>", st[c->state]);
+	esc_agent(f, c->agent ? c->agent : "");
+	fputs("</td></tr>\n", f);
 }
 
 static void clients(FILE *f, const struct gonogo *g)
 {
-	fputs("<table id=\"clients\">\n<thead><tr><th>client</th><th>refused"
-	      "</th><th>of all</th><th>last refused</th><th>active</th>"
+	fputs("<table id=\"clients\">\n<thead><tr><th>client</th><th>owner"
+	      "</th><th>newly refused</th><th>refused already</th><th>of "
+	      "its requests</th><th>last refused</th><th>state</th>"
 	      "<th>user agent</th></tr></thead>\n<tbody>\n",
 	      f);
-	for (int i = 0; i < g->ncl && i < TOP_CLIENTS; i++) {
-		const struct gn_client *c = &g->cl[i];
-
-		fputs("<tr><td>", f);
-		esc(f, c->client);
-		fprintf(f,
-			"</td><td class=\"n\">%lld</td><td class=\"n\">"
-			"%.1f%%</td><td class=\"n\">%d day%s before</td>"
-			"<td>%s</td><td>",
-			c->refused,
-			c->total
-			    ? 100.0 * (double)c->refused / (double)c->total
-			    : 0.0,
-			c->quiet_days, c->quiet_days == 1 ? "" : "s",
-			c->active ? "yes" : "no");
-		esc(f, c->agent ? c->agent : "");
-		fputs("</td></tr>\n", f);
-	}
+	for (int i = 0; i < g->ncl && i < TOP_CLIENTS; i++)
+		client_row(f, &g->cl[i]);
 	fputs("</tbody>\n</table>\n", f);
 	if (g->ncl > TOP_CLIENTS)
 		fprintf(f, "<p>and %d more (see the CSV from -o).</p>\n",
 			g->ncl - TOP_CLIENTS);
 }
 
-static void figures(FILE *f, const struct gonogo *g)
+static void dormant(FILE *f, const struct gonogo *g)
 {
 	fprintf(f,
-		"<table id=\"figures\">\n"
-		"<tr><th>window</th><td>%s .. %s</td></tr>\n"
-		"<tr><th>requests</th><td class=\"n\">%lld</td></tr>\n"
-		"<tr><th>would be refused</th><td class=\"n\">%lld (%.2f%%; "
-		"NO-GO above %.2f%%)</td></tr>\n"
-		"<tr><th>clients that would break</th><td class=\"n\">%d, "
-		"%d active (NO-GO above %d; quiet for %d days or more is not "
-		"active)</td></tr>\n</table>\n",
-		g->from, g->to, g->total, g->refused, g->share, g->max_share,
-		g->ncl, g->nactive, g->max_clients, g->min_quiet);
+		"<p>Legacy use in %s .. the window, none in it, nothing "
+		"modern since: %d (NO-GO above %d).</p>\n<table id=\""
+		"dormant\">\n<thead><tr><th>client</th><th>owner</th><th>"
+		"last use</th><th>usual period</th></tr></thead>\n<tbody>\n",
+		g->look_from, g->ndormant, g->cfg->max_dormant);
+	for (int i = 0; i < g->ndormant && i < TOP_CLIENTS; i++) {
+		const struct gn_dormant *d = &g->dormant[i];
+
+		fputs("<tr><td>", f);
+		page_esc(f, d->c->client);
+		fputs("</td><td>", f);
+		page_esc(f, d->c->owner ? d->c->owner : "");
+		fprintf(f, "</td><td>%s</td><td>", d->last);
+		if (d->period)
+			fprintf(f, "every ~%d day%s, next expected ~%s",
+				d->period, d->period == 1 ? "" : "s", d->next);
+		else
+			fputs("once", f);
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</tbody>\n</table>\n", f);
+}
+
+static void brownout(FILE *f, const struct gn_brownout *b)
+{
+	fputs("<h3>", f);
+	page_esc(f, b->spec);
+	fputs("</h3>\n", f);
+	if (!b->replayed) {
+		fputs("<p>Not replayed: the database has no hourly counts."
+		      "</p>\n",
+		      f);
+		return;
+	}
+	fprintf(f, "<p>Replayed on %s%s: ", b->day,
+		b->shifted ? " (the same weekday, in the data)" : "");
+	page_num(f, b->would);
+	fprintf(f, " requests of %d clients would be refused; ", b->nhits);
+	page_num(f, b->s434);
+	fputs(" were refused (434) in it.</p>\n<table class=\"brownout\">\n"
+	      "<thead><tr><th>client</th><th>would be refused</th><th>hours "
+	      "hit</th><th>434 in it</th><th>since</th></tr></thead><tbody>\n",
+	      f);
+	for (int i = 0; i < b->nhits && i < TOP_CLIENTS; i++) {
+		fputs("<tr><td>", f);
+		page_esc(f, b->hits[i].client);
+		fputs("</td>", f);
+		td_num(f, b->hits[i].would);
+		fprintf(f, "<td class=\"n\">%d of %d</td>",
+			__builtin_popcountll(b->hits[i].hours), b->nhours);
+		td_num(f, b->hits[i].s434);
+		fprintf(f, "<td>%s</td></tr>\n",
+			!b->hits[i].s434      ? ""
+			: b->hits[i].migrated ? "migrated"
+					      : "not migrated");
+	}
+	fputs("</tbody></table>\n", f);
+}
+
+static void forecast(FILE *f, const struct gonogo *g)
+{
+	const struct gn_forecast *c = &g->fc;
+
+	fputs("<p id=\"forecast\"><i>A projection, not a verdict.</i> ", f);
+	if (c->ndays < 3) {
+		fputs("Too few days to fit.</p>\n", f);
+		return;
+	}
+	fprintf(f,
+		"A least-squares line over the %d days from %s: the newly "
+		"refused share is %.2f%% today and moves %+.3f points a "
+		"day, %s%s; the clients the phase would newly break are "
+		"%.1f today, %+.2f a day, %s%s.</p>\n",
+		c->ndays, c->from, c->share_now, c->share_slope,
+		c->share_day[0] ? "under the maximum ~" : "not falling",
+		c->share_day, c->clients_now, c->clients_slope,
+		c->clients_day[0] ? "at the maximum ~" : "not falling",
+		c->clients_day);
+}
+
+static const char style[] =
+    "<style>body{font:14px/1.4 sans-serif;margin:2em;color:#222}"
+    "h1{font-size:1.4em}.go{background:#d5f5e3;border-left:8px solid "
+    "#1e8449}.nogo{background:#fadbd8;border-left:8px solid #c0392b}"
+    ".blind{background:#fcf3cf;border-left:8px solid #b7950b}"
+    "#verdict{padding:.8em 1em;font-size:1.1em}table{border-collapse:"
+    "collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;"
+    "text-align:left}.n{text-align:right}.legend{font-size:12px}"
+    "</style>\n";
+
+static void body(FILE *f, const struct gonogo *g)
+{
+	verdict(f, g);
+	planned(f, g);
+	fputs("<h2>Legacy, amnesty and refused share</h2>\n", f);
+	page_chart_shares(f, g);
+	fputs("<h2>Legacy clients per day</h2>\n", f);
+	page_chart_clients(f, g);
+	fputs("<h2>Credentials in the window</h2>\n", f);
+	classes(f, g);
+	fputs("<h2>Figures</h2>\n", f);
+	figures(f, g);
+	fputs("<h2>Clients that would break</h2>\n", f);
+	clients(f, g);
+	fputs("<h2>Dormant clients</h2>\n", f);
+	dormant(f, g);
+	if (g->nbo)
+		fputs("<h2>Brownouts</h2>\n", f);
+	for (int i = 0; i < g->nbo; i++)
+		brownout(f, &g->bo[i]);
+	fputs("<h2>Forecast</h2>\n", f);
+	forecast(f, g);
 }
 
 int gonogo_html(const struct gonogo *g, const char *path, char *err,
@@ -220,30 +375,13 @@ int gonogo_html(const struct gonogo *g, const char *path, char *err,
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8"
 	      "\">\n<title>keyaudit go/no-go: ",
 	      f);
-	esc(f, g->phase);
-	fputs("</title>\n<style>body{font:14px/1.4 sans-serif;margin:2em;"
-	      "color:#222}h1{font-size:1.4em}.go{background:#d5f5e3;"
-	      "border-left:8px solid #1e8449}.nogo{background:#fadbd8;"
-	      "border-left:8px solid #c0392b}#verdict{padding:.8em 1em;"
-	      "font-size:1.2em}table{border-collapse:collapse;margin:1em 0}"
-	      "td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}"
-	      ".n{text-align:right}.legend{font-size:12px}</style>\n"
-	      "</head><body>\n<h1>Go/no-go: phase ",
-	      f);
-	esc(f, g->phase);
-	fprintf(f,
-		"</h1>\n<p id=\"verdict\" class=\"%s\"><b>%s</b>: %lld of "
-		"%lld requests (%.2f%%) would be refused and %d active "
-		"client%s would break, %s..%s.</p>\n",
-		g->go ? "go" : "nogo", g->go ? "GO" : "NO-GO", g->refused,
-		g->total, g->share, g->nactive, g->nactive == 1 ? "" : "s",
-		g->from, g->to);
-	fputs("<h2>Legacy and amnesty share, whole history</h2>\n", f);
-	chart(f, g);
-	fputs("<h2>Figures</h2>\n", f);
-	figures(f, g);
-	fputs("<h2>Clients that would break</h2>\n", f);
-	clients(f, g);
+	page_esc(f, g->phase);
+	fputs("</title>\n", f);
+	fputs(style, f);
+	fputs("</head><body>\n<h1>Go/no-go: phase ", f);
+	page_esc(f, g->phase);
+	fputs("</h1>\n", f);
+	body(f, g);
 	fputs("</body></html>\n", f);
 	return report_close(o, 0, err, errlen);
 }

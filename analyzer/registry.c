@@ -124,12 +124,72 @@ static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
 	return b.data ? b.data : xstrdup("");
 }
 
+/* A header name without case, spaces, '_' and '-': "Client ID" gives
+ * "clientid". */
+static void name_norm(const char *s, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	for (; *s && n + 1 < cap; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == ' ' || c == '_' || c == '-')
+			continue;
+		out[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	out[n] = '\0';
+}
+
 static int find_col(const struct registry *reg, const char *name)
 {
-	for (int i = 0; i < reg->ncols; i++)
-		if (strcasecmp(reg->cols[i], name) == 0)
+	char want[256];
+	char have[256];
+
+	name_norm(name, want, sizeof(want));
+	for (int i = 0; i < reg->ncols; i++) {
+		name_norm(reg->cols[i], have, sizeof(have));
+		if (strcmp(have, want) == 0)
 			return i;
+	}
 	return -1;
+}
+
+static const char *const client_names[] = {"client", "clientid", "appid",
+					   "applicationid", "integrationid"};
+static const char *const fp_names[] = {"fingerprint", "apikeyfingerprint",
+				       "keyfingerprint",
+				       "credentialfingerprint", "fp"};
+
+static int find_any(const struct registry *reg, const char *const *names,
+		    size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int c = find_col(reg, names[i]);
+
+		if (c >= 0)
+			return c;
+	}
+	return -1;
+}
+
+/* The delimiter found most often outside quotes in the first line. */
+static char sniff(const char *data, size_t len)
+{
+	static const char cand[] = ",;\t";
+	size_t count[3] = {0, 0, 0};
+	int q = 0;
+
+	for (size_t i = 0; i < len && (q || data[i] != '\n'); i++) {
+		if (data[i] == '"')
+			q = !q;
+		for (int k = 0; k < 3 && !q; k++)
+			count[k] += data[i] == cand[k];
+	}
+	if (count[1] > count[0] && count[1] >= count[2])
+		return ';';
+	if (count[2] > count[0] && count[2] > count[1])
+		return '\t';
+	return ',';
 }
 
 static int parse(struct reader *r, const char *path, const char *data,
@@ -141,6 +201,7 @@ static int parse(struct reader *r, const char *path, const char *data,
 	int rc = 0;
 
 	csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
+	csv_set_delim(&p, (unsigned char)r->reg->delim);
 	done = csv_parse(&p, data + skip, len - skip, on_field, on_row, r);
 	if (done != len - skip || csv_fini(&p, on_field, on_row, r) != 0) {
 		snprintf(err, errlen, "%s:%ld: malformed CSV: %s", path,
@@ -152,14 +213,115 @@ static int parse(struct reader *r, const char *path, const char *data,
 	return rc;
 }
 
-struct registry *registry_load(const char *path, char *err, size_t errlen)
+/* Find the key columns: the ones named in o, else the common names.
+ * Return 0, or -1 with err set. */
+static int key_columns(struct registry *reg, const char *path,
+		       const struct registry_opts *o, char *err, size_t errlen)
+{
+	const char *want[2] = {o ? o->key_col : NULL, o ? o->fp_col : NULL};
+	int *col[2] = {&reg->client_col, &reg->fp_col};
+
+	reg->client_col = find_any(reg, client_names, 5);
+	reg->fp_col = find_any(reg, fp_names, 5);
+	for (int k = 0; k < 2; k++) {
+		if (!want[k])
+			continue;
+		*col[k] = find_col(reg, want[k]);
+		if (*col[k] < 0) {
+			snprintf(err, errlen, "%s:1: no column '%s'", path,
+				 want[k]);
+			return -1;
+		}
+	}
+	if (reg->ncols == 0 || (reg->client_col < 0 && reg->fp_col < 0)) {
+		snprintf(err, errlen,
+			 "%s:1: no client id or fingerprint column (a column "
+			 "such as client_id or fingerprint, or give "
+			 "--registry-key or --registry-fingerprint)",
+			 path);
+		return -1;
+	}
+	return 0;
+}
+
+void registry_fp_norm(const char *s, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if ((s[0] == 'f' || s[0] == 'F') && (s[1] == 'p' || s[1] == 'P') &&
+	    s[2] == ':')
+		s += 3;
+	for (; *s && n + 1 < cap; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == ' ' || c == '\t')
+			continue;
+		out[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	out[n] = '\0';
+}
+
+/* For sorting row numbers by a column: the registry being sorted. */
+static _Thread_local const struct registry *sorting;
+static _Thread_local int sort_col;
+
+/* The key of row r in col: the cell itself, or for the fingerprint
+ * column its normalised form in buf (cap bytes). */
+static const char *cell_key(const struct registry *reg, int r, int col,
+			    char *buf, size_t cap)
+{
+	if (col != reg->fp_col)
+		return reg->rows[r][col];
+	registry_fp_norm(reg->rows[r][col], buf, cap);
+	return buf;
+}
+
+static int cmp_rows(const void *a, const void *b)
+{
+	char x[512], y[512];
+	int ra = *(const int *)a;
+	int rb = *(const int *)b;
+	int d;
+
+	d = strcmp(cell_key(sorting, ra, sort_col, x, sizeof(x)),
+		   cell_key(sorting, rb, sort_col, y, sizeof(y)));
+	return d ? d : ra - rb;
+}
+
+/* Row numbers with a non-empty cell in col, sorted by it. */
+static int *index_by(const struct registry *reg, int col, int *n)
+{
+	int *v = xmalloc(((size_t)reg->nrows + 1) * sizeof(*v));
+
+	*n = 0;
+	if (col < 0)
+		return v;
+	for (int r = 0; r < reg->nrows; r++) {
+		char buf[512];
+
+		if (cell_key(reg, r, col, buf, sizeof(buf))[0])
+			v[(*n)++] = r;
+	}
+	sorting = reg;
+	sort_col = col;
+	qsort(v, (size_t)*n, sizeof(*v), cmp_rows);
+	return v;
+}
+
+struct registry *registry_load(const char *path, const struct registry_opts *o,
+			       char *err, size_t errlen)
 {
 	struct registry *reg = xcalloc(1, sizeof(*reg));
 	struct reader r = {reg, NULL, 0, 0, 0, 0, 0};
 	size_t len = 0;
 	char *data = slurp(path, &len, err, errlen);
 
-	if (!data || parse(&r, path, data, len, err, errlen) < 0)
+	if (!data)
+		goto fail;
+	reg->delim = o && o->delim ? o->delim : sniff(data, len);
+	if (parse(&r, path, data, len, err, errlen) < 0)
 		goto fail;
 	if (r.bad_width) {
 		snprintf(err, errlen, "%s:%ld: %d fields, the header has %d",
@@ -167,15 +329,11 @@ struct registry *registry_load(const char *path, char *err, size_t errlen)
 			 reg->ncols);
 		goto fail;
 	}
-	reg->client_col = find_col(reg, "client");
-	reg->fp_col = find_col(reg, "fingerprint");
-	if (reg->ncols == 0 || (reg->client_col < 0 && reg->fp_col < 0)) {
-		snprintf(err, errlen,
-			 "%s:1: the header needs a 'client' or 'fingerprint' "
-			 "column",
-			 path);
+	if (key_columns(reg, path, o, err, errlen) < 0)
 		goto fail;
-	}
+	reg->matched = xcalloc((size_t)reg->nrows + 1, 1);
+	reg->by_client = index_by(reg, reg->client_col, &reg->nby_client);
+	reg->by_fp = index_by(reg, reg->fp_col, &reg->nby_fp);
 	free(r.row);
 	free(data);
 	return reg;
@@ -200,40 +358,74 @@ void registry_free(struct registry *reg)
 		free(reg->cols[c]);
 	free(reg->rows);
 	free(reg->cols);
+	free(reg->matched);
+	free(reg->by_client);
+	free(reg->by_fp);
 	free(reg);
 }
 
-static const char *no_fp_prefix(const char *s)
+/* First index in idx[0..n) whose key in col is >= key. */
+static int lower_bound(const struct registry *reg, const int *idx, int n,
+		       int col, const char *key)
 {
-	return strncmp(s, "fp:", 3) == 0 ? s + 3 : s;
+	int lo = 0, hi = n;
+	char have[512];
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (strcmp(cell_key(reg, idx[mid], col, have, sizeof(have)),
+			   key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
-static int matches(const struct registry *reg, char **row, const char *client,
-		   const char *const *fps, int nfps)
+/* Give every row of idx whose key in col is key, except rows whose
+ * client is skip; return how many. */
+static int give(struct registry *reg, const int *idx, int n, int col,
+		const char *key, const char *skip, const char *fp,
+		void (*fn)(void *, const char *const *, int, const char *),
+		void *ctx)
 {
-	if (reg->client_col >= 0 && row[reg->client_col][0] &&
-	    strcmp(row[reg->client_col], client) == 0)
-		return 1;
-	if (reg->fp_col < 0 || !row[reg->fp_col][0])
-		return 0;
-	for (int i = 0; i < nfps; i++)
-		if (strcmp(no_fp_prefix(row[reg->fp_col]),
-			   no_fp_prefix(fps[i])) == 0)
-			return 1;
-	return 0;
+	char have[512];
+	int got = 0;
+
+	for (int i = lower_bound(reg, idx, n, col, key); i < n; i++) {
+		int r = idx[i];
+
+		if (strcmp(cell_key(reg, r, col, have, sizeof(have)), key) !=
+		    0)
+			break;
+		if (skip && skip[0] && reg->client_col >= 0 &&
+		    strcmp(reg->rows[r][reg->client_col], skip) == 0)
+			continue;
+		reg->matched[r] = 1;
+		fn(ctx, (const char *const *)reg->rows[r], r, fp);
+		got++;
+	}
+	return got;
 }
 
-int registry_match(const struct registry *reg, const char *client,
+int registry_match(struct registry *reg, const char *client,
 		   const char *const *fps, int nfps,
-		   void (*fn)(void *ctx, const char *const *row), void *ctx)
+		   void (*fn)(void *ctx, const char *const *row, int r,
+			      const char *fp),
+		   void *ctx)
 {
+	char key[512];
 	int n = 0;
 
-	for (int r = 0; r < reg->nrows; r++) {
-		if (!matches(reg, reg->rows[r], client, fps, nfps))
-			continue;
-		fn(ctx, (const char *const *)reg->rows[r]);
-		n++;
+	if (reg->client_col >= 0 && client[0])
+		n += give(reg, reg->by_client, reg->nby_client,
+			  reg->client_col, client, NULL, NULL, fn, ctx);
+	for (int i = 0; reg->fp_col >= 0 && i < nfps; i++) {
+		registry_fp_norm(fps[i], key, sizeof(key));
+		if (key[0])
+			n += give(reg, reg->by_fp, reg->nby_fp, reg->fp_col,
+				  key, client, fps[i], fn, ctx);
 	}
 	return n;
 }

@@ -1,12 +1,19 @@
-/* registry.h: the client registry CSV that outreach joins with. */
+/* registry.h: the client registry (a CRM or app export) that outreach
+ * joins with. */
 #ifndef KEYAUDIT_REGISTRY_H
 #define KEYAUDIT_REGISTRY_H
 
 #include <stddef.h>
 
+/* How to read a registry; every field may be left 0 or NULL. */
+struct registry_opts {
+	const char *key_col; /* the client id column's name */
+	const char *fp_col;  /* the credential fingerprint column's name */
+	char delim;	     /* ',', ';' or '\t'; 0: sniffed from the header */
+};
+
 /* A registry: a header row, then one row per (client or credential
- * fingerprint, contact).  The key columns are "client" and/or
- * "fingerprint"; every other column is carried through. */
+ * fingerprint, contact); every other column is carried through. */
 struct registry {
 	char **cols; /* header names */
 	int ncols;
@@ -14,19 +21,41 @@ struct registry {
 	int nrows;
 	int client_col; /* -1 if absent */
 	int fp_col;	/* -1 if absent */
+	char delim;
+	char *matched; /* matched[r]: registry_match() has given row r */
+	/* indexes: row numbers sorted by client, and by fingerprint */
+	int *by_client;
+	int nby_client;
+	int *by_fp;
+	int nby_fp;
 };
 
-/* Read path with libcsv: quoted fields, embedded commas and newlines, a
- * UTF-8 BOM, CRLF.  Return the registry (free with registry_free()), or
- * NULL with "PATH:LINE: what is wrong" in err. */
-struct registry *registry_load(const char *path, char *err, size_t errlen);
+/* Read path with libcsv: quoted fields, embedded delimiters and
+ * newlines, a UTF-8 BOM, CRLF.  The delimiter is o->delim, else the one
+ * of comma, semicolon and tab found most often outside quotes in the
+ * header line.  The client column is o->key_col, else the first named
+ * (case, spaces, '_' and '-' aside) client, client id, app id,
+ * application id or integration id; the fingerprint column is
+ * o->fp_col, else fingerprint, api key fingerprint, key fingerprint,
+ * credential fingerprint or fp.  Return the registry (free with
+ * registry_free()), or NULL with "PATH:LINE: what is wrong" in err. */
+struct registry *registry_load(const char *path, const struct registry_opts *o,
+			       char *err, size_t errlen);
 void registry_free(struct registry *reg);
 
-/* Call fn for each row matching client (by the client column) or one of
- * its credential fingerprints fps[0..nfps) ("fp:" prefixes optional on
- * both sides).  Return the number of rows matched. */
-int registry_match(const struct registry *reg, const char *client,
+/* A fingerprint as compared: "fp:" or "FP:" and white space dropped,
+ * lower case, into out (at most cap-1 bytes and a NUL). */
+void registry_fp_norm(const char *s, char *out, size_t cap);
+
+/* Call fn(ctx, row, r, NULL) for each row r whose client column is
+ * client, then fn(ctx, row, r, fps[i]) for each other row whose
+ * fingerprint is fps[i] (any case, "fp:" optional on both sides).  Rows
+ * given are marked in reg->matched.  Each lookup is a binary search.
+ * Return the number of rows given. */
+int registry_match(struct registry *reg, const char *client,
 		   const char *const *fps, int nfps,
-		   void (*fn)(void *ctx, const char *const *row), void *ctx);
+		   void (*fn)(void *ctx, const char *const *row, int r,
+			      const char *fp),
+		   void *ctx);
 
 #endif

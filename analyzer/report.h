@@ -13,9 +13,19 @@ struct report_opts {
 	const char *until; /* last UTC day, inclusive, or NULL */
 	const char *out;   /* file to write, "-" or NULL for stdout */
 	int json;
-	const char *registry; /* outreach: the registry CSV */
-	const char *action;   /* outreach: what to tell legacy clients */
+	const char *registry;	  /* outreach: the registry CSV */
+	const char *action;	  /* outreach: what to tell legacy clients */
+	const char *registry_key; /* outreach: the client id column */
+	const char *registry_fp;  /* outreach: the fingerprint column */
+	char registry_delim;	  /* outreach: the delimiter, 0: sniffed */
+	const char *rules; /* outreach: phases (amnesty's end), or NULL */
+	int migrated_days; /* states: days without legacy requests that make
+			      a client migrated, or without any dormant */
 };
+
+/* A client is migrated after this many days without a legacy request
+ * (and with others since), dormant after this many without any. */
+#define REPORT_MIGRATED_DAYS 14
 
 #define REPORT_ACTION                                                         \
 	"replace the API key with a personal access token or OAuth"
@@ -31,6 +41,14 @@ int report_known(const char *kind, FILE *f);
  * bad registry (a usage error). */
 int report_run(struct store *st, const char *kind, const struct report_opts *o,
 	       char *err, size_t errlen);
+
+/* Write to stdout, for each fingerprint fps[i] ("fp:" and 16 lower-case
+ * hex digits), a row per client it was counted under as a legacy
+ * credential in o's window (its requests, first and last use, the
+ * client's state), or one "not seen" row.  Return how many of the
+ * fingerprints were seen, or -1 with err set. */
+int report_lookup(struct store *st, const struct report_opts *o,
+		  const char *const *fps, int n, char *err, size_t errlen);
 
 /* Open the output through outfile_open() (see outfile.h: stdout for
  * NULL or "-", a FIFO or device in place, a symbolic link refused, else

@@ -2,6 +2,7 @@
 #include "table.h"
 
 #include <csv.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -171,9 +172,11 @@ struct table *table_new(FILE *f, int json, const char *const *names,
 		const char *n = names[i];
 
 		fputs(i ? "," : "", f);
-		if (n[strspn(n,
+		/* a letter first: '-' cannot start a formula there */
+		if (isalpha((unsigned char)n[0]) &&
+		    n[strspn(n,
 			     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRST"
-			     "UVWXYZ0123456789_")] == '\0')
+			     "UVWXYZ0123456789_-")] == '\0')
 			fputs(n, f);
 		else
 			table_csv_text(f, n, strlen(n));

@@ -37,7 +37,7 @@ grep -q "unknown.rules:2: unknown directive 'frobnicate'" err || fail "directive
 expect_exit 2 "$KEYAUDIT" rules check missing.rules 2>err
 grep -q "missing.rules: cannot open rules" err || fail "missing rules"
 "$KEYAUDIT" rules check > out
-grep -q 'ok: 5 classes (1 legacy), 8 rules, 2 phases' out || fail "shipped rules"
+grep -q 'ok: 6 classes (1 legacy), 9 rules, 2 phases' out || fail "shipped rules"
 
 # -q: a clean run prints nothing at all
 "$LOGGEN" --layout combined --lines 300 --damage 0 --key-file test.key -o a.log

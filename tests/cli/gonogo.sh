@@ -10,15 +10,22 @@ O="python3 $TOP/tests/scripts/oracle.py"
 for phase in reject-without-amnesty amnesty-ends; do
 	expect_exit 1 "$KEYAUDIT" gonogo --db g.db --phase $phase \
 		-o clients.csv > verdict
-	$O gonogo n.log.counts.csv $phase 2026-10-08 2026-10-14 > want
-	tail -n +2 clients.csv | tr -d '"\r' | cut -d, -f1-3 > got
+	$O gonogo n.log.counts.csv $phase 2026-10-01 2026-10-14 > want
+	tail -n +2 clients.csv | tr -d '"\r' |
+		awk -F, '{print $1","$2","$3","$5}' > got
 	head -n -1 want > want.clients
 	check_files got want.clients "$phase: breaking clients"
 	total=$(tail -1 want | cut -d, -f1)
 	refused=$(tail -1 want | cut -d, -f2)
-	head -1 verdict | grep -q "^NO-GO: phase $phase would refuse $refused of $total requests .* in 2026-10-08..2026-10-14$" ||
+	already=$(tail -1 want | cut -d, -f3)
+	head -1 verdict | grep -q "^NO-GO: phase $phase would refuse $refused of $total requests .*; already refused (434): $already requests, .* in 2026-10-01..2026-10-14$" ||
 		{ cat verdict; fail "$phase verdict line"; }
 done
+
+# the states of the clients, as the oracle has them from the truth
+set -- $($O verdict n.log.counts.csv amnesty-ends 2026-10-01 2026-10-14 7)
+grep -q "^  clients with refused requests: .* ($3 active, $6 migrated, $7 quiet for 7 days or more, $5 refused already)$" verdict ||
+	{ sed -n 2p verdict; fail "client states (want $*)"; }
 
 # the thresholds decide
 expect_exit 0 "$KEYAUDIT" gonogo --db g.db --max-share 100 \
@@ -26,7 +33,7 @@ expect_exit 0 "$KEYAUDIT" gonogo --db g.db --max-share 100 \
 grep -q '^GO: ' verdict || fail "GO under loose thresholds"
 # a window after the data: every client quiet, but no data is no GO
 expect_exit 3 "$KEYAUDIT" gonogo --db g.db --as-of 2026-12-01 2>err
-grep -q "no requests in 2026-11-25..2026-12-01" err || fail "empty window"
+grep -q "no requests in 2026-11-18..2026-12-01" err || fail "empty window"
 # quiet days: as of the last day, with a 14-day window, clients whose
 # last refused request is 7+ days old are not active
 expect_exit 1 "$KEYAUDIT" gonogo --db g.db --window 14 --min-quiet-days 1 \
@@ -37,7 +44,8 @@ rows = list(csv.DictReader(open(sys.argv[1], newline="")))
 active = [r for r in rows if r["active"] == "yes"]
 for r in rows:
     quiet = int(r["quiet_days"])
-    assert (r["active"] == "yes") == (quiet < 1), r
+    assert (r["active"] == "yes") == (quiet < 1 and
+                                      r["state"] != "already"), r
     assert r["last_refused"].startswith("2026-10-"), r
 line = open(sys.argv[2]).readline()
 assert f"break {len(active)} active client" in line, (line, len(active))

@@ -20,6 +20,9 @@ line() { # ID AGENT AUTH DAY
 		line "$id" "=HYPERLINK(\x22http://evil\x22)" "Basic $basic2" 02
 	done
 	line app-2 "node-asana/1.0" "Bearer 0/0123456789abcdef0123456789abcdef" 03
+	# a key pasted into the path: its route keeps only a fingerprint
+	printf '10.0.0.2 - - [03/Oct/2026:11:00:00 +0000] "GET /keys/%s/tasks/77?k=%s HTTP/1.1" 200 1 "-" "curl/8" "Basic %s" "-" "app-3" "-"\n' \
+		"$key" "$key" "$basic"
 } > o.log
 cat > any-id.rules <<'R'
 class api_key legacy
@@ -30,8 +33,10 @@ rule pat http_authorization:bearer ^(?<credential>0/[0-9a-f]{32})$
 rule api_key http_authorization:basic ^(?<credential>.+)$
 R
 "$KEYAUDIT" ingest -q --db o.db --rules any-id.rules --format "$NGINX_FMT" o.log
-fp=$(printf '%s\n' "$key" | "$KEYAUDIT" fingerprint)
+fp=$(printf '%s\n' "$key" | "$KEYAUDIT" fingerprint --db o.db)
 case $fp in fp:????????????????) ;; *) fail "fingerprint: $fp" ;; esac
+check_eq "$(sqlite3 o.db "SELECT route FROM routes WHERE client = 'app-3'")" \
+	"/keys/$fp/tasks/{id}" "a route with a key in it"
 
 # the registry: BOM, CRLF, quoted newline and comma, two contacts for app-1,
 # one entry by fingerprint, an extra column carried through
@@ -68,6 +73,33 @@ for r in csv.reader(open(sys.argv[1], newline="", encoding="utf-8")):
         assert not cell or cell[0] not in "=+-@\t\r", repr(cell)
 print(len(rows), "rows")
 PY
+# a CRM export: semicolons, "Client ID" and "API Key Fingerprint" in
+# upper case with FP:; joined with no option; each credential
+# row has that credential's own numbers; entries never seen are apart
+FP=$(printf 'FP:%s' "${fp#fp:}" | tr a-f A-F)
+printf 'Account;Client ID;Contact;API Key Fingerprint\r\n' > crm.csv
+printf 'Acme;;Dee;%s\r\n' "$FP" >> crm.csv
+printf 'Gone;ghost-app;Eve;\r\n' >> crm.csv
+printf 'Lost;;Fay;FP:00000000000000AA\r\n' >> crm.csv
+"$KEYAUDIT" report outreach --db o.db --registry crm.csv -o crm-out.csv
+python3 - crm-out.csv "$fp" <<'PY' || fail "CRM registry"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
+fp = sys.argv[2]
+dee = {r["client"]: r for r in rows if r["Contact"] == "Dee"}
+assert set(dee) == {"app-1", "app-3", fp}, dee
+assert dee["app-1"]["credential"] == fp and dee["app-1"]["matched_by"] == "fingerprint"
+assert dee["app-1"]["legacy_requests"] == "3", dee["app-1"]
+assert dee[fp]["legacy_requests"] == "2", dee[fp]
+apart = [r for r in rows if r["state"] == "registered, no traffic"]
+assert sorted(r["Contact"] for r in apart) == ["Eve", "Fay"], apart
+assert all(r["priority"] == "none" for r in apart)
+assert rows[-2:] == apart, "listed apart, at the end"
+PY
+expect_exit 2 "$KEYAUDIT" report outreach --db o.db --registry crm.csv \
+	--registry-delimiter , 2>err
+grep -q "crm.csv:1: no client id or fingerprint column" err || fail "forced delimiter"
+
 # the migration report neutralises client ids and agents the same way
 "$KEYAUDIT" report migration --db o.db -o m.csv
 grep -q "^\"'=1+2\"," m.csv || fail "client id neutralised"
@@ -84,5 +116,8 @@ expect_exit 2 "$KEYAUDIT" report outreach --db o.db --registry bad2.csv 2>err
 grep -q '^keyaudit: bad2.csv:2: 3 fields, the header has 2' err || { cat err; fail "width"; }
 printf 'name,owner\napp-1,Ann\n' > bad3.csv
 expect_exit 2 "$KEYAUDIT" report outreach --db o.db --registry bad3.csv 2>err
-grep -q "bad3.csv:1: the header needs a 'client' or 'fingerprint' column" err || fail "key column"
+grep -q "bad3.csv:1: no client id or fingerprint column" err || fail "key column"
+expect_exit 2 "$KEYAUDIT" report outreach --db o.db --registry reg.csv \
+	--registry-key "Client Number" 2>err
+grep -q "reg.csv:1: no column 'Client Number'" err || fail "named key column"
 expect_exit 2 "$KEYAUDIT" report outreach --db o.db 2>/dev/null

@@ -48,7 +48,7 @@ check_eq "$(sed -n 2p part.csv)" "$(grep '^"2026-10-03"' daily.csv)" \
 
 # determinism: the same data ingested again elsewhere gives the same bytes
 "$KEYAUDIT" ingest -q --db r2.db --format "$NGINX_FMT" - < n.log
-for k in migration amnesty daily summary; do
+for k in migration amnesty daily summary credentials sdks progress; do
 	"$KEYAUDIT" report $k --db r.db -o a.csv
 	"$KEYAUDIT" report $k --db r2.db -o b.csv
 	check_files a.csv b.csv "$k is deterministic"

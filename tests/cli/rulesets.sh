@@ -12,7 +12,7 @@ check_eq "$(cat out)" "$SIGV2: ok: 5 classes (2 legacy), 5 rules, 2 phases" \
 "$KEYAUDIT" rules check --format s3 "$SIGV2" > out 2> err
 check_eq "$(cat err)" "" "every field of aws-sigv2 is in s3"
 "$KEYAUDIT" rules check "$GENERIC" > out
-check_eq "$(cat out)" "$GENERIC: ok: 4 classes (1 legacy), 6 rules, 1 phases" \
+check_eq "$(cat out)" "$GENERIC: ok: 5 classes (1 legacy), 7 rules, 1 phases" \
 	"generic-api-keys checks"
 "$KEYAUDIT" rules check --format jsonl "$GENERIC" > out 2> err
 check_eq "$(cat err)" "" "jsonl has every field"

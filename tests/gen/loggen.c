@@ -13,21 +13,22 @@
 #include <string.h>
 #include <zlib.h>
 
-#define LINE_CAP    4096
-#define MAX_LINES   10000000000ULL /* lines * days * 86400 fits 64 bits */
-#define MAX_DAYS    36500	   /* the day index takes 16 key bits */
+#define LINE_CAP 4096
+#define MAX_LINES 10000000000ULL /* lines * days * 86400 fits 64 bits */
+#define MAX_DAYS 36500		 /* the day index takes 16 key bits */
 #define MAX_CLIENTS 1000000
-#define MAX_CREDS   3
-#define DAY_SECS    86400
-#define ZIPF_EXP    1.1
-#define EMPTY_KEY   UINT64_MAX
-#define NELEM(a)    (sizeof(a) / sizeof((a)[0]))
+#define MAX_CREDS 3
+#define DAY_SECS 86400
+#define ZIPF_EXP 1.1
+#define EMPTY_KEY UINT64_MAX
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char usage_text[] =
-    "usage: loggen --layout combined|nginx --lines N --key-file KEYFILE "
-    "-o OUT [--seed S] [--clients K] [--days D] [--start YYYY-MM-DD] "
-    "[--tz +HHMM|-HHMM] [--damage PERMILLE] [--phase2-day N] "
-    "[--offsets N] [--gzip]\n";
+	"usage: loggen --layout combined|nginx --lines N --key-file KEYFILE "
+	"-o OUT [--seed S] [--clients K] [--days D] [--start YYYY-MM-DD] "
+	"[--tz +HHMM|-HHMM] [--damage PERMILLE] [--phase2-day N] "
+	"[--offsets N] [--gzip] [--lifecycle] [--legacy-truth] "
+	"[--migrated-days N]\n";
 
 enum { LAYOUT_COMBINED, LAYOUT_NGINX };
 
@@ -44,9 +45,23 @@ enum {
 static const char *const cls_name[NCLS] = {"api_key", "pat",  "oauth",
 					   "session", "none", "unknown"};
 /* The class names in bytewise order, and each class's place in it. */
-static const char *const cls_sorted[NCLS] = {"api_key", "none",	   "oauth",
+static const char *const cls_sorted[NCLS] = {"api_key", "none",    "oauth",
 					     "pat",	"session", "unknown"};
 static const unsigned cls_rank[NCLS] = {0, 3, 2, 4, 1, 5};
+
+/* The routes of API requests, in bytewise order. */
+static const char *const tmpl_names[] = {
+	"/api/1.0/projects/{id}/tasks", "/api/1.0/tasks",
+	"/api/1.0/tasks/{id}",		"/api/1.0/tasks/{id}/stories",
+	"/api/1.0/users/me",		"/api/1.0/workspaces/{id}/projects",
+};
+#define NTMPL 6
+#define TOP_ROUTES 3 /* routes the migration report lists */
+
+/* Migration states, as keyaudit names them. */
+static const char *const state_name[] = {"legacy-only", "mixed",
+					 "migrated", "regressed", "dormant"};
+enum { ST_LEGACY_ONLY, ST_MIXED, ST_MIGRATED, ST_REGRESSED, ST_DORMANT };
 
 /* How a request authenticates. */
 enum {
@@ -78,28 +93,28 @@ enum {
 	UA_EMPTY,
 	NUA
 };
-#define N_API_UA     6 /* UA_PY3 .. UA_ZAPIER */
+#define N_API_UA 6     /* UA_PY3 .. UA_ZAPIER */
 #define N_BROWSER_UA 3 /* UA_CHROME .. UA_SAFARI */
 
 /* User agents as sent; the log escapes them the way nginx does. */
 static const char *const ua_text[NUA] = {
-    "python-asana/3.2.1 Python/3.11.4",
-    "python-asana/0.10.3 Python/2.7.18",
-    "node-asana/1.0.2 Node/18.17.0",
-    "curl/7.88.1",
-    "Java/17.0.8 asana-java/0.10.10",
-    "Zapier",
-    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 "
-    "(KHTML, like Gecko) Chrome/120.0 Safari/537.36",
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) "
-    "Gecko/20100101 Firefox/121.0",
-    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) AppleWebKit/605.1.15 "
-    "(KHTML, like Gecko) Version/17.1 Safari/605.1.15",
-    "SyncBot/2.0 (Acme, Inc.; \"nightly\" run)",
-    "=HYPERLINK(\"http://x\",\"y\")",
-    "-1+2 scanner/0.3",
-    "@SUM(1) probe/1.1",
-    "",
+	"python-asana/3.2.1 Python/3.11.4",
+	"python-asana/0.10.3 Python/2.7.18",
+	"node-asana/1.0.2 Node/18.17.0",
+	"curl/7.88.1",
+	"Java/17.0.8 asana-java/0.10.10",
+	"Zapier",
+	"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 "
+	"(KHTML, like Gecko) Chrome/120.0 Safari/537.36",
+	"Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) "
+	"Gecko/20100101 Firefox/121.0",
+	"Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) AppleWebKit/605.1.15 "
+	"(KHTML, like Gecko) Version/17.1 Safari/605.1.15",
+	"SyncBot/2.0 (Acme, Inc.; \"nightly\" run)",
+	"=HYPERLINK(\"http://x\",\"y\")",
+	"-1+2 scanner/0.3",
+	"@SUM(1) probe/1.1",
+	"",
 };
 
 /* The most popular clients are fixed, so that even a short log shows
@@ -111,12 +126,12 @@ struct special {
 };
 
 static const struct special specials[] = {
-    {P_MIXED, -1, 0},	     {P_MIGRATED, -1, 0},
-    {P_LEGACY, -1, 2},	     {P_LEGACY, UA_COMMA, 1},
-    {P_BROWSER, -1, 0},	     {P_LEGACY, UA_FORMULA, 1},
-    {P_ANON, -1, 0},	     {P_LEGACY, UA_MINUS, 1},
-    {P_MIGRATED, -1, 0},     {P_LEGACY, UA_AT, 1},
-    {P_LEGACY, UA_EMPTY, 1}, {P_MIXED, -1, 0},
+	{P_MIXED, -1, 0},	  {P_MIGRATED, -1, 0},
+	{P_LEGACY, -1, 2},	  {P_LEGACY, UA_COMMA, 1},
+	{P_BROWSER, -1, 0},	  {P_LEGACY, UA_FORMULA, 1},
+	{P_ANON, -1, 0},	  {P_LEGACY, UA_MINUS, 1},
+	{P_MIGRATED, -1, 0},	  {P_LEGACY, UA_AT, 1},
+	{P_LEGACY, UA_EMPTY, 1},  {P_MIXED, -1, 0},
 };
 #define NSPECIAL NELEM(specials)
 
@@ -126,35 +141,40 @@ struct route {
 	const char *method;
 	const char *head;
 	const char *tail;
+	const char *tmpl; /* the route keyaudit names it by */
 };
 
 static const struct route api_routes[] = {
-    {30, "GET", "/api/1.0/tasks/", ""},
-    {15, "GET", "/api/1.0/projects/",
-     "/tasks?opt_fields=name,completed&limit=100"},
-    {10, "GET", "/api/1.0/users/me", NULL},
-    {10, "GET", "/api/1.0/workspaces/", "/projects"},
-    {7, "GET", "/api/1.0/tasks?assignee=me&workspace=", ""},
-    {10, "POST", "/api/1.0/tasks", NULL},
-    {5, "POST", "/api/1.0/tasks/", "/stories"},
-    {8, "PUT", "/api/1.0/tasks/", ""},
-    {5, "DELETE", "/api/1.0/tasks/", ""},
+	{30, "GET", "/api/1.0/tasks/", "", "/api/1.0/tasks/{id}"},
+	{15, "GET", "/api/1.0/projects/",
+	 "/tasks?opt_fields=name,completed&limit=100",
+	 "/api/1.0/projects/{id}/tasks"},
+	{10, "GET", "/api/1.0/users/me", NULL, "/api/1.0/users/me"},
+	{10, "GET", "/api/1.0/workspaces/", "/projects",
+	 "/api/1.0/workspaces/{id}/projects"},
+	{7, "GET", "/api/1.0/tasks?assignee=me&workspace=", "",
+	 "/api/1.0/tasks"},
+	{10, "POST", "/api/1.0/tasks", NULL, "/api/1.0/tasks"},
+	{5, "POST", "/api/1.0/tasks/", "/stories",
+	 "/api/1.0/tasks/{id}/stories"},
+	{8, "PUT", "/api/1.0/tasks/", "", "/api/1.0/tasks/{id}"},
+	{5, "DELETE", "/api/1.0/tasks/", "", "/api/1.0/tasks/{id}"},
 };
 
 static const struct route browser_routes[] = {
-    {30, "GET", "/0/home/", ""},
-    {25, "GET", "/0/", "/list"},
-    {20, "GET", "/-/static/app.", ".js"},
-    {15, "GET", "/api/1.0/users/me", NULL},
-    {10, "POST", "/-/log_event", NULL},
+	{30, "GET", "/0/home/", "", "/0/home/{id}"},
+	{25, "GET", "/0/", "/list", "/0/{id}/list"},
+	{20, "GET", "/-/static/app.", ".js", NULL},
+	{15, "GET", "/api/1.0/users/me", NULL, "/api/1.0/users/me"},
+	{10, "POST", "/-/log_event", NULL, "/-/log_event"},
 };
 
 static const struct route anon_routes[] = {
-    {30, "GET", "/", NULL},
-    {25, "GET", "/robots.txt", NULL},
-    {20, "GET", "/favicon.ico", NULL},
-    {15, "GET", "/api/1.0/users/me", NULL},
-    {10, "HEAD", "/", NULL},
+	{30, "GET", "/", NULL, "/"},
+	{25, "GET", "/robots.txt", NULL, "/robots.txt"},
+	{20, "GET", "/favicon.ico", NULL, "/favicon.ico"},
+	{15, "GET", "/api/1.0/users/me", NULL, "/api/1.0/users/me"},
+	{10, "HEAD", "/", NULL, "/"},
 };
 
 static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -183,6 +203,9 @@ struct opts {
 	int phase2_set;
 	uint64_t offsets; /* length of a random offset= token, 0: none */
 	int gzip;
+	int lifecycle;	  /* clients migrate, regress, go dormant */
+	uint64_t migrated_days; /* N of keyaudit's --migrated-days */
+	int legacy_truth; /* write BASE.legacy.csv */
 };
 
 struct rng {
@@ -200,6 +223,7 @@ struct cred {
 	unsigned char seen_user;   /* $remote_user written whole */
 	unsigned char seen_auth;   /* Authorization secret written whole */
 	unsigned char seen_cookie; /* session value written whole */
+	char fp[FP_HEXLEN + 1];	   /* --legacy-truth: its fingerprint */
 };
 
 struct client {
@@ -211,7 +235,15 @@ struct client {
 	unsigned ua[2];
 	unsigned ncred;
 	struct cred *cred[MAX_CREDS];
+	/* --lifecycle: what the client does over the days */
+	int life;	     /* LIFE_* */
+	unsigned life_a;     /* migrates, or goes quiet, on this day */
+	unsigned life_b;     /* regresses on this day */
+	struct cred *modern; /* what it sends instead of its API key */
 };
+
+/* --lifecycle behaviours of API-key clients. */
+enum { LIFE_NONE, LIFE_MIGRATES, LIFE_REGRESSES, LIFE_DORMANT };
 
 /* One client as keyaudit names it, with its migration report figures. */
 struct who {
@@ -226,6 +258,9 @@ struct who {
 	int64_t last_day;
 	unsigned days;
 	uint64_t uac[NUA]; /* API-key requests per user agent */
+	uint64_t rtc[NTMPL]; /* API-key requests per route */
+	int state;	     /* migration state, as of the last day */
+	int64_t since;	     /* day index the state began */
 	unsigned ncred;
 	unsigned *creds; /* ids of its distinct API keys */
 };
@@ -291,8 +326,9 @@ struct gen {
 	struct fpkey key;
 	struct rng crng; /* clients */
 	struct rng lrng; /* lines */
-	struct rng
-	    orng; /* offset= tokens, apart so they change nothing else */
+	struct rng orng; /* offset= tokens, apart so they change nothing else */
+	struct rng xrng; /* --lifecycle, apart likewise */
+	FILE *legacy;	 /* --legacy-truth: one row per API-key request */
 	struct client *cl;
 	uint64_t *cum; /* cumulative popularity weights */
 	struct cred **creds;
@@ -310,7 +346,7 @@ struct gen {
 };
 
 static _Noreturn void die(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
+	__attribute__((format(printf, 1, 2)));
 
 static _Noreturn void die(const char *fmt, ...)
 {
@@ -467,8 +503,8 @@ static void iso_text(int64_t t, char *out, size_t n)
 	unsigned d;
 
 	civil(days, &y, &m, &d);
-	snprintf(out, n, "%04d-%02u-%02uT%02u:%02u:%02uZ", y, m, d, sod / 3600,
-		 sod / 60 % 60, sod % 60);
+	snprintf(out, n, "%04d-%02u-%02uT%02u:%02u:%02uZ", y, m, d,
+		 sod / 3600, sod / 60 % 60, sod % 60);
 }
 
 /* $time_local of instant t, cached per second and per local day. */
@@ -607,6 +643,16 @@ static void set_opt(struct opts *o, int ch, const char *arg)
 	case 'O':
 		o->offsets = parse_num(arg, 0, 200, "bad --offsets");
 		break;
+	case 'l':
+		o->lifecycle = 1;
+		break;
+	case 'T':
+		o->legacy_truth = 1;
+		break;
+	case 'M':
+		o->migrated_days =
+			parse_num(arg, 1, 3650, "bad --migrated-days");
+		break;
 	default:
 		o->gzip = 1;
 		break;
@@ -623,6 +669,7 @@ static void set_defaults(struct opts *o)
 	o->start_day = days_from_civil(2026, 10, 1);
 	memcpy(o->tz_text, "+0000", 6);
 	o->damage = 10;
+	o->migrated_days = 14;
 }
 
 static void check_opts(struct opts *o)
@@ -646,21 +693,24 @@ static void check_opts(struct opts *o)
 static void parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
-	    {"layout", required_argument, NULL, 'L'},
-	    {"lines", required_argument, NULL, 'n'},
-	    {"key-file", required_argument, NULL, 'k'},
-	    {"output", required_argument, NULL, 'o'},
-	    {"seed", required_argument, NULL, 's'},
-	    {"clients", required_argument, NULL, 'c'},
-	    {"days", required_argument, NULL, 'd'},
-	    {"start", required_argument, NULL, 'S'},
-	    {"tz", required_argument, NULL, 'z'},
-	    {"damage", required_argument, NULL, 'D'},
-	    {"phase2-day", required_argument, NULL, 'p'},
-	    {"offsets", required_argument, NULL, 'O'},
-	    {"gzip", no_argument, NULL, 'g'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+		{"layout", required_argument, NULL, 'L'},
+		{"lines", required_argument, NULL, 'n'},
+		{"key-file", required_argument, NULL, 'k'},
+		{"output", required_argument, NULL, 'o'},
+		{"seed", required_argument, NULL, 's'},
+		{"clients", required_argument, NULL, 'c'},
+		{"days", required_argument, NULL, 'd'},
+		{"start", required_argument, NULL, 'S'},
+		{"tz", required_argument, NULL, 'z'},
+		{"damage", required_argument, NULL, 'D'},
+		{"phase2-day", required_argument, NULL, 'p'},
+		{"offsets", required_argument, NULL, 'O'},
+		{"gzip", no_argument, NULL, 'g'},
+		{"lifecycle", no_argument, NULL, 'l'},
+		{"migrated-days", required_argument, NULL, 'M'},
+		{"legacy-truth", no_argument, NULL, 'T'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 
 	set_defaults(o);
@@ -794,7 +844,8 @@ static struct cred *new_cred(struct gen *g, int kind, char *secret)
 	}
 	if (g->ncreds == g->capcreds) {
 		g->capcreds = g->capcreds ? 2 * g->capcreds : 1024;
-		g->creds = xrealloc(g->creds, g->capcreds * sizeof(*g->creds));
+		g->creds = xrealloc(g->creds,
+				    g->capcreds * sizeof(*g->creds));
 	}
 	cr->id = (unsigned)g->ncreds;
 	g->creds[g->ncreds++] = cr;
@@ -1134,6 +1185,106 @@ static char *escape_log(const char *s)
 	return res;
 }
 
+/* ---- --lifecycle ---- */
+
+/* What an API-key client does over the days: keep going (35%), move to
+ * a token on day a (25%), move on day a and come back to its key on day
+ * b, half the corpus later (20%), or stop sending anything on day a
+ * (20%).  Drawn from a generator of its own, so that the clients and
+ * lines of a corpus without --lifecycle stay as they were. */
+static void make_lifecycle(struct gen *g, struct client *c)
+{
+	struct rng *r = &g->xrng;
+	unsigned days = (unsigned)g->o.days;
+	unsigned v = (unsigned)rng_below(r, 100);
+	int kind = g->o.layout == LAYOUT_NGINX ? K_PAT_BEARER : K_PAT_BASIC;
+
+	c->life = v < 35   ? LIFE_NONE
+		  : v < 60 ? LIFE_MIGRATES
+		  : v < 80 ? LIFE_REGRESSES
+			   : LIFE_DORMANT;
+	c->life_a = 1 + (unsigned)rng_below(r, days / 2 + 1);
+	if (c->life == LIFE_REGRESSES) {
+		c->life_a = 1 + (unsigned)rng_below(r, days / 4 + 1);
+		c->life_b = c->life_a + days / 2;
+	}
+	c->modern = new_cred(g, kind, make_pat(r));
+	c->modern->cls = cred_class(g->o.layout, kind);
+	c->modern->who = cred_who(g, c, c->modern);
+}
+
+static void make_lifecycles(struct gen *g)
+{
+	rng_seed(&g->xrng, g->o.seed ^ 0x6c696665ULL); /* "life" */
+	for (uint64_t i = 0; i < g->o.clients; i++)
+		if (g->cl[i].ncred && g->cl[i].cred[0]->kind == K_APIKEY)
+			make_lifecycle(g, &g->cl[i]);
+}
+
+/* Does c send nothing on day? */
+static int quiet(const struct client *c, unsigned day)
+{
+	return c->life == LIFE_DORMANT && day >= c->life_a;
+}
+
+/* Does c send its token instead of its API key on day? */
+static int moved(const struct client *c, unsigned day)
+{
+	if (c->life == LIFE_MIGRATES)
+		return day >= c->life_a;
+	return c->life == LIFE_REGRESSES && day >= c->life_a &&
+	       day < c->life_b;
+}
+
+/* ---- --legacy-truth ---- */
+
+static char *truth_path(const char *out, const char *suffix);
+static FILE *truth_open(const char *path);
+
+static void legacy_open(struct gen *g)
+{
+	char *path = truth_path(g->o.out, ".legacy.csv");
+
+	g->legacy = truth_open(path);
+	free(path);
+	fputs("client,fp,day,time,amnesty,status,agent,route\n", g->legacy);
+	for (size_t i = 0; i < g->ncreds; i++) {
+		struct cred *cr = g->creds[i];
+		const char *cred =
+			g->o.layout == LAYOUT_NGINX ? cr->secret : cr->user;
+
+		if (cr->kind == K_APIKEY && cred)
+			fp_hex(&g->key, cred, strlen(cred), cr->fp);
+	}
+}
+
+/* A CSV cell, always quoted. */
+static void csv_cell(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+/* One API-key request as keyaudit counts it. */
+static void legacy_row(struct gen *g, const struct req *q, int amnesty)
+{
+	char day[16];
+
+	csv_cell(g->legacy, g->names.v[q->cr->who].name);
+	day_text(g->o.start_day + (int64_t)q->day, day, sizeof(day));
+	fprintf(g->legacy, ",%s,%s,%" PRId64 ",%d,%d,", q->cr->fp, day, q->t,
+		amnesty, q->status);
+	csv_cell(g->legacy, g->ua_log[q->ua]);
+	fputc(',', g->legacy);
+	csv_cell(g->legacy, q->route->tmpl ? q->route->tmpl : "");
+	fputc('\n', g->legacy);
+}
+
 static void setup(struct gen *g)
 {
 	unsigned i;
@@ -1141,7 +1292,7 @@ static void setup(struct gen *g)
 
 	rng_seed(&g->crng, g->o.seed ^ 0x636c69656e7473ULL); /* "clients" */
 	rng_seed(&g->lrng, g->o.seed ^ 0x6c696e6573ULL);     /* "lines" */
-	rng_seed(&g->orng, g->o.seed ^ 0x6f6666736574ULL);   /* "offset" */
+	rng_seed(&g->orng, g->o.seed ^ 0x6f6666736574ULL);  /* "offset" */
 	for (i = 0; i < NUA; i++)
 		g->ua_log[i] = escape_log(ua_text[i]);
 	make_popularity(g);
@@ -1160,6 +1311,10 @@ static void setup(struct gen *g)
 	g->span = g->o.days * DAY_SECS;
 	g->tc.sec = INT64_MIN;
 	g->tc.lday = INT64_MIN;
+	if (g->o.lifecycle)
+		make_lifecycles(g);
+	if (g->o.legacy_truth)
+		legacy_open(g);
 }
 
 /* ---- counting ---- */
@@ -1243,6 +1398,9 @@ static void record_legacy(struct who *w, const struct req *q, int amnesty)
 		w->last_day = q->day;
 	}
 	w->uac[q->ua]++;
+	for (unsigned i = 0; i < NTMPL; i++)
+		if (q->route->tmpl && !strcmp(q->route->tmpl, tmpl_names[i]))
+			w->rtc[i]++;
 	who_add_cred(w, q->cr->id);
 }
 
@@ -1262,6 +1420,8 @@ static void record(struct gen *g, const struct req *q)
 		w->s434++;
 	if (cr->cls == CLS_API_KEY)
 		record_legacy(w, q, amnesty);
+	if (cr->cls == CLS_API_KEY && g->legacy)
+		legacy_row(g, q, amnesty);
 }
 
 /* ---- requests ---- */
@@ -1324,7 +1484,7 @@ static void pick_target(struct rng *r, struct req *q)
 	q->proto = rng_below(r, 10) ? "HTTP/1.1" : "HTTP/2.0";
 	if (q->c->profile == P_BROWSER)
 		q->route =
-		    pick_route(browser_routes, NELEM(browser_routes), v);
+			pick_route(browser_routes, NELEM(browser_routes), v);
 	else if (q->c->profile == P_ANON)
 		q->route = pick_route(anon_routes, NELEM(anon_routes), v);
 	else
@@ -1369,12 +1529,17 @@ static void make_request(struct gen *g, struct req *q, uint64_t off)
 {
 	struct rng *r = &g->lrng;
 	struct client *c = &g->cl[pick_client(g)];
-	unsigned v = (unsigned)rng_below(r, 100);
+	unsigned v;
 
+	q->day = (unsigned)(off / DAY_SECS);
+	for (int tries = 0; tries < 100 && quiet(c, q->day); tries++)
+		c = &g->cl[pick_client(g)];
+	v = (unsigned)rng_below(r, 100);
 	q->c = c;
 	q->t = g->start + (int64_t)off;
-	q->day = (unsigned)(off / DAY_SECS);
 	q->cr = pick_cred(r, c);
+	if (q->cr->kind == K_APIKEY && moved(c, q->day))
+		q->cr = c->modern;
 	q->ua = c->ua[c->nua > 1 && v < 30 ? 1 : 0];
 	q->cookie_form = (int)rng_below(r, 4);
 	pick_amnesty(r, q);
@@ -1430,9 +1595,8 @@ static void put_offset(struct gen *g, struct line *l, const char *target)
 	if (!g->o.offsets)
 		return;
 	for (uint64_t i = 0; i < g->o.offsets; i++)
-		tok[i] = i % 16
-			     ? hexd[rng_below(&g->orng, 16)]
-			     : b64url[rng_below(&g->orng, sizeof(b64url) - 1)];
+		tok[i] = i % 16 ? hexd[rng_below(&g->orng, 16)]
+				: b64url[rng_below(&g->orng, sizeof(b64url) - 1)];
 	tok[g->o.offsets] = '\0';
 	put_str(l, strchr(target, '?') ? "&offset=" : "?offset=");
 	put_str(l, tok);
@@ -1796,6 +1960,134 @@ static const char *top_agent(const struct gen *g, const struct who *w)
 	return best < 0 ? "" : g->ua_log[best];
 }
 
+/* One truth client's requests on one day: legacy and others. */
+struct wday {
+	unsigned who;
+	unsigned day;
+	uint64_t legacy;
+	uint64_t modern;
+};
+
+static int cmp_wday(const void *a, const void *b)
+{
+	const struct wday *x = a;
+	const struct wday *y = b;
+
+	if (x->who != y->who)
+		return x->who < y->who ? -1 : 1;
+	return x->day < y->day ? -1 : x->day > y->day;
+}
+
+/* Each legacy client's state on day now, walking day by day from its
+ * first request: dormant after N days without any request, migrated
+ * after N without a legacy one and with others since, regressed when
+ * legacy again after being migrated, else mixed once it sent anything
+ * else, else legacy-only. */
+static void walk_states(struct gen *g, struct who *w, const struct wday *d,
+			size_t nd, int64_t now)
+{
+	int64_t n = (int64_t)g->o.migrated_days;
+	int64_t a = INT64_MIN / 2, l = INT64_MIN / 2, m = INT64_MIN / 2;
+	int any_modern = 0, was_migrated = 0, prev = -1;
+	size_t i = 0;
+
+	for (int64_t day = d[0].day; day <= now; day++) {
+		int st;
+
+		if (i < nd && d[i].day == day) {
+			a = day;
+			if (d[i].legacy)
+				l = day;
+			if (d[i].modern)
+				m = day, any_modern = 1;
+			i++;
+		}
+		if (l < 0)
+			continue;
+		if (day - a >= n)
+			st = ST_DORMANT;
+		else if (day - l >= n && m > l)
+			st = ST_MIGRATED;
+		else if (was_migrated)
+			st = ST_REGRESSED;
+		else
+			st = any_modern ? ST_MIXED : ST_LEGACY_ONLY;
+		was_migrated |= st == ST_MIGRATED;
+		if (st != prev)
+			w->since = day;
+		w->state = prev = st;
+	}
+}
+
+static void make_states(struct gen *g)
+{
+	const struct counts *ct = &g->counts;
+	struct wday *d = xmalloc((ct->n + 1) * sizeof(*d));
+	size_t n = 0, j = 0;
+	int64_t now = 0;
+
+	for (size_t i = 0; i < ct->cap; i++) {
+		uint64_t k = ct->key[i];
+		int legacy = (k >> 13 & 7) == CLS_API_KEY;
+
+		if (k == EMPTY_KEY)
+			continue;
+		d[n].who = (unsigned)(k >> 32);
+		d[n].day = (unsigned)(k >> 16 & 0xffff);
+		d[n].legacy = legacy ? ct->val[i] : 0;
+		d[n].modern = legacy ? 0 : ct->val[i];
+		if ((int64_t)d[n].day > now)
+			now = d[n].day;
+		n++;
+	}
+	qsort(d, n, sizeof(*d), cmp_wday);
+	for (size_t i = 0; i < n; i++) { /* one entry per who and day */
+		if (j && d[j - 1].who == d[i].who && d[j - 1].day == d[i].day) {
+			d[j - 1].legacy += d[i].legacy;
+			d[j - 1].modern += d[i].modern;
+		} else {
+			d[j++] = d[i];
+		}
+	}
+	for (size_t i = 0; i < j;) {
+		size_t e = i;
+
+		while (e < j && d[e].who == d[i].who)
+			e++;
+		walk_states(g, &g->names.v[d[i].who], d + i, e - i, now);
+		i = e;
+	}
+	free(d);
+}
+
+/* state, state_since and the busiest routes ("ROUTE N; ROUTE N"; ties
+ * in bytewise order) of a legacy client. */
+static void put_states(FILE *f, const struct gen *g, const struct who *w)
+{
+	char day[16];
+	int done[NTMPL] = {0};
+
+	day_text(g->o.start_day + w->since, day, sizeof(day));
+	put_cell(f, state_name[w->state]);
+	fputc(',', f);
+	put_cell(f, day);
+	fputs(",\"", f);
+	for (int k = 0; k < TOP_ROUTES; k++) {
+		int best = -1;
+
+		for (int i = 0; i < NTMPL; i++)
+			if (!done[i] && w->rtc[i] &&
+			    (best < 0 || w->rtc[i] > w->rtc[best]))
+				best = i;
+		if (best < 0)
+			break;
+		done[best] = 1;
+		fprintf(f, "%s%s %" PRIu64, k ? "; " : "", tmpl_names[best],
+			w->rtc[best]);
+	}
+	fputc('"', f);
+}
+
 static void migration_row(FILE *f, const struct gen *g, const struct who *w)
 {
 	char first[32];
@@ -1813,7 +2105,9 @@ static void migration_row(FILE *f, const struct gen *g, const struct who *w)
 	put_cell(f, last);
 	fprintf(f, ",%u,", w->days);
 	put_cell(f, top_agent(g, w));
-	fprintf(f, ",%u\r\n", w->ncred);
+	fprintf(f, ",%u,", w->ncred);
+	put_states(f, g, w);
+	fputs("\r\n", f);
 }
 
 static int cmp_legacy(const void *a, const void *b)
@@ -1838,9 +2132,11 @@ static void write_migration(struct gen *g, struct who **byname)
 		if (byname[i]->legacy)
 			v[n++] = byname[i];
 	qsort(v, n, sizeof(*v), cmp_legacy);
+	make_states(g);
 	fputs("client,legacy_requests,amnesty_requests,amnesty_share,"
 	      "all_requests,legacy_share,status_434,first_seen,last_seen,"
-	      "legacy_days,top_user_agent,credentials\r\n",
+	      "legacy_days,top_user_agent,credentials,state,state_since,"
+	      "legacy_routes\r\n",
 	      f);
 	for (i = 0; i < n; i++)
 		migration_row(f, g, v[i]);
@@ -1915,6 +2211,8 @@ static void write_truth(struct gen *g)
 	write_migration(g, byname);
 	write_summary(g);
 	write_secrets(g);
+	if (g->legacy)
+		truth_close(g->legacy, "legacy truth");
 	free(byname);
 }
 

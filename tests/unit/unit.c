@@ -11,6 +11,10 @@ void test_tally(void);
 void test_memo(void);
 void test_hit(void);
 void test_day(void);
+void test_route(void);
+void test_sdk(void);
+void test_registry(void);
+void test_gonogo(void);
 
 int main(void)
 {
@@ -21,6 +25,10 @@ int main(void)
 	test_memo();
 	test_hit();
 	test_day();
+	test_route();
+	test_sdk();
+	test_registry();
+	test_gonogo();
 	printf("unit: %d passed, %d failed\n", harness_passed, harness_failed);
 	return harness_failed != 0;
 }
