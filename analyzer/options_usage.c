@@ -31,7 +31,9 @@ static const char exit_status[] =
     "     written was not committed\n"
     "  4  another keyaudit run is using the database\n"
     "  5  ingest was stopped by SIGINT or SIGTERM; what it read up to\n"
-    "     its last batch is committed, the next run goes on from there\n";
+    "     its last batch is committed, the next run goes on from there\n"
+    "  6  gonogo: CANNOT TELL, too many requests show no credential a\n"
+    "     rule can class (see --max-blind)\n";
 
 /* Write text from column col on, wrapped at WIDTH with later lines
  * starting at column indent; end with a newline. */
