@@ -1,6 +1,7 @@
 /* gonogo.c: if the next phase started now, who would break? */
 #include "gonogo.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -291,8 +292,11 @@ static int write_clients(const struct gonogo *g, const char *path, char *err,
 	for (int i = 0; i < g->ncl; i++)
 		client_csv_row(g, t, &g->cl[i]);
 	if (table_end(t) < 0) {
+		int e = errno;
+
 		report_close(o, 1, err, errlen);
-		snprintf(err, errlen, "%s: write failed", path);
+		snprintf(err, errlen, "%s: cannot write: %s", path,
+			 strerror(e ? e : EIO));
 		return -1;
 	}
 	return report_close(o, 0, err, errlen);

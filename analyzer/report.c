@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "msg.h"
 #include "report_impl.h"
 #include "table.h"
 
@@ -97,6 +98,11 @@ int report_run(struct store *st, const char *kind, const struct report_opts *o,
 		if (rc < 0 && !err[0])
 			snprintf(err, errlen, "%s: cannot write the report",
 				 o->out ? o->out : "standard output");
+		/* after a prune, say where the counts begin */
+		if (rc == 0 && store_first_day(st)[0])
+			info("the counts cover %s on: the days before were "
+			     "pruned",
+			     store_first_day(st));
 		return rc;
 	}
 	snprintf(err, errlen, "unknown report '%s'", kind);

@@ -105,13 +105,17 @@ static int grown_of(struct store *st, const struct fpkey *key,
 			    st, FILE_COLS " FROM files AS f WHERE id = ?1",
 			    err, errlen);
 
-			if (!one)
-				break;
+			if (!one) {
+				sqlite3_finalize(s);
+				return -1;
+			}
 			sqlite3_bind_int64(one, 1, sqlite3_column_int64(s, 2));
 			sqlite3_finalize(s);
 			return load_row(st, one, fs, err, errlen);
 		}
 	}
+	if (rc != SQLITE_DONE)
+		store_fail(st, "database error", err, errlen);
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? 0 : -1;
 }

@@ -45,26 +45,31 @@ say() { printf '%s\n' "$*" | tee -a "$OUT"; }
 note() { printf '%s\n' "$*" >&2; }
 
 # run NAME CMD...: run CMD with the timeout ($tmo, else $TMO), append
-# "NAME wall KiB rc" to runs and set $wall, $kb and $rc (124: timed out,
-# 125: not run because it timed out on a smaller case).
+# "NAME wall KiB rc cpu" to runs and set $wall, $kb and $rc (124: timed
+# out, 125: not run because it timed out on a smaller case).  The
+# machine may be shared: cpu (user + system seconds) says how much of
+# the wall time was the command's own.
 run() {
 	name=$1
 	shift
 	if [ -n "${prev:-}" ] &&
 		[ "$(field "$(echo "$name" | sed "s/^$tag/$prev/")" 4)" = 124 ]
 	then
-		echo "$name - 0 125" >> "$B/runs"
+		echo "$name - 0 125 -" >> "$B/runs"
 		rc=125
 		return
 	fi
 	set +e
-	/usr/bin/time -f '%e %M' -o "$B/time" timeout "${tmo:-$TMO}" "$@"
+	/usr/bin/time -f '%e %M %U %S' -o "$B/time" timeout "${tmo:-$TMO}" \
+		"$@"
 	rc=$?
 	set -e
 	# a failing command's first line says so; the figures are last
-	wall=$(tail -n 1 "$B/time" | cut -d' ' -f1)
-	kb=$(tail -n 1 "$B/time" | cut -d' ' -f2)
-	echo "$name $wall $kb $rc" >> "$B/runs"
+	set -- $(tail -n 1 "$B/time")
+	wall=$1
+	kb=$2
+	cpu=$(awk -v u="$3" -v s="$4" 'BEGIN { printf "%.2f", u + s }')
+	echo "$name $wall $kb $rc $cpu" >> "$B/runs"
 }
 
 # db_size DB: bytes of the database and its write-ahead log
@@ -99,7 +104,8 @@ verdict() {
 }
 
 # The reports and gonogo phases, as the binary and the rules name them.
-KINDS=$($K report --help | sed -n 's/^kinds: //p' | tr -d ,)
+KINDS=$($K report --help | sed -n '/^kinds: /,/^$/p' | sed 's/^kinds: //' |
+	tr -d ,)
 PHASES=$(awk '$1 == "phase" { print $2 }' "$RULES")
 INCLUDE=
 if $K ingest --help | grep -q -- '--include'; then
@@ -157,7 +163,9 @@ show_one() {
 		return
 	fi
 	case $r in 0 | 1) ;; *) say "FAIL $2: exit $r" ;; esac
-	verdict "$2 $w s / $4 $3 s" "$(ratio "$w" "$3")" "$5"
+	m=$(awk -v k="$(field "$1" 3)" 'BEGIN { printf "%.1f", k / 1024 }')
+	verdict "$2 $w s (cpu $(field "$1" 5) s, $m MiB) / $4 $3 s" \
+		"$(ratio "$w" "$3")" "$5"
 }
 
 # ---- case 1: the fleet's history ----
@@ -304,19 +312,21 @@ show_nights() {
 	last=$(field "night_$D" 2)
 	all=$(awk '$1 ~ /^night_/ { s += $2 } END { printf "%.2f", s }' \
 		"$B/runs")
+	allcpu=$(awk '$1 ~ /^night_/ { s += $5 } END { printf "%.2f", s }' \
+		"$B/runs")
 	peak=$(awk '$1 ~ /^night_/ && $3 > m { m = $3 } END { print m }' \
 		"$B/runs")
 	say ""
-	say "ingest, first night ($H files):      $first s"
-	say "ingest, last night ($((H * D)) files):    $last s"
-	say "ingest, the whole history ($D nights): $all s"
-	say "ingest, the floor ($D one-a-day files): $(field floor_ingest 2) s"
+	say "ingest, first night ($H files):      $first s (cpu $(field night_1 5) s)"
+	say "ingest, last night ($((H * D)) files):    $last s (cpu $(field "night_$D" 5) s)"
+	say "ingest, the whole history ($D nights): $all s (cpu $allcpu s)"
+	say "ingest, the floor ($D one-a-day files): $(field floor_ingest 2) s, $(($(field floor_ingest 3) / 1024)) MiB"
 	say "ingest peak memory, any night:       $((peak / 1024)) MiB"
 	say "counts after every night equal the truth: $((D - bad_nights)) of $D"
 	if [ "$D" -gt 1 ]; then
 		sh=$(awk '$1 ~ /^shard_/ { s += $2 } END { printf "%.2f", s }' \
 			"$B/runs")
-		say "last night in $H shards: ingest $sh s (sum), merge $(field merge 2) s, direct $last s"
+		say "last night in $H shards: ingest $sh s (sum), merge $(field merge 2) s ($(($(field merge 3) / 1024)) MiB), direct $last s"
 		a=$($K report summary -q --db "$B/merged.db" | md5sum)
 		b=$($K report summary -q --db "$TOTAL" | md5sum)
 		[ "$a" = "$b" ] && m=yes || m=NO
@@ -382,7 +392,7 @@ legacy() {
 	for n in $LEGACY; do
 		iw=$(field "legacy${n}_ingest" 2)
 		say ""
-		say "targets, one day of $n legacy clients ($((2 * n)) lines, ingest $iw s):"
+		say "targets, one day of $n legacy clients ($((2 * n)) lines, ingest $iw s, $(($(field "legacy${n}_ingest" 3) / 1024)) MiB):"
 		show_reports "legacy$n" "$iw" "ingest" 2
 	done
 	set -- $LEGACY
@@ -404,7 +414,7 @@ legacy() {
 
 say "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(free -g | awk '/^Mem/ { print $2 }') GB"
 say "keyaudit: $(git log -1 --format='%h %s' | cut -c1-70)"
-say "report timeout: $TMO s"
+say "report timeout: $TMO s; load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 for c in $CASES; do
 	$c
 done
@@ -414,4 +424,5 @@ awk -v lim="$MIB64" '$1 !~ /^gen/ && $3 > lim { printf "FAIL peak memory %s: %.1
 	END { if (!bad) printf "PASS peak memory of every command (largest %.1f MiB, %s; target <= 64 MiB)\n", m / 1024, n }' \
 	"$B/runs" | tee -a "$OUT"
 say ""
-say "every run: $B/runs (name wall_s peak_KiB exit); this summary: $OUT"
+say "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+say "every run: $B/runs (name wall_s peak_KiB exit cpu_s); this summary: $OUT"

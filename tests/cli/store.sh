@@ -94,6 +94,9 @@ check_eq "$(requests p.db)" "$want" "requests kept by prune"
 check_eq "$(sqlite3 p.db "SELECT value FROM meta WHERE key = 'first_day'")" \
 	"$cut" "the first day kept is recorded"
 [ "$(stat -c %s p.db)" -lt "$before" ] || fail "prune gave no space back"
+"$KEYAUDIT" report summary --db p.db -o /dev/null 2> cover.txt
+grep -q "the counts cover $cut on" cover.txt ||
+	fail "a report does not say the first day it covers: $(cat cover.txt)"
 "$KEYAUDIT" ingest --db p.db --format "$NGINX_FMT" big.log 2> p.txt
 grep -q ', 0 new lines' p.txt || fail "a pruned file read again: $(cat p.txt)"
 [ "$first" \< "$cut" ] || fail "nothing to prune"
