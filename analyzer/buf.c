@@ -132,7 +132,8 @@ uint64_t buf_hash(const void *p, size_t n)
 	}
 	w[0] = w[1] = 0;
 	memcpy(w, s, n);
-	h = fold(w[0] ^ 0xa0761d6478bd642fULL, w[1] ^ h ^ 0xe7037ed1a0b428dbULL);
+	h = fold(w[0] ^ 0xa0761d6478bd642fULL,
+		 w[1] ^ h ^ 0xe7037ed1a0b428dbULL);
 	return mix(h);
 }
 
@@ -152,8 +153,10 @@ size_t buf_url_decode(const char *s, size_t len, char *out)
 	size_t n = 0;
 
 	for (size_t i = 0; i < len; i++) {
-		int hi = i + 2 < len ? buf_hexval((unsigned char)s[i + 1]) : -1;
-		int lo = i + 2 < len ? buf_hexval((unsigned char)s[i + 2]) : -1;
+		int hi =
+		    i + 2 < len ? buf_hexval((unsigned char)s[i + 1]) : -1;
+		int lo =
+		    i + 2 < len ? buf_hexval((unsigned char)s[i + 2]) : -1;
 
 		if (s[i] == '%' && hi >= 0 && lo >= 0) {
 			out[n++] = (char)(hi << 4 | lo);

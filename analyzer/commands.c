@@ -23,12 +23,11 @@ static int run_report(const struct config *cfg, const char *kind,
 		      const char *out)
 {
 	char emsg[1024] = "";
-	struct report_opts o = {cfg->since,	      cfg->until,
-				out,		      cfg->json,
-				cfg->registry,	      cfg->action,
-				cfg->registry_key,    cfg->registry_fp,
-				cfg->registry_delim,  cfg->rules,
-				cfg->migrated_days};
+	struct report_opts o = {
+	    cfg->since,	       cfg->until,	  out,
+	    cfg->json,	       cfg->registry,	  cfg->action,
+	    cfg->registry_key, cfg->registry_fp,  cfg->registry_delim,
+	    cfg->rules,	       cfg->migrated_days};
 	struct store *st = store_open(cfg->db, STORE_READ, emsg, sizeof(emsg));
 	int rc = EXIT_OK;
 
@@ -258,8 +257,8 @@ static void trace_rule(void *ctx, const struct rule_trace *t)
 }
 
 static void explain_line(struct ruleset *rs, struct format *fmt,
-			 const struct fpkey *key, const char *line,
-			 size_t len, uint64_t lineno)
+			 const struct fpkey *key, const char *line, size_t len,
+			 uint64_t lineno)
 {
 	struct record rec;
 	struct verdict v;
@@ -407,8 +406,8 @@ static int merge_into(struct store *st, const char *const *shards, int n)
 int cmd_merge(const struct config *cfg)
 {
 	char emsg[1024];
-	struct store *st = store_open(cfg->db, STORE_WRITE, emsg,
-				      sizeof(emsg));
+	struct store *st =
+	    store_open(cfg->db, STORE_WRITE, emsg, sizeof(emsg));
 	int rc;
 
 	if (!st) {

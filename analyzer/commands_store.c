@@ -11,8 +11,8 @@
 static struct store *open_locked(const struct config *cfg, int *rc)
 {
 	char emsg[1024];
-	struct store *st = store_open(cfg->db, STORE_WRITE, emsg,
-				      sizeof(emsg));
+	struct store *st =
+	    store_open(cfg->db, STORE_WRITE, emsg, sizeof(emsg));
 	int lk;
 
 	if (!st) {

@@ -462,9 +462,9 @@ int gonogo_run(const struct config *cfg)
 					   r.g.total,
 					   r.g.nactive};
 
-		if (cfg->metrics && metrics_write_gonogo(cfg->metrics, &m,
-							 r.emsg,
-							 sizeof(r.emsg)) < 0)
+		if (cfg->metrics &&
+		    metrics_write_gonogo(cfg->metrics, &m, r.emsg,
+					 sizeof(r.emsg)) < 0)
 			rc = EXIT_FAILED;
 	}
 	if (rc == EXIT_USAGE || rc == EXIT_FAILED) {

@@ -244,13 +244,13 @@ void hit_make(struct hit_maker *hm, const struct record *rec, struct hit *h)
 	h->cred_fp = j->has_cred ? j->cred_fp : NULL;
 	if (h->legacy && hm->f_uri >= 0) {
 		struct span u = rec->field[hm->f_uri];
-		size_t n = route_template(u.p, u.len, hm->route,
-					  sizeof(hm->route));
+		size_t n =
+		    route_template(u.p, u.len, hm->route, sizeof(hm->route));
 
 		/* a key pasted into a path segment becomes its fingerprint */
-		h->route_len = fp_scrub(hm->key, hm->route, n,
-					hm->route_scrubbed,
-					sizeof(hm->route_scrubbed));
+		h->route_len =
+		    fp_scrub(hm->key, hm->route, n, hm->route_scrubbed,
+			     sizeof(hm->route_scrubbed));
 		h->route = hm->route_scrubbed;
 	}
 }

@@ -100,7 +100,7 @@ struct run {
 	struct hit_maker *hm;
 	uint64_t files;
 	uint64_t unchanged; /* files known as read whole and not opened */
-	uint64_t skipped; /* not read: unreadable, unknown, mostly bad */
+	uint64_t skipped;   /* not read: unreadable, unknown, mostly bad */
 	uint64_t lines;
 	uint64_t bad;
 	uint64_t per_class[RULES_MAX_CLASSES + 1];
@@ -590,8 +590,8 @@ static int unchanged(struct run *r, const char *path, struct store_disk *d,
 {
 	int rc;
 
-	*has_disk = strcmp(path, "-") != 0 &&
-		    store_disk_probe(&r->key, path, d) == 0;
+	*has_disk =
+	    strcmp(path, "-") != 0 && store_disk_probe(&r->key, path, d) == 0;
 	if (!*has_disk)
 		return 0;
 	rc = store_file_unchanged(r->st, d, r->emsg, sizeof(r->emsg));
@@ -1127,8 +1127,8 @@ int ingest_run(const struct config *cfg)
 	input_set_stop_flag(NULL);
 	run_free(&w[0]);
 	if (cfg->metrics) {
-		struct metrics_ingest m = {rc, now() - pool.started, w[0].files,
-					   w[0].lines, w[0].bad};
+		struct metrics_ingest m = {rc, now() - pool.started,
+					   w[0].files, w[0].lines, w[0].bad};
 		char emsg[1024];
 
 		if (metrics_write_ingest(cfg->metrics, cfg->db, &m, emsg,

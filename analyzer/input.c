@@ -22,10 +22,10 @@
 /* Set by a signal handler: an interrupted read ends the input. */
 static const volatile sig_atomic_t *stop_flag;
 
-#define RAW_CHUNK (256 * 1024) /* compressed bytes read at a time */
+#define RAW_CHUNK  (256 * 1024) /* compressed bytes read at a time */
 #define FILL_CHUNK (256 * 1024) /* least room asked of a fill */
-#define BUF_CAP (INPUT_LINE_MAX + FILL_CHUNK)
-#define NCHUNKS 4 /* decompressed chunks in flight between threads */
+#define BUF_CAP	   (INPUT_LINE_MAX + FILL_CHUNK)
+#define NCHUNKS	   4 /* decompressed chunks in flight between threads */
 /* Inflating a megabyte a call, as the floor of make bench does: each
  * call of inflate also keeps its last 32 KiB as the window. */
 #define CHUNK (1024 * 1024)
@@ -37,7 +37,7 @@ static const volatile sig_atomic_t *stop_flag;
  * the margin that are written take memory. */
 struct chunk {
 	size_t len;
-	int last; /* the stream is over after this one */
+	int last;   /* the stream is over after this one */
 	char *data; /* CHUNK bytes, after a margin of INPUT_LINE_MAX */
 	char mem[];
 };
@@ -62,7 +62,7 @@ struct input {
 	int in_member; /* inside a gzip member, not yet at its end */
 	unsigned char *raw;
 	uint64_t raw_total; /* compressed bytes read from fd */
-	uint64_t size;      /* of the file, 0 if not a regular file */
+	uint64_t size;	    /* of the file, 0 if not a regular file */
 	int raw_eof;
 	/* decompressed side: buf[start..end) is unread; buf is own_buf, or
 	 * in a chunk from the reader thread */
@@ -73,7 +73,7 @@ struct input {
 	size_t end;
 	uint64_t base; /* decompressed offset of buf[0] */
 	uint64_t consumed;
-	int done; /* the source has nothing more */
+	int done;     /* the source has nothing more */
 	int skipping; /* inside an overlong line */
 	enum input_end how;
 	uint64_t pending;
@@ -84,10 +84,10 @@ struct input {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct chunk *chunk[NCHUNKS];
-	int head;  /* the chunk the consumer reads, or takes next */
-	int count; /* chunks ready, the one the consumer reads included */
+	int head;    /* the chunk the consumer reads, or takes next */
+	int count;   /* chunks ready, the one the consumer reads included */
 	int holding; /* buf is in chunk[head] */
-	int stop;  /* the consumer is closing */
+	int stop;    /* the consumer is closing */
 };
 
 static int codec_init(struct codec *c)
@@ -198,8 +198,9 @@ static int next_member(struct input *in)
 	if (in->z.s.avail_in == 0)
 		return 0; /* clean end after the last member */
 	if (in->z.s.next_in[0] != 0x1f) {
-		set_end(in, INPUT_END_CORRUPT, "trailing garbage after gzip "
-					       "data");
+		set_end(in, INPUT_END_CORRUPT,
+			"trailing garbage after gzip "
+			"data");
 		return 0;
 	}
 	codec_reset(&in->z);
@@ -220,8 +221,8 @@ static size_t fill_gzip(struct input *in, char *dst, size_t room)
 		if (!in->in_member && !next_member(in))
 			break;
 		if (in->z.s.avail_in == 0) {
-			int n = in->raw_eof ? 0
-					    : read_raw(in, in->raw, RAW_CHUNK);
+			int n =
+			    in->raw_eof ? 0 : read_raw(in, in->raw, RAW_CHUNK);
 
 			if (n < 0)
 				break;
@@ -355,8 +356,8 @@ static void fill(struct input *in)
 static void start_reader(struct input *in)
 {
 	for (int i = 0; i < NCHUNKS; i++) {
-		in->chunk[i] = xmalloc(sizeof(struct chunk) + INPUT_LINE_MAX +
-				       CHUNK);
+		in->chunk[i] =
+		    xmalloc(sizeof(struct chunk) + INPUT_LINE_MAX + CHUNK);
 		in->chunk[i]->data = in->chunk[i]->mem + INPUT_LINE_MAX;
 	}
 	pthread_mutex_init(&in->mu, NULL);
@@ -518,9 +519,9 @@ int input_skip(struct input *in, uint64_t offset)
 		fill(in);
 		if (in->done)
 			return in->how == INPUT_END_CLEAN ||
-					       in->how == INPUT_END_PARTIAL
-				       ? 1
-				       : -1;
+				       in->how == INPUT_END_PARTIAL
+				   ? 1
+				   : -1;
 	}
 	return 0;
 }
@@ -548,12 +549,13 @@ static int tail(struct input *in, const char **line, size_t *len)
 int input_next_line(struct input *in, const char **line, size_t *len)
 {
 	for (;;) {
-		char *nl = memchr(in->buf + in->scan, '\n', in->end - in->scan);
+		char *nl =
+		    memchr(in->buf + in->scan, '\n', in->end - in->scan);
 
 		if (nl) {
 			size_t at = (size_t)(nl - in->buf);
-			int skipped = in->skipping ||
-				      at - in->start > INPUT_LINE_MAX;
+			int skipped =
+			    in->skipping || at - in->start > INPUT_LINE_MAX;
 
 			*line = in->buf + in->start;
 			*len = at - in->start;

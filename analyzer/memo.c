@@ -52,8 +52,8 @@ static struct entry *at(struct memo *m, uint64_t hash, int way)
 {
 	size_t set = (size_t)(hash >> 7) & (m->nsets - 1);
 
-	return (struct entry *)(void *)(m->slots +
-					(set * WAYS + (size_t)way) * m->stride);
+	return (struct entry *)(void *)(m->slots + (set * WAYS + (size_t)way) *
+						       m->stride);
 }
 
 const void *memo_get(struct memo *m, const void *key, size_t klen,

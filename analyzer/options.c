@@ -87,8 +87,7 @@ const struct options_option options_table[] = {
     {"format", 0, OPT_FORMAT, C(CMD_REPORT), "csv|json",
      "output format (default csv)", 0},
     {"key-file", 0, OPT_KEY,
-     C(CMD_INGEST) | C(CMD_RULES_EXPLAIN) | C(CMD_FINGERPRINT) |
-	 C(CMD_LOOKUP),
+     C(CMD_INGEST) | C(CMD_RULES_EXPLAIN) | C(CMD_FINGERPRINT) | C(CMD_LOOKUP),
      "FILE",
      "fingerprint key (default $KEYAUDIT_KEY, $KEYAUDIT_KEY_FILE, or "
      "DB.key)",
@@ -139,8 +138,8 @@ const struct options_option options_table[] = {
      "the registry's fingerprint column (default: fingerprint, API Key "
      "Fingerprint, ...)",
      0},
-    {"registry-delimiter", 0, OPT_REGDELIM, C(CMD_REPORT) | C(CMD_GONOGO),
-     "C", "the registry's delimiter: , ; | or tab (default: sniffed)", 0},
+    {"registry-delimiter", 0, OPT_REGDELIM, C(CMD_REPORT) | C(CMD_GONOGO), "C",
+     "the registry's delimiter: , ; | or tab (default: sniffed)", 0},
     {"migrated-days", 0, OPT_MIGRATED, C(CMD_REPORT) | C(CMD_LOOKUP), "N",
      "migrated after N days without a legacy request, dormant after N "
      "without any (default 14)",
@@ -308,8 +307,7 @@ static int is_brownout(const char *s)
 	       sscanf(s + 11, "%2d:%2d-%2d:%2d%n", &h1, &m1, &h2, &m2,
 		      &used) == 4 &&
 	       s[11 + used] == 0 && used == 11 && h1 >= 0 && h1 < 24 &&
-	       h2 >= 0 && h2 <= 24 && m1 >= 0 && m1 < 60 && m2 >= 0 &&
-	       m2 < 60;
+	       h2 >= 0 && h2 <= 24 && m1 >= 0 && m1 < 60 && m2 >= 0 && m2 < 60;
 }
 
 /* A number option into *dst: at least min, at most max. */
@@ -345,8 +343,8 @@ static enum parse_result more_ints(struct config *cfg, int c)
 		cfg->max_dormant = (int)v;
 		break;
 	case OPT_KEEPDAYS:
-		r = number(cfg, "keep-days", "a whole number of days", 1, 36500,
-			   &v);
+		r = number(cfg, "keep-days", "a whole number of days", 1,
+			   36500, &v);
 		cfg->keep_days = (int)v;
 		break;
 	case OPT_DETAILDAYS:
@@ -447,8 +445,9 @@ static enum parse_result text_option(struct config *cfg, int c)
 	case OPT_INCLUDE:
 	case OPT_EXCLUDE:
 		if (*n == 32)
-			return usage_error(cfg->cmd, "at most 32 --include and "
-						     "--exclude");
+			return usage_error(cfg->cmd,
+					   "at most 32 --include and "
+					   "--exclude");
 		(c == OPT_INCLUDE ? cfg->include : cfg->exclude)[(*n)++] =
 		    optarg;
 		break;
@@ -604,13 +603,15 @@ static enum parse_result finish(struct config *cfg)
 	if (cmd == CMD_MERGE && cfg->npaths == 0)
 		return usage_error(cmd, "merge needs a SHARD.db to add");
 	if (cmd == CMD_PRUNE && (!cfg->before || cfg->npaths))
-		return usage_error(cmd, cfg->npaths ? "prune takes no argument"
-						    : "prune needs --before DAY");
+		return usage_error(cmd, cfg->npaths
+					    ? "prune takes no argument"
+					    : "prune needs --before DAY");
 	if (cmd == CMD_FORGET && cfg->npaths == 0)
 		return usage_error(cmd, "forget needs a FILE or FINGERPRINT");
 	if (cmd == CMD_GONOGO && cfg->min_quiet >= cfg->window)
-		return usage_error(cmd, "--min-quiet-days must be shorter than "
-					"--window");
+		return usage_error(cmd,
+				   "--min-quiet-days must be shorter than "
+				   "--window");
 	if (cmd == CMD_INGEST && cfg->npaths == 0)
 		return usage_error(cmd, "ingest needs a PATH (a file, a "
 					"directory, or - for stdin)");

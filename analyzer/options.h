@@ -45,8 +45,8 @@ struct config {
 	const char *until;
 	const char *out;
 	int json;
-	const char *registry; /* report outreach */
-	const char *action;   /* report outreach */
+	const char *registry;	  /* report outreach */
+	const char *action;	  /* report outreach */
 	const char *registry_key; /* report outreach: client id column */
 	const char *registry_fp;  /* report outreach: fingerprint column */
 	char registry_delim;	  /* report outreach: 0 sniffed */
@@ -67,13 +67,13 @@ struct config {
 	int nbrownouts;
 	const char *html;
 	const char *metrics; /* ingest, gonogo: Prometheus text file */
-	int wait;	   /* seconds to wait for the database lock */
-	long commit_every; /* lines between commits, 0: by size */
-	int jobs;	   /* files read at once */
-	const char *before; /* prune: the first day kept */
-	int keep_days;	    /* ingest: prune all but the last N days, 0 off */
-	int detail_days;    /* ingest: keep per-file detail this long */
-	int dry_run;	    /* forget: only list */
+	int wait;	     /* seconds to wait for the database lock */
+	long commit_every;   /* lines between commits, 0: by size */
+	int jobs;	     /* files read at once */
+	const char *before;  /* prune: the first day kept */
+	int keep_days;	     /* ingest: prune all but the last N days, 0 off */
+	int detail_days;     /* ingest: keep per-file detail this long */
+	int dry_run;	     /* forget: only list */
 	/* ingest: globs (fnmatch, on the base name) that pick the files of
 	 * a directory; none included means every file */
 	const char *include[32];
@@ -81,7 +81,7 @@ struct config {
 	const char *exclude[32];
 	int nexclude;
 	int max_bad; /* percent of a file's first new lines that may be bad */
-	int verbosity;	   /* 0 quiet, 1 normal, 2 verbose */
+	int verbosity; /* 0 quiet, 1 normal, 2 verbose */
 	char **paths;
 	int npaths;
 };

@@ -29,7 +29,11 @@ static const char exit_status[] =
     "  2  bad usage, option, log format or rules file\n"
     "  3  failed at run time (database, disk, memory); the batch being\n"
     "     written was not committed\n"
-    "  4  another keyaudit run is using the database\n";
+    "  4  another keyaudit run is using the database\n"
+    "  5  ingest was stopped by SIGINT or SIGTERM; what it read up to\n"
+    "     its last batch is committed, the next run goes on from there\n"
+    "  6  gonogo: CANNOT TELL, too many requests show no credential a\n"
+    "     rule can class (see --max-blind)\n";
 
 /* Write text from column col on, wrapped at WIDTH with later lines
  * starting at column indent; end with a newline. */

@@ -12,22 +12,18 @@
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct format_ops *const known[] = {
-	&format_combined_ops,	    &format_common_ops,
-	&format_vhost_combined_ops, &format_vhost_common_ops,
-	&format_nginx_ops,	    &format_jsonl_ops,
-	&format_s3_ops,		    &format_alb_ops,
-	&format_elb_ops,	    &format_cloudfront_ops,
-	&format_regex_ops,
+    &format_combined_ops,     &format_common_ops, &format_vhost_combined_ops,
+    &format_vhost_common_ops, &format_nginx_ops,  &format_jsonl_ops,
+    &format_s3_ops,	      &format_alb_ops,	  &format_elb_ops,
+    &format_cloudfront_ops,   &format_regex_ops,
 };
 
 /* --format auto tries these in order: a format whose lines are a
  * special case of a later one's comes first. */
 static const struct format_ops *const detect_order[] = {
-	&format_jsonl_ops,	    &format_s3_ops,
-	&format_alb_ops,	    &format_elb_ops,
-	&format_cloudfront_ops,	    &format_vhost_combined_ops,
-	&format_combined_ops,	    &format_vhost_common_ops,
-	&format_common_ops,
+    &format_jsonl_ops,	  &format_s3_ops,	    &format_alb_ops,
+    &format_elb_ops,	  &format_cloudfront_ops,   &format_vhost_combined_ops,
+    &format_combined_ops, &format_vhost_common_ops, &format_common_ops,
 };
 
 /* What the usage text calls a format's argument. */
@@ -49,7 +45,9 @@ void format_names(char *buf, size_t len)
 		const struct format_ops *o = known[i];
 		int n = snprintf(buf + used, len - used, "%s%s%s%s%s",
 				 i ? ", " : "", o->name,
-				 o->arg == 1 ? "[:" : o->arg ? ":" : "",
+				 o->arg == 1 ? "[:"
+				 : o->arg    ? ":"
+					     : "",
 				 o->arg ? arg_name(o) : "",
 				 o->arg == 1 ? "]" : "");
 
@@ -103,9 +101,9 @@ struct format *format_new(const char *spec, char *err, size_t errlen)
 		snprintf(err, errlen, "unknown format '%s' (known: %s%s)",
 			 spec, known_list,
 			 strcmp(spec, "auto") == 0
-				 ? "; 'auto' is for ingest, which reads "
-				   "each log's first lines"
-				 : "");
+			     ? "; 'auto' is for ingest, which reads "
+			       "each log's first lines"
+			     : "");
 		return NULL;
 	}
 	if ((arg && ops->arg == 0) || (!arg && ops->arg == 2)) {
@@ -163,13 +161,11 @@ static int is_dash(struct span s)
 	return s.len == 1 && s.p[0] == '-';
 }
 
-int format_is_directive(const struct format *fmt, const char *line,
-			size_t len)
+int format_is_directive(const struct format *fmt, const char *line, size_t len)
 {
-	static const char *const words[] = {"#Version:", "#Fields:",
-					    "#Software:", "#Date:",
-					    "#Remark:",	  "#Start-Date:",
-					    "#End-Date:"};
+	static const char *const words[] = {
+	    "#Version:", "#Fields:",	 "#Software:", "#Date:",
+	    "#Remark:",	 "#Start-Date:", "#End-Date:"};
 
 	if (fmt->ops != &format_cloudfront_ops || len < 2 || line[0] != '#')
 		return 0;
@@ -347,7 +343,7 @@ struct format *format_detect(const char *buf, size_t len, char *err,
 
 	for (i = 0; i < N; i++) {
 		struct format *fmt =
-			format_new(detect_order[i]->name, err, errlen);
+		    format_new(detect_order[i]->name, err, errlen);
 
 		if (!fmt)
 			return NULL;
@@ -437,10 +433,14 @@ const char *format_fixed_name(int i)
 {
 	/* the formats whose field names do not depend on an argument */
 	static const struct format_ops *const fixed[] = {
-		&format_combined_ops,	    &format_common_ops,
-		&format_vhost_combined_ops, &format_vhost_common_ops,
-		&format_s3_ops,		    &format_alb_ops,
-		&format_elb_ops,	    &format_cloudfront_ops,
+	    &format_combined_ops,
+	    &format_common_ops,
+	    &format_vhost_combined_ops,
+	    &format_vhost_common_ops,
+	    &format_s3_ops,
+	    &format_alb_ops,
+	    &format_elb_ops,
+	    &format_cloudfront_ops,
 	};
 
 	return i >= 0 && (size_t)i < NELEM(fixed) ? fixed[i]->name : NULL;

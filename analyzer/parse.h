@@ -96,8 +96,8 @@ int parse_time(const char *s, size_t len, int64_t *out);
 /* One kind of format. */
 struct format_ops {
 	const char *name; /* as in the spec, before any ':' */
-	int arg;          /* 0: no ":ARG", 1: optional, 2: required */
-	int flags;        /* kind-specific */
+	int arg;	  /* 0: no ":ARG", 1: optional, 2: required */
+	int flags;	  /* kind-specific */
 	/* Set up fmt (names, impl) from the text after ':' (or NULL).
 	 * Return 0 or -1 with err set. */
 	int (*init)(struct format *fmt, const char *arg, char *err,

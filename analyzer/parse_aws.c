@@ -12,7 +12,7 @@
 #include "buf.h"
 #include "day.h"
 
-#define MAX_COLS 40
+#define MAX_COLS    40
 #define MAX_DERIVED 6
 
 /* What a field must look like for the line to be of this format. */
@@ -42,8 +42,8 @@ struct alias {
 struct table_def {
 	const struct col *cols;
 	int ncols;
-	int min;   /* fewer fields than this: a bad line */
-	char sep;  /* ' ' with "..." and [...] fields, or '\t' */
+	int min;  /* fewer fields than this: a bad line */
+	char sep; /* ' ' with "..." and [...] fields, or '\t' */
 	const char *derived[MAX_DERIVED]; /* added after the columns */
 	const struct alias *aliases;
 	/* Set the record's time, status, agent and derived fields. */
@@ -59,147 +59,134 @@ struct table {
 };
 
 static const struct col s3_cols[] = {
-	{"bucket_owner", C_ANY},
-	{"bucket", C_ANY},
-	{"time", C_CLFTIME},
-	{"remote_ip", C_ANY},
-	{"requester", C_ANY},
-	{"request_id", C_ANY},
-	{"operation", C_OPERATION},
-	{"key", C_ANY},
-	{"request_uri", C_ANY},
-	{"http_status", C_STATUS},
-	{"error_code", C_ANY},
-	{"bytes_sent", C_NUM},
-	{"object_size", C_NUM},
-	{"total_time", C_NUM},
-	{"turn_around_time", C_NUM},
-	{"referer", C_ANY},
-	{"user_agent", C_ANY},
-	{"version_id", C_ANY},
-	{"host_id", C_ANY},
-	{"signature_version", C_ANY},
-	{"cipher_suite", C_ANY},
-	{"authentication_type", C_ANY},
-	{"host_header", C_ANY},
-	{"tls_version", C_ANY},
-	{"access_point_arn", C_ANY},
-	{"acl_required", C_ANY},
+    {"bucket_owner", C_ANY},	 {"bucket", C_ANY},
+    {"time", C_CLFTIME},	 {"remote_ip", C_ANY},
+    {"requester", C_ANY},	 {"request_id", C_ANY},
+    {"operation", C_OPERATION},	 {"key", C_ANY},
+    {"request_uri", C_ANY},	 {"http_status", C_STATUS},
+    {"error_code", C_ANY},	 {"bytes_sent", C_NUM},
+    {"object_size", C_NUM},	 {"total_time", C_NUM},
+    {"turn_around_time", C_NUM}, {"referer", C_ANY},
+    {"user_agent", C_ANY},	 {"version_id", C_ANY},
+    {"host_id", C_ANY},		 {"signature_version", C_ANY},
+    {"cipher_suite", C_ANY},	 {"authentication_type", C_ANY},
+    {"host_header", C_ANY},	 {"tls_version", C_ANY},
+    {"access_point_arn", C_ANY}, {"acl_required", C_ANY},
 };
 
 static const struct alias s3_aliases[] = {
-	{"remote_addr", "remote_ip"},	   {"client_ip", "remote_ip"},
-	{"remote_user", "requester"},	   {"status", "http_status"},
-	{"http_user_agent", "user_agent"}, {"http_referer", "referer"},
-	{"http_host", "host_header"},	   {NULL, NULL},
+    {"remote_addr", "remote_ip"},      {"client_ip", "remote_ip"},
+    {"remote_user", "requester"},      {"status", "http_status"},
+    {"http_user_agent", "user_agent"}, {"http_referer", "referer"},
+    {"http_host", "host_header"},      {NULL, NULL},
 };
 
 static const struct col alb_cols[] = {
-	{"type", C_ALBTYPE},
-	{"time", C_ISOTIME},
-	{"elb", C_ANY},
-	{"client_port", C_HOSTPORT},
-	{"target_port", C_HOSTPORT},
-	{"request_processing_time", C_NUM},
-	{"target_processing_time", C_NUM},
-	{"response_processing_time", C_NUM},
-	{"elb_status_code", C_STATUS},
-	{"target_status_code", C_ANY},
-	{"received_bytes", C_NUM},
-	{"sent_bytes", C_NUM},
-	{"request", C_ANY},
-	{"user_agent", C_ANY},
-	{"ssl_cipher", C_ANY},
-	{"ssl_protocol", C_ANY},
-	{"target_group_arn", C_ANY},
-	{"trace_id", C_ANY},
-	{"domain_name", C_ANY},
-	{"chosen_cert_arn", C_ANY},
-	{"matched_rule_priority", C_ANY},
-	{"request_creation_time", C_ANY},
-	{"actions_executed", C_ANY},
-	{"redirect_url", C_ANY},
-	{"error_reason", C_ANY},
-	{"target_port_list", C_ANY},
-	{"target_status_code_list", C_ANY},
-	{"classification", C_ANY},
-	{"classification_reason", C_ANY},
-	{"conn_trace_id", C_ANY},
+    {"type", C_ALBTYPE},
+    {"time", C_ISOTIME},
+    {"elb", C_ANY},
+    {"client_port", C_HOSTPORT},
+    {"target_port", C_HOSTPORT},
+    {"request_processing_time", C_NUM},
+    {"target_processing_time", C_NUM},
+    {"response_processing_time", C_NUM},
+    {"elb_status_code", C_STATUS},
+    {"target_status_code", C_ANY},
+    {"received_bytes", C_NUM},
+    {"sent_bytes", C_NUM},
+    {"request", C_ANY},
+    {"user_agent", C_ANY},
+    {"ssl_cipher", C_ANY},
+    {"ssl_protocol", C_ANY},
+    {"target_group_arn", C_ANY},
+    {"trace_id", C_ANY},
+    {"domain_name", C_ANY},
+    {"chosen_cert_arn", C_ANY},
+    {"matched_rule_priority", C_ANY},
+    {"request_creation_time", C_ANY},
+    {"actions_executed", C_ANY},
+    {"redirect_url", C_ANY},
+    {"error_reason", C_ANY},
+    {"target_port_list", C_ANY},
+    {"target_status_code_list", C_ANY},
+    {"classification", C_ANY},
+    {"classification_reason", C_ANY},
+    {"conn_trace_id", C_ANY},
 };
 
 static const struct alias lb_aliases[] = {
-	{"remote_addr", "client_ip"},
-	{"status", "elb_status_code"},
-	{"http_user_agent", "user_agent"},
-	{NULL, NULL},
+    {"remote_addr", "client_ip"},
+    {"status", "elb_status_code"},
+    {"http_user_agent", "user_agent"},
+    {NULL, NULL},
 };
 
 static const struct col elb_cols[] = {
-	{"time", C_ISOTIME},
-	{"elb", C_ANY},
-	{"client_port", C_HOSTPORT},
-	{"backend_port", C_HOSTPORT},
-	{"request_processing_time", C_NUM},
-	{"backend_processing_time", C_NUM},
-	{"response_processing_time", C_NUM},
-	{"elb_status_code", C_STATUS},
-	{"backend_status_code", C_ANY},
-	{"received_bytes", C_NUM},
-	{"sent_bytes", C_NUM},
-	{"request", C_ANY},
-	{"user_agent", C_ANY},
-	{"ssl_cipher", C_ANY},
-	{"ssl_protocol", C_ANY},
+    {"time", C_ISOTIME},
+    {"elb", C_ANY},
+    {"client_port", C_HOSTPORT},
+    {"backend_port", C_HOSTPORT},
+    {"request_processing_time", C_NUM},
+    {"backend_processing_time", C_NUM},
+    {"response_processing_time", C_NUM},
+    {"elb_status_code", C_STATUS},
+    {"backend_status_code", C_ANY},
+    {"received_bytes", C_NUM},
+    {"sent_bytes", C_NUM},
+    {"request", C_ANY},
+    {"user_agent", C_ANY},
+    {"ssl_cipher", C_ANY},
+    {"ssl_protocol", C_ANY},
 };
 
 static const struct col cf_cols[] = {
-	{"date", C_DATE},
-	{"time", C_CLOCK},
-	{"x_edge_location", C_ANY},
-	{"sc_bytes", C_NUM},
-	{"c_ip", C_ANY},
-	{"cs_method", C_ANY},
-	{"cs_host", C_ANY},
-	{"cs_uri_stem", C_ANY},
-	{"sc_status", C_ANY},
-	{"cs_referer", C_ANY},
-	{"cs_user_agent", C_ANY},
-	{"cs_uri_query", C_ANY},
-	{"cs_cookie", C_ANY},
-	{"x_edge_result_type", C_ANY},
-	{"x_edge_request_id", C_ANY},
-	{"x_host_header", C_ANY},
-	{"cs_protocol", C_ANY},
-	{"cs_bytes", C_NUM},
-	{"time_taken", C_NUM},
-	{"x_forwarded_for", C_ANY},
-	{"ssl_protocol", C_ANY},
-	{"ssl_cipher", C_ANY},
-	{"x_edge_response_result_type", C_ANY},
-	{"cs_protocol_version", C_ANY},
-	{"fle_status", C_ANY},
-	{"fle_encrypted_fields", C_ANY},
-	{"c_port", C_ANY},
-	{"time_to_first_byte", C_ANY},
-	{"x_edge_detailed_result_type", C_ANY},
-	{"sc_content_type", C_ANY},
-	{"sc_content_len", C_ANY},
-	{"sc_range_start", C_ANY},
-	{"sc_range_end", C_ANY},
+    {"date", C_DATE},
+    {"time", C_CLOCK},
+    {"x_edge_location", C_ANY},
+    {"sc_bytes", C_NUM},
+    {"c_ip", C_ANY},
+    {"cs_method", C_ANY},
+    {"cs_host", C_ANY},
+    {"cs_uri_stem", C_ANY},
+    {"sc_status", C_ANY},
+    {"cs_referer", C_ANY},
+    {"cs_user_agent", C_ANY},
+    {"cs_uri_query", C_ANY},
+    {"cs_cookie", C_ANY},
+    {"x_edge_result_type", C_ANY},
+    {"x_edge_request_id", C_ANY},
+    {"x_host_header", C_ANY},
+    {"cs_protocol", C_ANY},
+    {"cs_bytes", C_NUM},
+    {"time_taken", C_NUM},
+    {"x_forwarded_for", C_ANY},
+    {"ssl_protocol", C_ANY},
+    {"ssl_cipher", C_ANY},
+    {"x_edge_response_result_type", C_ANY},
+    {"cs_protocol_version", C_ANY},
+    {"fle_status", C_ANY},
+    {"fle_encrypted_fields", C_ANY},
+    {"c_port", C_ANY},
+    {"time_to_first_byte", C_ANY},
+    {"x_edge_detailed_result_type", C_ANY},
+    {"sc_content_type", C_ANY},
+    {"sc_content_len", C_ANY},
+    {"sc_range_start", C_ANY},
+    {"sc_range_end", C_ANY},
 };
 
 static const struct alias cf_aliases[] = {
-	{"remote_addr", "c_ip"},
-	{"client_ip", "c_ip"},
-	{"status", "sc_status"},
-	{"http_user_agent", "cs_user_agent"},
-	{"http_referer", "cs_referer"},
-	{"http_cookie", "cs_cookie"},
-	{"http_host", "cs_host"},
-	{"request_method", "cs_method"},
-	{"server_protocol", "cs_protocol_version"},
-	{"http_x_forwarded_for", "x_forwarded_for"},
-	{NULL, NULL},
+    {"remote_addr", "c_ip"},
+    {"client_ip", "c_ip"},
+    {"status", "sc_status"},
+    {"http_user_agent", "cs_user_agent"},
+    {"http_referer", "cs_referer"},
+    {"http_cookie", "cs_cookie"},
+    {"http_host", "cs_host"},
+    {"request_method", "cs_method"},
+    {"server_protocol", "cs_protocol_version"},
+    {"http_x_forwarded_for", "x_forwarded_for"},
+    {NULL, NULL},
 };
 
 static int is_digit(char c)
@@ -254,7 +241,7 @@ static int span_is(struct span s, const char *word)
 
 static int is_alb_type(struct span s)
 {
-	static const char *const types[] = {"http", "https", "h2",
+	static const char *const types[] = {"http",  "https", "h2",
 					    "grpcs", "ws",    "wss"};
 
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
@@ -280,8 +267,7 @@ static int is_hostport(struct span s)
 /* NN-NN-NN with the given separator (dates and clock times). */
 static int is_triple(struct span s, size_t first, char sep)
 {
-	if (s.len != first + 6 || s.p[first] != sep ||
-	    s.p[first + 3] != sep)
+	if (s.len != first + 6 || s.p[first] != sep || s.p[first + 3] != sep)
 		return 0;
 	for (size_t i = 0; i < s.len; i++)
 		if (i != first && i != first + 3 && !is_digit(s.p[i]))
@@ -374,7 +360,7 @@ static int table_init(struct format *fmt, const struct table_def *def)
 		t->derived[i] = -1;
 		if (name)
 			t->derived[i] =
-				format_add_field(fmt, name, strlen(name));
+			    format_add_field(fmt, name, strlen(name));
 	}
 	return 0;
 }
@@ -409,8 +395,8 @@ static int table_parse(struct format *fmt, const char *line, size_t len,
 		return parse_bad(rec, "empty or unclosed field");
 	if (n < def->min)
 		return parse_bad(rec, len && line[0] == '#'
-					      ? "comment line"
-					      : "too few fields");
+					  ? "comment line"
+					  : "too few fields");
 	for (int i = 0; i < n; i++) {
 		if (check(def->cols[i].check, tok[i]))
 			continue;
@@ -530,45 +516,39 @@ static int cf_finish(struct format *fmt, struct span *f, int n,
 }
 
 static const struct table_def s3_def = {
-	s3_cols,
-	(int)(sizeof(s3_cols) / sizeof(s3_cols[0])),
-	17, /* up to user_agent: the oldest lines */
-	' ',
-	{"request_method", "request_target", "server_protocol"},
-	s3_aliases,
-	s3_finish,
+    s3_cols,	(int)(sizeof(s3_cols) / sizeof(s3_cols[0])),
+    17, /* up to user_agent: the oldest lines */
+    ' ',	{"request_method", "request_target", "server_protocol"},
+    s3_aliases, s3_finish,
 };
 
 static const struct table_def alb_def = {
-	alb_cols,
-	(int)(sizeof(alb_cols) / sizeof(alb_cols[0])),
-	18, /* up to trace_id */
-	' ',
-	{"request_method", "request_uri", "server_protocol", "client_ip",
-	 "target_ip"},
-	lb_aliases,
-	alb_finish,
+    alb_cols,
+    (int)(sizeof(alb_cols) / sizeof(alb_cols[0])),
+    18, /* up to trace_id */
+    ' ',
+    {"request_method", "request_uri", "server_protocol", "client_ip",
+     "target_ip"},
+    lb_aliases,
+    alb_finish,
 };
 
 static const struct table_def elb_def = {
-	elb_cols,
-	(int)(sizeof(elb_cols) / sizeof(elb_cols[0])),
-	13, /* up to user_agent */
-	' ',
-	{"request_method", "request_uri", "server_protocol", "client_ip",
-	 "backend_ip"},
-	lb_aliases,
-	elb_finish,
+    elb_cols,
+    (int)(sizeof(elb_cols) / sizeof(elb_cols[0])),
+    13, /* up to user_agent */
+    ' ',
+    {"request_method", "request_uri", "server_protocol", "client_ip",
+     "backend_ip"},
+    lb_aliases,
+    elb_finish,
 };
 
 static const struct table_def cf_def = {
-	cf_cols,
-	(int)(sizeof(cf_cols) / sizeof(cf_cols[0])),
-	24, /* up to cs_protocol_version */
-	'\t',
-	{"request_uri"},
-	cf_aliases,
-	cf_finish,
+    cf_cols,	(int)(sizeof(cf_cols) / sizeof(cf_cols[0])),
+    24, /* up to cs_protocol_version */
+    '\t',	{"request_uri"},
+    cf_aliases, cf_finish,
 };
 
 static int s3_init(struct format *fmt, const char *arg, char *err,
@@ -596,30 +576,30 @@ static int cf_init(struct format *fmt, const char *arg, char *err,
 }
 
 const struct format_ops format_s3_ops = {
-	.name = "s3",
-	.init = s3_init,
-	.parse = table_parse,
-	.field = table_field,
-	.free = table_free,
+    .name = "s3",
+    .init = s3_init,
+    .parse = table_parse,
+    .field = table_field,
+    .free = table_free,
 };
 const struct format_ops format_alb_ops = {
-	.name = "alb",
-	.init = alb_init,
-	.parse = table_parse,
-	.field = table_field,
-	.free = table_free,
+    .name = "alb",
+    .init = alb_init,
+    .parse = table_parse,
+    .field = table_field,
+    .free = table_free,
 };
 const struct format_ops format_elb_ops = {
-	.name = "elb",
-	.init = elb_init,
-	.parse = table_parse,
-	.field = table_field,
-	.free = table_free,
+    .name = "elb",
+    .init = elb_init,
+    .parse = table_parse,
+    .field = table_field,
+    .free = table_free,
 };
 const struct format_ops format_cloudfront_ops = {
-	.name = "cloudfront",
-	.init = cf_init,
-	.parse = table_parse,
-	.field = table_field,
-	.free = table_free,
+    .name = "cloudfront",
+    .init = cf_init,
+    .parse = table_parse,
+    .field = table_field,
+    .free = table_free,
 };

@@ -16,7 +16,7 @@
 
 #include "buf.h"
 
-#define CLF_VHOST 1
+#define CLF_VHOST    1
 #define CLF_COMBINED 2
 
 struct clf {
@@ -144,8 +144,7 @@ static int one_addr(struct span s)
 
 /* The CLIENT part: fill remote_addr, http_x_forwarded_for, client_ip.
  * Return 0, or -1 when it has none of the shapes in the header. */
-static int client_part(const struct clf *c, struct span s,
-		       struct record *rec)
+static int client_part(const struct clf *c, struct span s, struct record *rec)
 {
 	struct span first, last, list, addr;
 	size_t stop = 0;
@@ -235,8 +234,7 @@ static int vhost_part(const struct clf *c, const char *line, size_t len,
 
 /* A "..." field at *pos followed by a space or the end; advance past
  * the closing quote. */
-static int quoted(const char *line, size_t len, size_t *pos,
-		  struct span *out)
+static int quoted(const char *line, size_t len, size_t *pos, struct span *out)
 {
 	long end;
 
@@ -316,8 +314,7 @@ static int clf_parse(struct format *fmt, const char *line, size_t len,
 	size_t pos = 0;
 	long at;
 
-	if ((c->flags & CLF_VHOST) &&
-	    vhost_part(c, line, len, &pos, rec) < 0)
+	if ((c->flags & CLF_VHOST) && vhost_part(c, line, len, &pos, rec) < 0)
 		return parse_bad(rec, "no virtual host before the client");
 	at = find_time(fmt, line, pos, len, &rec->time);
 	if (at < 0)
@@ -334,29 +331,29 @@ static int clf_parse(struct format *fmt, const char *line, size_t len,
 }
 
 const struct format_ops format_combined_ops = {
-	.name = "combined",
-	.flags = CLF_COMBINED,
-	.init = clf_init,
-	.parse = clf_parse,
-	.free = clf_free,
+    .name = "combined",
+    .flags = CLF_COMBINED,
+    .init = clf_init,
+    .parse = clf_parse,
+    .free = clf_free,
 };
 const struct format_ops format_common_ops = {
-	.name = "common",
-	.init = clf_init,
-	.parse = clf_parse,
-	.free = clf_free,
+    .name = "common",
+    .init = clf_init,
+    .parse = clf_parse,
+    .free = clf_free,
 };
 const struct format_ops format_vhost_combined_ops = {
-	.name = "vhost_combined",
-	.flags = CLF_VHOST | CLF_COMBINED,
-	.init = clf_init,
-	.parse = clf_parse,
-	.free = clf_free,
+    .name = "vhost_combined",
+    .flags = CLF_VHOST | CLF_COMBINED,
+    .init = clf_init,
+    .parse = clf_parse,
+    .free = clf_free,
 };
 const struct format_ops format_vhost_common_ops = {
-	.name = "vhost_common",
-	.flags = CLF_VHOST,
-	.init = clf_init,
-	.parse = clf_parse,
-	.free = clf_free,
+    .name = "vhost_common",
+    .flags = CLF_VHOST,
+    .init = clf_init,
+    .parse = clf_parse,
+    .free = clf_free,
 };

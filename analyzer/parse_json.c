@@ -16,13 +16,13 @@
 
 #include "buf.h"
 
-#define J_ICASE 1    /* keys match whatever their case (header names) */
-#define J_HOSTPORT 2 /* "host:port", "[v6]:port": keep the host */
-#define J_FIRST 4    /* "a, b, c": keep the first item */
-#define MAX_CAND 24
-#define NUM_MAX 48       /* text of a JSON number */
-#define PREFIX_MAX 512   /* longest text before the '{' */
-#define LOOKUP_BUDGET 64 /* key lookups per path, against odd keys */
+#define J_ICASE	      1 /* keys match whatever their case (header names) */
+#define J_HOSTPORT    2 /* "host:port", "[v6]:port": keep the host */
+#define J_FIRST	      4 /* "a, b, c": keep the first item */
+#define MAX_CAND      24
+#define NUM_MAX	      48  /* text of a JSON number */
+#define PREFIX_MAX    512 /* longest text before the '{' */
+#define LOOKUP_BUDGET 64  /* key lookups per path, against odd keys */
 
 struct jcand {
 	char *path;
@@ -54,38 +54,38 @@ static const struct {
 	const char *name;
 	const char *paths;
 } aliases[] = {
-	{"remote_addr", "request.remote_ip ClientHost ClientIP "
-			"%downstream_remote_address remote_ip %ClientAddr "
-			"ip sourceIp client.ip"},
-	{"client_ip", "request.client_ip ClientIP ClientHost "
-		      "^~x-forwarded-for ^~request.headers.X-Forwarded-For "
-		      "^~request_X-Forwarded-For =remote_addr"},
-	{"remote_user", "user_id request.user_id ClientUsername user "
-			"username"},
-	{"request_method", "request.method RequestMethod ClientRequestMethod "
-			   "method httpMethod http_method"},
-	{"request_uri", "request.uri RequestPath ClientRequestURI "
-			"x-envoy-origin-path path uri url"},
-	{"server_protocol", "request.proto RequestProtocol "
-			    "ClientRequestProtocol protocol"},
-	{"request", "RequestLine"},
-	{"status", "response_code DownstreamStatus EdgeResponseStatus "
-		   "http_status statusCode status_code"},
-	{"body_bytes_sent", "size DownstreamContentSize EdgeResponseBytes "
-			    "bytes_sent responseLength"},
-	{"http_user_agent", "ClientRequestUserAgent user_agent userAgent ua "
-			    "agent"},
-	{"http_referer", "ClientRequestReferer referer referrer"},
-	{"http_host", "request.host RequestHost ClientRequestHost "
-		      ":authority host"},
-	{"server_name", "=http_host"},
+    {"remote_addr", "request.remote_ip ClientHost ClientIP "
+		    "%downstream_remote_address remote_ip %ClientAddr "
+		    "ip sourceIp client.ip"},
+    {"client_ip", "request.client_ip ClientIP ClientHost "
+		  "^~x-forwarded-for ^~request.headers.X-Forwarded-For "
+		  "^~request_X-Forwarded-For =remote_addr"},
+    {"remote_user", "user_id request.user_id ClientUsername user "
+		    "username"},
+    {"request_method", "request.method RequestMethod ClientRequestMethod "
+		       "method httpMethod http_method"},
+    {"request_uri", "request.uri RequestPath ClientRequestURI "
+		    "x-envoy-origin-path path uri url"},
+    {"server_protocol", "request.proto RequestProtocol "
+			"ClientRequestProtocol protocol"},
+    {"request", "RequestLine"},
+    {"status", "response_code DownstreamStatus EdgeResponseStatus "
+	       "http_status statusCode status_code"},
+    {"body_bytes_sent", "size DownstreamContentSize EdgeResponseBytes "
+			"bytes_sent responseLength"},
+    {"http_user_agent", "ClientRequestUserAgent user_agent userAgent ua "
+			"agent"},
+    {"http_referer", "ClientRequestReferer referer referrer"},
+    {"http_host", "request.host RequestHost ClientRequestHost "
+		  ":authority host"},
+    {"server_name", "=http_host"},
 };
 
 /* Where the request's time may be, in order. */
 static const char time_paths[] =
-	"time timestamp @timestamp ts start_time StartUTC StartLocal "
-	"EdgeStartTimestamp time_local time_iso8601 msec requestTime "
-	"requestTimeEpoch date datetime";
+    "time timestamp @timestamp ts start_time StartUTC StartLocal "
+    "EdgeStartTimestamp time_local time_iso8601 msec requestTime "
+    "requestTimeEpoch date datetime";
 
 static void add_cand(struct jfield *f, const char *path, size_t len,
 		     unsigned flags)
@@ -182,8 +182,9 @@ static int json_init(struct format *fmt, const char *arg, char *err,
 	json_set_alloc_funcs(xmalloc, free);
 	fmt->impl = j;
 	if (arg && !*arg) {
-		snprintf(err, errlen, "format 'jsonl:' needs the time's key "
-				      "after the ':'");
+		snprintf(err, errlen,
+			 "format 'jsonl:' needs the time's key "
+			 "after the ':'");
 		return -1;
 	}
 	if (arg)
@@ -334,9 +335,9 @@ static int scalar(json_t *v, char *num, struct span *out)
 		return 1;
 	case JSON_INTEGER:
 		out->p = num;
-		out->len = (size_t)snprintf(num, NUM_MAX,
-					    "%" JSON_INTEGER_FORMAT,
-					    json_integer_value(v));
+		out->len =
+		    (size_t)snprintf(num, NUM_MAX, "%" JSON_INTEGER_FORMAT,
+				     json_integer_value(v));
 		return 1;
 	case JSON_REAL:
 		out->p = num;
@@ -431,9 +432,9 @@ static int time_value(json_t *v, int64_t *t)
 				  t);
 	if (json_is_integer(v))
 		return json_integer_value(v) < 0
-			       ? -1
-			       : parse_epoch_scaled(
-					 (uint64_t)json_integer_value(v), t);
+			   ? -1
+			   : parse_epoch_scaled(
+				 (uint64_t)json_integer_value(v), t);
 	if (!json_is_real(v))
 		return -1;
 	d = json_real_value(v);
@@ -623,8 +624,8 @@ static int json_parse(struct format *fmt, const char *line, size_t len,
 	j->root = unwrap_docker(j->root, &fallback);
 	if (json_time(j->root, &j->time, &rec->time, &found) < 0) {
 		if (found || fallback < 0)
-			return parse_bad(rec, found ? "bad time"
-						    : "no time field");
+			return parse_bad(rec,
+					 found ? "bad time" : "no time field");
 		rec->time = fallback;
 	}
 	if (json_status(j->root, &j->status, &rec->status) < 0)
@@ -636,10 +637,10 @@ static int json_parse(struct format *fmt, const char *line, size_t len,
 }
 
 const struct format_ops format_jsonl_ops = {
-	.name = "jsonl",
-	.arg = 1,
-	.init = json_init,
-	.parse = json_parse,
-	.field = json_field,
-	.free = json_free,
+    .name = "jsonl",
+    .arg = 1,
+    .init = json_init,
+    .parse = json_parse,
+    .field = json_field,
+    .free = json_free,
 };

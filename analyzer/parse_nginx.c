@@ -188,7 +188,8 @@ static const char *find_byte(const char *p, const char *end, char c)
 
 	for (; end - p >= 16; p += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, want));
+		unsigned m =
+		    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, want));
 
 		if (m)
 			return p + __builtin_ctz(m);
@@ -207,7 +208,7 @@ static const char *find_byte(const char *p, const char *end, char c)
 struct scan {
 	const char *line;
 	const char *end;
-	const char *q;  /* next '"' at or after the position, or NULL */
+	const char *q;	/* next '"' at or after the position, or NULL */
 	const char *bs; /* next '\\' at or after it, end when none, NULL
 			 * before the first search */
 };
@@ -331,9 +332,9 @@ static int nginx_parse(struct format *fmt, const char *line, size_t len,
 }
 
 const struct format_ops format_nginx_ops = {
-	.name = "nginx",
-	.arg = 2,
-	.init = nginx_init,
-	.parse = nginx_parse,
-	.free = nginx_free,
+    .name = "nginx",
+    .arg = 2,
+    .init = nginx_init,
+    .parse = nginx_parse,
+    .free = nginx_free,
 };

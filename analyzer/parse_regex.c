@@ -14,8 +14,8 @@
 #include "buf.h"
 
 /* Group names read as the request time, in order of preference. */
-static const char *const time_names[] = {"time_local", "time_iso8601",
-					 "msec", "timestamp", "time"};
+static const char *const time_names[] = {"time_local", "time_iso8601", "msec",
+					 "timestamp", "time"};
 static const char *const status_names[] = {"status", "http_status"};
 static const char *const agent_names[] = {"http_user_agent", "user_agent",
 					  "agent"};
@@ -29,8 +29,7 @@ struct rx {
 	int f_method, f_uri, f_proto;
 };
 
-static int first_field(struct format *fmt, const char *const *names,
-		       size_t n)
+static int first_field(struct format *fmt, const char *const *names, size_t n)
 {
 	int i = -1;
 
@@ -66,12 +65,12 @@ static int name_groups(struct format *fmt, struct rx *x, char *err,
 
 			if ((ent[0] << 8 | ent[1]) == g)
 				x->group_field[g] =
-					format_add_field(fmt, name,
-							 strlen(name));
+				    format_add_field(fmt, name, strlen(name));
 		}
 	if (fmt->nfields == 0) {
-		snprintf(err, errlen, "regex has no named group "
-				      "(?<name>...) to make a field of");
+		snprintf(err, errlen,
+			 "regex has no named group "
+			 "(?<name>...) to make a field of");
 		return -1;
 	}
 	return 0;
@@ -116,8 +115,8 @@ static int regex_init(struct format *fmt, const char *arg, char *err,
 	char msg[256];
 
 	fmt->impl = x;
-	x->re = pcre2_compile((PCRE2_SPTR)arg, PCRE2_ZERO_TERMINATED, 0,
-			      &code, &off, NULL);
+	x->re = pcre2_compile((PCRE2_SPTR)arg, PCRE2_ZERO_TERMINATED, 0, &code,
+			      &off, NULL);
 	if (!x->re) {
 		pcre2_get_error_message(code, (PCRE2_UCHAR *)msg, sizeof(msg));
 		snprintf(err, errlen, "bad regex '%s': %s at offset %zu", arg,
@@ -149,8 +148,7 @@ static void regex_free(struct format *fmt)
 
 /* The time: one group in any parse_time() layout, or a "date" group
  * and a clock-only "time" group ("2024-03-12" and "15:22:28"). */
-static int regex_time(const struct rx *x, const struct record *rec,
-		      int64_t *t)
+static int regex_time(const struct rx *x, const struct record *rec, int64_t *t)
 {
 	struct span tm = rec->field[x->f_time];
 	struct span d = x->f_date >= 0 ? rec->field[x->f_date] : tm;
@@ -175,8 +173,8 @@ static int regex_parse(struct format *fmt, const char *line, size_t len,
 
 	if (rc < 0)
 		return parse_bad(rec, rc == PCRE2_ERROR_NOMATCH
-					      ? "line does not match the regex"
-					      : "regex match failed (limit)");
+					  ? "line does not match the regex"
+					  : "regex match failed (limit)");
 	ov = pcre2_get_ovector_pointer(x->md);
 	for (int g = 1; g <= x->ngroups && g < rc; g++) {
 		int i = x->group_field[g];
@@ -199,9 +197,9 @@ static int regex_parse(struct format *fmt, const char *line, size_t len,
 }
 
 const struct format_ops format_regex_ops = {
-	.name = "regex",
-	.arg = 2,
-	.init = regex_init,
-	.parse = regex_parse,
-	.free = regex_free,
+    .name = "regex",
+    .arg = 2,
+    .init = regex_init,
+    .parse = regex_parse,
+    .free = regex_free,
 };

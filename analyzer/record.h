@@ -20,10 +20,10 @@ struct span {
  * scratch space, and is valid until the next parse_line() call. */
 struct record {
 	struct span field[RECORD_MAX_FIELDS];
-	int64_t time;    /* request time, seconds since the epoch, UTC */
-	int status;      /* HTTP status, 0 when the format has none */
+	int64_t time;	   /* request time, seconds since the epoch, UTC */
+	int status;	   /* HTTP status, 0 when the format has none */
 	struct span agent; /* the user agent, empty when absent */
-	uint64_t lineno; /* 1-based line number in its input */
+	uint64_t lineno;   /* 1-based line number in its input */
 	const char *error; /* static reason when parsing failed */
 };
 

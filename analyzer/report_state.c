@@ -325,10 +325,11 @@ static int has_routes(struct ctx *x)
 {
 	int found = 0;
 
-	store_each(x->st,
-		   "SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view')"
-		   " AND name = 'routes'",
-		   NULL, 0, found_row, &found, x->err, x->errlen);
+	store_each(
+	    x->st,
+	    "SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view')"
+	    " AND name = 'routes'",
+	    NULL, 0, found_row, &found, x->err, x->errlen);
 	return found;
 }
 

@@ -14,11 +14,11 @@
 #include "buf.h"
 #include "day.h"
 
-#define MAX_RULES 256
+#define MAX_RULES   256
 #define MAX_DECODES 4
 #define MAX_CLIENTS 8
-#define MAX_PHASES 16
-#define SCRATCH 65536 /* longest decoded value; longer ones fail */
+#define MAX_PHASES  16
+#define SCRATCH	    65536 /* longest decoded value; longer ones fail */
 
 enum decode { DEC_BASIC, DEC_BEARER, DEC_URL };
 
@@ -29,11 +29,11 @@ struct matcher {
 	enum decode dec[MAX_DECODES];
 	int ndec;
 	pcre2_code *re; /* NULL: any non-empty value */
-	int group;      /* number of the named group we want, or 0 */
+	int group;	/* number of the named group we want, or 0 */
 	int line;
 	char *text;
-	char *pattern; /* as written, or NULL */
-	char *spec;    /* field[:decode...] as written */
+	char *pattern;		  /* as written, or NULL */
+	char *spec;		  /* field[:decode...] as written */
 	unsigned long limit_hits; /* matches cut by the match limit */
 };
 
@@ -44,19 +44,19 @@ struct rule {
 
 struct client_src {
 	int credential; /* "client credential" */
-	int addr;       /* the field is an address */
+	int addr;	/* the field is an address */
 	struct matcher m;
 };
 
 struct phase {
 	char *name;
-	char date[11]; /* "on YYYY-MM-DD", or "" */
+	char date[11];	 /* "on YYYY-MM-DD", or "" */
 	unsigned refuse; /* bit mask of classes */
 	int unless_amnesty;
 };
 
-#define DCACHE 4096   /* decoded values remembered */
-#define DCACHE_MAX 192 /* longest value remembered */
+#define DCACHE	   4096 /* decoded values remembered */
+#define DCACHE_MAX 192	/* longest value remembered */
 
 /* A remembered decode: the same Basic header comes back on every request
  * of a client, and base64 is the costliest step of a line. */
@@ -99,7 +99,7 @@ struct loader {
 };
 
 static int fail(struct loader *ld, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* Set "PATH:LINE: message" and return -1. */
 static int fail(struct loader *ld, const char *fmt, ...)
@@ -160,8 +160,8 @@ static int compile_pattern(struct loader *ld, struct matcher *m,
 	int n;
 
 	m->pattern = xstrdup(pat);
-	m->re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, 0,
-			      &code, &off, NULL);
+	m->re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, 0, &code,
+			      &off, NULL);
 	if (!m->re) {
 		pcre2_get_error_message(code, (PCRE2_UCHAR *)msg, sizeof(msg));
 		n = snprintf(ld->err, ld->errlen,
@@ -174,8 +174,7 @@ static int compile_pattern(struct loader *ld, struct matcher *m,
 	pcre2_jit_compile(m->re, PCRE2_JIT_COMPLETE);
 	m->group = 0;
 	if (group) {
-		n = pcre2_substring_number_from_name(m->re,
-						     (PCRE2_SPTR)group);
+		n = pcre2_substring_number_from_name(m->re, (PCRE2_SPTR)group);
 		m->group = n > 0 ? n : 0;
 	}
 	return 0;
@@ -239,9 +238,10 @@ static int do_class(struct loader *ld, char *args)
 	if (!name)
 		return fail(ld, "class needs a name");
 	if (!safe_class_name(name))
-		return fail(ld, "class name '%s' is not allowed (a small "
-				"letter, then small letters, digits, '_' or "
-				"'-', up to 32)",
+		return fail(ld,
+			    "class name '%s' is not allowed (a small "
+			    "letter, then small letters, digits, '_' or "
+			    "'-', up to 32)",
 			    name);
 	if (strcmp(name, "unknown") == 0)
 		return fail(ld, "'unknown' is the class of unmatched requests "
@@ -251,7 +251,8 @@ static int do_class(struct loader *ld, char *args)
 	if (rs->nclasses == RULES_MAX_CLASSES)
 		return fail(ld, "too many classes at '%s'", name);
 	if (flag && strcmp(flag, "legacy") != 0)
-		return fail(ld, "expected 'legacy' or nothing, not '%s'", flag);
+		return fail(ld, "expected 'legacy' or nothing, not '%s'",
+			    flag);
 	if (next_word(&args))
 		return fail(ld, "too many words after class '%s'", name);
 	rs->legacy[rs->nclasses] = flag != NULL;
@@ -274,8 +275,10 @@ static int do_rule(struct loader *ld, char *args)
 	r = &rs->rules[rs->nrules];
 	r->cls = class_index(rs, cls);
 	if (r->cls < 0)
-		return fail(ld, "class '%s' is not declared (add 'class NAME' "
-				"above)", cls);
+		return fail(ld,
+			    "class '%s' is not declared (add 'class NAME' "
+			    "above)",
+			    cls);
 	rs->nrules++;
 	if (parse_field(ld, &r->m, field) < 0)
 		return -1;
@@ -320,7 +323,8 @@ static int do_client(struct loader *ld, char *args)
 	}
 	c->addr = strcmp(field, "remote_addr") == 0 ||
 		  strcmp(field, "client_ip") == 0 ||
-		  strcmp(field, "remote_ip") == 0 || strcmp(field, "c_ip") == 0;
+		  strcmp(field, "remote_ip") == 0 ||
+		  strcmp(field, "c_ip") == 0;
 	if (parse_field(ld, &c->m, field) < 0)
 		return -1;
 	return pat ? compile_pattern(ld, &c->m, pat, "client") : 0;
@@ -376,8 +380,10 @@ static int do_phase(struct loader *ld, char *args)
 		w = next_word(&args);
 	}
 	if (w)
-		return fail(ld, "unexpected '%s' in phase (expected "
-				"'[unless amnesty] [on YYYY-MM-DD]')", w);
+		return fail(ld,
+			    "unexpected '%s' in phase (expected "
+			    "'[unless amnesty] [on YYYY-MM-DD]')",
+			    w);
 	return 0;
 }
 
@@ -397,8 +403,10 @@ static int parse_rule_line(struct loader *ld, char *s)
 		return do_client(ld, s);
 	if (strcmp(kw, "phase") == 0)
 		return do_phase(ld, s);
-	return fail(ld, "unknown directive '%s' (known: class, rule, "
-			"amnesty, client, phase)", kw);
+	return fail(ld,
+		    "unknown directive '%s' (known: class, rule, "
+		    "amnesty, client, phase)",
+		    kw);
 }
 
 static int check_complete(struct loader *ld)
@@ -564,12 +572,25 @@ static int same_input(const struct matcher *a, const struct matcher *b)
 static int catch_all(const struct matcher *m, int want_empty)
 {
 	static const char *const probe[] = {
-		"a", "Z", "0", "-", "abc def", " x ", "\t", "\xff\xfe",
-		"0/0123456789abcdef0123456789abcdef",
-		"1/1234567890123456:0123456789abcdef0123456789abcdef",
-		"ABCDEFGH.abcdefghijklmnopqrstuvwx", "user:pass", "a/b?c=d&e#f",
-		"%41%zz", "\"quoted\"", "line\nbreak", "::::", "....",
-		"very long value very long value very long value very long"};
+	    "a",
+	    "Z",
+	    "0",
+	    "-",
+	    "abc def",
+	    " x ",
+	    "\t",
+	    "\xff\xfe",
+	    "0/0123456789abcdef0123456789abcdef",
+	    "1/1234567890123456:0123456789abcdef0123456789abcdef",
+	    "ABCDEFGH.abcdefghijklmnopqrstuvwx",
+	    "user:pass",
+	    "a/b?c=d&e#f",
+	    "%41%zz",
+	    "\"quoted\"",
+	    "line\nbreak",
+	    "::::",
+	    "....",
+	    "very long value very long value very long value very long"};
 	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
 	int all = 1;
 
@@ -695,8 +716,7 @@ int rules_class_find(const struct ruleset *rs, const char *name)
 	return i < 0 ? rs->nclasses : i;
 }
 
-int rules_phase_refuses(const struct ruleset *rs, int i, int cls,
-			int amnesty)
+int rules_phase_refuses(const struct ruleset *rs, int i, int cls, int amnesty)
 {
 	const struct phase *ph = &rs->phases[i];
 
@@ -769,8 +789,8 @@ static const char *field_value(const struct matcher *m,
 
 		if (m->dec[i] == DEC_BEARER)
 			why = strip_scheme(v, "Bearer") < 0
-				      ? "not Bearer credentials"
-				      : NULL;
+				  ? "not Bearer credentials"
+				  : NULL;
 		else if (v->len > SCRATCH / 2)
 			why = "value too long to decode";
 		else if (m->dec[i] == DEC_BASIC)
@@ -839,8 +859,8 @@ static int matcher_run(struct ruleset *rs, struct matcher *m,
 		*cap = *value;
 		return value->len > 0;
 	}
-	rc = pcre2_match(m->re, (PCRE2_SPTR)value->p, value->len, 0, 0,
-			 rs->md, rs->mctx);
+	rc = pcre2_match(m->re, (PCRE2_SPTR)value->p, value->len, 0, 0, rs->md,
+			 rs->mctx);
 	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
 	    rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT)
 		m->limit_hits++;
@@ -880,7 +900,8 @@ static void classify_client(struct ruleset *rs, const struct record *rec,
 		if (matcher_run(rs, &c->m, rec, rs->scratch[1], &val, &why,
 				&cap) &&
 		    cap.len) {
-			v->client_source = c->addr ? CLIENT_ADDR : CLIENT_FIELD;
+			v->client_source =
+			    c->addr ? CLIENT_ADDR : CLIENT_FIELD;
 			v->client = cap;
 			return;
 		}
@@ -902,19 +923,20 @@ void rules_classify(struct ruleset *rs, const struct record *rec,
 	v->credential.len = 0;
 	for (int i = 0; i < rs->nrules && v->rule < 0; i++) {
 		struct matcher *m = &rs->rules[i].m;
-		int hit = matcher_run(rs, m, rec, rs->scratch[0], &val, &why,
-				      &cap);
+		int hit =
+		    matcher_run(rs, m, rec, rs->scratch[0], &val, &why, &cap);
 
 		if (trace_fn) {
-			struct rule_trace t = {i,
-					       m->line,
-					       m->text,
-					       m->spec,
-					       m->index >= 0,
-					       val,
-					       rules_field_secret(rs, m->index),
-					       why,
-					       hit};
+			struct rule_trace t = {
+			    i,
+			    m->line,
+			    m->text,
+			    m->spec,
+			    m->index >= 0,
+			    val,
+			    rules_field_secret(rs, m->index),
+			    why,
+			    hit};
 			trace_fn(ctx, &t);
 		}
 		if (!hit)

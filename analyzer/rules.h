@@ -16,16 +16,16 @@
 struct ruleset;
 
 enum client_source {
-	CLIENT_NONE = 0,  /* nothing identifies the client */
-	CLIENT_FIELD,     /* a client id from a field */
+	CLIENT_NONE = 0,   /* nothing identifies the client */
+	CLIENT_FIELD,	   /* a client id from a field */
 	CLIENT_CREDENTIAL, /* the credential (fingerprint it) */
-	CLIENT_ADDR       /* a network address field */
+	CLIENT_ADDR	   /* a network address field */
 };
 
 /* What the rules say about one record. */
 struct verdict {
-	int cls;   /* class index; rules_nclasses() means "unknown" */
-	int rule;  /* index of the matching rule, or -1 */
+	int cls;  /* class index; rules_nclasses() means "unknown" */
+	int rule; /* index of the matching rule, or -1 */
 	int amnesty;
 	/* The raw secret captured by (?<credential>...), empty if none.
 	 * Never print or store it: fingerprint it. */
@@ -54,8 +54,7 @@ int rules_bind(struct ruleset *rs, struct format *fmt,
  * the same pattern: fn is called with the later and the earlier rule's
  * lines.  Return how many were found. */
 int rules_unreachable(const struct ruleset *rs,
-		      void (*fn)(void *ctx, int line, int by_line),
-		      void *ctx);
+		      void (*fn)(void *ctx, int line, int by_line), void *ctx);
 
 int rules_nclasses(const struct ruleset *rs);
 /* Class i's name, i <= rules_nclasses() ("unknown" for the last). */
@@ -72,8 +71,7 @@ int rules_phase_find(const struct ruleset *rs, const char *name);
  * name the rules do not have). */
 int rules_class_find(const struct ruleset *rs, const char *name);
 /* Would phase i refuse a request of class cls with this amnesty flag? */
-int rules_phase_refuses(const struct ruleset *rs, int i, int cls,
-			int amnesty);
+int rules_phase_refuses(const struct ruleset *rs, int i, int cls, int amnesty);
 
 /* The fields of the bound format that rules_classify() reads (rules,
  * amnesty and client lines), in increasing order: the verdict is a
@@ -86,13 +84,13 @@ int rules_field_secret(const struct ruleset *rs, int i);
 
 /* Called by rules_classify() for every rule tried, when tracing. */
 struct rule_trace {
-	int rule;          /* rule index */
-	int line;          /* its line in the rules file */
+	int rule;	   /* rule index */
+	int line;	   /* its line in the rules file */
 	const char *text;  /* the rule as written */
 	const char *spec;  /* its field and decode steps: "f:basic" */
 	int field_known;   /* the format has the field */
 	struct span value; /* the value after decoding (may be secret) */
-	int secret;        /* the field carries credentials */
+	int secret;	   /* the field carries credentials */
 	const char *decode_failed; /* static reason, or NULL */
 	int matched;
 };

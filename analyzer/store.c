@@ -20,12 +20,12 @@
 #include "store_int.h"
 
 const struct store_table store_tables[KIND_N] = {
-	{"counts", "day,client,class,amnesty,status", 5, 1},
-	{"agents", "day,client,class,agent", 4, 0},
-	{"creds", "day,client,class,fp,amnesty,status", 6, 1},
-	{"cred_agents", "day,client,fp,agent", 4, 0},
-	{"routes", "day,client,fp,route", 4, 0},
-	{"hourly", "day,hour,client,class,amnesty,status", 6, 0},
+    {"counts", "day,client,class,amnesty,status", 5, 1},
+    {"agents", "day,client,class,agent", 4, 0},
+    {"creds", "day,client,class,fp,amnesty,status", 6, 1},
+    {"cred_agents", "day,client,fp,agent", 4, 0},
+    {"routes", "day,client,fp,route", 4, 0},
+    {"hourly", "day,hour,client,class,amnesty,status", 6, 0},
 };
 
 int store_fail(struct store *st, const char *what, char *err, size_t errlen)
@@ -69,8 +69,8 @@ int store_exec2(struct store *st, const char *sql, int64_t a, int64_t b,
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW
-		       ? 0
-		       : store_fail(st, "database error", err, errlen);
+		   ? 0
+		   : store_fail(st, "database error", err, errlen);
 }
 
 int store_one_text(struct store *st, const char *sql, const char *param,
@@ -98,8 +98,8 @@ int store_one_text(struct store *st, const char *sql, const char *param,
 	return rc;
 }
 
-int store_one_int(struct store *st, const char *sql, int64_t *out,
-		  char *err, size_t errlen)
+int store_one_int(struct store *st, const char *sql, int64_t *out, char *err,
+		  size_t errlen)
 {
 	sqlite3_stmt *s = store_prepare(st, sql, err, errlen);
 	int rc;
@@ -146,9 +146,8 @@ static int open_db(struct store *st, const char *path, int flags,
 	sqlite3_close(st->db);
 	st->db = NULL;
 	/* one connection per thread: SQLite's own mutexes are not needed */
-	rc = sqlite3_open_v2(uri, &st->db,
-			     flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI,
-			     NULL);
+	rc = sqlite3_open_v2(
+	    uri, &st->db, flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, NULL);
 	sqlite3_free(uri);
 	if (rc == SQLITE_OK)
 		sqlite3_busy_timeout(st->db, 5000);
@@ -168,15 +167,16 @@ static int open_write(struct store *st, const char *path, char *err,
 
 	if (create_private(path, err, errlen) < 0)
 		return -1;
-	rc = plain_name(path) ? open_db(st, path, SQLITE_OPEN_READWRITE, 0)
-			      : sqlite3_open_v2(path, &st->db,
-						SQLITE_OPEN_READWRITE |
-							SQLITE_OPEN_NOMUTEX,
-						NULL);
+	rc = plain_name(path)
+		 ? open_db(st, path, SQLITE_OPEN_READWRITE, 0)
+		 : sqlite3_open_v2(path, &st->db,
+				   SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+				   NULL);
 	if (rc != SQLITE_OK)
 		return store_fail(st, "cannot open database", err, errlen);
 	sqlite3_busy_timeout(st->db, 5000);
-	if (store_exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+	if (store_exec(st,
+		       "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
 		       err, errlen) < 0)
 		return -1;
 	return store_schema_write(st, err, errlen);
@@ -211,11 +211,11 @@ static int open_read(struct store *st, const char *path, char *err,
 			 path);
 		return -1;
 	}
-	rc = plain_name(path) ? open_db(st, path, SQLITE_OPEN_READONLY, 0)
-			      : sqlite3_open_v2(path, &st->db,
-						SQLITE_OPEN_READONLY |
-							SQLITE_OPEN_NOMUTEX,
-						NULL);
+	rc = plain_name(path)
+		 ? open_db(st, path, SQLITE_OPEN_READONLY, 0)
+		 : sqlite3_open_v2(path, &st->db,
+				   SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+				   NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(st->db, "SELECT count(*) FROM sqlite_master",
 				  NULL, NULL, NULL);
@@ -330,8 +330,8 @@ int store_lock(struct store *st, int wait_seconds, char *err, size_t errlen)
 
 	resolved(st->path, real, sizeof(real));
 	snprintf(path, sizeof(path), "%s.lock", real);
-	st->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-			  0600);
+	st->lockfd =
+	    open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (st->lockfd < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
@@ -357,9 +357,9 @@ int store_check_key(struct store *st, const char *key_id, char *err,
 		    size_t errlen)
 {
 	char have[64];
-	int rc = store_one_text(st,
-				"SELECT value FROM meta WHERE key='key_id'",
-				NULL, have, sizeof(have), err, errlen);
+	int rc =
+	    store_one_text(st, "SELECT value FROM meta WHERE key='key_id'",
+			   NULL, have, sizeof(have), err, errlen);
 	sqlite3_stmt *s;
 
 	if (rc < 0)
@@ -388,9 +388,9 @@ int store_check_key(struct store *st, const char *key_id, char *err,
 	sqlite3_bind_text(s, 1, key_id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0
-				 : store_fail(st, "database error", err,
-					      errlen);
+	return rc == SQLITE_DONE
+		   ? 0
+		   : store_fail(st, "database error", err, errlen);
 }
 
 void store_set_classes(struct store *st, const char *const *names,

@@ -81,8 +81,8 @@ struct file_state {
 	char head_fp[FP_HEXLEN + 1];
 	size_t head_len;
 	uint64_t marks[STORE_MARKS_MAX];
-	int nmarks; /* head_len / STORE_MARK_STEP */
-	int detail; /* its per-file rows are kept (schema.sql) */
+	int nmarks;		/* head_len / STORE_MARK_STEP */
+	int detail;		/* its per-file rows are kept (schema.sql) */
 	struct store_disk disk; /* as it was opened, when has_disk */
 	int has_disk;
 	uint64_t bytes; /* decompressed bytes counted */
@@ -109,7 +109,7 @@ struct hit {
 	const char *client;
 	size_t client_len;
 	uint64_t client_hash; /* buf_hash(client, client_len) */
-	int64_t time; /* seconds since the epoch, UTC */
+	int64_t time;	      /* seconds since the epoch, UTC */
 	int cls;
 	int amnesty;
 	int status;
@@ -118,7 +118,7 @@ struct hit {
 	size_t agent_len;
 	uint64_t agent_hash; /* buf_hash(agent, agent_len), when legacy */
 	const char *cred_fp; /* FP_HEXLEN hex digits, or NULL */
-	const char *route;   /* templated, scrubbed path when legacy, or NULL */
+	const char *route; /* templated, scrubbed path when legacy, or NULL */
 	size_t route_len;
 };
 
@@ -155,8 +155,7 @@ int store_sync(struct store *st, char *err, size_t errlen);
  * Merging a shard again adds nothing.  When that needs the detail of a
  * file that one side has folded, the merge is refused, naming the file.
  * Return 0, or -1 with err set and st unchanged. */
-int store_merge(struct store *st, const char *path, char *err,
-		size_t errlen);
+int store_merge(struct store *st, const char *path, char *err, size_t errlen);
 
 /* Delete the per-file detail of files whose last day is more than
  * keep_days before the newest day of any file, in one transaction: the
@@ -168,8 +167,7 @@ int store_fold(struct store *st, int keep_days, char *err, size_t errlen);
  * transaction, keep the file ledger (pruned files are never read
  * again), record day as the first day kept, and give the space back to
  * the file system.  Return 0, or -1 with err set. */
-int store_prune(struct store *st, const char *day, char *err,
-		size_t errlen);
+int store_prune(struct store *st, const char *day, char *err, size_t errlen);
 
 /* store_prune() before the day keep_days - 1 days before the newest day
  * of any file, when that is later than the first day kept now.  Return

@@ -46,7 +46,7 @@ static size_t put(char *dst, const void *src, size_t n)
 
 /* The key prefix every tally shares: file, day, class, client. */
 #define PREFIX_MAX (8 + 4 + 1 + 2 + CLIENT_MAX)
-#define KEY_MAX (PREFIX_MAX + FP_HEXLEN + 4 + AGENT_MAX)
+#define KEY_MAX	   (PREFIX_MAX + FP_HEXLEN + 4 + AGENT_MAX)
 
 struct counting {
 	struct batch *b;
@@ -105,11 +105,11 @@ static void count_legacy(struct counting *c, const unsigned char st3[3])
 	uint8_t hour = (uint8_t)((h->time - (int64_t)c->day * 86400) / 3600);
 	size_t n = c->prefix + put(c->key + c->prefix, h->agent, alen);
 
-	tally_add_hashed(c->b->t[KIND_AGENTS], c->key, n,
-			 buf_mix(c->hc ^ (alen == h->agent_len
-						  ? h->agent_hash
+	tally_add_hashed(
+	    c->b->t[KIND_AGENTS], c->key, n,
+	    buf_mix(c->hc ^ (alen == h->agent_len ? h->agent_hash
 						  : buf_hash(h->agent, alen))),
-			 1, h->time);
+	    1, h->time);
 	add_rest(c, KIND_HOURLY, &hour, 1, st3, 3);
 	if (h->cred_fp) {
 		add_rest(c, KIND_CREDS, c->fp, FP_HEXLEN, st3, 3);
@@ -140,8 +140,8 @@ void store_count(struct store *st, const struct file_state *fs,
 	uint16_t status = (uint16_t)h->status;
 	uint16_t clen = (uint16_t)(h->client_len < CLIENT_MAX ? h->client_len
 							      : CLIENT_MAX);
-	uint64_t hc = clen == h->client_len ? h->client_hash
-					    : buf_hash(h->client, clen);
+	uint64_t hc =
+	    clen == h->client_len ? h->client_hash : buf_hash(h->client, clen);
 	size_t n;
 
 	c.b = &st->batch[st->cur];
@@ -278,7 +278,8 @@ static int bind_rest(struct writer *w, const struct keyhead *k, int i)
 	case KIND_ROUTES:
 		bind_fp(s, i, k->rest);
 		sqlite3_bind_text(s, i + 1, k->rest + FP_HEXLEN,
-				  (int)(k->restlen - FP_HEXLEN), SQLITE_STATIC);
+				  (int)(k->restlen - FP_HEXLEN),
+				  SQLITE_STATIC);
 		return i + 2;
 	case KIND_HOURLY:
 	case KIND_N:
@@ -291,8 +292,8 @@ static int bind_rest(struct writer *w, const struct keyhead *k, int i)
 static int bind_entry(struct writer *w, const struct tally_entry *e,
 		      const struct keyhead *k, const char *day)
 {
-	const char *cls = k->cls < w->st->nclasses ? w->st->classes[k->cls]
-						   : "unknown";
+	const char *cls =
+	    k->cls < w->st->nclasses ? w->st->classes[k->cls] : "unknown";
 	int classed = w->kind != KIND_CRED_AGENTS && w->kind != KIND_ROUTES;
 	int i = w->base;
 
@@ -313,7 +314,6 @@ static int bind_entry(struct writer *w, const struct tally_entry *e,
 	}
 	return sqlite3_step(w->s) == SQLITE_DONE ? 0 : -1;
 }
-
 
 static int write_entry(void *arg, const struct tally_entry *e)
 {
@@ -348,7 +348,8 @@ static int key_order(const void *a, const void *b)
 		return kx.file < ky.file ? -1 : 1;
 	if (kx.day != ky.day)
 		return kx.day < ky.day ? -1 : 1;
-	c = memcmp(kx.client, ky.client, kx.clen < ky.clen ? kx.clen : ky.clen);
+	c = memcmp(kx.client, ky.client,
+		   kx.clen < ky.clen ? kx.clen : ky.clen);
 	if (c || kx.clen != ky.clen)
 		return c ? c : kx.clen < ky.clen ? -1 : 1;
 	if (kx.cls != ky.cls)
@@ -404,32 +405,33 @@ static int write_kind(struct store *st, const struct batch *b,
 
 static int write_classes(struct store *st, char *err, size_t errlen)
 {
-	sqlite3_stmt *s = store_prepare(st,
-					"INSERT INTO classes VALUES(?1, ?2, ?3) "
-					"ON CONFLICT DO UPDATE SET legacy = "
-					"excluded.legacy, ord = excluded.ord",
-					err, errlen);
+	sqlite3_stmt *s =
+	    store_prepare(st,
+			  "INSERT INTO classes VALUES(?1, ?2, ?3) "
+			  "ON CONFLICT DO UPDATE SET legacy = "
+			  "excluded.legacy, ord = excluded.ord",
+			  err, errlen);
 	int rc = SQLITE_DONE;
 
 	if (!s)
 		return -1;
 	for (int i = 0; i <= st->nclasses && rc == SQLITE_DONE; i++) {
 		sqlite3_reset(s);
-		sqlite3_bind_text(s, 1,
-				  i < st->nclasses ? st->classes[i] : "unknown",
-				  -1, SQLITE_STATIC);
+		sqlite3_bind_text(
+		    s, 1, i < st->nclasses ? st->classes[i] : "unknown", -1,
+		    SQLITE_STATIC);
 		sqlite3_bind_int(s, 2, i < st->nclasses && st->legacy[i]);
 		sqlite3_bind_int(s, 3, i);
 		rc = sqlite3_step(s);
 	}
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0
-				 : store_fail(st, "database error", err,
-					      errlen);
+	return rc == SQLITE_DONE
+		   ? 0
+		   : store_fail(st, "database error", err, errlen);
 }
 
-static int write_position(struct store *st, const struct batch *b,
-			  char *err, size_t errlen)
+static int write_position(struct store *st, const struct batch *b, char *err,
+			  size_t errlen)
 {
 	char first[32];
 	char last[32];
@@ -452,7 +454,8 @@ static int write_batch(struct store *st, struct batch *b, char *err,
 	if (store_exec(st, "BEGIN IMMEDIATE", err, errlen) == 0) {
 		rc = write_classes(st, err, errlen);
 		for (int k = 0; rc == 0 && k < KIND_N; k++)
-			rc = write_kind(st, b, (enum store_kind)k, err, errlen);
+			rc =
+			    write_kind(st, b, (enum store_kind)k, err, errlen);
 		if (rc == 0)
 			rc = write_position(st, b, err, errlen);
 		if (rc == 0)
@@ -548,7 +551,7 @@ int store_commit(struct store *st, struct file_state *fs, char *err,
 	}
 	if (!st->writer_started)
 		st->writer_started =
-			pthread_create(&st->writer, NULL, writer, st) == 0;
+		    pthread_create(&st->writer, NULL, writer, st) == 0;
 	if (!st->writer_started)
 		return write_batch(st, b, err, errlen); /* no thread: inline */
 	pthread_mutex_lock(&st->mu);

@@ -34,8 +34,8 @@ static int make_marks(const struct fpkey *key, const char *head, size_t len,
 		unsigned char out[8];
 
 		crypto_generichash_update(
-			&s, (const unsigned char *)head + i * STORE_MARK_STEP,
-			STORE_MARK_STEP);
+		    &s, (const unsigned char *)head + i * STORE_MARK_STEP,
+		    STORE_MARK_STEP);
 		c = s;
 		crypto_generichash_final(&c, out, sizeof(out));
 		memcpy(&marks[i], out, sizeof(out));
@@ -73,10 +73,11 @@ static int load_row(struct store *st, sqlite3_stmt *s, struct file_state *fs,
 static int find_exact(struct store *st, const struct file_state *q,
 		      struct file_state *fs, char *err, size_t errlen)
 {
-	sqlite3_stmt *s = store_prepare(
-		st, FILE_COLS " FROM files AS f WHERE head_fp = ?1 AND "
-			      "head_len = ?2 ORDER BY id LIMIT 1",
-		err, errlen);
+	sqlite3_stmt *s =
+	    store_prepare(st,
+			  FILE_COLS " FROM files AS f WHERE head_fp = ?1 AND "
+				    "head_len = ?2 ORDER BY id LIMIT 1",
+			  err, errlen);
 
 	if (!s)
 		return -1;
@@ -101,8 +102,8 @@ static int grown_of(struct store *st, const struct fpkey *key,
 		fp_hex(key, head, (size_t)n, mine);
 		if (fp && strcmp((const char *)fp, mine) == 0) {
 			sqlite3_stmt *one = store_prepare(
-				st, FILE_COLS " FROM files AS f WHERE id = ?1",
-				err, errlen);
+			    st, FILE_COLS " FROM files AS f WHERE id = ?1",
+			    err, errlen);
 
 			if (!one) {
 				sqlite3_finalize(s);
@@ -127,11 +128,11 @@ static int find_grown(struct store *st, const struct fpkey *key,
 {
 	for (int i = q->nmarks; i >= 1; i--) {
 		sqlite3_stmt *s = store_prepare(
-			st,
-			"SELECT head_len, head_fp, id FROM files WHERE "
-			"last_mark = ?1 AND head_len < ?2 AND head_len >= ?3 "
-			"ORDER BY head_len DESC, id",
-			err, errlen);
+		    st,
+		    "SELECT head_len, head_fp, id FROM files WHERE "
+		    "last_mark = ?1 AND head_len < ?2 AND head_len >= ?3 "
+		    "ORDER BY head_len DESC, id",
+		    err, errlen);
 		int rc;
 
 		if (!s)
@@ -144,10 +145,10 @@ static int find_grown(struct store *st, const struct fpkey *key,
 			return rc;
 	}
 	sqlite3_stmt *s = store_prepare(
-		st,
-		"SELECT DISTINCT head_len, head_fp, id FROM files WHERE "
-		"head_len < 64 AND head_len < ?1 ORDER BY head_len DESC, id",
-		err, errlen);
+	    st,
+	    "SELECT DISTINCT head_len, head_fp, id FROM files WHERE "
+	    "head_len < 64 AND head_len < ?1 ORDER BY head_len DESC, id",
+	    err, errlen);
 
 	if (!s)
 		return -1;
@@ -244,8 +245,8 @@ int store_disk_probe(const struct fpkey *key, const char *path,
 	d->dev = (int64_t)sb.st_dev;
 	d->ino = (int64_t)sb.st_ino;
 	d->size = (int64_t)sb.st_size;
-	d->mtime_ns = (int64_t)sb.st_mtim.tv_sec * 1000000000 +
-		      sb.st_mtim.tv_nsec;
+	d->mtime_ns =
+	    (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
 	fp_hex(key, buf, (size_t)n, d->raw_fp);
 	return 0;
 }
@@ -254,10 +255,10 @@ int store_file_unchanged(struct store *st, const struct store_disk *d,
 			 char *err, size_t errlen)
 {
 	sqlite3_stmt *s = store_prepare(
-		st,
-		"SELECT count(*) FROM file_disks WHERE ino = ?1 AND dev = ?2"
-		" AND size = ?3 AND mtime_ns = ?4 AND raw_fp = ?5",
-		err, errlen);
+	    st,
+	    "SELECT count(*) FROM file_disks WHERE ino = ?1 AND dev = ?2"
+	    " AND size = ?3 AND mtime_ns = ?4 AND raw_fp = ?5",
+	    err, errlen);
 	int rc;
 
 	if (!s)
@@ -275,32 +276,32 @@ int store_file_unchanged(struct store *st, const struct store_disk *d,
 }
 
 static const char file_upsert[] =
-	"INSERT INTO files(id, head_fp, head_len, marks, last_mark, bytes,"
-	" lines, bad, pending, gzip, state, first_ingested, last_ingested,"
-	" first_day, last_day, detail)"
-	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12,"
-	" ?13, ?14, ?15)"
-	" ON CONFLICT(id) DO UPDATE SET"
-	" head_fp = CASE WHEN excluded.head_len > head_len"
-	"  THEN excluded.head_fp ELSE head_fp END,"
-	" marks = CASE WHEN excluded.head_len > head_len"
-	"  THEN excluded.marks ELSE marks END,"
-	" last_mark = CASE WHEN excluded.head_len > head_len"
-	"  THEN excluded.last_mark ELSE last_mark END,"
-	" head_len = max(head_len, excluded.head_len),"
-	" bytes = excluded.bytes, lines = excluded.lines,"
-	" bad = excluded.bad, pending = excluded.pending,"
-	" gzip = excluded.gzip, state = excluded.state,"
-	" last_ingested = excluded.last_ingested,"
-	" first_day = coalesce(min(first_day, excluded.first_day),"
-	"  first_day, excluded.first_day),"
-	" last_day = coalesce(max(last_day, excluded.last_day),"
-	"  last_day, excluded.last_day)";
+    "INSERT INTO files(id, head_fp, head_len, marks, last_mark, bytes,"
+    " lines, bad, pending, gzip, state, first_ingested, last_ingested,"
+    " first_day, last_day, detail)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12,"
+    " ?13, ?14, ?15)"
+    " ON CONFLICT(id) DO UPDATE SET"
+    " head_fp = CASE WHEN excluded.head_len > head_len"
+    "  THEN excluded.head_fp ELSE head_fp END,"
+    " marks = CASE WHEN excluded.head_len > head_len"
+    "  THEN excluded.marks ELSE marks END,"
+    " last_mark = CASE WHEN excluded.head_len > head_len"
+    "  THEN excluded.last_mark ELSE last_mark END,"
+    " head_len = max(head_len, excluded.head_len),"
+    " bytes = excluded.bytes, lines = excluded.lines,"
+    " bad = excluded.bad, pending = excluded.pending,"
+    " gzip = excluded.gzip, state = excluded.state,"
+    " last_ingested = excluded.last_ingested,"
+    " first_day = coalesce(min(first_day, excluded.first_day),"
+    "  first_day, excluded.first_day),"
+    " last_day = coalesce(max(last_day, excluded.last_day),"
+    "  last_day, excluded.last_day)";
 
 /* The copy on disk fs was read from: known as read whole when it was
  * read to a clean end with no unfinished line, else forgotten. */
-static int write_disk(struct store *st, const struct file_state *fs,
-		      char *err, size_t errlen)
+static int write_disk(struct store *st, const struct file_state *fs, char *err,
+		      size_t errlen)
 {
 	int whole = fs->pending == 0 && (strcmp(fs->state, "complete") == 0 ||
 					 strcmp(fs->state, "read") == 0);
@@ -327,9 +328,9 @@ static int write_disk(struct store *st, const struct file_state *fs,
 	}
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0
-				 : store_fail(st, "cannot record file", err,
-					      errlen);
+	return rc == SQLITE_DONE
+		   ? 0
+		   : store_fail(st, "cannot record file", err, errlen);
 }
 
 static void bind_file(sqlite3_stmt *s, const struct file_state *fs,
@@ -360,8 +361,8 @@ static int write_marks(struct store *st, const struct file_state *fs,
 		       char *err, size_t errlen)
 {
 	sqlite3_stmt *s = store_prepare(
-		st, "INSERT OR IGNORE INTO file_marks VALUES(?1, ?2)", err,
-		errlen);
+	    st, "INSERT OR IGNORE INTO file_marks VALUES(?1, ?2)", err,
+	    errlen);
 	int rc = SQLITE_DONE;
 
 	if (!s)
@@ -373,9 +374,9 @@ static int write_marks(struct store *st, const struct file_state *fs,
 		rc = sqlite3_step(s);
 	}
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0
-				 : store_fail(st, "cannot record file", err,
-					      errlen);
+	return rc == SQLITE_DONE
+		   ? 0
+		   : store_fail(st, "cannot record file", err, errlen);
 }
 
 int store_file_write(struct store *st, const struct file_state *fs,
@@ -399,7 +400,8 @@ int store_file_write(struct store *st, const struct file_state *fs,
 	if (write_marks(st, fs, err, errlen) < 0 ||
 	    write_disk(st, fs, err, errlen) < 0)
 		return -1;
-	s = store_prepare(st, "INSERT OR IGNORE INTO file_names VALUES(?1, ?2)",
+	s = store_prepare(st,
+			  "INSERT OR IGNORE INTO file_names VALUES(?1, ?2)",
 			  err, errlen);
 	if (!s)
 		return -1;
@@ -407,9 +409,9 @@ int store_file_write(struct store *st, const struct file_state *fs,
 	sqlite3_bind_text(s, 2, fs->name ? fs->name : "-", -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0
-				 : store_fail(st, "cannot record file", err,
-					      errlen);
+	return rc == SQLITE_DONE
+		   ? 0
+		   : store_fail(st, "cannot record file", err, errlen);
 }
 
 /* ---- forget ------------------------------------------------------- */
@@ -421,13 +423,13 @@ struct found {
 };
 
 static const char forget_find[] =
-	"SELECT f.id, (SELECT name FROM file_names WHERE file_id = f.id"
-	" ORDER BY name LIMIT 1), f.head_fp, f.lines, f.detail,"
-	" (SELECT coalesce(sum(n), 0) FROM file_counts WHERE file_id = f.id)"
-	" FROM files AS f WHERE f.head_fp = ?1"
-	" OR f.id IN (SELECT file_id FROM file_names WHERE name = ?2)"
-	" OR f.id IN (SELECT file_id FROM file_disks WHERE ino = ?3 AND"
-	" dev = ?4) ORDER BY f.id";
+    "SELECT f.id, (SELECT name FROM file_names WHERE file_id = f.id"
+    " ORDER BY name LIMIT 1), f.head_fp, f.lines, f.detail,"
+    " (SELECT coalesce(sum(n), 0) FROM file_counts WHERE file_id = f.id)"
+    " FROM files AS f WHERE f.head_fp = ?1"
+    " OR f.id IN (SELECT file_id FROM file_names WHERE name = ?2)"
+    " OR f.id IN (SELECT file_id FROM file_disks WHERE ino = ?3 AND"
+    " dev = ?4) ORDER BY f.id";
 
 static int find_forget(struct store *st, const char *what, struct found *fd,
 		       char *err, size_t errlen)
@@ -452,9 +454,10 @@ static int find_forget(struct store *st, const char *what, struct found *fd,
 		fd->v = xrealloc(fd->v, (size_t)(fd->n + 1) * sizeof(*fd->v));
 		fd->owned = xrealloc(fd->owned,
 				     (size_t)(fd->n + 1) * 2 * sizeof(char *));
-		fd->owned[2 * fd->n] = xstrdup(name ? (const char *)name : "-");
+		fd->owned[2 * fd->n] =
+		    xstrdup(name ? (const char *)name : "-");
 		fd->owned[2 * fd->n + 1] =
-			xstrdup((const char *)sqlite3_column_text(s, 2));
+		    xstrdup((const char *)sqlite3_column_text(s, 2));
 		f = &fd->v[fd->n];
 		f->name = fd->owned[2 * fd->n];
 		f->head_fp = fd->owned[2 * fd->n + 1];
@@ -465,19 +468,18 @@ static int find_forget(struct store *st, const char *what, struct found *fd,
 		f->requests = sqlite3_column_int64(s, 5);
 	}
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0
-				 : store_fail(st, "database error", err,
-					      errlen);
+	return rc == SQLITE_DONE
+		   ? 0
+		   : store_fail(st, "database error", err, errlen);
 }
 
-static int remove_file(struct store *st, int64_t id, char *err,
-		       size_t errlen)
+static int remove_file(struct store *st, int64_t id, char *err, size_t errlen)
 {
 	static const char *const sql[] = {
-		"DELETE FROM file_marks WHERE file_id = ?1",
-		"DELETE FROM file_disks WHERE file_id = ?1",
-		"DELETE FROM file_names WHERE file_id = ?1",
-		"DELETE FROM files WHERE id = ?1",
+	    "DELETE FROM file_marks WHERE file_id = ?1",
+	    "DELETE FROM file_disks WHERE file_id = ?1",
+	    "DELETE FROM file_names WHERE file_id = ?1",
+	    "DELETE FROM files WHERE id = ?1",
 	};
 
 	if (store_detail_remove(st, id, err, errlen) < 0)

@@ -13,11 +13,11 @@
 #include "tally.h"
 
 #define SCHEMA_VERSION 2
-#define CLIENT_MAX 256 /* longer client ids are cut */
-#define AGENT_MAX 512  /* longer user agents are cut */
-#define ROUTE_MAX 256  /* longer routes are cut */
-#define ROUTES_CAP 16  /* routes per client and day in one batch */
-#define BATCH_BYTES (4u * 1024 * 1024) /* memory before a flush */
+#define CLIENT_MAX     256 /* longer client ids are cut */
+#define AGENT_MAX      512 /* longer user agents are cut */
+#define ROUTE_MAX      256 /* longer routes are cut */
+#define ROUTES_CAP     16  /* routes per client and day in one batch */
+#define BATCH_BYTES    (4u * 1024 * 1024) /* memory before a flush */
 
 /* The tables of counts (schema.sql), in the order of a batch's
  * tallies. */
@@ -47,7 +47,7 @@ extern const struct store_table store_tables[KIND_N];
  * at least at the end of every file). */
 struct batch {
 	struct tally *t[KIND_N];
-	struct tally *route_n; /* distinct routes per (day, client) */
+	struct tally *route_n;	  /* distinct routes per (day, client) */
 	int32_t min_day, max_day; /* days counted, when any */
 	int any;
 	struct file_state fs;
@@ -98,8 +98,8 @@ int store_exec2(struct store *st, const char *sql, int64_t a, int64_t b,
 int store_one_text(struct store *st, const char *sql, const char *param,
 		   char *out, size_t outlen, char *err, size_t errlen);
 /* The same, as an integer (0 for NULL). */
-int store_one_int(struct store *st, const char *sql, int64_t *out,
-		  char *err, size_t errlen);
+int store_one_int(struct store *st, const char *sql, int64_t *out, char *err,
+		  size_t errlen);
 
 /* Create or upgrade the schema of a database open for writing, in one
  * transaction; refuse a newer one.  Return 0 or -1 with err set. */

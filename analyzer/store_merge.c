@@ -41,11 +41,11 @@ static int load_shard(struct store *st, struct shard *sh, char *err,
 		      size_t errlen)
 {
 	sqlite3_stmt *s = store_prepare(
-		st,
-		"SELECT id, bytes, head_len, detail, head_fp, marks,"
-		" (SELECT name FROM s.file_names WHERE file_id = f.id LIMIT 1)"
-		" FROM s.files AS f ORDER BY id",
-		err, errlen);
+	    st,
+	    "SELECT id, bytes, head_len, detail, head_fp, marks,"
+	    " (SELECT name FROM s.file_names WHERE file_id = f.id LIMIT 1)"
+	    " FROM s.files AS f ORDER BY id",
+	    err, errlen);
 	int rc;
 
 	if (!s)
@@ -67,14 +67,14 @@ static int load_shard(struct store *st, struct shard *sh, char *err,
 			 name ? (const char *)name : "-");
 	}
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0
-				 : store_fail(st, "cannot read the shard", err,
-					      errlen);
+	return rc == SQLITE_DONE
+		   ? 0
+		   : store_fail(st, "cannot read the shard", err, errlen);
 }
 
 /* Run s (bound by the caller) and take its first row as the match. */
-static int take_match(struct store *st, sqlite3_stmt *s,
-		      struct shard_file *f, char *err, size_t errlen)
+static int take_match(struct store *st, sqlite3_stmt *s, struct shard_file *f,
+		      char *err, size_t errlen)
 {
 	int rc = sqlite3_step(s);
 
@@ -98,8 +98,8 @@ static int match(struct store *st, struct shard_file *f, char *err,
 		 size_t errlen)
 {
 	sqlite3_stmt *s = store_prepare(
-		st, MATCH_COLS " WHERE head_fp = ?1 AND head_len = ?2 LIMIT 1",
-		err, errlen);
+	    st, MATCH_COLS " WHERE head_fp = ?1 AND head_len = ?2 LIMIT 1",
+	    err, errlen);
 	int rc;
 
 	if (!s)
@@ -109,9 +109,10 @@ static int match(struct store *st, struct shard_file *f, char *err,
 	rc = take_match(st, s, f, err, errlen);
 	for (int i = f->nmarks; rc == 0 && i >= 1; i--) {
 		s = store_prepare(st,
-				  MATCH_COLS " WHERE last_mark = ?1 AND "
-					     "head_len < ?2 AND head_len >= ?3 "
-					     "ORDER BY head_len DESC LIMIT 1",
+				  MATCH_COLS
+				  " WHERE last_mark = ?1 AND "
+				  "head_len < ?2 AND head_len >= ?3 "
+				  "ORDER BY head_len DESC LIMIT 1",
 				  err, errlen);
 		if (!s)
 			return -1;
@@ -136,29 +137,29 @@ static int match(struct store *st, struct shard_file *f, char *err,
 
 /* Copy the shard's ledger row of f as the total's file `to`, or over
  * it; names and marks too. */
-static int copy_file(struct store *st, const struct shard_file *f,
-		     int64_t to, char *err, size_t errlen)
+static int copy_file(struct store *st, const struct shard_file *f, int64_t to,
+		     char *err, size_t errlen)
 {
 	static const char *const sql[] = {
-		"INSERT INTO main.files SELECT ?2, head_fp, head_len, marks,"
-		" last_mark, bytes, lines, bad, pending, gzip, state,"
-		" first_ingested, last_ingested, first_day, last_day, detail"
-		" FROM s.files WHERE id = ?1"
-		" ON CONFLICT(id) DO UPDATE SET head_fp = CASE WHEN"
-		" excluded.head_len > head_len THEN excluded.head_fp ELSE"
-		" head_fp END, marks = CASE WHEN excluded.head_len > head_len"
-		" THEN excluded.marks ELSE marks END, last_mark = CASE WHEN"
-		" excluded.head_len > head_len THEN excluded.last_mark ELSE"
-		" last_mark END, head_len = max(head_len, excluded.head_len),"
-		" bytes = excluded.bytes, lines = excluded.lines,"
-		" bad = excluded.bad, pending = excluded.pending,"
-		" gzip = excluded.gzip, state = excluded.state,"
-		" last_ingested = excluded.last_ingested,"
-		" first_day = excluded.first_day, last_day = excluded.last_day",
-		"INSERT OR IGNORE INTO main.file_names SELECT ?2, name FROM"
-		" s.file_names WHERE file_id = ?1",
-		"INSERT OR IGNORE INTO main.file_marks SELECT mark, ?2 FROM"
-		" s.file_marks WHERE file_id = ?1",
+	    "INSERT INTO main.files SELECT ?2, head_fp, head_len, marks,"
+	    " last_mark, bytes, lines, bad, pending, gzip, state,"
+	    " first_ingested, last_ingested, first_day, last_day, detail"
+	    " FROM s.files WHERE id = ?1"
+	    " ON CONFLICT(id) DO UPDATE SET head_fp = CASE WHEN"
+	    " excluded.head_len > head_len THEN excluded.head_fp ELSE"
+	    " head_fp END, marks = CASE WHEN excluded.head_len > head_len"
+	    " THEN excluded.marks ELSE marks END, last_mark = CASE WHEN"
+	    " excluded.head_len > head_len THEN excluded.last_mark ELSE"
+	    " last_mark END, head_len = max(head_len, excluded.head_len),"
+	    " bytes = excluded.bytes, lines = excluded.lines,"
+	    " bad = excluded.bad, pending = excluded.pending,"
+	    " gzip = excluded.gzip, state = excluded.state,"
+	    " last_ingested = excluded.last_ingested,"
+	    " first_day = excluded.first_day, last_day = excluded.last_day",
+	    "INSERT OR IGNORE INTO main.file_names SELECT ?2, name FROM"
+	    " s.file_names WHERE file_id = ?1",
+	    "INSERT OR IGNORE INTO main.file_marks SELECT mark, ?2 FROM"
+	    " s.file_marks WHERE file_id = ?1",
 	};
 
 	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++)
@@ -169,7 +170,8 @@ static int copy_file(struct store *st, const struct shard_file *f,
 
 static int next_id(struct store *st, int64_t *id, char *err, size_t errlen)
 {
-	if (store_one_int(st, "SELECT coalesce(max(id), 0) + 1 FROM main.files",
+	if (store_one_int(st,
+			  "SELECT coalesce(max(id), 0) + 1 FROM main.files",
 			  id, err, errlen) < 0)
 		return -1;
 	return 0;
@@ -230,11 +232,12 @@ static int merge_all_new(struct store *st, struct shard *sh, char *err,
 		const struct store_table *t = &store_tables[k];
 		const char *vals = t->range ? "n, first, last" : "n";
 
-		snprintf(sql, sizeof(sql),
-			 "INSERT INTO main.rollup_%s(%s, %s) SELECT %s, %s FROM"
-			 " s.rollup_%s WHERE 1%s",
-			 t->name, t->keys, vals, t->keys, vals, t->name,
-			 store_merge_tail(t));
+		snprintf(
+		    sql, sizeof(sql),
+		    "INSERT INTO main.rollup_%s(%s, %s) SELECT %s, %s FROM"
+		    " s.rollup_%s WHERE 1%s",
+		    t->name, t->keys, vals, t->keys, vals, t->name,
+		    store_merge_tail(t));
 		if (store_exec(st, sql, err, errlen) < 0)
 			return -1;
 		for (int i = 0; i < sh->n; i++) {
@@ -290,12 +293,13 @@ static int merge_meta(struct store *st, char *err, size_t errlen)
 			 theirs, mine);
 		return -1;
 	}
-	return store_exec(st,
-			  "INSERT OR IGNORE INTO main.meta SELECT * FROM s.meta"
-			  " WHERE key NOT IN ('schema', 'first_day');"
-			  "INSERT INTO main.classes SELECT * FROM s.classes"
-			  " WHERE 1 ON CONFLICT(name) DO NOTHING;",
-			  err, errlen);
+	return store_exec(
+	    st,
+	    "INSERT OR IGNORE INTO main.meta SELECT * FROM s.meta"
+	    " WHERE key NOT IN ('schema', 'first_day');"
+	    "INSERT INTO main.classes SELECT * FROM s.classes"
+	    " WHERE 1 ON CONFLICT(name) DO NOTHING;",
+	    err, errlen);
 }
 
 /* Open the shard once on its own: that checks its schema and upgrades
@@ -313,8 +317,7 @@ static int check_shard(const char *path, char *err, size_t errlen)
 	return s ? 0 : -1;
 }
 
-static int attach(struct store *st, const char *path, char *err,
-		  size_t errlen)
+static int attach(struct store *st, const char *path, char *err, size_t errlen)
 {
 	sqlite3_stmt *s = store_prepare(st, "ATTACH ?1 AS s", err, errlen);
 	int rc;
@@ -324,13 +327,12 @@ static int attach(struct store *st, const char *path, char *err,
 	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0
-				 : store_fail(st, "cannot attach the shard",
-					      err, errlen);
+	return rc == SQLITE_DONE
+		   ? 0
+		   : store_fail(st, "cannot attach the shard", err, errlen);
 }
 
-int store_merge(struct store *st, const char *path, char *err,
-		size_t errlen)
+int store_merge(struct store *st, const char *path, char *err, size_t errlen)
 {
 	char why[1024];
 	int rc;

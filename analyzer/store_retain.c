@@ -52,19 +52,19 @@ int store_detail_add(struct store *st, const char *src, int64_t from,
 
 /* Pick the files to fold into temp.fold: their last day is more than
  * keep_days before the newest day of any file. */
-static int fold_pick(struct store *st, int keep_days, char *err,
-		     size_t errlen)
+static int fold_pick(struct store *st, int keep_days, char *err, size_t errlen)
 {
 	char sql[512];
 
-	snprintf(sql, sizeof(sql),
-		 "CREATE TEMP TABLE IF NOT EXISTS fold(id INTEGER PRIMARY KEY);"
-		 "DELETE FROM temp.fold;"
-		 "INSERT INTO temp.fold SELECT id FROM files WHERE detail = 1"
-		 " AND state <> 'reading' AND last_day IS NOT NULL AND"
-		 " last_day < date((SELECT max(last_day) FROM files),"
-		 " '-%d days')",
-		 keep_days < 0 ? 0 : keep_days);
+	snprintf(
+	    sql, sizeof(sql),
+	    "CREATE TEMP TABLE IF NOT EXISTS fold(id INTEGER PRIMARY KEY);"
+	    "DELETE FROM temp.fold;"
+	    "INSERT INTO temp.fold SELECT id FROM files WHERE detail = 1"
+	    " AND state <> 'reading' AND last_day IS NOT NULL AND"
+	    " last_day < date((SELECT max(last_day) FROM files),"
+	    " '-%d days')",
+	    keep_days < 0 ? 0 : keep_days);
 	return store_exec(st, sql, err, errlen);
 }
 
@@ -131,7 +131,8 @@ static int prune_rows(struct store *st, const char *day, char *err,
 
 			snprintf(sql, sizeof(sql),
 				 "DELETE FROM %s%s WHERE day < ?1",
-				 d ? "file_" : "rollup_", store_tables[k].name);
+				 d ? "file_" : "rollup_",
+				 store_tables[k].name);
 			s = store_prepare(st, sql, err, errlen);
 			if (!s)
 				return -1;
@@ -149,10 +150,10 @@ static int record_first_day(struct store *st, const char *day, char *err,
 			    size_t errlen)
 {
 	sqlite3_stmt *s = store_prepare(
-		st,
-		"INSERT INTO meta VALUES('first_day', ?1) ON CONFLICT DO "
-		"UPDATE SET value = max(value, excluded.value)",
-		err, errlen);
+	    st,
+	    "INSERT INTO meta VALUES('first_day', ?1) ON CONFLICT DO "
+	    "UPDATE SET value = max(value, excluded.value)",
+	    err, errlen);
 	int rc;
 
 	if (!s)
@@ -173,13 +174,13 @@ static int give_back(struct store *st, char *err, size_t errlen)
 	if (store_one_int(st, "PRAGMA auto_vacuum", &mode, err, errlen) < 0)
 		return -1;
 	if (mode == 2)
-		return store_exec(st, "PRAGMA incremental_vacuum", err, errlen);
+		return store_exec(st, "PRAGMA incremental_vacuum", err,
+				  errlen);
 	return store_exec(st, "PRAGMA auto_vacuum = INCREMENTAL; VACUUM", err,
 			  errlen);
 }
 
-int store_prune(struct store *st, const char *day, char *err,
-		size_t errlen)
+int store_prune(struct store *st, const char *day, char *err, size_t errlen)
 {
 	int rc;
 
@@ -199,15 +200,13 @@ int store_prune(struct store *st, const char *day, char *err,
 		rc = give_back(st, err, errlen);
 	pthread_mutex_unlock(&store_write_mu);
 	if (rc == 0)
-		store_one_text(st,
-			       "SELECT value FROM meta WHERE key = 'first_day'",
-			       NULL, st->first_day, sizeof(st->first_day), err,
-			       errlen);
+		store_one_text(
+		    st, "SELECT value FROM meta WHERE key = 'first_day'", NULL,
+		    st->first_day, sizeof(st->first_day), err, errlen);
 	return rc;
 }
 
-int store_prune_keep(struct store *st, int keep_days, char *err,
-		     size_t errlen)
+int store_prune_keep(struct store *st, int keep_days, char *err, size_t errlen)
 {
 	char sql[256];
 	char day[16] = "";

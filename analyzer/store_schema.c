@@ -7,47 +7,47 @@
 
 static const char schema_sql[] =
 #include "schema.inc"
-	;
+    ;
 
 /* Schema 1 kept every row per file (file_id first in every key), and
  * credentials without amnesty, status or times.  Its rows become the
  * detail of schema 2, folded into the rollups by the next ingest. */
 static const char upgrade_v1[] =
-	/* the earliest databases lacked some of schema 1's tables */
-	"CREATE TABLE IF NOT EXISTS files(id INTEGER PRIMARY KEY,"
-	" head_fp TEXT NOT NULL UNIQUE, head_len INTEGER NOT NULL,"
-	" short_fp TEXT NOT NULL, bytes INTEGER NOT NULL,"
-	" lines INTEGER NOT NULL, bad INTEGER NOT NULL,"
-	" pending INTEGER NOT NULL, gzip INTEGER NOT NULL,"
-	" state TEXT NOT NULL, first_ingested TEXT NOT NULL,"
-	" last_ingested TEXT NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS file_names(file_id INTEGER NOT NULL,"
-	" name TEXT NOT NULL, PRIMARY KEY(file_id, name));"
-	"DROP INDEX IF EXISTS counts_day;"
-	"ALTER TABLE counts RENAME TO v1_counts;"
-	"ALTER TABLE agents RENAME TO v1_agents;"
-	"ALTER TABLE creds RENAME TO v1_creds;"
-	"ALTER TABLE files RENAME TO v1_files;"
-	"ALTER TABLE file_names RENAME TO v1_file_names;";
+    /* the earliest databases lacked some of schema 1's tables */
+    "CREATE TABLE IF NOT EXISTS files(id INTEGER PRIMARY KEY,"
+    " head_fp TEXT NOT NULL UNIQUE, head_len INTEGER NOT NULL,"
+    " short_fp TEXT NOT NULL, bytes INTEGER NOT NULL,"
+    " lines INTEGER NOT NULL, bad INTEGER NOT NULL,"
+    " pending INTEGER NOT NULL, gzip INTEGER NOT NULL,"
+    " state TEXT NOT NULL, first_ingested TEXT NOT NULL,"
+    " last_ingested TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS file_names(file_id INTEGER NOT NULL,"
+    " name TEXT NOT NULL, PRIMARY KEY(file_id, name));"
+    "DROP INDEX IF EXISTS counts_day;"
+    "ALTER TABLE counts RENAME TO v1_counts;"
+    "ALTER TABLE agents RENAME TO v1_agents;"
+    "ALTER TABLE creds RENAME TO v1_creds;"
+    "ALTER TABLE files RENAME TO v1_files;"
+    "ALTER TABLE file_names RENAME TO v1_file_names;";
 
 static const char upgrade_v1_copy[] =
-	"INSERT INTO files(id, head_fp, head_len, marks, last_mark, bytes,"
-	" lines, bad, pending, gzip, state, first_ingested, last_ingested,"
-	" first_day, last_day, detail)"
-	" SELECT id, head_fp, head_len, x'', NULL, bytes, lines, bad,"
-	" pending, gzip, state, first_ingested, last_ingested,"
-	" (SELECT min(day) FROM v1_counts WHERE file_id = f.id),"
-	" (SELECT max(day) FROM v1_counts WHERE file_id = f.id), 1"
-	" FROM v1_files AS f;"
-	"INSERT INTO file_names SELECT file_id, name FROM v1_file_names;"
-	"INSERT INTO file_counts SELECT file_id, day, client, class, amnesty,"
-	" status, n, first, last FROM v1_counts;"
-	"INSERT INTO file_agents SELECT file_id, day, client, class, agent, n"
-	" FROM v1_agents;"
-	"INSERT INTO file_creds SELECT file_id, day, client, class, fp, 0, 0,"
-	" n, 0, 0 FROM v1_creds;"
-	"DROP TABLE v1_counts; DROP TABLE v1_agents; DROP TABLE v1_creds;"
-	"DROP TABLE v1_files; DROP TABLE v1_file_names;";
+    "INSERT INTO files(id, head_fp, head_len, marks, last_mark, bytes,"
+    " lines, bad, pending, gzip, state, first_ingested, last_ingested,"
+    " first_day, last_day, detail)"
+    " SELECT id, head_fp, head_len, x'', NULL, bytes, lines, bad,"
+    " pending, gzip, state, first_ingested, last_ingested,"
+    " (SELECT min(day) FROM v1_counts WHERE file_id = f.id),"
+    " (SELECT max(day) FROM v1_counts WHERE file_id = f.id), 1"
+    " FROM v1_files AS f;"
+    "INSERT INTO file_names SELECT file_id, name FROM v1_file_names;"
+    "INSERT INTO file_counts SELECT file_id, day, client, class, amnesty,"
+    " status, n, first, last FROM v1_counts;"
+    "INSERT INTO file_agents SELECT file_id, day, client, class, agent, n"
+    " FROM v1_agents;"
+    "INSERT INTO file_creds SELECT file_id, day, client, class, fp, 0, 0,"
+    " n, 0, 0 FROM v1_creds;"
+    "DROP TABLE v1_counts; DROP TABLE v1_agents; DROP TABLE v1_creds;"
+    "DROP TABLE v1_files; DROP TABLE v1_file_names;";
 
 /* The schema version in meta: 1 for a database of counts by file
  * without a meta table (the first versions), 0 when there is neither (a
@@ -68,14 +68,14 @@ static int version(struct store *st, int64_t *v, char *err, size_t errlen)
 				     "pragma_table_info('counts') WHERE "
 				     "name = 'file_id'",
 				     v, err, errlen) < 0
-			       ? -1
-			       : 0;
+			   ? -1
+			   : 0;
 	return store_one_int(st,
 			     "SELECT CAST(value AS INTEGER) FROM meta WHERE "
 			     "key = 'schema'",
 			     v, err, errlen) < 0
-		       ? -1
-		       : 0;
+		   ? -1
+		   : 0;
 }
 
 static int newer(struct store *st, int64_t v, char *err, size_t errlen)
@@ -113,8 +113,8 @@ int store_schema_write(struct store *st, char *err, size_t errlen)
 			  err, errlen) < 0)
 		return -1;
 	/* space freed by a prune goes back to the file system */
-	if (tables == 0 &&
-	    store_exec(st, "PRAGMA auto_vacuum = INCREMENTAL", err, errlen) < 0)
+	if (tables == 0 && store_exec(st, "PRAGMA auto_vacuum = INCREMENTAL",
+				      err, errlen) < 0)
 		return -1;
 	if (store_exec(st, "BEGIN IMMEDIATE", err, errlen) < 0)
 		return -1;

@@ -45,5 +45,6 @@ int main(int argc, char **argv)
 	fclose(f);
 	inflateEnd(&z);
 	printf("%llu lines, %llu bytes\n", lines, bytes);
-	return ret == Z_STREAM_END || ret == Z_OK || ret == Z_BUF_ERROR ? 0 : 1;
+	return ret == Z_STREAM_END || ret == Z_OK || ret == Z_BUF_ERROR ? 0
+									: 1;
 }

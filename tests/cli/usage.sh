@@ -66,5 +66,11 @@ done
 "$KEYAUDIT" ingest --format nosuch x.log 2>err && fail "format nosuch"
 grep -q "(known: combined, common, vhost_combined, vhost_common, nginx:<log_format>, jsonl\[:<time key>\], s3, alb, elb, cloudfront, regex:<pattern>)" err ||
 	{ cat err; fail "the formats in the message"; }
-tr '\n' ' ' < help | grep -q 'kinds: migration, amnesty, outreach, credentials, sdks, progress, daily, *summary' ||
-	fail "report kinds in --help"
+# every report kind of report.c's table, in its order
+kinds=$(sed -n '/^kinds:/,/^formats:/p' help | sed '$d' | tr -d '\n' |
+	sed 's/^kinds: //; s/  */ /g')
+table=$(sed -n '/reports\[\] = {/,/^};/p' "$TOP/analyzer/report.c" |
+	grep -o '{"[a-z_]*", 1' | sed 's/{"//; s/", 1//' | tr '\n' ',' |
+	sed 's/,$//; s/,/, /g')
+[ -n "$table" ] || fail "no listed report found in report.c's table"
+check_eq "$kinds" "$table" "report kinds in --help"

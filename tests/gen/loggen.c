@@ -13,22 +13,22 @@
 #include <string.h>
 #include <zlib.h>
 
-#define LINE_CAP 4096
-#define MAX_LINES 10000000000ULL /* lines * days * 86400 fits 64 bits */
-#define MAX_DAYS 36500		 /* the day index takes 16 key bits */
+#define LINE_CAP    4096
+#define MAX_LINES   10000000000ULL /* lines * days * 86400 fits 64 bits */
+#define MAX_DAYS    36500	   /* the day index takes 16 key bits */
 #define MAX_CLIENTS 1000000
-#define MAX_CREDS 3
-#define DAY_SECS 86400
-#define ZIPF_EXP 1.1
-#define EMPTY_KEY UINT64_MAX
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#define MAX_CREDS   3
+#define DAY_SECS    86400
+#define ZIPF_EXP    1.1
+#define EMPTY_KEY   UINT64_MAX
+#define NELEM(a)    (sizeof(a) / sizeof((a)[0]))
 
 static const char usage_text[] =
-	"usage: loggen --layout combined|nginx --lines N --key-file KEYFILE "
-	"-o OUT [--seed S] [--clients K] [--days D] [--start YYYY-MM-DD] "
-	"[--tz +HHMM|-HHMM] [--damage PERMILLE] [--phase2-day N] "
-	"[--offsets N] [--gzip] [--lifecycle] [--legacy-truth] "
-	"[--migrated-days N]\n";
+    "usage: loggen --layout combined|nginx --lines N --key-file KEYFILE "
+    "-o OUT [--seed S] [--clients K] [--days D] [--start YYYY-MM-DD] "
+    "[--tz +HHMM|-HHMM] [--damage PERMILLE] [--phase2-day N] "
+    "[--offsets N] [--gzip] [--lifecycle] [--legacy-truth] "
+    "[--migrated-days N]\n";
 
 enum { LAYOUT_COMBINED, LAYOUT_NGINX };
 
@@ -45,22 +45,25 @@ enum {
 static const char *const cls_name[NCLS] = {"api_key", "pat",  "oauth",
 					   "session", "none", "unknown"};
 /* The class names in bytewise order, and each class's place in it. */
-static const char *const cls_sorted[NCLS] = {"api_key", "none",    "oauth",
+static const char *const cls_sorted[NCLS] = {"api_key", "none",	   "oauth",
 					     "pat",	"session", "unknown"};
 static const unsigned cls_rank[NCLS] = {0, 3, 2, 4, 1, 5};
 
 /* The routes of API requests, in bytewise order. */
 static const char *const tmpl_names[] = {
-	"/api/1.0/projects/{id}/tasks", "/api/1.0/tasks",
-	"/api/1.0/tasks/{id}",		"/api/1.0/tasks/{id}/stories",
-	"/api/1.0/users/me",		"/api/1.0/workspaces/{id}/projects",
+    "/api/1.0/projects/{id}/tasks",
+    "/api/1.0/tasks",
+    "/api/1.0/tasks/{id}",
+    "/api/1.0/tasks/{id}/stories",
+    "/api/1.0/users/me",
+    "/api/1.0/workspaces/{id}/projects",
 };
-#define NTMPL 6
+#define NTMPL	   6
 #define TOP_ROUTES 3 /* routes the migration report lists */
 
 /* Migration states, as keyaudit names them. */
-static const char *const state_name[] = {"legacy-only", "mixed",
-					 "migrated", "regressed", "dormant"};
+static const char *const state_name[] = {"legacy-only", "mixed", "migrated",
+					 "regressed", "dormant"};
 enum { ST_LEGACY_ONLY, ST_MIXED, ST_MIGRATED, ST_REGRESSED, ST_DORMANT };
 
 /* How a request authenticates. */
@@ -93,28 +96,28 @@ enum {
 	UA_EMPTY,
 	NUA
 };
-#define N_API_UA 6     /* UA_PY3 .. UA_ZAPIER */
+#define N_API_UA     6 /* UA_PY3 .. UA_ZAPIER */
 #define N_BROWSER_UA 3 /* UA_CHROME .. UA_SAFARI */
 
 /* User agents as sent; the log escapes them the way nginx does. */
 static const char *const ua_text[NUA] = {
-	"python-asana/3.2.1 Python/3.11.4",
-	"python-asana/0.10.3 Python/2.7.18",
-	"node-asana/1.0.2 Node/18.17.0",
-	"curl/7.88.1",
-	"Java/17.0.8 asana-java/0.10.10",
-	"Zapier",
-	"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 "
-	"(KHTML, like Gecko) Chrome/120.0 Safari/537.36",
-	"Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) "
-	"Gecko/20100101 Firefox/121.0",
-	"Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) AppleWebKit/605.1.15 "
-	"(KHTML, like Gecko) Version/17.1 Safari/605.1.15",
-	"SyncBot/2.0 (Acme, Inc.; \"nightly\" run)",
-	"=HYPERLINK(\"http://x\",\"y\")",
-	"-1+2 scanner/0.3",
-	"@SUM(1) probe/1.1",
-	"",
+    "python-asana/3.2.1 Python/3.11.4",
+    "python-asana/0.10.3 Python/2.7.18",
+    "node-asana/1.0.2 Node/18.17.0",
+    "curl/7.88.1",
+    "Java/17.0.8 asana-java/0.10.10",
+    "Zapier",
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/120.0 Safari/537.36",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) "
+    "Gecko/20100101 Firefox/121.0",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.1 Safari/605.1.15",
+    "SyncBot/2.0 (Acme, Inc.; \"nightly\" run)",
+    "=HYPERLINK(\"http://x\",\"y\")",
+    "-1+2 scanner/0.3",
+    "@SUM(1) probe/1.1",
+    "",
 };
 
 /* The most popular clients are fixed, so that even a short log shows
@@ -126,12 +129,12 @@ struct special {
 };
 
 static const struct special specials[] = {
-	{P_MIXED, -1, 0},	  {P_MIGRATED, -1, 0},
-	{P_LEGACY, -1, 2},	  {P_LEGACY, UA_COMMA, 1},
-	{P_BROWSER, -1, 0},	  {P_LEGACY, UA_FORMULA, 1},
-	{P_ANON, -1, 0},	  {P_LEGACY, UA_MINUS, 1},
-	{P_MIGRATED, -1, 0},	  {P_LEGACY, UA_AT, 1},
-	{P_LEGACY, UA_EMPTY, 1},  {P_MIXED, -1, 0},
+    {P_MIXED, -1, 0},	     {P_MIGRATED, -1, 0},
+    {P_LEGACY, -1, 2},	     {P_LEGACY, UA_COMMA, 1},
+    {P_BROWSER, -1, 0},	     {P_LEGACY, UA_FORMULA, 1},
+    {P_ANON, -1, 0},	     {P_LEGACY, UA_MINUS, 1},
+    {P_MIGRATED, -1, 0},     {P_LEGACY, UA_AT, 1},
+    {P_LEGACY, UA_EMPTY, 1}, {P_MIXED, -1, 0},
 };
 #define NSPECIAL NELEM(specials)
 
@@ -145,36 +148,34 @@ struct route {
 };
 
 static const struct route api_routes[] = {
-	{30, "GET", "/api/1.0/tasks/", "", "/api/1.0/tasks/{id}"},
-	{15, "GET", "/api/1.0/projects/",
-	 "/tasks?opt_fields=name,completed&limit=100",
-	 "/api/1.0/projects/{id}/tasks"},
-	{10, "GET", "/api/1.0/users/me", NULL, "/api/1.0/users/me"},
-	{10, "GET", "/api/1.0/workspaces/", "/projects",
-	 "/api/1.0/workspaces/{id}/projects"},
-	{7, "GET", "/api/1.0/tasks?assignee=me&workspace=", "",
-	 "/api/1.0/tasks"},
-	{10, "POST", "/api/1.0/tasks", NULL, "/api/1.0/tasks"},
-	{5, "POST", "/api/1.0/tasks/", "/stories",
-	 "/api/1.0/tasks/{id}/stories"},
-	{8, "PUT", "/api/1.0/tasks/", "", "/api/1.0/tasks/{id}"},
-	{5, "DELETE", "/api/1.0/tasks/", "", "/api/1.0/tasks/{id}"},
+    {30, "GET", "/api/1.0/tasks/", "", "/api/1.0/tasks/{id}"},
+    {15, "GET", "/api/1.0/projects/",
+     "/tasks?opt_fields=name,completed&limit=100",
+     "/api/1.0/projects/{id}/tasks"},
+    {10, "GET", "/api/1.0/users/me", NULL, "/api/1.0/users/me"},
+    {10, "GET", "/api/1.0/workspaces/", "/projects",
+     "/api/1.0/workspaces/{id}/projects"},
+    {7, "GET", "/api/1.0/tasks?assignee=me&workspace=", "", "/api/1.0/tasks"},
+    {10, "POST", "/api/1.0/tasks", NULL, "/api/1.0/tasks"},
+    {5, "POST", "/api/1.0/tasks/", "/stories", "/api/1.0/tasks/{id}/stories"},
+    {8, "PUT", "/api/1.0/tasks/", "", "/api/1.0/tasks/{id}"},
+    {5, "DELETE", "/api/1.0/tasks/", "", "/api/1.0/tasks/{id}"},
 };
 
 static const struct route browser_routes[] = {
-	{30, "GET", "/0/home/", "", "/0/home/{id}"},
-	{25, "GET", "/0/", "/list", "/0/{id}/list"},
-	{20, "GET", "/-/static/app.", ".js", NULL},
-	{15, "GET", "/api/1.0/users/me", NULL, "/api/1.0/users/me"},
-	{10, "POST", "/-/log_event", NULL, "/-/log_event"},
+    {30, "GET", "/0/home/", "", "/0/home/{id}"},
+    {25, "GET", "/0/", "/list", "/0/{id}/list"},
+    {20, "GET", "/-/static/app.", ".js", NULL},
+    {15, "GET", "/api/1.0/users/me", NULL, "/api/1.0/users/me"},
+    {10, "POST", "/-/log_event", NULL, "/-/log_event"},
 };
 
 static const struct route anon_routes[] = {
-	{30, "GET", "/", NULL, "/"},
-	{25, "GET", "/robots.txt", NULL, "/robots.txt"},
-	{20, "GET", "/favicon.ico", NULL, "/favicon.ico"},
-	{15, "GET", "/api/1.0/users/me", NULL, "/api/1.0/users/me"},
-	{10, "HEAD", "/", NULL, "/"},
+    {30, "GET", "/", NULL, "/"},
+    {25, "GET", "/robots.txt", NULL, "/robots.txt"},
+    {20, "GET", "/favicon.ico", NULL, "/favicon.ico"},
+    {15, "GET", "/api/1.0/users/me", NULL, "/api/1.0/users/me"},
+    {10, "HEAD", "/", NULL, "/"},
 };
 
 static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -203,9 +204,9 @@ struct opts {
 	int phase2_set;
 	uint64_t offsets; /* length of a random offset= token, 0: none */
 	int gzip;
-	int lifecycle;	  /* clients migrate, regress, go dormant */
+	int lifecycle;		/* clients migrate, regress, go dormant */
 	uint64_t migrated_days; /* N of keyaudit's --migrated-days */
-	int legacy_truth; /* write BASE.legacy.csv */
+	int legacy_truth;	/* write BASE.legacy.csv */
 };
 
 struct rng {
@@ -257,7 +258,7 @@ struct who {
 	int64_t last;
 	int64_t last_day;
 	unsigned days;
-	uint64_t uac[NUA]; /* API-key requests per user agent */
+	uint64_t uac[NUA];   /* API-key requests per user agent */
 	uint64_t rtc[NTMPL]; /* API-key requests per route */
 	int state;	     /* migration state, as of the last day */
 	int64_t since;	     /* day index the state began */
@@ -326,7 +327,8 @@ struct gen {
 	struct fpkey key;
 	struct rng crng; /* clients */
 	struct rng lrng; /* lines */
-	struct rng orng; /* offset= tokens, apart so they change nothing else */
+	struct rng
+	    orng; /* offset= tokens, apart so they change nothing else */
 	struct rng xrng; /* --lifecycle, apart likewise */
 	FILE *legacy;	 /* --legacy-truth: one row per API-key request */
 	struct client *cl;
@@ -346,7 +348,7 @@ struct gen {
 };
 
 static _Noreturn void die(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+    __attribute__((format(printf, 1, 2)));
 
 static _Noreturn void die(const char *fmt, ...)
 {
@@ -503,8 +505,8 @@ static void iso_text(int64_t t, char *out, size_t n)
 	unsigned d;
 
 	civil(days, &y, &m, &d);
-	snprintf(out, n, "%04d-%02u-%02uT%02u:%02u:%02uZ", y, m, d,
-		 sod / 3600, sod / 60 % 60, sod % 60);
+	snprintf(out, n, "%04d-%02u-%02uT%02u:%02u:%02uZ", y, m, d, sod / 3600,
+		 sod / 60 % 60, sod % 60);
 }
 
 /* $time_local of instant t, cached per second and per local day. */
@@ -651,7 +653,7 @@ static void set_opt(struct opts *o, int ch, const char *arg)
 		break;
 	case 'M':
 		o->migrated_days =
-			parse_num(arg, 1, 3650, "bad --migrated-days");
+		    parse_num(arg, 1, 3650, "bad --migrated-days");
 		break;
 	default:
 		o->gzip = 1;
@@ -693,24 +695,24 @@ static void check_opts(struct opts *o)
 static void parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
-		{"layout", required_argument, NULL, 'L'},
-		{"lines", required_argument, NULL, 'n'},
-		{"key-file", required_argument, NULL, 'k'},
-		{"output", required_argument, NULL, 'o'},
-		{"seed", required_argument, NULL, 's'},
-		{"clients", required_argument, NULL, 'c'},
-		{"days", required_argument, NULL, 'd'},
-		{"start", required_argument, NULL, 'S'},
-		{"tz", required_argument, NULL, 'z'},
-		{"damage", required_argument, NULL, 'D'},
-		{"phase2-day", required_argument, NULL, 'p'},
-		{"offsets", required_argument, NULL, 'O'},
-		{"gzip", no_argument, NULL, 'g'},
-		{"lifecycle", no_argument, NULL, 'l'},
-		{"migrated-days", required_argument, NULL, 'M'},
-		{"legacy-truth", no_argument, NULL, 'T'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"layout", required_argument, NULL, 'L'},
+	    {"lines", required_argument, NULL, 'n'},
+	    {"key-file", required_argument, NULL, 'k'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"seed", required_argument, NULL, 's'},
+	    {"clients", required_argument, NULL, 'c'},
+	    {"days", required_argument, NULL, 'd'},
+	    {"start", required_argument, NULL, 'S'},
+	    {"tz", required_argument, NULL, 'z'},
+	    {"damage", required_argument, NULL, 'D'},
+	    {"phase2-day", required_argument, NULL, 'p'},
+	    {"offsets", required_argument, NULL, 'O'},
+	    {"gzip", no_argument, NULL, 'g'},
+	    {"lifecycle", no_argument, NULL, 'l'},
+	    {"migrated-days", required_argument, NULL, 'M'},
+	    {"legacy-truth", no_argument, NULL, 'T'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 
 	set_defaults(o);
@@ -844,8 +846,7 @@ static struct cred *new_cred(struct gen *g, int kind, char *secret)
 	}
 	if (g->ncreds == g->capcreds) {
 		g->capcreds = g->capcreds ? 2 * g->capcreds : 1024;
-		g->creds = xrealloc(g->creds,
-				    g->capcreds * sizeof(*g->creds));
+		g->creds = xrealloc(g->creds, g->capcreds * sizeof(*g->creds));
 	}
 	cr->id = (unsigned)g->ncreds;
 	g->creds[g->ncreds++] = cr;
@@ -1251,7 +1252,7 @@ static void legacy_open(struct gen *g)
 	for (size_t i = 0; i < g->ncreds; i++) {
 		struct cred *cr = g->creds[i];
 		const char *cred =
-			g->o.layout == LAYOUT_NGINX ? cr->secret : cr->user;
+		    g->o.layout == LAYOUT_NGINX ? cr->secret : cr->user;
 
 		if (cr->kind == K_APIKEY && cred)
 			fp_hex(&g->key, cred, strlen(cred), cr->fp);
@@ -1292,7 +1293,7 @@ static void setup(struct gen *g)
 
 	rng_seed(&g->crng, g->o.seed ^ 0x636c69656e7473ULL); /* "clients" */
 	rng_seed(&g->lrng, g->o.seed ^ 0x6c696e6573ULL);     /* "lines" */
-	rng_seed(&g->orng, g->o.seed ^ 0x6f6666736574ULL);  /* "offset" */
+	rng_seed(&g->orng, g->o.seed ^ 0x6f6666736574ULL);   /* "offset" */
 	for (i = 0; i < NUA; i++)
 		g->ua_log[i] = escape_log(ua_text[i]);
 	make_popularity(g);
@@ -1484,7 +1485,7 @@ static void pick_target(struct rng *r, struct req *q)
 	q->proto = rng_below(r, 10) ? "HTTP/1.1" : "HTTP/2.0";
 	if (q->c->profile == P_BROWSER)
 		q->route =
-			pick_route(browser_routes, NELEM(browser_routes), v);
+		    pick_route(browser_routes, NELEM(browser_routes), v);
 	else if (q->c->profile == P_ANON)
 		q->route = pick_route(anon_routes, NELEM(anon_routes), v);
 	else
@@ -1595,8 +1596,9 @@ static void put_offset(struct gen *g, struct line *l, const char *target)
 	if (!g->o.offsets)
 		return;
 	for (uint64_t i = 0; i < g->o.offsets; i++)
-		tok[i] = i % 16 ? hexd[rng_below(&g->orng, 16)]
-				: b64url[rng_below(&g->orng, sizeof(b64url) - 1)];
+		tok[i] = i % 16
+			     ? hexd[rng_below(&g->orng, 16)]
+			     : b64url[rng_below(&g->orng, sizeof(b64url) - 1)];
 	tok[g->o.offsets] = '\0';
 	put_str(l, strchr(target, '?') ? "&offset=" : "?offset=");
 	put_str(l, tok);
@@ -2042,7 +2044,8 @@ static void make_states(struct gen *g)
 	}
 	qsort(d, n, sizeof(*d), cmp_wday);
 	for (size_t i = 0; i < n; i++) { /* one entry per who and day */
-		if (j && d[j - 1].who == d[i].who && d[j - 1].day == d[i].day) {
+		if (j && d[j - 1].who == d[i].who &&
+		    d[j - 1].day == d[i].day) {
 			d[j - 1].legacy += d[i].legacy;
 			d[j - 1].modern += d[i].modern;
 		} else {

@@ -35,6 +35,13 @@ alone = sections.pop("Without a command", {})
 commands = {name: {**opts, **common} for name, opts in sections.items()}
 if len(commands) < 8:
     errors.append(f"only {len(commands)} command sections in the manual")
+overview = subprocess.run([KEYAUDIT, "--help"], capture_output=True,
+                          text=True).stdout
+listed_cmds = set(re.findall(r"^  ([a-z]+(?: [a-z]+)?)  ",
+                             overview.split("commands:")[1].split("\n\n")[0],
+                             re.M))
+for c in sorted(listed_cmds - set(commands)):
+    errors.append(f"command {c} has no section in keyaudit(1)")
 documented = set(alone)
 for opts in commands.values():
     documented |= set(opts)
@@ -51,7 +58,8 @@ for name in sorted(code - documented):
 
 # a value the option accepts, by the manual's name for it
 VALUES = {"day": "2026-01-01", "days": "7", "n": "2", "seconds": "1",
-          "pct": "0.5", "fmt": "combined", "csv": "csv"}
+          "pct": "1", "fmt": "combined", "csv": "csv",
+          "c": ",", "spec": "2026-10-01 10:00-11:00"}
 
 
 def run(*args):

@@ -154,7 +154,8 @@ static void test_input_boundaries(const char *p)
 		INT_EQ(input_end(in), INPUT_END_CLEAN, "gzip read to its end");
 		input_close(in);
 		INT_EQ(rg.lines, rp.lines, "gzip: the same lines");
-		INT_EQ(rg.overlong, rp.overlong, "gzip: the same overlong lines");
+		INT_EQ(rg.overlong, rp.overlong,
+		       "gzip: the same overlong lines");
 		OK(rg.digest == rp.digest,
 		   "gzip: the same bytes at the same offsets");
 	}

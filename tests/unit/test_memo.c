@@ -10,8 +10,7 @@ void test_memo(void);
 
 static const void *get(struct memo *m, const char *key, size_t *vlen)
 {
-	return memo_get(m, key, strlen(key), buf_hash(key, strlen(key)),
-			vlen);
+	return memo_get(m, key, strlen(key), buf_hash(key, strlen(key)), vlen);
 }
 
 static void put(struct memo *m, const char *key, const char *val)

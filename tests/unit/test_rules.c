@@ -28,18 +28,19 @@ static void classify(void)
 {
 	char err[512];
 	struct format *fmt = format_new(
-		"nginx:$remote_addr \"$http_authorization\" \"$amn\" \"$id\" "
-		"[$time_local]",
-		err, sizeof(err));
-	struct ruleset *rs = load_text(
-		"class key legacy\nclass pat\n"
-		"amnesty amn (?i)^true$\n"
-		"client id ^(?<client>[a-z]+)$\nclient credential\n"
-		"client remote_addr\n"
-		"rule pat http_authorization:basic ^(?<credential>1/[0-9]+:[0-9a-f]+)$\n"
-		"rule key http_authorization:basic ^(?<credential>.+)$\n"
-		"phase p refuse legacy unless amnesty on 2026-11-01\n",
-		err, sizeof(err));
+	    "nginx:$remote_addr \"$http_authorization\" \"$amn\" \"$id\" "
+	    "[$time_local]",
+	    err, sizeof(err));
+	struct ruleset *rs =
+	    load_text("class key legacy\nclass pat\n"
+		      "amnesty amn (?i)^true$\n"
+		      "client id ^(?<client>[a-z]+)$\nclient credential\n"
+		      "client remote_addr\n"
+		      "rule pat http_authorization:basic "
+		      "^(?<credential>1/[0-9]+:[0-9a-f]+)$\n"
+		      "rule key http_authorization:basic ^(?<credential>.+)$\n"
+		      "phase p refuse legacy unless amnesty on 2026-11-01\n",
+		      err, sizeof(err));
 	struct record rec;
 	struct verdict v;
 	/* "1/42:abc:" and "KEY:" in base64 */
@@ -54,7 +55,8 @@ static void classify(void)
 	INT_EQ(rules_bind(rs, fmt, NULL, NULL), 0, "every field known");
 	INT_EQ(parse_line(fmt, pat, strlen(pat), &rec), 0, "parses");
 	rules_classify(rs, &rec, &v, NULL, NULL);
-	STR_EQ(rules_class_name(rs, v.cls), "pat", "a PAT over Basic is a PAT");
+	STR_EQ(rules_class_name(rs, v.cls), "pat",
+	       "a PAT over Basic is a PAT");
 	SPAN_EQ(v.credential, "1/42:abc", "user part up to the last ':'");
 	INT_EQ(v.amnesty, 1, "amnesty, any case");
 	INT_EQ(v.client_source, CLIENT_CREDENTIAL, "no id: the credential");
@@ -99,8 +101,9 @@ static void scrub(void)
 	char fp[FP_HEXLEN + 1];
 	char want[64];
 	char out[256];
-	const char *ua = "python-asana/3.2.1 Python/3.11.4 (KHTML, like Gecko) "
-			 "Chrome/120.0.6099.109";
+	const char *ua =
+	    "python-asana/3.2.1 Python/3.11.4 (KHTML, like Gecko) "
+	    "Chrome/120.0.6099.109";
 
 	fp_scrub(&key, ua, strlen(ua), out, sizeof(out));
 	STR_EQ(out, ua, "user agents stay as they are");
@@ -112,7 +115,8 @@ static void scrub(void)
 	fp_scrub(&key, "FcQYvwtTgqaDEYgobJBuN", 21, out, sizeof(out));
 	OK(strncmp(out, "fp:", 3) == 0, "a key of letters only goes too");
 	fp_scrub(&key, "Internationalization", 20, out, sizeof(out));
-	STR_EQ(out, "Internationalization", "a long word without digits stays");
+	STR_EQ(out, "Internationalization",
+	       "a long word without digits stays");
 	fp_scrub(&key, "/a?t=0123456789abcdef0123&u=1", 29, out, sizeof(out));
 	OK(strncmp(out, "/a?fp:", 6) == 0 && strcmp(out + 22, "&u=1") == 0,
 	   "a token in a query string goes, with the short name before it");
@@ -135,8 +139,9 @@ static void scrub(void)
 	   "a URL-encoded token by its name");
 	for (int i = 0; i < 5; i++) {
 		static const char *const ok[] = {
-		    "Zapier-Integration-Platform/1.0", "Microsoft-Power-Automate",
-		    "Workato-Connector-SDK/1.3", "SalesforceIntegrationService",
+		    "Zapier-Integration-Platform/1.0",
+		    "Microsoft-Power-Automate", "Workato-Connector-SDK/1.3",
+		    "SalesforceIntegrationService",
 		    "X-Client-Id: acme-hubspot-sync-prod-01"};
 
 		fp_scrub(&key, ok[i], strlen(ok[i]), out, sizeof(out));
