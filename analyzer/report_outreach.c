@@ -136,8 +136,8 @@ static size_t first_cred(const struct outreach *o, const char *client)
 
 /* The credential fp of client, by binary search (o->cr is sorted by
  * client, then fp), or NULL. */
-static const struct nums *cred_of(const struct outreach *o,
-				  const char *client, const char *fp)
+static const struct nums *cred_of(const struct outreach *o, const char *client,
+				  const char *fp)
 {
 	size_t lo = 0, hi = o->ncr;
 
@@ -253,7 +253,8 @@ static int outreach_collect(struct outreach *o, struct registry *reg)
 
 		o->cur = &o->cl[i];
 		for (size_t j = first_cred(o, o->cur->client);
-		     j < o->ncr && strcmp(o->cr[j].client, o->cur->client) == 0;
+		     j < o->ncr &&
+		     strcmp(o->cr[j].client, o->cur->client) == 0;
 		     j++)
 			fps[nfps++] = o->cr[j].fp;
 		if (registry_match(reg, o->cur->client, fps, nfps, on_match,
