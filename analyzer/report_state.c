@@ -1,5 +1,6 @@
 /* report_state.c: each legacy client's migration state, top agent and
  * routes, read from the store in client order, one pass per table. */
+#include "day.h"
 #include "report_impl.h"
 
 #include <stdlib.h>
@@ -17,42 +18,20 @@ const char *report_state_name(int state)
 	return state >= 0 && state < NSTATES ? state_names[state] : "";
 }
 
-/* Days from 1970-01-01 of a civil date (H. Hinnant's algorithm). */
-static int64_t from_civil(int64_t y, int m, int d)
-{
-	int64_t era;
-	int64_t yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 int64_t report_day_number(const char *day)
 {
 	int y = 0, m = 0, d = 0;
 
 	if (!day || sscanf(day, "%d-%d-%d", &y, &m, &d) != 3)
 		return 0;
-	return from_civil(y, m, d);
+	return day_from_civil(y, m, d);
 }
 
 void report_day_text(int64_t n, char out[16])
 {
-	int64_t z = n + 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	int d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	int m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	int64_t y = yoe + era * 400 + (m <= 2);
+	char text[DAY_TEXT_LEN + 1];
 
-	snprintf(out, 16, "%04d-%02d-%02d", (int)y, m, d);
+	snprintf(out, 16, "%s", day_format(n, text));
 }
 
 /* ---- the states, from each client's days ---- */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "day.h"
 #include "store_int.h"
 
 pthread_mutex_t store_write_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -213,19 +214,9 @@ static void unpack(const struct tally_entry *e, struct keyhead *k)
 /* "YYYY-MM-DD" of a day number (days since 1970-01-01). */
 static void day_text(int64_t z, char out[32])
 {
-	int64_t era, doe, yoe, doy, mp, d, m, y;
+	char text[DAY_TEXT_LEN + 1];
 
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	y = yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	d = doy - (153 * mp + 2) / 5 + 1;
-	m = mp < 10 ? mp + 3 : mp - 9;
-	y += m <= 2;
-	snprintf(out, 32, "%04d-%02d-%02d", (int)(y % 10000), (int)m, (int)d);
+	snprintf(out, 32, "%s", day_format(z, text));
 }
 
 struct writer {
