@@ -76,12 +76,15 @@ static void add_route(struct counting *c, const char *route, size_t len)
 	uint16_t clen;
 	size_t n = c->prefix;
 	const struct tally_entry *e;
+	uint64_t hr;
 	uint64_t hn;
 
 	n += put(c->key + n, c->fp, FP_HEXLEN);
 	n += put(c->key + n, route, len);
-	if (tally_find(c->b->t[KIND_ROUTES], c->key, n, buf_hash(c->key, n))) {
-		add_rest(c, KIND_ROUTES, c->fp, FP_HEXLEN, route, len);
+	hr = buf_hash(c->key, n);
+	if (tally_find(c->b->t[KIND_ROUTES], c->key, n, hr)) {
+		tally_add_hashed(c->b->t[KIND_ROUTES], c->key, n, hr, 1,
+				 c->h->time);
 		return;
 	}
 	memcpy(&clen, c->key + 13, 2);
@@ -366,11 +369,7 @@ static void upsert_sql(enum store_kind k, int detail, char *out, size_t cap)
 	for (int i = 1; i <= nparams && n < cap; i++)
 		n += (size_t)snprintf(out + n, cap - n, "%s?%d",
 				      i > 1 ? "," : "", i);
-	snprintf(out + n, n < cap ? cap - n : 0,
-		 ") ON CONFLICT DO UPDATE SET n = n + excluded.n%s",
-		 t->range ? ", first = min(first, excluded.first),"
-			    " last = max(last, excluded.last)"
-			  : "");
+	snprintf(out + n, n < cap ? cap - n : 0, ")%s", store_merge_tail(t));
 }
 
 static int write_kind(struct store *st, const struct batch *b,

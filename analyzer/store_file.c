@@ -229,8 +229,8 @@ int store_disk_probe(const struct fpkey *key, const char *path,
 
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
-		saved = S_ISREG(sb.st_mode) ? errno : EINVAL;
+	saved = fstat(fd, &sb) < 0 ? errno : S_ISREG(sb.st_mode) ? 0 : EINVAL;
+	if (saved) {
 		close(fd);
 		errno = saved;
 		return -1;

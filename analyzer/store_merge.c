@@ -177,10 +177,9 @@ static int next_id(struct store *st, int64_t *id, char *err, size_t errlen)
 	return 0;
 }
 
-static int folded(struct store *st, const struct shard_file *f,
-		  const char *side, char *err, size_t errlen)
+static int folded(const struct shard_file *f, const char *side, char *err,
+		  size_t errlen)
 {
-	(void)st;
 	snprintf(err, errlen,
 		 "%s: %s folded the counts of this file into its daily "
 		 "totals, and both read it: the merge could not be exact "
@@ -202,9 +201,9 @@ static int merge_one(struct store *st, struct shard_file *f, char *err,
 				   "file_id = ?1",
 				   f->id, f->mid, err, errlen);
 	if (!f->detail)
-		return folded(st, f, "the shard", err, errlen);
+		return folded(f, "the shard", err, errlen);
 	if (f->mid && !f->mdetail)
-		return folded(st, f, "this database", err, errlen);
+		return folded(f, "this database", err, errlen);
 	if (f->mid && store_detail_remove(st, f->mid, err, errlen) < 0)
 		return -1;
 	if (!f->mid && next_id(st, &to, err, errlen) < 0)
@@ -226,7 +225,9 @@ static int merge_all_new(struct store *st, struct shard *sh, char *err,
 	if (next_id(st, &base, err, errlen) < 0)
 		return -1;
 	for (int i = 0; i < sh->n; i++)
-		if (copy_file(st, &sh->f[i], base + i, err, errlen) < 0)
+		if (copy_file(st, &sh->f[i], base + i, err, errlen) < 0 ||
+		    store_detail_add(st, "s", sh->f[i].id, base + i, err,
+				     errlen) < 0)
 			return -1;
 	for (int k = 0; k < KIND_N; k++) {
 		const struct store_table *t = &store_tables[k];
@@ -240,17 +241,6 @@ static int merge_all_new(struct store *st, struct shard *sh, char *err,
 		    store_merge_tail(t));
 		if (store_exec(st, sql, err, errlen) < 0)
 			return -1;
-		for (int i = 0; i < sh->n; i++) {
-			snprintf(sql, sizeof(sql),
-				 "INSERT INTO main.file_%s(file_id, %s, %s)"
-				 " SELECT ?2, %s, %s FROM s.file_%s WHERE"
-				 " file_id = ?1",
-				 t->name, t->keys, vals, t->keys, vals,
-				 t->name);
-			if (store_exec2(st, sql, sh->f[i].id, base + i, err,
-					errlen) < 0)
-				return -1;
-		}
 	}
 	return 0;
 }
