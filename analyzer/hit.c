@@ -21,6 +21,10 @@
  * agent and its scrubbed text; longer agents are scrubbed each time. */
 #define AGENTS	    1024
 #define AGENT_ENTRY 1280
+/* Routes scrubbed, remembered by their template: a client calls the
+ * same few routes again and again. */
+#define ROUTES	    1024
+#define ROUTE_ENTRY (2 * ROUTE_BUF)
 
 /* What a line's rule fields come to, as the verdict memo keeps it. */
 struct judged {
@@ -45,6 +49,7 @@ struct hit_maker {
 	struct fpcache *fpc;
 	struct memo *verdicts;
 	struct memo *agents;
+	struct memo *routes;
 	int inputs[RECORD_MAX_FIELDS]; /* the fields the rules read */
 	int ninputs;
 	struct judged fresh;
@@ -63,6 +68,7 @@ struct hit_maker *hit_maker_new(struct ruleset *rs, const struct fpkey *key)
 	hm->fpc = fpcache_new(key);
 	hm->verdicts = memo_new(VERDICTS, VERDICT_ENTRY);
 	hm->agents = memo_new(AGENTS, AGENT_ENTRY);
+	hm->routes = memo_new(ROUTES, ROUTE_ENTRY);
 	hm->ninputs = rules_inputs(rs, hm->inputs);
 	hm->f_uri = -1;
 	return hm;
@@ -75,6 +81,7 @@ void hit_maker_free(struct hit_maker *hm)
 	fpcache_free(hm->fpc);
 	memo_free(hm->verdicts);
 	memo_free(hm->agents);
+	memo_free(hm->routes);
 	free(hm);
 }
 
@@ -220,6 +227,22 @@ static const struct agent *agent_name(struct hit_maker *hm, struct span a,
 	return fresh;
 }
 
+/* The templated path of u, scrubbed: a key pasted into a path segment
+ * becomes its fingerprint.  Through the route memo. */
+static const char *route_name(struct hit_maker *hm, struct span u, size_t *len)
+{
+	size_t n = route_template(u.p, u.len, hm->route, sizeof(hm->route));
+	uint64_t h = buf_hash(hm->route, n);
+	const char *got = memo_get(hm->routes, hm->route, n, h, len);
+
+	if (got)
+		return got;
+	*len = fp_scrub(hm->key, hm->route, n, hm->route_scrubbed,
+			sizeof(hm->route_scrubbed));
+	memo_put(hm->routes, hm->route, n, h, hm->route_scrubbed, *len);
+	return hm->route_scrubbed;
+}
+
 void hit_make(struct hit_maker *hm, const struct record *rec, struct hit *h)
 {
 	const struct judged *j = judge(hm, rec);
@@ -242,15 +265,7 @@ void hit_make(struct hit_maker *hm, const struct record *rec, struct hit *h)
 		h->agent_hash = a->hash;
 	}
 	h->cred_fp = j->has_cred ? j->cred_fp : NULL;
-	if (h->legacy && hm->f_uri >= 0) {
-		struct span u = rec->field[hm->f_uri];
-		size_t n =
-		    route_template(u.p, u.len, hm->route, sizeof(hm->route));
-
-		/* a key pasted into a path segment becomes its fingerprint */
-		h->route_len =
-		    fp_scrub(hm->key, hm->route, n, hm->route_scrubbed,
-			     sizeof(hm->route_scrubbed));
-		h->route = hm->route_scrubbed;
-	}
+	if (h->legacy && hm->f_uri >= 0)
+		h->route =
+		    route_name(hm, rec->field[hm->f_uri], &h->route_len);
 }
