@@ -233,8 +233,10 @@ static int commit(struct run *r, struct input *in, struct file_state *fs)
 {
 	uint64_t at = input_offset(in);
 
-	if (at > fs->bytes)
+	if (at >= fs->bytes) {
 		fs->bytes = at;
+		fs->has_crc = input_crc(in, &fs->crc) == 0;
+	}
 	fs->pending = input_pending(in);
 	if (store_commit(r->st, fs, r->emsg, sizeof(r->emsg)) < 0) {
 		err("%s", r->emsg);
@@ -676,7 +678,10 @@ static int read_file(struct run *r, struct input *in, struct file_state *fs)
 		debug("%s: known, resuming after line %llu", fs->name,
 		      (unsigned long long)fs->lines);
 	if (fs->known && fs->bytes) {
-		int skip = input_skip(in, fs->bytes);
+		/* a gzip made of what was read is known by its trailer */
+		int skip = fs->has_crc
+			       ? input_skip_known(in, fs->bytes, fs->crc)
+			       : input_skip(in, fs->bytes);
 
 		if (skip < 0) {
 			/* a damaged or unfinished copy of what was read */
@@ -686,7 +691,11 @@ static int read_file(struct run *r, struct input *in, struct file_state *fs)
 			    (unsigned long long)fs->lines);
 			r->partial = 1;
 		}
-		if (skip != 0) {
+		if (skip == 2)
+			debug("%s: its gzip trailer shows it holds the %llu "
+			      "bytes read before and no more: not inflated",
+			      fs->name, (unsigned long long)fs->bytes);
+		else if (skip != 0) {
 			debug("%s: nothing new", fs->name);
 			return 0;
 		}

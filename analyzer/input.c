@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #ifdef KEYAUDIT_ISAL
+#include <isa-l/crc.h>
 #include <isa-l/igzip_lib.h>
 #else
 #include <zlib.h>
@@ -73,6 +74,10 @@ struct input {
 	size_t end;
 	uint64_t base; /* decompressed offset of buf[0] */
 	uint64_t consumed;
+	/* CRC-32 (gzip's) of the decompressed bytes [0, crc_at); crc_at is
+	 * at most consumed but inside an overlong line, and at least base */
+	uint32_t crc;
+	uint64_t crc_at;
 	int done;     /* the source has nothing more */
 	int skipping; /* inside an overlong line */
 	enum input_end how;
@@ -125,6 +130,33 @@ static void codec_end(struct codec *c)
 #else
 	(void)c;
 #endif
+}
+
+/* gzip's CRC-32 of p[0..len) after crc. */
+static uint32_t crc_add(uint32_t crc, const char *p, size_t len)
+{
+#ifdef KEYAUDIT_ISAL
+	return crc32_gzip_refl(crc, (const unsigned char *)p, len);
+#else
+	while (len > 0) {
+		uInt n = len > (1u << 30) ? 1u << 30 : (uInt)len;
+
+		crc = (uint32_t)crc32(crc, (const Bytef *)p, n);
+		p += n;
+		len -= n;
+	}
+	return crc;
+#endif
+}
+
+/* Take the CRC on to offset upto, before buf's bytes below it go. */
+static void crc_upto(struct input *in, uint64_t upto)
+{
+	if (upto <= in->crc_at)
+		return;
+	in->crc = crc_add(in->crc, in->buf + (in->crc_at - in->base),
+			  (size_t)(upto - in->crc_at));
+	in->crc_at = upto;
 }
 
 enum { CODEC_OK, CODEC_MEMBER_END, CODEC_ERROR };
@@ -308,6 +340,7 @@ static void next_chunk(struct input *in)
 		in->done = 1; /* the reader has finished */
 		return;
 	}
+	crc_upto(in, in->base + in->start);
 	dst = c->data - keep;
 	if (keep)
 		memcpy(dst, in->buf + in->start, keep);
@@ -415,17 +448,24 @@ struct input *input_open(const char *path, int thread, char *err,
 	return in;
 }
 
+/* Stop the reader thread, if one runs: nothing more is inflated. */
+static void stop_reader(struct input *in)
+{
+	if (!in->threaded)
+		return;
+	pthread_mutex_lock(&in->mu);
+	in->stop = 1;
+	pthread_cond_broadcast(&in->cv);
+	pthread_mutex_unlock(&in->mu);
+	pthread_join(in->thread, NULL);
+	in->threaded = 0;
+}
+
 void input_close(struct input *in)
 {
 	if (!in)
 		return;
-	if (in->threaded) {
-		pthread_mutex_lock(&in->mu);
-		in->stop = 1;
-		pthread_cond_broadcast(&in->cv);
-		pthread_mutex_unlock(&in->mu);
-		pthread_join(in->thread, NULL);
-	}
+	stop_reader(in);
 	if (in->chunk[0]) {
 		pthread_mutex_destroy(&in->mu);
 		pthread_cond_destroy(&in->cv);
@@ -494,6 +534,7 @@ static void compact(struct input *in)
 {
 	size_t keep = in->end - in->start;
 
+	crc_upto(in, in->base + in->start);
 	memmove(in->buf, in->buf + in->start, keep);
 	in->base += in->start;
 	in->scan -= in->start;
@@ -514,6 +555,7 @@ int input_skip(struct input *in, uint64_t offset)
 			in->scan = in->start;
 		if (in->consumed == offset)
 			break;
+		crc_upto(in, in->consumed);
 		in->start = in->end = in->scan = 0;
 		in->base = in->consumed;
 		fill(in);
@@ -523,6 +565,53 @@ int input_skip(struct input *in, uint64_t offset)
 				   ? 1
 				   : -1;
 	}
+	return 0;
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+/* Does the gzip file end in a trailer of length and crc (RFC 1952: the
+ * CRC-32 and the length modulo 2^32 of its last member)? */
+static int trailer_is(struct input *in, uint64_t length, uint32_t crc)
+{
+	unsigned char t[8];
+
+	/* the smallest member: a 10-byte header, an empty block, 8 */
+	if (!in->gz || in->size < 20 ||
+	    pread(in->fd, t, sizeof(t), (off_t)(in->size - sizeof(t))) !=
+		(ssize_t)sizeof(t))
+		return 0;
+	return le32(t) == crc && le32(t + 4) == (uint32_t)length;
+}
+
+int input_skip_known(struct input *in, uint64_t offset, uint32_t crc)
+{
+	if (!trailer_is(in, offset, crc))
+		return input_skip(in, offset);
+	stop_reader(in);
+	in->holding = 0;
+	in->buf = in->own_buf;
+	in->start = in->end = in->scan = 0;
+	in->base = in->consumed = in->crc_at = offset;
+	in->crc = crc;
+	in->done = 1;
+	in->skipping = 0;
+	in->how = INPUT_END_CLEAN;
+	in->msg[0] = '\0';
+	__atomic_store_n(&in->raw_total, in->size, __ATOMIC_RELAXED);
+	return 2;
+}
+
+int input_crc(struct input *in, uint32_t *crc)
+{
+	crc_upto(in, in->consumed);
+	if (in->crc_at != in->consumed)
+		return -1;
+	*crc = in->crc;
 	return 0;
 }
 
@@ -572,6 +661,7 @@ int input_next_line(struct input *in, const char **line, size_t *len)
 			/* Overlong: drop what we have, remember to report
 			 * the line once its end is found. */
 			in->skipping = 1;
+			crc_upto(in, in->base + in->end);
 			in->start = in->end;
 		}
 		if (in->done && in->skipping && in->hold &&

@@ -57,6 +57,20 @@ void input_peek_lines(struct input *in, int nlines, const char **p,
  * error (see input_end()). */
 int input_skip(struct input *in, uint64_t offset);
 
+/* input_skip() for a file whose first offset bytes had the CRC-32 crc
+ * (gzip's) when it was read before.  When the input is a regular gzip
+ * file whose trailer gives that CRC and that length (modulo 2^32), it
+ * holds those bytes and nothing more: the input ends there, clean,
+ * without the rest being inflated, and 2 is returned; else as
+ * input_skip().  (A file of several members whose last member alone
+ * matches would be taken for that too.) */
+int input_skip_known(struct input *in, uint64_t offset, uint32_t crc);
+
+/* The CRC-32 of the decompressed bytes up to input_offset(), skipped
+ * ones included, in *crc.  Return 0, or -1 when it is not known (inside
+ * an overlong line). */
+int input_crc(struct input *in, uint32_t *crc);
+
 /* Next line, without its '\n'.  Return 1 for a line, 2 for a line longer
  * than INPUT_LINE_MAX (skipped; *line is NULL), 0 at the end (see
  * input_end()).  The line is valid until the next call. */

@@ -1,4 +1,4 @@
--- schema.sql: the database's schema 2, the contract between the store
+-- schema.sql: the database's schema 3, the contract between the store
 -- (which writes it) and the reports and gonogo (which read it).
 --
 -- What the reports read are the views counts, agents, creds,
@@ -20,7 +20,7 @@
 -- kept for legacy classes only, and scrubbed of anything credential-like.
 -- The store embeds this file; every statement is idempotent.
 
--- key 'schema' = '2'; 'key_id' = the fingerprint key's id;
+-- key 'schema' = '3'; 'key_id' = the fingerprint key's id;
 -- 'first_day' = the first day kept after `keyaudit prune` (absent: all).
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
@@ -33,14 +33,17 @@ CREATE TABLE IF NOT EXISTS classes(name TEXT PRIMARY KEY,
 -- folded or pruned, so that it is never read twice.  A file is known by
 -- its first head_len (at most 4096) decompressed bytes: head_fp is their
 -- fingerprint, marks the 8-byte fingerprints of its first 64, 128, ...
--- bytes, last_mark the last of those (to find a file that grew).
+-- bytes, last_mark the last of those (to find a file that grew).  crc is
+-- the CRC-32 of its first `bytes` decompressed bytes (NULL: not known),
+-- so that a gzip of them is known by its trailer, without inflating it.
 CREATE TABLE IF NOT EXISTS files(id INTEGER PRIMARY KEY,
  head_fp TEXT NOT NULL, head_len INTEGER NOT NULL,
  marks BLOB NOT NULL, last_mark INTEGER,
  bytes INTEGER NOT NULL, lines INTEGER NOT NULL, bad INTEGER NOT NULL,
  pending INTEGER NOT NULL, gzip INTEGER NOT NULL, state TEXT NOT NULL,
  first_ingested TEXT NOT NULL, last_ingested TEXT NOT NULL,
- first_day TEXT, last_day TEXT, detail INTEGER NOT NULL DEFAULT 1);
+ first_day TEXT, last_day TEXT, detail INTEGER NOT NULL DEFAULT 1,
+ crc INTEGER);
 CREATE INDEX IF NOT EXISTS files_head ON files(head_fp, head_len);
 CREATE INDEX IF NOT EXISTS files_last_mark ON files(last_mark);
 CREATE INDEX IF NOT EXISTS files_short ON files(head_len) WHERE head_len < 64;

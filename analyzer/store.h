@@ -1,6 +1,6 @@
 /* store.h: the SQLite database: per-client counts, and how far each log
  * file has been read, always committed together.  The tables the reports
- * and gonogo read are described in schema.sql (schema 2), the contract
+ * and gonogo read are described in schema.sql (schema 3), the contract
  * between this module and them; docs/store.md explains the design. */
 #ifndef KEYAUDIT_STORE_H
 #define KEYAUDIT_STORE_H
@@ -86,6 +86,8 @@ struct file_state {
 	struct store_disk disk; /* as it was opened, when has_disk */
 	int has_disk;
 	uint64_t bytes; /* decompressed bytes counted */
+	uint32_t crc;	/* their CRC-32, when has_crc */
+	int has_crc;
 	uint64_t lines; /* complete lines counted (bad ones included) */
 	uint64_t bad;
 	uint64_t pending; /* bytes of an unfinished last line */

@@ -44,7 +44,8 @@ static int make_marks(const struct fpkey *key, const char *head, size_t len,
 	return n;
 }
 
-#define FILE_COLS "SELECT f.id, f.bytes, f.lines, f.bad, f.detail, f.head_len"
+#define FILE_COLS                                                             \
+	"SELECT f.id, f.bytes, f.lines, f.bad, f.detail, f.head_len, f.crc"
 
 /* Fill fs from the first row of s (FILE_COLS).  Return 1 found, 0 not,
  * -1 error.  Finalizes s. */
@@ -59,6 +60,8 @@ static int load_row(struct store *st, sqlite3_stmt *s, struct file_state *fs,
 		fs->lines = (uint64_t)sqlite3_column_int64(s, 2);
 		fs->bad = (uint64_t)sqlite3_column_int64(s, 3);
 		fs->detail = sqlite3_column_int(s, 4);
+		fs->has_crc = sqlite3_column_type(s, 6) != SQLITE_NULL;
+		fs->crc = (uint32_t)sqlite3_column_int64(s, 6);
 		fs->known = 1;
 		rc = 1;
 	} else if (rc == SQLITE_DONE) {
@@ -278,9 +281,9 @@ int store_file_unchanged(struct store *st, const struct store_disk *d,
 static const char file_upsert[] =
     "INSERT INTO files(id, head_fp, head_len, marks, last_mark, bytes,"
     " lines, bad, pending, gzip, state, first_ingested, last_ingested,"
-    " first_day, last_day, detail)"
+    " first_day, last_day, detail, crc)"
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12,"
-    " ?13, ?14, ?15)"
+    " ?13, ?14, ?15, ?16)"
     " ON CONFLICT(id) DO UPDATE SET"
     " head_fp = CASE WHEN excluded.head_len > head_len"
     "  THEN excluded.head_fp ELSE head_fp END,"
@@ -289,7 +292,7 @@ static const char file_upsert[] =
     " last_mark = CASE WHEN excluded.head_len > head_len"
     "  THEN excluded.last_mark ELSE last_mark END,"
     " head_len = max(head_len, excluded.head_len),"
-    " bytes = excluded.bytes, lines = excluded.lines,"
+    " bytes = excluded.bytes, crc = excluded.crc, lines = excluded.lines,"
     " bad = excluded.bad, pending = excluded.pending,"
     " gzip = excluded.gzip, state = excluded.state,"
     " last_ingested = excluded.last_ingested,"
@@ -354,6 +357,8 @@ static void bind_file(sqlite3_stmt *s, const struct file_state *fs,
 	if (last)
 		sqlite3_bind_text(s, 14, last, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 15, fs->detail);
+	if (fs->has_crc)
+		sqlite3_bind_int64(s, 16, (int64_t)fs->crc);
 }
 
 /* Every mark of fs, for find_longer(). */

@@ -12,7 +12,7 @@
 #include "store.h"
 #include "tally.h"
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 #define CLIENT_MAX     256 /* longer client ids are cut */
 #define AGENT_MAX      512 /* longer user agents are cut */
 #define ROUTE_MAX      256 /* longer routes are cut */

@@ -1,5 +1,5 @@
 /* store_schema.c: create the schema of schema.sql, check its version,
- * and upgrade a database of schema 1 in place. */
+ * and upgrade a database of schema 1 or 2 in place. */
 #include <stdio.h>
 #include <string.h>
 
@@ -11,7 +11,8 @@ static const char schema_sql[] =
 
 /* Schema 1 kept every row per file (file_id first in every key), and
  * credentials without amnesty, status or times.  Its rows become the
- * detail of schema 2, folded into the rollups by the next ingest. */
+ * detail of schema 2 and 3, folded into the rollups by the next
+ * ingest. */
 static const char upgrade_v1[] =
     /* the earliest databases lacked some of schema 1's tables */
     "CREATE TABLE IF NOT EXISTS files(id INTEGER PRIMARY KEY,"
@@ -48,6 +49,10 @@ static const char upgrade_v1_copy[] =
     " n, 0, 0 FROM v1_creds;"
     "DROP TABLE v1_counts; DROP TABLE v1_agents; DROP TABLE v1_creds;"
     "DROP TABLE v1_files; DROP TABLE v1_file_names;";
+
+/* Schema 3 adds the CRC-32 of each file's bytes read (unknown for the
+ * files read before). */
+static const char upgrade_v2[] = "ALTER TABLE files ADD COLUMN crc INTEGER;";
 
 /* The schema version in meta: 1 for a database of counts by file
  * without a meta table (the first versions), 0 when there is neither (a
@@ -90,18 +95,22 @@ static int newer(struct store *st, int64_t v, char *err, size_t errlen)
 /* Create or upgrade, inside the caller's transaction. */
 static int build(struct store *st, int64_t v, char *err, size_t errlen)
 {
+	char sql[128];
+
 	if (v > SCHEMA_VERSION)
 		return newer(st, v, err, errlen);
-	if (v == 1 && store_exec(st, upgrade_v1, err, errlen) < 0)
+	if ((v == 1 && store_exec(st, upgrade_v1, err, errlen) < 0) ||
+	    (v == 2 && store_exec(st, upgrade_v2, err, errlen) < 0))
 		return -1;
 	if (store_exec(st, schema_sql, err, errlen) < 0)
 		return -1;
 	if (v == 1 && store_exec(st, upgrade_v1_copy, err, errlen) < 0)
 		return -1;
-	return store_exec(st,
-			  "INSERT INTO meta VALUES('schema', '2') ON CONFLICT"
-			  " DO UPDATE SET value = excluded.value",
-			  err, errlen);
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO meta VALUES('schema', '%d') ON CONFLICT"
+		 " DO UPDATE SET value = excluded.value",
+		 SCHEMA_VERSION);
+	return store_exec(st, sql, err, errlen);
 }
 
 int store_schema_write(struct store *st, char *err, size_t errlen)

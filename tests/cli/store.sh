@@ -79,6 +79,28 @@ grep -q '2 files, 1 unchanged, 25 new lines' n3.txt ||
 # the gzip of a file already read is that file
 M=$(alone more.log)
 check_eq "$(requests n.db)" "$((W + M))" "counts after the nights"
+# logrotate compresses the file read: the gzip is known by its trailer
+# (the CRC-32 and length of what was read), not inflated, and then
+# unchanged; a gzip with one more line than was read is inflated
+gzip -c night/access.log > night/access.log.2.gz
+"$KEYAUDIT" ingest -v --db n.db --format "$NGINX_FMT" night 2> n4.txt
+grep -q 'access.log.2.gz: its gzip trailer shows .* not inflated' n4.txt ||
+	fail "the gzip of a file read was inflated: $(cat n4.txt)"
+grep -q '3 files, 2 unchanged, 0 new lines' n4.txt ||
+	fail "the gzip of a file read: $(cat n4.txt)"
+"$KEYAUDIT" ingest --db n.db --format "$NGINX_FMT" night 2> n5.txt
+grep -q '3 files, 3 unchanged, 0 new lines' n5.txt ||
+	fail "a gzip known by its trailer, the next night: $(cat n5.txt)"
+head -1 more.log >> night/access.log
+gzip -c night/access.log > night/access.log.3.gz
+rm night/access.log
+"$KEYAUDIT" ingest -v --db n.db --format "$NGINX_FMT" night 2> n6.txt
+grep -q 'not inflated' n6.txt && fail "a gzip with more taken as read"
+grep -q '3 files, 2 unchanged, 1 new lines' n6.txt ||
+	fail "a gzip with one more line: $(cat n6.txt)"
+head -1 more.log > one.log
+O=$(alone one.log)
+check_eq "$(requests n.db)" "$((W + M + O))" "counts after the gzips"
 
 # Prune: counts before DAY go, the ledger stays, the space comes back.
 "$LOGGEN" --layout nginx --lines 20000 --days 10 --seed 3 \

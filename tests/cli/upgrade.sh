@@ -1,7 +1,7 @@
 # Upgrades: a database of an earlier schema is upgraded in place, in one
 # transaction, by the first command that opens it: the earliest layout
-# (counts keyed file, client, day, no meta table), and a schema-1
-# database made by the previous version from sample-logs/.  A newer
+# (counts keyed file, client, day, no meta table), and databases of
+# schema 1 and 2 made by earlier versions from sample-logs/.  A newer
 # schema is refused.
 . "$TOP/tests/cli/lib.sh"
 "$LOGGEN" --layout nginx --lines 30000 --days 6 --seed 41 \
@@ -30,7 +30,7 @@ cp old.db old2.db
 "$KEYAUDIT" ingest -q --commit-every 3000 --db old.db --format "$NGINX_FMT" \
 	first.log second.log
 check_eq "$(sqlite3 old.db "SELECT value FROM meta WHERE key = 'schema'")" \
-	2 "the earliest layout upgraded"
+	3 "the earliest layout upgraded"
 sqlite3 old.db "SELECT sql FROM sqlite_master WHERE name = 'rollup_counts'" |
 	grep -q "PRIMARY KEY(day, client, class" ||
 	fail "the upgraded database has no rollup"
@@ -82,7 +82,7 @@ check_eq "$(sqlite3 v1.db "SELECT value FROM meta WHERE key = 'schema'")" 1 \
 # a report opens it first: it may be written, so it is upgraded (the
 # fixture holds 2 x 3000 lines, 26 and 36 of them bad)
 KEYAUDIT_KEY=$key "$KEYAUDIT" report summary --db v1.db -o summary.csv
-check_eq "$(sqlite3 v1.db "SELECT value FROM meta WHERE key = 'schema'")" 2 \
+check_eq "$(sqlite3 v1.db "SELECT value FROM meta WHERE key = 'schema'")" 3 \
 	"schema-1 database upgraded"
 sum1 > got_counts.csv
 check_files got_counts.csv want_counts.csv "upgraded counts"
@@ -102,6 +102,32 @@ grep -q '1 file, 0 new lines' again.txt ||
 	fail "the upgraded ledger does not know the files: $(cat again.txt)"
 sum1 > got_counts.csv
 check_files got_counts.csv want_counts.csv "counts after reading again"
+
+# A schema-2 database made by the previous version (the plain text of
+# sample-logs/combined/access.log.gz, key 0...07): the files gain a
+# CRC-32, unknown for the file read before, so its gzip is inflated
+# once to learn that it holds nothing new; the CRC is known from then.
+cp "$TOP/tests/data/upgrade/v2.db" v2.db
+check_eq "$(sqlite3 v2.db "SELECT value FROM meta WHERE key = 'schema'")" 2 \
+	"the fixture is schema 2"
+sqlite3 -csv v2.db "SELECT * FROM counts ORDER BY 1, 2, 3, 4, 5" > want2.csv
+mkdir v2logs
+zcat "$TOP/sample-logs/combined/access.log.gz" > v2logs/access.log
+KEYAUDIT_KEY=$key "$KEYAUDIT" ingest -v --db v2.db v2logs 2> v2a.txt
+check_eq "$(sqlite3 v2.db "SELECT value FROM meta WHERE key = 'schema'")" 3 \
+	"schema-2 database upgraded"
+grep -q '1 file, 0 new lines' v2a.txt ||
+	fail "the schema-2 ledger does not know the file: $(cat v2a.txt)"
+check_eq "$(sqlite3 v2.db "SELECT count(*) FROM files WHERE crc IS NOT NULL")" \
+	1 "the CRC of a file read again to its end"
+gzip -c v2logs/access.log > v2logs/access.log.1.gz
+KEYAUDIT_KEY=$key "$KEYAUDIT" ingest -v --db v2.db v2logs 2> v2b.txt
+grep -q 'access.log.1.gz: its gzip trailer shows' v2b.txt ||
+	fail "the gzip of the upgraded file: $(cat v2b.txt)"
+grep -q '2 files, 1 unchanged, 0 new lines' v2b.txt ||
+	fail "the gzip of the upgraded file: $(cat v2b.txt)"
+sqlite3 -csv v2.db "SELECT * FROM counts ORDER BY 1, 2, 3, 4, 5" > got2.csv
+check_files got2.csv want2.csv "schema-2 counts after the upgrade"
 
 # A newer schema is refused, with a message, by readers and writers.
 cp new.db newer.db
