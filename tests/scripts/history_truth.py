@@ -17,7 +17,7 @@ from collections import defaultdict
 
 CLASSES = ["api_key", "pat", "oauth", "session", "none", "unknown"]
 PHASES = ["reject-without-amnesty", "amnesty-ends"]
-WINDOW = 7  # gonogo's default --window
+WINDOW = 14  # gonogo's default --window
 # Before keyaudit's gonogo left out requests refused already with 434,
 # they counted as refused; HISTORY_TRUTH_OLD_434=1 checks that.
 OLD_434 = os.environ.get("HISTORY_TRUTH_OLD_434") == "1"
