@@ -2,7 +2,7 @@
 -- (which writes it) and the reports and gonogo (which read it).
 --
 -- What the reports read are the views counts, agents, creds,
--- cred_agents, routes and hourly, described below.  A row of a view is
+-- cred_agents, routes, hours and hourly, described below.  A row of a view is
 -- not unique by its key: sum over rows.  Each view is the union of two
 -- tables: the detail (file_*), the same rows per log file, written by
 -- ingest and merge; and the rollup (rollup_*), one row per key whatever
@@ -89,11 +89,21 @@ CREATE TABLE IF NOT EXISTS rollup_cred_agents(day TEXT NOT NULL,
 CREATE TABLE IF NOT EXISTS rollup_routes(day TEXT NOT NULL, client TEXT NOT NULL,
  fp TEXT NOT NULL, route TEXT NOT NULL, n INTEGER NOT NULL,
  PRIMARY KEY(day, client, fp, route)) WITHOUT ROWID;
--- Legacy requests by hour of the day (0..23, UTC), for brownouts.
-CREATE TABLE IF NOT EXISTS rollup_hourly(day TEXT NOT NULL, hour INTEGER NOT NULL,
+-- Legacy requests by hour of the day, for brownouts: one row a day and
+-- key, n of them in all, h00 .. h23 in each hour (UTC).  (Read through
+-- the view hourly, below, one row an hour.)
+CREATE TABLE IF NOT EXISTS rollup_hours(day TEXT NOT NULL,
  client TEXT NOT NULL, class TEXT NOT NULL, amnesty INTEGER NOT NULL,
  status INTEGER NOT NULL, n INTEGER NOT NULL,
- PRIMARY KEY(day, hour, client, class, amnesty, status)) WITHOUT ROWID;
+ h00 INTEGER NOT NULL, h01 INTEGER NOT NULL, h02 INTEGER NOT NULL,
+ h03 INTEGER NOT NULL, h04 INTEGER NOT NULL, h05 INTEGER NOT NULL,
+ h06 INTEGER NOT NULL, h07 INTEGER NOT NULL, h08 INTEGER NOT NULL,
+ h09 INTEGER NOT NULL, h10 INTEGER NOT NULL, h11 INTEGER NOT NULL,
+ h12 INTEGER NOT NULL, h13 INTEGER NOT NULL, h14 INTEGER NOT NULL,
+ h15 INTEGER NOT NULL, h16 INTEGER NOT NULL, h17 INTEGER NOT NULL,
+ h18 INTEGER NOT NULL, h19 INTEGER NOT NULL, h20 INTEGER NOT NULL,
+ h21 INTEGER NOT NULL, h22 INTEGER NOT NULL, h23 INTEGER NOT NULL,
+ PRIMARY KEY(day, client, class, amnesty, status)) WITHOUT ROWID;
 
 -- The detail: rows per file, while files.detail = 1.
 CREATE TABLE IF NOT EXISTS file_counts(file_id INTEGER NOT NULL,
@@ -119,12 +129,18 @@ CREATE TABLE IF NOT EXISTS file_routes(file_id INTEGER NOT NULL,
  day TEXT NOT NULL, client TEXT NOT NULL, fp TEXT NOT NULL,
  route TEXT NOT NULL, n INTEGER NOT NULL,
  PRIMARY KEY(file_id, day, client, fp, route)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS file_hourly(file_id INTEGER NOT NULL,
- day TEXT NOT NULL, hour INTEGER NOT NULL, client TEXT NOT NULL,
- class TEXT NOT NULL, amnesty INTEGER NOT NULL, status INTEGER NOT NULL,
- n INTEGER NOT NULL,
- PRIMARY KEY(file_id, day, hour, client, class, amnesty, status))
- WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS file_hours(file_id INTEGER NOT NULL,
+ day TEXT NOT NULL, client TEXT NOT NULL, class TEXT NOT NULL,
+ amnesty INTEGER NOT NULL, status INTEGER NOT NULL, n INTEGER NOT NULL,
+ h00 INTEGER NOT NULL, h01 INTEGER NOT NULL, h02 INTEGER NOT NULL,
+ h03 INTEGER NOT NULL, h04 INTEGER NOT NULL, h05 INTEGER NOT NULL,
+ h06 INTEGER NOT NULL, h07 INTEGER NOT NULL, h08 INTEGER NOT NULL,
+ h09 INTEGER NOT NULL, h10 INTEGER NOT NULL, h11 INTEGER NOT NULL,
+ h12 INTEGER NOT NULL, h13 INTEGER NOT NULL, h14 INTEGER NOT NULL,
+ h15 INTEGER NOT NULL, h16 INTEGER NOT NULL, h17 INTEGER NOT NULL,
+ h18 INTEGER NOT NULL, h19 INTEGER NOT NULL, h20 INTEGER NOT NULL,
+ h21 INTEGER NOT NULL, h22 INTEGER NOT NULL, h23 INTEGER NOT NULL,
+ PRIMARY KEY(file_id, day, client, class, amnesty, status)) WITHOUT ROWID;
 
 -- The views the reports read.
 CREATE VIEW IF NOT EXISTS counts AS
@@ -146,7 +162,24 @@ CREATE VIEW IF NOT EXISTS cred_agents AS
 CREATE VIEW IF NOT EXISTS routes AS
  SELECT day, client, fp, route, n FROM rollup_routes UNION ALL
  SELECT day, client, fp, route, n FROM file_routes;
+CREATE VIEW IF NOT EXISTS hours AS
+ SELECT day, client, class, amnesty, status, n,
+ h00, h01, h02, h03, h04, h05, h06, h07,
+ h08, h09, h10, h11, h12, h13, h14, h15,
+ h16, h17, h18, h19, h20, h21, h22, h23 FROM rollup_hours UNION ALL
+ SELECT day, client, class, amnesty, status, n,
+ h00, h01, h02, h03, h04, h05, h06, h07,
+ h08, h09, h10, h11, h12, h13, h14, h15,
+ h16, h17, h18, h19, h20, h21, h22, h23 FROM file_hours;
+-- The same, one row per hour with requests: hour (0..23) and n.
 CREATE VIEW IF NOT EXISTS hourly AS
- SELECT day, hour, client, class, amnesty, status, n FROM rollup_hourly
- UNION ALL
- SELECT day, hour, client, class, amnesty, status, n FROM file_hourly;
+ WITH h(hour) AS (VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9),
+  (10), (11), (12), (13), (14), (15), (16), (17), (18), (19), (20), (21),
+  (22), (23))
+ SELECT * FROM (SELECT day, hour, client, class, amnesty, status,
+  CASE hour WHEN 0 THEN h00 WHEN 1 THEN h01 WHEN 2 THEN h02 WHEN 3 THEN h03
+  WHEN 4 THEN h04 WHEN 5 THEN h05 WHEN 6 THEN h06 WHEN 7 THEN h07
+  WHEN 8 THEN h08 WHEN 9 THEN h09 WHEN 10 THEN h10 WHEN 11 THEN h11
+  WHEN 12 THEN h12 WHEN 13 THEN h13 WHEN 14 THEN h14 WHEN 15 THEN h15
+  WHEN 16 THEN h16 WHEN 17 THEN h17 WHEN 18 THEN h18 WHEN 19 THEN h19
+  WHEN 20 THEN h20 WHEN 21 THEN h21 WHEN 22 THEN h22 WHEN 23 THEN h23 END AS n FROM hours JOIN h) WHERE n > 0;

@@ -20,12 +20,12 @@
 #include "store_int.h"
 
 const struct store_table store_tables[KIND_N] = {
-    {"counts", "day,client,class,amnesty,status", 5, 1},
-    {"agents", "day,client,class,agent", 4, 0},
-    {"creds", "day,client,class,fp,amnesty,status", 6, 1},
-    {"cred_agents", "day,client,fp,agent", 4, 0},
-    {"routes", "day,client,fp,route", 4, 0},
-    {"hourly", "day,hour,client,class,amnesty,status", 6, 0},
+    {"counts", "day,client,class,amnesty,status", 5, 1, 0},
+    {"agents", "day,client,class,agent", 4, 0, 0},
+    {"creds", "day,client,class,fp,amnesty,status", 6, 1, 0},
+    {"cred_agents", "day,client,fp,agent", 4, 0, 0},
+    {"routes", "day,client,fp,route", 4, 0, 0},
+    {"hours", "day,client,class,amnesty,status", 5, 0, 1},
 };
 
 int store_fail(struct store *st, const char *what, char *err, size_t errlen)

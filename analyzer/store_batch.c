@@ -114,7 +114,8 @@ static void count_legacy(struct counting *c, const unsigned char st3[3])
 	    buf_mix(c->hc ^ (alen == h->agent_len ? h->agent_hash
 						  : buf_hash(h->agent, alen))),
 	    1, h->time);
-	add_rest(c, KIND_HOURLY, &hour, 1, st3, 3);
+	/* the hour last: a day's hours of one key are written as a row */
+	add_rest(c, KIND_HOURS, st3, 3, &hour, 1);
 	if (h->cred_fp) {
 		add_rest(c, KIND_CREDS, c->fp, FP_HEXLEN, st3, 3);
 		add_rest(c, KIND_CRED_AGENTS, c->fp, FP_HEXLEN, h->agent,
@@ -227,6 +228,9 @@ struct writer {
 	enum store_kind kind;
 	sqlite3_stmt *s;
 	int base; /* ?base is the table's first key column */
+	/* KIND_HOURS: the row being gathered, its hours so far */
+	const struct tally_entry *row;
+	uint64_t hours[24];
 };
 
 /* The fingerprint of a key's rest: '' for the zeros of no credential. */
@@ -275,16 +279,16 @@ static int bind_rest(struct writer *w, const struct keyhead *k, int i)
 				  (int)(k->restlen - FP_HEXLEN),
 				  SQLITE_STATIC);
 		return i + 2;
-	case KIND_HOURLY:
+	case KIND_HOURS:
 	case KIND_N:
 		break;
 	}
-	bind_st3(s, i, k->rest + 1);
+	bind_st3(s, i, k->rest); /* the hour after them goes in a column */
 	return i + 2;
 }
 
 static int bind_entry(struct writer *w, const struct tally_entry *e,
-		      const struct keyhead *k, const char *day)
+		      const struct keyhead *k, const char *day, uint64_t n)
 {
 	const char *cls =
 	    k->cls < w->st->nclasses ? w->st->classes[k->cls] : "unknown";
@@ -295,23 +299,23 @@ static int bind_entry(struct writer *w, const struct tally_entry *e,
 	if (w->base > 1)
 		sqlite3_bind_int64(w->s, 1, k->file);
 	sqlite3_bind_text(w->s, i++, day, -1, SQLITE_TRANSIENT);
-	if (w->kind == KIND_HOURLY)
-		sqlite3_bind_int(w->s, i++, (unsigned char)k->rest[0]);
 	sqlite3_bind_text(w->s, i++, k->client, k->clen, SQLITE_STATIC);
 	if (classed)
 		sqlite3_bind_text(w->s, i++, cls, -1, SQLITE_STATIC);
 	i = bind_rest(w, k, i);
-	sqlite3_bind_int64(w->s, i++, (int64_t)e->n);
+	sqlite3_bind_int64(w->s, i++, (int64_t)n);
 	if (store_tables[w->kind].range) {
 		sqlite3_bind_int64(w->s, i++, e->first);
 		sqlite3_bind_int64(w->s, i, e->last);
 	}
+	for (int h = 0; store_tables[w->kind].hours && h < 24; h++)
+		sqlite3_bind_int64(w->s, i++, (int64_t)w->hours[h]);
 	return sqlite3_step(w->s) == SQLITE_DONE ? 0 : -1;
 }
 
-static int write_entry(void *arg, const struct tally_entry *e)
+/* Write e's key with n (e->n, or the sum of a row's hours). */
+static int write_row(struct writer *w, const struct tally_entry *e, uint64_t n)
 {
-	struct writer *w = arg;
 	struct store *st = w->st;
 	struct keyhead k;
 	char day[32];
@@ -320,10 +324,44 @@ static int write_entry(void *arg, const struct tally_entry *e)
 	day_text(k.day, day);
 	if (st->first_day[0] && strcmp(day, st->first_day) < 0) {
 		if (w->kind == KIND_COUNTS)
-			st->dropped += e->n;
+			st->dropped += n;
 		return 0;
 	}
-	return bind_entry(w, e, &k, day);
+	return bind_entry(w, e, &k, day, n);
+}
+
+/* The hours row gathered so far, with n their sum; the entry's last
+ * byte, its hour, is not read. */
+static int write_hours(struct writer *w)
+{
+	uint64_t n = 0;
+	int rc;
+
+	for (int h = 0; h < 24; h++)
+		n += w->hours[h];
+	rc = write_row(w, w->row, n);
+	memset(w->hours, 0, sizeof(w->hours));
+	w->row = NULL;
+	return rc;
+}
+
+/* Write e, or (KIND_HOURS) add it to its day's row, written when the
+ * next entry is of another key (entries come in key order, the hour
+ * last) or after the last. */
+static int write_entry(void *arg, const struct tally_entry *e)
+{
+	struct writer *w = arg;
+
+	if (w->kind != KIND_HOURS)
+		return write_row(w, e, e->n);
+	if (w->row &&
+	    (w->row->keylen != e->keylen ||
+	     memcmp(w->row->key, e->key, e->keylen - 1) != 0) &&
+	    write_hours(w) < 0)
+		return -1;
+	w->row = e;
+	w->hours[(unsigned char)e->key[e->keylen - 1] % 24] += e->n;
+	return 0;
 }
 
 /* Primary-key order: file, day (as its text sorts), client, then the rest
@@ -359,13 +397,12 @@ static int key_order(const void *a, const void *b)
 static void upsert_sql(enum store_kind k, int detail, char *out, size_t cap)
 {
 	const struct store_table *t = &store_tables[k];
-	int nparams = t->nkeys + 1 + 2 * t->range + detail;
+	int nparams = t->nkeys + 1 + 2 * t->range + 24 * t->hours + detail;
 	size_t n;
 
-	n = (size_t)snprintf(out, cap, "INSERT INTO %s%s(%s%s, n%s) VALUES(",
+	n = (size_t)snprintf(out, cap, "INSERT INTO %s%s(%s%s, %s) VALUES(",
 			     detail ? "file_" : "rollup_", t->name,
-			     detail ? "file_id," : "", t->keys,
-			     t->range ? ", first, last" : "");
+			     detail ? "file_id," : "", t->keys, store_vals(t));
 	for (int i = 1; i <= nparams && n < cap; i++)
 		n += (size_t)snprintf(out + n, cap - n, "%s?%d",
 				      i > 1 ? "," : "", i);
@@ -376,8 +413,8 @@ static int write_kind(struct store *st, const struct batch *b,
 		      enum store_kind k, char *err, size_t errlen)
 {
 	int detail = b->has_fs && b->fs.detail;
-	struct writer w = {st, k, NULL, detail ? 2 : 1};
-	char sql[512];
+	struct writer w = {st, k, NULL, detail ? 2 : 1, NULL, {0}};
+	char sql[SQL_MAX];
 	int rc;
 
 	if (tally_size(b->t[k]) == 0)
@@ -387,6 +424,8 @@ static int write_kind(struct store *st, const struct batch *b,
 	if (!w.s)
 		return -1;
 	rc = tally_each_sorted(b->t[k], key_order, write_entry, &w);
+	if (rc == 0 && w.row)
+		rc = write_hours(&w);
 	if (rc)
 		store_fail(st, "cannot write counts", err, errlen);
 	sqlite3_finalize(w.s);

@@ -17,7 +17,8 @@
 #define AGENT_MAX      512 /* longer user agents are cut */
 #define ROUTE_MAX      256 /* longer routes are cut */
 #define ROUTES_CAP     16  /* routes per client and day in one batch */
-#define BATCH_BYTES    (4u * 1024 * 1024) /* memory before a flush */
+#define BATCH_BYTES    (8u * 1024 * 1024) /* memory before a flush */
+#define SQL_MAX	       4096 /* the longest statement made from a table */
 
 /* The tables of counts (schema.sql), in the order of a batch's
  * tallies. */
@@ -27,18 +28,19 @@ enum store_kind {
 	KIND_CREDS,
 	KIND_CRED_AGENTS,
 	KIND_ROUTES,
-	KIND_HOURLY,
+	KIND_HOURS,
 	KIND_N
 };
 
 /* A table of counts: its name (the view; the tables are "rollup_" name
- * and "file_" name), its key columns and whether it keeps first and
- * last times besides n. */
+ * and "file_" name), its key columns, and whether it keeps first and
+ * last times besides n (range), or n in each hour (hours: h00..h23). */
 struct store_table {
 	const char *name;
 	const char *keys; /* comma-separated, as in schema.sql */
 	int nkeys;
 	int range;
+	int hours;
 };
 extern const struct store_table store_tables[KIND_N];
 
@@ -135,5 +137,9 @@ int store_detail_add(struct store *st, const char *src, int64_t from,
 		     int64_t to, char *err, size_t errlen);
 /* The UPSERT clause that adds a row of t into an existing one. */
 const char *store_merge_tail(const struct store_table *t);
+/* The table's value columns, "n, first, last" say, and their sums over
+ * rows of one key ("sum(n), min(first), max(last)"). */
+const char *store_vals(const struct store_table *t);
+const char *store_sums(const struct store_table *t);
 
 #endif

@@ -220,7 +220,7 @@ static int merge_one(struct store *st, struct shard_file *f, char *err,
 static int merge_all_new(struct store *st, struct shard *sh, char *err,
 			 size_t errlen)
 {
-	char sql[1024];
+	char sql[SQL_MAX];
 	int64_t base;
 
 	if (next_id(st, &base, err, errlen) < 0)
@@ -232,7 +232,7 @@ static int merge_all_new(struct store *st, struct shard *sh, char *err,
 			return -1;
 	for (int k = 0; k < KIND_N; k++) {
 		const struct store_table *t = &store_tables[k];
-		const char *vals = t->range ? "n, first, last" : "n";
+		const char *vals = store_vals(t);
 
 		snprintf(
 		    sql, sizeof(sql),

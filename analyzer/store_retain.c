@@ -21,23 +21,64 @@ int store_detail_remove(struct store *st, int64_t file_id, char *err,
 	return 0;
 }
 
+static const char hours_tail[] =
+    " ON CONFLICT DO UPDATE SET n = n + excluded.n"
+    ", h00 = h00 + excluded.h00, h01 = h01 + excluded.h01"
+    ", h02 = h02 + excluded.h02, h03 = h03 + excluded.h03"
+    ", h04 = h04 + excluded.h04, h05 = h05 + excluded.h05"
+    ", h06 = h06 + excluded.h06, h07 = h07 + excluded.h07"
+    ", h08 = h08 + excluded.h08, h09 = h09 + excluded.h09"
+    ", h10 = h10 + excluded.h10, h11 = h11 + excluded.h11"
+    ", h12 = h12 + excluded.h12, h13 = h13 + excluded.h13"
+    ", h14 = h14 + excluded.h14, h15 = h15 + excluded.h15"
+    ", h16 = h16 + excluded.h16, h17 = h17 + excluded.h17"
+    ", h18 = h18 + excluded.h18, h19 = h19 + excluded.h19"
+    ", h20 = h20 + excluded.h20, h21 = h21 + excluded.h21"
+    ", h22 = h22 + excluded.h22, h23 = h23 + excluded.h23";
+
 /* " ON CONFLICT DO UPDATE SET n = n + excluded.n, ..." */
 const char *store_merge_tail(const struct store_table *t)
 {
+	if (t->hours)
+		return hours_tail;
 	return t->range ? " ON CONFLICT DO UPDATE SET n = n + excluded.n,"
 			  " first = min(first, excluded.first),"
 			  " last = max(last, excluded.last)"
 			: " ON CONFLICT DO UPDATE SET n = n + excluded.n";
 }
 
+const char *store_vals(const struct store_table *t)
+{
+	static const char hours[] = "n"
+				    ", h00, h01, h02, h03, h04, h05, h06, h07"
+				    ", h08, h09, h10, h11, h12, h13, h14, h15"
+				    ", h16, h17, h18, h19, h20, h21, h22, h23";
+
+	return t->hours ? hours : t->range ? "n, first, last" : "n";
+}
+
+const char *store_sums(const struct store_table *t)
+{
+	static const char hours[] =
+	    "sum(n)"
+	    ", sum(h00), sum(h01), sum(h02), sum(h03), sum(h04), sum(h05)"
+	    ", sum(h06), sum(h07), sum(h08), sum(h09), sum(h10), sum(h11)"
+	    ", sum(h12), sum(h13), sum(h14), sum(h15), sum(h16), sum(h17)"
+	    ", sum(h18), sum(h19), sum(h20), sum(h21), sum(h22), sum(h23)";
+
+	return t->hours	  ? hours
+	       : t->range ? "sum(n), min(first), max(last)"
+			  : "sum(n)";
+}
+
 int store_detail_add(struct store *st, const char *src, int64_t from,
 		     int64_t to, char *err, size_t errlen)
 {
-	char sql[1024];
+	char sql[SQL_MAX];
 
 	for (int k = 0; k < KIND_N; k++) {
 		const struct store_table *t = &store_tables[k];
-		const char *vals = t->range ? "n, first, last" : "n";
+		const char *vals = store_vals(t);
 
 		snprintf(sql, sizeof(sql),
 			 "INSERT INTO main.file_%s(file_id, %s, %s) SELECT ?2,"
@@ -72,20 +113,20 @@ static int fold_pick(struct store *st, int keep_days, char *err, size_t errlen)
  * and mark them folded. */
 static int fold_files(struct store *st, char *err, size_t errlen)
 {
-	char sql[1024];
+	char sql[SQL_MAX];
 
 	for (int k = 0; k < KIND_N; k++) {
 		const struct store_table *t = &store_tables[k];
 
 		snprintf(sql, sizeof(sql),
-			 "INSERT INTO rollup_%s(%s, n%s) SELECT %s, sum(n)%s"
+			 "INSERT INTO rollup_%s(%s, %s) SELECT %s, %s"
 			 " FROM file_%s WHERE file_id IN (SELECT id FROM"
 			 " temp.fold) GROUP BY %s%s;"
 			 "DELETE FROM file_%s WHERE file_id IN (SELECT id FROM"
 			 " temp.fold)",
-			 t->name, t->keys, t->range ? ", first, last" : "",
-			 t->keys, t->range ? ", min(first), max(last)" : "",
-			 t->name, t->keys, store_merge_tail(t), t->name);
+			 t->name, t->keys, store_vals(t), t->keys,
+			 store_sums(t), t->name, t->keys, store_merge_tail(t),
+			 t->name);
 		if (store_exec(st, sql, err, errlen) < 0)
 			return -1;
 	}

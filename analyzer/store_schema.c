@@ -51,8 +51,37 @@ static const char upgrade_v1_copy[] =
     "DROP TABLE v1_files; DROP TABLE v1_file_names;";
 
 /* Schema 3 adds the CRC-32 of each file's bytes read (unknown for the
- * files read before). */
-static const char upgrade_v2[] = "ALTER TABLE files ADD COLUMN crc INTEGER;";
+ * files read before), and keeps a day's hours of one key in a row of
+ * its own (hours) where schema 2 had a row an hour (hourly, now the
+ * view that unfolds them). */
+static const char upgrade_v2[] = "ALTER TABLE files ADD COLUMN crc INTEGER;"
+				 "DROP VIEW hourly;";
+
+/* schema 2's hourly rows, of the table "rollup" or "file", into the
+ * rows of hours. */
+static int upgrade_v2_hours(struct store *st, const char *table, char *err,
+			    size_t errlen)
+{
+	const char *keys = strcmp(table, "file") == 0
+			       ? "file_id, day, client, class, amnesty, status"
+			       : "day, client, class, amnesty, status";
+	char sql[SQL_MAX];
+	size_t n;
+
+	n = (size_t)snprintf(sql, sizeof(sql),
+			     "INSERT INTO %s_hours SELECT %s, sum(n)", table,
+			     keys);
+	for (int h = 0; h < 24 && n < sizeof(sql); h++)
+		n += (size_t)snprintf(sql + n, sizeof(sql) - n,
+				      ", sum(CASE hour WHEN %d THEN n ELSE 0"
+				      " END)",
+				      h);
+	if (n < sizeof(sql))
+		snprintf(sql + n, sizeof(sql) - n,
+			 " FROM %s_hourly GROUP BY %s; DROP TABLE %s_hourly",
+			 table, keys, table);
+	return store_exec(st, sql, err, errlen);
+}
 
 /* The schema version in meta: 1 for a database of counts by file
  * without a meta table (the first versions), 0 when there is neither (a
@@ -105,6 +134,9 @@ static int build(struct store *st, int64_t v, char *err, size_t errlen)
 	if (store_exec(st, schema_sql, err, errlen) < 0)
 		return -1;
 	if (v == 1 && store_exec(st, upgrade_v1_copy, err, errlen) < 0)
+		return -1;
+	if (v == 2 && (upgrade_v2_hours(st, "rollup", err, errlen) < 0 ||
+		       upgrade_v2_hours(st, "file", err, errlen) < 0))
 		return -1;
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO meta VALUES('schema', '%d') ON CONFLICT"

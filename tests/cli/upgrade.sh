@@ -111,6 +111,8 @@ cp "$TOP/tests/data/upgrade/v2.db" v2.db
 check_eq "$(sqlite3 v2.db "SELECT value FROM meta WHERE key = 'schema'")" 2 \
 	"the fixture is schema 2"
 sqlite3 -csv v2.db "SELECT * FROM counts ORDER BY 1, 2, 3, 4, 5" > want2.csv
+sqlite3 -csv v2.db "SELECT day, hour, client, class, amnesty, status, sum(n)
+	FROM hourly GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6" > wanth.csv
 mkdir v2logs
 zcat "$TOP/sample-logs/combined/access.log.gz" > v2logs/access.log
 KEYAUDIT_KEY=$key "$KEYAUDIT" ingest -v --db v2.db v2logs 2> v2a.txt
@@ -128,6 +130,13 @@ grep -q '2 files, 1 unchanged, 0 new lines' v2b.txt ||
 	fail "the gzip of the upgraded file: $(cat v2b.txt)"
 sqlite3 -csv v2.db "SELECT * FROM counts ORDER BY 1, 2, 3, 4, 5" > got2.csv
 check_files got2.csv want2.csv "schema-2 counts after the upgrade"
+# a row an hour became a row a day, read through the view hourly
+sqlite3 -csv v2.db "SELECT day, hour, client, class, amnesty, status, sum(n)
+	FROM hourly GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6" > goth.csv
+[ -s wanth.csv ] || fail "the fixture has no hourly counts"
+check_files goth.csv wanth.csv "schema-2 hourly counts after the upgrade"
+check_eq "$(sqlite3 v2.db "SELECT count(*) FROM sqlite_master WHERE
+	name LIKE '%_hourly'")" 0 "the tables of an hour a row are gone"
 
 # A newer schema is refused, with a message, by readers and writers.
 cp new.db newer.db
