@@ -59,14 +59,19 @@ struct counting {
 	const char *fp; /* FP_HEXLEN bytes, zeros without a credential */
 };
 
+/* Count the key prefix + a + b in the tally of kind k.  Its hash is h
+ * when h is not 0: a function of the key's bytes alone, made of the
+ * hashes of its parts, the same function for every key of the kind. */
 static void add_rest(struct counting *c, enum store_kind k, const void *a,
-		     size_t alen, const void *b, size_t blen)
+		     size_t alen, const void *b, size_t blen, uint64_t h)
 {
 	size_t n = c->prefix;
 
 	n += put(c->key + n, a, alen);
 	n += put(c->key + n, b, blen);
-	tally_add(c->b->t[k], c->key, n, 1, c->h->time);
+	if (!h)
+		h = buf_hash(c->key, n);
+	tally_add_hashed(c->b->t[k], c->key, n, h, 1, c->h->time);
 }
 
 /* A route, or "{other}" once the client's day has ROUTES_CAP of them. */
@@ -98,7 +103,8 @@ static void add_route(struct counting *c, const char *route, size_t len)
 	} else {
 		tally_add_hashed(c->b->route_n, nk, 6 + clen, hn, 1, 0);
 	}
-	add_rest(c, KIND_ROUTES, c->fp, FP_HEXLEN, route, len);
+	add_rest(c, KIND_ROUTES, c->fp, FP_HEXLEN, route, len,
+		 route == c->h->route ? hr : 0);
 }
 
 /* The tables of legacy requests only. */
@@ -107,19 +113,23 @@ static void count_legacy(struct counting *c, const unsigned char st3[3])
 	const struct hit *h = c->h;
 	size_t alen = h->agent_len < AGENT_MAX ? h->agent_len : AGENT_MAX;
 	uint8_t hour = (uint8_t)((h->time - (int64_t)c->day * 86400) / 3600);
+	uint64_t ha =
+	    alen == h->agent_len ? h->agent_hash : buf_hash(h->agent, alen);
+	uint64_t sh = (uint64_t)st3[0] << 16 | (uint64_t)st3[1] << 8 | st3[2];
 	size_t n = c->prefix + put(c->key + c->prefix, h->agent, alen);
 
-	tally_add_hashed(
-	    c->b->t[KIND_AGENTS], c->key, n,
-	    buf_mix(c->hc ^ (alen == h->agent_len ? h->agent_hash
-						  : buf_hash(h->agent, alen))),
-	    1, h->time);
+	tally_add_hashed(c->b->t[KIND_AGENTS], c->key, n, buf_mix(c->hc ^ ha),
+			 1, h->time);
 	/* the hour last: a day's hours of one key are written as a row */
-	add_rest(c, KIND_HOURS, st3, 3, &hour, 1);
+	add_rest(c, KIND_HOURS, st3, 3, &hour, 1,
+		 buf_mix(c->hc ^ (sh << 8 | hour)));
 	if (h->cred_fp) {
-		add_rest(c, KIND_CREDS, c->fp, FP_HEXLEN, st3, 3);
-		add_rest(c, KIND_CRED_AGENTS, c->fp, FP_HEXLEN, h->agent,
-			 alen);
+		uint64_t hf = buf_hash(c->fp, FP_HEXLEN);
+
+		add_rest(c, KIND_CREDS, c->fp, FP_HEXLEN, st3, 3,
+			 buf_mix(c->hc ^ buf_mix(hf ^ sh)));
+		add_rest(c, KIND_CRED_AGENTS, c->fp, FP_HEXLEN, h->agent, alen,
+			 buf_mix(c->hc ^ buf_mix(hf ^ ha)));
 	}
 	if (h->route)
 		add_route(c, h->route,
