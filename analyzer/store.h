@@ -128,7 +128,7 @@ struct hit {
 void store_count(struct store *st, const struct file_state *fs,
 		 const struct hit *h);
 
-/* Is the batch in memory big enough (4 MiB) to be written now?  Two
+/* Is the batch in memory big enough (6 MiB) to be written now?  Two
  * can be held at once: one being counted, one being written. */
 int store_batch_full(const struct store *st);
 

@@ -17,7 +17,7 @@
 #define AGENT_MAX      512 /* longer user agents are cut */
 #define ROUTE_MAX      256 /* longer routes are cut */
 #define ROUTES_CAP     16  /* routes per client and day in one batch */
-#define BATCH_BYTES    (8u * 1024 * 1024) /* memory before a flush */
+#define BATCH_BYTES    (6u * 1024 * 1024) /* memory before a flush */
 #define SQL_MAX	       4096 /* the longest statement made from a table */
 
 /* The tables of counts (schema.sql), in the order of a batch's
