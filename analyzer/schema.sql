@@ -105,32 +105,36 @@ CREATE TABLE IF NOT EXISTS rollup_hours(day TEXT NOT NULL,
  h21 INTEGER NOT NULL, h22 INTEGER NOT NULL, h23 INTEGER NOT NULL,
  PRIMARY KEY(day, client, class, amnesty, status)) WITHOUT ROWID;
 
--- The detail: rows per file, while files.detail = 1.
+-- The detail: rows per file, while files.detail = 1.  part is the
+-- file's line count at the commit that wrote the row: each batch's rows
+-- are new rows, appended after the file's earlier ones, so that a batch
+-- of many distinct keys does not rewrite pages all over the table (a
+-- key may have a row in each part: sum over rows).
 CREATE TABLE IF NOT EXISTS file_counts(file_id INTEGER NOT NULL,
- day TEXT NOT NULL, client TEXT NOT NULL, class TEXT NOT NULL,
+ part INTEGER NOT NULL, day TEXT NOT NULL, client TEXT NOT NULL, class TEXT NOT NULL,
  amnesty INTEGER NOT NULL, status INTEGER NOT NULL, n INTEGER NOT NULL,
  first INTEGER NOT NULL, last INTEGER NOT NULL,
- PRIMARY KEY(file_id, day, client, class, amnesty, status)) WITHOUT ROWID;
+ PRIMARY KEY(file_id, part, day, client, class, amnesty, status)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS file_agents(file_id INTEGER NOT NULL,
- day TEXT NOT NULL, client TEXT NOT NULL, class TEXT NOT NULL,
+ part INTEGER NOT NULL, day TEXT NOT NULL, client TEXT NOT NULL, class TEXT NOT NULL,
  agent TEXT NOT NULL, n INTEGER NOT NULL,
- PRIMARY KEY(file_id, day, client, class, agent)) WITHOUT ROWID;
+ PRIMARY KEY(file_id, part, day, client, class, agent)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS file_creds(file_id INTEGER NOT NULL,
- day TEXT NOT NULL, client TEXT NOT NULL, class TEXT NOT NULL,
+ part INTEGER NOT NULL, day TEXT NOT NULL, client TEXT NOT NULL, class TEXT NOT NULL,
  fp TEXT NOT NULL, amnesty INTEGER NOT NULL, status INTEGER NOT NULL,
  n INTEGER NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL,
- PRIMARY KEY(file_id, day, client, class, fp, amnesty, status))
+ PRIMARY KEY(file_id, part, day, client, class, fp, amnesty, status))
  WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS file_cred_agents(file_id INTEGER NOT NULL,
- day TEXT NOT NULL, client TEXT NOT NULL, fp TEXT NOT NULL,
+ part INTEGER NOT NULL, day TEXT NOT NULL, client TEXT NOT NULL, fp TEXT NOT NULL,
  agent TEXT NOT NULL, n INTEGER NOT NULL,
- PRIMARY KEY(file_id, day, client, fp, agent)) WITHOUT ROWID;
+ PRIMARY KEY(file_id, part, day, client, fp, agent)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS file_routes(file_id INTEGER NOT NULL,
- day TEXT NOT NULL, client TEXT NOT NULL, fp TEXT NOT NULL,
+ part INTEGER NOT NULL, day TEXT NOT NULL, client TEXT NOT NULL, fp TEXT NOT NULL,
  route TEXT NOT NULL, n INTEGER NOT NULL,
- PRIMARY KEY(file_id, day, client, fp, route)) WITHOUT ROWID;
+ PRIMARY KEY(file_id, part, day, client, fp, route)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS file_hours(file_id INTEGER NOT NULL,
- day TEXT NOT NULL, client TEXT NOT NULL, class TEXT NOT NULL,
+ part INTEGER NOT NULL, day TEXT NOT NULL, client TEXT NOT NULL, class TEXT NOT NULL,
  amnesty INTEGER NOT NULL, status INTEGER NOT NULL, n INTEGER NOT NULL,
  h00 INTEGER NOT NULL, h01 INTEGER NOT NULL, h02 INTEGER NOT NULL,
  h03 INTEGER NOT NULL, h04 INTEGER NOT NULL, h05 INTEGER NOT NULL,
@@ -140,7 +144,7 @@ CREATE TABLE IF NOT EXISTS file_hours(file_id INTEGER NOT NULL,
  h15 INTEGER NOT NULL, h16 INTEGER NOT NULL, h17 INTEGER NOT NULL,
  h18 INTEGER NOT NULL, h19 INTEGER NOT NULL, h20 INTEGER NOT NULL,
  h21 INTEGER NOT NULL, h22 INTEGER NOT NULL, h23 INTEGER NOT NULL,
- PRIMARY KEY(file_id, day, client, class, amnesty, status)) WITHOUT ROWID;
+ PRIMARY KEY(file_id, part, day, client, class, amnesty, status)) WITHOUT ROWID;
 
 -- The views the reports read.
 CREATE VIEW IF NOT EXISTS counts AS

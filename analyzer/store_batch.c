@@ -237,7 +237,8 @@ struct writer {
 	struct store *st;
 	enum store_kind kind;
 	sqlite3_stmt *s;
-	int base; /* ?base is the table's first key column */
+	int base;     /* ?base is the table's first key column */
+	int64_t part; /* the detail's part: the file's lines at the commit */
 	/* KIND_HOURS: the row being gathered, its hours so far */
 	const struct tally_entry *row;
 	uint64_t hours[24];
@@ -306,8 +307,10 @@ static int bind_entry(struct writer *w, const struct tally_entry *e,
 	int i = w->base;
 
 	sqlite3_reset(w->s);
-	if (w->base > 1)
+	if (w->base > 1) {
 		sqlite3_bind_int64(w->s, 1, k->file);
+		sqlite3_bind_int64(w->s, 2, w->part);
+	}
 	sqlite3_bind_text(w->s, i++, day, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(w->s, i++, k->client, k->clen, SQLITE_STATIC);
 	if (classed)
@@ -407,12 +410,13 @@ static int key_order(const void *a, const void *b)
 static void upsert_sql(enum store_kind k, int detail, char *out, size_t cap)
 {
 	const struct store_table *t = &store_tables[k];
-	int nparams = t->nkeys + 1 + 2 * t->range + 24 * t->hours + detail;
+	int nparams = t->nkeys + 1 + 2 * t->range + 24 * t->hours + 2 * detail;
 	size_t n;
 
 	n = (size_t)snprintf(out, cap, "INSERT INTO %s%s(%s%s, %s) VALUES(",
 			     detail ? "file_" : "rollup_", t->name,
-			     detail ? "file_id," : "", t->keys, store_vals(t));
+			     detail ? "file_id, part, " : "", t->keys,
+			     store_vals(t));
 	for (int i = 1; i <= nparams && n < cap; i++)
 		n += (size_t)snprintf(out + n, cap - n, "%s?%d",
 				      i > 1 ? "," : "", i);
@@ -423,7 +427,9 @@ static int write_kind(struct store *st, const struct batch *b,
 		      enum store_kind k, char *err, size_t errlen)
 {
 	int detail = b->has_fs && b->fs.detail;
-	struct writer w = {st, k, NULL, detail ? 2 : 1, NULL, {0}};
+	struct writer w = {
+	    st,	  k,  NULL, detail ? 3 : 1, detail ? (int64_t)b->fs.lines : 0,
+	    NULL, {0}};
 	char sql[SQL_MAX];
 	int rc;
 

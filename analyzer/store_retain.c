@@ -80,11 +80,13 @@ int store_detail_add(struct store *st, const char *src, int64_t from,
 		const struct store_table *t = &store_tables[k];
 		const char *vals = store_vals(t);
 
-		snprintf(sql, sizeof(sql),
-			 "INSERT INTO main.file_%s(file_id, %s, %s) SELECT ?2,"
-			 " %s, %s FROM %s.file_%s WHERE file_id = ?1%s",
-			 t->name, t->keys, vals, t->keys, vals, src, t->name,
-			 store_merge_tail(t));
+		snprintf(
+		    sql, sizeof(sql),
+		    "INSERT INTO main.file_%s(file_id, part, %s, %s) SELECT"
+		    " ?2, part, %s, %s FROM %s.file_%s WHERE file_id ="
+		    " ?1%s",
+		    t->name, t->keys, vals, t->keys, vals, src, t->name,
+		    store_merge_tail(t));
 		if (store_exec2(st, sql, from, to, err, errlen) < 0)
 			return -1;
 	}

@@ -41,36 +41,66 @@ static const char upgrade_v1_copy[] =
     " (SELECT max(day) FROM v1_counts WHERE file_id = f.id), 1"
     " FROM v1_files AS f;"
     "INSERT INTO file_names SELECT file_id, name FROM v1_file_names;"
-    "INSERT INTO file_counts SELECT file_id, day, client, class, amnesty,"
+    "INSERT INTO file_counts SELECT file_id, 0, day, client, class, amnesty,"
     " status, n, first, last FROM v1_counts;"
-    "INSERT INTO file_agents SELECT file_id, day, client, class, agent, n"
+    "INSERT INTO file_agents SELECT file_id, 0, day, client, class, agent, n"
     " FROM v1_agents;"
-    "INSERT INTO file_creds SELECT file_id, day, client, class, fp, 0, 0,"
+    "INSERT INTO file_creds SELECT file_id, 0, day, client, class, fp, 0, 0,"
     " n, 0, 0 FROM v1_creds;"
     "DROP TABLE v1_counts; DROP TABLE v1_agents; DROP TABLE v1_creds;"
     "DROP TABLE v1_files; DROP TABLE v1_file_names;";
 
 /* Schema 3 adds the CRC-32 of each file's bytes read (unknown for the
- * files read before), and keeps a day's hours of one key in a row of
- * its own (hours) where schema 2 had a row an hour (hourly, now the
- * view that unfolds them). */
-static const char upgrade_v2[] = "ALTER TABLE files ADD COLUMN crc INTEGER;"
-				 "DROP VIEW hourly;";
+ * files read before), keeps a day's hours of one key in a row of its
+ * own (hours) where schema 2 had a row an hour (hourly, now the view
+ * that unfolds them), and gives the detail a part (0 for the rows of
+ * schema 2).  The views are made again over the new tables. */
+static const char upgrade_v2[] =
+    "ALTER TABLE files ADD COLUMN crc INTEGER;"
+    "DROP VIEW counts; DROP VIEW agents; DROP VIEW creds;"
+    "DROP VIEW cred_agents; DROP VIEW routes; DROP VIEW hourly;"
+    "ALTER TABLE file_counts RENAME TO v2_file_counts;"
+    "ALTER TABLE file_agents RENAME TO v2_file_agents;"
+    "ALTER TABLE file_creds RENAME TO v2_file_creds;"
+    "ALTER TABLE file_cred_agents RENAME TO v2_file_cred_agents;"
+    "ALTER TABLE file_routes RENAME TO v2_file_routes;";
+
+/* schema 2's detail of every kind but the hours, as part 0. */
+static int upgrade_v2_detail(struct store *st, char *err, size_t errlen)
+{
+	char sql[SQL_MAX];
+
+	for (int k = 0; k < KIND_HOURS; k++) {
+		const struct store_table *t = &store_tables[k];
+
+		snprintf(sql, sizeof(sql),
+			 "INSERT INTO file_%s(file_id, part, %s, %s) SELECT"
+			 " file_id, 0, %s, %s FROM v2_file_%s;"
+			 "DROP TABLE v2_file_%s",
+			 t->name, t->keys, store_vals(t), t->keys,
+			 store_vals(t), t->name, t->name);
+		if (store_exec(st, sql, err, errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
 
 /* schema 2's hourly rows, of the table "rollup" or "file", into the
  * rows of hours. */
 static int upgrade_v2_hours(struct store *st, const char *table, char *err,
 			    size_t errlen)
 {
-	const char *keys = strcmp(table, "file") == 0
+	int file = strcmp(table, "file") == 0;
+	const char *keys = file
 			       ? "file_id, day, client, class, amnesty, status"
 			       : "day, client, class, amnesty, status";
 	char sql[SQL_MAX];
 	size_t n;
 
-	n = (size_t)snprintf(sql, sizeof(sql),
-			     "INSERT INTO %s_hours SELECT %s, sum(n)", table,
-			     keys);
+	n = (size_t)snprintf(
+	    sql, sizeof(sql), "INSERT INTO %s_hours SELECT %s%s, sum(n)",
+	    table, file ? "file_id, 0, " : "",
+	    file ? "day, client, class, amnesty, status" : keys);
 	for (int h = 0; h < 24 && n < sizeof(sql); h++)
 		n += (size_t)snprintf(sql + n, sizeof(sql) - n,
 				      ", sum(CASE hour WHEN %d THEN n ELSE 0"
@@ -136,7 +166,8 @@ static int build(struct store *st, int64_t v, char *err, size_t errlen)
 	if (v == 1 && store_exec(st, upgrade_v1_copy, err, errlen) < 0)
 		return -1;
 	if (v == 2 && (upgrade_v2_hours(st, "rollup", err, errlen) < 0 ||
-		       upgrade_v2_hours(st, "file", err, errlen) < 0))
+		       upgrade_v2_hours(st, "file", err, errlen) < 0 ||
+		       upgrade_v2_detail(st, err, errlen) < 0))
 		return -1;
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO meta VALUES('schema', '%d') ON CONFLICT"
