@@ -5,7 +5,7 @@
 # so far; at the end it equals the generator's truth.
 . "$TOP/tests/cli/lib.sh"
 
-"$LOGGEN" --layout combined --lines 40000 --days 30 --seed 11 \
+"$LOGGEN" --layout combined --lines 15000 --days 30 --seed 11 \
 	--key-file test.key -o month.log
 python3 "$TOP/tests/scripts/rotate.py" "$KEYAUDIT" month.log
 # and the whole month equals the generator's truth
