@@ -1,7 +1,11 @@
 """Simulate a month of nginx writing and logrotate rotating, running
 keyaudit between steps; check exactly-once counting after every run.
 
-usage: rotate.py KEYAUDIT MONTH_LOG   (run in a scratch directory)
+usage: rotate.py KEYAUDIT MONTH_LOG [ORACLE]   (in a scratch directory)
+
+ORACLE is the keyaudit that makes the clean ingests the runs are checked
+against (default KEYAUDIT): the plain build's, when the one under test
+is a slower sanitizer build.
 """
 import gzip
 import os
@@ -12,6 +16,7 @@ import subprocess
 import sys
 
 KEYAUDIT, MONTH = sys.argv[1], sys.argv[2]
+ORACLE = sys.argv[3] if len(sys.argv) > 3 else KEYAUDIT
 LOGDIR = "logs"
 DB = "rot.db"
 rng = random.Random(42)
@@ -30,10 +35,10 @@ def counts(db):
     return rows
 
 
-def ingest(*extra, db=DB, path=LOGDIR, check=True):
+def ingest(*extra, db=DB, path=LOGDIR, check=True, prog=KEYAUDIT):
     global runs
-    runs += 1
-    p = subprocess.run([KEYAUDIT, "ingest", "-q", "--db", db, *extra, path],
+    runs += prog == KEYAUDIT
+    p = subprocess.run([prog, "ingest", "-q", "--db", db, *extra, path],
                        capture_output=True, text=True)
     if check and p.returncode not in (0, 1):
         sys.exit(f"ingest failed ({p.returncode}): {p.stderr}")
@@ -57,7 +62,8 @@ def oracle():
         for suffix in ("", "-wal", "-shm", ".lock"):
             if os.path.exists("oracle.db" + suffix):
                 os.remove("oracle.db" + suffix)
-        ingest("--format", "combined", db="oracle.db", path="oracle.log")
+        ingest("--format", "combined", db="oracle.db", path="oracle.log",
+               prog=ORACLE)
         for *key, n in counts("oracle.db"):
             oracle_counts[tuple(key)] = oracle_counts.get(tuple(key), 0) + n
         oracle_end = end
