@@ -35,10 +35,11 @@ def counts(db):
     return rows
 
 
-def ingest(*extra, db=DB, path=LOGDIR, check=True, prog=KEYAUDIT):
+def ingest(*extra, db=DB, path=LOGDIR, check=True, oracle=False):
     global runs
-    runs += prog == KEYAUDIT
-    p = subprocess.run([prog, "ingest", "-q", "--db", db, *extra, path],
+    runs += not oracle
+    p = subprocess.run([ORACLE if oracle else KEYAUDIT, "ingest", "-q",
+                        "--db", db, *extra, path],
                        capture_output=True, text=True)
     if check and p.returncode not in (0, 1):
         sys.exit(f"ingest failed ({p.returncode}): {p.stderr}")
@@ -63,7 +64,7 @@ def oracle():
             if os.path.exists("oracle.db" + suffix):
                 os.remove("oracle.db" + suffix)
         ingest("--format", "combined", db="oracle.db", path="oracle.log",
-               prog=ORACLE)
+               oracle=True)
         for *key, n in counts("oracle.db"):
             oracle_counts[tuple(key)] = oracle_counts.get(tuple(key), 0) + n
         oracle_end = end
@@ -141,10 +142,10 @@ os.mkdir(LOGDIR)
 open(f"{LOGDIR}/access.log", "wb").close()
 day = len(data) // 30
 for d in range(30):
-    # a day of writing, in a few bursts with runs in between; bursts
-    # often end in the middle of a line
-    for burst in range(3):
-        write(day // 3 + rng.randrange(-200, 200))
+    # a day of writing, in two bursts with runs in between; bursts often
+    # end in the middle of a line, which the next one completes
+    for burst in range(2):
+        write(day // 2 + rng.randrange(-200, 200))
         ingest()
         check(f"day {d} burst {burst}")
     if d % 7 == 3:
