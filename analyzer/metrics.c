@@ -2,7 +2,6 @@
  * what the file held before, written atomically. */
 #include "metrics.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 
 #include "buf.h"
 #include "options.h"
+#include "outfile.h"
 #include "store.h"
 
 #define FAMILIES 64	     /* metric families a file may hold */
@@ -157,10 +157,29 @@ static void old_line(struct exposition *x, char *line, char **help,
 		       line, sp + 1, 0);
 }
 
-/* Read path's samples, if it exists; a missing file is no error. */
+/* Open path for reading if it is a regular file (not through a symbolic
+ * link, never waiting on a FIFO); NULL if not, or if it is missing. */
+static FILE *open_old(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat sb;
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    !(f = fdopen(fd, "r"))) {
+		close(fd);
+		return NULL;
+	}
+	return f;
+}
+
+/* Read path's samples, if it is a regular file; anything else (missing,
+ * a FIFO, a device, standard output) holds none and is no error. */
 static void read_old(struct exposition *x, const char *path)
 {
-	FILE *f = fopen(path, "re");
+	FILE *f = strcmp(path, "-") == 0 ? NULL : open_old(path);
 	char *buf;
 	size_t n;
 	char *help = NULL;
@@ -210,45 +229,19 @@ static void emit(FILE *f, const struct exposition *x)
 	}
 }
 
-/* Write to a fresh temporary file beside path and rename it over path.
- * Until outfile.c is shared, the same rules as the reports': no name
- * an attacker can guess, no symlink or special file replaced. */
-static int write_atomic(const char *path, const struct exposition *x,
-			char *err, size_t errlen)
+/* Write the exposition to path as outfile.c writes every output: under
+ * an unpredictable name beside it, then renamed over it; a symbolic link
+ * is refused, a FIFO or a device written in place. */
+static int write_file(const char *path, const struct exposition *x, char *err,
+		      size_t errlen)
 {
-	char tmp[4096];
-	const char *slash = strrchr(path, '/');
-	struct stat sb;
 	FILE *f;
-	int fd;
-	int bad;
+	struct outfile *o = outfile_open(path, &f, err, errlen);
 
-	if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
+	if (!o)
 		return -1;
-	}
-	snprintf(tmp, sizeof(tmp), "%.*s.keyaudit-metrics.XXXXXX",
-		 slash ? (int)(slash - path + 1) : 0, path);
-	fd = mkostemp(tmp, O_CLOEXEC); /* O_EXCL, an unpredictable name */
-	if (fd < 0 || fchmod(fd, 0644) < 0 || !(f = fdopen(fd, "w"))) {
-		snprintf(err, errlen, "%s: cannot write: %s", path,
-			 strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
-		return -1;
-	}
 	emit(f, x);
-	bad = fflush(f) != 0 || fsync(fd) != 0;
-	bad |= fclose(f) != 0;
-	if (bad || rename(tmp, path) < 0) {
-		snprintf(err, errlen, "%s: cannot write: %s", path,
-			 strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return outfile_close(o, 0, err, errlen);
 }
 
 static double wall(void)
@@ -369,7 +362,7 @@ int metrics_write_ingest(const char *path, const char *db,
 	if (ok)
 		rc = db_figures(&x, db, err, errlen);
 	if (rc == 0)
-		rc = write_atomic(path, &x, err, errlen);
+		rc = write_file(path, &x, err, errlen);
 	free_exposition(&x);
 	return rc;
 }
@@ -403,7 +396,7 @@ int metrics_write_gonogo(const char *path, const struct metrics_gonogo *m,
 	    "Active clients the phase would break.", "phase", p, m->breaking);
 	put(&x, "keyaudit_gonogo_last_run_timestamp_seconds", G,
 	    "When the verdict was last made.", "phase", p, wall());
-	rc = write_atomic(path, &x, err, errlen);
+	rc = write_file(path, &x, err, errlen);
 	free_exposition(&x);
 	return rc;
 }

@@ -26,12 +26,14 @@ struct metrics_gonogo {
 
 /* Write the metrics of an ingest run and of the database at db (files,
  * lines, bad lines, requests by class, legacy clients) to path, keeping
- * from path's previous contents the time of the last successful run
- * (status 0 or 1) and the metrics other commands wrote there.  The file
- * is written under an unpredictable name in path's directory (O_EXCL,
- * mode 0644) and renamed over path, so a reader sees the old file or
- * the new one; path must be a regular file or not exist.  Return 0, or
- * -1 with a message in err. */
+ * from path's previous contents (a regular file, read only if path is
+ * not a symbolic link) the time of the last successful run (status 0 or
+ * 1) and the metrics other commands wrote there.  The file is written
+ * by outfile_open(): under an unpredictable name in path's directory
+ * (O_EXCL, the mode of the file replaced or 0644 less the umask) and
+ * renamed over path, so a reader sees the old file or the new one; a
+ * symbolic link is refused, a FIFO or a device written in place, "-"
+ * is standard output.  Return 0, or -1 with "PATH: reason" in err. */
 int metrics_write_ingest(const char *path, const char *db,
 			 const struct metrics_ingest *m, char *err,
 			 size_t errlen);

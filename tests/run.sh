@@ -6,7 +6,9 @@
 # slowest of the last run first; each case's output is kept and printed
 # in the cases' order, as each finishes.  A case exits 0 to pass, 77 to
 # be skipped (with its reason on its last line), anything else fails.
-# The last line is "N passed, N failed, N skipped".
+# The last line is "N passed, N failed, N skipped".  A case that does
+# not depend on the build (the manuals, the manifests, the docs) says so
+# with a line "# run.sh: once" and runs with the first build only.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -40,11 +42,17 @@ trap 'rm -rf "$dir"' EXIT
 trap 'exit 130' INT TERM
 times="$top/tests/out/times"
 cases=""
+first=${1:-}
 for build in "$@"; do
 	cases="$cases $build:unit"
 	for t in "$top"/tests/cli/*.sh; do
 		name=$(basename "$t" .sh)
-		[ "$name" = lib ] || cases="$cases $build:$name"
+		[ "$name" = lib ] && continue
+		if [ "$build" != "$first" ] &&
+			grep -q '^# run\.sh: once' "$t"; then
+			continue
+		fi
+		cases="$cases $build:$name"
 	done
 done
 

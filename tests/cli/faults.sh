@@ -75,17 +75,21 @@ fi
 # message after --wait, and does not count anything twice later
 "$KEYAUDIT" ingest -q --db l.db a.log
 python3 -c '
-import sqlite3, time, sys
+import os, sqlite3, time
 c = sqlite3.connect("l.db", isolation_level=None)
 c.execute("BEGIN EXCLUSIVE")
 open("locked", "w").close()
-time.sleep(15)
+for _ in range(600):  # until the test is done with it, at most 60s
+    if os.path.exists("release"):
+        break
+    time.sleep(0.1)
 c.execute("COMMIT")' &
 locker=$!
 while [ ! -e locked ]; do sleep 0.1; done
 "$LOGGEN" --layout combined --lines 500 --seed 14 --key-file test.key -o b.log
 expect_exit 3 "$KEYAUDIT" ingest -q --db l.db b.log 2>err
 grep -q 'locked' err || { cat err; fail "locked database message"; }
+: > release
 wait $locker
 exact l.db "after a locked database"
 

@@ -4,6 +4,7 @@
 # script runs here, with the volumes' paths made local, for every index
 # of the ingest Job (more pods than files: some get none) and for the
 # merge Job: the result equals a single ingest.
+# run.sh: once (the manifests and their scripts do not depend on the build)
 . "$TOP/tests/cli/lib.sh"
 python3 -c 'import yaml' 2>/dev/null ||
 	fail "python3-yaml is missing (make deps installs it)"

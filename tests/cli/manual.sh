@@ -4,6 +4,7 @@
 # --help lists them), refusing the others; the example rules file of
 # keyaudit-rules(5) passes "rules check"; every shipped ruleset, its
 # classes and phases are in keyaudit-rules(5).
+# run.sh: once (the pages and the options table are the same in every build)
 . "$TOP/tests/cli/lib.sh"
 command -v mandoc >/dev/null || fail "mandoc is missing (make deps installs it)"
 for m in "$TOP"/doc/*.[1-9]; do

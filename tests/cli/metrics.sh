@@ -3,7 +3,7 @@
 # the database's; the last success survives a failed run; both commands
 # and several phases share one file; no client is named; the file is
 # replaced whole (mode 0644, nothing left beside it), never through a
-# symlink or over a directory.
+# symlink or over a directory, and a FIFO is written in place.
 . "$TOP/tests/cli/lib.sh"
 "$LOGGEN" --layout nginx --lines 3000 --key-file test.key -o a.log
 mkdir prom
@@ -64,17 +64,42 @@ check_eq "$(ls -A prom)" keyaudit.prom "nothing left beside the file"
 grep -v '^#' "$M" | grep -v '^keyaudit_[a-z_]*\({[a-z]*="[^"]*"\(,[a-z]*="[^"]*"\)*}\)\? [0-9.e+-]*$' &&
 	fail "a line that is not a keyaudit_ sample"
 
-# never through a symlink, never over a directory
-echo keep > target
+# as every output file: a symbolic link is refused (exit 3, as -o), the
+# file it points to neither read nor written; a directory is not
+# replaced; a FIFO is written in place and stays a FIFO
+printf '%s\n' '# HELP keyaudit_planted x' '# TYPE keyaudit_planted gauge' \
+	'keyaudit_planted 1' > target
+cp target target.before
 ln -s "$T/target" prom/link.prom
 expect_exit 3 "$KEYAUDIT" ingest -q --db a.db --format "$NGINX_FMT" \
 	--metrics prom/link.prom a.log 2>err
-grep -q 'link.prom: not a regular file' err || { cat err; fail "symlink"; }
-check_eq "$(cat target)" keep "the symlink's target"
+grep -q 'link.prom: is a symbolic link' err || { cat err; fail "symlink"; }
+[ -L prom/link.prom ] || fail "the symlink was replaced"
+check_files target target.before "the symlink's target"
+expect_exit 3 "$KEYAUDIT" gonogo --db a.db --metrics prom/link.prom \
+	> /dev/null 2>err
+grep -q 'link.prom: is a symbolic link' err || { cat err; fail "gonogo link"; }
+check_files target target.before "the symlink's target after gonogo"
 mkdir prom/dir.prom
 expect_exit 3 "$KEYAUDIT" gonogo --db a.db --metrics prom/dir.prom \
 	> /dev/null 2>err
-grep -q 'dir.prom: not a regular file' err || { cat err; fail "directory"; }
+grep -q 'dir.prom: ' err || { cat err; fail "directory"; }
+[ -d prom/dir.prom ] || fail "the directory was replaced"
+mkfifo prom/fifo.prom
+cat prom/fifo.prom > fifo.txt &
+reader=$!
+# (the code before this opened the FIFO to read it first, and hung)
+if ! timeout 60 "$KEYAUDIT" ingest -q --db a.db --format "$NGINX_FMT" \
+	--metrics prom/fifo.prom a.log 2>err; then
+	: > prom/fifo.prom # let the reader go
+	wait $reader
+	cat err
+	fail "metrics into a FIFO"
+fi
+wait $reader
+[ -p prom/fifo.prom ] || fail "the FIFO was replaced"
+grep -q '^keyaudit_lines_total 3000$' fifo.txt ||
+	{ cat fifo.txt; fail "the metrics through the FIFO"; }
 
 if ! command -v promtool >/dev/null; then
 	echo "skipped: promtool is missing (make deps installs prometheus)"
