@@ -231,15 +231,20 @@ static void emit(FILE *f, const struct exposition *x)
 
 /* Write the exposition to path as outfile.c writes every output: under
  * an unpredictable name beside it, then renamed over it; a symbolic link
- * is refused, a FIFO or a device written in place. */
+ * is refused, a FIFO or a device written in place.  The new file is
+ * 0644 whatever the umask (keyaudit.service's is 0027), for
+ * node_exporter runs as another user. */
 static int write_file(const char *path, const struct exposition *x, char *err,
 		      size_t errlen)
 {
 	FILE *f;
 	struct outfile *o = outfile_open(path, &f, err, errlen);
+	struct stat sb;
 
 	if (!o)
 		return -1;
+	if (f != stdout && fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode))
+		fchmod(fileno(f), 0644); /* our temporary file */
 	emit(f, x);
 	return outfile_close(o, 0, err, errlen);
 }

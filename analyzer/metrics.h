@@ -30,10 +30,10 @@ struct metrics_gonogo {
  * not a symbolic link) the time of the last successful run (status 0 or
  * 1) and the metrics other commands wrote there.  The file is written
  * by outfile_open(): under an unpredictable name in path's directory
- * (O_EXCL, the mode of the file replaced or 0644 less the umask) and
- * renamed over path, so a reader sees the old file or the new one; a
- * symbolic link is refused, a FIFO or a device written in place, "-"
- * is standard output.  Return 0, or -1 with "PATH: reason" in err. */
+ * (O_EXCL, mode 0644 whatever the umask) and renamed over path, so a reader
+ * sees the old file or the new one; a symbolic link is refused, a FIFO or a
+ * device written in place, "-" is standard output.  Return 0, or -1 with
+ * "PATH: reason" in err. */
 int metrics_write_ingest(const char *path, const char *db,
 			 const struct metrics_ingest *m, char *err,
 			 size_t errlen);

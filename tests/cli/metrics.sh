@@ -28,6 +28,11 @@ check_eq "$(value keyaudit_legacy_clients)" \
 	"$(sqlite3 a.db "SELECT count(DISTINCT client) FROM counts WHERE class = 'api_key'")" \
 	"legacy clients (all within 7 days)"
 check_eq "$(stat -c %a "$M")" 644 "readable by node_exporter"
+# also under keyaudit.service's UMask=0027
+(umask 027; "$KEYAUDIT" ingest -q --db a.db --format "$NGINX_FMT" \
+	--metrics prom/umask.prom a.log)
+check_eq "$(stat -c %a prom/umask.prom)" 644 "readable under umask 027"
+rm prom/umask.prom
 first=$(value keyaudit_ingest_last_success_timestamp_seconds)
 now=$(date +%s)
 [ "${first%.*}" -le "$now" ] && [ "${first%.*}" -ge $((now - 60)) ] ||

@@ -4,13 +4,13 @@
 # truth.
 . "$TOP/tests/cli/lib.sh"
 command -v parallel >/dev/null || fail "GNU parallel is missing (make deps)"
-"$LOGGEN" --layout nginx --lines 70000 --days 10 --seed 31 \
+"$LOGGEN" --layout nginx --lines 35000 --days 10 --seed 31 \
 	--key-file test.key -o whole.log
 mkdir logs
 # 7 pieces of unequal size, cut at line ends
 python3 - <<'PY'
 lines = open("whole.log", "rb").read().split(b"\n")[:-1]
-cuts = [0, 2000, 9000, 11000, 30000, 31000, 52000, len(lines)]
+cuts = [0, 1000, 4500, 5500, 15000, 15500, 26000, len(lines)]
 for i in range(7):
     with open(f"logs/part{i}.log", "wb") as f:
         f.write(b"".join(l + b"\n" for l in lines[cuts[i]:cuts[i + 1]]))
