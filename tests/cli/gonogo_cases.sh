@@ -60,7 +60,7 @@ hourly_drop noh.db
 	[ $? = 1 ] || fail "brownout without hourly counts"
 grep -q 'brownout 2026-10-16 08:00-20:00: not replayed, the database has no hourly counts' v3 ||
 	fail "no hourly counts: said"
-# the store's hourly counts (schema 2), or made by hand from the truth
+# the store's hourly counts (the view hourly), or made by hand from the truth
 hourly_table c.db
 expect_exit 1 "$KEYAUDIT" gonogo --db c.db \
 	--brownout '2026-10-16 08:00-20:00' \

@@ -1,7 +1,7 @@
 # tests/scripts/gonogo_hourly.sh: sourced by the gonogo CLI tests.
 
-# hourly_table DB: leave the store's hourly counts (schema 2: a table or
-# a view) as they are; a database without them gets a table made by
+# hourly_table DB: leave the store's hourly counts (the view hourly, or a
+# table) as they are; a database without them gets a table made by
 # hand from the case's truth, c.hourly.csv.
 hourly_table() {
 	if [ -z "$(hourly_type "$1")" ]; then
