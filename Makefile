@@ -103,11 +103,15 @@ $(BUILD)/schema.inc: analyzer/schema.sql | $(BUILD)
 		$< > $@
 $(BUILD)/store_schema.o: $(BUILD)/schema.inc
 
-$(BUILD)/loggen: tests/gen/loggen.c $(BUILD)/fp.o $(BUILD)/buf.o
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/loggen: tests/gen/loggen.c tests/gen/gen_rng.h $(BUILD)/fp.o \
+		$(BUILD)/buf.o
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter-out %.h,$^) \
+		$(LDLIBS)
 
-$(BUILD)/fleetgen: tests/gen/fleetgen.c $(BUILD)/fp.o $(BUILD)/buf.o
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/fleetgen: tests/gen/fleetgen.c tests/gen/gen_rng.h $(BUILD)/fp.o \
+		$(BUILD)/buf.o $(BUILD)/day.o
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter-out %.h,$^) \
+		$(LDLIBS)
 
 $(BUILD)/failmalloc.so: tests/faults/failmalloc.c | $(BUILD)
 	$(CC) -O2 -shared -fPIC -o $@ $<

@@ -91,16 +91,13 @@ static int upgrade_v2_hours(struct store *st, const char *table, char *err,
 			    size_t errlen)
 {
 	int file = strcmp(table, "file") == 0;
-	const char *keys = file
-			       ? "file_id, day, client, class, amnesty, status"
-			       : "day, client, class, amnesty, status";
+	const char *keys = store_tables[KIND_HOURS].keys;
 	char sql[SQL_MAX];
 	size_t n;
 
-	n = (size_t)snprintf(
-	    sql, sizeof(sql), "INSERT INTO %s_hours SELECT %s%s, sum(n)",
-	    table, file ? "file_id, 0, " : "",
-	    file ? "day, client, class, amnesty, status" : keys);
+	n = (size_t)snprintf(sql, sizeof(sql),
+			     "INSERT INTO %s_hours SELECT %s%s, sum(n)", table,
+			     file ? "file_id, 0, " : "", keys);
 	for (int h = 0; h < 24 && n < sizeof(sql); h++)
 		n += (size_t)snprintf(sql + n, sizeof(sql) - n,
 				      ", sum(CASE hour WHEN %d THEN n ELSE 0"
@@ -108,8 +105,8 @@ static int upgrade_v2_hours(struct store *st, const char *table, char *err,
 				      h);
 	if (n < sizeof(sql))
 		snprintf(sql + n, sizeof(sql) - n,
-			 " FROM %s_hourly GROUP BY %s; DROP TABLE %s_hourly",
-			 table, keys, table);
+			 " FROM %s_hourly GROUP BY %s%s; DROP TABLE %s_hourly",
+			 table, file ? "file_id, " : "", keys, table);
 	return store_exec(st, sql, err, errlen);
 }
 

@@ -1,7 +1,9 @@
 /* fleetgen.c: write a fleet's daily logs, their one-file-a-day copy and
  * the truth, deterministically, for make bench-history. */
 #include "buf.h"
+#include "day.h"
 #include "fp.h"
+#include "gen_rng.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -67,10 +69,6 @@ struct opts {
 	const char *key_file;
 	const char *out;
 	int legacy; /* the many-legacy-clients day */
-};
-
-struct rng {
-	uint64_t s[4];
 };
 
 struct cred {
@@ -148,99 +146,14 @@ static _Noreturn void usage_error(const char *what)
 	exit(2);
 }
 
-/* ---- random numbers: xoshiro256** seeded through splitmix64 ---- */
-
-static uint64_t splitmix(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static void rng_seed(struct rng *r, uint64_t seed)
-{
-	for (int i = 0; i < 4; i++)
-		r->s[i] = splitmix(&seed);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t rng_next(struct rng *r)
-{
-	uint64_t *s = r->s;
-	uint64_t res = rotl(s[1] * 5, 7) * 9;
-	uint64_t t = s[1] << 17;
-
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return res;
-}
-
-/* A number in [0, n), n > 0. */
-static uint64_t below(struct rng *r, uint64_t n)
-{
-	return rng_next(r) % n;
-}
-
-/* ---- calendar ---- */
-
-static int is_leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static unsigned month_len(int y, unsigned m)
-{
-	static const unsigned char len[12] = {31, 28, 31, 30, 31, 30,
-					      31, 31, 30, 31, 30, 31};
-
-	return len[m - 1] + (unsigned)(m == 2 && is_leap(y));
-}
-
-/* Year, month and day of a day since 1970-01-01 (days >= 0). */
-static void civil(int64_t days, int *y, unsigned *m, unsigned *d)
-{
-	*y = 1970;
-	while (days >= 365 + is_leap(*y)) {
-		days -= 365 + is_leap(*y);
-		(*y)++;
-	}
-	*m = 1;
-	while (days >= month_len(*y, *m)) {
-		days -= month_len(*y, *m);
-		(*m)++;
-	}
-	*d = (unsigned)days + 1;
-}
-
-static void day_text(int64_t days, char out[16])
-{
-	int y;
-	unsigned m;
-	unsigned d;
-
-	civil(days, &y, &m, &d);
-	snprintf(out, 16, "%04d-%02u-%02u", y, m, d);
-}
-
-/* YYYY-MM-DDTHH:MM:SSZ of an instant. */
+/* YYYY-MM-DDTHH:MM:SSZ of an instant (t >= 0). */
 static void iso_text(int64_t t, char out[32])
 {
-	char day[16];
-	unsigned s = (unsigned)(t % DAY_SECS);
+	char day[DAY_TEXT_LEN + 1];
+	unsigned sec = (unsigned)(t % DAY_SECS);
 
-	day_text(t / DAY_SECS, day);
-	snprintf(out, 32, "%sT%02u:%02u:%02uZ", day, s / 3600, s / 60 % 60,
-		 s % 60);
+	snprintf(out, 32, "%sT%02u:%02u:%02uZ", day_format(t / DAY_SECS, day),
+		 sec / 3600, sec / 60 % 60, sec % 60);
 }
 
 /* ---- options ---- */
@@ -330,7 +243,7 @@ static char *rand_text(struct rng *r, size_t n, const char *set)
 	char *s = xmalloc(n + 1);
 
 	for (size_t i = 0; i < n; i++)
-		s[i] = set[below(r, m)];
+		s[i] = set[rng_below(r, m)];
 	s[n] = '\0';
 	return s;
 }
@@ -442,7 +355,7 @@ static struct cred *new_cred(struct gen *g, struct client *c, int kind)
 static int pick_profile(struct rng *r)
 {
 	static const unsigned share[] = {20, 25, 25, 10, 12, 8}; /* in % */
-	unsigned v = (unsigned)below(r, 100);
+	unsigned v = (unsigned)rng_below(r, 100);
 	int p = 0;
 
 	while (v >= share[p]) {
@@ -469,24 +382,24 @@ static void make_client(struct gen *g, unsigned idx)
 {
 	struct client *c = &g->cl[idx];
 	struct rng *r = &g->crng;
-	unsigned v = (unsigned)below(r, 100);
+	unsigned v = (unsigned)rng_below(r, 100);
 
 	snprintf(c->addr, sizeof(c->addr), "10.%u.%u.%u",
-		 (unsigned)below(r, 256), (unsigned)below(r, 256),
-		 1 + (unsigned)below(r, 254));
+		 (unsigned)rng_below(r, 256), (unsigned)rng_below(r, 256),
+		 1 + (unsigned)rng_below(r, 254));
 	c->profile = g->o.legacy ? P_LEGACY : pick_profile(r);
-	if (!g->o.legacy && below(r, 2)) {
+	if (!g->o.legacy && rng_below(r, 2)) {
 		c->cid = xmalloc(16);
 		snprintf(c->cid, 16, "svc-%07u", idx);
 	}
 	c->amnesty = v < 30 ? 1 : v < 40 ? 2 : 0;
 	c->switch_day =
-	    (unsigned)(g->o.days / 10 + below(r, 8 * g->o.days / 10 + 1));
-	c->nua = 1 + (below(r, 5) == 0);
+	    (unsigned)(g->o.days / 10 + rng_below(r, 8 * g->o.days / 10 + 1));
+	c->nua = 1 + (rng_below(r, 5) == 0);
 	for (unsigned i = 0; i < c->nua; i++)
 		c->ua[i] = c->profile == P_BROWSER
-			       ? N_API_UA + (unsigned)below(r, 2)
-			       : (unsigned)below(r, N_API_UA);
+			       ? N_API_UA + (unsigned)rng_below(r, 2)
+			       : (unsigned)rng_below(r, N_API_UA);
 	make_tokens(g, c);
 }
 
@@ -563,7 +476,7 @@ static unsigned pick_client(struct gen *g, uint64_t j)
 
 	if (g->o.legacy) /* 7919 is prime: every client in turn */
 		return (unsigned)(j * 7919 % g->o.clients);
-	u = below(&g->lrng, g->cum[hi]);
+	u = rng_below(&g->lrng, g->cum[hi]);
 	while (lo < hi) {
 		unsigned mid = lo + (hi - lo) / 2;
 
@@ -586,8 +499,8 @@ static const struct cred *pick_cred(const struct client *c, unsigned day)
  * requests in ten from the middle of the period on. */
 static int pick_status(struct gen *g, const struct req *q)
 {
-	unsigned v = (unsigned)below(&g->lrng, 1000);
-	int refuse = below(&g->lrng, 10) < 3;
+	unsigned v = (unsigned)rng_below(&g->lrng, 1000);
+	int refuse = rng_below(&g->lrng, 10) < 3;
 
 	if (q->cr->kind == K_APIKEY && !q->amnesty && q->day >= g->phase2 &&
 	    refuse)
@@ -605,10 +518,10 @@ static void make_request(struct gen *g, struct req *q, unsigned day,
 	q->t = (g->start_day + day) * DAY_SECS +
 	       (int64_t)(j * DAY_SECS / per_day);
 	q->cr = pick_cred(c, day);
-	q->ua = c->ua[c->nua > 1 && below(&g->lrng, 10) < 3];
+	q->ua = c->ua[c->nua > 1 && rng_below(&g->lrng, 10) < 3];
 	q->amnesty =
 	    q->cr->kind == K_APIKEY &&
-	    (c->amnesty == 1 || (c->amnesty == 2 && below(&g->lrng, 2)));
+	    (c->amnesty == 1 || (c->amnesty == 2 && rng_below(&g->lrng, 2)));
 	q->status = pick_status(g, q);
 }
 
@@ -656,7 +569,7 @@ static void flush_day(struct gen *g, unsigned day)
 	char dt[16];
 	size_t i = 0;
 
-	day_text(g->start_day + day, dt);
+	day_format(g->start_day + day, dt);
 	qsort(g->keys, g->nkeys, sizeof(*g->keys), cmp_u64);
 	while (i < g->nkeys) {
 		uint64_t k = g->keys[i];
@@ -737,8 +650,8 @@ static void put_auth(struct line *l, const struct cred *cr)
 static void render(struct gen *g, const struct req *q, const char *date,
 		   struct line *l)
 {
-	uint64_t id = 1000000000000ULL + below(&g->lrng, 9000000000000ULL);
-	int post = below(&g->lrng, 5) == 0;
+	uint64_t id = 1000000000000ULL + rng_below(&g->lrng, 9000000000000ULL);
+	int post = rng_below(&g->lrng, 5) == 0;
 
 	l->n = 0;
 	put(l, q->c->addr);
@@ -750,7 +663,7 @@ static void render(struct gen *g, const struct req *q, const char *date,
 	put(l, post ? "/stories HTTP/1.1\" " : " HTTP/1.1\" ");
 	put_u(l, (uint64_t)q->status);
 	put(l, " ");
-	put_u(l, q->status == 200 ? below(&g->lrng, 20000) : 60);
+	put_u(l, q->status == 200 ? rng_below(&g->lrng, 20000) : 60);
 	put(l, " \"-\" \"");
 	put(l, agents[q->ua]);
 	put(l, "\"");
@@ -849,14 +762,14 @@ static void write_day(struct gen *g, unsigned day, struct line *l)
 	char date[16];
 	char dt[16];
 	int y;
-	unsigned m;
-	unsigned d;
+	int m;
+	int d;
 	FILE *daily;
 	gzFile *gz;
 
-	day_text(g->start_day + day, dt);
-	civil(g->start_day + day, &y, &m, &d);
-	snprintf(date, sizeof(date), "%02u/%s/%04d:", d, mon_name[m - 1], y);
+	day_format(g->start_day + day, dt);
+	day_to_civil(g->start_day + day, &y, &m, &d);
+	snprintf(date, sizeof(date), "%02d/%s/%04d:", d, mon_name[m - 1], y);
 	daily = open_daily(g, dt);
 	gz = open_hosts(g, dt);
 	for (uint64_t j = 0; j < per_day; j++) {

@@ -1,6 +1,7 @@
 /* loggen.c: write deterministic access logs and their keyaudit truth. */
 #include "buf.h"
 #include "fp.h"
+#include "gen_rng.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -209,10 +210,6 @@ struct opts {
 	int legacy_truth;	/* write BASE.legacy.csv */
 };
 
-struct rng {
-	uint64_t s[4];
-};
-
 struct cred {
 	int kind;
 	char *secret; /* the raw credential, NULL for K_NONE and K_THEME */
@@ -370,53 +367,6 @@ static _Noreturn void usage_error(const char *what, const char *arg)
 	else
 		fprintf(stderr, "loggen: %s; try 'loggen --help'\n", what);
 	exit(2);
-}
-
-/* ---- random numbers: xoshiro256** seeded through splitmix64 ---- */
-
-static uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z;
-
-	*x += 0x9e3779b97f4a7c15ULL;
-	z = *x;
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static void rng_seed(struct rng *r, uint64_t seed)
-{
-	int i;
-
-	for (i = 0; i < 4; i++)
-		r->s[i] = splitmix64(&seed);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t rng_next(struct rng *r)
-{
-	uint64_t *s = r->s;
-	uint64_t res = rotl(s[1] * 5, 7) * 9;
-	uint64_t t = s[1] << 17;
-
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return res;
-}
-
-/* A number in [0, n), n > 0; the modulo bias is far below notice. */
-static uint64_t rng_below(struct rng *r, uint64_t n)
-{
-	return rng_next(r) % n;
 }
 
 /* ---- calendar ---- */
