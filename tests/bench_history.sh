@@ -91,7 +91,7 @@ db_rows() {
 
 # ratio A B: A / B with two decimals, "-" when B is 0
 ratio() {
-	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b;
+	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b;
 		else printf "-" }'
 }
 
