@@ -208,4 +208,14 @@ int store_each(struct store *st, const char *sql, const char *const *params,
 			  const char *const *names),
 	       void *ctx, char *err, size_t errlen);
 
+/* Make the temporary table temp.name (name: a plain identifier), of one
+ * column v TEXT PRIMARY KEY, hold exactly the values[0..n) (each once),
+ * so that a query reads a set of clients or fingerprints in one scan
+ * (`client IN (SELECT v FROM temp.name)`) instead of a lookup each.  A
+ * temporary table lives with the connection and is writable in a
+ * read-only one.  Return 0, or -1 with err set. */
+int store_temp_set(struct store *st, const char *name,
+		   const char *const *values, size_t n, char *err,
+		   size_t errlen);
+
 #endif
