@@ -1,5 +1,6 @@
 /* report_state.c: each legacy client's migration state, top agent and
- * routes, read from the store in client order, one pass per table. */
+ * routes, read from the store in client order: into memory, one pass
+ * per table, or (facts_table) into a TEMP table in one pass. */
 #include "day.h"
 #include "report_impl.h"
 
@@ -447,7 +448,8 @@ static int fact_row(void *arg, int n, const char *const *c,
 		route_add(&w->routes, c[2], c[3] ? c[3] : "0");
 	else if (src == 3)
 		w->ncreds = report_num(c[3]);
-	return 0;
+	/* stop at a failed insert: facts_table() reports it */
+	return w->f->tmp && w->f->tmp->failed;
 }
 
 static void facts_sql(char *sql, size_t cap, unsigned what)
