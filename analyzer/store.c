@@ -136,6 +136,11 @@ static int create_private(const char *path, char *err, size_t errlen)
 }
 
 /* Open path with flags, as a URI so that immutable can be asked. */
+void store_init(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int open_db(struct store *st, const char *path, int flags,
 		   int immutable)
 {

@@ -14,6 +14,12 @@ struct store;
 
 enum store_mode { STORE_READ, STORE_WRITE };
 
+/* Configure SQLite for the process: no memory statistics, whose global
+ * mutex every allocation takes otherwise (a report's sort makes
+ * millions).  Call once, before any database is opened or thread
+ * started. */
+void store_init(void);
+
 /* Open (STORE_WRITE: create, mode 0600) the database at path.  Return the
  * store, to close with store_close(), or NULL with a message in err.
  * STORE_WRITE creates the schema, or upgrades an older one in place in
