@@ -5,84 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
 #include "sdk.h"
 #include "table.h"
-
-/* A credential under a client, with its top agent and route. */
-struct cred {
-	char *client;
-	char *fp;
-	char *agent;
-	char *route;
-	char *route_n;
-};
-
-struct creds {
-	struct cred *v;
-	size_t n, cap;
-	struct facts f;
-	struct table *t;
-};
-
-static int cmp_cred(const void *a, const void *b)
-{
-	const struct cred *x = a;
-	const struct cred *y = b;
-	int d = strcmp(x->client, y->client);
-
-	return d ? d : strcmp(x->fp, y->fp);
-}
-
-static struct cred *find(struct creds *cs, const char *client, const char *fp)
-{
-	struct cred key;
-
-	if (!cs->n)
-		return NULL;
-	key.client = (char *)(uintptr_t)client;
-	key.fp = (char *)(uintptr_t)fp;
-	return bsearch(&key, cs->v, cs->n, sizeof(*cs->v), cmp_cred);
-}
-
-/* (client, fp, agent, n), each credential's busiest agent first. */
-static int agent_row(void *arg, int n, const char *const *c,
-		     const char *const *names)
-{
-	struct creds *cs = arg;
-	struct cred *last = cs->n ? &cs->v[cs->n - 1] : NULL;
-
-	(void)n;
-	(void)names;
-	if (last && strcmp(last->client, c[0]) == 0 &&
-	    strcmp(last->fp, c[1]) == 0)
-		return 0;
-	if (cs->n == cs->cap) {
-		cs->cap = cs->cap ? 2 * cs->cap : 256;
-		cs->v = xrealloc(cs->v, cs->cap * sizeof(*cs->v));
-	}
-	last = &cs->v[cs->n++];
-	memset(last, 0, sizeof(*last));
-	last->client = xstrdup(c[0]);
-	last->fp = xstrdup(c[1]);
-	last->agent = xstrdup(c[2] ? c[2] : "");
-	return 0;
-}
-
-/* (client, fp, route, n), each credential's busiest route first. */
-static int route_row(void *arg, int n, const char *const *c,
-		     const char *const *names)
-{
-	struct cred *cr = find(arg, c[0], c[1]);
-
-	(void)n;
-	(void)names;
-	if (cr && !cr->route) {
-		cr->route = xstrdup(c[2] ? c[2] : "");
-		cr->route_n = xstrdup(c[3] ? c[3] : "0");
-	}
-	return 0;
-}
 
 static const char *const cred_cols[] = {
     "fingerprint",	  "client",	 "requests",	"amnesty_requests",
@@ -95,24 +19,46 @@ static const enum cell_kind cred_kinds[] = {
     CELL_TEXT, CELL_TEXT, CELL_NUM, CELL_TEXT};
 #define CRED_NCOLS 14
 
-/* fp, client, requests, amnesty, 434, first, last, days */
+/* Each credential's busiest agent (ties: the first by name), in
+ * (client, fp) order. */
+#define CAGENT_SQL                                                            \
+	"INSERT INTO temp.cagent SELECT client, fp, agent FROM (SELECT"       \
+	" client, fp, agent, row_number() OVER (PARTITION BY client, fp"      \
+	" ORDER BY sum(n) DESC, agent) AS r FROM cred_agents WHERE " WINDOW   \
+	" GROUP BY client, fp, agent) WHERE r = 1"
+/* Each credential's busiest route and its requests. */
+#define CROUTE_SQL                                                            \
+	"INSERT INTO temp.croute SELECT client, fp, route, k FROM (SELECT"    \
+	" client, fp, route, sum(n) AS k, row_number() OVER (PARTITION BY"    \
+	" client, fp ORDER BY sum(n) DESC, route) AS r FROM routes "          \
+	"WHERE " WINDOW " AND fp <> '' AND route <> '{other}'"                \
+	" GROUP BY client, fp, route) WHERE r = 1"
+
+/* fp, client, requests, amnesty, 434, first, last, days, then the
+ * agent, route and its requests (only for a credential with an agent)
+ * and the client's state. */
 #define CREDS_SQL                                                             \
-	"SELECT 'fp:' || fp, client, sum(n) AS k,"                            \
+	"SELECT c.*, coalesce(a.agent, ''),"                                  \
+	" CASE WHEN a.fp IS NULL THEN '' ELSE coalesce(r.route, '') END,"     \
+	" CASE WHEN a.fp IS NULL THEN 0 ELSE coalesce(r.k, 0) END, f.state"   \
+	" FROM (SELECT 'fp:' || fp, client, sum(n) AS k,"                     \
 	" sum(CASE WHEN amnesty = 1 THEN n ELSE 0 END),"                      \
 	" sum(CASE WHEN status = 434 THEN n ELSE 0 END),"                     \
 	" " ISO("min(first)") ", " ISO(                                       \
 	    "max(last)") ","                                                  \
-			 " count(DISTINCT day), fp"                           \
-			 " FROM creds WHERE " WINDOW " AND class IN " LEGACY  \
-			 " GROUP BY client, fp ORDER BY k DESC, client, fp"
+			 " count(DISTINCT day), fp FROM creds WHERE " WINDOW  \
+			 " AND class IN " LEGACY " GROUP BY client, fp) c"    \
+			 " LEFT JOIN temp.cagent a ON a.client = c.client "   \
+			 "AND a.fp = c.fp"                                    \
+			 " LEFT JOIN temp.croute r ON r.client = c.client "   \
+			 "AND r.fp = c.fp"                                    \
+			 " LEFT JOIN temp.facts f ON f.client = c.client"     \
+			 " ORDER BY c.k DESC, c.client, c.fp"
 
 static int cred_row(void *arg, int n, const char *const *c,
 		    const char *const *names)
 {
-	struct creds *cs = arg;
-	const struct cred *cr = find(cs, c[1], c[8]);
-	const struct client_facts *cf = facts_find(&cs->f, c[1]);
-	const char *agent = cr && cr->agent ? cr->agent : "";
+	const char *agent = c[9];
 	const char *v[CRED_NCOLS];
 	struct sdk sdk;
 
@@ -124,54 +70,36 @@ static int cred_row(void *arg, int n, const char *const *c,
 	v[8] = agent;
 	v[9] = sdk.name;
 	v[10] = sdk.version;
-	v[11] = cr && cr->route ? cr->route : "";
-	v[12] = cr && cr->route_n ? cr->route_n : "0";
-	v[13] = cf ? report_state_name(cf->state) : "";
-	table_row(cs->t, v);
+	v[11] = c[10];
+	v[12] = c[11];
+	v[13] = c[12] ? report_state_name((int)report_num(c[12])) : "";
+	table_row(arg, v);
 	return 0;
 }
 
-static void creds_free(struct creds *cs)
-{
-	for (size_t i = 0; i < cs->n; i++) {
-		free(cs->v[i].client);
-		free(cs->v[i].fp);
-		free(cs->v[i].agent);
-		free(cs->v[i].route);
-		free(cs->v[i].route_n);
-	}
-	free(cs->v);
-	facts_free(&cs->f);
-}
+static const char *const temps[] = {
+    "DROP TABLE IF EXISTS temp.cagent",
+    "CREATE TEMP TABLE cagent(client TEXT, fp TEXT, agent TEXT,"
+    " PRIMARY KEY(client, fp)) WITHOUT ROWID",
+    CAGENT_SQL,
+    "DROP TABLE IF EXISTS temp.croute",
+    "CREATE TEMP TABLE croute(client TEXT, fp TEXT, route TEXT,"
+    " k INTEGER, PRIMARY KEY(client, fp)) WITHOUT ROWID",
+    CROUTE_SQL};
 
 int report_credentials(struct ctx *x)
 {
-	struct creds cs;
-	int rc;
+	struct facts f;
+	struct table *t;
+	int rc = facts_table(x, &f, 0, 1);
 
-	memset(&cs, 0, sizeof(cs));
-	rc = facts_load(x, &cs.f, 0);
+	for (size_t i = 0; rc == 0 && i < sizeof(temps) / sizeof(temps[0]);
+	     i++)
+		rc = report_tmp_exec(x, temps[i]);
+	t = table_new(x->f, x->o->json, cred_cols, cred_kinds, CRED_NCOLS);
 	if (rc == 0)
-		rc = store_each(x->st,
-				"SELECT client, fp, agent, sum(n) AS k"
-				" FROM cred_agents WHERE " WINDOW
-				" GROUP BY client, fp, agent"
-				" ORDER BY client, fp, k DESC, agent",
-				x->params, 2, agent_row, &cs, x->err,
-				x->errlen);
-	if (rc == 0)
-		rc = store_each(x->st,
-				"SELECT client, fp, route, sum(n) AS k"
-				" FROM routes WHERE " WINDOW
-				" AND fp <> '' AND route <> '{other}'"
-				" GROUP BY client, fp, route"
-				" ORDER BY client, fp, k DESC, route",
-				x->params, 2, route_row, &cs, x->err,
-				x->errlen);
-	cs.t = table_new(x->f, x->o->json, cred_cols, cred_kinds, CRED_NCOLS);
-	if (rc == 0)
-		rc = store_each(x->st, CREDS_SQL, x->params, 2, cred_row, &cs,
+		rc = store_each(x->st, CREDS_SQL, x->params, 2, cred_row, t,
 				x->err, x->errlen);
-	creds_free(&cs);
-	return table_end(cs.t) < 0 ? -1 : rc;
+	facts_free(&f);
+	return table_end(t) < 0 ? -1 : rc;
 }

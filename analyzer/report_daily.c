@@ -66,11 +66,9 @@ struct daily {
 	const char *names[MAX_COLS];
 	enum cell_kind kinds[MAX_COLS];
 	int ncols;
-	/* legacy clients per day, from the second query */
-	char (*cdays)[16];
-	long long *cn;
-	int ncd;
-	int cdi;
+	/* the row's client, and whether it had a legacy request that day */
+	char *client;
+	int client_legacy;
 };
 
 static void daily_flush(struct daily *d)
@@ -82,10 +80,6 @@ static void daily_flush(struct daily *d)
 
 	if (!c->day[0])
 		return;
-	while (d->cdi < d->ncd && strcmp(d->cdays[d->cdi], c->day) < 0)
-		d->cdi++;
-	if (d->cdi < d->ncd && strcmp(d->cdays[d->cdi], c->day) == 0)
-		c->clients = d->cn[d->cdi];
 	v[k++] = c->day;
 	snprintf(vals[k], 32, "%lld", c->total);
 	v[k] = vals[k];
@@ -110,44 +104,47 @@ static void daily_flush(struct daily *d)
 	memset(c, 0, sizeof(*c));
 }
 
+/* A client's rows of the day are done: was it a legacy client? */
+static void client_flush(struct daily *d)
+{
+	if (d->client && d->client_legacy)
+		d->cur.clients++;
+	free(d->client);
+	d->client = NULL;
+	d->client_legacy = 0;
+}
+
+/* day, client, class, amnesty, status, n; by day and client */
 static int daily_row(void *arg, int n, const char *const *c,
 		     const char *const *names)
 {
 	struct daily *d = arg;
-	int k = class_of(&d->cl, c[1]);
-	long long v = report_num(c[4]);
+	int k = class_of(&d->cl, c[2]);
+	long long v = report_num(c[5]);
 
 	(void)n;
 	(void)names;
 	if (strcmp(c[0], d->cur.day) != 0) {
+		client_flush(d);
 		daily_flush(d);
 		snprintf(d->cur.day, sizeof(d->cur.day), "%s", c[0]);
+	}
+	if (!d->client || strcmp(d->client, c[1]) != 0) {
+		client_flush(d);
+		d->client = xstrdup(c[1]);
 	}
 	d->cur.total += v;
 	if (k >= 0) {
 		d->cur.per_class[k] += v;
 		if (d->cl.legacy[k]) {
 			d->cur.legacy += v;
-			if (report_num(c[2]))
+			d->client_legacy = 1;
+			if (report_num(c[3]))
 				d->cur.amnesty += v;
 		}
 	}
-	if (report_num(c[3]))
+	if (report_num(c[4]) == 434)
 		d->cur.s434 += v;
-	return 0;
-}
-
-static int clients_row(void *arg, int n, const char *const *c,
-		       const char *const *names)
-{
-	struct daily *d = arg;
-
-	(void)n;
-	(void)names;
-	d->cdays = xrealloc(d->cdays, (size_t)(d->ncd + 1) * 16);
-	d->cn = xrealloc(d->cn, (size_t)(d->ncd + 1) * sizeof(*d->cn));
-	snprintf(d->cdays[d->ncd], 16, "%s", c[0]);
-	d->cn[d->ncd++] = report_num(c[1]);
 	return 0;
 }
 
@@ -173,6 +170,8 @@ static void daily_columns(struct daily *d)
 	d->ncols = k;
 }
 
+/* One sort of the window's rows by day and client gives both the
+ * day's sums and its distinct legacy clients. */
 int report_daily(struct ctx *x)
 {
 	struct daily d;
@@ -181,25 +180,16 @@ int report_daily(struct ctx *x)
 	memset(&d, 0, sizeof(d));
 	if (load_classes(x, &d.cl) < 0)
 		return -1;
-	rc = store_each(
-	    x->st,
-	    "SELECT day, count(DISTINCT client) FROM counts WHERE " WINDOW
-	    " AND class IN " LEGACY " GROUP BY day ORDER BY day",
-	    x->params, 2, clients_row, &d, x->err, x->errlen);
 	daily_columns(&d);
 	d.t = table_new(x->f, x->o->json, d.names, d.kinds, d.ncols);
-	if (rc == 0)
-		rc =
-		    store_each(x->st,
-			       "SELECT day, class, amnesty, status = 434,"
-			       " sum(n) FROM counts WHERE " WINDOW
-			       " GROUP BY 1, 2, 3, 4 ORDER BY 1",
-			       x->params, 2, daily_row, &d, x->err, x->errlen);
+	rc = store_each(x->st,
+			"SELECT day, client, class, amnesty, status, n"
+			" FROM counts WHERE " WINDOW " ORDER BY day, client",
+			x->params, 2, daily_row, &d, x->err, x->errlen);
+	client_flush(&d);
 	daily_flush(&d);
 	if (table_end(d.t) < 0)
 		rc = -1;
-	free(d.cdays);
-	free(d.cn);
 	free_classes(&d.cl);
 	return rc;
 }

@@ -33,6 +33,34 @@ long long report_num(const char *s);
 int report_plain_row(void *arg, int n, const char *const *c,
 		     const char *const *names);
 
+/* ---- TEMP tables (report_tmp.c) ---- */
+
+#define TMP_BATCH    128 /* rows a multi-row INSERT */
+#define TMP_MAX_COLS 8
+
+/* Rows for the TEMP table `table` (made by the caller), copied and
+ * inserted TMP_BATCH at a time. */
+struct report_tmp {
+	struct ctx *x;
+	const char *table; /* a static name */
+	int ncols;
+	int n; /* rows waiting */
+	int failed;
+	char *cells[TMP_BATCH * TMP_MAX_COLS];
+};
+
+/* Run one statement with x's window bound to ?1 and ?2, no rows.
+ * Return 0, or -1 with x->err set. */
+int report_tmp_exec(struct ctx *x, const char *sql);
+/* Start b for table, ncols (<= TMP_MAX_COLS) columns. */
+void report_tmp_init(struct report_tmp *b, struct ctx *x, const char *table,
+		     int ncols);
+/* Add one row (vals[i] NULL: SQL NULL), copied; a full batch is
+ * inserted.  Return 0, or -1 (x->err set) once an insert has failed. */
+int report_tmp_add(struct report_tmp *b, const char *const *vals);
+/* Insert the rows waiting.  Return 0, or -1 with x->err set. */
+int report_tmp_flush(struct report_tmp *b);
+
 int report_migration(struct ctx *x);
 int report_amnesty(struct ctx *x);
 int report_daily(struct ctx *x);
@@ -77,6 +105,8 @@ struct facts {
 	int64_t now;
 	/* report progress: clients per day and state, [day - first][s] */
 	long long (*per_day)[NSTATES];
+	/* facts_table(): where each client goes, instead of v */
+	struct report_tmp *tmp;
 };
 
 #define FACTS_AGENTS  1u
@@ -97,6 +127,14 @@ int facts_load(struct ctx *x, struct facts *f, unsigned what);
 const struct client_facts *facts_find(const struct facts *f,
 				      const char *client);
 void facts_free(struct facts *f);
+
+/* The facts of every legacy client of x's window, with the parts in
+ * what, in one pass over one query in client order: into the TEMP
+ * table facts(client PRIMARY KEY, state INTEGER, since TEXT, agent,
+ * routes, ncreds), replaced, when table is set; else only f->per_day
+ * (FACTS_PER_DAY).  Memory does not grow with the clients.  Return 0,
+ * or -1 with x->err set; free with facts_free() either way. */
+int facts_table(struct ctx *x, struct facts *f, unsigned what, int table);
 
 /* Day number (days since 1970-01-01) of "YYYY-MM-DD", and back. */
 int64_t report_day_number(const char *day);

@@ -9,8 +9,10 @@
 
 /* ---- migration ---------------------------------------------------- */
 
+/* Each legacy client's numbers, then its facts (facts_table()). */
 #define MIGRATION_SQL                                                         \
-	"SELECT client,"                                                      \
+	"SELECT m.*, coalesce(f.agent, ''), coalesce(f.ncreds, 0), f.state,"  \
+	" coalesce(f.since, ''), coalesce(f.routes, '') FROM (SELECT client," \
 	" sum(CASE WHEN class IN " LEGACY " THEN n ELSE 0 END) AS legacy,"    \
 	" sum(CASE WHEN class IN " LEGACY " AND amnesty = 1 THEN n"           \
 	"  ELSE 0 END),"                                                      \
@@ -25,16 +27,16 @@
 						       " count(DISTINCT "     \
 						       "CASE WHEN class "     \
 						       "IN " LEGACY           \
-						       " THEN day END),"      \
-						       " max(CASE WHEN "      \
-						       "class IN " LEGACY     \
-						       " THEN last END)"      \
+						       " THEN day END)"       \
 						       " FROM counts "        \
 						       "WHERE " WINDOW        \
 						       " GROUP BY client "    \
-						       "HAVING legacy > 0"    \
-						       " ORDER BY legacy "    \
-						       "DESC, client"
+						       "HAVING legacy > 0) m" \
+						       " LEFT JOIN "          \
+						       "temp.facts f ON "     \
+						       "f.client = m.client"  \
+						       " ORDER BY m.legacy "  \
+						       "DESC, m.client"
 
 static const char *const migration_cols[] = {
     "client",	    "legacy_requests", "amnesty_requests", "amnesty_share",
@@ -47,17 +49,10 @@ static const enum cell_kind migration_kinds[] = {
     CELL_TEXT, CELL_NUM, CELL_TEXT, CELL_TEXT, CELL_TEXT};
 #define MIGRATION_NCOLS 15
 
-struct migration {
-	struct table *t;
-	struct facts f;
-};
-
 static int migration_row(void *arg, int n, const char *const *c,
 			 const char *const *names)
 {
-	struct migration *m = arg;
-	const struct client_facts *cf = facts_find(&m->f, c[0]);
-	char ashare[32], lshare[32], ncred[32], since[16] = "";
+	char ashare[32], lshare[32];
 	const char *v[MIGRATION_NCOLS];
 
 	(void)n;
@@ -66,9 +61,6 @@ static int migration_row(void *arg, int n, const char *const *c,
 		     report_num(c[1]));
 	report_share(lshare, sizeof(lshare), report_num(c[1]),
 		     report_num(c[3]));
-	snprintf(ncred, sizeof(ncred), "%lld", cf ? cf->ncreds : 0);
-	if (cf)
-		report_day_text(cf->since, since);
 	v[0] = c[0];
 	v[1] = c[1];
 	v[2] = c[2];
@@ -79,26 +71,27 @@ static int migration_row(void *arg, int n, const char *const *c,
 	v[7] = c[5];
 	v[8] = c[6];
 	v[9] = c[7];
-	v[10] = cf && cf->agent ? cf->agent : "";
-	v[11] = ncred;
-	v[12] = cf ? report_state_name(cf->state) : "";
-	v[13] = since;
-	v[14] = cf && cf->routes ? cf->routes : "";
-	table_row(m->t, v);
+	v[10] = c[8];
+	v[11] = c[9];
+	v[12] = c[10] ? report_state_name((int)report_num(c[10])) : "";
+	v[13] = c[11];
+	v[14] = c[12];
+	table_row(arg, v);
 	return 0;
 }
 
 int report_migration(struct ctx *x)
 {
-	struct migration m;
+	struct facts f;
+	struct table *t;
 	int rc =
-	    facts_load(x, &m.f, FACTS_AGENTS | FACTS_ROUTES | FACTS_CREDS);
+	    facts_table(x, &f, FACTS_AGENTS | FACTS_ROUTES | FACTS_CREDS, 1);
 
-	m.t = table_new(x->f, x->o->json, migration_cols, migration_kinds,
-			MIGRATION_NCOLS);
+	t = table_new(x->f, x->o->json, migration_cols, migration_kinds,
+		      MIGRATION_NCOLS);
 	if (rc == 0)
 		rc = store_each(x->st, MIGRATION_SQL, x->params, 2,
-				migration_row, &m, x->err, x->errlen);
-	facts_free(&m.f);
-	return table_end(m.t) < 0 ? -1 : rc;
+				migration_row, t, x->err, x->errlen);
+	facts_free(&f);
+	return table_end(t) < 0 ? -1 : rc;
 }

@@ -1,5 +1,6 @@
 /* report_state.c: each legacy client's migration state, top agent and
- * routes, read from the store in client order, one pass per table. */
+ * routes, read from the store in client order: into memory, one pass
+ * per table, or (facts_table) into a TEMP table in one pass. */
 #include "day.h"
 #include "report_impl.h"
 
@@ -51,6 +52,11 @@ struct walker {
 	struct cday *d;
 	size_t nd, capd;
 	long long legacy;
+	/* facts_table(): the client's facts so far, and not kept in f->v */
+	int streamed;
+	char *agent;
+	char *routes;
+	long long ncreds;
 };
 
 /* The state on day D given the last day with any request (a), with a
@@ -103,12 +109,38 @@ static void walk(struct walker *w, struct client_facts *c)
 	c->last_day = a;
 }
 
+/* facts_table(): the client's facts are complete, into the table. */
+static void client_stream(struct walker *w)
+{
+	struct client_facts c;
+	char state[16], since[16], ncreds[32];
+	const char *v[6];
+
+	memset(&c, 0, sizeof(c));
+	walk(w, &c);
+	if (!w->f->tmp)
+		return;
+	snprintf(state, sizeof(state), "%d", c.state);
+	report_day_text(c.since, since);
+	snprintf(ncreds, sizeof(ncreds), "%lld", w->ncreds);
+	v[0] = w->client;
+	v[1] = state;
+	v[2] = since;
+	v[3] = w->agent;
+	v[4] = w->routes;
+	v[5] = ncreds;
+	report_tmp_add(w->f->tmp, v);
+}
+
 static void client_done(struct walker *w)
 {
 	struct facts *f = w->f;
 	struct client_facts *c;
 
-	if (w->client && w->legacy > 0) {
+	if (w->streamed) {
+		if (w->client && w->legacy > 0)
+			client_stream(w);
+	} else if (w->client && w->legacy > 0) {
 		if (f->n == f->cap) {
 			f->cap = f->cap ? 2 * f->cap : 256;
 			f->v = xrealloc(f->v, f->cap * sizeof(*f->v));
@@ -120,9 +152,35 @@ static void client_done(struct walker *w)
 		walk(w, c);
 	}
 	free(w->client);
-	w->client = NULL;
+	free(w->agent);
+	free(w->routes);
+	w->client = w->agent = w->routes = NULL;
 	w->nd = 0;
 	w->legacy = 0;
+	w->ncreds = 0;
+}
+
+/* A row of client: finish the previous client when it is another. */
+static void next_client(struct walker *w, const char *client)
+{
+	if (!w->client || strcmp(w->client, client) != 0) {
+		client_done(w);
+		w->client = xstrdup(client);
+	}
+}
+
+/* (day, legacy requests, other requests) of the walker's client. */
+static void add_day(struct walker *w, const char *const *c)
+{
+	if (w->nd == w->capd) {
+		w->capd = w->capd ? 2 * w->capd : 64;
+		w->d = xrealloc(w->d, w->capd * sizeof(*w->d));
+	}
+	w->d[w->nd].day = report_day_number(c[0]);
+	w->d[w->nd].legacy = report_num(c[1]);
+	w->d[w->nd].modern = report_num(c[2]);
+	w->legacy += w->d[w->nd].legacy;
+	w->nd++;
 }
 
 static int day_row(void *arg, int n, const char *const *c,
@@ -132,19 +190,8 @@ static int day_row(void *arg, int n, const char *const *c,
 
 	(void)n;
 	(void)names;
-	if (!w->client || strcmp(w->client, c[0]) != 0) {
-		client_done(w);
-		w->client = xstrdup(c[0]);
-	}
-	if (w->nd == w->capd) {
-		w->capd = w->capd ? 2 * w->capd : 64;
-		w->d = xrealloc(w->d, w->capd * sizeof(*w->d));
-	}
-	w->d[w->nd].day = report_day_number(c[1]);
-	w->d[w->nd].legacy = report_num(c[2]);
-	w->d[w->nd].modern = report_num(c[3]);
-	w->legacy += w->d[w->nd].legacy;
-	w->nd++;
+	next_client(w, c[0]);
+	add_day(w, c + 1);
 	return 0;
 }
 
@@ -167,23 +214,36 @@ static int bounds_row(void *arg, int n, const char *const *c,
 	" FROM counts WHERE " WINDOW filter " GROUP BY client, day"           \
 	" ORDER BY client, day"
 
-static int load_states(struct ctx *x, struct facts *f, unsigned what)
+/* The window's first day and the day of the states (f->now); the
+ * per-day counts when asked.  Return 0, or -1 with x->err set. */
+static int window_bounds(struct ctx *x, struct facts *f, unsigned what)
 {
-	struct walker w = {f, what, 0, NULL, NULL, 0, 0, 0};
-	int rc;
-
-	w.n_days = x->o->migrated_days > 0 ? x->o->migrated_days
-					   : REPORT_MIGRATED_DAYS;
-	rc = store_each(x->st,
-			"SELECT min(day), max(day) FROM counts WHERE " WINDOW,
-			x->params, 2, bounds_row, f, x->err, x->errlen);
-	if (rc < 0)
+	if (store_each(x->st,
+		       "SELECT min(day), max(day) FROM counts WHERE " WINDOW,
+		       x->params, 2, bounds_row, f, x->err, x->errlen) < 0)
 		return -1;
 	if (x->o->until)
 		f->now = report_day_number(x->o->until);
 	if ((what & FACTS_PER_DAY) && f->now >= f->first)
 		f->per_day = xcalloc((size_t)(f->now - f->first + 1),
 				     sizeof(*f->per_day));
+	return 0;
+}
+
+static int migrated_days(const struct ctx *x)
+{
+	return x->o->migrated_days > 0 ? x->o->migrated_days
+				       : REPORT_MIGRATED_DAYS;
+}
+
+static int load_states(struct ctx *x, struct facts *f, unsigned what)
+{
+	struct walker w = {.f = f, .what = what};
+	int rc;
+
+	w.n_days = migrated_days(x);
+	if (window_bounds(x, f, what) < 0)
+		return -1;
 	rc = store_each(x->st,
 			what & FACTS_CHOSEN ? DAYS_SQL(CHOSEN) : DAYS_SQL(""),
 			x->params, 2, day_row, &w, x->err, x->errlen);
@@ -229,27 +289,33 @@ static int agent_row(void *arg, int n, const char *const *c,
 	return 0;
 }
 
+/* Append "ROUTE N" to *routes ("; " between) up to TOP_ROUTES. */
+static void route_add(char **routes, const char *route, const char *k)
+{
+	size_t have = *routes ? strlen(*routes) : 0;
+	size_t add;
+	int count = 0;
+
+	for (size_t i = 0; i < have; i++)
+		count += (*routes)[i] == ';';
+	if (have && count + 1 >= TOP_ROUTES)
+		return;
+	add = strlen(route) + strlen(k) + 4;
+	*routes = xrealloc(*routes, have + add + 1);
+	snprintf(*routes + have, add + 1, "%s%s %s", have ? "; " : "", route,
+		 k);
+}
+
 /* Rows of (client, route, n), each client's busiest first. */
 static int route_row(void *arg, int n, const char *const *c,
 		     const char *const *names)
 {
 	struct client_facts *cf = find_mut(arg, c[0]);
-	size_t have, add;
-	int count = 0;
 
 	(void)n;
 	(void)names;
-	if (!cf)
-		return 0;
-	have = cf->routes ? strlen(cf->routes) : 0;
-	for (size_t i = 0; i < have; i++)
-		count += cf->routes[i] == ';';
-	if (have && count + 1 >= TOP_ROUTES)
-		return 0;
-	add = strlen(c[1]) + strlen(c[2]) + 4;
-	cf->routes = xrealloc(cf->routes, have + add + 1);
-	snprintf(cf->routes + have, add + 1, "%s%s %s", have ? "; " : "", c[1],
-		 c[2]);
+	if (cf)
+		route_add(&cf->routes, c[1], c[2]);
 	return 0;
 }
 
@@ -341,4 +407,99 @@ void facts_free(struct facts *f)
 	free(f->v);
 	free(f->per_day);
 	memset(f, 0, sizeof(*f));
+}
+
+/* ---- every client in one pass (facts_table) ---- */
+
+/* Rows of (client, src, key, k, m, ord) in client order: src 0 a day
+ * (key) with k legacy and m other requests, in day order; 1 an agent,
+ * 2 a route (key), k requests, the busiest first; 3 k credentials. */
+#define DAYS_ARM                                                              \
+	"SELECT client, 0 AS src, day AS key,"                                \
+	" sum(CASE WHEN class IN " LEGACY " THEN n ELSE 0 END) AS k,"         \
+	" sum(CASE WHEN class IN " LEGACY " THEN 0 ELSE n END) AS m,"         \
+	" 0 AS ord FROM counts WHERE " WINDOW " GROUP BY client, day"
+#define AGENTS_ARM                                                            \
+	" UNION ALL SELECT client, 1, agent, sum(n), 0, -sum(n) FROM agents"  \
+	" WHERE " WINDOW " AND class IN " LEGACY " GROUP BY client, agent"
+#define ROUTES_ARM                                                            \
+	" UNION ALL SELECT client, 2, route, sum(n), 0, -sum(n) FROM routes"  \
+	" WHERE " WINDOW " AND route <> '{other}' GROUP BY client, route"
+#define CREDS_ARM                                                             \
+	" UNION ALL SELECT client, 3, NULL, count(DISTINCT fp), 0, 0"         \
+	" FROM creds WHERE " WINDOW " AND class IN " LEGACY                   \
+	" GROUP BY client"
+#define ARMS_ORDER " ORDER BY 1, 2, 6, 3"
+
+static int fact_row(void *arg, int n, const char *const *c,
+		    const char *const *names)
+{
+	struct walker *w = arg;
+	long long src = report_num(c[1]);
+
+	(void)n;
+	(void)names;
+	next_client(w, c[0]);
+	if (src == 0)
+		add_day(w, c + 2);
+	else if (src == 1 && !w->agent)
+		w->agent = xstrdup(c[2] ? c[2] : "");
+	else if (src == 2)
+		route_add(&w->routes, c[2], c[3] ? c[3] : "0");
+	else if (src == 3)
+		w->ncreds = report_num(c[3]);
+	/* stop at a failed insert: facts_table() reports it */
+	return w->f->tmp && w->f->tmp->failed;
+}
+
+static void facts_sql(char *sql, size_t cap, unsigned what)
+{
+	snprintf(sql, cap, "%s%s%s%s%s", DAYS_ARM,
+		 what & FACTS_AGENTS ? AGENTS_ARM : "",
+		 what & FACTS_ROUTES ? ROUTES_ARM : "",
+		 what & FACTS_CREDS ? CREDS_ARM : "", ARMS_ORDER);
+}
+
+static int facts_temp(struct ctx *x)
+{
+	if (report_tmp_exec(x, "DROP TABLE IF EXISTS temp.facts") < 0)
+		return -1;
+	return report_tmp_exec(
+	    x, "CREATE TEMP TABLE facts(client TEXT PRIMARY KEY,"
+	       " state INTEGER NOT NULL, since TEXT NOT NULL, agent TEXT,"
+	       " routes TEXT, ncreds INTEGER NOT NULL) WITHOUT ROWID");
+}
+
+int facts_table(struct ctx *x, struct facts *f, unsigned what, int table)
+{
+	struct walker w;
+	struct report_tmp tmp;
+	char sql[8192];
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	memset(&w, 0, sizeof(w));
+	w.f = f;
+	w.what = what;
+	w.n_days = migrated_days(x);
+	w.streamed = 1;
+	if ((what & FACTS_ROUTES) && !has_routes(x))
+		what &= ~FACTS_ROUTES;
+	if (window_bounds(x, f, what) < 0)
+		return -1;
+	if (table) {
+		if (facts_temp(x) < 0)
+			return -1;
+		report_tmp_init(&tmp, x, "facts", 6);
+		f->tmp = &tmp;
+	}
+	facts_sql(sql, sizeof(sql), what);
+	rc = store_each(x->st, sql, x->params, 2, fact_row, &w, x->err,
+			x->errlen);
+	client_done(&w);
+	free(w.d);
+	if (table && report_tmp_flush(&tmp) < 0)
+		rc = -1;
+	f->tmp = NULL;
+	return rc;
 }
