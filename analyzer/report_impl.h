@@ -36,7 +36,7 @@ int report_plain_row(void *arg, int n, const char *const *c,
 /* ---- TEMP tables (report_tmp.c) ---- */
 
 #define TMP_BATCH    128 /* rows a multi-row INSERT */
-#define TMP_MAX_COLS 8
+#define TMP_MAX_COLS 12
 
 /* Rows for the TEMP table `table` (made by the caller), copied and
  * inserted TMP_BATCH at a time. */

@@ -16,76 +16,233 @@
 #define HIGH_REQUESTS 100 /* ... and at least this many */
 #define MEDIUM_DAYS   14  /* medium: a legacy request this recent */
 #define LIST_CREDS    5	  /* credentials named in a "finish" action */
+#define OUT_COLS      12  /* columns of temp.outreach */
 
 /* The numbers of a client (fp NULL) or of one credential under it:
  * legacy, amnesty, 434, last_seen, last (epoch), first 434 day. */
 struct nums {
-	char *client;
 	char *fp;
 	char *v[6];
 };
 
-struct outrow {
-	const struct nums *n;
-	const struct client_facts *cf;
-	const char *const *reg; /* registry row, or NULL */
-	int regi;
-	const char *by; /* "client", "fingerprint" or "" */
-	int prio;	/* 0 high, 1 medium, 2 low */
+/* The legacy client being read, with its facts and credentials. */
+struct oclient {
+	char *client;
+	int have; /* its own row has come: a legacy client */
+	struct nums n;
+	char *state; /* facts: enum report_state as text, or NULL */
+	char *since;
+	char *agent;
+	char *routes;
+	struct nums *cr; /* by fp */
+	size_t ncr, cap;
+};
+
+/* A registry fingerprint, normalised, and its row. */
+struct regfp {
+	char *key;
+	int r;
 };
 
 struct outreach {
 	struct ctx *x;
-	struct facts f;
-	struct nums *cl; /* legacy clients, by legacy requests */
-	size_t ncl, capcl;
-	struct nums *cr; /* their credentials, by client and fp */
-	size_t ncr, capcr;
-	struct outrow *rows;
-	size_t nrows, caprows;
+	struct registry *reg;
+	struct report_tmp tmp;
+	struct oclient c;
+	struct regfp *rfp; /* registry rows with a fingerprint, by key */
+	size_t nrfp;
+	char *fp_seen; /* fp_seen[r]: row r's fingerprint is a legacy one */
 	int64_t newest;
-	const struct nums *cur;
 	char amnesty_ends[16];
 };
 
-static struct nums *push(struct nums **v, size_t *n, size_t *cap)
+static void nums_set(struct nums *e, const char *const *c)
 {
-	if (*n == *cap) {
-		*cap = *cap ? 2 * *cap : 256;
-		*v = xrealloc(*v, *cap * sizeof(**v));
-	}
-	memset(&(*v)[*n], 0, sizeof(**v));
-	return &(*v)[(*n)++];
+	for (int i = 0; i < 6; i++)
+		e->v[i] = xstrdup(c[i] ? c[i] : "");
 }
 
-/* Rows of (client, fp or NULL, legacy, amnesty, 434, last ISO, last,
- * first 434 day). */
-static int nums_row(void *arg, int n, const char *const *c,
-		    const char *const *names, int cred)
+static void nums_clear(struct nums *e)
 {
-	struct outreach *o = arg;
-	struct nums *e = cred ? push(&o->cr, &o->ncr, &o->capcr)
-			      : push(&o->cl, &o->ncl, &o->capcl);
+	free(e->fp);
+	for (int i = 0; i < 6; i++)
+		free(e->v[i]);
+	memset(e, 0, sizeof(*e));
+}
 
+static void client_clear(struct oclient *c)
+{
+	nums_clear(&c->n);
+	for (size_t i = 0; i < c->ncr; i++)
+		nums_clear(&c->cr[i]);
+	free(c->client);
+	free(c->state);
+	free(c->since);
+	free(c->agent);
+	free(c->routes);
+	c->client = c->state = c->since = c->agent = c->routes = NULL;
+	c->have = 0;
+	c->ncr = 0;
+}
+
+static int newest_row(void *arg, int n, const char *const *c,
+		      const char *const *names)
+{
 	(void)n;
 	(void)names;
-	e->client = xstrdup(c[0]);
-	e->fp = cred ? xstrdup(c[1]) : NULL;
-	for (int i = 0; i < 6; i++)
-		e->v[i] = xstrdup(c[i + 2] ? c[i + 2] : "");
+	*(int64_t *)arg = report_num(c[0]);
 	return 0;
 }
 
-static int client_row(void *arg, int n, const char *const *c,
-		      const char *const *names)
+static int priority(const struct outreach *o, const struct nums *n, int state)
 {
-	return nums_row(arg, n, c, names, 0);
+	int64_t age = o->newest - report_num(n->v[4]);
+
+	if (state == STATE_MIGRATED || state == STATE_DORMANT)
+		return 2;
+	if (age < HIGH_DAYS * DAY && report_num(n->v[0]) >= HIGH_REQUESTS)
+		return 0;
+	return age < MEDIUM_DAYS * DAY ? 1 : 2;
 }
 
-static int cred_row(void *arg, int n, const char *const *c,
-		    const char *const *names)
+static void action_text(const struct outreach *o, const struct nums *n,
+			char *out, size_t cap);
+
+/* One output row of the current client: its sort keys and what is
+ * needed to write it, into the TEMP table. */
+static void add_row(struct outreach *o, const struct nums *n, int regi)
 {
-	return nums_row(arg, n, c, names, 1);
+	const struct oclient *c = &o->c;
+	int state = c->state ? (int)report_num(c->state) : -1;
+	char prio[8], ri[16], action[1024];
+	const char *v[OUT_COLS];
+
+	snprintf(prio, sizeof(prio), "%d", priority(o, n, state));
+	snprintf(ri, sizeof(ri), "%d", regi);
+	action_text(o, n, action, sizeof(action));
+	v[0] = prio;
+	v[1] = n->v[0];
+	v[2] = c->client;
+	v[3] = ri;
+	v[4] = n->fp;
+	v[5] = action;
+	v[6] = n->v[1];
+	v[7] = n->v[2];
+	v[8] = n->v[3];
+	v[9] = c->state;
+	v[10] = c->agent;
+	v[11] = c->routes;
+	report_tmp_add(&o->tmp, v);
+}
+
+static int cmp_fp(const void *a, const void *b)
+{
+	return strcmp(((const struct nums *)a)->fp,
+		      ((const struct nums *)b)->fp);
+}
+
+static void on_match(void *arg, const char *const *row, int r, const char *fp)
+{
+	struct outreach *o = arg;
+	struct nums key = {.fp = (char *)(uintptr_t)fp};
+	const struct nums *n = NULL;
+
+	(void)row;
+	if (fp && o->c.ncr)
+		n = bsearch(&key, o->c.cr, o->c.ncr, sizeof(*o->c.cr), cmp_fp);
+	add_row(o, n ? n : &o->c.n, r);
+}
+
+/* The current client is complete: its rows, one a registry row matched
+ * (by client, or by one of its credentials), else one unmatched. */
+static void client_done(struct outreach *o)
+{
+	struct oclient *c = &o->c;
+	const char **fps;
+
+	if (c->have) {
+		fps = xmalloc((c->ncr + 1) * sizeof(*fps));
+		for (size_t i = 0; i < c->ncr; i++)
+			fps[i] = c->cr[i].fp;
+		if (registry_match(o->reg, c->client, fps, (int)c->ncr,
+				   on_match, o) == 0)
+			add_row(o, &c->n, -1);
+		free(fps);
+	}
+	client_clear(c);
+}
+
+static int cmp_regfp(const void *a, const void *b)
+{
+	const struct regfp *x = a;
+	const struct regfp *y = b;
+	int d = strcmp(x->key, y->key);
+
+	return d ? d : x->r - y->r;
+}
+
+/* Mark the registry rows whose fingerprint is fp (as stored, no
+ * "fp:"). */
+static void fp_mark(struct outreach *o, const char *fp)
+{
+	size_t lo = 0, hi = o->nrfp;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(o->rfp[mid].key, fp) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < o->nrfp && strcmp(o->rfp[lo].key, fp) == 0; lo++)
+		o->fp_seen[o->rfp[lo].r] = 1;
+}
+
+static void cred_add(struct oclient *c, const char *const *col)
+{
+	struct nums *e;
+
+	if (c->ncr == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 16;
+		c->cr = xrealloc(c->cr, c->cap * sizeof(*c->cr));
+	}
+	e = &c->cr[c->ncr++];
+	memset(e, 0, sizeof(*e));
+	e->fp = xstrdup(col[2] ? col[2] : "");
+	nums_set(e, col + 4);
+}
+
+/* Rows of (client, src, 'fp:' || fp, fp, legacy, amnesty, 434, last
+ * ISO, last, first 434 day, state, since, agent, routes) in client
+ * order: src 0 the client (with its facts), 1 each of its legacy
+ * credentials, by fp. */
+static int stream_row(void *arg, int n, const char *const *col,
+		      const char *const *names)
+{
+	struct outreach *o = arg;
+	struct oclient *c = &o->c;
+
+	(void)n;
+	(void)names;
+	if (!c->client || strcmp(c->client, col[0]) != 0) {
+		client_done(o);
+		c->client = xstrdup(col[0]);
+	}
+	if (report_num(col[1]) == 0) {
+		c->have = 1;
+		nums_set(&c->n, col + 4);
+		c->state = col[10] ? xstrdup(col[10]) : NULL;
+		c->since = xstrdup(col[11] ? col[11] : "");
+		c->agent = col[12] ? xstrdup(col[12]) : NULL;
+		c->routes = col[13] ? xstrdup(col[13]) : NULL;
+	} else {
+		cred_add(c, col);
+		if (o->nrfp && col[3])
+			fp_mark(o, col[3]);
+	}
+	/* stop at a failed insert: the flush reports it */
+	return o->tmp.failed;
 }
 
 #define NUMS_COLS(legacy_only)                                                \
@@ -97,121 +254,34 @@ static int cred_row(void *arg, int n, const char *const *c,
 		"last END)") ","                                              \
 			     " max(" legacy_only "last END),"                 \
 			     " min(CASE WHEN status = 434 THEN day END)"
-#define CLIENTS_SQL                                                           \
-	"SELECT client, NULL," NUMS_COLS(                                     \
+#define CLIENT_ARM                                                            \
+	"SELECT m.*, f.state, f.since, f.agent, f.routes FROM (SELECT"        \
+	" client, 0, NULL, NULL," NUMS_COLS(                                  \
 	    "CASE WHEN class IN " LEGACY                                      \
 	    " THEN ") " FROM counts WHERE " WINDOW                            \
-		      " GROUP BY client HAVING legacy > 0"                    \
-		      " ORDER BY legacy DESC, client"
-#define CREDS_SQL                                                             \
-	"SELECT client, 'fp:' || fp, " NUMS_COLS(                             \
-	    "CASE WHEN 1 THEN ") " FROM creds WHERE " WINDOW                  \
+		      " GROUP BY client HAVING legacy > 0) m"                 \
+		      " LEFT JOIN temp.facts f ON f.client = m.client"
+#define CRED_ARM                                                              \
+	" UNION ALL SELECT client, 1, 'fp:' || fp, fp," NUMS_COLS(            \
+	    "CASE WHEN 1 THEN ") ", NULL, NULL, NULL, NULL"                   \
+				 " FROM creds WHERE " WINDOW                  \
 				 " AND class IN " LEGACY                      \
-				 " GROUP BY client, fp ORDER BY client, fp"
+				 " GROUP BY client, fp"
+#define STREAM_SQL CLIENT_ARM CRED_ARM " ORDER BY 1, 2, 3"
 
-static int newest_row(void *arg, int n, const char *const *c,
-		      const char *const *names)
-{
-	(void)n;
-	(void)names;
-	*(int64_t *)arg = report_num(c[0]);
-	return 0;
-}
-
-/* Index of the first credential of client in o->cr. */
-static size_t first_cred(const struct outreach *o, const char *client)
-{
-	size_t lo = 0, hi = o->ncr;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(o->cr[mid].client, client) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* The credential fp of client, by binary search (o->cr is sorted by
- * client, then fp), or NULL. */
-static const struct nums *cred_of(const struct outreach *o, const char *client,
-				  const char *fp)
-{
-	size_t lo = 0, hi = o->ncr;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int d = strcmp(o->cr[mid].client, client);
-
-		if (!d)
-			d = strcmp(o->cr[mid].fp, fp);
-		if (!d)
-			return &o->cr[mid];
-		if (d < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-static int priority(const struct outreach *o, const struct nums *n,
-		    const struct client_facts *cf)
-{
-	int64_t age = o->newest - report_num(n->v[4]);
-
-	if (cf && (cf->state == STATE_MIGRATED || cf->state == STATE_DORMANT))
-		return 2;
-	if (age < HIGH_DAYS * DAY && report_num(n->v[0]) >= HIGH_REQUESTS)
-		return 0;
-	return age < MEDIUM_DAYS * DAY ? 1 : 2;
-}
-
-static void add_row(struct outreach *o, const struct nums *n,
-		    const char *const *reg, int regi, const char *by)
-{
-	struct outrow *w;
-
-	if (o->nrows == o->caprows) {
-		o->caprows = o->caprows ? 2 * o->caprows : 256;
-		o->rows = xrealloc(o->rows, o->caprows * sizeof(*o->rows));
-	}
-	w = &o->rows[o->nrows++];
-	w->n = n;
-	w->cf = facts_find(&o->f, n->client);
-	w->reg = reg;
-	w->regi = regi;
-	w->by = by;
-	w->prio = priority(o, n, w->cf);
-}
-
-static void on_match(void *arg, const char *const *row, int r, const char *fp)
-{
-	struct outreach *o = arg;
-	const struct nums *n = fp ? cred_of(o, o->cur->client, fp) : o->cur;
-
-	add_row(o, n ? n : o->cur, row, r, fp ? "fingerprint" : "client");
-}
-
-static int outrow_cmp(const void *a, const void *b)
-{
-	const struct outrow *x = a;
-	const struct outrow *y = b;
-	long long lx = report_num(x->n->v[0]);
-	long long ly = report_num(y->n->v[0]);
-	int d;
-
-	if (x->prio != y->prio)
-		return x->prio - y->prio;
-	if (lx != ly)
-		return lx > ly ? -1 : 1;
-	d = strcmp(x->n->client, y->n->client);
-	if (d)
-		return d;
-	return x->regi - y->regi;
-}
+/* The rows to write, sort keys first (temp.outreach). */
+#define OUT_TABLE                                                             \
+	"CREATE TEMP TABLE outreach(prio INTEGER, legacy INTEGER,"            \
+	" client TEXT, regi INTEGER, fp TEXT, action TEXT, amnesty TEXT,"     \
+	" s434 TEXT, last_seen TEXT, state INTEGER, agent TEXT,"              \
+	" routes TEXT)"
+/* the order of the list: priority, legacy requests (most first),
+ * client, registry row; rowid only makes ties stable */
+#define OUT_SQL                                                               \
+	"SELECT prio, client, coalesce(fp, ''), regi, state, action,"         \
+	" legacy, amnesty, s434, last_seen, coalesce(agent, ''),"             \
+	" coalesce(routes, '') FROM temp.outreach"                            \
+	" ORDER BY prio, legacy DESC, client, regi, rowid"
 
 /* The first day of the first phase that refuses legacy requests even
  * with amnesty, from the rules; "" when none is dated. */
@@ -233,54 +303,74 @@ static void amnesty_end(const char *rules, char out[16])
 	rules_free(rs);
 }
 
-static int outreach_collect(struct outreach *o, struct registry *reg)
+/* The registry's fingerprints, normalised and sorted, to mark those of
+ * legacy credentials as they stream by. */
+static void regfp_index(struct outreach *o)
+{
+	const struct registry *reg = o->reg;
+
+	o->fp_seen = xcalloc((size_t)reg->nrows + 1, 1);
+	o->rfp = xmalloc(((size_t)reg->nrows + 1) * sizeof(*o->rfp));
+	for (int r = 0; r < reg->nrows && reg->fp_col >= 0; r++) {
+		char key[512];
+
+		if (!reg->rows[r][reg->fp_col][0])
+			continue;
+		registry_fp_norm(reg->rows[r][reg->fp_col], key, sizeof(key));
+		o->rfp[o->nrfp].key = xstrdup(key);
+		o->rfp[o->nrfp++].r = r;
+	}
+	qsort(o->rfp, o->nrfp, sizeof(*o->rfp), cmp_regfp);
+}
+
+static int out_temp(struct ctx *x)
+{
+	if (report_tmp_exec(x, "DROP TABLE IF EXISTS temp.outreach") < 0)
+		return -1;
+	return report_tmp_exec(x, OUT_TABLE);
+}
+
+/* Every output row of the legacy clients into temp.outreach, one pass
+ * in client order.  Return 0, or -1 with x->err set. */
+static int outreach_collect(struct outreach *o)
 {
 	struct ctx *x = o->x;
-	const char **fps;
+	struct facts f;
+	int rc = facts_table(x, &f, FACTS_AGENTS | FACTS_ROUTES, 1);
 
-	if (facts_load(x, &o->f, FACTS_AGENTS | FACTS_ROUTES) < 0 ||
+	facts_free(&f);
+	if (rc < 0 ||
 	    store_each(x->st, "SELECT max(last) FROM counts WHERE " WINDOW,
 		       x->params, 2, newest_row, &o->newest, x->err,
 		       x->errlen) < 0 ||
-	    store_each(x->st, CLIENTS_SQL, x->params, 2, client_row, o, x->err,
-		       x->errlen) < 0 ||
-	    store_each(x->st, CREDS_SQL, x->params, 2, cred_row, o, x->err,
-		       x->errlen) < 0)
+	    out_temp(x) < 0)
 		return -1;
-	fps = xmalloc((o->ncr + 1) * sizeof(*fps));
-	for (size_t i = 0; i < o->ncl; i++) {
-		int nfps = 0;
-
-		o->cur = &o->cl[i];
-		for (size_t j = first_cred(o, o->cur->client);
-		     j < o->ncr &&
-		     strcmp(o->cr[j].client, o->cur->client) == 0;
-		     j++)
-			fps[nfps++] = o->cr[j].fp;
-		if (registry_match(reg, o->cur->client, fps, nfps, on_match,
-				   o) == 0)
-			add_row(o, o->cur, NULL, -1, "");
-	}
-	free(fps);
-	qsort(o->rows, o->nrows, sizeof(*o->rows), outrow_cmp);
-	return 0;
+	regfp_index(o);
+	report_tmp_init(&o->tmp, x, "outreach", OUT_COLS);
+	rc = store_each(x->st, STREAM_SQL, x->params, 2, stream_row, o, x->err,
+			x->errlen);
+	if (rc == 0)
+		client_done(o);
+	client_clear(&o->c);
+	if (report_tmp_flush(&o->tmp) < 0)
+		rc = -1;
+	return rc;
 }
 
 /* "finish moving these credentials: fp:a, fp:b and 3 more" */
-static void finish_text(const struct outreach *o, const char *client,
-			char *out, size_t cap)
+static void finish_text(const struct oclient *c, char *out, size_t cap)
 {
 	size_t at =
 	    (size_t)snprintf(out, cap, "finish moving these credentials:");
-	size_t i = first_cred(o, client);
-	int k = 0;
+	size_t k = 0;
 
-	for (; i < o->ncr && strcmp(o->cr[i].client, client) == 0; i++, k++)
+	for (; k < c->ncr; k++)
 		if (k < LIST_CREDS && at < cap)
 			at += (size_t)snprintf(out + at, cap - at, "%s %s",
-					       k ? "," : "", o->cr[i].fp);
+					       k ? "," : "", c->cr[k].fp);
 	if (k > LIST_CREDS && at < cap)
-		snprintf(out + at, cap - at, " and %d more", k - LIST_CREDS);
+		snprintf(out + at, cap - at, " and %d more",
+			 (int)k - LIST_CREDS);
 }
 
 /* "amnesty ends on DAY" or, with no dated phase, "amnesty will end". */
@@ -294,19 +384,19 @@ static const char *amnesty_text(const struct outreach *o, char *out,
 	return out;
 }
 
-/* What to tell the contact of row w, from its state and numbers. */
-static void action_text(const struct outreach *o, const struct outrow *w,
+/* What to tell the contact of a row of the current client with the
+ * numbers n, from its state and numbers. */
+static void action_text(const struct outreach *o, const struct nums *n,
 			char *out, size_t cap)
 {
+	const struct oclient *c = &o->c;
 	const char *def = o->x->o->action ? o->x->o->action : REPORT_ACTION;
-	int state = w->cf ? w->cf->state : STATE_LEGACY_ONLY;
-	int refused = report_num(w->n->v[2]) > 0;
-	int amnesty = report_num(w->n->v[1]) > 0;
-	char day[16] = "";
+	int state = c->state ? (int)report_num(c->state) : STATE_LEGACY_ONLY;
+	int refused = report_num(n->v[2]) > 0;
+	int amnesty = report_num(n->v[1]) > 0;
+	const char *day = c->state && c->since ? c->since : "";
 	char amn[64];
 
-	if (w->cf)
-		report_day_text(w->cf->since, day);
 	if (state == STATE_MIGRATED)
 		snprintf(out, cap, "migrated: no legacy request since %s",
 			 day);
@@ -319,16 +409,16 @@ static void action_text(const struct outreach *o, const struct outrow *w,
 		snprintf(out, cap,
 			 "your requests without the amnesty header are being "
 			 "refused since %s, and %s: %s",
-			 w->n->v[5], amnesty_text(o, amn, sizeof(amn)), def);
+			 n->v[5], amnesty_text(o, amn, sizeof(amn)), def);
 	else if (refused)
 		snprintf(out, cap,
 			 "your requests are being refused since %s: %s",
-			 w->n->v[5], def);
+			 n->v[5], def);
 	else if (amnesty)
 		snprintf(out, cap, "%s: %s", amnesty_text(o, amn, sizeof(amn)),
 			 def);
 	else if (state == STATE_MIXED)
-		finish_text(o, w->n->client, out, cap);
+		finish_text(c, out, cap);
 	else if (state == STATE_REGRESSED)
 		snprintf(out, cap, "legacy requests again since %s: %s", day,
 			 def);
@@ -377,29 +467,39 @@ static void columns(struct outcols *oc, const struct registry *reg)
 	}
 }
 
-static void write_row(const struct outreach *o, struct table *t,
-		      const struct outrow *w, int ncols)
+/* Where the rows of OUT_SQL go. */
+struct writer {
+	const struct registry *reg;
+	struct table *t;
+	int ncols;
+};
+
+/* A row of OUT_SQL: (prio, client, fp, regi, state, action, legacy,
+ * amnesty, 434, last_seen, agent, routes). */
+static int out_row(void *arg, int n, const char *const *c,
+		   const char *const *names)
 {
-	char action[1024];
+	const struct writer *w = arg;
+	long long prio = report_num(c[0]);
+	long long regi = report_num(c[3]);
+	const char *const *reg =
+	    regi >= 0 ? (const char *const *)w->reg->rows[regi] : NULL;
 	const char *v[MAX_COLS];
 
-	action_text(o, w, action, sizeof(action));
-	v[0] = prio_name[w->prio];
-	v[1] = w->n->client;
-	v[2] = w->n->fp ? w->n->fp : "";
-	v[3] = w->reg ? "yes" : "no";
-	v[4] = w->by;
-	v[5] = w->cf ? report_state_name(w->cf->state) : "";
-	v[6] = action;
-	v[7] = w->n->v[0];
-	v[8] = w->n->v[1];
-	v[9] = w->n->v[2];
-	v[10] = w->n->v[3];
-	v[11] = w->cf && w->cf->agent ? w->cf->agent : "";
-	v[12] = w->cf && w->cf->routes ? w->cf->routes : "";
-	for (int i = NOURS; i < ncols; i++)
-		v[i] = w->reg ? w->reg[i - NOURS] : "";
-	table_row(t, v);
+	(void)n;
+	(void)names;
+	v[0] = prio_name[prio >= 0 && prio < 3 ? prio : 2];
+	v[1] = c[1];
+	v[2] = c[2];
+	v[3] = reg ? "yes" : "no";
+	v[4] = !reg ? "" : c[2][0] ? "fingerprint" : "client";
+	v[5] = c[4] ? report_state_name((int)report_num(c[4])) : "";
+	for (int i = 6; i < NOURS; i++)
+		v[i] = c[i - 1] ? c[i - 1] : "";
+	for (int i = NOURS; i < w->ncols; i++)
+		v[i] = reg ? reg[i - NOURS] : "";
+	table_row(w->t, v);
+	return 0;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -465,24 +565,18 @@ static int seen_clients(const struct outreach *o, const struct registry *reg,
 
 /* Has the registry row r any traffic in the window: its client among
  * the clients seen (sorted), or its fingerprint among the legacy
- * credentials (fps, sorted)? */
+ * credentials (marked as they streamed by)? */
 static int seen(const struct outreach *o, const struct registry *reg, int r,
-		const struct strs *clients, char **fps)
+		const struct strs *clients)
 {
 	const char *cell =
 	    reg->client_col >= 0 ? reg->rows[r][reg->client_col] : "";
-	const char *fp = reg->fp_col >= 0 ? reg->rows[r][reg->fp_col] : "";
-	char key[512] = "fp:";
-	const char *kp = key;
 
 	if (cell[0] && clients->n &&
 	    bsearch(&cell, clients->v, clients->n, sizeof(*clients->v),
 		    cmp_str))
 		return 1;
-	if (!fp[0] || !o->ncr)
-		return 0;
-	registry_fp_norm(fp, key + 3, sizeof(key) - 3);
-	return bsearch(&kp, fps, o->ncr, sizeof(*fps), cmp_str) != NULL;
+	return o->fp_seen[r];
 }
 
 /* Registry rows matched to no legacy client and with no traffic.
@@ -490,7 +584,6 @@ static int seen(const struct outreach *o, const struct registry *reg, int r,
 static int write_unseen(const struct outreach *o, struct table *t,
 			const struct registry *reg, int ncols)
 {
-	char **fps;
 	struct strs clients = {NULL, 0, 0};
 	const char *v[MAX_COLS];
 
@@ -498,12 +591,8 @@ static int write_unseen(const struct outreach *o, struct table *t,
 		strs_free(&clients);
 		return -1;
 	}
-	fps = xmalloc((o->ncr + 1) * sizeof(*fps));
-	for (size_t i = 0; i < o->ncr; i++)
-		fps[i] = o->cr[i].fp;
-	qsort(fps, o->ncr, sizeof(*fps), cmp_str);
 	for (int r = 0; r < reg->nrows; r++) {
-		if (reg->matched[r] || seen(o, reg, r, &clients, fps))
+		if (reg->matched[r] || seen(o, reg, r, &clients))
 			continue;
 		for (int i = 0; i < NOURS; i++)
 			v[i] = "";
@@ -520,7 +609,6 @@ static int write_unseen(const struct outreach *o, struct table *t,
 			v[i] = reg->rows[r][i - NOURS];
 		table_row(t, v);
 	}
-	free(fps);
 	strs_free(&clients);
 	return 0;
 }
@@ -528,30 +616,32 @@ static int write_unseen(const struct outreach *o, struct table *t,
 static int write_outreach(struct outreach *o, const struct registry *reg)
 {
 	struct outcols oc;
-	struct table *t;
+	struct writer w;
 	int rc;
 
 	columns(&oc, reg);
-	t = table_new(o->x->f, o->x->o->json, oc.names, oc.kinds, oc.n);
-	for (size_t r = 0; r < o->nrows; r++)
-		write_row(o, t, &o->rows[r], oc.n);
-	rc = write_unseen(o, t, reg, oc.n);
-	if (table_end(t) < 0)
+	w.reg = reg;
+	w.ncols = oc.n;
+	w.t = table_new(o->x->f, o->x->o->json, oc.names, oc.kinds, oc.n);
+	rc = store_each(o->x->st, OUT_SQL, NULL, 0, out_row, &w, o->x->err,
+			o->x->errlen);
+	if (rc == 0)
+		rc = write_unseen(o, w.t, reg, oc.n);
+	if (table_end(w.t) < 0)
 		rc = -1;
 	for (int i = 0; i < MAX_COLS; i++)
 		free(oc.renamed[i]);
 	return rc;
 }
 
-static void nums_free(struct nums *v, size_t n)
+static void outreach_free(struct outreach *o)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].client);
-		free(v[i].fp);
-		for (int j = 0; j < 6; j++)
-			free(v[i].v[j]);
-	}
-	free(v);
+	client_clear(&o->c);
+	free(o->c.cr);
+	for (size_t i = 0; i < o->nrfp; i++)
+		free(o->rfp[i].key);
+	free(o->rfp);
+	free(o->fp_seen);
 }
 
 int report_outreach(struct ctx *x)
@@ -572,14 +662,12 @@ int report_outreach(struct ctx *x)
 		return -2;
 	memset(&o, 0, sizeof(o));
 	o.x = x;
+	o.reg = reg;
 	amnesty_end(ro->rules, o.amnesty_ends);
-	rc = outreach_collect(&o, reg);
+	rc = outreach_collect(&o);
 	if (rc == 0 && write_outreach(&o, reg) < 0)
 		rc = -1;
-	nums_free(o.cl, o.ncl);
-	nums_free(o.cr, o.ncr);
-	free(o.rows);
-	facts_free(&o.f);
+	outreach_free(&o);
 	registry_free(reg);
 	return rc;
 }
