@@ -38,10 +38,17 @@ struct oclient {
 	size_t ncr, cap;
 };
 
-/* A registry fingerprint, normalised, and its row. */
-struct regfp {
+/* A key of a registry row (its client, or its fingerprint normalised)
+ * and the row. */
+struct regkey {
 	char *key;
 	int r;
+};
+
+/* Registry rows by one of their keys, sorted. */
+struct regkeys {
+	struct regkey *v;
+	size_t n;
 };
 
 struct outreach {
@@ -49,9 +56,10 @@ struct outreach {
 	struct registry *reg;
 	struct report_tmp tmp;
 	struct oclient c;
-	struct regfp *rfp; /* registry rows with a fingerprint, by key */
-	size_t nrfp;
-	char *fp_seen; /* fp_seen[r]: row r's fingerprint is a legacy one */
+	struct regkeys by_client; /* registry rows with a client */
+	struct regkeys by_fp;	  /* registry rows with a fingerprint */
+	char *seen; /* seen[r]: row r has traffic in the window: its client
+		     * any request, or its fingerprint a legacy one */
 	int64_t newest;
 	char amnesty_ends[16];
 };
@@ -172,31 +180,31 @@ static void client_done(struct outreach *o)
 	client_clear(c);
 }
 
-static int cmp_regfp(const void *a, const void *b)
+static int cmp_regkey(const void *a, const void *b)
 {
-	const struct regfp *x = a;
-	const struct regfp *y = b;
+	const struct regkey *x = a;
+	const struct regkey *y = b;
 	int d = strcmp(x->key, y->key);
 
 	return d ? d : x->r - y->r;
 }
 
-/* Mark the registry rows whose fingerprint is fp (as stored, no
- * "fp:"). */
-static void fp_mark(struct outreach *o, const char *fp)
+/* Mark as seen the registry rows of k whose key is key. */
+static void seen_mark(struct outreach *o, const struct regkeys *k,
+		      const char *key)
 {
-	size_t lo = 0, hi = o->nrfp;
+	size_t lo = 0, hi = k->n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (strcmp(o->rfp[mid].key, fp) < 0)
+		if (strcmp(k->v[mid].key, key) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (; lo < o->nrfp && strcmp(o->rfp[lo].key, fp) == 0; lo++)
-		o->fp_seen[o->rfp[lo].r] = 1;
+	for (; lo < k->n && strcmp(k->v[lo].key, key) == 0; lo++)
+		o->seen[k->v[lo].r] = 1;
 }
 
 static void cred_add(struct oclient *c, const char *const *col)
@@ -215,8 +223,8 @@ static void cred_add(struct oclient *c, const char *const *col)
 
 /* Rows of (client, src, 'fp:' || fp, fp, legacy, amnesty, 434, last
  * ISO, last, first 434 day, state, since, agent, routes) in client
- * order: src 0 the client (with its facts), 1 each of its legacy
- * credentials, by fp. */
+ * order: src 0 the client (with its facts), any client with a request
+ * in the window; 1 each of its legacy credentials, by fp. */
 static int stream_row(void *arg, int n, const char *const *col,
 		      const char *const *names)
 {
@@ -230,6 +238,9 @@ static int stream_row(void *arg, int n, const char *const *col,
 		c->client = xstrdup(col[0]);
 	}
 	if (report_num(col[1]) == 0) {
+		seen_mark(o, &o->by_client, col[0]);
+		if (report_num(col[4]) <= 0)
+			return 0; /* no legacy request */
 		c->have = 1;
 		nums_set(&c->n, col + 4);
 		c->state = col[10] ? xstrdup(col[10]) : NULL;
@@ -238,8 +249,8 @@ static int stream_row(void *arg, int n, const char *const *col,
 		c->routes = col[13] ? xstrdup(col[13]) : NULL;
 	} else {
 		cred_add(c, col);
-		if (o->nrfp && col[3])
-			fp_mark(o, col[3]);
+		if (col[3])
+			seen_mark(o, &o->by_fp, col[3]);
 	}
 	/* stop at a failed insert: the flush reports it */
 	return o->tmp.failed;
@@ -258,8 +269,7 @@ static int stream_row(void *arg, int n, const char *const *col,
 	"SELECT m.*, f.state, f.since, f.agent, f.routes FROM (SELECT"        \
 	" client, 0, NULL, NULL," NUMS_COLS(                                  \
 	    "CASE WHEN class IN " LEGACY                                      \
-	    " THEN ") " FROM counts WHERE " WINDOW                            \
-		      " GROUP BY client HAVING legacy > 0) m"                 \
+	    " THEN ") " FROM counts WHERE " WINDOW " GROUP BY client) m"      \
 		      " LEFT JOIN temp.facts f ON f.client = m.client"
 #define CRED_ARM                                                              \
 	" UNION ALL SELECT client, 1, 'fp:' || fp, fp," NUMS_COLS(            \
@@ -303,24 +313,32 @@ static void amnesty_end(const char *rules, char out[16])
 	rules_free(rs);
 }
 
-/* The registry's fingerprints, normalised and sorted, to mark those of
- * legacy credentials as they stream by. */
-static void regfp_index(struct outreach *o)
+/* The rows of reg with a non-empty cell in col, by that cell
+ * (normalised for the fingerprint column). */
+static void regkeys_index(const struct registry *reg, int col,
+			  struct regkeys *k)
 {
-	const struct registry *reg = o->reg;
-
-	o->fp_seen = xcalloc((size_t)reg->nrows + 1, 1);
-	o->rfp = xmalloc(((size_t)reg->nrows + 1) * sizeof(*o->rfp));
-	for (int r = 0; r < reg->nrows && reg->fp_col >= 0; r++) {
+	k->v = xmalloc(((size_t)reg->nrows + 1) * sizeof(*k->v));
+	k->n = 0;
+	for (int r = 0; r < reg->nrows && col >= 0; r++) {
 		char key[512];
 
-		if (!reg->rows[r][reg->fp_col][0])
+		if (!reg->rows[r][col][0])
 			continue;
-		registry_fp_norm(reg->rows[r][reg->fp_col], key, sizeof(key));
-		o->rfp[o->nrfp].key = xstrdup(key);
-		o->rfp[o->nrfp++].r = r;
+		if (col == reg->fp_col)
+			registry_fp_norm(reg->rows[r][col], key, sizeof(key));
+		k->v[k->n].key =
+		    xstrdup(col == reg->fp_col ? key : reg->rows[r][col]);
+		k->v[k->n++].r = r;
 	}
-	qsort(o->rfp, o->nrfp, sizeof(*o->rfp), cmp_regfp);
+	qsort(k->v, k->n, sizeof(*k->v), cmp_regkey);
+}
+
+static void regkeys_free(struct regkeys *k)
+{
+	for (size_t i = 0; i < k->n; i++)
+		free(k->v[i].key);
+	free(k->v);
 }
 
 static int out_temp(struct ctx *x)
@@ -345,7 +363,9 @@ static int outreach_collect(struct outreach *o)
 		       x->errlen) < 0 ||
 	    out_temp(x) < 0)
 		return -1;
-	regfp_index(o);
+	o->seen = xcalloc((size_t)o->reg->nrows + 1, 1);
+	regkeys_index(o->reg, o->reg->client_col, &o->by_client);
+	regkeys_index(o->reg, o->reg->fp_col, &o->by_fp);
 	report_tmp_init(&o->tmp, x, "outreach", OUT_COLS);
 	rc = store_each(x->st, STREAM_SQL, x->params, 2, stream_row, o, x->err,
 			x->errlen);
@@ -502,97 +522,14 @@ static int out_row(void *arg, int n, const char *const *c,
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
+/* Registry rows matched to no legacy client and with no traffic. */
+static void write_unseen(const struct outreach *o, struct table *t,
+			 const struct registry *reg, int ncols)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Strings, as a query returns them. */
-struct strs {
-	char **v;
-	size_t n, cap;
-};
-
-static int strs_row(void *arg, int n, const char *const *c,
-		    const char *const *names)
-{
-	struct strs *s = arg;
-
-	(void)n;
-	(void)names;
-	if (s->n == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 64;
-		s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
-	}
-	s->v[s->n++] = xstrdup(c[0] ? c[0] : "");
-	return 0;
-}
-
-static void strs_free(struct strs *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-}
-
-#define SEEN_SET "outreach_registered"
-#define SEEN_SQL                                                              \
-	"SELECT DISTINCT client FROM counts WHERE " WINDOW                    \
-	" AND client IN (SELECT v FROM temp." SEEN_SET ") ORDER BY client"
-
-/* The clients of the registry rows matched to no legacy client that
- * have traffic in the window, sorted: one scan of the counts for all of
- * them.  Return 0, or -1 with o->x->err set. */
-static int seen_clients(const struct outreach *o, const struct registry *reg,
-			struct strs *out)
-{
-	const char **cells =
-	    xmalloc(((size_t)reg->nrows + 1) * sizeof(*cells));
-	size_t n = 0;
-	int rc;
-
-	for (int r = 0; r < reg->nrows && reg->client_col >= 0; r++)
-		if (!reg->matched[r] && reg->rows[r][reg->client_col][0])
-			cells[n++] = reg->rows[r][reg->client_col];
-	rc = store_temp_set(o->x->st, SEEN_SET, cells, n, o->x->err,
-			    o->x->errlen);
-	free(cells);
-	if (rc == 0 && n)
-		rc = store_each(o->x->st, SEEN_SQL, o->x->params, 2, strs_row,
-				out, o->x->err, o->x->errlen);
-	return rc;
-}
-
-/* Has the registry row r any traffic in the window: its client among
- * the clients seen (sorted), or its fingerprint among the legacy
- * credentials (marked as they streamed by)? */
-static int seen(const struct outreach *o, const struct registry *reg, int r,
-		const struct strs *clients)
-{
-	const char *cell =
-	    reg->client_col >= 0 ? reg->rows[r][reg->client_col] : "";
-
-	if (cell[0] && clients->n &&
-	    bsearch(&cell, clients->v, clients->n, sizeof(*clients->v),
-		    cmp_str))
-		return 1;
-	return o->fp_seen[r];
-}
-
-/* Registry rows matched to no legacy client and with no traffic.
- * Return 0, or -1 with o->x->err set. */
-static int write_unseen(const struct outreach *o, struct table *t,
-			const struct registry *reg, int ncols)
-{
-	struct strs clients = {NULL, 0, 0};
 	const char *v[MAX_COLS];
 
-	if (seen_clients(o, reg, &clients) < 0) {
-		strs_free(&clients);
-		return -1;
-	}
 	for (int r = 0; r < reg->nrows; r++) {
-		if (reg->matched[r] || seen(o, reg, r, &clients))
+		if (reg->matched[r] || o->seen[r])
 			continue;
 		for (int i = 0; i < NOURS; i++)
 			v[i] = "";
@@ -609,8 +546,6 @@ static int write_unseen(const struct outreach *o, struct table *t,
 			v[i] = reg->rows[r][i - NOURS];
 		table_row(t, v);
 	}
-	strs_free(&clients);
-	return 0;
 }
 
 static int write_outreach(struct outreach *o, const struct registry *reg)
@@ -626,7 +561,7 @@ static int write_outreach(struct outreach *o, const struct registry *reg)
 	rc = store_each(o->x->st, OUT_SQL, NULL, 0, out_row, &w, o->x->err,
 			o->x->errlen);
 	if (rc == 0)
-		rc = write_unseen(o, w.t, reg, oc.n);
+		write_unseen(o, w.t, reg, oc.n);
 	if (table_end(w.t) < 0)
 		rc = -1;
 	for (int i = 0; i < MAX_COLS; i++)
@@ -638,10 +573,9 @@ static void outreach_free(struct outreach *o)
 {
 	client_clear(&o->c);
 	free(o->c.cr);
-	for (size_t i = 0; i < o->nrfp; i++)
-		free(o->rfp[i].key);
-	free(o->rfp);
-	free(o->fp_seen);
+	regkeys_free(&o->by_client);
+	regkeys_free(&o->by_fp);
+	free(o->seen);
 }
 
 int report_outreach(struct ctx *x)
