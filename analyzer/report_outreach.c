@@ -116,6 +116,12 @@ static int priority(const struct outreach *o, const struct nums *n, int state)
 static void action_text(const struct outreach *o, const struct nums *n,
 			char *out, size_t cap);
 
+/* The action of --action, else the default one. */
+static const char *default_action(const struct ctx *x)
+{
+	return x->o->action ? x->o->action : REPORT_ACTION;
+}
+
 /* One output row of the current client: its sort keys and what is
  * needed to write it, into the TEMP table. */
 static void add_row(struct outreach *o, const struct nums *n, int regi)
@@ -133,7 +139,8 @@ static void add_row(struct outreach *o, const struct nums *n, int regi)
 	v[2] = c->client;
 	v[3] = ri;
 	v[4] = n->fp;
-	v[5] = action;
+	/* the usual action is NULL: most rows carry it, the sort need not */
+	v[5] = strcmp(action, default_action(o->x)) ? action : NULL;
 	v[6] = n->v[1];
 	v[7] = n->v[2];
 	v[8] = n->v[3];
@@ -410,7 +417,7 @@ static void action_text(const struct outreach *o, const struct nums *n,
 			char *out, size_t cap)
 {
 	const struct oclient *c = &o->c;
-	const char *def = o->x->o->action ? o->x->o->action : REPORT_ACTION;
+	const char *def = default_action(o->x);
 	int state = c->state ? (int)report_num(c->state) : STATE_LEGACY_ONLY;
 	int refused = report_num(n->v[2]) > 0;
 	int amnesty = report_num(n->v[1]) > 0;
@@ -489,6 +496,7 @@ static void columns(struct outcols *oc, const struct registry *reg)
 
 /* Where the rows of OUT_SQL go. */
 struct writer {
+	const char *action; /* the default action */
 	const struct registry *reg;
 	struct table *t;
 	int ncols;
@@ -516,6 +524,7 @@ static int out_row(void *arg, int n, const char *const *c,
 	v[5] = c[4] ? report_state_name((int)report_num(c[4])) : "";
 	for (int i = 6; i < NOURS; i++)
 		v[i] = c[i - 1] ? c[i - 1] : "";
+	v[6] = c[5] ? c[5] : w->action;
 	for (int i = NOURS; i < w->ncols; i++)
 		v[i] = reg ? reg[i - NOURS] : "";
 	table_row(w->t, v);
@@ -555,6 +564,7 @@ static int write_outreach(struct outreach *o, const struct registry *reg)
 	int rc;
 
 	columns(&oc, reg);
+	w.action = default_action(o->x);
 	w.reg = reg;
 	w.ncols = oc.n;
 	w.t = table_new(o->x->f, o->x->o->json, oc.names, oc.kinds, oc.n);
