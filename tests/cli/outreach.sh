@@ -81,6 +81,8 @@ printf 'Account;Client ID;Contact;API Key Fingerprint\r\n' > crm.csv
 printf 'Acme;;Dee;%s\r\n' "$FP" >> crm.csv
 printf 'Gone;ghost-app;Eve;\r\n' >> crm.csv
 printf 'Lost;;Fay;FP:00000000000000AA\r\n' >> crm.csv
+# app-2 has traffic, none of it legacy: neither listed nor apart
+printf 'Now;app-2;Gus;\r\n' >> crm.csv
 "$KEYAUDIT" report outreach --db o.db --registry crm.csv -o crm-out.csv
 python3 - crm-out.csv "$fp" <<'PY' || fail "CRM registry"
 import csv, sys
@@ -93,6 +95,7 @@ assert dee["app-1"]["legacy_requests"] == "3", dee["app-1"]
 assert dee[fp]["legacy_requests"] == "2", dee[fp]
 apart = [r for r in rows if r["state"] == "registered, no traffic"]
 assert sorted(r["Contact"] for r in apart) == ["Eve", "Fay"], apart
+assert not [r for r in rows if r["Contact"] == "Gus"], "app-2 has traffic"
 assert all(r["priority"] == "none" for r in apart)
 assert rows[-2:] == apart, "listed apart, at the end"
 PY
