@@ -12,13 +12,26 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 
+# cpu FILE: the user and system seconds of the shell's finished children
+# from the output of its "times" builtin in FILE (its second line, as
+# "0m1.230000s 0m0.450000s"; run in the shell itself, as a subshell's
+# children are its own)
+cpu() {
+	sed -n 2p "$1" | awk '{
+		for (i = 1; i <= 2; i++) {
+			split($i, a, "m"); sub("s", "", a[2]); t[i] = a[1] * 60 + a[2]
+		}
+		printf "%.1f %.1f\n", t[1], t[2] }'
+}
+
 # run.sh --case DIR BUILD NAME: one case, its output to DIR/BUILD.NAME.out
-# and then its exit status and seconds to DIR/BUILD.NAME.rc
+# and then its exit status, wall seconds and CPU seconds (user, system)
+# to DIR/BUILD.NAME.rc
 if [ "${1:-}" = --case ]; then
 	dir=$2 build=$3 name=$4
 	bin="$top/$build"
 	out="$dir/$build.$name.out"
-	start=$(date +%s)
+	start=$(date +%s%N)
 	if [ "$name" = unit ]; then
 		"$bin/unit" >"$out" 2>&1
 	else
@@ -31,7 +44,10 @@ if [ "${1:-}" = --case ]; then
 		(exit $rc)
 	fi
 	rc=$?
-	echo "$rc $(($(date +%s) - start))" >"$out.rc.tmp"
+	ms=$((($(date +%s%N) - start) / 1000000))
+	wall=$(awk -v ms=$ms 'BEGIN { printf "%.1f", ms / 1000 }')
+	times >"$out.cpu"
+	echo "$rc $wall $(cpu "$out.cpu")" >"$out.rc.tmp"
 	mv "$out.rc.tmp" "$dir/$build.$name.rc"
 	exit 0
 fi
@@ -84,22 +100,23 @@ for c in $cases; do
 		echo "FAIL $build/$name: never finished"
 		continue
 	fi
-	read -r rc secs <"$rc_file"
+	read -r rc secs user sys <"$rc_file"
 	out="$dir/$build.$name.out"
-	echo "$c $secs" >>"$dir/times"
+	echo "$c $secs $user $sys" >>"$dir/times"
+	took="${secs}s, cpu ${user}s user ${sys}s sys"
 	if [ "$rc" = 0 ]; then
 		passed=$((passed + 1))
 		if [ "$name" = unit ]; then
-			echo "PASS $build/unit: $(tail -1 "$out")"
+			echo "PASS $build/unit: $(tail -1 "$out") ($took)"
 		else
-			echo "PASS $build/$name (${secs}s)"
+			echo "PASS $build/$name ($took)"
 		fi
 	elif [ "$rc" = 77 ]; then
 		skipped=$((skipped + 1))
 		echo "SKIP $build/$name: $(tail -1 "$out")"
 	else
 		failed=$((failed + 1)); failures="$failures $build/$name"
-		echo "FAIL $build/$name (exit $rc)"
+		echo "FAIL $build/$name (exit $rc; $took)"
 		tail -30 "$out" | sed 's/^/    /'
 	fi
 done
