@@ -9,6 +9,7 @@
 #include "msg.h"
 #include "options.h"
 #include "outfile.h"
+#include "store.h"
 
 static int run(struct config *cfg);
 
@@ -30,6 +31,7 @@ int main(int argc, char **argv)
 	char merged[PATH_MAX];
 	int rc;
 
+	store_init();
 	switch (options_parse(argc, argv, &cfg)) {
 	case OPTIONS_HELP:
 		options_usage(stdout, cfg.cmd);

@@ -150,7 +150,7 @@ int report_credentials(struct ctx *x)
 	int rc;
 
 	memset(&cs, 0, sizeof(cs));
-	rc = facts_load(x, &cs.f, 0, NULL);
+	rc = facts_load(x, &cs.f, 0);
 	if (rc == 0)
 		rc = store_each(x->st,
 				"SELECT client, fp, agent, sum(n) AS k"

@@ -83,15 +83,16 @@ struct facts {
 #define FACTS_ROUTES  2u
 #define FACTS_CREDS   4u
 #define FACTS_PER_DAY 8u
-#define TOP_ROUTES    3 /* routes listed per client */
+#define FACTS_CHOSEN  16u /* only the clients of the set FACTS_SET */
+#define FACTS_SET     "facts_clients" /* a store_temp_set() */
+#define TOP_ROUTES    3		      /* routes listed per client */
 
-/* Load the facts of every legacy client of x's window (those of one
- * client only when client is not NULL), with the parts in what.  The
- * state is as of the window's last day (--until, else the newest day
- * with data).  Return 0, or -1 with x->err set; free with facts_free()
- * either way. */
-int facts_load(struct ctx *x, struct facts *f, unsigned what,
-	       const char *client);
+/* Load the facts of every legacy client of x's window (with
+ * FACTS_CHOSEN, of those in the temporary set FACTS_SET only, made by
+ * store_temp_set()), with the parts in what.  The state is as of the
+ * window's last day (--until, else the newest day with data).  Return
+ * 0, or -1 with x->err set; free with facts_free() either way. */
+int facts_load(struct ctx *x, struct facts *f, unsigned what);
 /* The facts of client, or NULL; valid until facts_free(). */
 const struct client_facts *facts_find(const struct facts *f,
 				      const char *client);

@@ -1,10 +1,13 @@
 /* report_lookup.c: where credentials were used: the clients each was
- * counted under, its numbers and the client's state. */
+ * counted under, its numbers and the client's state.  The credentials
+ * asked for are read as one set, in one scan of the credentials and one
+ * of the counts, whatever their number. */
 #include "report_impl.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "table.h"
 
 static const char *const lookup_cols[] = {
@@ -15,90 +18,147 @@ static const enum cell_kind lookup_kinds[] = {
     CELL_TEXT, CELL_TEXT, CELL_NUM, CELL_NUM,  CELL_NUM,
     CELL_TEXT, CELL_TEXT, CELL_NUM, CELL_TEXT, CELL_TEXT};
 #define LOOKUP_NCOLS 10
+#define LOOKUP_SET   "lookup_fps"
 
-struct lookup {
-	struct ctx *x;
-	struct table *t;
-	const char *fp; /* "fp:" and 16 hex digits */
-	int found;
-	int rc;
+/* One (fingerprint, client) found: the columns of LOOKUP_SQL. */
+struct found {
+	char *c[8]; /* fp (16 hex digits), client, then the numbers */
 };
 
-static int lookup_row(void *arg, int n, const char *const *c,
-		      const char *const *names)
+struct lookup {
+	struct found *v; /* in fp order, each fp's busiest client first */
+	size_t n, cap;
+};
+
+static int found_row(void *arg, int n, const char *const *c,
+		     const char *const *names)
 {
 	struct lookup *l = arg;
-	struct facts f;
-	const struct client_facts *cf;
-	char since[16] = "";
-	const char *v[LOOKUP_NCOLS];
+	struct found *fd;
 
 	(void)n;
 	(void)names;
-	if (facts_load(l->x, &f, 0, c[0]) < 0)
-		l->rc = -1;
-	cf = facts_find(&f, c[0]);
-	if (cf)
-		report_day_text(cf->since, since);
-	v[0] = l->fp;
-	for (int i = 0; i < 7; i++)
-		v[i + 1] = c[i];
-	v[8] = cf ? report_state_name(cf->state) : "";
-	v[9] = since;
-	table_row(l->t, v);
-	facts_free(&f);
-	l->found++;
-	return l->rc;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 64;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	fd = &l->v[l->n++];
+	for (int i = 0; i < 8; i++)
+		fd->c[i] = xstrdup(c[i] ? c[i] : "");
+	return 0;
 }
 
 #define LOOKUP_SQL                                                            \
-	"SELECT client, sum(n) AS k,"                                         \
+	"SELECT fp, client, sum(n) AS k,"                                     \
 	" sum(CASE WHEN amnesty = 1 THEN n ELSE 0 END),"                      \
 	" sum(CASE WHEN status = 434 THEN n ELSE 0 END),"                     \
 	" " ISO("min(first)") ", " ISO(                                       \
 	    "max(last)") ", count(DISTINCT day)"                              \
 			 " FROM creds WHERE " WINDOW                          \
-			 " AND fp = ?3 AND class IN " LEGACY                  \
-			 " GROUP BY client ORDER BY k DESC, client"
+			 " AND fp IN (SELECT v FROM temp." LOOKUP_SET ")"     \
+			 " AND class IN " LEGACY                              \
+			 " GROUP BY fp, client ORDER BY fp, k DESC, client"
 
-static int lookup_one(struct lookup *l)
+/* Find every fingerprint of fps[0..n) in one scan, and the facts of the
+ * clients they were counted under in another. */
+static int lookup_find(struct ctx *x, struct lookup *l, struct facts *f,
+		       const char *const *fps, int n)
 {
-	const char *p[3] = {l->x->params[0], l->x->params[1], l->fp + 3};
-	const char *v[LOOKUP_NCOLS] = {l->fp, "", "0", "0",	   "0",
-				       "",    "", "0", "not seen", ""};
-	int before = l->found;
+	const char **keys = xmalloc(((size_t)n + 1) * sizeof(*keys));
+	int rc;
 
-	if (store_each(l->x->st, LOOKUP_SQL, p, 3, lookup_row, l, l->x->err,
-		       l->x->errlen) < 0 ||
-	    l->rc < 0)
-		return -1;
-	if (l->found == before)
-		table_row(l->t, v);
-	return 0;
+	for (int i = 0; i < n; i++)
+		keys[i] = fps[i] + 3;
+	rc = store_temp_set(x->st, LOOKUP_SET, keys, (size_t)n, x->err,
+			    x->errlen);
+	if (rc == 0)
+		rc = store_each(x->st, LOOKUP_SQL, x->params, 2, found_row, l,
+				x->err, x->errlen);
+	keys = xrealloc(keys, (l->n + 1) * sizeof(*keys));
+	for (size_t i = 0; i < l->n; i++)
+		keys[i] = l->v[i].c[1];
+	if (rc == 0)
+		rc = store_temp_set(x->st, FACTS_SET, keys, l->n, x->err,
+				    x->errlen);
+	free(keys);
+	if (rc == 0)
+		rc = facts_load(x, f, FACTS_CHOSEN);
+	return rc;
+}
+
+/* The first row found for the fingerprint fp (16 hex digits), or
+ * l->n. */
+static size_t first_of(const struct lookup *l, const char *fp)
+{
+	size_t lo = 0, hi = l->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(l->v[mid].c[0], fp) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The rows of one fingerprint asked for ("fp:" and 16 hex digits), or a
+ * "not seen" row.  Return whether it was seen. */
+static int lookup_write(struct table *t, const struct lookup *l,
+			const struct facts *f, const char *fp)
+{
+	const char *none[LOOKUP_NCOLS] = {fp, "", "0", "0",	   "0",
+					  "", "", "0", "not seen", ""};
+	size_t i = first_of(l, fp + 3);
+	int seen = 0;
+
+	for (; i < l->n && strcmp(l->v[i].c[0], fp + 3) == 0; i++) {
+		const struct client_facts *cf = facts_find(f, l->v[i].c[1]);
+		char since[16] = "";
+		const char *v[LOOKUP_NCOLS];
+
+		if (cf)
+			report_day_text(cf->since, since);
+		v[0] = fp;
+		for (int c = 1; c < 8; c++)
+			v[c] = l->v[i].c[c];
+		v[8] = cf ? report_state_name(cf->state) : "";
+		v[9] = since;
+		table_row(t, v);
+		seen = 1;
+	}
+	if (!seen)
+		table_row(t, none);
+	return seen;
 }
 
 int report_lookup(struct store *st, const struct report_opts *o,
 		  const char *const *fps, int n, char *err, size_t errlen)
 {
 	struct ctx x = {st, o, stdout, {NULL, NULL}, err, errlen};
-	struct lookup l = {&x, NULL, NULL, 0, 0};
+	struct lookup l = {NULL, 0, 0};
+	struct facts f;
+	struct table *t;
 	int hits = 0;
-	int rc = 0;
+	int rc;
 
 	x.params[0] = o->since ? o->since : "0000-00-00";
 	x.params[1] = o->until ? o->until : "9999-99-99";
-	l.t = table_new(stdout, o->json, lookup_cols, lookup_kinds,
-			LOOKUP_NCOLS);
-	for (int i = 0; i < n && rc == 0; i++) {
-		int before = l.found;
-
-		l.fp = fps[i];
-		rc = lookup_one(&l);
-		hits += l.found > before;
-	}
-	if (table_end(l.t) < 0 && rc == 0) {
+	memset(&f, 0, sizeof(f));
+	rc = lookup_find(&x, &l, &f, fps, n);
+	t = table_new(stdout, o->json, lookup_cols, lookup_kinds,
+		      LOOKUP_NCOLS);
+	for (int i = 0; i < n && rc == 0; i++)
+		hits += lookup_write(t, &l, &f, fps[i]);
+	if (table_end(t) < 0 && rc == 0) {
 		snprintf(err, errlen, "standard output: write failed");
 		rc = -1;
 	}
+	for (size_t i = 0; i < l.n; i++)
+		for (int c = 0; c < 8; c++)
+			free(l.v[i].c[c]);
+	free(l.v);
+	facts_free(&f);
 	return rc < 0 ? -1 : hits;
 }

@@ -91,8 +91,8 @@ static int migration_row(void *arg, int n, const char *const *c,
 int report_migration(struct ctx *x)
 {
 	struct migration m;
-	int rc = facts_load(x, &m.f, FACTS_AGENTS | FACTS_ROUTES | FACTS_CREDS,
-			    NULL);
+	int rc =
+	    facts_load(x, &m.f, FACTS_AGENTS | FACTS_ROUTES | FACTS_CREDS);
 
 	m.t = table_new(x->f, x->o->json, migration_cols, migration_kinds,
 			MIGRATION_NCOLS);

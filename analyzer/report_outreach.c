@@ -238,7 +238,7 @@ static int outreach_collect(struct outreach *o, struct registry *reg)
 	struct ctx *x = o->x;
 	const char **fps;
 
-	if (facts_load(x, &o->f, FACTS_AGENTS | FACTS_ROUTES, NULL) < 0 ||
+	if (facts_load(x, &o->f, FACTS_AGENTS | FACTS_ROUTES) < 0 ||
 	    store_each(x->st, "SELECT max(last) FROM counts WHERE " WINDOW,
 		       x->params, 2, newest_row, &o->newest, x->err,
 		       x->errlen) < 0 ||
@@ -407,52 +407,102 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int seen_row(void *arg, int n, const char *const *c,
+/* Strings, as a query returns them. */
+struct strs {
+	char **v;
+	size_t n, cap;
+};
+
+static int strs_row(void *arg, int n, const char *const *c,
 		    const char *const *names)
 {
+	struct strs *s = arg;
+
 	(void)n;
-	(void)c;
 	(void)names;
-	*(int *)arg = 1;
-	return 1;
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 64;
+		s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
+	}
+	s->v[s->n++] = xstrdup(c[0] ? c[0] : "");
+	return 0;
 }
 
-/* Has the registry row r any traffic in the window: its client in the
- * counts, or its fingerprint among the legacy credentials? */
+static void strs_free(struct strs *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+}
+
+#define SEEN_SET "outreach_registered"
+#define SEEN_SQL                                                              \
+	"SELECT DISTINCT client FROM counts WHERE " WINDOW                    \
+	" AND client IN (SELECT v FROM temp." SEEN_SET ") ORDER BY client"
+
+/* The clients of the registry rows matched to no legacy client that
+ * have traffic in the window, sorted: one scan of the counts for all of
+ * them.  Return 0, or -1 with o->x->err set. */
+static int seen_clients(const struct outreach *o, const struct registry *reg,
+			struct strs *out)
+{
+	const char **cells =
+	    xmalloc(((size_t)reg->nrows + 1) * sizeof(*cells));
+	size_t n = 0;
+	int rc;
+
+	for (int r = 0; r < reg->nrows && reg->client_col >= 0; r++)
+		if (!reg->matched[r] && reg->rows[r][reg->client_col][0])
+			cells[n++] = reg->rows[r][reg->client_col];
+	rc = store_temp_set(o->x->st, SEEN_SET, cells, n, o->x->err,
+			    o->x->errlen);
+	free(cells);
+	if (rc == 0 && n)
+		rc = store_each(o->x->st, SEEN_SQL, o->x->params, 2, strs_row,
+				out, o->x->err, o->x->errlen);
+	return rc;
+}
+
+/* Has the registry row r any traffic in the window: its client among
+ * the clients seen (sorted), or its fingerprint among the legacy
+ * credentials (fps, sorted)? */
 static int seen(const struct outreach *o, const struct registry *reg, int r,
-		char **fps)
+		const struct strs *clients, char **fps)
 {
 	const char *cell =
 	    reg->client_col >= 0 ? reg->rows[r][reg->client_col] : "";
 	const char *fp = reg->fp_col >= 0 ? reg->rows[r][reg->fp_col] : "";
-	const char *p[3] = {o->x->params[0], o->x->params[1], cell};
 	char key[512] = "fp:";
 	const char *kp = key;
-	int got = 0;
 
-	if (cell[0])
-		store_each(o->x->st,
-			   "SELECT 1 FROM counts WHERE client = ?3 AND " WINDOW
-			   " LIMIT 1",
-			   p, 3, seen_row, &got, o->x->err, o->x->errlen);
-	if (got || !fp[0] || !o->ncr)
-		return got;
+	if (cell[0] && bsearch(&cell, clients->v, clients->n,
+			       sizeof(*clients->v), cmp_str))
+		return 1;
+	if (!fp[0] || !o->ncr)
+		return 0;
 	registry_fp_norm(fp, key + 3, sizeof(key) - 3);
 	return bsearch(&kp, fps, o->ncr, sizeof(*fps), cmp_str) != NULL;
 }
 
-/* Registry rows matched to no legacy client and with no traffic. */
-static void write_unseen(const struct outreach *o, struct table *t,
-			 const struct registry *reg, int ncols)
+/* Registry rows matched to no legacy client and with no traffic.
+ * Return 0, or -1 with o->x->err set. */
+static int write_unseen(const struct outreach *o, struct table *t,
+			const struct registry *reg, int ncols)
 {
-	char **fps = xmalloc((o->ncr + 1) * sizeof(*fps));
+	char **fps;
+	struct strs clients = {NULL, 0, 0};
 	const char *v[MAX_COLS];
 
+	if (seen_clients(o, reg, &clients) < 0) {
+		strs_free(&clients);
+		return -1;
+	}
+	fps = xmalloc((o->ncr + 1) * sizeof(*fps));
 	for (size_t i = 0; i < o->ncr; i++)
 		fps[i] = o->cr[i].fp;
 	qsort(fps, o->ncr, sizeof(*fps), cmp_str);
 	for (int r = 0; r < reg->nrows; r++) {
-		if (reg->matched[r] || seen(o, reg, r, fps))
+		if (reg->matched[r] || seen(o, reg, r, &clients, fps))
 			continue;
 		for (int i = 0; i < NOURS; i++)
 			v[i] = "";
@@ -470,6 +520,8 @@ static void write_unseen(const struct outreach *o, struct table *t,
 		table_row(t, v);
 	}
 	free(fps);
+	strs_free(&clients);
+	return 0;
 }
 
 static int write_outreach(struct outreach *o, const struct registry *reg)
@@ -482,8 +534,9 @@ static int write_outreach(struct outreach *o, const struct registry *reg)
 	t = table_new(o->x->f, o->x->o->json, oc.names, oc.kinds, oc.n);
 	for (size_t r = 0; r < o->nrows; r++)
 		write_row(o, t, &o->rows[r], oc.n);
-	write_unseen(o, t, reg, oc.n);
-	rc = table_end(t);
+	rc = write_unseen(o, t, reg, oc.n);
+	if (table_end(t) < 0)
+		rc = -1;
 	for (int i = 0; i < MAX_COLS; i++)
 		free(oc.renamed[i]);
 	return rc;

@@ -36,7 +36,7 @@ int report_progress(struct ctx *x)
 {
 	struct facts f;
 	struct table *t;
-	int rc = facts_load(x, &f, FACTS_PER_DAY, NULL);
+	int rc = facts_load(x, &f, FACTS_PER_DAY);
 
 	t = table_new(x->f, x->o->json, progress_cols, progress_kinds,
 		      NSTATES + 2);

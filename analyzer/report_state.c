@@ -8,7 +8,8 @@
 
 #include "buf.h"
 
-#define ONE_CLIENT " AND client = ?3"
+/* the clients of the set FACTS_SET only: one scan, no index needed */
+#define CHOSEN " AND client IN (SELECT v FROM temp." FACTS_SET ")"
 
 static const char *const state_names[NSTATES] = {
     "legacy-only", "mixed", "migrated", "regressed", "dormant"};
@@ -166,11 +167,9 @@ static int bounds_row(void *arg, int n, const char *const *c,
 	" FROM counts WHERE " WINDOW filter " GROUP BY client, day"           \
 	" ORDER BY client, day"
 
-static int load_states(struct ctx *x, struct facts *f, unsigned what,
-		       const char *client)
+static int load_states(struct ctx *x, struct facts *f, unsigned what)
 {
 	struct walker w = {f, what, 0, NULL, NULL, 0, 0, 0};
-	const char *p[3] = {x->params[0], x->params[1], client};
 	int rc;
 
 	w.n_days = x->o->migrated_days > 0 ? x->o->migrated_days
@@ -185,8 +184,9 @@ static int load_states(struct ctx *x, struct facts *f, unsigned what,
 	if ((what & FACTS_PER_DAY) && f->now >= f->first)
 		f->per_day = xcalloc((size_t)(f->now - f->first + 1),
 				     sizeof(*f->per_day));
-	rc = store_each(x->st, client ? DAYS_SQL(ONE_CLIENT) : DAYS_SQL(""), p,
-			client ? 3 : 2, day_row, &w, x->err, x->errlen);
+	rc = store_each(x->st,
+			what & FACTS_CHOSEN ? DAYS_SQL(CHOSEN) : DAYS_SQL(""),
+			x->params, 2, day_row, &w, x->err, x->errlen);
 	client_done(&w);
 	free(w.d);
 	return rc;
@@ -278,14 +278,12 @@ static int creds_row(void *arg, int n, const char *const *c,
 	" AND class IN " LEGACY filter " GROUP BY client"
 
 static int
-stream(struct ctx *x, const char *all, const char *one, const char *client,
+stream(struct ctx *x, const char *all, const char *chosen, unsigned what,
        int (*row)(void *, int, const char *const *, const char *const *),
        struct facts *f)
 {
-	const char *p[3] = {x->params[0], x->params[1], client};
-
-	return store_each(x->st, client ? one : all, p, client ? 3 : 2, row, f,
-			  x->err, x->errlen);
+	return store_each(x->st, what & FACTS_CHOSEN ? chosen : all, x->params,
+			  2, row, f, x->err, x->errlen);
 }
 
 static int found_row(void *arg, int n, const char *const *c,
@@ -312,25 +310,23 @@ static int has_routes(struct ctx *x)
 	return found;
 }
 
-int facts_load(struct ctx *x, struct facts *f, unsigned what,
-	       const char *client)
+int facts_load(struct ctx *x, struct facts *f, unsigned what)
 {
 	memset(f, 0, sizeof(*f));
 	if ((what & FACTS_ROUTES) && !has_routes(x))
 		what &= ~FACTS_ROUTES;
-	if (load_states(x, f, what, client) < 0)
+	if (load_states(x, f, what) < 0)
 		return -1;
 	if ((what & FACTS_AGENTS) &&
-	    stream(x, AGENTS_SQL(""), AGENTS_SQL(ONE_CLIENT), client,
-		   agent_row, f) < 0)
+	    stream(x, AGENTS_SQL(""), AGENTS_SQL(CHOSEN), what, agent_row, f) <
+		0)
 		return -1;
 	if ((what & FACTS_ROUTES) &&
-	    stream(x, ROUTES_SQL(""), ROUTES_SQL(ONE_CLIENT), client,
-		   route_row, f) < 0)
+	    stream(x, ROUTES_SQL(""), ROUTES_SQL(CHOSEN), what, route_row, f) <
+		0)
 		return -1;
-	if ((what & FACTS_CREDS) &&
-	    stream(x, CREDS_SQL(""), CREDS_SQL(ONE_CLIENT), client, creds_row,
-		   f) < 0)
+	if ((what & FACTS_CREDS) && stream(x, CREDS_SQL(""), CREDS_SQL(CHOSEN),
+					   what, creds_row, f) < 0)
 		return -1;
 	return 0;
 }

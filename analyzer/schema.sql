@@ -1,4 +1,4 @@
--- schema.sql: the database's schema 3, the contract between the store
+-- schema.sql: the database's schema 4, the contract between the store
 -- (which writes it) and the reports and gonogo (which read it).
 --
 -- What the reports read are the views counts, agents, creds,
@@ -20,7 +20,7 @@
 -- kept for legacy classes only, and scrubbed of anything credential-like.
 -- The store embeds this file; every statement is idempotent.
 
--- key 'schema' = '3'; 'key_id' = the fingerprint key's id;
+-- key 'schema' = '4'; 'key_id' = the fingerprint key's id;
 -- 'first_day' = the first day kept after `keyaudit prune` (absent: all).
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
@@ -66,7 +66,6 @@ CREATE TABLE IF NOT EXISTS rollup_counts(day TEXT NOT NULL, client TEXT NOT NULL
  class TEXT NOT NULL, amnesty INTEGER NOT NULL, status INTEGER NOT NULL,
  n INTEGER NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL,
  PRIMARY KEY(day, client, class, amnesty, status)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS rollup_counts_client ON rollup_counts(client, day);
 -- Legacy requests: the user agent (<= 512 bytes, scrubbed).
 CREATE TABLE IF NOT EXISTS rollup_agents(day TEXT NOT NULL, client TEXT NOT NULL,
  class TEXT NOT NULL, agent TEXT NOT NULL, n INTEGER NOT NULL,
@@ -78,7 +77,6 @@ CREATE TABLE IF NOT EXISTS rollup_creds(day TEXT NOT NULL, client TEXT NOT NULL,
  status INTEGER NOT NULL, n INTEGER NOT NULL, first INTEGER NOT NULL,
  last INTEGER NOT NULL,
  PRIMARY KEY(day, client, class, fp, amnesty, status)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS rollup_creds_fp ON rollup_creds(fp, day);
 -- Legacy requests with a credential: its user agents.
 CREATE TABLE IF NOT EXISTS rollup_cred_agents(day TEXT NOT NULL,
  client TEXT NOT NULL, fp TEXT NOT NULL, agent TEXT NOT NULL,

@@ -136,6 +136,11 @@ static int create_private(const char *path, char *err, size_t errlen)
 }
 
 /* Open path with flags, as a URI so that immutable can be asked. */
+void store_init(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int open_db(struct store *st, const char *path, int flags,
 		   int immutable)
 {
@@ -449,4 +454,39 @@ int store_each(struct store *st, const char *sql, const char *const *params,
 	}
 	sqlite3_finalize(s);
 	return 0;
+}
+
+int store_temp_set(struct store *st, const char *name,
+		   const char *const *values, size_t n, char *err,
+		   size_t errlen)
+{
+	char sql[160];
+	sqlite3_stmt *s;
+	int rc = SQLITE_DONE;
+
+	snprintf(sql, sizeof(sql),
+		 "CREATE TEMP TABLE IF NOT EXISTS %s(v TEXT PRIMARY KEY)"
+		 " WITHOUT ROWID; DELETE FROM temp.%s; SAVEPOINT temp_set",
+		 name, name);
+	if (store_exec(st, sql, err, errlen) < 0)
+		return -1;
+	snprintf(sql, sizeof(sql), "INSERT OR IGNORE INTO temp.%s VALUES(?1)",
+		 name);
+	s = store_prepare(st, sql, err, errlen);
+	if (!s)
+		return -1;
+	for (size_t i = 0; i < n && rc == SQLITE_DONE; i++) {
+		sqlite3_bind_text(s, 1, values[i], -1, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+	}
+	if (rc != SQLITE_DONE) {
+		store_fail(st, "cannot fill a temporary table", err, errlen);
+		sqlite3_finalize(s);
+		sqlite3_exec(st->db, "ROLLBACK TO temp_set; RELEASE temp_set",
+			     NULL, NULL, NULL);
+		return -1;
+	}
+	sqlite3_finalize(s);
+	return store_exec(st, "RELEASE temp_set", err, errlen);
 }

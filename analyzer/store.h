@@ -14,6 +14,12 @@ struct store;
 
 enum store_mode { STORE_READ, STORE_WRITE };
 
+/* Configure SQLite for the process: no memory statistics, whose global
+ * mutex every allocation takes otherwise (a report's sort makes
+ * millions).  Call once, before any database is opened or thread
+ * started. */
+void store_init(void);
+
 /* Open (STORE_WRITE: create, mode 0600) the database at path.  Return the
  * store, to close with store_close(), or NULL with a message in err.
  * STORE_WRITE creates the schema, or upgrades an older one in place in
@@ -207,5 +213,15 @@ int store_each(struct store *st, const char *sql, const char *const *params,
 	       int (*row)(void *ctx, int ncols, const char *const *cols,
 			  const char *const *names),
 	       void *ctx, char *err, size_t errlen);
+
+/* Make the temporary table temp.name (name: a plain identifier), of one
+ * column v TEXT PRIMARY KEY, hold exactly the values[0..n) (each once),
+ * so that a query reads a set of clients or fingerprints in one scan
+ * (`client IN (SELECT v FROM temp.name)`) instead of a lookup each.  A
+ * temporary table lives with the connection and is writable in a
+ * read-only one.  Return 0, or -1 with err set. */
+int store_temp_set(struct store *st, const char *name,
+		   const char *const *values, size_t n, char *err,
+		   size_t errlen);
 
 #endif

@@ -1,5 +1,5 @@
 /* store_schema.c: create the schema of schema.sql, check its version,
- * and upgrade a database of schema 1 or 2 in place. */
+ * and upgrade a database of schema 1, 2 or 3 in place. */
 #include <stdio.h>
 #include <string.h>
 
@@ -110,6 +110,15 @@ static int upgrade_v2_hours(struct store *st, const char *table, char *err,
 	return store_exec(st, sql, err, errlen);
 }
 
+/* Schema 4 drops the rollups' secondary indexes (by client and by
+ * fingerprint): each night's fold wrote into every leaf page of them,
+ * a cost that grew with the history kept.  The reports read one client
+ * or fingerprint through a set (a temporary table) in one scan instead.
+ * Schema 3 is the same tables and may be read as it is. */
+static const char upgrade_v3[] = "DROP INDEX IF EXISTS rollup_counts_client;"
+				 "DROP INDEX IF EXISTS rollup_creds_fp;";
+#define SCHEMA_READABLE 3 /* the oldest schema read without an upgrade */
+
 /* The schema version in meta: 1 for a database of counts by file
  * without a meta table (the first versions), 0 when there is neither (a
  * new, empty file), -1 when the query fails otherwise. */
@@ -166,6 +175,8 @@ static int build(struct store *st, int64_t v, char *err, size_t errlen)
 		       upgrade_v2_hours(st, "file", err, errlen) < 0 ||
 		       upgrade_v2_detail(st, err, errlen) < 0))
 		return -1;
+	if (v > 0 && store_exec(st, upgrade_v3, err, errlen) < 0)
+		return -1;
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO meta VALUES('schema', '%d') ON CONFLICT"
 		 " DO UPDATE SET value = excluded.value",
@@ -216,5 +227,5 @@ int store_schema_read(struct store *st, char *err, size_t errlen)
 	}
 	if (v > SCHEMA_VERSION)
 		return newer(st, v, err, errlen);
-	return v < SCHEMA_VERSION ? 1 : 0;
+	return v < SCHEMA_READABLE ? 1 : 0;
 }

@@ -30,7 +30,7 @@ cp old.db old2.db
 "$KEYAUDIT" ingest -q --commit-every 3000 --db old.db --format "$NGINX_FMT" \
 	first.log second.log
 check_eq "$(sqlite3 old.db "SELECT value FROM meta WHERE key = 'schema'")" \
-	3 "the earliest layout upgraded"
+	4 "the earliest layout upgraded"
 sqlite3 old.db "SELECT sql FROM sqlite_master WHERE name = 'rollup_counts'" |
 	grep -q "PRIMARY KEY(day, client, class" ||
 	fail "the upgraded database has no rollup"
@@ -82,7 +82,7 @@ check_eq "$(sqlite3 v1.db "SELECT value FROM meta WHERE key = 'schema'")" 1 \
 # a report opens it first: it may be written, so it is upgraded (the
 # fixture holds 2 x 3000 lines, 26 and 36 of them bad)
 KEYAUDIT_KEY=$key "$KEYAUDIT" report summary --db v1.db -o summary.csv
-check_eq "$(sqlite3 v1.db "SELECT value FROM meta WHERE key = 'schema'")" 3 \
+check_eq "$(sqlite3 v1.db "SELECT value FROM meta WHERE key = 'schema'")" 4 \
 	"schema-1 database upgraded"
 sum1 > got_counts.csv
 check_files got_counts.csv want_counts.csv "upgraded counts"
@@ -116,7 +116,7 @@ sqlite3 -csv v2.db "SELECT day, hour, client, class, amnesty, status, sum(n)
 mkdir v2logs
 zcat "$TOP/sample-logs/combined/access.log.gz" > v2logs/access.log
 KEYAUDIT_KEY=$key "$KEYAUDIT" ingest -v --db v2.db v2logs 2> v2a.txt
-check_eq "$(sqlite3 v2.db "SELECT value FROM meta WHERE key = 'schema'")" 3 \
+check_eq "$(sqlite3 v2.db "SELECT value FROM meta WHERE key = 'schema'")" 4 \
 	"schema-2 database upgraded"
 grep -q '1 file, 0 new lines' v2a.txt ||
 	fail "the schema-2 ledger does not know the file: $(cat v2a.txt)"
@@ -137,6 +137,54 @@ sqlite3 -csv v2.db "SELECT day, hour, client, class, amnesty, status, sum(n)
 check_files goth.csv wanth.csv "schema-2 hourly counts after the upgrade"
 check_eq "$(sqlite3 v2.db "SELECT count(*) FROM sqlite_master WHERE
 	name LIKE '%_hourly'")" 0 "the tables of an hour a row are gone"
+
+# A schema-3 database made by the previous version (loggen seed 43, two
+# files, the first folded into the rollups; key 0...07) keeps its tables:
+# it is read as it is, read-only too, and the first writer drops the
+# rollups' secondary indexes, which every night's fold had to update.
+cp "$TOP/tests/data/upgrade/v3.db" v3.db
+cp v3.db v3ro.db
+chmod 444 v3ro.db
+check_eq "$(sqlite3 v3.db "SELECT value FROM meta WHERE key = 'schema'")" 3 \
+	"the fixture is schema 3"
+check_eq "$(sqlite3 v3.db "SELECT count(*) FROM rollup_counts")" 1144 \
+	"the fixture's rollup"
+v3idx="SELECT count(*) FROM sqlite_master WHERE type = 'index'
+	AND name IN ('rollup_counts_client', 'rollup_creds_fp')"
+check_eq "$(sqlite3 v3.db "$v3idx")" 2 "the fixture's secondary indexes"
+v3fps=$(sqlite3 v3.db "SELECT DISTINCT 'fp:' || fp FROM creds ORDER BY 1
+	LIMIT 3")
+for k in migration credentials summary; do
+	KEYAUDIT_KEY=$key "$KEYAUDIT" report $k --db v3ro.db -o v3ro-$k.csv ||
+		fail "report $k of a read-only schema-3 database"
+done
+# shellcheck disable=SC2086 # one argument per fingerprint
+KEYAUDIT_KEY=$key "$KEYAUDIT" lookup -q --db v3ro.db $v3fps > v3ro-lookup.csv
+check_eq "$(sqlite3 v3.db "SELECT value FROM meta WHERE key = 'schema'")" 3 \
+	"a reader does not upgrade schema 3"
+"$LOGGEN" --layout nginx --lines 6000 --days 6 --seed 43 \
+	--key-file test.key -o v3whole.log
+head -n 2400 v3whole.log > v3first.log
+tail -n +2401 v3whole.log > v3second.log
+sqlite3 -csv v3.db "SELECT * FROM counts ORDER BY 1, 2, 3, 4, 5" > want3.csv
+KEYAUDIT_KEY=$key "$KEYAUDIT" ingest -v --db v3.db --format "$NGINX_FMT" \
+	v3first.log v3second.log 2> v3a.txt
+grep -q '2 files, 0 new lines' v3a.txt ||
+	fail "the schema-3 ledger does not know the files: $(cat v3a.txt)"
+check_eq "$(sqlite3 v3.db "SELECT value FROM meta WHERE key = 'schema'")" 4 \
+	"schema-3 database upgraded"
+check_eq "$(sqlite3 v3.db "$v3idx")" 0 "the secondary indexes are gone"
+sqlite3 -csv v3.db "SELECT * FROM counts ORDER BY 1, 2, 3, 4, 5" > got3.csv
+check_files got3.csv want3.csv "schema-3 counts after the upgrade"
+for k in migration credentials summary; do
+	KEYAUDIT_KEY=$key "$KEYAUDIT" report $k --db v3.db -o v3-$k.csv
+	check_files v3-$k.csv v3ro-$k.csv "schema 3 and 4: $k"
+done
+# shellcheck disable=SC2086
+KEYAUDIT_KEY=$key "$KEYAUDIT" lookup -q --db v3.db $v3fps > v3-lookup.csv
+check_files v3-lookup.csv v3ro-lookup.csv "schema 3 and 4: lookup"
+[ "$(grep -c ',"legacy-only",\|,"mixed",\|,"migrated",' v3-lookup.csv)" -ge 1 ] ||
+	fail "the lookup names no state: $(cat v3-lookup.csv)"
 
 # A newer schema is refused, with a message, by readers and writers.
 cp new.db newer.db
