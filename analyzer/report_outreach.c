@@ -475,8 +475,9 @@ static int seen(const struct outreach *o, const struct registry *reg, int r,
 	char key[512] = "fp:";
 	const char *kp = key;
 
-	if (cell[0] && bsearch(&cell, clients->v, clients->n,
-			       sizeof(*clients->v), cmp_str))
+	if (cell[0] && clients->n &&
+	    bsearch(&cell, clients->v, clients->n, sizeof(*clients->v),
+		    cmp_str))
 		return 1;
 	if (!fp[0] || !o->ncr)
 		return 0;
