@@ -163,11 +163,16 @@ demo: deps
 		head -1 | sed 's/^/  /'; true
 	@echo "  review page: reports/gonogo.html"
 
+# The builds with a job per core unless make was given -j; the tests run
+# the plain build's generator with both builds.
+CHECK_J = $(if $(findstring j,$(filter-out --%,$(MAKEFLAGS))),,-j$(shell \
+	nproc 2>/dev/null || echo 2))
 check: deps
 	$(MAKE) format-check
-	$(MAKE) all
-	$(MAKE) BUILD=build-san SANITIZE=address,undefined OPT="-O1 -g" ISAL=0 \
-		$(addprefix build-san/,keyaudit loggen unit $(FUZZ_REPLAY))
+	$(MAKE) $(CHECK_J) all
+	$(MAKE) $(CHECK_J) BUILD=build-san SANITIZE=address,undefined \
+		OPT="-O1 -g" ISAL=0 \
+		$(addprefix build-san/,keyaudit unit $(FUZZ_REPLAY))
 	tests/run.sh build build-san
 
 test: all

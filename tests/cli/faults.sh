@@ -3,7 +3,7 @@
 # message and its exit code, and the database stays whole: a later run
 # still counts every request exactly once.
 . "$TOP/tests/cli/lib.sh"
-"$LOGGEN" --layout combined --lines 20000 --seed 13 --key-file test.key \
+"$LOGGEN" --layout combined --lines 8000 --seed 13 --key-file test.key \
 	-o a.log
 exact() { # DB WHAT: counts equal the truth after a clean re-run
 	"$KEYAUDIT" ingest -q --db "$1" a.log
@@ -22,7 +22,7 @@ fm() { # N: ingest into m.db with the N-th allocation on failing
 	set +e
 	FAILMALLOC_AFTER=$1 FAILMALLOC_REPORT=fm.report \
 		LD_PRELOAD="$TOP/$BUILD/failmalloc.so" \
-		"$KEYAUDIT" ingest -q --commit-every 2000 --db m.db \
+		"$KEYAUDIT" ingest -q --commit-every 800 --db m.db \
 		a.log >out 2>err
 	rc=$?
 	set -e
@@ -57,7 +57,7 @@ fi
 
 # 2. the disk fills during ingest (a file size limit): a clear message,
 # exit 3, and what was committed before stays
-expect_exit 3 sh -c "trap '' XFSZ; ulimit -f 200; exec \"$KEYAUDIT\" ingest -q --commit-every 1000 --db f.db a.log" 2>err
+expect_exit 3 sh -c "trap '' XFSZ; ulimit -f 200; exec \"$KEYAUDIT\" ingest -q --commit-every 400 --db f.db a.log" 2>err
 grep -q 'f.db' err || { cat err; fail "disk full message"; }
 exact f.db "after the disk filled"
 

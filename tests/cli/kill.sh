@@ -1,10 +1,10 @@
 # kill -9 at 20 random moments during ingestion, then a re-run: the
 # counts equal the truth every time (commits are atomic with positions).
-# A run makes 50 commits (25,000 lines, one every 500), so the kills
+# A run makes 50 commits (10,000 lines, one every 200), so the kills
 # fall between commits, within them and before the first.
 . "$TOP/tests/cli/lib.sh"
 
-"$LOGGEN" --layout nginx --lines 25000 --seed 21 --gzip \
+"$LOGGEN" --layout nginx --lines 10000 --seed 21 --gzip \
 	--key-file test.key -o big.log.gz
 # how long does a whole run take here (the sanitizer build is slower)?
 start=$(date +%s%N)
@@ -16,7 +16,7 @@ while [ $i -lt 20 ]; do
 	i=$((i + 1))
 	rm -f k.db k.db-wal k.db-shm
 	at_ms=$(( (i * 7919) % (full_ms + 1) ))
-	"$KEYAUDIT" ingest -q --db k.db --commit-every 500 \
+	"$KEYAUDIT" ingest -q --db k.db --commit-every 200 \
 		--format "$NGINX_FMT" big.log.gz &
 	pid=$!
 	sleep "$(printf '0.%03d' $((at_ms % 1000)))"

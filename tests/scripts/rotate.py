@@ -1,11 +1,13 @@
-"""Simulate a month of nginx writing and logrotate rotating, running
+"""Simulate days of nginx writing and logrotate rotating, running
 keyaudit between steps; check exactly-once counting after every run.
 
-usage: rotate.py KEYAUDIT MONTH_LOG [ORACLE]   (in a scratch directory)
+usage: rotate.py KEYAUDIT LOG [ORACLE [DAYS]]   (in a scratch directory)
 
 ORACLE is the keyaudit that makes the clean ingests the runs are checked
 against (default KEYAUDIT): the plain build's, when the one under test
-is a slower sanitizer build.
+is a slower sanitizer build.  LOG is written over DAYS days (default
+30); with 12 or more, each kind of day below comes at least once: a
+second run (day 3), concurrent runs (day 5), copytruncate (day 8).
 """
 import gzip
 import os
@@ -17,6 +19,7 @@ import sys
 
 KEYAUDIT, MONTH = sys.argv[1], sys.argv[2]
 ORACLE = sys.argv[3] if len(sys.argv) > 3 else KEYAUDIT
+DAYS = int(sys.argv[4]) if len(sys.argv) > 4 else 30
 LOGDIR = "logs"
 DB = "rot.db"
 rng = random.Random(42)
@@ -140,8 +143,8 @@ def compress_with_run_in_between():
 
 os.mkdir(LOGDIR)
 open(f"{LOGDIR}/access.log", "wb").close()
-day = len(data) // 30
-for d in range(30):
+day = len(data) // DAYS
+for d in range(DAYS):
     # a day of writing, in two bursts with runs in between; bursts often
     # end in the middle of a line, which the next one completes
     for burst in range(2):
