@@ -1,5 +1,7 @@
 /* report_outreach.c: the outreach list: registry contacts joined to the
- * legacy clients and credentials they own, with what to tell each. */
+ * legacy clients and credentials they own, with what to tell each; the
+ * clients are read in one pass in client order, their rows sorted by
+ * SQLite from a TEMP table. */
 #include "report_impl.h"
 
 #include <stdlib.h>
@@ -25,16 +27,16 @@ struct nums {
 	char *v[6];
 };
 
-/* The legacy client being read, with its facts and credentials. */
+/* The client being read, with its facts and legacy credentials. */
 struct oclient {
 	char *client;
-	int have; /* its own row has come: a legacy client */
+	int have; /* its own row has come, with legacy requests */
 	struct nums n;
 	char *state; /* facts: enum report_state as text, or NULL */
 	char *since;
 	char *agent;
 	char *routes;
-	struct nums *cr; /* by fp */
+	struct nums *cr; /* by fp, as SQLite (memcmp) and strcmp sort */
 	size_t ncr, cap;
 };
 
