@@ -175,9 +175,17 @@ show_one() {
 
 # ---- case 1: the fleet's history ----
 
+# now_after DAY: set KEYAUDIT_NOW to the end of DAY, so that a corpus
+# that runs past today is not taken as dated in the future
+now_after() {
+	KEYAUDIT_NOW=$(date -u -d "$1 + 1 day" +%s)
+	export KEYAUDIT_NOW
+}
+
 gen_fleet() {
 	F=$B/fleet-$H-$D-$L-$C
-	[ -f "$F/done" ] && return
+	[ -f "$F/done" ] && { now_after "$(tail -n 1 "$F/truth/nightly.txt" |
+		cut -d ' ' -f 1)"; return; }
 	note "generating $H hosts x $D days x $L lines ($C clients) in $F..."
 	rm -rf "$F"
 	run gen_fleet $GEN --key-file "$B/bench.key" -o "$F" --hosts "$H" \
@@ -185,6 +193,7 @@ gen_fleet() {
 	[ "$rc" = 0 ] || { note "fleetgen failed"; exit 1; }
 	say "generated the fleet in $wall s"
 	touch "$F/done"
+	now_after "$(tail -n 1 "$F/truth/nightly.txt" | cut -d ' ' -f 1)"
 }
 
 # night N: rotate each host's logs as logrotate's delaycompress does,
