@@ -60,13 +60,22 @@ static int set_add(struct set *s, uint64_t key)
 	return 1;
 }
 
+/* Forget every key, keeping the room. */
+static void set_clear(struct set *s)
+{
+	if (s->k)
+		memset(s->k, 0, s->cap * sizeof(*s->k));
+	s->n = 0;
+}
+
 /* ---- the daily series ---- */
 
 struct dayscan {
 	struct gonogo *g;
 	struct ruleset *rs;
 	int phase;
-	struct set clients; /* (day, client, kind) seen */
+	struct set clients; /* (client, kind) seen on the day setday */
+	int setday;
 	char lastday[11];
 	int lastidx;
 	char lastcls[64];
@@ -117,6 +126,11 @@ static int day_row(void *arg, int n, const char *const *c,
 
 	(void)n;
 	(void)names;
+	/* the rows come in day order: one day's clients at a time */
+	if (i != ds->setday) {
+		set_clear(&ds->clients);
+		ds->setday = i;
+	}
 	d->total += v;
 	d->s434 += status == 434 ? v : 0;
 	if (legacy) {
@@ -180,12 +194,15 @@ int gn_scan_days(struct gonogo *g, struct store *st, struct ruleset *rs,
 	ds.rs = rs;
 	ds.phase = phase;
 	ds.lastidx = -1;
+	ds.setday = -1;
 	ds.lastcls[0] = '\x01';
 	ds.lastday[0] = '\x01';
-	/* a plain scan: linear, whatever the schema's keys */
+	/* in day order (one sort, in SQLite's bounded memory), so that the
+	 * distinct clients are counted a day at a time: memory follows the
+	 * clients of a day, not those of every day kept */
 	rc = store_each(st,
 			"SELECT day, client, class, amnesty, status, n "
-			"FROM counts",
+			"FROM counts ORDER BY day",
 			NULL, 0, day_row, &ds, err, errlen);
 	free(ds.clients.k);
 	if (rc < 0)
