@@ -473,15 +473,16 @@ int store_temp_set(struct store *st, const char *name,
 	snprintf(sql, sizeof(sql), "INSERT OR IGNORE INTO temp.%s VALUES(?1)",
 		 name);
 	s = store_prepare(st, sql, err, errlen);
-	if (!s)
-		return -1;
-	for (size_t i = 0; i < n && rc == SQLITE_DONE; i++) {
+	for (size_t i = 0; s && i < n && rc == SQLITE_DONE; i++) {
 		sqlite3_bind_text(s, 1, values[i], -1, SQLITE_STATIC);
 		rc = sqlite3_step(s);
 		sqlite3_reset(s);
 	}
-	if (rc != SQLITE_DONE) {
-		store_fail(st, "cannot fill a temporary table", err, errlen);
+	if (!s || rc != SQLITE_DONE) {
+		/* the savepoint is left in every case */
+		if (s)
+			store_fail(st, "cannot fill a temporary table", err,
+				   errlen);
 		sqlite3_finalize(s);
 		sqlite3_exec(st->db, "ROLLBACK TO temp_set; RELEASE temp_set",
 			     NULL, NULL, NULL);
