@@ -1,17 +1,18 @@
--- schema.sql: the database's schema 4, the contract between the store
+-- schema.sql: the database's schema 5, the contract between the store
 -- (which writes it) and the reports and gonogo (which read it).
 --
 -- What the reports read are the views counts, agents, creds,
 -- cred_agents, routes, hours and hourly, described below.  A row of a view is
--- not unique by its key: sum over rows.  Each view is the union of two
--- tables: the detail (file_*), the same rows per log file, written by
--- ingest and merge; and the rollup (rollup_*), one row per key whatever
--- the number of files or hosts that carried it.  After each ingest, the
--- detail of files whose last day is more than --detail-days before the
--- newest day is folded into the rollups (added there, deleted here), so
--- rows grow with distinct keys, not with files.  While a file's detail
--- is kept (files.detail = 1), an exact merge and `keyaudit forget` can
--- take its counts out again; see docs/store.md.
+-- not unique by its key: sum over rows.  Each view reads the rollup
+-- (rollup_*), one row per key whatever the number of files or hosts that
+-- carried it, and the detail (file_*, rows per log file) not yet added to
+-- it.  Ingest and merge write the detail; at the end of each run the new
+-- detail is added into the rollups (files.rolled says how far), and
+-- the detail of files whose last day is more than --detail-days before
+-- the newest day is deleted (files.detail = 0), so rows grow with
+-- distinct keys, not with files.  While a file's detail is kept, an
+-- exact merge and `keyaudit forget` can take its counts out again; see
+-- docs/store.md.
 --
 -- Conventions: `day` is 'YYYY-MM-DD' in UTC; `first` and `last` are the
 -- first and last request's time in seconds since the epoch, UTC; `class`
@@ -20,7 +21,7 @@
 -- kept for legacy classes only, and scrubbed of anything credential-like.
 -- The store embeds this file; every statement is idempotent.
 
--- key 'schema' = '4'; 'key_id' = the fingerprint key's id;
+-- key 'schema' = '5'; 'key_id' = the fingerprint key's id;
 -- 'first_day' = the first day kept after `keyaudit prune` (absent: all).
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
@@ -36,6 +37,8 @@ CREATE TABLE IF NOT EXISTS classes(name TEXT PRIMARY KEY,
 -- bytes, last_mark the last of those (to find a file that grew).  crc is
 -- the CRC-32 of its first `bytes` decompressed bytes (NULL: not known),
 -- so that a gzip of them is known by its trailer, without inflating it.
+-- rolled: the detail rows of a part up to it are in the rollups, those
+-- of a later part not yet (-1: none is).
 CREATE TABLE IF NOT EXISTS files(id INTEGER PRIMARY KEY,
  head_fp TEXT NOT NULL, head_len INTEGER NOT NULL,
  marks BLOB NOT NULL, last_mark INTEGER,
@@ -43,10 +46,14 @@ CREATE TABLE IF NOT EXISTS files(id INTEGER PRIMARY KEY,
  pending INTEGER NOT NULL, gzip INTEGER NOT NULL, state TEXT NOT NULL,
  first_ingested TEXT NOT NULL, last_ingested TEXT NOT NULL,
  first_day TEXT, last_day TEXT, detail INTEGER NOT NULL DEFAULT 1,
- crc INTEGER);
+ crc INTEGER, rolled INTEGER NOT NULL DEFAULT -1);
 CREATE INDEX IF NOT EXISTS files_head ON files(head_fp, head_len);
 CREATE INDEX IF NOT EXISTS files_last_mark ON files(last_mark);
 CREATE INDEX IF NOT EXISTS files_short ON files(head_len) WHERE head_len < 64;
+-- The files with detail not yet in the rollups (what the views read of
+-- the detail).
+CREATE INDEX IF NOT EXISTS files_unrolled ON files(id)
+ WHERE detail = 1 AND rolled < lines;
 CREATE TABLE IF NOT EXISTS file_names(file_id INTEGER NOT NULL,
  name TEXT NOT NULL, PRIMARY KEY(file_id, name));
 -- Copies on disk (a file and its gzip, say) read to their end with no
@@ -144,35 +151,56 @@ CREATE TABLE IF NOT EXISTS file_hours(file_id INTEGER NOT NULL,
  h21 INTEGER NOT NULL, h22 INTEGER NOT NULL, h23 INTEGER NOT NULL,
  PRIMARY KEY(file_id, part, day, client, class, amnesty, status)) WITHOUT ROWID;
 
--- The views the reports read.
+-- The views the reports read: the rollup, and the detail of the parts
+-- not yet in it (a run that was interrupted, or is still reading).
 CREATE VIEW IF NOT EXISTS counts AS
  SELECT day, client, class, amnesty, status, n, first, last
  FROM rollup_counts UNION ALL
  SELECT day, client, class, amnesty, status, n, first, last
- FROM file_counts;
+ FROM file_counts AS d WHERE d.file_id IN (SELECT id FROM files
+ WHERE detail = 1 AND rolled < lines)
+ AND d.part > (SELECT rolled FROM files WHERE id = d.file_id);
 CREATE VIEW IF NOT EXISTS agents AS
- SELECT day, client, class, agent, n FROM rollup_agents UNION ALL
- SELECT day, client, class, agent, n FROM file_agents;
+ SELECT day, client, class, agent, n
+ FROM rollup_agents UNION ALL
+ SELECT day, client, class, agent, n
+ FROM file_agents AS d WHERE d.file_id IN (SELECT id FROM files
+ WHERE detail = 1 AND rolled < lines)
+ AND d.part > (SELECT rolled FROM files WHERE id = d.file_id);
 CREATE VIEW IF NOT EXISTS creds AS
  SELECT day, client, class, fp, amnesty, status, n, first, last
  FROM rollup_creds UNION ALL
  SELECT day, client, class, fp, amnesty, status, n, first, last
- FROM file_creds;
+ FROM file_creds AS d WHERE d.file_id IN (SELECT id FROM files
+ WHERE detail = 1 AND rolled < lines)
+ AND d.part > (SELECT rolled FROM files WHERE id = d.file_id);
 CREATE VIEW IF NOT EXISTS cred_agents AS
- SELECT day, client, fp, agent, n FROM rollup_cred_agents UNION ALL
- SELECT day, client, fp, agent, n FROM file_cred_agents;
+ SELECT day, client, fp, agent, n
+ FROM rollup_cred_agents UNION ALL
+ SELECT day, client, fp, agent, n
+ FROM file_cred_agents AS d WHERE d.file_id IN (SELECT id FROM files
+ WHERE detail = 1 AND rolled < lines)
+ AND d.part > (SELECT rolled FROM files WHERE id = d.file_id);
 CREATE VIEW IF NOT EXISTS routes AS
- SELECT day, client, fp, route, n FROM rollup_routes UNION ALL
- SELECT day, client, fp, route, n FROM file_routes;
+ SELECT day, client, fp, route, n
+ FROM rollup_routes UNION ALL
+ SELECT day, client, fp, route, n
+ FROM file_routes AS d WHERE d.file_id IN (SELECT id FROM files
+ WHERE detail = 1 AND rolled < lines)
+ AND d.part > (SELECT rolled FROM files WHERE id = d.file_id);
 CREATE VIEW IF NOT EXISTS hours AS
  SELECT day, client, class, amnesty, status, n,
  h00, h01, h02, h03, h04, h05, h06, h07,
  h08, h09, h10, h11, h12, h13, h14, h15,
- h16, h17, h18, h19, h20, h21, h22, h23 FROM rollup_hours UNION ALL
+ h16, h17, h18, h19, h20, h21, h22, h23
+ FROM rollup_hours UNION ALL
  SELECT day, client, class, amnesty, status, n,
  h00, h01, h02, h03, h04, h05, h06, h07,
  h08, h09, h10, h11, h12, h13, h14, h15,
- h16, h17, h18, h19, h20, h21, h22, h23 FROM file_hours;
+ h16, h17, h18, h19, h20, h21, h22, h23
+ FROM file_hours AS d WHERE d.file_id IN (SELECT id FROM files
+ WHERE detail = 1 AND rolled < lines)
+ AND d.part > (SELECT rolled FROM files WHERE id = d.file_id);
 -- The same, one row per hour with requests: hour (0..23) and n.
 CREATE VIEW IF NOT EXISTS hourly AS
  WITH h(hour) AS (VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9),

@@ -487,7 +487,8 @@ static int remove_file(struct store *st, int64_t id, char *err, size_t errlen)
 	    "DELETE FROM files WHERE id = ?1",
 	};
 
-	if (store_detail_remove(st, id, err, errlen) < 0)
+	if (store_detail_sum(st, "main", id, -1, err, errlen) < 0 ||
+	    store_detail_remove(st, id, err, errlen) < 0)
 		return -1;
 	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++)
 		if (store_exec2(st, sql[i], id, 0, err, errlen) < 0)
@@ -500,6 +501,11 @@ static int forget_all(struct store *st, const struct found *fd, char *err,
 {
 	if (store_exec(st, "BEGIN IMMEDIATE", err, errlen) < 0)
 		return -1;
+	/* the detail of every file in the rollups, to take it out there */
+	if (store_roll(st, err, errlen) < 0) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
 	for (int i = 0; i < fd->n; i++) {
 		if (!fd->v[i].detail) {
 			snprintf(err, errlen,

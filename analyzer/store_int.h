@@ -12,7 +12,7 @@
 #include "store.h"
 #include "tally.h"
 
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
 #define CLIENT_MAX     256 /* longer client ids are cut */
 #define AGENT_MAX      512 /* longer user agents are cut */
 #define ROUTE_MAX      256 /* longer routes are cut */
@@ -136,6 +136,24 @@ int store_detail_remove(struct store *st, int64_t file_id, char *err,
  * shard) into main's detail as file `to`.  Return 0 or -1. */
 int store_detail_add(struct store *st, const char *src, int64_t from,
 		     int64_t to, char *err, size_t errlen);
+/* The condition on a detail row (alias d) of schema P ("main." or
+ * "s.") of a part not yet added into the rollups (files.rolled). */
+#define STORE_UNROLLED(P)                                                     \
+	"d.file_id IN (SELECT id FROM " P "files WHERE detail = 1 AND"        \
+	" rolled < lines) AND d.part > (SELECT rolled FROM " P "files"        \
+	" WHERE id = d.file_id)"
+/* Add into main's rollups the sums of the detail rows of schema src
+ * ("main", "s") matching where (alias d).  Return 0 or -1. */
+int store_rollup_add(struct store *st, const char *src, const char *where,
+		     char *err, size_t errlen);
+/* Add main's detail not yet in its rollups into them, and record it
+ * (files.rolled), in the caller's transaction.  Return 0 or -1. */
+int store_roll(struct store *st, char *err, size_t errlen);
+/* Add the detail of file_id in src into main's rollups (sign > 0), or
+ * take main's own out of them (sign < 0: rows left with nothing are
+ * deleted).  Return 0 or -1 with err set. */
+int store_detail_sum(struct store *st, const char *src, int64_t file_id,
+		     int sign, char *err, size_t errlen);
 /* The UPSERT clause that adds a row of t into an existing one. */
 const char *store_merge_tail(const struct store_table *t);
 /* The table's value columns, "n, first, last" say, and their sums over

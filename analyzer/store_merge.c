@@ -141,10 +141,14 @@ static int copy_file(struct store *st, const struct shard_file *f, int64_t to,
 		     char *err, size_t errlen)
 {
 	static const char *const sql[] = {
-	    "INSERT INTO main.files SELECT ?2, head_fp, head_len, marks,"
+	    /* all its counts go into the rollups: rolled = lines */
+	    "INSERT INTO main.files(id, head_fp, head_len, marks, last_mark,"
+	    " bytes, lines, bad, pending, gzip, state, first_ingested,"
+	    " last_ingested, first_day, last_day, detail, crc, rolled)"
+	    " SELECT ?2, head_fp, head_len, marks,"
 	    " last_mark, bytes, lines, bad, pending, gzip, state,"
 	    " first_ingested, last_ingested, first_day, last_day, detail,"
-	    " crc FROM s.files WHERE id = ?1"
+	    " crc, lines FROM s.files WHERE id = ?1"
 	    " ON CONFLICT(id) DO UPDATE SET head_fp = CASE WHEN"
 	    " excluded.head_len > head_len THEN excluded.head_fp ELSE"
 	    " head_fp END, marks = CASE WHEN excluded.head_len > head_len"
@@ -156,7 +160,8 @@ static int copy_file(struct store *st, const struct shard_file *f, int64_t to,
 	    "excluded.pending,"
 	    " gzip = excluded.gzip, state = excluded.state,"
 	    " last_ingested = excluded.last_ingested,"
-	    " first_day = excluded.first_day, last_day = excluded.last_day",
+	    " first_day = excluded.first_day, last_day = excluded.last_day,"
+	    " rolled = excluded.rolled",
 	    "INSERT OR IGNORE INTO main.file_names SELECT ?2, name FROM"
 	    " s.file_names WHERE file_id = ?1",
 	    "INSERT OR IGNORE INTO main.file_marks SELECT mark, ?2 FROM"
@@ -189,7 +194,9 @@ static int folded(const struct shard_file *f, const char *side, char *err,
 	return -1;
 }
 
-/* Merge one file that needs its own detail moved. */
+/* Merge one file that needs its own detail moved: the total's counts of
+ * it, if any, are taken out of its rollups and its detail replaced by
+ * the shard's, whose counts go into the rollups. */
 static int merge_one(struct store *st, struct shard_file *f, char *err,
 		     size_t errlen)
 {
@@ -205,25 +212,41 @@ static int merge_one(struct store *st, struct shard_file *f, char *err,
 		return folded(f, "the shard", err, errlen);
 	if (f->mid && !f->mdetail)
 		return folded(f, "this database", err, errlen);
-	if (f->mid && store_detail_remove(st, f->mid, err, errlen) < 0)
+	if (f->mid &&
+	    (store_detail_sum(st, "main", f->mid, -1, err, errlen) < 0 ||
+	     store_detail_remove(st, f->mid, err, errlen) < 0))
 		return -1;
 	if (!f->mid && next_id(st, &to, err, errlen) < 0)
 		return -1;
-	if (copy_file(st, f, to, err, errlen) < 0)
+	if (copy_file(st, f, to, err, errlen) < 0 ||
+	    store_detail_add(st, "s", f->id, to, err, errlen) < 0)
 		return -1;
-	return store_detail_add(st, "s", f->id, to, err, errlen);
+	return store_detail_sum(st, "s", f->id, 1, err, errlen);
+}
+
+/* The shard's schema: 3 and 4 kept none of the detail in the rollups. */
+static int shard_schema(struct store *st, int64_t *v, char *err, size_t errlen)
+{
+	return store_one_int(st,
+			     "SELECT CAST(value AS INTEGER) FROM s.meta WHERE"
+			     " key = 'schema'",
+			     v, err, errlen) < 0
+		   ? -1
+		   : 0;
 }
 
 /* Every file of the shard is new here: its rollups are added whole (so
- * a shard whose detail is folded merges too), its detail copied under
- * new ids. */
+ * a shard whose detail is folded merges too), with its detail not yet
+ * in them, and its detail is copied under new ids. */
 static int merge_all_new(struct store *st, struct shard *sh, char *err,
 			 size_t errlen)
 {
 	char sql[SQL_MAX];
 	int64_t base;
+	int64_t v;
 
-	if (next_id(st, &base, err, errlen) < 0)
+	if (next_id(st, &base, err, errlen) < 0 ||
+	    shard_schema(st, &v, err, errlen) < 0)
 		return -1;
 	for (int i = 0; i < sh->n; i++)
 		if (copy_file(st, &sh->f[i], base + i, err, errlen) < 0 ||
@@ -243,14 +266,19 @@ static int merge_all_new(struct store *st, struct shard *sh, char *err,
 		if (store_exec(st, sql, err, errlen) < 0)
 			return -1;
 	}
-	return 0;
+	return store_rollup_add(st, "s", v < 5 ? "1" : STORE_UNROLLED("s."),
+				err, errlen);
 }
 
 static int merge_files(struct store *st, char *err, size_t errlen)
 {
 	struct shard sh = {NULL, 0};
 	int known = 0;
-	int rc = load_shard(st, &sh, err, errlen);
+	/* all of this database's detail in its rollups first */
+	int rc = store_roll(st, err, errlen);
+
+	if (rc == 0)
+		rc = load_shard(st, &sh, err, errlen);
 
 	for (int i = 0; rc == 0 && i < sh.n; i++) {
 		rc = match(st, &sh.f[i], err, errlen) < 0 ? -1 : 0;

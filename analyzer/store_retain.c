@@ -1,6 +1,7 @@
-/* store_retain.c: what is kept and for how long: one file's detail
- * copied or deleted, detail folded into the rollups once a file is old,
- * and counts pruned before a day. */
+/* store_retain.c: what is kept and for how long: new detail added
+ * into the rollups, one file's detail copied, taken out or deleted, the
+ * detail of old files deleted (folded), and counts pruned before a
+ * day. */
 #include <stdio.h>
 #include <string.h>
 
@@ -93,6 +94,89 @@ int store_detail_add(struct store *st, const char *src, int64_t from,
 	return 0;
 }
 
+/* The sums of one key's rows, negated when sign < 0. */
+static const char *sums(const struct store_table *t, int sign)
+{
+	static const char hours[] =
+	    "-sum(n)"
+	    ", -sum(h00), -sum(h01), -sum(h02), -sum(h03), -sum(h04)"
+	    ", -sum(h05), -sum(h06), -sum(h07), -sum(h08), -sum(h09)"
+	    ", -sum(h10), -sum(h11), -sum(h12), -sum(h13), -sum(h14)"
+	    ", -sum(h15), -sum(h16), -sum(h17), -sum(h18), -sum(h19)"
+	    ", -sum(h20), -sum(h21), -sum(h22), -sum(h23)";
+
+	if (sign >= 0)
+		return store_sums(t);
+	return t->hours	  ? hours
+	       : t->range ? "-sum(n), min(first), max(last)"
+			  : "-sum(n)";
+}
+
+/* Add into main's rollup of t the sums of src's detail rows matching
+ * where (alias d, ?1 = file_id), negated when sign < 0. */
+static int add_detail(struct store *st, const struct store_table *t,
+		      const char *src, const char *where, int sign,
+		      int64_t file_id, char *err, size_t errlen)
+{
+	char sql[SQL_MAX];
+
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO main.rollup_%s(%s, %s) SELECT %s, %s FROM"
+		 " %s.file_%s AS d WHERE %s GROUP BY %s%s",
+		 t->name, t->keys, store_vals(t), t->keys, sums(t, sign), src,
+		 t->name, where, t->keys, store_merge_tail(t));
+	return store_exec2(st, sql, file_id, 0, err, errlen);
+}
+
+int store_rollup_add(struct store *st, const char *src, const char *where,
+		     char *err, size_t errlen)
+{
+	for (int k = 0; k < KIND_N; k++)
+		if (add_detail(st, &store_tables[k], src, where, 1, 0, err,
+			       errlen) < 0)
+			return -1;
+	return 0;
+}
+
+int store_roll(struct store *st, char *err, size_t errlen)
+{
+	if (store_rollup_add(st, "main", STORE_UNROLLED("main."), err,
+			     errlen) < 0)
+		return -1;
+	return store_exec(st,
+			  "UPDATE main.files SET rolled = lines WHERE"
+			  " detail = 1 AND rolled < lines",
+			  err, errlen);
+}
+
+/* Delete main's rollup rows of t left with nothing by a subtraction of
+ * file_id's detail. */
+static int drop_empty(struct store *st, const struct store_table *t,
+		      int64_t file_id, char *err, size_t errlen)
+{
+	char sql[SQL_MAX];
+
+	snprintf(sql, sizeof(sql),
+		 "DELETE FROM main.rollup_%s WHERE n <= 0 AND (%s) IN"
+		 " (SELECT %s FROM main.file_%s WHERE file_id = ?1)",
+		 t->name, t->keys, t->keys, t->name);
+	return store_exec2(st, sql, file_id, 0, err, errlen);
+}
+
+int store_detail_sum(struct store *st, const char *src, int64_t file_id,
+		     int sign, char *err, size_t errlen)
+{
+	for (int k = 0; k < KIND_N; k++) {
+		const struct store_table *t = &store_tables[k];
+
+		if (add_detail(st, t, src, "d.file_id = ?1", sign, file_id,
+			       err, errlen) < 0 ||
+		    (sign < 0 && drop_empty(st, t, file_id, err, errlen) < 0))
+			return -1;
+	}
+	return 0;
+}
+
 /* Pick the files to fold into temp.fold: their last day is more than
  * keep_days before the newest day of any file. */
 static int fold_pick(struct store *st, int keep_days, char *err, size_t errlen)
@@ -111,24 +195,17 @@ static int fold_pick(struct store *st, int keep_days, char *err, size_t errlen)
 	return store_exec(st, sql, err, errlen);
 }
 
-/* Add the detail of the files in temp.fold to the rollups, delete it
- * and mark them folded. */
+/* Delete the detail of the files in temp.fold, all of it in the
+ * rollups already, and mark them folded. */
 static int fold_files(struct store *st, char *err, size_t errlen)
 {
-	char sql[SQL_MAX];
+	char sql[256];
 
 	for (int k = 0; k < KIND_N; k++) {
-		const struct store_table *t = &store_tables[k];
-
 		snprintf(sql, sizeof(sql),
-			 "INSERT INTO rollup_%s(%s, %s) SELECT %s, %s"
-			 " FROM file_%s WHERE file_id IN (SELECT id FROM"
-			 " temp.fold) GROUP BY %s%s;"
 			 "DELETE FROM file_%s WHERE file_id IN (SELECT id FROM"
 			 " temp.fold)",
-			 t->name, t->keys, store_vals(t), t->keys,
-			 store_sums(t), t->name, t->keys, store_merge_tail(t),
-			 t->name);
+			 store_tables[k].name);
 		if (store_exec(st, sql, err, errlen) < 0)
 			return -1;
 	}
@@ -147,6 +224,8 @@ int store_fold(struct store *st, int keep_days, char *err, size_t errlen)
 		return -1;
 	pthread_mutex_lock(&store_write_mu);
 	rc = store_exec(st, "BEGIN IMMEDIATE", err, errlen);
+	if (rc == 0)
+		rc = store_roll(st, err, errlen);
 	if (rc == 0)
 		rc = fold_pick(st, keep_days, err, errlen);
 	if (rc == 0 && store_one_int(st, "SELECT count(*) FROM temp.fold", &n,

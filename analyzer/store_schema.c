@@ -1,5 +1,5 @@
 /* store_schema.c: create the schema of schema.sql, check its version,
- * and upgrade a database of schema 1, 2 or 3 in place. */
+ * and upgrade a database of schema 1 to 4 in place. */
 #include <stdio.h>
 #include <string.h>
 
@@ -117,6 +117,21 @@ static int upgrade_v2_hours(struct store *st, const char *table, char *err,
  * Schema 3 is the same tables and may be read as it is. */
 static const char upgrade_v3[] = "DROP INDEX IF EXISTS rollup_counts_client;"
 				 "DROP INDEX IF EXISTS rollup_creds_fp;";
+
+/* Schema 5 adds each run's new detail into the rollups at its end
+ * (files.rolled says how far), so that a night's cost follows its new
+ * files: folding an old file is deleting its detail.  Before, the
+ * detail was added into the rollups only when folded, and the views
+ * read all of it.  The views are made anew; the upgrade adds all the
+ * detail into the rollups.  Schemas 3 and 4 may be read as they are,
+ * with their own views. */
+static const char upgrade_v4[] =
+    "ALTER TABLE files ADD COLUMN rolled INTEGER NOT NULL DEFAULT -1;";
+static const char drop_views[] =
+    "DROP VIEW IF EXISTS hourly; DROP VIEW IF EXISTS counts;"
+    "DROP VIEW IF EXISTS agents; DROP VIEW IF EXISTS creds;"
+    "DROP VIEW IF EXISTS cred_agents; DROP VIEW IF EXISTS routes;"
+    "DROP VIEW IF EXISTS hours;";
 #define SCHEMA_READABLE 3 /* the oldest schema read without an upgrade */
 
 /* The schema version in meta: 1 for a database of counts by file
@@ -165,7 +180,9 @@ static int build(struct store *st, int64_t v, char *err, size_t errlen)
 	if (v > SCHEMA_VERSION)
 		return newer(st, v, err, errlen);
 	if ((v == 1 && store_exec(st, upgrade_v1, err, errlen) < 0) ||
-	    (v == 2 && store_exec(st, upgrade_v2, err, errlen) < 0))
+	    (v == 2 && store_exec(st, upgrade_v2, err, errlen) < 0) ||
+	    (v > 1 && store_exec(st, upgrade_v4, err, errlen) < 0) ||
+	    (v > 0 && store_exec(st, drop_views, err, errlen) < 0))
 		return -1;
 	if (store_exec(st, schema_sql, err, errlen) < 0)
 		return -1;
@@ -175,7 +192,8 @@ static int build(struct store *st, int64_t v, char *err, size_t errlen)
 		       upgrade_v2_hours(st, "file", err, errlen) < 0 ||
 		       upgrade_v2_detail(st, err, errlen) < 0))
 		return -1;
-	if (v > 0 && store_exec(st, upgrade_v3, err, errlen) < 0)
+	if (v > 0 && (store_exec(st, upgrade_v3, err, errlen) < 0 ||
+		      store_roll(st, err, errlen) < 0))
 		return -1;
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO meta VALUES('schema', '%d') ON CONFLICT"

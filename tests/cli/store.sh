@@ -132,6 +132,14 @@ check_eq "$(sqlite3 k.db "SELECT count(DISTINCT day) FROM counts")" 3 \
 # ingest reads it again.
 "$KEYAUDIT" ingest -q --db f.db --detail-days 60 --format "$NGINX_FMT" \
 	whole.log more.log
+# at the end of the run its counts are in the rollups, and the detail
+# is kept beside them, marked as added there
+check_eq "$(sqlite3 f.db "SELECT sum(n) FROM rollup_counts")" "$((W + M))" \
+	"the run's counts in the rollups"
+check_eq "$(sqlite3 f.db "SELECT sum(n) FROM file_counts")" "$((W + M))" \
+	"the run's detail kept"
+check_eq "$(sqlite3 f.db "SELECT count(*) FROM files WHERE rolled <> lines")" \
+	0 "the detail marked as in the rollups"
 "$KEYAUDIT" forget --dry-run --db f.db whole.log > dry.txt
 grep -q "^would forget whole.log: fp:[0-9a-f]\{16\}, 400 lines, $W requests" \
 	dry.txt || fail "forget --dry-run: $(cat dry.txt)"

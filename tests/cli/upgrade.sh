@@ -30,7 +30,7 @@ cp old.db old2.db
 "$KEYAUDIT" ingest -q --commit-every 3000 --db old.db --format "$NGINX_FMT" \
 	first.log second.log
 check_eq "$(sqlite3 old.db "SELECT value FROM meta WHERE key = 'schema'")" \
-	4 "the earliest layout upgraded"
+	5 "the earliest layout upgraded"
 sqlite3 old.db "SELECT sql FROM sqlite_master WHERE name = 'rollup_counts'" |
 	grep -q "PRIMARY KEY(day, client, class" ||
 	fail "the upgraded database has no rollup"
@@ -82,7 +82,7 @@ check_eq "$(sqlite3 v1.db "SELECT value FROM meta WHERE key = 'schema'")" 1 \
 # a report opens it first: it may be written, so it is upgraded (the
 # fixture holds 2 x 3000 lines, 26 and 36 of them bad)
 KEYAUDIT_KEY=$key "$KEYAUDIT" report summary --db v1.db -o summary.csv
-check_eq "$(sqlite3 v1.db "SELECT value FROM meta WHERE key = 'schema'")" 4 \
+check_eq "$(sqlite3 v1.db "SELECT value FROM meta WHERE key = 'schema'")" 5 \
 	"schema-1 database upgraded"
 sum1 > got_counts.csv
 check_files got_counts.csv want_counts.csv "upgraded counts"
@@ -116,7 +116,7 @@ sqlite3 -csv v2.db "SELECT day, hour, client, class, amnesty, status, sum(n)
 mkdir v2logs
 zcat "$TOP/sample-logs/combined/access.log.gz" > v2logs/access.log
 KEYAUDIT_KEY=$key "$KEYAUDIT" ingest -v --db v2.db v2logs 2> v2a.txt
-check_eq "$(sqlite3 v2.db "SELECT value FROM meta WHERE key = 'schema'")" 4 \
+check_eq "$(sqlite3 v2.db "SELECT value FROM meta WHERE key = 'schema'")" 5 \
 	"schema-2 database upgraded"
 grep -q '1 file, 0 new lines' v2a.txt ||
 	fail "the schema-2 ledger does not know the file: $(cat v2a.txt)"
@@ -143,6 +143,9 @@ check_eq "$(sqlite3 v2.db "SELECT count(*) FROM sqlite_master WHERE
 # it is read as it is, read-only too, and the first writer drops the
 # rollups' secondary indexes, which every night's fold had to update.
 cp "$TOP/tests/data/upgrade/v3.db" v3.db
+# the counts by key, however many rows the views give each
+bykey="SELECT day, client, class, amnesty, status, sum(n), min(first),
+	max(last) FROM counts GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5"
 cp v3.db v3ro.db
 chmod 444 v3ro.db
 check_eq "$(sqlite3 v3.db "SELECT value FROM meta WHERE key = 'schema'")" 3 \
@@ -166,25 +169,73 @@ check_eq "$(sqlite3 v3.db "SELECT value FROM meta WHERE key = 'schema'")" 3 \
 	--key-file test.key -o v3whole.log
 head -n 2400 v3whole.log > v3first.log
 tail -n +2401 v3whole.log > v3second.log
-sqlite3 -csv v3.db "SELECT * FROM counts ORDER BY 1, 2, 3, 4, 5" > want3.csv
+sqlite3 -csv v3.db "$bykey" > want3.csv
 KEYAUDIT_KEY=$key "$KEYAUDIT" ingest -v --db v3.db --format "$NGINX_FMT" \
 	v3first.log v3second.log 2> v3a.txt
 grep -q '2 files, 0 new lines' v3a.txt ||
 	fail "the schema-3 ledger does not know the files: $(cat v3a.txt)"
-check_eq "$(sqlite3 v3.db "SELECT value FROM meta WHERE key = 'schema'")" 4 \
+check_eq "$(sqlite3 v3.db "SELECT value FROM meta WHERE key = 'schema'")" 5 \
 	"schema-3 database upgraded"
 check_eq "$(sqlite3 v3.db "$v3idx")" 0 "the secondary indexes are gone"
-sqlite3 -csv v3.db "SELECT * FROM counts ORDER BY 1, 2, 3, 4, 5" > got3.csv
+sqlite3 -csv v3.db "$bykey" > got3.csv
 check_files got3.csv want3.csv "schema-3 counts after the upgrade"
 for k in migration credentials summary; do
 	KEYAUDIT_KEY=$key "$KEYAUDIT" report $k --db v3.db -o v3-$k.csv
-	check_files v3-$k.csv v3ro-$k.csv "schema 3 and 4: $k"
+	check_files v3-$k.csv v3ro-$k.csv "schema 3 and 5: $k"
 done
 # shellcheck disable=SC2086
 KEYAUDIT_KEY=$key "$KEYAUDIT" lookup -q --db v3.db $v3fps > v3-lookup.csv
-check_files v3-lookup.csv v3ro-lookup.csv "schema 3 and 4: lookup"
+check_files v3-lookup.csv v3ro-lookup.csv "schema 3 and 5: lookup"
 [ "$(grep -c ',"legacy-only",\|,"mixed",\|,"migrated",' v3-lookup.csv)" -ge 1 ] ||
 	fail "the lookup names no state: $(cat v3-lookup.csv)"
+
+# A schema-4 database made by the previous version (loggen seed 44, two
+# files, the first folded, --detail-days 2; key 0...07), whose second
+# file's detail is not in the rollups: it is read as it is, read-only
+# too; merged as a shard, all of its detail counts; the first writer
+# adds the detail into the rollups (files.rolled), once.
+cp "$TOP/tests/data/upgrade/v4.db" v4.db
+cp v4.db v4ro.db
+chmod 444 v4ro.db
+check_eq "$(sqlite3 v4.db "SELECT value FROM meta WHERE key = 'schema'")" 4 \
+	"the fixture is schema 4"
+check_eq "$(sqlite3 v4.db "SELECT group_concat(detail) FROM files")" "0,1" \
+	"the fixture's first file folded, the second not"
+sqlite3 -csv v4.db "$bykey" > want4.csv
+[ "$(wc -l < want4.csv)" -gt 1000 ] || fail "the fixture has few counts"
+for k in migration credentials summary daily; do
+	KEYAUDIT_KEY=$key "$KEYAUDIT" report $k --db v4ro.db -o v4ro-$k.csv ||
+		fail "report $k of a read-only schema-4 database"
+done
+rm -f v4m.db*
+KEYAUDIT_KEY=$key "$KEYAUDIT" merge -q --db v4m.db v4ro.db ||
+	fail "merge of a schema-4 shard"
+sqlite3 -csv v4m.db "$bykey" > got4m.csv
+check_files got4m.csv want4.csv "a schema-4 shard merged"
+check_eq "$(sqlite3 v4.db "SELECT value FROM meta WHERE key = 'schema'")" 4 \
+	"a reader does not upgrade schema 4"
+"$LOGGEN" --layout nginx --lines 6000 --days 6 --seed 44 \
+	--key-file test.key -o v4whole.log
+head -n 2400 v4whole.log > v4first.log
+tail -n +2401 v4whole.log > v4second.log
+KEYAUDIT_KEY=$key "$KEYAUDIT" ingest -v --db v4.db --format "$NGINX_FMT" \
+	v4first.log v4second.log 2> v4a.txt
+grep -q '2 files, 0 new lines' v4a.txt ||
+	fail "the schema-4 ledger does not know the files: $(cat v4a.txt)"
+check_eq "$(sqlite3 v4.db "SELECT value FROM meta WHERE key = 'schema'")" 5 \
+	"schema-4 database upgraded"
+check_eq "$(sqlite3 v4.db "SELECT group_concat(rolled = lines) FROM files
+	WHERE detail = 1")" 1 "the kept detail is in the rollups"
+sqlite3 -csv v4.db "SELECT day, client, class, amnesty, status, sum(n),
+	min(first), max(last) FROM rollup_counts GROUP BY 1, 2, 3, 4, 5
+	ORDER BY 1, 2, 3, 4, 5" > got4r.csv
+check_files got4r.csv want4.csv "schema-4 counts, all in the rollups"
+sqlite3 -csv v4.db "$bykey" > got4.csv
+check_files got4.csv want4.csv "schema-4 counts after the upgrade"
+for k in migration credentials summary daily; do
+	KEYAUDIT_KEY=$key "$KEYAUDIT" report $k --db v4.db -o v4-$k.csv
+	check_files v4-$k.csv v4ro-$k.csv "schema 4 and 5: $k"
+done
 
 # A newer schema is refused, with a message, by readers and writers.
 cp new.db newer.db
