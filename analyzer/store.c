@@ -180,8 +180,12 @@ static int open_write(struct store *st, const char *path, char *err,
 	if (rc != SQLITE_OK)
 		return store_fail(st, "cannot open database", err, errlen);
 	sqlite3_busy_timeout(st->db, 5000);
+	/* before WAL, which fixes a new database's header: space freed by
+	 * a prune or fold may go back to the file system (a no-op on a
+	 * database that has tables) */
 	if (store_exec(st,
-		       "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+		       "PRAGMA auto_vacuum = INCREMENTAL;"
+		       " PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
 		       err, errlen) < 0)
 		return -1;
 	return store_schema_write(st, err, errlen);

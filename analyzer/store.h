@@ -165,8 +165,9 @@ int store_sync(struct store *st, char *err, size_t errlen);
  * Return 0, or -1 with err set and st unchanged. */
 int store_merge(struct store *st, const char *path, char *err, size_t errlen);
 
-/* Delete the per-file detail of files whose last day is more than
- * keep_days before the newest day of any file, in one transaction: the
+/* In one transaction: add the per-file detail not yet in the rollups
+ * into them, then delete the detail of files whose last day is more
+ * than keep_days before the newest day of any file (fold them): the
  * rollups keep their counts; forget and exact merge no longer can.
  * Return the number of files folded, or -1 with err set. */
 int store_fold(struct store *st, int keep_days, char *err, size_t errlen);

@@ -215,6 +215,25 @@ static int fold_files(struct store *st, char *err, size_t errlen)
 			  err, errlen);
 }
 
+/* After a fold that freed much of the file (a first import of a long
+ * history, say), give the free pages back; a night's fold frees about
+ * what the next night fills, so it keeps them. */
+static int give_back_much(struct store *st, char *err, size_t errlen)
+{
+	int64_t mode = 0;
+	int64_t pages = 0;
+	int64_t free_pages = 0;
+
+	if (store_one_int(st, "PRAGMA auto_vacuum", &mode, err, errlen) < 0 ||
+	    store_one_int(st, "PRAGMA page_count", &pages, err, errlen) < 0 ||
+	    store_one_int(st, "PRAGMA freelist_count", &free_pages, err,
+			  errlen) < 0)
+		return -1;
+	if (mode != 2 || 4 * free_pages <= pages)
+		return 0;
+	return store_exec(st, "PRAGMA incremental_vacuum", err, errlen);
+}
+
 int store_fold(struct store *st, int keep_days, char *err, size_t errlen)
 {
 	int64_t n = 0;
@@ -237,6 +256,8 @@ int store_fold(struct store *st, int keep_days, char *err, size_t errlen)
 		rc = store_exec(st, "COMMIT", err, errlen);
 	if (rc != 0)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	if (rc == 0 && n > 0)
+		rc = give_back_much(st, err, errlen);
 	pthread_mutex_unlock(&store_write_mu);
 	return rc < 0 ? -1 : (int)n;
 }

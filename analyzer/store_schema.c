@@ -205,15 +205,7 @@ static int build(struct store *st, int64_t v, char *err, size_t errlen)
 int store_schema_write(struct store *st, char *err, size_t errlen)
 {
 	int64_t v;
-	int64_t tables;
 
-	if (store_one_int(st, "SELECT count(*) FROM sqlite_master", &tables,
-			  err, errlen) < 0)
-		return -1;
-	/* space freed by a prune goes back to the file system */
-	if (tables == 0 && store_exec(st, "PRAGMA auto_vacuum = INCREMENTAL",
-				      err, errlen) < 0)
-		return -1;
 	if (store_exec(st, "BEGIN IMMEDIATE", err, errlen) < 0)
 		return -1;
 	if (version(st, &v, err, errlen) < 0 ||

@@ -107,6 +107,21 @@ check_eq "$(requests n.db)" "$((W + M + O))" "counts after the gzips"
 "$LOGGEN" --layout nginx --lines 8000 --days 10 --seed 3 \
 	--key-file test.key -o big.log
 "$KEYAUDIT" ingest -q --db p.db --format "$NGINX_FMT" big.log
+# a new database gives freed space back a little at a time, without
+# rewriting itself
+check_eq "$(sqlite3 p.db "PRAGMA auto_vacuum")" 2 "incremental vacuum"
+# a run that folds most of what it wrote (a first import of a long
+# history) gives that space back
+head -n 7000 big.log > b1.log
+tail -n +7001 big.log > b2.log
+"$KEYAUDIT" ingest -q --db fold0.db --detail-days 0 --format "$NGINX_FMT" \
+	b1.log b2.log
+check_eq "$(sqlite3 fold0.db "SELECT group_concat(detail) FROM files")" \
+	"0,1" "the first file folded"
+[ "$(sqlite3 fold0.db "SELECT 10 * freelist_count <= page_count FROM
+	pragma_freelist_count, pragma_page_count")" = 1 ] ||
+	fail "the fold kept its free pages: $(sqlite3 fold0.db \
+		"PRAGMA freelist_count; PRAGMA page_count")"
 before=$(stat -c %s p.db)
 first=$(sqlite3 p.db "SELECT min(day) FROM counts")
 cut=$(sqlite3 p.db "SELECT date(min(day), '+5 days') FROM counts")
