@@ -288,6 +288,8 @@ shards_before_last() {
 	# shellcheck disable=SC2046
 	run merge $K merge -q --db "$B/merged.db" "$B"/shard-*.db
 	[ "$rc" = 0 ] || say "merge: exit $rc"
+	# the copies' writeback (twice the database) is not the night's
+	sync
 }
 
 nights() {
