@@ -107,7 +107,7 @@ int store_one_int(struct store *st, const char *sql, int64_t *out, char *err,
  * transaction; refuse a newer one.  Return 0 or -1 with err set. */
 int store_schema_write(struct store *st, char *err, size_t errlen);
 /* Check the schema of a database open for reading: 0 when it is this
- * version's or an older one read as it is (schema 3), 1 when it is
+ * version's or an older one read as it is (schema 3 or 4), 1 when it is
  * older and must be upgraded first, -1 with err
  * set when it is newer, not a keyaudit database or has no data yet. */
 int store_schema_read(struct store *st, char *err, size_t errlen);
