@@ -12,11 +12,41 @@
 #include "msg.h"
 #include "outfile.h"
 #include "registry.h"
-#include "report.h"
+#include "report_impl.h"
 #include "table.h"
 
-#define DAY   86400
-#define SHOWN 20 /* clients given owners, for the page */
+#define DAY 86400
+
+/* The TEMP table of every client with refused requests, for -o; cls is
+ * its window requests per class, separated by spaces. */
+#define CLIENTS_TABLE                                                         \
+	"CREATE TEMP TABLE gn_clients(client TEXT NOT NULL,"                  \
+	" marginal INTEGER NOT NULL, already INTEGER NOT NULL,"               \
+	" total INTEGER NOT NULL, last INTEGER NOT NULL,"                     \
+	" quiet INTEGER NOT NULL, state INTEGER NOT NULL, agent TEXT,"        \
+	" cls TEXT NOT NULL)"
+#define CLIENTS_COLS 9
+/* in the order of client_cmp() */
+#define CLIENTS_SQL                                                           \
+	"SELECT client, marginal, already, total, last, quiet, state,"        \
+	" agent, cls FROM temp.gn_clients"                                    \
+	" ORDER BY marginal DESC, already DESC, client"
+
+struct gn_tmp {
+	struct ctx x;
+	struct report_tmp b;
+	char err[512];
+};
+
+static int no_row(void *arg, int n, const char *const *c,
+		  const char *const *names)
+{
+	(void)arg;
+	(void)n;
+	(void)c;
+	(void)names;
+	return 0;
+}
 
 struct run {
 	struct gonogo g;
@@ -41,8 +71,10 @@ static int client_cmp(const void *a, const void *b)
 	return strcmp(x->client, y->client);
 }
 
-static void client_state(struct gonogo *g, struct gn_client *c, int64_t end)
+static void client_state(struct gonogo *g, struct gn_client *c)
 {
+	int64_t end = (int64_t)(gn_dnum(g->to) + 1) * DAY;
+
 	c->quiet_days = (int)((end - 1 - c->last) / DAY);
 	if (!c->marginal)
 		c->state = GN_ALREADY;
@@ -58,6 +90,67 @@ static void client_state(struct gonogo *g, struct gn_client *c, int64_t end)
 	g->nalready += c->state == GN_ALREADY;
 	g->refused += c->marginal;
 	g->already += c->already;
+}
+
+/* Keep c among the first GN_TOP, when it is. */
+static void keep_top(struct gonogo *g, const struct gn_client *c)
+{
+	struct gn_client out;
+	int i = gn_top_rank(g->top, g->ntop, sizeof(*c), c, client_cmp);
+
+	if (i < 0)
+		return;
+	if (gn_top_open(g->top, &g->ntop, sizeof(*c), i, &out)) {
+		free(out.client);
+		free(out.agent);
+		free(out.owner);
+	}
+	g->top[i] = *c;
+	g->top[i].client = xstrdup(c->client);
+	g->top[i].agent = c->agent ? xstrdup(c->agent) : NULL;
+	g->top[i].owner = NULL;
+	g->top[i].days = NULL;
+	g->top[i].ndays = 0;
+}
+
+/* c's row of gn_clients. */
+static int csv_add(struct gonogo *g, const struct gn_client *c)
+{
+	char n[6][32], cls[GN_MAXCLS * 21 + 1];
+	const char *v[CLIENTS_COLS];
+	size_t at = 0;
+
+	snprintf(n[0], 32, "%lld", c->marginal);
+	snprintf(n[1], 32, "%lld", c->already);
+	snprintf(n[2], 32, "%lld", c->total);
+	snprintf(n[3], 32, "%lld", (long long)c->last);
+	snprintf(n[4], 32, "%d", c->quiet_days);
+	snprintf(n[5], 32, "%d", (int)c->state);
+	cls[0] = 0;
+	for (int i = 0; i < g->ncls && at < sizeof(cls); i++)
+		at += (size_t)snprintf(cls + at, sizeof(cls) - at, "%s%lld",
+				       i ? " " : "", c->cls[i]);
+	v[0] = c->client;
+	for (int i = 0; i < 6; i++)
+		v[1 + i] = n[i];
+	v[7] = c->agent;
+	v[8] = cls;
+	return report_tmp_add(&g->tmp->b, v);
+}
+
+int gn_client_done(struct gonogo *g, struct gn_client *c, char *err,
+		   size_t errlen)
+{
+	if (c->marginal + c->already <= 0)
+		return 0;
+	client_state(g, c);
+	g->ncl++;
+	keep_top(g, c);
+	if (g->tmp && csv_add(g, c) < 0) {
+		snprintf(err, errlen, "%s", g->tmp->err);
+		return -1;
+	}
+	return 0;
 }
 
 /* How much of the window shows no credential a rule could class. */
@@ -78,24 +171,15 @@ static void blindness(struct gonogo *g)
 	g->blind = g->total ? 100.0 * (double)blind / (double)g->total : 0;
 }
 
-/* Order the clients, give each its state; decide on the marginal
- * numbers.  NO-GO needs no more evidence than it has; GO does. */
+/* Decide on the marginal numbers.  NO-GO needs no more evidence than
+ * it has; GO does. */
 static void decide(struct gonogo *g)
 {
 	const struct config *cfg = g->cfg;
-	int64_t end = (int64_t)(gn_dnum(g->to) + 1) * DAY;
 
-	qsort(g->cl, (size_t)g->nall, sizeof(*g->cl), client_cmp);
-	gn_rehash(g);
-	g->ncl = 0;
-	while (g->ncl < g->nall &&
-	       g->cl[g->ncl].marginal + g->cl[g->ncl].already > 0)
-		client_state(g, &g->cl[g->ncl++], end);
 	g->share =
 	    g->total ? 100.0 * (double)g->refused / (double)g->total : 0.0;
 	blindness(g);
-	gn_dormant(g);
-	gn_brownout_link(g);
 	gn_forecast(g);
 	if (g->share > cfg->max_share || g->nactive > cfg->max_clients ||
 	    g->ndormant > cfg->max_dormant)
@@ -150,8 +234,8 @@ static void print_clients(const struct gonogo *g)
 	       "already)\n",
 	       g->ncl, g->nactive, g->nmigrated, g->nquiet, g->cfg->min_quiet,
 	       g->nalready);
-	for (int i = 0; i < g->ncl && i < 5; i++) {
-		const struct gn_client *c = &g->cl[i];
+	for (int i = 0; i < g->ntop && i < 5; i++) {
+		const struct gn_client *c = &g->top[i];
 		static const char *const st[] = {"active", "quiet", "migrated",
 						 "refused already"};
 
@@ -166,16 +250,16 @@ static void print_dormant(const struct gonogo *g)
 {
 	printf("  dormant (legacy use in %s..the window, none in it): %d\n",
 	       g->look_from, g->ndormant);
-	for (int i = 0; i < g->ndormant && i < 5; i++) {
+	for (int i = 0; i < g->nkept_dormant && i < 5; i++) {
 		const struct gn_dormant *d = &g->dormant[i];
 
 		if (d->period)
 			printf("  %s: last %s, every ~%d day%s, next expected "
 			       "~%s\n",
-			       d->c->client, d->last, d->period,
+			       d->client, d->last, d->period,
 			       d->period == 1 ? "" : "s", d->next);
 		else
-			printf("  %s: last %s, once\n", d->c->client, d->last);
+			printf("  %s: last %s, once\n", d->client, d->last);
 	}
 }
 
@@ -195,7 +279,7 @@ static void print_brownouts(const struct gonogo *g)
 		       "it: %lld\n",
 		       b->spec, b->day, b->nhours, b->would, b->nhits,
 		       b->s434);
-		for (int j = 0; j < b->nhits && j < 5; j++)
+		for (int j = 0; j < b->nkept && j < 5; j++)
 			printf("    %s: %lld in %d of %d hours; 434: %lld%s\n",
 			       b->hits[j].client, b->hits[j].would,
 			       __builtin_popcountll(b->hits[j].hours),
@@ -262,8 +346,45 @@ static void client_csv_row(const struct gonogo *g, struct table *t,
 	table_row(t, v);
 }
 
-static int write_clients(const struct gonogo *g, const char *path, char *err,
-			 size_t errlen)
+struct csvout {
+	const struct gonogo *g;
+	struct table *t;
+};
+
+/* A row of CLIENTS_SQL: client, marginal, already, total, last, quiet,
+ * state, agent, cls. */
+static int csv_row(void *arg, int n, const char *const *col,
+		   const char *const *names)
+{
+	struct csvout *co = arg;
+	struct gn_client c;
+	const char *p = col[8] ? col[8] : "";
+
+	(void)n;
+	(void)names;
+	memset(&c, 0, sizeof(c));
+	c.client = (char *)(uintptr_t)col[0];
+	c.marginal = report_num(col[1]);
+	c.already = report_num(col[2]);
+	c.total = report_num(col[3]);
+	c.last = report_num(col[4]);
+	c.quiet_days = (int)report_num(col[5]);
+	c.state = (enum gn_state)report_num(col[6]);
+	c.agent = (char *)(uintptr_t)col[7];
+	for (int i = 0; i < co->g->ncls; i++) {
+		char *end;
+
+		c.cls[i] = strtoll(p, &end, 10);
+		p = end;
+	}
+	client_csv_row(co->g, co->t, &c);
+	return 0;
+}
+
+/* The CSV's table on f, its header written. */
+static struct table *csv_table(const struct gonogo *g, FILE *f,
+			       const char **cols, char (*names)[80],
+			       enum cell_kind *kinds)
 {
 	static const char *const fixed[] = {
 	    "client",	       "refused_requests",
@@ -271,15 +392,7 @@ static int write_clients(const struct gonogo *g, const char *path, char *err,
 	    "already_refused", "last_refused",
 	    "quiet_days",      "state",
 	    "active",	       "top_user_agent"};
-	const char *cols[10 + GN_MAXCLS];
-	char names[GN_MAXCLS][80];
-	enum cell_kind kinds[10 + GN_MAXCLS];
-	struct outfile *o;
-	FILE *f = report_open(path, &o, err, errlen);
-	struct table *t;
 
-	if (!f)
-		return -1;
 	for (int i = 0; i < 10 + g->ncls; i++) {
 		cols[i] = i < 10 ? fixed[i] : names[i - 10];
 		kinds[i] = (i >= 1 && i <= 4) || i == 6 || i >= 10 ? CELL_NUM
@@ -288,15 +401,34 @@ static int write_clients(const struct gonogo *g, const char *path, char *err,
 			snprintf(names[i - 10], 80, "share_%s",
 				 g->clsname[i - 10]);
 	}
-	t = table_new(f, 0, cols, kinds, 10 + g->ncls);
-	for (int i = 0; i < g->ncl; i++)
-		client_csv_row(g, t, &g->cl[i]);
-	if (table_end(t) < 0) {
-		int e = errno;
+	return table_new(f, 0, cols, kinds, 10 + g->ncls);
+}
 
+/* The CSV of -o: every client of the TEMP table, in order. */
+static int write_clients(const struct gonogo *g, struct store *st,
+			 const char *path, char *err, size_t errlen)
+{
+	const char *cols[10 + GN_MAXCLS];
+	char names[GN_MAXCLS][80];
+	enum cell_kind kinds[10 + GN_MAXCLS];
+	char e[512] = "";
+	struct outfile *o;
+	FILE *f = report_open(path, &o, err, errlen);
+	struct csvout co = {g, NULL};
+	int rc;
+
+	if (!f)
+		return -1;
+	co.t = csv_table(g, f, cols, names, kinds);
+	rc = store_each(st, CLIENTS_SQL, NULL, 0, csv_row, &co, e, sizeof(e));
+	if (table_end(co.t) < 0 && rc == 0) {
+		rc = -1;
+		snprintf(e, sizeof(e), "%s: cannot write: %s", path,
+			 strerror(errno ? errno : EIO));
+	}
+	if (rc < 0) {
 		report_close(o, 1, err, errlen);
-		snprintf(err, errlen, "%s: cannot write: %s", path,
-			 strerror(e ? e : EIO));
+		snprintf(err, errlen, "%s", e);
 		return -1;
 	}
 	return report_close(o, 0, err, errlen);
@@ -311,7 +443,7 @@ static void owner_row(void *ctx, const char *const *row, int rown,
 	(void)fp;
 	void **a = ctx;
 	const struct registry *reg = a[0];
-	struct gn_client *c = a[1];
+	char **owner = a[1];
 	int col = -1;
 
 	for (int i = 0; i < reg->ncols && col < 0; i++)
@@ -320,8 +452,8 @@ static void owner_row(void *ctx, const char *const *row, int rown,
 	for (int i = 0; i < reg->ncols && col < 0; i++)
 		if (i != reg->client_col && i != reg->fp_col)
 			col = i;
-	if (!c->owner && col >= 0 && row[col][0])
-		c->owner = xstrdup(row[col]);
+	if (!*owner && col >= 0 && row[col][0])
+		*owner = xstrdup(row[col]);
 }
 
 static int owners(struct run *r)
@@ -334,16 +466,17 @@ static int owners(struct run *r)
 
 	if (!reg)
 		return -1;
-	for (int i = 0; i < g->ncl && i < SHOWN; i++) {
-		void *a[2] = {reg, &g->cl[i]};
+	/* the clients the page shows */
+	for (int i = 0; i < g->ntop; i++) {
+		void *a[2] = {reg, &g->top[i].owner};
 
-		registry_match(reg, g->cl[i].client, NULL, 0, owner_row, a);
+		registry_match(reg, g->top[i].client, NULL, 0, owner_row, a);
 	}
-	for (int i = 0; i < g->ndormant && i < SHOWN; i++) {
-		void *a[2] = {reg, g->dormant[i].c};
+	for (int i = 0; i < g->nkept_dormant; i++) {
+		void *a[2] = {reg, &g->dormant[i].owner};
 
-		registry_match(reg, g->dormant[i].c->client, NULL, 0,
-			       owner_row, a);
+		registry_match(reg, g->dormant[i].client, NULL, 0, owner_row,
+			       a);
 	}
 	registry_free(reg);
 	return 0;
@@ -382,6 +515,44 @@ static int prepare(struct run *r, const struct config *cfg, struct store **st)
 	return *st ? EXIT_OK : EXIT_FAILED;
 }
 
+/* With -o: the TEMP table for every client with refused requests. */
+static int csv_start(struct run *r, struct store *st)
+{
+	struct gn_tmp *t;
+
+	if (!r->g.cfg->out)
+		return 0;
+	if (store_each(st, "DROP TABLE IF EXISTS temp.gn_clients", NULL, 0,
+		       no_row, NULL, r->emsg, sizeof(r->emsg)) < 0 ||
+	    store_each(st, CLIENTS_TABLE, NULL, 0, no_row, NULL, r->emsg,
+		       sizeof(r->emsg)) < 0)
+		return -1;
+	t = xcalloc(1, sizeof(*t));
+	t->x.st = st;
+	t->x.err = t->err;
+	t->x.errlen = sizeof(t->err);
+	report_tmp_init(&t->b, &t->x, "gn_clients", CLIENTS_COLS);
+	r->g.tmp = t;
+	return 0;
+}
+
+/* The clients, the window's agents and the brownouts in one pass. */
+static int scan_clients(struct run *r, struct store *st, const char *first)
+{
+	struct gonogo *g = &r->g;
+
+	if (csv_start(r, st) < 0 ||
+	    gn_brownout_hourly(g, st, r->emsg, sizeof(r->emsg)) < 0 ||
+	    gn_scan_clients(g, st, r->rs, r->phase, first, r->emsg,
+			    sizeof(r->emsg)) < 0)
+		return -1;
+	if (g->tmp && report_tmp_flush(&g->tmp->b) < 0) {
+		snprintf(r->emsg, sizeof(r->emsg), "%s", g->tmp->err);
+		return -1;
+	}
+	return 0;
+}
+
 /* The history, the as-of day, the window and lookback, the clients. */
 static int scan(struct run *r, struct store *st)
 {
@@ -400,10 +571,7 @@ static int scan(struct run *r, struct store *st)
 	gn_day_text(gn_dnum(g->to) - (g->cfg->window - 1), g->from);
 	gn_day_text(gn_dnum(g->from) - g->cfg->lookback, g->look_from);
 	gn_brownout_plan(g, first);
-	if (gn_scan_clients(g, st, r->rs, r->phase, first, r->emsg,
-			    sizeof(r->emsg)) < 0 ||
-	    gn_scan_agents(g, st, r->rs, r->emsg, sizeof(r->emsg)) < 0 ||
-	    gn_brownouts(g, st, r->rs, r->phase, r->emsg, sizeof(r->emsg)) < 0)
+	if (scan_clients(r, st, first) < 0)
 		return EXIT_FAILED;
 	if (g->total == 0) {
 		/* no data is no evidence: never answer GO on it */
@@ -415,7 +583,7 @@ static int scan(struct run *r, struct store *st)
 	return EXIT_OK;
 }
 
-static int report(struct run *r)
+static int report(struct run *r, struct store *st)
 {
 	struct gonogo *g = &r->g;
 	const struct config *cfg = g->cfg;
@@ -431,7 +599,7 @@ static int report(struct run *r)
 	if (cfg->registry && owners(r) < 0)
 		return EXIT_USAGE;
 	if ((cfg->out &&
-	     write_clients(g, cfg->out, r->emsg, sizeof(r->emsg)) < 0) ||
+	     write_clients(g, st, cfg->out, r->emsg, sizeof(r->emsg)) < 0) ||
 	    (cfg->html &&
 	     gonogo_html(g, cfg->html, r->emsg, sizeof(r->emsg)) < 0))
 		return EXIT_FAILED;
@@ -452,7 +620,7 @@ int gonogo_run(const struct config *cfg)
 		rc = scan(&r, st);
 	if (rc == EXIT_OK) {
 		decide(&r.g);
-		rc = report(&r);
+		rc = report(&r, st);
 	}
 	if (rc == EXIT_OK || rc == EXIT_PARTIAL || rc == EXIT_BLIND) {
 		struct metrics_gonogo m = {r.g.phase,
@@ -472,8 +640,13 @@ int gonogo_run(const struct config *cfg)
 		if (rc == EXIT_USAGE)
 			fputs("try 'keyaudit gonogo --help'\n", stderr);
 	}
+	if (r.g.tmp) {
+		/* rows left by a failure: freed, not written */
+		r.g.tmp->b.failed = 1;
+		report_tmp_flush(&r.g.tmp->b);
+		free(r.g.tmp);
+	}
 	store_close(st);
-	gn_free_extra(&r.g);
 	gn_free_clients(&r.g);
 	rules_free(r.rs);
 	return rc;
