@@ -207,10 +207,24 @@ int gn_scan_days(struct gonogo *g, struct store *st, struct ruleset *rs,
 	"SELECT client, 0, day, class, amnesty, status, n, last, NULL"        \
 	" FROM counts WHERE day BETWEEN ?1 AND ?2"
 #define PASS_AGENTS                                                           \
-	" UNION ALL SELECT client, 1, day, class, 0, 0, n, 0, agent"          \
-	" FROM agents WHERE day BETWEEN ?3 AND ?2"
-/* each client's agents in agent order: summed as they come */
-#define PASS_ORDER " ORDER BY 1, 2, 9"
+	" UNION ALL SELECT client, 1, NULL, class, NULL, NULL, n, NULL,"      \
+	" agent FROM agents WHERE day BETWEEN ?3 AND ?2"
+/* by client only: a client's rows come in any order (a longer key
+ * makes SQLite's sort slower) */
+#define PASS_ORDER " ORDER BY 1"
+
+/* The legacy user agents of one client, summed. */
+struct agent_sum {
+	char *agent;
+	long long n;
+};
+
+struct agents {
+	struct agent_sum *v; /* open addressing, agent NULL: free */
+	size_t cap;
+	size_t *used; /* the slots taken, to clear */
+	size_t n;
+};
 
 struct walker {
 	struct gonogo *g;
@@ -223,8 +237,7 @@ struct walker {
 	long dn;
 	struct gn_client c; /* the client being read; c.client NULL: none */
 	int capdays;
-	char *agent; /* the agent being summed, of c */
-	long long agent_n;
+	struct agents agents; /* of c */
 	struct gn_hit hit[GN_MAXBO];
 	int inhit[GN_MAXBO];
 	int failed;
@@ -288,38 +301,75 @@ static void counts_row(struct walker *w, const struct gn_row *r)
 	}
 }
 
-/* The agent summed so far is done: is it the client's most frequent
- * (the first in byte order of those as frequent)? */
-static void agent_done(struct walker *w)
+static struct agent_sum *agent_slot(const struct agents *as, const char *agent)
 {
-	struct gn_client *c = &w->c;
+	size_t i = buf_hash(agent, strlen(agent)) & (as->cap - 1);
 
-	if (!w->agent)
-		return;
-	if (!c->agent || w->agent_n > c->agent_n ||
-	    (w->agent_n == c->agent_n && strcmp(w->agent, c->agent) < 0)) {
-		free(c->agent);
-		c->agent = w->agent;
-		c->agent_n = w->agent_n;
-	} else
-		free(w->agent);
-	w->agent = NULL;
+	while (as->v[i].agent && strcmp(as->v[i].agent, agent) != 0)
+		i = (i + 1) & (as->cap - 1);
+	return &as->v[i];
 }
 
-/* A legacy request's agent, the rows of one agent together. */
+static void agents_grow(struct agents *as)
+{
+	struct agents t = {NULL, as->cap ? 2 * as->cap : 16, NULL, as->n};
+
+	t.v = xcalloc(t.cap, sizeof(*t.v));
+	t.used = xmalloc(t.cap * sizeof(*t.used));
+	for (size_t k = 0; k < as->n; k++) {
+		struct agent_sum *a = agent_slot(&t, as->v[as->used[k]].agent);
+
+		*a = as->v[as->used[k]];
+		t.used[k] = (size_t)(a - t.v);
+	}
+	free(as->v);
+	free(as->used);
+	*as = t;
+}
+
+/* A legacy request's agent, summed. */
 static void agents_row(struct walker *w, const struct gn_row *r,
 		       const char *agent)
 {
+	struct agents *as = &w->agents;
+	struct agent_sum *a;
+
 	if (!agent || r->cls >= rules_nclasses(w->rs) ||
 	    !rules_class_legacy(w->rs, r->cls))
 		return;
-	if (w->agent && strcmp(w->agent, agent) == 0) {
-		w->agent_n += r->n;
-		return;
+	if (2 * (as->n + 1) > as->cap)
+		agents_grow(as);
+	a = agent_slot(as, agent);
+	if (!a->agent) {
+		a->agent = xstrdup(agent);
+		as->used[as->n++] = (size_t)(a - as->v);
 	}
-	agent_done(w);
-	w->agent = xstrdup(agent);
-	w->agent_n = r->n;
+	a->n += r->n;
+}
+
+/* The client's most frequent agent (the first in byte order of those
+ * as frequent) into c; forget the rest. */
+static void agents_done(struct agents *as, struct gn_client *c)
+{
+	struct agent_sum *best = NULL;
+
+	for (size_t k = 0; k < as->n; k++) {
+		struct agent_sum *a = &as->v[as->used[k]];
+
+		if (!best || a->n > best->n ||
+		    (a->n == best->n && strcmp(a->agent, best->agent) < 0))
+			best = a;
+	}
+	if (best) {
+		c->agent = best->agent;
+		c->agent_n = best->n;
+		best->agent = NULL;
+	}
+	for (size_t k = 0; k < as->n; k++) {
+		free(as->v[as->used[k]].agent);
+		memset(&as->v[as->used[k]], 0, sizeof(*as->v));
+	}
+	as->n = 0;
 }
 
 /* The client's rows are read: hand it on, and forget it. */
@@ -330,7 +380,7 @@ static void client_done(struct walker *w)
 
 	if (!c->client)
 		return;
-	agent_done(w);
+	agents_done(&w->agents, c);
 	if (!w->failed && gn_client_done(w->g, c, w->err, w->errlen) < 0)
 		w->failed = 1;
 	gn_dormant_add(w->g, c);
@@ -367,7 +417,7 @@ static int pass_row(void *arg, int n, const char *const *col,
 		client_done(w);
 		w->c.client = xstrdup(col[0]);
 	}
-	r.dn = day_of(w, col[2] ? col[2] : "");
+	r.dn = col[2] ? day_of(w, col[2]) : 0; /* agents: no day */
 	r.cls = class_of(w->rs, col[3] ? col[3] : "", w->lastcls, &w->cls);
 	r.amnesty = (int)num(col[4]);
 	r.status = (int)num(col[5]);
@@ -437,9 +487,11 @@ int gn_scan_clients(struct gonogo *g, struct store *st, struct ruleset *rs,
 	if (rc == 0 && !w.failed)
 		client_done(&w);
 	free(w.c.client);
-	free(w.c.agent);
 	free(w.c.days);
-	free(w.agent);
+	agents_done(&w.agents, &w.c);
+	free(w.c.agent);
+	free(w.agents.v);
+	free(w.agents.used);
 	return rc < 0 || w.failed ? -1 : 0;
 }
 
