@@ -1,52 +1,18 @@
 /* gonogo.c: if the next phase started now, who would break? */
 #include "gonogo.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "buf.h"
 #include "metrics.h"
 #include "msg.h"
 #include "outfile.h"
 #include "registry.h"
-#include "report_impl.h"
-#include "table.h"
+#include "report.h"
 
 #define DAY 86400
-
-/* The TEMP table of every client with refused requests, for -o; cls is
- * its window requests per class, separated by spaces. */
-#define CLIENTS_TABLE                                                         \
-	"CREATE TEMP TABLE gn_clients(client TEXT NOT NULL,"                  \
-	" marginal INTEGER NOT NULL, already INTEGER NOT NULL,"               \
-	" total INTEGER NOT NULL, last INTEGER NOT NULL,"                     \
-	" quiet INTEGER NOT NULL, state INTEGER NOT NULL, agent TEXT,"        \
-	" cls TEXT NOT NULL)"
-#define CLIENTS_COLS 9
-/* in the order of client_cmp() */
-#define CLIENTS_SQL                                                           \
-	"SELECT client, marginal, already, total, last, quiet, state,"        \
-	" agent, cls FROM temp.gn_clients"                                    \
-	" ORDER BY marginal DESC, already DESC, client"
-
-struct gn_tmp {
-	struct ctx x;
-	struct report_tmp b;
-	char err[512];
-};
-
-static int no_row(void *arg, int n, const char *const *c,
-		  const char *const *names)
-{
-	(void)arg;
-	(void)n;
-	(void)c;
-	(void)names;
-	return 0;
-}
 
 struct run {
 	struct gonogo g;
@@ -113,31 +79,6 @@ static void keep_top(struct gonogo *g, const struct gn_client *c)
 	g->top[i].ndays = 0;
 }
 
-/* c's row of gn_clients. */
-static int csv_add(struct gonogo *g, const struct gn_client *c)
-{
-	char n[6][32], cls[GN_MAXCLS * 21 + 1];
-	const char *v[CLIENTS_COLS];
-	size_t at = 0;
-
-	snprintf(n[0], 32, "%lld", c->marginal);
-	snprintf(n[1], 32, "%lld", c->already);
-	snprintf(n[2], 32, "%lld", c->total);
-	snprintf(n[3], 32, "%lld", (long long)c->last);
-	snprintf(n[4], 32, "%d", c->quiet_days);
-	snprintf(n[5], 32, "%d", (int)c->state);
-	cls[0] = 0;
-	for (int i = 0; i < g->ncls && at < sizeof(cls); i++)
-		at += (size_t)snprintf(cls + at, sizeof(cls) - at, "%s%lld",
-				       i ? " " : "", c->cls[i]);
-	v[0] = c->client;
-	for (int i = 0; i < 6; i++)
-		v[1 + i] = n[i];
-	v[7] = c->agent;
-	v[8] = cls;
-	return report_tmp_add(&g->tmp->b, v);
-}
-
 int gn_client_done(struct gonogo *g, struct gn_client *c, char *err,
 		   size_t errlen)
 {
@@ -146,11 +87,7 @@ int gn_client_done(struct gonogo *g, struct gn_client *c, char *err,
 	client_state(g, c);
 	g->ncl++;
 	keep_top(g, c);
-	if (g->tmp && csv_add(g, c) < 0) {
-		snprintf(err, errlen, "%s", g->tmp->err);
-		return -1;
-	}
-	return 0;
+	return g->tmp ? gn_csv_add(g, c, err, errlen) : 0;
 }
 
 /* How much of the window shows no credential a rule could class. */
@@ -310,130 +247,6 @@ static void print_forecast(const struct gonogo *g)
 	       f->clients_day);
 }
 
-static const char *const state_name[] = {"active", "quiet", "migrated",
-					 "already"};
-
-static void client_csv_row(const struct gonogo *g, struct table *t,
-			   const struct gn_client *c)
-{
-	char n[5][32], last[32], shares[GN_MAXCLS][16];
-	const char *v[10 + GN_MAXCLS];
-	time_t tt = (time_t)c->last;
-	struct tm tm;
-
-	snprintf(n[0], 32, "%lld", c->marginal);
-	snprintf(n[1], 32, "%lld", c->total);
-	snprintf(n[2], 32, "%.4f",
-		 c->total ? (double)c->marginal / (double)c->total : 0);
-	snprintf(n[3], 32, "%lld", c->already);
-	snprintf(n[4], 32, "%d", c->quiet_days);
-	strftime(last, sizeof(last), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&tt, &tm));
-	v[0] = c->client;
-	v[1] = n[0];
-	v[2] = n[1];
-	v[3] = n[2];
-	v[4] = n[3];
-	v[5] = last;
-	v[6] = n[4];
-	v[7] = state_name[c->state];
-	v[8] = c->state == GN_ACTIVE ? "yes" : "no";
-	v[9] = c->agent ? c->agent : "";
-	for (int i = 0; i < g->ncls; i++) {
-		snprintf(shares[i], 16, "%.4f",
-			 c->total ? (double)c->cls[i] / (double)c->total : 0);
-		v[10 + i] = shares[i];
-	}
-	table_row(t, v);
-}
-
-struct csvout {
-	const struct gonogo *g;
-	struct table *t;
-};
-
-/* A row of CLIENTS_SQL: client, marginal, already, total, last, quiet,
- * state, agent, cls. */
-static int csv_row(void *arg, int n, const char *const *col,
-		   const char *const *names)
-{
-	struct csvout *co = arg;
-	struct gn_client c;
-	const char *p = col[8] ? col[8] : "";
-
-	(void)n;
-	(void)names;
-	memset(&c, 0, sizeof(c));
-	c.client = (char *)(uintptr_t)col[0];
-	c.marginal = report_num(col[1]);
-	c.already = report_num(col[2]);
-	c.total = report_num(col[3]);
-	c.last = report_num(col[4]);
-	c.quiet_days = (int)report_num(col[5]);
-	c.state = (enum gn_state)report_num(col[6]);
-	c.agent = (char *)(uintptr_t)col[7];
-	for (int i = 0; i < co->g->ncls; i++) {
-		char *end;
-
-		c.cls[i] = strtoll(p, &end, 10);
-		p = end;
-	}
-	client_csv_row(co->g, co->t, &c);
-	return 0;
-}
-
-/* The CSV's table on f, its header written. */
-static struct table *csv_table(const struct gonogo *g, FILE *f,
-			       const char **cols, char (*names)[80],
-			       enum cell_kind *kinds)
-{
-	static const char *const fixed[] = {
-	    "client",	       "refused_requests",
-	    "all_requests",    "refused_share",
-	    "already_refused", "last_refused",
-	    "quiet_days",      "state",
-	    "active",	       "top_user_agent"};
-
-	for (int i = 0; i < 10 + g->ncls; i++) {
-		cols[i] = i < 10 ? fixed[i] : names[i - 10];
-		kinds[i] = (i >= 1 && i <= 4) || i == 6 || i >= 10 ? CELL_NUM
-								   : CELL_TEXT;
-		if (i >= 10)
-			snprintf(names[i - 10], 80, "share_%s",
-				 g->clsname[i - 10]);
-	}
-	return table_new(f, 0, cols, kinds, 10 + g->ncls);
-}
-
-/* The CSV of -o: every client of the TEMP table, in order. */
-static int write_clients(const struct gonogo *g, struct store *st,
-			 const char *path, char *err, size_t errlen)
-{
-	const char *cols[10 + GN_MAXCLS];
-	char names[GN_MAXCLS][80];
-	enum cell_kind kinds[10 + GN_MAXCLS];
-	char e[512] = "";
-	struct outfile *o;
-	FILE *f = report_open(path, &o, err, errlen);
-	struct csvout co = {g, NULL};
-	int rc;
-
-	if (!f)
-		return -1;
-	co.t = csv_table(g, f, cols, names, kinds);
-	rc = store_each(st, CLIENTS_SQL, NULL, 0, csv_row, &co, e, sizeof(e));
-	if (table_end(co.t) < 0 && rc == 0) {
-		rc = -1;
-		snprintf(e, sizeof(e), "%s: cannot write: %s", path,
-			 strerror(errno ? errno : EIO));
-	}
-	if (rc < 0) {
-		report_close(o, 1, err, errlen);
-		snprintf(err, errlen, "%s", e);
-		return -1;
-	}
-	return report_close(o, 0, err, errlen);
-}
-
 /* The owner of a client: the registry's "owner" column, else its first
  * column that is not a key. */
 static void owner_row(void *ctx, const char *const *row, int rown,
@@ -515,42 +328,18 @@ static int prepare(struct run *r, const struct config *cfg, struct store **st)
 	return *st ? EXIT_OK : EXIT_FAILED;
 }
 
-/* With -o: the TEMP table for every client with refused requests. */
-static int csv_start(struct run *r, struct store *st)
-{
-	struct gn_tmp *t;
-
-	if (!r->g.cfg->out)
-		return 0;
-	if (store_each(st, "DROP TABLE IF EXISTS temp.gn_clients", NULL, 0,
-		       no_row, NULL, r->emsg, sizeof(r->emsg)) < 0 ||
-	    store_each(st, CLIENTS_TABLE, NULL, 0, no_row, NULL, r->emsg,
-		       sizeof(r->emsg)) < 0)
-		return -1;
-	t = xcalloc(1, sizeof(*t));
-	t->x.st = st;
-	t->x.err = t->err;
-	t->x.errlen = sizeof(t->err);
-	report_tmp_init(&t->b, &t->x, "gn_clients", CLIENTS_COLS);
-	r->g.tmp = t;
-	return 0;
-}
-
 /* The clients, the window's agents and the brownouts in one pass. */
 static int scan_clients(struct run *r, struct store *st, const char *first)
 {
 	struct gonogo *g = &r->g;
 
-	if (csv_start(r, st) < 0 ||
+	if ((g->cfg->out &&
+	     gn_csv_start(g, st, r->emsg, sizeof(r->emsg)) < 0) ||
 	    gn_brownout_hourly(g, st, r->emsg, sizeof(r->emsg)) < 0 ||
 	    gn_scan_clients(g, st, r->rs, r->phase, first, r->emsg,
 			    sizeof(r->emsg)) < 0)
 		return -1;
-	if (g->tmp && report_tmp_flush(&g->tmp->b) < 0) {
-		snprintf(r->emsg, sizeof(r->emsg), "%s", g->tmp->err);
-		return -1;
-	}
-	return 0;
+	return g->tmp ? gn_csv_flush(g, r->emsg, sizeof(r->emsg)) : 0;
 }
 
 /* The history, the as-of day, the window and lookback, the clients. */
@@ -561,7 +350,7 @@ static int scan(struct run *r, struct store *st)
 
 	if (g->cfg->as_of)
 		snprintf(g->to, sizeof(g->to), "%s", g->cfg->as_of);
-	if (gn_scan_days(g, st, r->rs, r->phase, r->emsg, sizeof(r->emsg)) < 0)
+	if (gn_scan_days(g, st, r->emsg, sizeof(r->emsg)) < 0)
 		return EXIT_FAILED;
 	if (!g->to[0]) {
 		snprintf(r->emsg, sizeof(r->emsg),
@@ -599,7 +388,7 @@ static int report(struct run *r, struct store *st)
 	if (cfg->registry && owners(r) < 0)
 		return EXIT_USAGE;
 	if ((cfg->out &&
-	     write_clients(g, st, cfg->out, r->emsg, sizeof(r->emsg)) < 0) ||
+	     gn_csv_write(g, st, cfg->out, r->emsg, sizeof(r->emsg)) < 0) ||
 	    (cfg->html &&
 	     gonogo_html(g, cfg->html, r->emsg, sizeof(r->emsg)) < 0))
 		return EXIT_FAILED;
@@ -640,12 +429,7 @@ int gonogo_run(const struct config *cfg)
 		if (rc == EXIT_USAGE)
 			fputs("try 'keyaudit gonogo --help'\n", stderr);
 	}
-	if (r.g.tmp) {
-		/* rows left by a failure: freed, not written */
-		r.g.tmp->b.failed = 1;
-		report_tmp_flush(&r.g.tmp->b);
-		free(r.g.tmp);
-	}
+	gn_csv_free(&r.g);
 	store_close(st);
 	gn_free_clients(&r.g);
 	rules_free(r.rs);

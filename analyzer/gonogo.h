@@ -106,7 +106,7 @@ struct gn_forecast {
 	char clients_day[11]; /* projected at most --max-clients, or "" */
 };
 
-struct gn_tmp; /* gonogo.c */
+struct gn_tmp; /* gonogo_csv.c */
 
 struct gonogo {
 	const char *phase;
@@ -162,15 +162,16 @@ long gn_dnum(const char *day);
 /* The day dnum as "YYYY-MM-DD". */
 void gn_day_text(long dnum, char out[11]);
 
-/* Read the daily series of the whole history into g->days (ordered by
- * day) and pick the as-of day.  Return 0, or -1 with err set. */
-int gn_scan_days(struct gonogo *g, struct store *st, struct ruleset *rs,
-		 int phase, char *err, size_t errlen);
-/* Read the window and the lookback (from the day from on), the window's
- * user agents and every brownout's hours in one pass in client order;
- * give each client, once its rows are read, to gn_client_done(),
- * gn_dormant_add() and gn_hit_done().  Memory does not grow with the
- * clients.  Return 0, or -1 with err set. */
+/* Read the days of the whole history into g->days (ordered by day),
+ * each with its total, and pick the as-of day.  Return 0, or -1 with
+ * err set. */
+int gn_scan_days(struct gonogo *g, struct store *st, char *err, size_t errlen);
+/* Read the counts of every day, the window's user agents and every
+ * brownout's hours in one pass in client order: the rest of the daily
+ * series (after gn_scan_days()), and each client's window and lookback
+ * (from the day from on), given, once its rows are read, to
+ * gn_client_done(), gn_dormant_add() and gn_hit_done().  Memory does
+ * not grow with the clients.  Return 0, or -1 with err set. */
 int gn_scan_clients(struct gonogo *g, struct store *st, struct ruleset *rs,
 		    int phase, const char *from, char *err, size_t errlen);
 /* A client of the pass is read: when it has refused requests, give it
@@ -179,6 +180,22 @@ int gn_scan_clients(struct gonogo *g, struct store *st, struct ruleset *rs,
  * -1 with err set once a row could not be written. */
 int gn_client_done(struct gonogo *g, struct gn_client *c, char *err,
 		   size_t errlen);
+/* -o: make the TEMP table for every client with refused requests (the
+ * CSV's rows, in the list's order when read).  Return 0, or -1 with err
+ * set; free with gn_csv_free() either way. */
+int gn_csv_start(struct gonogo *g, struct store *st, char *err, size_t errlen);
+/* Add c's CSV row (c's state given).  Return 0, or -1 with err set once
+ * a batch of rows could not be written. */
+int gn_csv_add(struct gonogo *g, const struct gn_client *c, char *err,
+	       size_t errlen);
+/* Write the rows still waiting.  Return 0, or -1 with err set. */
+int gn_csv_flush(struct gonogo *g, char *err, size_t errlen);
+/* Write the CSV to path: its header, then every row of the TEMP table
+ * in the list's order.  Return 0, or -1 with err set. */
+int gn_csv_write(const struct gonogo *g, struct store *st, const char *path,
+		 char *err, size_t errlen);
+/* Free what gn_csv_start() made (nothing when it was not called). */
+void gn_csv_free(struct gonogo *g);
 /* Free what g holds of its clients, dormant ones and brownout hits. */
 void gn_free_clients(struct gonogo *g);
 

@@ -31,38 +31,20 @@ static long long num(const char *s)
 
 /* ---- the daily series ---- */
 
-struct dayscan {
-	struct gonogo *g;
-	struct ruleset *rs;
-	int phase;
-	/* the (day, client) being read: the rows come in that order */
-	int setday;
-	char *client;
-	size_t capclient;
-	int legacy, marginal; /* it is counted among the day's ... clients */
-	char lastday[11];
-	int lastidx;
-	char lastcls[64];
-	int cls;
-};
-
-static int day_index(struct dayscan *ds, const char *day)
+/* The day of day's number in g->days (the first text of that number
+ * kept), made when new. */
+static int day_add(struct gonogo *g, const char *day)
 {
-	struct gonogo *g = ds->g;
-	long dn;
+	long dn = gn_dnum(day);
 
-	if (strcmp(day, ds->lastday) == 0)
-		return ds->lastidx;
-	dn = gn_dnum(day);
 	for (int i = g->ndays - 1; i >= 0; i--)
 		if (g->days[i].dnum == dn)
-			return ds->lastidx = i;
+			return i;
 	g->days = xrealloc(g->days, (size_t)(g->ndays + 1) * sizeof(*g->days));
 	memset(&g->days[g->ndays], 0, sizeof(*g->days));
 	g->days[g->ndays].dnum = dn;
 	snprintf(g->days[g->ndays].day, 11, "%s", day);
-	snprintf(ds->lastday, sizeof(ds->lastday), "%s", day);
-	return ds->lastidx = g->ndays++;
+	return g->ndays++;
 }
 
 static int class_of(struct ruleset *rs, const char *name, char *last, int *cls)
@@ -74,53 +56,16 @@ static int class_of(struct ruleset *rs, const char *name, char *last, int *cls)
 	return *cls;
 }
 
-/* Is the row of client on day i the first of that (day, client)? */
-static int next_pair(struct dayscan *ds, int i, const char *client)
-{
-	size_t len = strlen(client);
-
-	if (i == ds->setday && ds->client && strcmp(ds->client, client) == 0)
-		return 0;
-	if (len + 1 > ds->capclient) {
-		ds->capclient = 2 * (len + 1);
-		ds->client = xrealloc(ds->client, ds->capclient);
-	}
-	memcpy(ds->client, client, len + 1);
-	ds->setday = i;
-	ds->legacy = ds->marginal = 0;
-	return 1;
-}
-
-/* day, client, class, amnesty, status, n */
+/* day, n */
 static int day_row(void *arg, int n, const char *const *c,
 		   const char *const *names)
 {
-	struct dayscan *ds = arg;
-	int i = day_index(ds, c[0] ? c[0] : "");
-	struct gn_day *d = &ds->g->days[i];
-	int cls = class_of(ds->rs, c[2] ? c[2] : "", ds->lastcls, &ds->cls);
-	int legacy =
-	    cls < rules_nclasses(ds->rs) && rules_class_legacy(ds->rs, cls);
-	long long v = num(c[5]);
-	int status = (int)num(c[4]);
+	struct gonogo *g = arg;
+	int i = day_add(g, c[0] ? c[0] : "");
 
 	(void)n;
 	(void)names;
-	next_pair(ds, i, c[1] ? c[1] : "");
-	d->total += v;
-	d->s434 += status == 434 ? v : 0;
-	if (legacy) {
-		d->legacy += v;
-		d->amnesty += num(c[3]) ? v : 0;
-		d->legacy_clients += !ds->legacy;
-		ds->legacy = 1;
-	}
-	if (status != 434 &&
-	    rules_phase_refuses(ds->rs, ds->phase, cls, (int)num(c[3]))) {
-		d->marginal += v;
-		d->marginal_clients += !ds->marginal;
-		ds->marginal = 1;
-	}
+	g->days[i].total += num(c[1]);
 	return 0;
 }
 
@@ -159,29 +104,11 @@ static void pick_asof(struct gonogo *g)
 		}
 }
 
-int gn_scan_days(struct gonogo *g, struct store *st, struct ruleset *rs,
-		 int phase, char *err, size_t errlen)
+int gn_scan_days(struct gonogo *g, struct store *st, char *err, size_t errlen)
 {
-	struct dayscan ds;
-	int rc;
-
-	memset(&ds, 0, sizeof(ds));
-	ds.g = g;
-	ds.rs = rs;
-	ds.phase = phase;
-	ds.lastidx = -1;
-	ds.setday = -1;
-	ds.lastcls[0] = '\x01';
-	ds.lastday[0] = '\x01';
-	/* in day and client order (one sort, in SQLite's bounded memory),
-	 * so that the distinct clients of a day are counted as they come:
-	 * memory does not follow the clients, even those of one day */
-	rc = store_each(st,
-			"SELECT day, client, class, amnesty, status, n "
-			"FROM counts ORDER BY day, client",
-			NULL, 0, day_row, &ds, err, errlen);
-	free(ds.client);
-	if (rc < 0)
+	/* the rest of each day's figures come with the client pass */
+	if (store_each(st, "SELECT day, sum(n) FROM counts GROUP BY day", NULL,
+		       0, day_row, g, err, errlen) < 0)
 		return -1;
 	qsort(g->days, (size_t)g->ndays, sizeof(*g->days), day_cmp);
 	if (g->ndays) {
@@ -203,12 +130,13 @@ int gn_scan_days(struct gonogo *g, struct store *st, struct ruleset *rs,
 #define SRC_AGENTS 1
 #define SRC_HOURLY 2 /* + the brownout's index */
 
+/* every day: the daily series is counted in the pass too */
 #define PASS_COUNTS                                                           \
 	"SELECT client, 0, day, class, amnesty, status, n, last, NULL"        \
-	" FROM counts WHERE day BETWEEN ?1 AND ?2"
+	" FROM counts"
 #define PASS_AGENTS                                                           \
 	" UNION ALL SELECT client, 1, NULL, class, NULL, NULL, n, NULL,"      \
-	" agent FROM agents WHERE day BETWEEN ?3 AND ?2"
+	" agent FROM agents WHERE day BETWEEN ?1 AND ?2"
 /* by client only: a client's rows come in any order (a longer key
  * makes SQLite's sort slower) */
 #define PASS_ORDER " ORDER BY 1"
@@ -230,11 +158,19 @@ struct walker {
 	struct gonogo *g;
 	struct ruleset *rs;
 	int phase;
+	const char *first; /* the scan: first..g->to */
 	long from, look;
 	char lastcls[64];
 	int cls;
+	/* the day of the last row: its number, index in g->days (or -1),
+	 * and whether it is in the scan */
 	char lastday[11];
 	long dn;
+	int di;
+	int scanned;
+	/* the client last counted on each day, legacy and refused */
+	int *legacy_seen, *marginal_seen;
+	int serial;	    /* of the client being read, from 1 */
 	struct gn_client c; /* the client being read; c.client NULL: none */
 	int capdays;
 	struct agents agents; /* of c */
@@ -395,13 +331,60 @@ static void client_done(struct walker *w)
 	memset(w->inhit, 0, sizeof(w->inhit));
 }
 
+/* The index in g->days of day number dn, or -1. */
+static int day_find(const struct gonogo *g, long dn)
+{
+	int lo = 0, hi = g->ndays - 1;
+
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (g->days[mid].dnum == dn)
+			return mid;
+		if (g->days[mid].dnum < dn)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
 static long day_of(struct walker *w, const char *day)
 {
 	if (strcmp(day, w->lastday) != 0) {
 		snprintf(w->lastday, sizeof(w->lastday), "%s", day);
 		w->dn = gn_dnum(day);
+		w->di = day_find(w->g, w->dn);
+		/* as SQL's BETWEEN compares the text */
+		w->scanned =
+		    strcmp(day, w->first) >= 0 && strcmp(day, w->g->to) <= 0;
 	}
 	return w->dn;
+}
+
+/* A row of counts into the daily series. */
+static void series_row(struct walker *w, const struct gn_row *r)
+{
+	struct gn_day *d;
+	int legacy = r->cls < rules_nclasses(w->rs) &&
+		     rules_class_legacy(w->rs, r->cls);
+
+	if (w->di < 0)
+		return;
+	d = &w->g->days[w->di];
+	d->s434 += r->status == 434 ? r->n : 0;
+	if (legacy) {
+		d->legacy += r->n;
+		d->amnesty += r->amnesty ? r->n : 0;
+		d->legacy_clients += w->legacy_seen[w->di] != w->serial;
+		w->legacy_seen[w->di] = w->serial;
+	}
+	if (r->status != 434 &&
+	    rules_phase_refuses(w->rs, w->phase, r->cls, r->amnesty)) {
+		d->marginal += r->n;
+		d->marginal_clients += w->marginal_seen[w->di] != w->serial;
+		w->marginal_seen[w->di] = w->serial;
+	}
 }
 
 static int pass_row(void *arg, int n, const char *const *col,
@@ -416,6 +399,7 @@ static int pass_row(void *arg, int n, const char *const *col,
 	if (!w->c.client || strcmp(w->c.client, col[0]) != 0) {
 		client_done(w);
 		w->c.client = xstrdup(col[0]);
+		w->serial++;
 	}
 	r.dn = col[2] ? day_of(w, col[2]) : 0; /* agents: no day */
 	r.cls = class_of(w->rs, col[3] ? col[3] : "", w->lastcls, &w->cls);
@@ -423,9 +407,11 @@ static int pass_row(void *arg, int n, const char *const *col,
 	r.status = (int)num(col[5]);
 	r.n = num(col[6]);
 	r.last = num(col[7]);
-	if (src == SRC_COUNTS)
-		counts_row(w, &r);
-	else if (src == SRC_AGENTS)
+	if (src == SRC_COUNTS) {
+		series_row(w, &r);
+		if (w->scanned)
+			counts_row(w, &r);
+	} else if (src == SRC_AGENTS)
 		agents_row(w, &r, col[8]);
 	else if (src - SRC_HOURLY < w->g->nbo)
 		w->inhit[src - SRC_HOURLY] |=
@@ -436,7 +422,7 @@ static int pass_row(void *arg, int n, const char *const *col,
 }
 
 /* The pass's query, with an arm for every brownout replayed; its
- * parameters into p (3 + 2 a brownout), days into the room of last. */
+ * parameters into p (2 + 2 a brownout), days into the room of last. */
 static void pass_sql(struct gonogo *g, char *sql, size_t cap, const char **p,
 		     char (*last)[11])
 {
@@ -449,14 +435,14 @@ static void pass_sql(struct gonogo *g, char *sql, size_t cap, const char **p,
 		if (!b->replayed)
 			continue;
 		gn_day_text(gn_dnum(b->day) + (b->to - 1) / 1440, last[i]);
-		p[3 + 2 * i] = b->day;
-		p[4 + 2 * i] = last[i];
+		p[2 + 2 * i] = b->day;
+		p[3 + 2 * i] = last[i];
 		at += (size_t)snprintf(
 		    sql + at, cap - at,
 		    " UNION ALL SELECT client, %d, day, class, amnesty,"
 		    " status, n, hour, NULL FROM hourly"
 		    " WHERE day BETWEEN ?%d AND ?%d",
-		    SRC_HOURLY + i, 4 + 2 * i, 5 + 2 * i);
+		    SRC_HOURLY + i, 3 + 2 * i, 4 + 2 * i);
 	}
 	snprintf(sql + at, at < cap ? cap - at : 0, "%s", PASS_ORDER);
 }
@@ -467,23 +453,28 @@ int gn_scan_clients(struct gonogo *g, struct store *st, struct ruleset *rs,
 	struct walker w;
 	char sql[1024 + GN_MAXBO * 160];
 	char last[GN_MAXBO][11];
-	const char *p[3 + 2 * GN_MAXBO] = {from, g->to, g->from};
+	const char *p[2 + 2 * GN_MAXBO] = {g->from, g->to};
 	int rc;
 
 	memset(&w, 0, sizeof(w));
 	w.g = g;
 	w.rs = rs;
 	w.phase = phase;
+	w.first = from;
 	w.from = gn_dnum(g->from);
 	w.look = gn_dnum(g->look_from);
 	w.lastcls[0] = '\x01';
 	w.lastday[0] = '\x01';
 	w.err = err;
 	w.errlen = errlen;
+	w.legacy_seen = xcalloc((size_t)g->ndays + 1, sizeof(int));
+	w.marginal_seen = xcalloc((size_t)g->ndays + 1, sizeof(int));
 	for (int i = 0; i < g->nbo; i++)
-		p[3 + 2 * i] = p[4 + 2 * i] = "";
+		p[2 + 2 * i] = p[3 + 2 * i] = "";
 	pass_sql(g, sql, sizeof(sql), p, last);
-	rc = store_each(st, sql, p, 3 + 2 * g->nbo, pass_row, &w, err, errlen);
+	rc = store_each(st, sql, p, 2 + 2 * g->nbo, pass_row, &w, err, errlen);
+	free(w.legacy_seen);
+	free(w.marginal_seen);
 	if (rc == 0 && !w.failed)
 		client_done(&w);
 	free(w.c.client);
