@@ -1,5 +1,6 @@
-/* gonogo_scan.c: read the store's counts for gonogo in single passes,
- * aggregating in hash tables: no query joins or sorts the rows. */
+/* gonogo_scan.c: read the store's counts for gonogo: the days and their
+ * totals, then one pass in client order (SQLite sorts, in bounded
+ * memory), each client decided when its rows end. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
