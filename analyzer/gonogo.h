@@ -90,7 +90,7 @@ struct gn_brownout {
 	int from, to; /* minutes from day's start; to may pass 1440 */
 	int nhours;
 	struct gn_hit hits[GN_TOP]; /* would desc, s434 desc, client */
-	int nkept;		    /* hits kept: the first nhits, GN_TOP */
+	int nkept;		    /* the first hits, at most GN_TOP */
 	int nhits;		    /* clients in the slot */
 	long long would, s434;
 	int replayed; /* the database had hourly counts */
@@ -127,20 +127,19 @@ struct gonogo {
 	double blind;	/* percent */
 	int verdict;	/* EXIT_OK, EXIT_PARTIAL (NO-GO), EXIT_BLIND */
 	const struct config *cfg;
-	/* clients with refused requests in the window: marginal desc,
-	 * already desc, client; the first GN_TOP in memory, and every one
-	 * in a TEMP table when csv is set (for -o) */
+	/* clients with refused requests in the window (ncl): marginal
+	 * desc, already desc, client; the first GN_TOP in memory, and
+	 * with -o every one in a TEMP table (gonogo_csv.c) */
 	struct gn_client top[GN_TOP];
 	int ntop;
 	int ncl;
-	int csv;
-	struct gn_tmp *tmp;  /* gn_clients' rows being written */
+	struct gn_tmp *tmp;  /* -o: the TEMP table's rows, or NULL */
 	struct gn_day *days; /* the whole history, for the chart */
 	int ndays;
 	struct gn_mark marks[16]; /* phases with a planned day */
 	int nmarks;
 	struct gn_dormant dormant[GN_TOP]; /* look_last desc, client */
-	int nkept_dormant;		   /* the first ndormant, GN_TOP */
+	int nkept_dormant;		   /* the first, at most GN_TOP */
 	int ndormant;
 	struct gn_brownout bo[GN_MAXBO];
 	int nbo;
