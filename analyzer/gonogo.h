@@ -165,12 +165,13 @@ void gn_day_text(long dnum, char out[11]);
  * each with its total, and pick the as-of day.  Return 0, or -1 with
  * err set. */
 int gn_scan_days(struct gonogo *g, struct store *st, char *err, size_t errlen);
-/* Read the counts of every day, the window's user agents and every
- * brownout's hours in one pass in client order: the rest of the daily
- * series (after gn_scan_days()), and each client's window and lookback
- * (from the day from on), given, once its rows are read, to
- * gn_client_done(), gn_dormant_add() and gn_hit_done().  Memory does
- * not grow with the clients.  Return 0, or -1 with err set. */
+/* Read the counts of the scan (from the day from to g->to), the
+ * window's user agents and every brownout's hours in one pass in
+ * client order, giving each client, once its rows are read, to
+ * gn_client_done(), gn_dormant_add() and gn_hit_done(); and the rest of
+ * the daily series (after gn_scan_days()): the scan's days from that
+ * pass, the other days from their counts in day order.  Memory does not
+ * grow with the clients.  Return 0, or -1 with err set. */
 int gn_scan_clients(struct gonogo *g, struct store *st, struct ruleset *rs,
 		    int phase, const char *from, char *err, size_t errlen);
 /* A client of the pass is read: when it has refused requests, give it

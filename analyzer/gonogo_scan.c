@@ -131,13 +131,21 @@ int gn_scan_days(struct gonogo *g, struct store *st, char *err, size_t errlen)
 #define SRC_AGENTS 1
 #define SRC_HOURLY 2 /* + the brownout's index */
 
-/* every day: the daily series is counted in the pass too */
+/* the scan's days: their part of the daily series is counted here */
 #define PASS_COUNTS                                                           \
 	"SELECT client, 0, day, class, amnesty, status, n, last, NULL"        \
-	" FROM counts"
+	" FROM counts WHERE day BETWEEN ?1 AND ?2"
 #define PASS_AGENTS                                                           \
 	" UNION ALL SELECT client, 1, NULL, class, NULL, NULL, n, NULL,"      \
-	" agent FROM agents WHERE day BETWEEN ?1 AND ?2"
+	" agent FROM agents WHERE day BETWEEN ?3 AND ?2"
+/* the other days' part, in the counts' key order (a rolled-up day
+ * needs no sort), one (day, client) at a time */
+#define SERIES_BEFORE                                                         \
+	"SELECT client, 0, day, class, amnesty, status, n FROM counts"        \
+	" WHERE day < ?1 ORDER BY day, client"
+#define SERIES_AFTER                                                          \
+	"SELECT client, 0, day, class, amnesty, status, n FROM counts"        \
+	" WHERE day > ?2 ORDER BY day, client"
 /* by client only: a client's rows come in any order (a longer key
  * makes SQLite's sort slower) */
 #define PASS_ORDER " ORDER BY 1"
@@ -422,8 +430,49 @@ static int pass_row(void *arg, int n, const char *const *col,
 	return w->failed;
 }
 
+/* A row of SERIES_BEFORE or SERIES_AFTER: client, 0, day, class,
+ * amnesty, status, n. */
+static int series_only_row(void *arg, int n, const char *const *col,
+			   const char *const *names)
+{
+	struct walker *w = arg;
+	struct gn_row r;
+
+	(void)n;
+	(void)names;
+	if (!w->c.client || strcmp(w->c.client, col[0]) != 0) {
+		free(w->c.client);
+		w->c.client = xstrdup(col[0]);
+		w->serial++;
+	}
+	memset(&r, 0, sizeof(r));
+	r.dn = day_of(w, col[2] ? col[2] : "");
+	r.cls = class_of(w->rs, col[3] ? col[3] : "", w->lastcls, &w->cls);
+	r.amnesty = (int)num(col[4]);
+	r.status = (int)num(col[5]);
+	r.n = num(col[6]);
+	series_row(w, &r);
+	return 0;
+}
+
+/* The daily series of the days before and after the scan's (p: the
+ * pass's parameters).  Return 0, or -1 with err set. */
+static int series_outside(struct walker *w, struct store *st,
+			  const char *const *p, char *err, size_t errlen)
+{
+	int rc = store_each(st, SERIES_BEFORE, p, 1, series_only_row, w, err,
+			    errlen);
+
+	if (rc == 0)
+		rc = store_each(st, SERIES_AFTER, p, 2, series_only_row, w,
+				err, errlen);
+	free(w->c.client);
+	w->c.client = NULL;
+	return rc;
+}
+
 /* The pass's query, with an arm for every brownout replayed; its
- * parameters into p (2 + 2 a brownout), days into the room of last. */
+ * parameters into p (3 + 2 a brownout), days into the room of last. */
 static void pass_sql(struct gonogo *g, char *sql, size_t cap, const char **p,
 		     char (*last)[11])
 {
@@ -436,14 +485,14 @@ static void pass_sql(struct gonogo *g, char *sql, size_t cap, const char **p,
 		if (!b->replayed)
 			continue;
 		gn_day_text(gn_dnum(b->day) + (b->to - 1) / 1440, last[i]);
-		p[2 + 2 * i] = b->day;
-		p[3 + 2 * i] = last[i];
+		p[3 + 2 * i] = b->day;
+		p[4 + 2 * i] = last[i];
 		at += (size_t)snprintf(
 		    sql + at, cap - at,
 		    " UNION ALL SELECT client, %d, day, class, amnesty,"
 		    " status, n, hour, NULL FROM hourly"
 		    " WHERE day BETWEEN ?%d AND ?%d",
-		    SRC_HOURLY + i, 3 + 2 * i, 4 + 2 * i);
+		    SRC_HOURLY + i, 4 + 2 * i, 5 + 2 * i);
 	}
 	snprintf(sql + at, at < cap ? cap - at : 0, "%s", PASS_ORDER);
 }
@@ -454,7 +503,7 @@ int gn_scan_clients(struct gonogo *g, struct store *st, struct ruleset *rs,
 	struct walker w;
 	char sql[1024 + GN_MAXBO * 160];
 	char last[GN_MAXBO][11];
-	const char *p[2 + 2 * GN_MAXBO] = {g->from, g->to};
+	const char *p[3 + 2 * GN_MAXBO] = {from, g->to, g->from};
 	int rc;
 
 	memset(&w, 0, sizeof(w));
@@ -471,9 +520,12 @@ int gn_scan_clients(struct gonogo *g, struct store *st, struct ruleset *rs,
 	w.legacy_seen = xcalloc((size_t)g->ndays + 1, sizeof(int));
 	w.marginal_seen = xcalloc((size_t)g->ndays + 1, sizeof(int));
 	for (int i = 0; i < g->nbo; i++)
-		p[2 + 2 * i] = p[3 + 2 * i] = "";
+		p[3 + 2 * i] = p[4 + 2 * i] = "";
 	pass_sql(g, sql, sizeof(sql), p, last);
-	rc = store_each(st, sql, p, 2 + 2 * g->nbo, pass_row, &w, err, errlen);
+	rc = series_outside(&w, st, p, err, errlen);
+	if (rc == 0)
+		rc = store_each(st, sql, p, 3 + 2 * g->nbo, pass_row, &w, err,
+				errlen);
 	free(w.legacy_seen);
 	free(w.marginal_seen);
 	if (rc == 0 && !w.failed)
