@@ -1,11 +1,9 @@
 /* gonogo.c: if the next phase started now, who would break? */
 #include "gonogo.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "buf.h"
 #include "metrics.h"
@@ -13,10 +11,8 @@
 #include "outfile.h"
 #include "registry.h"
 #include "report.h"
-#include "table.h"
 
-#define DAY   86400
-#define SHOWN 20 /* clients given owners, for the page */
+#define DAY 86400
 
 struct run {
 	struct gonogo g;
@@ -41,8 +37,10 @@ static int client_cmp(const void *a, const void *b)
 	return strcmp(x->client, y->client);
 }
 
-static void client_state(struct gonogo *g, struct gn_client *c, int64_t end)
+static void client_state(struct gonogo *g, struct gn_client *c)
 {
+	int64_t end = (int64_t)(gn_dnum(g->to) + 1) * DAY;
+
 	c->quiet_days = (int)((end - 1 - c->last) / DAY);
 	if (!c->marginal)
 		c->state = GN_ALREADY;
@@ -58,6 +56,38 @@ static void client_state(struct gonogo *g, struct gn_client *c, int64_t end)
 	g->nalready += c->state == GN_ALREADY;
 	g->refused += c->marginal;
 	g->already += c->already;
+}
+
+/* Keep c among the first GN_TOP, when it is. */
+static void keep_top(struct gonogo *g, const struct gn_client *c)
+{
+	struct gn_client out;
+	int i = gn_top_rank(g->top, g->ntop, sizeof(*c), c, client_cmp);
+
+	if (i < 0)
+		return;
+	if (gn_top_open(g->top, &g->ntop, sizeof(*c), i, &out)) {
+		free(out.client);
+		free(out.agent);
+		free(out.owner);
+	}
+	g->top[i] = *c;
+	g->top[i].client = xstrdup(c->client);
+	g->top[i].agent = c->agent ? xstrdup(c->agent) : NULL;
+	g->top[i].owner = NULL;
+	g->top[i].days = NULL;
+	g->top[i].ndays = 0;
+}
+
+int gn_client_done(struct gonogo *g, struct gn_client *c, char *err,
+		   size_t errlen)
+{
+	if (c->marginal + c->already <= 0)
+		return 0;
+	client_state(g, c);
+	g->ncl++;
+	keep_top(g, c);
+	return g->tmp ? gn_csv_add(g, c, err, errlen) : 0;
 }
 
 /* How much of the window shows no credential a rule could class. */
@@ -78,24 +108,15 @@ static void blindness(struct gonogo *g)
 	g->blind = g->total ? 100.0 * (double)blind / (double)g->total : 0;
 }
 
-/* Order the clients, give each its state; decide on the marginal
- * numbers.  NO-GO needs no more evidence than it has; GO does. */
+/* Decide on the marginal numbers.  NO-GO needs no more evidence than
+ * it has; GO does. */
 static void decide(struct gonogo *g)
 {
 	const struct config *cfg = g->cfg;
-	int64_t end = (int64_t)(gn_dnum(g->to) + 1) * DAY;
 
-	qsort(g->cl, (size_t)g->nall, sizeof(*g->cl), client_cmp);
-	gn_rehash(g);
-	g->ncl = 0;
-	while (g->ncl < g->nall &&
-	       g->cl[g->ncl].marginal + g->cl[g->ncl].already > 0)
-		client_state(g, &g->cl[g->ncl++], end);
 	g->share =
 	    g->total ? 100.0 * (double)g->refused / (double)g->total : 0.0;
 	blindness(g);
-	gn_dormant(g);
-	gn_brownout_link(g);
 	gn_forecast(g);
 	if (g->share > cfg->max_share || g->nactive > cfg->max_clients ||
 	    g->ndormant > cfg->max_dormant)
@@ -150,8 +171,8 @@ static void print_clients(const struct gonogo *g)
 	       "already)\n",
 	       g->ncl, g->nactive, g->nmigrated, g->nquiet, g->cfg->min_quiet,
 	       g->nalready);
-	for (int i = 0; i < g->ncl && i < 5; i++) {
-		const struct gn_client *c = &g->cl[i];
+	for (int i = 0; i < g->ntop && i < 5; i++) {
+		const struct gn_client *c = &g->top[i];
 		static const char *const st[] = {"active", "quiet", "migrated",
 						 "refused already"};
 
@@ -166,16 +187,16 @@ static void print_dormant(const struct gonogo *g)
 {
 	printf("  dormant (legacy use in %s..the window, none in it): %d\n",
 	       g->look_from, g->ndormant);
-	for (int i = 0; i < g->ndormant && i < 5; i++) {
+	for (int i = 0; i < g->nkept_dormant && i < 5; i++) {
 		const struct gn_dormant *d = &g->dormant[i];
 
 		if (d->period)
 			printf("  %s: last %s, every ~%d day%s, next expected "
 			       "~%s\n",
-			       d->c->client, d->last, d->period,
+			       d->client, d->last, d->period,
 			       d->period == 1 ? "" : "s", d->next);
 		else
-			printf("  %s: last %s, once\n", d->c->client, d->last);
+			printf("  %s: last %s, once\n", d->client, d->last);
 	}
 }
 
@@ -195,7 +216,7 @@ static void print_brownouts(const struct gonogo *g)
 		       "it: %lld\n",
 		       b->spec, b->day, b->nhours, b->would, b->nhits,
 		       b->s434);
-		for (int j = 0; j < b->nhits && j < 5; j++)
+		for (int j = 0; j < b->nkept && j < 5; j++)
 			printf("    %s: %lld in %d of %d hours; 434: %lld%s\n",
 			       b->hits[j].client, b->hits[j].would,
 			       __builtin_popcountll(b->hits[j].hours),
@@ -226,82 +247,6 @@ static void print_forecast(const struct gonogo *g)
 	       f->clients_day);
 }
 
-static const char *const state_name[] = {"active", "quiet", "migrated",
-					 "already"};
-
-static void client_csv_row(const struct gonogo *g, struct table *t,
-			   const struct gn_client *c)
-{
-	char n[5][32], last[32], shares[GN_MAXCLS][16];
-	const char *v[10 + GN_MAXCLS];
-	time_t tt = (time_t)c->last;
-	struct tm tm;
-
-	snprintf(n[0], 32, "%lld", c->marginal);
-	snprintf(n[1], 32, "%lld", c->total);
-	snprintf(n[2], 32, "%.4f",
-		 c->total ? (double)c->marginal / (double)c->total : 0);
-	snprintf(n[3], 32, "%lld", c->already);
-	snprintf(n[4], 32, "%d", c->quiet_days);
-	strftime(last, sizeof(last), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&tt, &tm));
-	v[0] = c->client;
-	v[1] = n[0];
-	v[2] = n[1];
-	v[3] = n[2];
-	v[4] = n[3];
-	v[5] = last;
-	v[6] = n[4];
-	v[7] = state_name[c->state];
-	v[8] = c->state == GN_ACTIVE ? "yes" : "no";
-	v[9] = c->agent ? c->agent : "";
-	for (int i = 0; i < g->ncls; i++) {
-		snprintf(shares[i], 16, "%.4f",
-			 c->total ? (double)c->cls[i] / (double)c->total : 0);
-		v[10 + i] = shares[i];
-	}
-	table_row(t, v);
-}
-
-static int write_clients(const struct gonogo *g, const char *path, char *err,
-			 size_t errlen)
-{
-	static const char *const fixed[] = {
-	    "client",	       "refused_requests",
-	    "all_requests",    "refused_share",
-	    "already_refused", "last_refused",
-	    "quiet_days",      "state",
-	    "active",	       "top_user_agent"};
-	const char *cols[10 + GN_MAXCLS];
-	char names[GN_MAXCLS][80];
-	enum cell_kind kinds[10 + GN_MAXCLS];
-	struct outfile *o;
-	FILE *f = report_open(path, &o, err, errlen);
-	struct table *t;
-
-	if (!f)
-		return -1;
-	for (int i = 0; i < 10 + g->ncls; i++) {
-		cols[i] = i < 10 ? fixed[i] : names[i - 10];
-		kinds[i] = (i >= 1 && i <= 4) || i == 6 || i >= 10 ? CELL_NUM
-								   : CELL_TEXT;
-		if (i >= 10)
-			snprintf(names[i - 10], 80, "share_%s",
-				 g->clsname[i - 10]);
-	}
-	t = table_new(f, 0, cols, kinds, 10 + g->ncls);
-	for (int i = 0; i < g->ncl; i++)
-		client_csv_row(g, t, &g->cl[i]);
-	if (table_end(t) < 0) {
-		int e = errno;
-
-		report_close(o, 1, err, errlen);
-		snprintf(err, errlen, "%s: cannot write: %s", path,
-			 strerror(e ? e : EIO));
-		return -1;
-	}
-	return report_close(o, 0, err, errlen);
-}
-
 /* The owner of a client: the registry's "owner" column, else its first
  * column that is not a key. */
 static void owner_row(void *ctx, const char *const *row, int rown,
@@ -311,7 +256,7 @@ static void owner_row(void *ctx, const char *const *row, int rown,
 	(void)fp;
 	void **a = ctx;
 	const struct registry *reg = a[0];
-	struct gn_client *c = a[1];
+	char **owner = a[1];
 	int col = -1;
 
 	for (int i = 0; i < reg->ncols && col < 0; i++)
@@ -320,8 +265,8 @@ static void owner_row(void *ctx, const char *const *row, int rown,
 	for (int i = 0; i < reg->ncols && col < 0; i++)
 		if (i != reg->client_col && i != reg->fp_col)
 			col = i;
-	if (!c->owner && col >= 0 && row[col][0])
-		c->owner = xstrdup(row[col]);
+	if (!*owner && col >= 0 && row[col][0])
+		*owner = xstrdup(row[col]);
 }
 
 static int owners(struct run *r)
@@ -334,16 +279,17 @@ static int owners(struct run *r)
 
 	if (!reg)
 		return -1;
-	for (int i = 0; i < g->ncl && i < SHOWN; i++) {
-		void *a[2] = {reg, &g->cl[i]};
+	/* the clients the page shows */
+	for (int i = 0; i < g->ntop; i++) {
+		void *a[2] = {reg, &g->top[i].owner};
 
-		registry_match(reg, g->cl[i].client, NULL, 0, owner_row, a);
+		registry_match(reg, g->top[i].client, NULL, 0, owner_row, a);
 	}
-	for (int i = 0; i < g->ndormant && i < SHOWN; i++) {
-		void *a[2] = {reg, g->dormant[i].c};
+	for (int i = 0; i < g->nkept_dormant; i++) {
+		void *a[2] = {reg, &g->dormant[i].owner};
 
-		registry_match(reg, g->dormant[i].c->client, NULL, 0,
-			       owner_row, a);
+		registry_match(reg, g->dormant[i].client, NULL, 0, owner_row,
+			       a);
 	}
 	registry_free(reg);
 	return 0;
@@ -382,6 +328,20 @@ static int prepare(struct run *r, const struct config *cfg, struct store **st)
 	return *st ? EXIT_OK : EXIT_FAILED;
 }
 
+/* The clients, the window's agents and the brownouts in one pass. */
+static int scan_clients(struct run *r, struct store *st, const char *first)
+{
+	struct gonogo *g = &r->g;
+
+	if ((g->cfg->out &&
+	     gn_csv_start(g, st, r->emsg, sizeof(r->emsg)) < 0) ||
+	    gn_brownout_hourly(g, st, r->emsg, sizeof(r->emsg)) < 0 ||
+	    gn_scan_clients(g, st, r->rs, r->phase, first, r->emsg,
+			    sizeof(r->emsg)) < 0)
+		return -1;
+	return g->tmp ? gn_csv_flush(g, r->emsg, sizeof(r->emsg)) : 0;
+}
+
 /* The history, the as-of day, the window and lookback, the clients. */
 static int scan(struct run *r, struct store *st)
 {
@@ -390,7 +350,7 @@ static int scan(struct run *r, struct store *st)
 
 	if (g->cfg->as_of)
 		snprintf(g->to, sizeof(g->to), "%s", g->cfg->as_of);
-	if (gn_scan_days(g, st, r->rs, r->phase, r->emsg, sizeof(r->emsg)) < 0)
+	if (gn_scan_days(g, st, r->emsg, sizeof(r->emsg)) < 0)
 		return EXIT_FAILED;
 	if (!g->to[0]) {
 		snprintf(r->emsg, sizeof(r->emsg),
@@ -400,10 +360,7 @@ static int scan(struct run *r, struct store *st)
 	gn_day_text(gn_dnum(g->to) - (g->cfg->window - 1), g->from);
 	gn_day_text(gn_dnum(g->from) - g->cfg->lookback, g->look_from);
 	gn_brownout_plan(g, first);
-	if (gn_scan_clients(g, st, r->rs, r->phase, first, r->emsg,
-			    sizeof(r->emsg)) < 0 ||
-	    gn_scan_agents(g, st, r->rs, r->emsg, sizeof(r->emsg)) < 0 ||
-	    gn_brownouts(g, st, r->rs, r->phase, r->emsg, sizeof(r->emsg)) < 0)
+	if (scan_clients(r, st, first) < 0)
 		return EXIT_FAILED;
 	if (g->total == 0) {
 		/* no data is no evidence: never answer GO on it */
@@ -415,7 +372,7 @@ static int scan(struct run *r, struct store *st)
 	return EXIT_OK;
 }
 
-static int report(struct run *r)
+static int report(struct run *r, struct store *st)
 {
 	struct gonogo *g = &r->g;
 	const struct config *cfg = g->cfg;
@@ -431,7 +388,7 @@ static int report(struct run *r)
 	if (cfg->registry && owners(r) < 0)
 		return EXIT_USAGE;
 	if ((cfg->out &&
-	     write_clients(g, cfg->out, r->emsg, sizeof(r->emsg)) < 0) ||
+	     gn_csv_write(g, st, cfg->out, r->emsg, sizeof(r->emsg)) < 0) ||
 	    (cfg->html &&
 	     gonogo_html(g, cfg->html, r->emsg, sizeof(r->emsg)) < 0))
 		return EXIT_FAILED;
@@ -452,7 +409,7 @@ int gonogo_run(const struct config *cfg)
 		rc = scan(&r, st);
 	if (rc == EXIT_OK) {
 		decide(&r.g);
-		rc = report(&r);
+		rc = report(&r, st);
 	}
 	if (rc == EXIT_OK || rc == EXIT_PARTIAL || rc == EXIT_BLIND) {
 		struct metrics_gonogo m = {r.g.phase,
@@ -472,8 +429,8 @@ int gonogo_run(const struct config *cfg)
 		if (rc == EXIT_USAGE)
 			fputs("try 'keyaudit gonogo --help'\n", stderr);
 	}
+	gn_csv_free(&r.g);
 	store_close(st);
-	gn_free_extra(&r.g);
 	gn_free_clients(&r.g);
 	rules_free(r.rs);
 	return rc;

@@ -10,6 +10,8 @@
 #include "store.h"
 
 #define GN_MAXCLS (RULES_MAX_CLASSES + 1) /* the rules' classes, unknown */
+#define GN_TOP	  20 /* clients kept of each list: the page's */
+#define GN_MAXBO  16 /* --brownout replays */
 
 enum gn_state {
 	GN_ACTIVE,   /* refused requests within --min-quiet-days */
@@ -18,7 +20,8 @@ enum gn_state {
 	GN_ALREADY   /* everything the phase refuses is refused (434) now */
 };
 
-/* One client with requests the phase would refuse in the window. */
+/* One client with requests the phase would refuse in the window, as
+ * the client pass (gn_scan_clients) has read it. */
 struct gn_client {
 	char *client;
 	long long marginal;	  /* succeed today, the phase would refuse */
@@ -37,7 +40,16 @@ struct gn_client {
 	long long look; /* requests the phase would newly refuse */
 	int64_t look_last;
 	int *days; /* distinct day numbers of them, unordered */
-	int ndays, capdays;
+	int ndays;
+};
+
+/* One row of the client pass, its numbers read. */
+struct gn_row {
+	long dn; /* day number */
+	int cls; /* the rules' class (rules_nclasses(): unknown) */
+	int amnesty, status;
+	long long n;
+	int64_t last; /* counts: its last request; hourly: the hour */
 };
 
 struct gn_day {
@@ -55,14 +67,15 @@ struct gn_mark {
 
 /* A client with legacy use in the lookback but none in the window. */
 struct gn_dormant {
-	struct gn_client *c;
+	char *client;
+	char *owner;	   /* from --registry, or NULL */
+	int64_t look_last; /* its last request in the lookback */
 	char last[11];
 	int period;    /* median days between its days of use; 0: once */
 	char next[11]; /* last + period, or "" */
 };
 
 struct gn_hit {
-	const struct gn_client *c; /* NULL when outside the scan */
 	char *client;
 	long long would; /* requests the phase would refuse in the slot */
 	uint64_t hours;	 /* bit i: hour i of the slot had some */
@@ -76,8 +89,9 @@ struct gn_brownout {
 	int shifted;  /* whole weeks back to the data */
 	int from, to; /* minutes from day's start; to may pass 1440 */
 	int nhours;
-	struct gn_hit *hits; /* would desc, then s434 desc, then client */
-	int nhits;
+	struct gn_hit hits[GN_TOP]; /* would desc, s434 desc, client */
+	int nkept;		    /* the first hits, at most GN_TOP */
+	int nhits;		    /* clients in the slot */
 	long long would, s434;
 	int replayed; /* the database had hourly counts */
 };
@@ -91,6 +105,8 @@ struct gn_forecast {
 	char share_day[11];   /* projected under --max-share, or "" */
 	char clients_day[11]; /* projected at most --max-clients, or "" */
 };
+
+struct gn_tmp; /* gonogo_csv.c */
 
 struct gonogo {
 	const char *phase;
@@ -111,19 +127,21 @@ struct gonogo {
 	double blind;	/* percent */
 	int verdict;	/* EXIT_OK, EXIT_PARTIAL (NO-GO), EXIT_BLIND */
 	const struct config *cfg;
-	struct gn_client *cl; /* marginal desc, already desc, client */
-	int ncl;	      /* clients with refused requests in window */
-	int nall;	      /* every client scanned (cl[ncl..nall)) */
-	int capcl;
-	int *slot; /* hash slots: index into cl + 1, 0 free */
-	int nslot;
+	/* clients with refused requests in the window (ncl): marginal
+	 * desc, already desc, client; the first GN_TOP in memory, and
+	 * with -o every one in a TEMP table (gonogo_csv.c) */
+	struct gn_client top[GN_TOP];
+	int ntop;
+	int ncl;
+	struct gn_tmp *tmp;  /* -o: the TEMP table's rows, or NULL */
 	struct gn_day *days; /* the whole history, for the chart */
 	int ndays;
 	struct gn_mark marks[16]; /* phases with a planned day */
 	int nmarks;
-	struct gn_dormant *dormant; /* last desc */
+	struct gn_dormant dormant[GN_TOP]; /* look_last desc, client */
+	int nkept_dormant;		   /* the first, at most GN_TOP */
 	int ndormant;
-	struct gn_brownout bo[16];
+	struct gn_brownout bo[GN_MAXBO];
 	int nbo;
 	struct gn_forecast fc;
 };
@@ -143,36 +161,73 @@ long gn_dnum(const char *day);
 /* The day dnum as "YYYY-MM-DD". */
 void gn_day_text(long dnum, char out[11]);
 
-/* Read the daily series of the whole history into g->days (ordered by
- * day) and pick the as-of day.  Return 0, or -1 with err set. */
-int gn_scan_days(struct gonogo *g, struct store *st, struct ruleset *rs,
-		 int phase, char *err, size_t errlen);
-/* Read the window and the lookback per client into g->cl (g->nall
- * entries, unordered).  Return 0, or -1 with err set. */
+/* Read the days of the whole history into g->days (ordered by day),
+ * each with its total, and pick the as-of day.  Return 0, or -1 with
+ * err set. */
+int gn_scan_days(struct gonogo *g, struct store *st, char *err, size_t errlen);
+/* Read the counts of the scan (from the day from to g->to), the
+ * window's user agents and every brownout's hours in one pass in
+ * client order, giving each client, once its rows are read, to
+ * gn_client_done(), gn_dormant_add() and gn_hit_done(); and the rest of
+ * the daily series (after gn_scan_days()): the scan's days from that
+ * pass, the other days from their counts in day order.  Memory does not
+ * grow with the clients.  Return 0, or -1 with err set. */
 int gn_scan_clients(struct gonogo *g, struct store *st, struct ruleset *rs,
 		    int phase, const char *from, char *err, size_t errlen);
-/* The top legacy user agent of every client in the window. */
-int gn_scan_agents(struct gonogo *g, struct store *st, struct ruleset *rs,
-		   char *err, size_t errlen);
-/* Index of client name in g->cl, or -1. */
-int gn_client_find(const struct gonogo *g, const char *name);
-/* Rebuild the index of g->cl after its order changed. */
-void gn_rehash(struct gonogo *g);
+/* A client of the pass is read: when it has refused requests, give it
+ * its state (in c), count it, keep a copy when it is among the first
+ * GN_TOP, and add its row to the TEMP table when g->tmp is set.  Return 0, or
+ * -1 with err set once a row could not be written. */
+int gn_client_done(struct gonogo *g, struct gn_client *c, char *err,
+		   size_t errlen);
+/* -o: make the TEMP table for every client with refused requests (the
+ * CSV's rows, in the list's order when read).  Return 0, or -1 with err
+ * set; free with gn_csv_free() either way. */
+int gn_csv_start(struct gonogo *g, struct store *st, char *err, size_t errlen);
+/* Add c's CSV row (c's state given).  Return 0, or -1 with err set once
+ * a batch of rows could not be written. */
+int gn_csv_add(struct gonogo *g, const struct gn_client *c, char *err,
+	       size_t errlen);
+/* Write the rows still waiting.  Return 0, or -1 with err set. */
+int gn_csv_flush(struct gonogo *g, char *err, size_t errlen);
+/* Write the CSV to path: its header, then every row of the TEMP table
+ * in the list's order.  Return 0, or -1 with err set. */
+int gn_csv_write(const struct gonogo *g, struct store *st, const char *path,
+		 char *err, size_t errlen);
+/* Free what gn_csv_start() made (nothing when it was not called). */
+void gn_csv_free(struct gonogo *g);
+/* Free what g holds of its clients, dormant ones and brownout hits. */
 void gn_free_clients(struct gonogo *g);
 
-/* Fill g->dormant from the lookback figures. */
-void gn_dormant(struct gonogo *g);
+/* Where item goes in v[0..n) (size bytes each, in cmp's order, at most
+ * GN_TOP kept): its index, or -1 when it would not be kept. */
+int gn_top_rank(const void *v, int n, size_t size, const void *item,
+		int (*cmp)(const void *, const void *));
+/* Make room at index i of v[0..*n) (at most GN_TOP), moving the rest
+ * down; return the entry that falls off the end (to free), or NULL. */
+void *gn_top_open(void *v, int *n, size_t size, int i, void *dropped);
+
+/* Count c as dormant when it is (legacy use in the lookback, none in
+ * the window, nothing modern since), keeping the first GN_TOP. */
+void gn_dormant_add(struct gonogo *g, const struct gn_client *c);
 /* Read every --brownout into g->bo; first is the earliest day the
  * client scan must start from (the lookback's, or a brownout's). */
 void gn_brownout_plan(struct gonogo *g, char first[11]);
-/* After g->cl was sorted and rehashed: point each hit at its client. */
-void gn_brownout_link(struct gonogo *g);
-/* Replay every --brownout.  Return 0, or -1 with err set. */
-int gn_brownouts(struct gonogo *g, struct store *st, struct ruleset *rs,
-		 int phase, char *err, size_t errlen);
+/* Mark every brownout replayed when the database has hourly counts.
+ * Return 0, or -1 with err set. */
+int gn_brownout_hourly(struct gonogo *g, struct store *st, char *err,
+		       size_t errlen);
+/* Add one hourly row of the client the pass is reading to its hit h of
+ * brownout b (h->client unset).  A row out of the slot is left out;
+ * return 1 when the row makes the client a hit. */
+int gn_hit_row(struct ruleset *rs, int phase, struct gn_brownout *b,
+	       struct gn_hit *h, const struct gn_row *row);
+/* The pass is done with client c, a hit h of brownout b: count it and
+ * keep it among the first GN_TOP (its name copied). */
+void gn_hit_done(struct gonogo *g, struct gn_brownout *b, struct gn_hit *h,
+		 const struct gn_client *c);
 /* Fit the forecast on the daily series. */
 void gn_forecast(struct gonogo *g);
-void gn_free_extra(struct gonogo *g);
 
 /* Is request class cls blind (shows no credential a rule could class)
  * in g's window? */

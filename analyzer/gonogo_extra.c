@@ -18,6 +18,34 @@ int gn_blind_class(const struct gonogo *g, int cls)
 	       (g->blind_none && strcmp(name, "none") == 0);
 }
 
+/* ---- the first GN_TOP of a list ---- */
+
+int gn_top_rank(const void *v, int n, size_t size, const void *item,
+		int (*cmp)(const void *, const void *))
+{
+	const char *e = v;
+	int i = n;
+
+	/* most items come after the last kept: one comparison */
+	while (i > 0 && cmp(item, e + (size_t)(i - 1) * size) < 0)
+		i--;
+	return i < GN_TOP ? i : -1;
+}
+
+void *gn_top_open(void *v, int *n, size_t size, int i, void *dropped)
+{
+	char *e = v;
+	int full = *n == GN_TOP;
+
+	if (full)
+		memcpy(dropped, e + (size_t)(GN_TOP - 1) * size, size);
+	else
+		++*n;
+	memmove(e + (size_t)(i + 1) * size, e + (size_t)i * size,
+		(size_t)(*n - 1 - i) * size);
+	return full ? dropped : NULL;
+}
+
 /* ---- dormant clients ---- */
 
 static int int_cmp(const void *a, const void *b)
@@ -29,7 +57,7 @@ static int int_cmp(const void *a, const void *b)
 }
 
 /* The median gap between a client's days of use; 0 for one day. */
-static int period_of(struct gn_client *c)
+static int period_of(const struct gn_client *c)
 {
 	int *gap;
 	int p;
@@ -51,37 +79,41 @@ static int dormant_cmp(const void *a, const void *b)
 	const struct gn_dormant *x = a;
 	const struct gn_dormant *y = b;
 
-	if (x->c->look_last != y->c->look_last)
-		return x->c->look_last > y->c->look_last ? -1 : 1;
-	return strcmp(x->c->client, y->c->client);
+	if (x->look_last != y->look_last)
+		return x->look_last > y->look_last ? -1 : 1;
+	return strcmp(x->client, y->client);
 }
 
-void gn_dormant(struct gonogo *g)
+void gn_dormant_add(struct gonogo *g, const struct gn_client *c)
 {
-	for (int i = 0; i < g->nall; i++) {
-		struct gn_client *c = &g->cl[i];
-		struct gn_dormant *d;
-		long last;
+	struct gn_dormant d, out;
+	long last;
+	int i;
 
-		/* legacy use before the window, none in it, nothing
-		 * modern since: it will be back, and break */
-		if (!c->look || c->marginal || c->already ||
-		    c->last_modern / 86400 > c->look_last / 86400)
-			continue;
-		g->dormant = xrealloc(g->dormant, (size_t)(g->ndormant + 1) *
-						      sizeof(*g->dormant));
-		d = &g->dormant[g->ndormant++];
-		memset(d, 0, sizeof(*d));
-		d->c = c;
-		last = (long)(c->look_last / 86400);
-		gn_day_text(last, d->last);
-		d->period = period_of(c);
-		if (d->period)
-			gn_day_text(last + d->period, d->next);
+	/* legacy use before the window, none in it, nothing modern
+	 * since: it will be back, and break */
+	if (!c->look || c->marginal || c->already ||
+	    c->last_modern / 86400 > c->look_last / 86400)
+		return;
+	g->ndormant++;
+	memset(&d, 0, sizeof(d));
+	d.client = c->client;
+	d.look_last = c->look_last;
+	i = gn_top_rank(g->dormant, g->nkept_dormant, sizeof(d), &d,
+			dormant_cmp);
+	if (i < 0)
+		return;
+	if (gn_top_open(g->dormant, &g->nkept_dormant, sizeof(d), i, &out)) {
+		free(out.client);
+		free(out.owner);
 	}
-	if (g->ndormant)
-		qsort(g->dormant, (size_t)g->ndormant, sizeof(*g->dormant),
-		      dormant_cmp);
+	d.client = xstrdup(c->client);
+	last = (long)(c->look_last / 86400);
+	gn_day_text(last, d.last);
+	d.period = period_of(c);
+	if (d.period)
+		gn_day_text(last + d.period, d.next);
+	g->dormant[i] = d;
 }
 
 /* ---- brownouts ---- */
@@ -116,7 +148,7 @@ void gn_brownout_plan(struct gonogo *g, char first[11])
 	const struct config *cfg = g->cfg;
 
 	snprintf(first, 11, "%s", g->look_from);
-	for (int i = 0; i < cfg->nbrownouts && i < 16; i++) {
+	for (int i = 0; i < cfg->nbrownouts && i < GN_MAXBO; i++) {
 		plan(g, &g->bo[i], cfg->brownouts[i]);
 		if (strcmp(g->bo[i].day, first) < 0)
 			snprintf(first, 11, "%s", g->bo[i].day);
@@ -124,50 +156,23 @@ void gn_brownout_plan(struct gonogo *g, char first[11])
 	g->nbo = cfg->nbrownouts;
 }
 
-struct boscan {
-	struct gonogo *g;
-	struct ruleset *rs;
-	int phase;
-	struct gn_brownout *b;
-};
-
-static struct gn_hit *hit_of(struct gn_brownout *b, const char *client)
+int gn_hit_row(struct ruleset *rs, int phase, struct gn_brownout *b,
+	       struct gn_hit *h, const struct gn_row *r)
 {
-	for (int i = b->nhits - 1; i >= 0; i--)
-		if (strcmp(b->hits[i].client, client) == 0)
-			return &b->hits[i];
-	b->hits = xrealloc(b->hits, (size_t)(b->nhits + 1) * sizeof(*b->hits));
-	memset(&b->hits[b->nhits], 0, sizeof(*b->hits));
-	b->hits[b->nhits].client = xstrdup(client);
-	return &b->hits[b->nhits++];
-}
+	long rel = (r->dn - gn_dnum(b->day)) * 24 + (long)r->last;
 
-/* day, hour, client, class, amnesty, status, n */
-static int bo_row(void *arg, int n, const char *const *c,
-		  const char *const *names)
-{
-	struct boscan *bs = arg;
-	struct gn_brownout *b = bs->b;
-	long rel = (gn_dnum(c[0]) - gn_dnum(b->day)) * 24 + atol(c[1]);
-	int cls = rules_class_find(bs->rs, c[3]);
-	long long v = atoll(c[6]);
-	struct gn_hit *h;
-
-	(void)n;
-	(void)names;
 	if (rel * 60 >= b->to || (rel + 1) * 60 <= b->from)
 		return 0;
-	if (atoi(c[5]) == 434) {
-		h = hit_of(b, c[2]);
-		h->s434 += v;
-		b->s434 += v;
-	} else if (rules_phase_refuses(bs->rs, bs->phase, cls, atoi(c[4]))) {
-		h = hit_of(b, c[2]);
-		h->would += v;
+	if (r->status == 434) {
+		h->s434 += r->n;
+		b->s434 += r->n;
+	} else if (rules_phase_refuses(rs, phase, r->cls, r->amnesty)) {
+		h->would += r->n;
 		h->hours |= 1ull << (rel - b->from / 60);
-		b->would += v;
-	}
-	return 0;
+		b->would += r->n;
+	} else
+		return 0;
+	return 1;
 }
 
 static int hit_cmp(const void *a, const void *b)
@@ -182,6 +187,29 @@ static int hit_cmp(const void *a, const void *b)
 	return strcmp(x->client, y->client);
 }
 
+void gn_hit_done(struct gonogo *g, struct gn_brownout *b, struct gn_hit *h,
+		 const struct gn_client *c)
+{
+	/* migrated since: modern after its last legacy request, and no
+	 * legacy request for --min-quiet-days before the window's end */
+	int64_t quiet =
+	    (int64_t)(gn_dnum(g->to) + 1 - g->cfg->min_quiet) * 86400;
+	struct gn_hit out;
+	int i;
+
+	b->nhits++;
+	h->client = c->client;
+	h->migrated =
+	    c->last_legacy < quiet && c->last_modern > c->last_legacy;
+	i = gn_top_rank(b->hits, b->nkept, sizeof(*h), h, hit_cmp);
+	if (i < 0)
+		return;
+	if (gn_top_open(b->hits, &b->nkept, sizeof(*h), i, &out))
+		free(out.client);
+	b->hits[i] = *h;
+	b->hits[i].client = xstrdup(c->client);
+}
+
 static int one_row(void *arg, int n, const char *const *c,
 		   const char *const *names)
 {
@@ -192,41 +220,9 @@ static int one_row(void *arg, int n, const char *const *c,
 	return 0;
 }
 
-static int replay(struct boscan *bs, struct store *st, char *err,
-		  size_t errlen)
+int gn_brownout_hourly(struct gonogo *g, struct store *st, char *err,
+		       size_t errlen)
 {
-	struct gn_brownout *b = bs->b;
-	char last[11];
-	const char *p[2] = {b->day, last};
-	/* migrated since: modern after its last legacy request, and no
-	 * legacy request for --min-quiet-days before the window's end */
-	int64_t quiet =
-	    (int64_t)(gn_dnum(bs->g->to) + 1 - bs->g->cfg->min_quiet) * 86400;
-
-	gn_day_text(gn_dnum(b->day) + (b->to - 1) / 1440, last);
-	if (store_each(st,
-		       "SELECT day, hour, client, class, amnesty, status, n"
-		       " FROM hourly WHERE day BETWEEN ?1 AND ?2",
-		       p, 2, bo_row, bs, err, errlen) < 0)
-		return -1;
-	b->replayed = 1;
-	for (int i = 0; i < b->nhits; i++) {
-		struct gn_hit *h = &b->hits[i];
-		int ci = gn_client_find(bs->g, h->client);
-		const struct gn_client *c = ci < 0 ? NULL : &bs->g->cl[ci];
-
-		h->migrated = c && c->last_legacy < quiet &&
-			      c->last_modern > c->last_legacy;
-	}
-	if (b->nhits)
-		qsort(b->hits, (size_t)b->nhits, sizeof(*b->hits), hit_cmp);
-	return 0;
-}
-
-int gn_brownouts(struct gonogo *g, struct store *st, struct ruleset *rs,
-		 int phase, char *err, size_t errlen)
-{
-	struct boscan bs = {g, rs, phase, NULL};
 	int hourly = 0;
 
 	if (!g->nbo)
@@ -236,23 +232,9 @@ int gn_brownouts(struct gonogo *g, struct store *st, struct ruleset *rs,
 		       " 'view') AND name = 'hourly'",
 		       NULL, 0, one_row, &hourly, err, errlen) < 0)
 		return -1;
-	for (int i = 0; hourly && i < g->nbo; i++) {
-		bs.b = &g->bo[i];
-		if (replay(&bs, st, err, errlen) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* After the clients were sorted: point every hit at its client. */
-void gn_brownout_link(struct gonogo *g)
-{
 	for (int i = 0; i < g->nbo; i++)
-		for (int j = 0; j < g->bo[i].nhits; j++) {
-			int ci = gn_client_find(g, g->bo[i].hits[j].client);
-
-			g->bo[i].hits[j].c = ci < 0 ? NULL : &g->cl[ci];
-		}
+		g->bo[i].replayed = hourly;
+	return 0;
 }
 
 /* ---- forecast ---- */
@@ -312,14 +294,4 @@ void gn_forecast(struct gonogo *g)
 	/* a count is at most N once the line is under N + 1/2 */
 	crossing(f->clients_now, f->clients_slope, g->cfg->max_clients + 0.5,
 		 asof, f->clients_day);
-}
-
-void gn_free_extra(struct gonogo *g)
-{
-	free(g->dormant);
-	for (int i = 0; i < g->nbo; i++) {
-		for (int j = 0; j < g->bo[i].nhits; j++)
-			free(g->bo[i].hits[j].client);
-		free(g->bo[i].hits);
-	}
 }

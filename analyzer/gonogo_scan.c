@@ -1,5 +1,6 @@
-/* gonogo_scan.c: read the store's counts for gonogo in single passes,
- * aggregating in hash tables: no query joins or sorts the rows. */
+/* gonogo_scan.c: read the store's counts for gonogo: the days and their
+ * totals, then one pass in client order (SQLite sorts, in bounded
+ * memory), each client decided when its rows end. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,76 +30,22 @@ static long long num(const char *s)
 	return s ? atoll(s) : 0;
 }
 
-/* ---- a set of 64-bit keys (0 is taken as "free": keys are never 0) */
-
-struct set {
-	uint64_t *k;
-	size_t n, cap;
-};
-
-/* Add key; return 1 when it was new. */
-static int set_add(struct set *s, uint64_t key)
-{
-	size_t i;
-
-	key |= 1;
-	if (2 * (s->n + 1) > s->cap) {
-		struct set t = {xcalloc(s->cap ? 2 * s->cap : 1024, 8), 0,
-				s->cap ? 2 * s->cap : 1024};
-
-		for (i = 0; i < s->cap; i++)
-			if (s->k[i])
-				set_add(&t, s->k[i]);
-		free(s->k);
-		*s = t;
-	}
-	for (i = key & (s->cap - 1); s->k[i]; i = (i + 1) & (s->cap - 1))
-		if (s->k[i] == key)
-			return 0;
-	s->k[i] = key;
-	s->n++;
-	return 1;
-}
-
-/* Forget every key, keeping the room. */
-static void set_clear(struct set *s)
-{
-	if (s->k)
-		memset(s->k, 0, s->cap * sizeof(*s->k));
-	s->n = 0;
-}
-
 /* ---- the daily series ---- */
 
-struct dayscan {
-	struct gonogo *g;
-	struct ruleset *rs;
-	int phase;
-	struct set clients; /* (client, kind) seen on the day setday */
-	int setday;
-	char lastday[11];
-	int lastidx;
-	char lastcls[64];
-	int cls;
-};
-
-static int day_index(struct dayscan *ds, const char *day)
+/* The day of day's number in g->days (the first text of that number
+ * kept), made when new. */
+static int day_add(struct gonogo *g, const char *day)
 {
-	struct gonogo *g = ds->g;
-	long dn;
+	long dn = gn_dnum(day);
 
-	if (strcmp(day, ds->lastday) == 0)
-		return ds->lastidx;
-	dn = gn_dnum(day);
 	for (int i = g->ndays - 1; i >= 0; i--)
 		if (g->days[i].dnum == dn)
-			return ds->lastidx = i;
+			return i;
 	g->days = xrealloc(g->days, (size_t)(g->ndays + 1) * sizeof(*g->days));
 	memset(&g->days[g->ndays], 0, sizeof(*g->days));
 	g->days[g->ndays].dnum = dn;
 	snprintf(g->days[g->ndays].day, 11, "%s", day);
-	snprintf(ds->lastday, sizeof(ds->lastday), "%s", day);
-	return ds->lastidx = g->ndays++;
+	return g->ndays++;
 }
 
 static int class_of(struct ruleset *rs, const char *name, char *last, int *cls)
@@ -110,41 +57,16 @@ static int class_of(struct ruleset *rs, const char *name, char *last, int *cls)
 	return *cls;
 }
 
-/* day, client, class, amnesty, status, n */
+/* day, n */
 static int day_row(void *arg, int n, const char *const *c,
 		   const char *const *names)
 {
-	struct dayscan *ds = arg;
-	int i = day_index(ds, c[0] ? c[0] : "");
-	struct gn_day *d = &ds->g->days[i];
-	int cls = class_of(ds->rs, c[2] ? c[2] : "", ds->lastcls, &ds->cls);
-	int legacy =
-	    cls < rules_nclasses(ds->rs) && rules_class_legacy(ds->rs, cls);
-	long long v = num(c[5]);
-	uint64_t h = buf_hash(c[1], strlen(c[1]));
-	int status = (int)num(c[4]);
+	struct gonogo *g = arg;
+	int i = day_add(g, c[0] ? c[0] : "");
 
 	(void)n;
 	(void)names;
-	/* the rows come in day order: one day's clients at a time */
-	if (i != ds->setday) {
-		set_clear(&ds->clients);
-		ds->setday = i;
-	}
-	d->total += v;
-	d->s434 += status == 434 ? v : 0;
-	if (legacy) {
-		d->legacy += v;
-		d->amnesty += num(c[3]) ? v : 0;
-		d->legacy_clients += set_add(
-		    &ds->clients, buf_mix(h ^ ((uint64_t)d->dnum << 2)));
-	}
-	if (status != 434 &&
-	    rules_phase_refuses(ds->rs, ds->phase, cls, (int)num(c[3]))) {
-		d->marginal += v;
-		d->marginal_clients += set_add(
-		    &ds->clients, buf_mix(h ^ ((uint64_t)d->dnum << 2 | 1)));
-	}
+	g->days[i].total += num(c[1]);
 	return 0;
 }
 
@@ -183,29 +105,11 @@ static void pick_asof(struct gonogo *g)
 		}
 }
 
-int gn_scan_days(struct gonogo *g, struct store *st, struct ruleset *rs,
-		 int phase, char *err, size_t errlen)
+int gn_scan_days(struct gonogo *g, struct store *st, char *err, size_t errlen)
 {
-	struct dayscan ds;
-	int rc;
-
-	memset(&ds, 0, sizeof(ds));
-	ds.g = g;
-	ds.rs = rs;
-	ds.phase = phase;
-	ds.lastidx = -1;
-	ds.setday = -1;
-	ds.lastcls[0] = '\x01';
-	ds.lastday[0] = '\x01';
-	/* in day order (one sort, in SQLite's bounded memory), so that the
-	 * distinct clients are counted a day at a time: memory follows the
-	 * clients of a day, not those of every day kept */
-	rc = store_each(st,
-			"SELECT day, client, class, amnesty, status, n "
-			"FROM counts ORDER BY day",
-			NULL, 0, day_row, &ds, err, errlen);
-	free(ds.clients.k);
-	if (rc < 0)
+	/* the rest of each day's figures come with the client pass */
+	if (store_each(st, "SELECT day, sum(n) FROM counts GROUP BY day", NULL,
+		       0, day_row, g, err, errlen) < 0)
 		return -1;
 	qsort(g->days, (size_t)g->ndays, sizeof(*g->days), day_cmp);
 	if (g->ndays) {
@@ -219,281 +123,435 @@ int gn_scan_days(struct gonogo *g, struct store *st, struct ruleset *rs,
 	return 0;
 }
 
-/* ---- clients ---- */
+/* ---- clients: one pass in client order ---- */
 
-static void rehash(struct gonogo *g)
-{
-	free(g->slot);
-	g->nslot = 1024;
-	while (g->nslot < 2 * (g->nall + 1))
-		g->nslot *= 2;
-	g->slot = xcalloc((size_t)g->nslot, sizeof(*g->slot));
-	for (int i = 0; i < g->nall; i++) {
-		const char *s = g->cl[i].client;
-		size_t j = buf_hash(s, strlen(s)) & (size_t)(g->nslot - 1);
+/* The pass's rows: client, src, day, class, amnesty, status, n, last
+ * (an hour for a brownout's), agent.  src: */
+#define SRC_COUNTS 0
+#define SRC_AGENTS 1
+#define SRC_HOURLY 2 /* + the brownout's index */
 
-		while (g->slot[j])
-			j = (j + 1) & (size_t)(g->nslot - 1);
-		g->slot[j] = i + 1;
-	}
-}
+/* the scan's days: their part of the daily series is counted here */
+#define PASS_COUNTS                                                           \
+	"SELECT client, 0, day, class, amnesty, status, n, last, NULL"        \
+	" FROM counts WHERE day BETWEEN ?1 AND ?2"
+#define PASS_AGENTS                                                           \
+	" UNION ALL SELECT client, 1, NULL, class, NULL, NULL, n, NULL,"      \
+	" agent FROM agents WHERE day BETWEEN ?3 AND ?2"
+/* the other days' part, in the counts' key order (a rolled-up day
+ * needs no sort), one (day, client) at a time */
+#define SERIES_BEFORE                                                         \
+	"SELECT client, 0, day, class, amnesty, status, n FROM counts"        \
+	" WHERE day < ?1 ORDER BY day, client"
+#define SERIES_AFTER                                                          \
+	"SELECT client, 0, day, class, amnesty, status, n FROM counts"        \
+	" WHERE day > ?2 ORDER BY day, client"
+/* by client only: a client's rows come in any order (a longer key
+ * makes SQLite's sort slower) */
+#define PASS_ORDER " ORDER BY 1"
 
-int gn_client_find(const struct gonogo *g, const char *name)
-{
-	size_t j;
+/* The legacy user agents of one client, summed. */
+struct agent_sum {
+	char *agent;
+	long long n;
+};
 
-	if (!g->nslot)
-		return -1;
-	j = buf_hash(name, strlen(name)) & (size_t)(g->nslot - 1);
-	for (; g->slot[j]; j = (j + 1) & (size_t)(g->nslot - 1))
-		if (strcmp(g->cl[g->slot[j] - 1].client, name) == 0)
-			return g->slot[j] - 1;
-	return -1;
-}
+struct agents {
+	struct agent_sum *v; /* open addressing, agent NULL: free */
+	size_t cap;
+	size_t *used; /* the slots taken, to clear */
+	size_t n;
+};
 
-static struct gn_client *client_get(struct gonogo *g, const char *name)
-{
-	int i = gn_client_find(g, name);
-	struct gn_client *c;
-
-	if (i >= 0)
-		return &g->cl[i];
-	if (g->nall == g->capcl) {
-		g->capcl = g->capcl ? 2 * g->capcl : 256;
-		g->cl = xrealloc(g->cl, (size_t)g->capcl * sizeof(*g->cl));
-	}
-	c = &g->cl[g->nall];
-	memset(c, 0, sizeof(*c));
-	c->client = xstrdup(name);
-	g->nall++;
-	if (2 * g->nall > g->nslot) {
-		rehash(g);
-	} else {
-		size_t j =
-		    buf_hash(name, strlen(name)) & (size_t)(g->nslot - 1);
-
-		while (g->slot[j])
-			j = (j + 1) & (size_t)(g->nslot - 1);
-		g->slot[j] = g->nall;
-	}
-	return c;
-}
-
-struct clientscan {
+struct walker {
 	struct gonogo *g;
 	struct ruleset *rs;
 	int phase;
-	long from, to, look;
+	const char *first; /* the scan: first..g->to */
+	long from, look;
 	char lastcls[64];
 	int cls;
+	/* the day of the last row: its number, index in g->days (or -1),
+	 * and whether it is in the scan */
+	char lastday[11];
+	long dn;
+	int di;
+	int scanned;
+	/* the client last counted on each day, legacy and refused */
+	int *legacy_seen, *marginal_seen;
+	int serial;	    /* of the client being read, from 1 */
+	struct gn_client c; /* the client being read; c.client NULL: none */
+	int capdays;
+	struct agents agents; /* of c */
+	struct gn_hit hit[GN_MAXBO];
+	int inhit[GN_MAXBO];
+	int failed;
+	char *err;
+	size_t errlen;
 };
 
-static void add_day(struct gn_client *c, int dn)
+static void add_day(struct walker *w, int dn)
 {
+	struct gn_client *c = &w->c;
+
 	for (int i = 0; i < c->ndays; i++)
 		if (c->days[i] == dn)
 			return;
-	if (c->ndays == c->capdays) {
-		c->capdays = c->capdays ? 2 * c->capdays : 8;
+	if (c->ndays == w->capdays) {
+		w->capdays = w->capdays ? 2 * w->capdays : 8;
 		c->days =
-		    xrealloc(c->days, (size_t)c->capdays * sizeof(*c->days));
+		    xrealloc(c->days, (size_t)w->capdays * sizeof(*c->days));
 	}
 	c->days[c->ndays++] = dn;
 }
 
-static void window_add(struct clientscan *cs, struct gn_client *c,
-		       const char *const *col, int cls, int refuses)
+static void window_add(struct walker *w, const struct gn_row *r, int refuses)
 {
-	long long v = num(col[5]);
-	int64_t last = num(col[6]);
+	struct gn_client *c = &w->c;
 
-	c->total += v;
-	c->cls[cls] += v;
-	cs->g->cls[cls] += v;
-	cs->g->total += v;
+	c->total += r->n;
+	c->cls[r->cls] += r->n;
+	w->g->cls[r->cls] += r->n;
+	w->g->total += r->n;
 	if (!refuses)
 		return;
-	if (num(col[4]) == 434)
-		c->already += v;
+	if (r->status == 434)
+		c->already += r->n;
 	else
-		c->marginal += v;
-	if (last > c->last)
-		c->last = last;
+		c->marginal += r->n;
+	if (r->last > c->last)
+		c->last = r->last;
 }
 
-/* day, client, class, amnesty, status, n, last */
-static int client_row(void *arg, int n, const char *const *col,
-		      const char *const *names)
+static void counts_row(struct walker *w, const struct gn_row *r)
 {
-	struct clientscan *cs = arg;
-	long dn = gn_dnum(col[0]);
-	struct gn_client *c = client_get(cs->g, col[1]);
-	int cls = class_of(cs->rs, col[2], cs->lastcls, &cs->cls);
-	int refuses =
-	    rules_phase_refuses(cs->rs, cs->phase, cls, (int)num(col[3]));
-	int64_t last = num(col[6]);
+	struct gn_client *c = &w->c;
+	int refuses = rules_phase_refuses(w->rs, w->phase, r->cls, r->amnesty);
+
+	if (r->cls < rules_nclasses(w->rs) &&
+	    rules_class_legacy(w->rs, r->cls)) {
+		if (r->last > c->last_legacy)
+			c->last_legacy = r->last;
+	} else if (!gn_blind_class(w->g, r->cls) &&
+		   strcmp(rules_class_name(w->rs, r->cls), "none") != 0 &&
+		   r->last > c->last_modern)
+		c->last_modern = r->last;
+	if (r->dn >= w->from)
+		window_add(w, r, refuses);
+	else if (r->dn >= w->look && refuses && r->status != 434) {
+		c->look += r->n;
+		if (r->last > c->look_last)
+			c->look_last = r->last;
+		add_day(w, (int)r->dn);
+	}
+}
+
+static struct agent_sum *agent_slot(const struct agents *as, const char *agent)
+{
+	size_t i = buf_hash(agent, strlen(agent)) & (as->cap - 1);
+
+	while (as->v[i].agent && strcmp(as->v[i].agent, agent) != 0)
+		i = (i + 1) & (as->cap - 1);
+	return &as->v[i];
+}
+
+static void agents_grow(struct agents *as)
+{
+	struct agents t = {NULL, as->cap ? 2 * as->cap : 16, NULL, as->n};
+
+	t.v = xcalloc(t.cap, sizeof(*t.v));
+	t.used = xmalloc(t.cap * sizeof(*t.used));
+	for (size_t k = 0; k < as->n; k++) {
+		struct agent_sum *a = agent_slot(&t, as->v[as->used[k]].agent);
+
+		*a = as->v[as->used[k]];
+		t.used[k] = (size_t)(a - t.v);
+	}
+	free(as->v);
+	free(as->used);
+	*as = t;
+}
+
+/* A legacy request's agent, summed. */
+static void agents_row(struct walker *w, const struct gn_row *r,
+		       const char *agent)
+{
+	struct agents *as = &w->agents;
+	struct agent_sum *a;
+
+	if (!agent || r->cls >= rules_nclasses(w->rs) ||
+	    !rules_class_legacy(w->rs, r->cls))
+		return;
+	if (2 * (as->n + 1) > as->cap)
+		agents_grow(as);
+	a = agent_slot(as, agent);
+	if (!a->agent) {
+		a->agent = xstrdup(agent);
+		as->used[as->n++] = (size_t)(a - as->v);
+	}
+	a->n += r->n;
+}
+
+/* The client's most frequent agent (the first in byte order of those
+ * as frequent) into c; forget the rest. */
+static void agents_done(struct agents *as, struct gn_client *c)
+{
+	struct agent_sum *best = NULL;
+
+	for (size_t k = 0; k < as->n; k++) {
+		struct agent_sum *a = &as->v[as->used[k]];
+
+		if (!best || a->n > best->n ||
+		    (a->n == best->n && strcmp(a->agent, best->agent) < 0))
+			best = a;
+	}
+	if (best) {
+		c->agent = best->agent;
+		c->agent_n = best->n;
+		best->agent = NULL;
+	}
+	for (size_t k = 0; k < as->n; k++) {
+		free(as->v[as->used[k]].agent);
+		memset(&as->v[as->used[k]], 0, sizeof(*as->v));
+	}
+	as->n = 0;
+}
+
+/* The client's rows are read: hand it on, and forget it. */
+static void client_done(struct walker *w)
+{
+	struct gn_client *c = &w->c;
+	int *days = c->days;
+
+	if (!c->client)
+		return;
+	agents_done(&w->agents, c);
+	if (!w->failed && gn_client_done(w->g, c, w->err, w->errlen) < 0)
+		w->failed = 1;
+	gn_dormant_add(w->g, c);
+	for (int i = 0; i < w->g->nbo; i++)
+		if (w->inhit[i])
+			gn_hit_done(w->g, &w->g->bo[i], &w->hit[i], c);
+	free(c->client);
+	free(c->agent);
+	memset(c, 0, sizeof(*c));
+	c->days = days;
+	memset(w->hit, 0, sizeof(w->hit));
+	memset(w->inhit, 0, sizeof(w->inhit));
+}
+
+/* The index in g->days of day number dn, or -1. */
+static int day_find(const struct gonogo *g, long dn)
+{
+	int lo = 0, hi = g->ndays - 1;
+
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (g->days[mid].dnum == dn)
+			return mid;
+		if (g->days[mid].dnum < dn)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+static long day_of(struct walker *w, const char *day)
+{
+	if (strcmp(day, w->lastday) != 0) {
+		snprintf(w->lastday, sizeof(w->lastday), "%s", day);
+		w->dn = gn_dnum(day);
+		w->di = day_find(w->g, w->dn);
+		/* as SQL's BETWEEN compares the text */
+		w->scanned =
+		    strcmp(day, w->first) >= 0 && strcmp(day, w->g->to) <= 0;
+	}
+	return w->dn;
+}
+
+/* A row of counts into the daily series. */
+static void series_row(struct walker *w, const struct gn_row *r)
+{
+	struct gn_day *d;
+	int legacy = r->cls < rules_nclasses(w->rs) &&
+		     rules_class_legacy(w->rs, r->cls);
+
+	if (w->di < 0)
+		return;
+	d = &w->g->days[w->di];
+	d->s434 += r->status == 434 ? r->n : 0;
+	if (legacy) {
+		d->legacy += r->n;
+		d->amnesty += r->amnesty ? r->n : 0;
+		d->legacy_clients += w->legacy_seen[w->di] != w->serial;
+		w->legacy_seen[w->di] = w->serial;
+	}
+	if (r->status != 434 &&
+	    rules_phase_refuses(w->rs, w->phase, r->cls, r->amnesty)) {
+		d->marginal += r->n;
+		d->marginal_clients += w->marginal_seen[w->di] != w->serial;
+		w->marginal_seen[w->di] = w->serial;
+	}
+}
+
+static int pass_row(void *arg, int n, const char *const *col,
+		    const char *const *names)
+{
+	struct walker *w = arg;
+	int src = (int)num(col[1]);
+	struct gn_row r;
 
 	(void)n;
 	(void)names;
-	if (cls < rules_nclasses(cs->rs) && rules_class_legacy(cs->rs, cls)) {
-		if (last > c->last_legacy)
-			c->last_legacy = last;
-	} else if (!gn_blind_class(cs->g, cls) &&
-		   strcmp(rules_class_name(cs->rs, cls), "none") != 0 &&
-		   last > c->last_modern)
-		c->last_modern = last;
-	if (dn >= cs->from)
-		window_add(cs, c, col, cls, refuses);
-	else if (dn >= cs->look && refuses && num(col[4]) != 434) {
-		c->look += num(col[5]);
-		if (last > c->look_last)
-			c->look_last = last;
-		add_day(c, (int)dn);
+	if (!w->c.client || strcmp(w->c.client, col[0]) != 0) {
+		client_done(w);
+		w->c.client = xstrdup(col[0]);
+		w->serial++;
 	}
+	r.dn = col[2] ? day_of(w, col[2]) : 0; /* agents: no day */
+	r.cls = class_of(w->rs, col[3] ? col[3] : "", w->lastcls, &w->cls);
+	r.amnesty = (int)num(col[4]);
+	r.status = (int)num(col[5]);
+	r.n = num(col[6]);
+	r.last = num(col[7]);
+	if (src == SRC_COUNTS) {
+		series_row(w, &r);
+		if (w->scanned)
+			counts_row(w, &r);
+	} else if (src == SRC_AGENTS)
+		agents_row(w, &r, col[8]);
+	else if (src - SRC_HOURLY < w->g->nbo)
+		w->inhit[src - SRC_HOURLY] |=
+		    gn_hit_row(w->rs, w->phase, &w->g->bo[src - SRC_HOURLY],
+			       &w->hit[src - SRC_HOURLY], &r);
+	/* stop at a row that could not be written */
+	return w->failed;
+}
+
+/* A row of SERIES_BEFORE or SERIES_AFTER: client, 0, day, class,
+ * amnesty, status, n. */
+static int series_only_row(void *arg, int n, const char *const *col,
+			   const char *const *names)
+{
+	struct walker *w = arg;
+	struct gn_row r;
+
+	(void)n;
+	(void)names;
+	if (!w->c.client || strcmp(w->c.client, col[0]) != 0) {
+		free(w->c.client);
+		w->c.client = xstrdup(col[0]);
+		w->serial++;
+	}
+	memset(&r, 0, sizeof(r));
+	r.dn = day_of(w, col[2] ? col[2] : "");
+	r.cls = class_of(w->rs, col[3] ? col[3] : "", w->lastcls, &w->cls);
+	r.amnesty = (int)num(col[4]);
+	r.status = (int)num(col[5]);
+	r.n = num(col[6]);
+	series_row(w, &r);
 	return 0;
+}
+
+/* The daily series of the days before and after the scan's (p: the
+ * pass's parameters).  Return 0, or -1 with err set. */
+static int series_outside(struct walker *w, struct store *st,
+			  const char *const *p, char *err, size_t errlen)
+{
+	int rc = store_each(st, SERIES_BEFORE, p, 1, series_only_row, w, err,
+			    errlen);
+
+	if (rc == 0)
+		rc = store_each(st, SERIES_AFTER, p, 2, series_only_row, w,
+				err, errlen);
+	free(w->c.client);
+	w->c.client = NULL;
+	return rc;
+}
+
+/* The pass's query, with an arm for every brownout replayed; its
+ * parameters into p (3 + 2 a brownout), days into the room of last. */
+static void pass_sql(struct gonogo *g, char *sql, size_t cap, const char **p,
+		     char (*last)[11])
+{
+	size_t at =
+	    (size_t)snprintf(sql, cap, "%s%s", PASS_COUNTS, PASS_AGENTS);
+
+	for (int i = 0; i < g->nbo && at < cap; i++) {
+		struct gn_brownout *b = &g->bo[i];
+
+		if (!b->replayed)
+			continue;
+		gn_day_text(gn_dnum(b->day) + (b->to - 1) / 1440, last[i]);
+		p[3 + 2 * i] = b->day;
+		p[4 + 2 * i] = last[i];
+		at += (size_t)snprintf(
+		    sql + at, cap - at,
+		    " UNION ALL SELECT client, %d, day, class, amnesty,"
+		    " status, n, hour, NULL FROM hourly"
+		    " WHERE day BETWEEN ?%d AND ?%d",
+		    SRC_HOURLY + i, 4 + 2 * i, 5 + 2 * i);
+	}
+	snprintf(sql + at, at < cap ? cap - at : 0, "%s", PASS_ORDER);
 }
 
 int gn_scan_clients(struct gonogo *g, struct store *st, struct ruleset *rs,
 		    int phase, const char *from, char *err, size_t errlen)
 {
-	struct clientscan cs;
-	const char *p[2] = {from, g->to};
-
-	memset(&cs, 0, sizeof(cs));
-	cs.g = g;
-	cs.rs = rs;
-	cs.phase = phase;
-	cs.from = gn_dnum(g->from);
-	cs.to = gn_dnum(g->to);
-	cs.look = gn_dnum(g->look_from);
-	cs.lastcls[0] = '\x01';
-	/* a range of the day index (schema 1: counts_day; 2: the key) */
-	return store_each(st,
-			  "SELECT day, client, class, amnesty, status, n, last"
-			  " FROM counts WHERE day BETWEEN ?1 AND ?2",
-			  p, 2, client_row, &cs, err, errlen);
-}
-
-/* ---- user agents ---- */
-
-struct agent_sum {
-	int ci;
-	char *agent;
-	long long n;
-};
-
-struct agentscan {
-	struct gonogo *g;
-	struct ruleset *rs;
-	struct agent_sum *v;
-	size_t cap, n;
-	char lastcls[64];
-	int cls;
-};
-
-static struct agent_sum *agent_slot(struct agentscan *as, int ci,
-				    const char *agent)
-{
-	uint64_t h = buf_mix(buf_hash(agent, strlen(agent)) ^ (uint64_t)ci);
-	size_t i;
-
-	for (i = h & (as->cap - 1); as->v[i].agent;
-	     i = (i + 1) & (as->cap - 1))
-		if (as->v[i].ci == ci && strcmp(as->v[i].agent, agent) == 0)
-			return &as->v[i];
-	return &as->v[i];
-}
-
-static void agent_grow(struct agentscan *as)
-{
-	struct agentscan t = *as;
-
-	t.cap = as->cap ? 2 * as->cap : 1024;
-	t.v = xcalloc(t.cap, sizeof(*t.v));
-	for (size_t i = 0; i < as->cap; i++)
-		if (as->v[i].agent)
-			*agent_slot(&t, as->v[i].ci, as->v[i].agent) =
-			    as->v[i];
-	free(as->v);
-	as->v = t.v;
-	as->cap = t.cap;
-}
-
-/* client, class, agent, n */
-static int agent_row(void *arg, int n, const char *const *c,
-		     const char *const *names)
-{
-	struct agentscan *as = arg;
-	int ci = gn_client_find(as->g, c[0]);
-	int cls = class_of(as->rs, c[1], as->lastcls, &as->cls);
-	struct agent_sum *a;
-
-	(void)n;
-	(void)names;
-	if (ci < 0 || cls >= rules_nclasses(as->rs) ||
-	    !rules_class_legacy(as->rs, cls) || !c[2])
-		return 0;
-	if (2 * (as->n + 1) > as->cap)
-		agent_grow(as);
-	a = agent_slot(as, ci, c[2]);
-	if (!a->agent) {
-		a->agent = xstrdup(c[2]);
-		a->ci = ci;
-		as->n++;
-	}
-	a->n += num(c[3]);
-	return 0;
-}
-
-int gn_scan_agents(struct gonogo *g, struct store *st, struct ruleset *rs,
-		   char *err, size_t errlen)
-{
-	struct agentscan as;
-	const char *p[2] = {g->from, g->to};
+	struct walker w;
+	char sql[1024 + GN_MAXBO * 160];
+	char last[GN_MAXBO][11];
+	const char *p[3 + 2 * GN_MAXBO] = {from, g->to, g->from};
 	int rc;
 
-	memset(&as, 0, sizeof(as));
-	as.g = g;
-	as.rs = rs;
-	as.lastcls[0] = '\x01';
-	agent_grow(&as);
-	rc = store_each(st,
-			"SELECT client, class, agent, n FROM agents"
-			" WHERE day BETWEEN ?1 AND ?2",
-			p, 2, agent_row, &as, err, errlen);
-	for (size_t i = 0; i < as.cap; i++) {
-		struct agent_sum *a = &as.v[i];
-		struct gn_client *c;
-
-		if (!a->agent)
-			continue;
-		c = &g->cl[a->ci];
-		if (!c->agent || a->n > c->agent_n ||
-		    (a->n == c->agent_n && strcmp(a->agent, c->agent) < 0)) {
-			free(c->agent);
-			c->agent = a->agent;
-			c->agent_n = a->n;
-		} else
-			free(a->agent);
-	}
-	free(as.v);
-	return rc;
-}
-
-void gn_rehash(struct gonogo *g)
-{
-	rehash(g);
+	memset(&w, 0, sizeof(w));
+	w.g = g;
+	w.rs = rs;
+	w.phase = phase;
+	w.first = from;
+	w.from = gn_dnum(g->from);
+	w.look = gn_dnum(g->look_from);
+	w.lastcls[0] = '\x01';
+	w.lastday[0] = '\x01';
+	w.err = err;
+	w.errlen = errlen;
+	w.legacy_seen = xcalloc((size_t)g->ndays + 1, sizeof(int));
+	w.marginal_seen = xcalloc((size_t)g->ndays + 1, sizeof(int));
+	for (int i = 0; i < g->nbo; i++)
+		p[3 + 2 * i] = p[4 + 2 * i] = "";
+	pass_sql(g, sql, sizeof(sql), p, last);
+	rc = series_outside(&w, st, p, err, errlen);
+	if (rc == 0)
+		rc = store_each(st, sql, p, 3 + 2 * g->nbo, pass_row, &w, err,
+				errlen);
+	free(w.legacy_seen);
+	free(w.marginal_seen);
+	if (rc == 0 && !w.failed)
+		client_done(&w);
+	free(w.c.client);
+	free(w.c.days);
+	agents_done(&w.agents, &w.c);
+	free(w.c.agent);
+	free(w.agents.v);
+	free(w.agents.used);
+	return rc < 0 || w.failed ? -1 : 0;
 }
 
 void gn_free_clients(struct gonogo *g)
 {
-	for (int i = 0; i < g->nall; i++) {
-		free(g->cl[i].client);
-		free(g->cl[i].agent);
-		free(g->cl[i].owner);
-		free(g->cl[i].days);
+	for (int i = 0; i < g->ntop; i++) {
+		free(g->top[i].client);
+		free(g->top[i].agent);
+		free(g->top[i].owner);
 	}
-	free(g->cl);
-	free(g->slot);
+	for (int i = 0; i < g->nkept_dormant; i++) {
+		free(g->dormant[i].client);
+		free(g->dormant[i].owner);
+	}
+	for (int i = 0; i < g->nbo; i++)
+		for (int j = 0; j < g->bo[i].nkept; j++)
+			free(g->bo[i].hits[j].client);
 	free(g->days);
 }

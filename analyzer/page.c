@@ -7,7 +7,7 @@
 #include "gonogo.h"
 #include "report.h"
 
-#define TOP_CLIENTS 20
+#define TOP_CLIENTS GN_TOP
 
 /* The length of the UTF-8 sequence at s (1..4), or 0 when it is not
  * well formed. */
@@ -239,8 +239,8 @@ static void clients(FILE *f, const struct gonogo *g)
 	      "its requests</th><th>last refused</th><th>state</th>"
 	      "<th>user agent</th></tr></thead>\n<tbody>\n",
 	      f);
-	for (int i = 0; i < g->ncl && i < TOP_CLIENTS; i++)
-		client_row(f, &g->cl[i]);
+	for (int i = 0; i < g->ntop && i < TOP_CLIENTS; i++)
+		client_row(f, &g->top[i]);
 	fputs("</tbody>\n</table>\n", f);
 	if (g->ncl > TOP_CLIENTS)
 		fprintf(f, "<p>and %d more (see the CSV from -o).</p>\n",
@@ -255,13 +255,13 @@ static void dormant(FILE *f, const struct gonogo *g)
 		"dormant\">\n<thead><tr><th>client</th><th>owner</th><th>"
 		"last use</th><th>usual period</th></tr></thead>\n<tbody>\n",
 		g->look_from, g->ndormant, g->cfg->max_dormant);
-	for (int i = 0; i < g->ndormant && i < TOP_CLIENTS; i++) {
+	for (int i = 0; i < g->nkept_dormant && i < TOP_CLIENTS; i++) {
 		const struct gn_dormant *d = &g->dormant[i];
 
 		fputs("<tr><td>", f);
-		page_esc(f, d->c->client);
+		page_esc(f, d->client);
 		fputs("</td><td>", f);
-		page_esc(f, d->c->owner ? d->c->owner : "");
+		page_esc(f, d->owner ? d->owner : "");
 		fprintf(f, "</td><td>%s</td><td>", d->last);
 		if (d->period)
 			fprintf(f, "every ~%d day%s, next expected ~%s",
@@ -293,7 +293,7 @@ static void brownout(FILE *f, const struct gn_brownout *b)
 	      "<thead><tr><th>client</th><th>would be refused</th><th>hours "
 	      "hit</th><th>434 in it</th><th>since</th></tr></thead><tbody>\n",
 	      f);
-	for (int i = 0; i < b->nhits && i < TOP_CLIENTS; i++) {
+	for (int i = 0; i < b->nkept && i < TOP_CLIENTS; i++) {
 		fputs("<tr><td>", f);
 		page_esc(f, b->hits[i].client);
 		fputs("</td>", f);

@@ -27,6 +27,24 @@ set -- $($O verdict n.log.counts.csv amnesty-ends 2026-10-01 2026-10-14 7)
 grep -q "^  clients with refused requests: .* ($3 active, $6 migrated, $7 quiet for 7 days or more, $5 refused already)$" verdict ||
 	{ sed -n 2p verdict; fail "client states (want $*)"; }
 
+# the lists shown (the first 5 printed, the page's first 20) are the
+# first clients of the whole list, which the CSV has in its order
+expect_exit 1 "$KEYAUDIT" gonogo --db g.db --phase amnesty-ends -v \
+	-o all.csv --html top.html > verdict
+python3 - all.csv verdict top.html <<'PY' || fail "the lists shown"
+import csv, re, sys
+rows = [r["client"] for r in csv.DictReader(open(sys.argv[1], newline=""))]
+assert len(rows) > 20, len(rows)
+printed = [m.group(1) for m in (re.match(r"^  (\S+): \d+ refused, ", l)
+                                 for l in open(sys.argv[2])) if m]
+assert printed == rows[:5], (printed, rows[:5])
+page = open(sys.argv[3]).read()
+table = page.split('<table id="clients">')[1].split("</table>")[0]
+shown = re.findall(r"<tr><td>([^<]*)</td>", table)
+assert shown == rows[:20], (shown, rows[:20])
+assert f"and {len(rows) - 20} more" in page
+PY
+
 # the thresholds decide
 expect_exit 0 "$KEYAUDIT" gonogo --db g.db --max-share 100 \
 	--max-clients 100000 > verdict
