@@ -1,6 +1,7 @@
 /* report_state.c: each legacy client's migration state, top agent and
  * routes, read from the store in client order: into memory, one pass
- * per table, or (facts_table) into a TEMP table in one pass. */
+ * per table, or (facts_table) into a TEMP table: one pass over the
+ * agents, routes and credentials, one over the days. */
 #include "day.h"
 #include "report_impl.h"
 
@@ -86,11 +87,8 @@ struct walker {
 	struct cday *d;
 	size_t nd, capd;
 	long long legacy;
-	/* facts_table(): the client's facts so far, and not kept in f->v */
+	/* facts_table(): the client's facts go to f->tmp, not f->v */
 	int streamed;
-	char *agent;
-	char *routes;
-	long long ncreds;
 	struct wnums nums; /* FACTS_NUMS */
 };
 
@@ -165,11 +163,12 @@ static void nums_text(const struct walker *w, char bufs[][32], const char **v)
 	v[7] = u->d434;
 }
 
-/* facts_table(): the client's facts are complete, into the table. */
+/* facts_table(): the client's days are complete, into the table (its
+ * agent, routes and credentials come from facts_join()). */
 static void client_stream(struct walker *w)
 {
 	struct client_facts c;
-	char state[16], since[16], ncreds[32];
+	char state[16], since[16];
 	char nums[FACTS_NNUMS][32];
 	const char *v[FACTS_COLS];
 
@@ -179,13 +178,12 @@ static void client_stream(struct walker *w)
 		return;
 	snprintf(state, sizeof(state), "%d", c.state);
 	report_day_text(c.since, since);
-	snprintf(ncreds, sizeof(ncreds), "%lld", w->ncreds);
 	v[0] = w->client;
 	v[1] = state;
 	v[2] = since;
-	v[3] = w->agent;
-	v[4] = w->routes;
-	v[5] = ncreds;
+	v[3] = NULL;
+	v[4] = NULL;
+	v[5] = "0";
 	nums_text(w, nums, v + 6);
 	report_tmp_add(w->f->tmp, v);
 }
@@ -212,14 +210,11 @@ static void client_done(struct walker *w)
 		walk(w, c);
 	}
 	free(w->client);
-	free(w->agent);
-	free(w->routes);
 	free(w->nums.d434);
 	memset(&w->nums, 0, sizeof(w->nums));
-	w->client = w->agent = w->routes = NULL;
+	w->client = NULL;
 	w->nd = 0;
 	w->legacy = 0;
-	w->ncreds = 0;
 }
 
 /* A row of client: finish the previous client when it is another. */
