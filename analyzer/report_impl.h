@@ -133,14 +133,15 @@ const struct client_facts *facts_find(const struct facts *f,
 void facts_free(struct facts *f);
 
 /* The facts of every legacy client of x's window, with the parts in
- * what, in one pass over one query in client order: into the TEMP
- * table facts(client PRIMARY KEY, state INTEGER, since TEXT, agent,
- * routes, ncreds, legacy, amnesty, total, s434, lfirst, llast, ldays,
- * d434), replaced, when table is set; else only f->per_day
- * (FACTS_PER_DAY).  The columns from legacy on are NULL unless what has
- * FACTS_NUMS; then they are the client's legacy requests, those of them
- * with amnesty, all its requests, those with status 434, the first and
- * last time (epoch) of a legacy request, the days with one, and the
+ * what, in client order, one pass over the agents, routes and
+ * credentials and one over the days: when table is set, into the TEMP
+ * view facts(client, state INTEGER, since TEXT, agent, routes, ncreds,
+ * legacy, amnesty, total, s434, lfirst, llast, ldays, d434), one row a
+ * client, over the TEMP tables fdays and fextra (all three replaced);
+ * else only f->per_day (FACTS_PER_DAY).  The columns from legacy on are NULL
+ * unless what has FACTS_NUMS; then they are the client's legacy requests,
+ * those of them with amnesty, all its requests, those with status 434, the
+ * first and last time (epoch) of a legacy request, the days with one, and the
  * first day with a status 434 (NULL: none).
  * Memory does not grow with the clients.  Return 0, or -1 with x->err
  * set; free with facts_free() either way. */

@@ -1,6 +1,6 @@
 /* report_state.c: each legacy client's migration state, top agent and
  * routes, read from the store in client order: into memory, one pass
- * per table, or (facts_table) into a TEMP table: one pass over the
+ * per table, or (facts_table) into TEMP tables: one pass over the
  * agents, routes and credentials, one over the days. */
 #include "day.h"
 #include "report_impl.h"
@@ -12,9 +12,9 @@
 
 /* the clients of the set FACTS_SET only: one scan, no index needed */
 #define CHOSEN " AND client IN (SELECT v FROM temp." FACTS_SET ")"
-/* temp.facts: 6 columns of facts, then FACTS_NNUMS of numbers */
+/* temp.fdays: client, state, since, then FACTS_NNUMS numbers */
 #define FACTS_NNUMS 8
-#define FACTS_COLS  (6 + FACTS_NNUMS)
+#define FACTS_COLS  (3 + FACTS_NNUMS)
 
 static const char *const state_names[NSTATES] = {
     "legacy-only", "mixed", "migrated", "regressed", "dormant"};
@@ -142,7 +142,7 @@ static void walk(struct walker *w, struct client_facts *c)
 	c->last_day = a;
 }
 
-/* The cells from legacy on of the client's row of temp.facts, as
+/* The cells from legacy on of the client's row of temp.fdays, as
  * text in bufs (NULL: SQL NULL). */
 static void nums_text(const struct walker *w, char bufs[][32], const char **v)
 {
@@ -163,8 +163,7 @@ static void nums_text(const struct walker *w, char bufs[][32], const char **v)
 	v[7] = u->d434;
 }
 
-/* facts_table(): the client's days are complete, into the table (its
- * agent, routes and credentials come from facts_join()). */
+/* facts_table(): the client's days are complete, into temp.fdays. */
 static void client_stream(struct walker *w)
 {
 	struct client_facts c;
@@ -181,10 +180,7 @@ static void client_stream(struct walker *w)
 	v[0] = w->client;
 	v[1] = state;
 	v[2] = since;
-	v[3] = NULL;
-	v[4] = NULL;
-	v[5] = "0";
-	nums_text(w, nums, v + 6);
+	nums_text(w, nums, v + 3);
 	report_tmp_add(w->f->tmp, v);
 }
 
@@ -592,8 +588,8 @@ static void extra_sql(char *sql, size_t cap, unsigned what)
 }
 
 /* The agent, routes and credentials of what of every client of x's
- * window, into temp.fextra(client, agent, routes, ncreds).  Return 0,
- * or -1 with x->err set. */
+ * window, into temp.fextra (made by facts_temp()).  Return 0, or -1
+ * with x->err set. */
 static int facts_extra(struct ctx *x, unsigned what)
 {
 	struct xwalker w;
@@ -601,11 +597,6 @@ static int facts_extra(struct ctx *x, unsigned what)
 	char sql[4096];
 	int rc;
 
-	if (report_tmp_exec(x, "DROP TABLE IF EXISTS temp.fextra") < 0 ||
-	    report_tmp_exec(x, "CREATE TEMP TABLE fextra(client TEXT"
-			       " PRIMARY KEY, agent TEXT, routes TEXT,"
-			       " ncreds INTEGER NOT NULL) WITHOUT ROWID") < 0)
-		return -1;
 	memset(&w, 0, sizeof(w));
 	report_tmp_init(&tmp, x, "fextra", 4);
 	w.tmp = &tmp;
@@ -618,31 +609,37 @@ static int facts_extra(struct ctx *x, unsigned what)
 	return rc;
 }
 
-/* temp.facts's agent, routes and ncreds from temp.fextra. */
-static int facts_join(struct ctx *x)
-{
-	if (report_tmp_exec(x, "UPDATE temp.facts SET agent = e.agent,"
-			       " routes = e.routes, ncreds = e.ncreds"
-			       " FROM temp.fextra e WHERE e.client = "
-			       "facts.client") < 0)
-		return -1;
-	return report_tmp_exec(x, "DROP TABLE temp.fextra");
-}
-
+/* temp.facts: temp.fdays, each client's state and numbers, with its
+ * agent, routes and credentials from temp.fextra. */
 static int facts_temp(struct ctx *x)
 {
-	if (report_tmp_exec(x, "DROP TABLE IF EXISTS temp.facts") < 0)
+	if (report_tmp_exec(x, "DROP VIEW IF EXISTS temp.facts") < 0 ||
+	    report_tmp_exec(x, "DROP TABLE IF EXISTS temp.fdays") < 0 ||
+	    report_tmp_exec(x, "DROP TABLE IF EXISTS temp.fextra") < 0)
+		return -1;
+	if (report_tmp_exec(x,
+			    "CREATE TEMP TABLE fdays(client TEXT PRIMARY KEY,"
+			    " state INTEGER NOT NULL, since TEXT NOT NULL,"
+			    " legacy INTEGER, amnesty INTEGER, total INTEGER,"
+			    " s434 INTEGER, lfirst INTEGER, llast INTEGER,"
+			    " ldays INTEGER, d434 TEXT) WITHOUT ROWID") < 0 ||
+	    report_tmp_exec(x, "CREATE TEMP TABLE fextra(client TEXT"
+			       " PRIMARY KEY, agent TEXT, routes TEXT,"
+			       " ncreds INTEGER NOT NULL) WITHOUT ROWID") < 0)
 		return -1;
 	return report_tmp_exec(
-	    x, "CREATE TEMP TABLE facts(client TEXT PRIMARY KEY,"
-	       " state INTEGER NOT NULL, since TEXT NOT NULL, agent TEXT,"
-	       " routes TEXT, ncreds INTEGER NOT NULL, legacy INTEGER,"
-	       " amnesty INTEGER, total INTEGER, s434 INTEGER, lfirst INTEGER,"
-	       " llast INTEGER, ldays INTEGER, d434 TEXT) WITHOUT ROWID");
+	    x, "CREATE TEMP VIEW facts AS SELECT d.client AS client,"
+	       " d.state AS state, d.since AS since, e.agent AS agent,"
+	       " e.routes AS routes, coalesce(e.ncreds, 0) AS ncreds,"
+	       " d.legacy AS legacy, d.amnesty AS amnesty, d.total AS total,"
+	       " d.s434 AS s434, d.lfirst AS lfirst, d.llast AS llast,"
+	       " d.ldays AS ldays, d.d434 AS d434"
+	       " FROM temp.fdays d LEFT JOIN temp.fextra e"
+	       " ON e.client = d.client");
 }
 
 /* The days pass: each client's state and numbers, into f->per_day and
- * (tmp set) temp.facts.  Return 0, or -1 with x->err set. */
+ * (tmp set) temp.fdays.  Return 0, or -1 with x->err set. */
 static int facts_days(struct ctx *x, struct facts *f, unsigned what,
 		      struct report_tmp *tmp)
 {
@@ -672,26 +669,23 @@ int facts_table_each(struct ctx *x, struct facts *f, unsigned what, int table,
 		     void *arg)
 {
 	struct report_tmp tmp;
-	int extra;
 
 	memset(f, 0, sizeof(*f));
 	f->on_client = on_client;
 	f->arg = arg;
 	if ((what & FACTS_ROUTES) && !has_routes(x))
 		what &= ~FACTS_ROUTES;
-	extra = table && (what & (FACTS_AGENTS | FACTS_ROUTES | FACTS_CREDS));
 	if (window_bounds(x, f, what) < 0)
 		return -1;
 	if (table) {
 		if (facts_temp(x) < 0)
 			return -1;
-		report_tmp_init(&tmp, x, "facts", FACTS_COLS);
+		report_tmp_init(&tmp, x, "fdays", FACTS_COLS);
 	}
-	if (extra && facts_extra(x, what) < 0)
+	if (table && (what & (FACTS_AGENTS | FACTS_ROUTES | FACTS_CREDS)) &&
+	    facts_extra(x, what) < 0)
 		return -1;
-	if (facts_days(x, f, what, table ? &tmp : NULL) < 0)
-		return -1;
-	return extra ? facts_join(x) : 0;
+	return facts_days(x, f, what, table ? &tmp : NULL);
 }
 
 int facts_table(struct ctx *x, struct facts *f, unsigned what, int table)
