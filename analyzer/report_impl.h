@@ -110,6 +110,9 @@ struct facts {
 	/* facts_table_each(): called with each client of the window */
 	void (*on_client)(void *arg, const char *client);
 	void *arg;
+	/* FACTS_NEWEST: the window's newest last (epoch), 0 without one */
+	int64_t newest;
+	int have_newest;
 };
 
 #define FACTS_AGENTS  1u
@@ -118,6 +121,7 @@ struct facts {
 #define FACTS_PER_DAY 8u
 #define FACTS_CHOSEN  16u /* only the clients of the set FACTS_SET */
 #define FACTS_NUMS    32u /* facts_table(): the request numbers too */
+#define FACTS_NEWEST  64u /* with FACTS_NUMS: f->newest too */
 #define FACTS_SET     "facts_clients" /* a store_temp_set() */
 #define TOP_ROUTES    3		      /* routes listed per client */
 

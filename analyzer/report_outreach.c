@@ -95,15 +95,6 @@ static void client_clear(struct oclient *c)
 	c->ncr = 0;
 }
 
-static int newest_row(void *arg, int n, const char *const *c,
-		      const char *const *names)
-{
-	(void)n;
-	(void)names;
-	*(int64_t *)arg = report_num(c[0]);
-	return 0;
-}
-
 static int priority(const struct outreach *o, const struct nums *n, int state)
 {
 	int64_t age = o->newest - report_num(n->v[4]);
@@ -366,14 +357,12 @@ static int outreach_collect(struct outreach *o)
 	o->seen = xcalloc((size_t)o->reg->nrows + 1, 1);
 	regkeys_index(o->reg, o->reg->client_col, &o->by_client);
 	regkeys_index(o->reg, o->reg->fp_col, &o->by_fp);
-	rc = facts_table_each(x, &f, FACTS_AGENTS | FACTS_ROUTES | FACTS_NUMS,
-			      1, seen_client, o);
+	rc = facts_table_each(
+	    x, &f, FACTS_AGENTS | FACTS_ROUTES | FACTS_NUMS | FACTS_NEWEST, 1,
+	    seen_client, o);
+	o->newest = f.newest;
 	facts_free(&f);
-	if (rc < 0 ||
-	    store_each(x->st, "SELECT max(last) FROM counts WHERE " WINDOW,
-		       x->params, 2, newest_row, &o->newest, x->err,
-		       x->errlen) < 0 ||
-	    out_temp(x) < 0)
+	if (rc < 0 || out_temp(x) < 0)
 		return -1;
 	report_tmp_init(&o->tmp, x, "outreach", OUT_COLS);
 	rc = store_each(x->st, STREAM_SQL, x->params, 2, stream_row, o, x->err,

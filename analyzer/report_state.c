@@ -224,7 +224,8 @@ static void next_client(struct walker *w, const char *client)
 
 /* FACTS_NUMS: the rest of a day row of the days pass (from day on):
  * day, k, m, then amnesty, s434, legacy first, legacy last (each NULL
- * when the day has no such request). */
+ * when the day has no such request), and with FACTS_NEWEST the day's
+ * newest last. */
 static void add_nums(struct walker *w, const char *const *c)
 {
 	struct wnums *u = &w->nums;
@@ -234,6 +235,11 @@ static void add_nums(struct walker *w, const char *const *c)
 	u->s434 += report_num(c[4]);
 	if (c[4] && !u->d434)
 		u->d434 = xstrdup(c[0]);
+	if ((w->what & FACTS_NEWEST) && c[7] &&
+	    (!w->f->have_newest || report_num(c[7]) > w->f->newest)) {
+		w->f->newest = report_num(c[7]);
+		w->f->have_newest = 1;
+	}
 	if (!c[5] || !c[6])
 		return;
 	if (!u->ldays || report_num(c[5]) < u->lfirst)
@@ -500,6 +506,7 @@ void facts_free(struct facts *f)
 	" sum(CASE WHEN status = 434 THEN n END),"                            \
 	" min(CASE WHEN class IN " LEGACY " THEN first END),"                 \
 	" max(CASE WHEN class IN " LEGACY " THEN last END)"
+#define NEWEST_COL ", max(last)" /* FACTS_NEWEST */
 #define FDAYS_FROM                                                            \
 	" FROM counts WHERE " WINDOW " GROUP BY client, day"                  \
 	" ORDER BY client, day"
@@ -653,8 +660,10 @@ static int facts_days(struct ctx *x, struct facts *f, unsigned what,
 	w.streamed = 1;
 	f->tmp = tmp;
 	rc = store_each(x->st,
-			what & FACTS_NUMS ? FDAYS_COLS NUMS_COLS FDAYS_FROM
-					  : FDAYS_COLS FDAYS_FROM,
+			!(what & FACTS_NUMS) ? FDAYS_COLS FDAYS_FROM
+			: !(what & FACTS_NEWEST)
+			    ? FDAYS_COLS NUMS_COLS FDAYS_FROM
+			    : FDAYS_COLS NUMS_COLS NEWEST_COL FDAYS_FROM,
 			x->params, 2, day_row, &w, x->err, x->errlen);
 	client_done(&w);
 	free(w.d);
