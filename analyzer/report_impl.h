@@ -36,7 +36,7 @@ int report_plain_row(void *arg, int n, const char *const *c,
 /* ---- TEMP tables (report_tmp.c) ---- */
 
 #define TMP_BATCH    128 /* rows a multi-row INSERT */
-#define TMP_MAX_COLS 16
+#define TMP_MAX_COLS 12
 
 /* Rows for the TEMP table `table` (made by the caller), copied and
  * inserted TMP_BATCH at a time. */
@@ -142,13 +142,13 @@ void facts_free(struct facts *f);
  * view facts(client, state INTEGER, since TEXT, agent, routes, ncreds,
  * legacy, amnesty, total, s434, lfirst, llast, ldays, d434), one row a
  * client, over the TEMP tables fdays and fextra (all three replaced);
- * else only f->per_day (FACTS_PER_DAY).  The columns from legacy on are NULL
- * unless what has FACTS_NUMS; then they are the client's legacy requests,
- * those of them with amnesty, all its requests, those with status 434, the
- * first and last time (epoch) of a legacy request, the days with one, and the
- * first day with a status 434 (NULL: none).
- * Memory does not grow with the clients.  Return 0, or -1 with x->err
- * set; free with facts_free() either way. */
+ * else only f->per_day (FACTS_PER_DAY).  The columns from legacy on
+ * are NULL unless what has FACTS_NUMS; then they are the client's
+ * legacy requests, those of them with amnesty, all its requests, those
+ * with status 434, the first and last time (epoch) of a legacy
+ * request, the days with one, and the first day with a status 434
+ * (NULL: none).  Memory does not grow with the clients.  Return 0, or
+ * -1 with x->err set; free with facts_free() either way. */
 int facts_table(struct ctx *x, struct facts *f, unsigned what, int table);
 /* facts_table(), calling on_client (when not NULL) with arg and each
  * client that has a request in the window, legacy or not, in client

@@ -11,14 +11,12 @@
 
 /* Each legacy client's numbers and facts, all from the one pass of
  * facts_table() with FACTS_NUMS. */
+#define FIRST_SEEN ISO("lfirst")
+#define LAST_SEEN  ISO("llast")
 #define MIGRATION_SQL                                                         \
-	"SELECT client, legacy, amnesty, total, s434, " ISO(                  \
-	    "lfirst") ","                                                     \
-		      " " ISO("llast") ", ldays, coalesce(agent, ''), "       \
-				       "ncreds, state,"                       \
-				       " since, coalesce(routes, '') FROM "   \
-				       "temp.facts"                           \
-				       " ORDER BY legacy DESC, client"
+	"SELECT client, legacy, amnesty, total, s434, " FIRST_SEEN            \
+	", " LAST_SEEN ", ldays, coalesce(agent, ''), ncreds, state, since,"  \
+	" coalesce(routes, '') FROM temp.facts ORDER BY legacy DESC, client"
 
 static const char *const migration_cols[] = {
     "client",	    "legacy_requests", "amnesty_requests", "amnesty_share",

@@ -262,19 +262,18 @@ static int stream_row(void *arg, int n, const char *const *col,
 }
 
 /* each legacy client, its numbers and facts from facts_table() */
+#define LAST_SEEN ISO("llast")
 #define CLIENT_ARM                                                            \
-	"SELECT client, 0, NULL, NULL, legacy, amnesty, s434, " ISO(          \
-	    "llast") ", llast, d434, state, since, agent, routes FROM "       \
-		     "temp.facts"
+	"SELECT client, 0, NULL, NULL, legacy, amnesty, s434, " LAST_SEEN     \
+	", llast, d434, state, since, agent, routes FROM temp.facts"
+#define CRED_LAST ISO("max(last)")
 #define CRED_ARM                                                              \
 	" UNION ALL SELECT client, 1, 'fp:' || fp, fp, sum(n),"               \
 	" sum(CASE WHEN amnesty = 1 THEN n ELSE 0 END),"                      \
-	" sum(CASE WHEN status = 434 THEN n ELSE 0 END),"                     \
-	" " ISO("max(last)") ", max(last),"                                   \
-			     " min(CASE WHEN status = 434 THEN day END), "    \
-			     "NULL, NULL, NULL, NULL"                         \
-			     " FROM creds WHERE " WINDOW                      \
-			     " AND class IN " LEGACY " GROUP BY client, fp"
+	" sum(CASE WHEN status = 434 THEN n ELSE 0 END), " CRED_LAST ","      \
+	" max(last), min(CASE WHEN status = 434 THEN day END),"               \
+	" NULL, NULL, NULL, NULL FROM creds WHERE " WINDOW                    \
+	" AND class IN " LEGACY " GROUP BY client, fp"
 #define STREAM_SQL CLIENT_ARM CRED_ARM " ORDER BY 1, 2, 3"
 
 /* The rows to write, sort keys first (temp.outreach). */
