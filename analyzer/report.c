@@ -17,9 +17,24 @@ void report_share(char *out, size_t n, long long a, long long b)
 	snprintf(out, n, "%.4f", b ? (double)a / (double)b : 0.0);
 }
 
+/* Plain decimal digits (as SQLite writes an integer) are read here,
+ * at most 18 of them, so that no overflow is possible; anything else
+ * goes to atoll(). */
 long long report_num(const char *s)
 {
-	return s ? atoll(s) : 0;
+	const char *p = s;
+	long long v = 0;
+	int neg;
+
+	if (!s)
+		return 0;
+	neg = *p == '-';
+	p += neg;
+	for (int i = 0; i < 18 && *p >= '0' && *p <= '9'; i++, p++)
+		v = v * 10 + (*p - '0');
+	if (*p || p == s + neg)
+		return atoll(s);
+	return neg ? -v : v;
 }
 
 int report_plain_row(void *arg, int n, const char *const *c,

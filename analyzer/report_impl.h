@@ -107,6 +107,12 @@ struct facts {
 	long long (*per_day)[NSTATES];
 	/* facts_table(): where each client goes, instead of v */
 	struct report_tmp *tmp;
+	/* facts_table_each(): called with each client of the window */
+	void (*on_client)(void *arg, const char *client);
+	void *arg;
+	/* FACTS_NEWEST: the window's newest last (epoch), 0 without one */
+	int64_t newest;
+	int have_newest;
 };
 
 #define FACTS_AGENTS  1u
@@ -114,6 +120,8 @@ struct facts {
 #define FACTS_CREDS   4u
 #define FACTS_PER_DAY 8u
 #define FACTS_CHOSEN  16u /* only the clients of the set FACTS_SET */
+#define FACTS_NUMS    32u /* facts_table(): the request numbers too */
+#define FACTS_NEWEST  64u /* with FACTS_NUMS: f->newest too */
 #define FACTS_SET     "facts_clients" /* a store_temp_set() */
 #define TOP_ROUTES    3		      /* routes listed per client */
 
@@ -129,12 +137,25 @@ const struct client_facts *facts_find(const struct facts *f,
 void facts_free(struct facts *f);
 
 /* The facts of every legacy client of x's window, with the parts in
- * what, in one pass over one query in client order: into the TEMP
- * table facts(client PRIMARY KEY, state INTEGER, since TEXT, agent,
- * routes, ncreds), replaced, when table is set; else only f->per_day
- * (FACTS_PER_DAY).  Memory does not grow with the clients.  Return 0,
- * or -1 with x->err set; free with facts_free() either way. */
+ * what, in client order, one pass over the agents, routes and
+ * credentials and one over the days: when table is set, into the TEMP
+ * view facts(client, state INTEGER, since TEXT, agent, routes, ncreds,
+ * legacy, amnesty, total, s434, lfirst, llast, ldays, d434), one row a
+ * client, over the TEMP tables fdays and fextra (all three replaced);
+ * else only f->per_day (FACTS_PER_DAY).  The columns from legacy on
+ * are NULL unless what has FACTS_NUMS; then they are the client's
+ * legacy requests, those of them with amnesty, all its requests, those
+ * with status 434, the first and last time (epoch) of a legacy
+ * request, the days with one, and the first day with a status 434
+ * (NULL: none).  Memory does not grow with the clients.  Return 0, or
+ * -1 with x->err set; free with facts_free() either way. */
 int facts_table(struct ctx *x, struct facts *f, unsigned what, int table);
+/* facts_table(), calling on_client (when not NULL) with arg and each
+ * client that has a request in the window, legacy or not, in client
+ * order, as the pass reads it. */
+int facts_table_each(struct ctx *x, struct facts *f, unsigned what, int table,
+		     void (*on_client)(void *arg, const char *client),
+		     void *arg);
 
 /* Day number (days since 1970-01-01) of "YYYY-MM-DD", and back. */
 int64_t report_day_number(const char *day);

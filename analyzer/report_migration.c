@@ -9,34 +9,14 @@
 
 /* ---- migration ---------------------------------------------------- */
 
-/* Each legacy client's numbers, then its facts (facts_table()). */
+/* Each legacy client's numbers and facts, all from the one pass of
+ * facts_table() with FACTS_NUMS. */
+#define FIRST_SEEN ISO("lfirst")
+#define LAST_SEEN  ISO("llast")
 #define MIGRATION_SQL                                                         \
-	"SELECT m.*, coalesce(f.agent, ''), coalesce(f.ncreds, 0), f.state,"  \
-	" coalesce(f.since, ''), coalesce(f.routes, '') FROM (SELECT client," \
-	" sum(CASE WHEN class IN " LEGACY " THEN n ELSE 0 END) AS legacy,"    \
-	" sum(CASE WHEN class IN " LEGACY " AND amnesty = 1 THEN n"           \
-	"  ELSE 0 END),"                                                      \
-	" sum(n),"                                                            \
-	" sum(CASE WHEN status = 434 THEN n ELSE 0 END),"                     \
-	" " ISO(                                                              \
-	    "min(CASE WHEN class IN " LEGACY                                  \
-	    " THEN first END)") ","                                           \
-				" " ISO(                                      \
-				    "max(CASE WHEN class IN " LEGACY          \
-				    " THEN last END)") ","                    \
-						       " count(DISTINCT "     \
-						       "CASE WHEN class "     \
-						       "IN " LEGACY           \
-						       " THEN day END)"       \
-						       " FROM counts "        \
-						       "WHERE " WINDOW        \
-						       " GROUP BY client "    \
-						       "HAVING legacy > 0) m" \
-						       " LEFT JOIN "          \
-						       "temp.facts f ON "     \
-						       "f.client = m.client"  \
-						       " ORDER BY m.legacy "  \
-						       "DESC, m.client"
+	"SELECT client, legacy, amnesty, total, s434, " FIRST_SEEN            \
+	", " LAST_SEEN ", ldays, coalesce(agent, ''), ncreds, state, since,"  \
+	" coalesce(routes, '') FROM temp.facts ORDER BY legacy DESC, client"
 
 static const char *const migration_cols[] = {
     "client",	    "legacy_requests", "amnesty_requests", "amnesty_share",
@@ -84,8 +64,8 @@ int report_migration(struct ctx *x)
 {
 	struct facts f;
 	struct table *t;
-	int rc =
-	    facts_table(x, &f, FACTS_AGENTS | FACTS_ROUTES | FACTS_CREDS, 1);
+	int rc = facts_table(
+	    x, &f, FACTS_AGENTS | FACTS_ROUTES | FACTS_CREDS | FACTS_NUMS, 1);
 
 	t = table_new(x->f, x->o->json, migration_cols, migration_kinds,
 		      MIGRATION_NCOLS);

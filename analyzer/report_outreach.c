@@ -95,15 +95,6 @@ static void client_clear(struct oclient *c)
 	c->ncr = 0;
 }
 
-static int newest_row(void *arg, int n, const char *const *c,
-		      const char *const *names)
-{
-	(void)n;
-	(void)names;
-	*(int64_t *)arg = report_num(c[0]);
-	return 0;
-}
-
 static int priority(const struct outreach *o, const struct nums *n, int state)
 {
 	int64_t age = o->newest - report_num(n->v[4]);
@@ -216,6 +207,14 @@ static void seen_mark(struct outreach *o, const struct regkeys *k,
 		o->seen[k->v[lo].r] = 1;
 }
 
+/* facts_table_each(): client has a request in the window. */
+static void seen_client(void *arg, const char *client)
+{
+	struct outreach *o = arg;
+
+	seen_mark(o, &o->by_client, client);
+}
+
 static void cred_add(struct oclient *c, const char *const *col)
 {
 	struct nums *e;
@@ -232,8 +231,8 @@ static void cred_add(struct oclient *c, const char *const *col)
 
 /* Rows of (client, src, 'fp:' || fp, fp, legacy, amnesty, 434, last
  * ISO, last, first 434 day, state, since, agent, routes) in client
- * order: src 0 the client (with its facts), any client with a request
- * in the window; 1 each of its legacy credentials, by fp. */
+ * order: src 0 the client (with its facts), any client with a legacy
+ * request in the window; 1 each of its legacy credentials, by fp. */
 static int stream_row(void *arg, int n, const char *const *col,
 		      const char *const *names)
 {
@@ -247,9 +246,6 @@ static int stream_row(void *arg, int n, const char *const *col,
 		c->client = xstrdup(col[0]);
 	}
 	if (report_num(col[1]) == 0) {
-		seen_mark(o, &o->by_client, col[0]);
-		if (report_num(col[4]) <= 0)
-			return 0; /* no legacy request */
 		c->have = 1;
 		nums_set(&c->n, col + 4);
 		c->state = col[10] ? xstrdup(col[10]) : NULL;
@@ -265,27 +261,19 @@ static int stream_row(void *arg, int n, const char *const *col,
 	return o->tmp.failed;
 }
 
-#define NUMS_COLS(legacy_only)                                                \
-	" sum(" legacy_only "n ELSE 0 END) AS legacy,"                        \
-	" sum(" legacy_only "CASE WHEN amnesty = 1 THEN n ELSE 0 END"         \
-	"  ELSE 0 END),"                                                      \
-	" sum(CASE WHEN status = 434 THEN n ELSE 0 END),"                     \
-	" " ISO("max(" legacy_only                                            \
-		"last END)") ","                                              \
-			     " max(" legacy_only "last END),"                 \
-			     " min(CASE WHEN status = 434 THEN day END)"
+/* each legacy client, its numbers and facts from facts_table() */
+#define LAST_SEEN ISO("llast")
 #define CLIENT_ARM                                                            \
-	"SELECT m.*, f.state, f.since, f.agent, f.routes FROM (SELECT"        \
-	" client, 0, NULL, NULL," NUMS_COLS(                                  \
-	    "CASE WHEN class IN " LEGACY                                      \
-	    " THEN ") " FROM counts WHERE " WINDOW " GROUP BY client) m"      \
-		      " LEFT JOIN temp.facts f ON f.client = m.client"
+	"SELECT client, 0, NULL, NULL, legacy, amnesty, s434, " LAST_SEEN     \
+	", llast, d434, state, since, agent, routes FROM temp.facts"
+#define CRED_LAST ISO("max(last)")
 #define CRED_ARM                                                              \
-	" UNION ALL SELECT client, 1, 'fp:' || fp, fp," NUMS_COLS(            \
-	    "CASE WHEN 1 THEN ") ", NULL, NULL, NULL, NULL"                   \
-				 " FROM creds WHERE " WINDOW                  \
-				 " AND class IN " LEGACY                      \
-				 " GROUP BY client, fp"
+	" UNION ALL SELECT client, 1, 'fp:' || fp, fp, sum(n),"               \
+	" sum(CASE WHEN amnesty = 1 THEN n ELSE 0 END),"                      \
+	" sum(CASE WHEN status = 434 THEN n ELSE 0 END), " CRED_LAST ","      \
+	" max(last), min(CASE WHEN status = 434 THEN day END),"               \
+	" NULL, NULL, NULL, NULL FROM creds WHERE " WINDOW                    \
+	" AND class IN " LEGACY " GROUP BY client, fp"
 #define STREAM_SQL CLIENT_ARM CRED_ARM " ORDER BY 1, 2, 3"
 
 /* The rows to write, sort keys first (temp.outreach). */
@@ -363,18 +351,18 @@ static int outreach_collect(struct outreach *o)
 {
 	struct ctx *x = o->x;
 	struct facts f;
-	int rc = facts_table(x, &f, FACTS_AGENTS | FACTS_ROUTES, 1);
+	int rc;
 
-	facts_free(&f);
-	if (rc < 0 ||
-	    store_each(x->st, "SELECT max(last) FROM counts WHERE " WINDOW,
-		       x->params, 2, newest_row, &o->newest, x->err,
-		       x->errlen) < 0 ||
-	    out_temp(x) < 0)
-		return -1;
 	o->seen = xcalloc((size_t)o->reg->nrows + 1, 1);
 	regkeys_index(o->reg, o->reg->client_col, &o->by_client);
 	regkeys_index(o->reg, o->reg->fp_col, &o->by_fp);
+	rc = facts_table_each(
+	    x, &f, FACTS_AGENTS | FACTS_ROUTES | FACTS_NUMS | FACTS_NEWEST, 1,
+	    seen_client, o);
+	o->newest = f.newest;
+	facts_free(&f);
+	if (rc < 0 || out_temp(x) < 0)
+		return -1;
 	report_tmp_init(&o->tmp, x, "outreach", OUT_COLS);
 	rc = store_each(x->st, STREAM_SQL, x->params, 2, stream_row, o, x->err,
 			x->errlen);

@@ -1,6 +1,7 @@
 /* report_state.c: each legacy client's migration state, top agent and
  * routes, read from the store in client order: into memory, one pass
- * per table, or (facts_table) into a TEMP table in one pass. */
+ * per table, or (facts_table) into TEMP tables: one pass over the
+ * agents, routes and credentials, one over the days. */
 #include "day.h"
 #include "report_impl.h"
 
@@ -11,6 +12,9 @@
 
 /* the clients of the set FACTS_SET only: one scan, no index needed */
 #define CHOSEN " AND client IN (SELECT v FROM temp." FACTS_SET ")"
+/* temp.fdays: client, state, since, then FACTS_NNUMS numbers */
+#define FACTS_NNUMS 8
+#define FACTS_COLS  (3 + FACTS_NNUMS)
 
 static const char *const state_names[NSTATES] = {
     "legacy-only", "mixed", "migrated", "regressed", "dormant"};
@@ -20,10 +24,33 @@ const char *report_state_name(int state)
 	return state >= 0 && state < NSTATES ? state_names[state] : "";
 }
 
+/* The n digits at s as a number, or -1 when one is not a digit. */
+static int digits(const char *s, int n)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
 int64_t report_day_number(const char *day)
 {
 	int y = 0, m = 0, d = 0;
 
+	/* the database's 'YYYY-MM-DD' without sscanf(); other text as
+	 * sscanf() reads it */
+	if (day && strlen(day) == DAY_TEXT_LEN && day[4] == '-' &&
+	    day[7] == '-') {
+		y = digits(day, 4);
+		m = digits(day + 5, 2);
+		d = digits(day + 8, 2);
+		if (y >= 0 && m >= 0 && d >= 0)
+			return day_from_civil(y, m, d);
+	}
 	if (!day || sscanf(day, "%d-%d-%d", &y, &m, &d) != 3)
 		return 0;
 	return day_from_civil(y, m, d);
@@ -43,6 +70,14 @@ struct cday {
 	long long legacy, modern;
 };
 
+/* FACTS_NUMS: one client's request numbers, summed over its days. */
+struct wnums {
+	long long amnesty, total, s434;
+	long long ldays; /* days with a legacy request */
+	int64_t lfirst, llast;
+	char *d434; /* its first day with a status 434, or NULL */
+};
+
 /* One client's days as they stream in, in day order. */
 struct walker {
 	struct facts *f;
@@ -52,11 +87,9 @@ struct walker {
 	struct cday *d;
 	size_t nd, capd;
 	long long legacy;
-	/* facts_table(): the client's facts so far, and not kept in f->v */
+	/* facts_table(): the client's facts go to f->tmp, not f->v */
 	int streamed;
-	char *agent;
-	char *routes;
-	long long ncreds;
+	struct wnums nums; /* FACTS_NUMS */
 };
 
 /* The state on day D given the last day with any request (a), with a
@@ -109,12 +142,34 @@ static void walk(struct walker *w, struct client_facts *c)
 	c->last_day = a;
 }
 
-/* facts_table(): the client's facts are complete, into the table. */
+/* The cells from legacy on of the client's row of temp.fdays, as
+ * text in bufs (NULL: SQL NULL). */
+static void nums_text(const struct walker *w, char bufs[][32], const char **v)
+{
+	const struct wnums *u = &w->nums;
+	const long long k[] = {w->legacy, u->amnesty, u->total, u->s434,
+			       u->lfirst, u->llast,   u->ldays};
+
+	for (int i = 0; i < FACTS_NNUMS; i++)
+		v[i] = NULL;
+	if (!(w->what & FACTS_NUMS))
+		return;
+	for (int i = 0; i < 7; i++) {
+		snprintf(bufs[i], sizeof(bufs[i]), "%lld", k[i]);
+		v[i] = bufs[i];
+	}
+	if (!u->ldays)
+		v[4] = v[5] = NULL;
+	v[7] = u->d434;
+}
+
+/* facts_table(): the client's days are complete, into temp.fdays. */
 static void client_stream(struct walker *w)
 {
 	struct client_facts c;
-	char state[16], since[16], ncreds[32];
-	const char *v[6];
+	char state[16], since[16];
+	char nums[FACTS_NNUMS][32];
+	const char *v[FACTS_COLS];
 
 	memset(&c, 0, sizeof(c));
 	walk(w, &c);
@@ -122,13 +177,10 @@ static void client_stream(struct walker *w)
 		return;
 	snprintf(state, sizeof(state), "%d", c.state);
 	report_day_text(c.since, since);
-	snprintf(ncreds, sizeof(ncreds), "%lld", w->ncreds);
 	v[0] = w->client;
 	v[1] = state;
 	v[2] = since;
-	v[3] = w->agent;
-	v[4] = w->routes;
-	v[5] = ncreds;
+	nums_text(w, nums, v + 3);
 	report_tmp_add(w->f->tmp, v);
 }
 
@@ -138,6 +190,8 @@ static void client_done(struct walker *w)
 	struct client_facts *c;
 
 	if (w->streamed) {
+		if (w->client && w->nd && f->on_client)
+			f->on_client(f->arg, w->client);
 		if (w->client && w->legacy > 0)
 			client_stream(w);
 	} else if (w->client && w->legacy > 0) {
@@ -152,12 +206,11 @@ static void client_done(struct walker *w)
 		walk(w, c);
 	}
 	free(w->client);
-	free(w->agent);
-	free(w->routes);
-	w->client = w->agent = w->routes = NULL;
+	free(w->nums.d434);
+	memset(&w->nums, 0, sizeof(w->nums));
+	w->client = NULL;
 	w->nd = 0;
 	w->legacy = 0;
-	w->ncreds = 0;
 }
 
 /* A row of client: finish the previous client when it is another. */
@@ -167,6 +220,33 @@ static void next_client(struct walker *w, const char *client)
 		client_done(w);
 		w->client = xstrdup(client);
 	}
+}
+
+/* FACTS_NUMS: the rest of a day row of the days pass (from day on):
+ * day, k, m, then amnesty, s434, legacy first, legacy last (each NULL
+ * when the day has no such request), and with FACTS_NEWEST the day's
+ * newest last. */
+static void add_nums(struct walker *w, const char *const *c)
+{
+	struct wnums *u = &w->nums;
+
+	u->amnesty += report_num(c[3]);
+	u->total += report_num(c[1]) + report_num(c[2]);
+	u->s434 += report_num(c[4]);
+	if (c[4] && !u->d434)
+		u->d434 = xstrdup(c[0]);
+	if ((w->what & FACTS_NEWEST) && c[7] &&
+	    (!w->f->have_newest || report_num(c[7]) > w->f->newest)) {
+		w->f->newest = report_num(c[7]);
+		w->f->have_newest = 1;
+	}
+	if (!c[5] || !c[6])
+		return;
+	if (!u->ldays || report_num(c[5]) < u->lfirst)
+		u->lfirst = report_num(c[5]);
+	if (!u->ldays || report_num(c[6]) > u->llast)
+		u->llast = report_num(c[6]);
+	u->ldays++;
 }
 
 /* (day, legacy requests, other requests) of the walker's client. */
@@ -181,6 +261,8 @@ static void add_day(struct walker *w, const char *const *c)
 	w->d[w->nd].modern = report_num(c[2]);
 	w->legacy += w->d[w->nd].legacy;
 	w->nd++;
+	if (w->what & FACTS_NUMS)
+		add_nums(w, c);
 }
 
 static int day_row(void *arg, int n, const char *const *c,
@@ -409,80 +491,197 @@ void facts_free(struct facts *f)
 	memset(f, 0, sizeof(*f));
 }
 
-/* ---- every client in one pass (facts_table) ---- */
+/* ---- every client in two passes (facts_table) ---- */
 
-/* Rows of (client, src, key, k, m, ord) in client order: src 0 a day
- * (key) with k legacy and m other requests, in day order; 1 an agent,
- * 2 a route (key), k requests, the busiest first; 3 k credentials. */
-#define DAYS_ARM                                                              \
-	"SELECT client, 0 AS src, day AS key,"                                \
-	" sum(CASE WHEN class IN " LEGACY " THEN n ELSE 0 END) AS k,"         \
-	" sum(CASE WHEN class IN " LEGACY " THEN 0 ELSE n END) AS m,"         \
-	" 0 AS ord FROM counts WHERE " WINDOW " GROUP BY client, day"
+/* Rows of (client, day, k, m) in client and day order: k legacy and m
+ * other requests; with FACTS_NUMS, then NUMS_COLS (add_nums()).  A
+ * number that is most often 0 is NULL instead (no text to make and
+ * read).  Alone in its query, the groups come out in the order asked,
+ * with no sort after the GROUP BY's. */
+#define FDAYS_COLS                                                            \
+	"SELECT client, day, sum(CASE WHEN class IN " LEGACY " THEN n END),"  \
+	" sum(CASE WHEN class IN " LEGACY " THEN NULL ELSE n END)"
+#define NUMS_COLS                                                             \
+	", sum(CASE WHEN class IN " LEGACY " AND amnesty = 1 THEN n END),"    \
+	" sum(CASE WHEN status = 434 THEN n END),"                            \
+	" min(CASE WHEN class IN " LEGACY " THEN first END),"                 \
+	" max(CASE WHEN class IN " LEGACY " THEN last END)"
+#define NEWEST_COL ", max(last)" /* FACTS_NEWEST */
+#define FDAYS_FROM                                                            \
+	" FROM counts WHERE " WINDOW " GROUP BY client, day"                  \
+	" ORDER BY client, day"
+
+/* Rows of (client, src, key, k, ord) in client order: src '1' an agent,
+ * '2' a route (key), k requests, the busiest first; '3' k credentials
+ * (src is text: no number to make and read). */
 #define AGENTS_ARM                                                            \
-	" UNION ALL SELECT client, 1, agent, sum(n), 0, -sum(n) FROM agents"  \
+	"SELECT client, '1', agent, sum(n), -sum(n) FROM agents"              \
 	" WHERE " WINDOW " AND class IN " LEGACY " GROUP BY client, agent"
 #define ROUTES_ARM                                                            \
-	" UNION ALL SELECT client, 2, route, sum(n), 0, -sum(n) FROM routes"  \
+	"SELECT client, '2', route, sum(n), -sum(n) FROM routes"              \
 	" WHERE " WINDOW " AND route <> '{other}' GROUP BY client, route"
 #define CREDS_ARM                                                             \
-	" UNION ALL SELECT client, 3, NULL, count(DISTINCT fp), 0, 0"         \
+	"SELECT client, '3', NULL, count(DISTINCT fp), 0"                     \
 	" FROM creds WHERE " WINDOW " AND class IN " LEGACY                   \
 	" GROUP BY client"
-#define ARMS_ORDER " ORDER BY 1, 2, 6, 3"
+#define ARMS_ORDER " ORDER BY 1, 2, 5, 3"
 
-static int fact_row(void *arg, int n, const char *const *c,
-		    const char *const *names)
+/* One client's agent, routes and credentials as they stream in. */
+struct xwalker {
+	struct report_tmp *tmp; /* temp.fextra */
+	char *client;
+	char *agent;
+	char *routes;
+	long long ncreds;
+};
+
+static void xclient_done(struct xwalker *w)
 {
-	struct walker *w = arg;
-	long long src = report_num(c[1]);
+	char ncreds[32];
+	const char *v[4];
+
+	if (w->client) {
+		snprintf(ncreds, sizeof(ncreds), "%lld", w->ncreds);
+		v[0] = w->client;
+		v[1] = w->agent;
+		v[2] = w->routes;
+		v[3] = ncreds;
+		report_tmp_add(w->tmp, v);
+	}
+	free(w->client);
+	free(w->agent);
+	free(w->routes);
+	w->client = w->agent = w->routes = NULL;
+	w->ncreds = 0;
+}
+
+static int extra_row(void *arg, int n, const char *const *c,
+		     const char *const *names)
+{
+	struct xwalker *w = arg;
+	int src = c[1] ? c[1][0] - '0' : -1;
 
 	(void)n;
 	(void)names;
-	next_client(w, c[0]);
-	if (src == 0)
-		add_day(w, c + 2);
-	else if (src == 1 && !w->agent)
+	if (!w->client || strcmp(w->client, c[0]) != 0) {
+		xclient_done(w);
+		w->client = xstrdup(c[0]);
+	}
+	if (src == 1 && !w->agent)
 		w->agent = xstrdup(c[2] ? c[2] : "");
 	else if (src == 2)
 		route_add(&w->routes, c[2], c[3] ? c[3] : "0");
 	else if (src == 3)
 		w->ncreds = report_num(c[3]);
-	/* stop at a failed insert: facts_table() reports it */
-	return w->f->tmp && w->f->tmp->failed;
+	/* stop at a failed insert: facts_extra() reports it */
+	return w->tmp->failed;
 }
 
-static void facts_sql(char *sql, size_t cap, unsigned what)
+/* The arms of what, UNION ALL between them, into sql. */
+static void extra_sql(char *sql, size_t cap, unsigned what)
 {
-	snprintf(sql, cap, "%s%s%s%s%s", DAYS_ARM,
-		 what & FACTS_AGENTS ? AGENTS_ARM : "",
-		 what & FACTS_ROUTES ? ROUTES_ARM : "",
-		 what & FACTS_CREDS ? CREDS_ARM : "", ARMS_ORDER);
+	const char *arm[3];
+	int n = 0;
+
+	if (what & FACTS_AGENTS)
+		arm[n++] = AGENTS_ARM;
+	if (what & FACTS_ROUTES)
+		arm[n++] = ROUTES_ARM;
+	if (what & FACTS_CREDS)
+		arm[n++] = CREDS_ARM;
+	snprintf(sql, cap, "%s%s%s%s%s%s", arm[0], n > 1 ? " UNION ALL " : "",
+		 n > 1 ? arm[1] : "", n > 2 ? " UNION ALL " : "",
+		 n > 2 ? arm[2] : "", ARMS_ORDER);
 }
 
-static int facts_temp(struct ctx *x)
+/* The agent, routes and credentials of what of every client of x's
+ * window, into temp.fextra (made by facts_temp()).  Return 0, or -1
+ * with x->err set. */
+static int facts_extra(struct ctx *x, unsigned what)
 {
-	if (report_tmp_exec(x, "DROP TABLE IF EXISTS temp.facts") < 0)
-		return -1;
-	return report_tmp_exec(
-	    x, "CREATE TEMP TABLE facts(client TEXT PRIMARY KEY,"
-	       " state INTEGER NOT NULL, since TEXT NOT NULL, agent TEXT,"
-	       " routes TEXT, ncreds INTEGER NOT NULL) WITHOUT ROWID");
-}
-
-int facts_table(struct ctx *x, struct facts *f, unsigned what, int table)
-{
-	struct walker w;
+	struct xwalker w;
 	struct report_tmp tmp;
-	char sql[8192];
+	char sql[4096];
 	int rc;
 
-	memset(f, 0, sizeof(*f));
+	memset(&w, 0, sizeof(w));
+	report_tmp_init(&tmp, x, "fextra", 4);
+	w.tmp = &tmp;
+	extra_sql(sql, sizeof(sql), what);
+	rc = store_each(x->st, sql, x->params, 2, extra_row, &w, x->err,
+			x->errlen);
+	xclient_done(&w);
+	if (report_tmp_flush(&tmp) < 0)
+		rc = -1;
+	return rc;
+}
+
+/* temp.facts: temp.fdays, each client's state and numbers, with its
+ * agent, routes and credentials from temp.fextra. */
+static int facts_temp(struct ctx *x)
+{
+	if (report_tmp_exec(x, "DROP VIEW IF EXISTS temp.facts") < 0 ||
+	    report_tmp_exec(x, "DROP TABLE IF EXISTS temp.fdays") < 0 ||
+	    report_tmp_exec(x, "DROP TABLE IF EXISTS temp.fextra") < 0)
+		return -1;
+	if (report_tmp_exec(x,
+			    "CREATE TEMP TABLE fdays(client TEXT PRIMARY KEY,"
+			    " state INTEGER NOT NULL, since TEXT NOT NULL,"
+			    " legacy INTEGER, amnesty INTEGER, total INTEGER,"
+			    " s434 INTEGER, lfirst INTEGER, llast INTEGER,"
+			    " ldays INTEGER, d434 TEXT) WITHOUT ROWID") < 0 ||
+	    report_tmp_exec(x, "CREATE TEMP TABLE fextra(client TEXT"
+			       " PRIMARY KEY, agent TEXT, routes TEXT,"
+			       " ncreds INTEGER NOT NULL) WITHOUT ROWID") < 0)
+		return -1;
+	return report_tmp_exec(
+	    x, "CREATE TEMP VIEW facts AS SELECT d.client AS client,"
+	       " d.state AS state, d.since AS since, e.agent AS agent,"
+	       " e.routes AS routes, coalesce(e.ncreds, 0) AS ncreds,"
+	       " d.legacy AS legacy, d.amnesty AS amnesty, d.total AS total,"
+	       " d.s434 AS s434, d.lfirst AS lfirst, d.llast AS llast,"
+	       " d.ldays AS ldays, d.d434 AS d434"
+	       " FROM temp.fdays d LEFT JOIN temp.fextra e"
+	       " ON e.client = d.client");
+}
+
+/* The days pass: each client's state and numbers, into f->per_day and
+ * (tmp set) temp.fdays.  Return 0, or -1 with x->err set. */
+static int facts_days(struct ctx *x, struct facts *f, unsigned what,
+		      struct report_tmp *tmp)
+{
+	struct walker w;
+	int rc;
+
 	memset(&w, 0, sizeof(w));
 	w.f = f;
 	w.what = what;
 	w.n_days = migrated_days(x);
 	w.streamed = 1;
+	f->tmp = tmp;
+	rc = store_each(x->st,
+			!(what & FACTS_NUMS) ? FDAYS_COLS FDAYS_FROM
+			: !(what & FACTS_NEWEST)
+			    ? FDAYS_COLS NUMS_COLS FDAYS_FROM
+			    : FDAYS_COLS NUMS_COLS NEWEST_COL FDAYS_FROM,
+			x->params, 2, day_row, &w, x->err, x->errlen);
+	client_done(&w);
+	free(w.d);
+	if (tmp && report_tmp_flush(tmp) < 0)
+		rc = -1;
+	f->tmp = NULL;
+	return rc;
+}
+
+int facts_table_each(struct ctx *x, struct facts *f, unsigned what, int table,
+		     void (*on_client)(void *arg, const char *client),
+		     void *arg)
+{
+	struct report_tmp tmp;
+
+	memset(f, 0, sizeof(*f));
+	f->on_client = on_client;
+	f->arg = arg;
 	if ((what & FACTS_ROUTES) && !has_routes(x))
 		what &= ~FACTS_ROUTES;
 	if (window_bounds(x, f, what) < 0)
@@ -490,16 +689,15 @@ int facts_table(struct ctx *x, struct facts *f, unsigned what, int table)
 	if (table) {
 		if (facts_temp(x) < 0)
 			return -1;
-		report_tmp_init(&tmp, x, "facts", 6);
-		f->tmp = &tmp;
+		report_tmp_init(&tmp, x, "fdays", FACTS_COLS);
 	}
-	facts_sql(sql, sizeof(sql), what);
-	rc = store_each(x->st, sql, x->params, 2, fact_row, &w, x->err,
-			x->errlen);
-	client_done(&w);
-	free(w.d);
-	if (table && report_tmp_flush(&tmp) < 0)
-		rc = -1;
-	f->tmp = NULL;
-	return rc;
+	if (table && (what & (FACTS_AGENTS | FACTS_ROUTES | FACTS_CREDS)) &&
+	    facts_extra(x, what) < 0)
+		return -1;
+	return facts_days(x, f, what, table ? &tmp : NULL);
+}
+
+int facts_table(struct ctx *x, struct facts *f, unsigned what, int table)
+{
+	return facts_table_each(x, f, what, table, NULL, NULL);
 }
