@@ -400,6 +400,8 @@ legacy_one() {
 	tmo=$ITMO
 	run "legacy${n}_ingest" $K ingest -q --db "$B/legacy-$n.db" \
 		--format "$FMT" "$G/daily"
+	# the new database's writeback is not the reports'
+	sync
 	tmo=
 	tag=legacy$n
 	reports "$B/legacy-$n.db" "$B/reports-$n" "$G/registry.csv" \
