@@ -9,6 +9,8 @@
 #   legacy": either or both) BENCH_DIR (bench/history)
 #   BENCH_CHECK_ALL (1 up to 90 days, else 30: the nights whose counts
 #   are checked over the whole history; the others over 7 days)
+#   BENCH_LEGACY_ROUNDS (3: the one-day case's reports are run this many
+#   times, the days side by side, and each figure is the median)
 #   BENCH_SMALL=1: a tiny version that runs in about a minute.
 # The corpora are made once (deterministically) and reused.
 set -eu
@@ -25,6 +27,7 @@ L=${BENCH_LINES:-10000}
 C=${BENCH_CLIENTS:-50000}
 LEGACY=${BENCH_LEGACY:-100000 1000000}
 TMO=${BENCH_TIMEOUT:-600}
+ROUNDS=${BENCH_LEGACY_ROUNDS:-3}
 ITMO=${BENCH_INGEST_TIMEOUT:-7200}
 # the nights checked against the truth over the whole history (the
 # others over their last 7 days): every night up to 90 days
@@ -385,7 +388,7 @@ history() {
 
 # ---- case 2: one day of many legacy clients ----
 
-legacy_one() {
+legacy_ingest() {
 	n=$1
 	G=$B/legacy-$n
 	if [ ! -f "$G/done" ]; then
@@ -403,21 +406,68 @@ legacy_one() {
 	# the new database's writeback is not the reports'
 	sync
 	tmo=
-	tag=legacy$n
-	reports "$B/legacy-$n.db" "$B/reports-$n" "$G/registry.csv" \
-		"legacy$n"
-	prev=legacy$n
-	python3 tests/scripts/history_truth.py "$G/truth" "$B/reports-$n" \
-		> "$B/truth-$n" || true
-	sed "s/^truth /truth, $n legacy clients: /" "$B/truth-$n" |
-		tee -a "$OUT"
+}
+
+# legacy_round R: every report of each day, the days side by side, as
+# "legacyN_rR_report_KIND"; a larger day is not run where the smaller
+# timed out in the same round
+legacy_round() {
+	prev=
+	for n in $LEGACY; do
+		tag=legacy${n}_r$1
+		reports "$B/legacy-$n.db" "$B/reports-$n" \
+			"$B/legacy-$n/registry.csv" "$tag"
+		prev=$tag
+	done
+	prev=
+}
+
+# median V...: the middle value
+median() {
+	printf '%s\n' "$@" | sort -n |
+		awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+# Each report's figures over the rounds, as "legacyN_report_KIND": the
+# median wall and CPU time, the largest peak memory and exit status.
+legacy_medians() {
+	for n in $LEGACY; do
+		for what in $(for k in $KINDS; do echo "report_$k"; done) \
+			$(for p in $PHASES; do echo "gonogo_$p"; done); do
+			walls="" cpus="" kb=0 worst=0
+			for r in $(seq "$ROUNDS"); do
+				f=legacy${n}_r${r}_$what
+				walls="$walls $(field "$f" 2)"
+				cpus="$cpus $(field "$f" 5)"
+				[ "$(field "$f" 3)" -gt "$kb" ] && kb=$(field "$f" 3)
+				[ "$(field "$f" 4)" -gt "$worst" ] &&
+					worst=$(field "$f" 4)
+			done
+			# shellcheck disable=SC2086
+			echo "legacy${n}_$what $(median $walls) $kb $worst $(median $cpus)" \
+				>> "$B/runs"
+		done
+	done
 }
 
 legacy() {
 	say ""
 	for n in $LEGACY; do
-		legacy_one "$n"
+		legacy_ingest "$n"
 	done
+	for r in $(seq "$ROUNDS"); do
+		note "reports, round $r of $ROUNDS..."
+		legacy_round "$r"
+	done
+	legacy_medians
+	for n in $LEGACY; do
+		python3 tests/scripts/history_truth.py "$B/legacy-$n/truth" \
+			"$B/reports-$n" > "$B/truth-$n" || true
+		sed "s/^truth /truth, $n legacy clients: /" "$B/truth-$n" |
+			tee -a "$OUT"
+	done
+	say ""
+	say "the one-day case: each report's median of $ROUNDS rounds, the days side by side"
 	for n in $LEGACY; do
 		iw=$(field "legacy${n}_ingest" 2)
 		say ""
