@@ -46,16 +46,6 @@ struct gn_tmp {
 	struct table *t; /* on mem */
 };
 
-static int no_row(void *arg, int n, const char *const *c,
-		  const char *const *names)
-{
-	(void)arg;
-	(void)n;
-	(void)c;
-	(void)names;
-	return 0;
-}
-
 /* A table on f, its header written. */
 static struct table *csv_table(const struct gonogo *g, FILE *f,
 			       struct csv_cols *cc)
@@ -118,14 +108,18 @@ static void client_csv_row(const struct gonogo *g, struct table *t,
 
 int gn_csv_start(struct gonogo *g, struct store *st, char *err, size_t errlen)
 {
-	struct gn_tmp *t;
+	struct gn_tmp *t = xcalloc(1, sizeof(*t));
 
-	if (store_each(st, "DROP TABLE IF EXISTS temp.gn_clients", NULL, 0,
-		       no_row, NULL, err, errlen) < 0 ||
-	    store_each(st, CLIENTS_TABLE, NULL, 0, no_row, NULL, err, errlen) <
-		0)
+	t->x.st = st;
+	t->x.err = t->err;
+	t->x.errlen = sizeof(t->err);
+	if (report_tmp_exec(&t->x, "DROP TABLE IF EXISTS temp.gn_clients") <
+		0 ||
+	    report_tmp_exec(&t->x, CLIENTS_TABLE) < 0) {
+		snprintf(err, errlen, "%s", t->err);
+		free(t);
 		return -1;
-	t = xcalloc(1, sizeof(*t));
+	}
 	t->mem = open_memstream(&t->buf, &t->len);
 	if (!t->mem) {
 		snprintf(err, errlen, "cannot open a memory stream: %s",
@@ -136,9 +130,6 @@ int gn_csv_start(struct gonogo *g, struct store *st, char *err, size_t errlen)
 	/* this thread's alone: no lock for each character */
 	__fsetlocking(t->mem, FSETLOCKING_BYCALLER);
 	t->t = csv_table(g, t->mem, &t->cc);
-	t->x.st = st;
-	t->x.err = t->err;
-	t->x.errlen = sizeof(t->err);
 	report_tmp_init(&t->b, &t->x, "gn_clients", CLIENTS_COLS);
 	g->tmp = t;
 	return 0;

@@ -24,33 +24,15 @@ const char *report_state_name(int state)
 	return state >= 0 && state < NSTATES ? state_names[state] : "";
 }
 
-/* The n digits at s as a number, or -1 when one is not a digit. */
-static int digits(const char *s, int n)
-{
-	int v = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
-
 int64_t report_day_number(const char *day)
 {
 	int y = 0, m = 0, d = 0;
+	int64_t n;
 
 	/* the database's 'YYYY-MM-DD' without sscanf(); other text as
 	 * sscanf() reads it */
-	if (day && strlen(day) == DAY_TEXT_LEN && day[4] == '-' &&
-	    day[7] == '-') {
-		y = digits(day, 4);
-		m = digits(day + 5, 2);
-		d = digits(day + 8, 2);
-		if (y >= 0 && m >= 0 && d >= 0)
-			return day_from_civil(y, m, d);
-	}
+	if (day && day_parse(day, &n) == 0)
+		return n;
 	if (!day || sscanf(day, "%d-%d-%d", &y, &m, &d) != 3)
 		return 0;
 	return day_from_civil(y, m, d);

@@ -94,22 +94,23 @@ int store_detail_add(struct store *st, const char *src, int64_t from,
 	return 0;
 }
 
-/* The sums of one key's rows, negated when sign < 0. */
-static const char *sums(const struct store_table *t, int sign)
+/* The sums of one key's rows (store_sums()), into buf negated when
+ * sign < 0: each sum(x) becomes -sum(x); the times' min and max stay. */
+static const char *sums(const struct store_table *t, int sign, char *buf,
+			size_t cap)
 {
-	static const char hours[] =
-	    "-sum(n)"
-	    ", -sum(h00), -sum(h01), -sum(h02), -sum(h03), -sum(h04)"
-	    ", -sum(h05), -sum(h06), -sum(h07), -sum(h08), -sum(h09)"
-	    ", -sum(h10), -sum(h11), -sum(h12), -sum(h13), -sum(h14)"
-	    ", -sum(h15), -sum(h16), -sum(h17), -sum(h18), -sum(h19)"
-	    ", -sum(h20), -sum(h21), -sum(h22), -sum(h23)";
+	const char *p = store_sums(t);
+	size_t at = 0;
 
 	if (sign >= 0)
-		return store_sums(t);
-	return t->hours	  ? hours
-	       : t->range ? "-sum(n), min(first), max(last)"
-			  : "-sum(n)";
+		return p;
+	for (; *p && at + 2 < cap; p++) {
+		if (strncmp(p, "sum(", 4) == 0)
+			buf[at++] = '-';
+		buf[at++] = *p;
+	}
+	buf[at] = '\0';
+	return buf;
 }
 
 /* Add into main's rollup of t the sums of src's detail rows matching
@@ -119,12 +120,14 @@ static int add_detail(struct store *st, const struct store_table *t,
 		      int64_t file_id, char *err, size_t errlen)
 {
 	char sql[SQL_MAX];
+	char neg[512];
 
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO main.rollup_%s(%s, %s) SELECT %s, %s FROM"
 		 " %s.file_%s AS d WHERE %s GROUP BY %s%s",
-		 t->name, t->keys, store_vals(t), t->keys, sums(t, sign), src,
-		 t->name, where, t->keys, store_merge_tail(t));
+		 t->name, t->keys, store_vals(t), t->keys,
+		 sums(t, sign, neg, sizeof(neg)), src, t->name, where, t->keys,
+		 store_merge_tail(t));
 	return store_exec2(st, sql, file_id, 0, err, errlen);
 }
 

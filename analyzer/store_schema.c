@@ -57,8 +57,6 @@ static const char upgrade_v1_copy[] =
  * schema 2).  The views are made again over the new tables. */
 static const char upgrade_v2[] =
     "ALTER TABLE files ADD COLUMN crc INTEGER;"
-    "DROP VIEW counts; DROP VIEW agents; DROP VIEW creds;"
-    "DROP VIEW cred_agents; DROP VIEW routes; DROP VIEW hourly;"
     "ALTER TABLE file_counts RENAME TO v2_file_counts;"
     "ALTER TABLE file_agents RENAME TO v2_file_agents;"
     "ALTER TABLE file_creds RENAME TO v2_file_creds;"
@@ -179,10 +177,12 @@ static int build(struct store *st, int64_t v, char *err, size_t errlen)
 
 	if (v > SCHEMA_VERSION)
 		return newer(st, v, err, errlen);
+	/* schema 1's tables renamed, then every view dropped (before
+	 * schema 2's tables under them are renamed) */
 	if ((v == 1 && store_exec(st, upgrade_v1, err, errlen) < 0) ||
+	    (v > 0 && store_exec(st, drop_views, err, errlen) < 0) ||
 	    (v == 2 && store_exec(st, upgrade_v2, err, errlen) < 0) ||
-	    (v > 1 && store_exec(st, upgrade_v4, err, errlen) < 0) ||
-	    (v > 0 && store_exec(st, drop_views, err, errlen) < 0))
+	    (v > 1 && store_exec(st, upgrade_v4, err, errlen) < 0))
 		return -1;
 	if (store_exec(st, schema_sql, err, errlen) < 0)
 		return -1;
