@@ -218,21 +218,32 @@ static int fold_files(struct store *st, char *err, size_t errlen)
 			  err, errlen);
 }
 
-/* After a fold that freed much of the file (a first import of a long
- * history, say), give the free pages back; a night's fold frees about
- * what the next night fills, so it keeps them. */
-static int give_back_much(struct store *st, char *err, size_t errlen)
+/* Give freed pages back.  After a prune always: incrementally where
+ * the database allows it, else by rewriting it (which turns incremental
+ * vacuum on).  After a fold (fold set) only incrementally, and only
+ * when it freed over a quarter of the file (a first import of a long
+ * history, say): a night's fold frees about what the next night
+ * fills, so it keeps them. */
+static int give_back(struct store *st, int fold, char *err, size_t errlen)
 {
 	int64_t mode = 0;
 	int64_t pages = 0;
 	int64_t free_pages = 0;
 
-	if (store_one_int(st, "PRAGMA auto_vacuum", &mode, err, errlen) < 0 ||
-	    store_one_int(st, "PRAGMA page_count", &pages, err, errlen) < 0 ||
-	    store_one_int(st, "PRAGMA freelist_count", &free_pages, err,
-			  errlen) < 0)
+	if (store_one_int(st, "PRAGMA auto_vacuum", &mode, err, errlen) < 0)
 		return -1;
-	if (mode != 2 || 4 * free_pages <= pages)
+	if (mode != 2)
+		return fold ? 0
+			    : store_exec(st,
+					 "PRAGMA auto_vacuum = INCREMENTAL;"
+					 " VACUUM",
+					 err, errlen);
+	if (fold &&
+	    (store_one_int(st, "PRAGMA page_count", &pages, err, errlen) < 0 ||
+	     store_one_int(st, "PRAGMA freelist_count", &free_pages, err,
+			   errlen) < 0))
+		return -1;
+	if (fold && 4 * free_pages <= pages)
 		return 0;
 	return store_exec(st, "PRAGMA incremental_vacuum", err, errlen);
 }
@@ -260,7 +271,7 @@ int store_fold(struct store *st, int keep_days, char *err, size_t errlen)
 	if (rc != 0)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	if (rc == 0 && n > 0)
-		rc = give_back_much(st, err, errlen);
+		rc = give_back(st, 1, err, errlen);
 	pthread_mutex_unlock(&store_write_mu);
 	return rc < 0 ? -1 : (int)n;
 }
@@ -311,21 +322,6 @@ static int record_first_day(struct store *st, const char *day, char *err,
 				 : store_fail(st, "cannot prune", err, errlen);
 }
 
-/* Give freed pages back: incrementally where the database allows it,
- * else by rewriting it (which turns incremental vacuum on). */
-static int give_back(struct store *st, char *err, size_t errlen)
-{
-	int64_t mode = 0;
-
-	if (store_one_int(st, "PRAGMA auto_vacuum", &mode, err, errlen) < 0)
-		return -1;
-	if (mode == 2)
-		return store_exec(st, "PRAGMA incremental_vacuum", err,
-				  errlen);
-	return store_exec(st, "PRAGMA auto_vacuum = INCREMENTAL; VACUUM", err,
-			  errlen);
-}
-
 int store_prune(struct store *st, const char *day, char *err, size_t errlen)
 {
 	int rc;
@@ -343,7 +339,7 @@ int store_prune(struct store *st, const char *day, char *err, size_t errlen)
 	if (rc != 0)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	if (rc == 0)
-		rc = give_back(st, err, errlen);
+		rc = give_back(st, 0, err, errlen);
 	pthread_mutex_unlock(&store_write_mu);
 	if (rc == 0)
 		store_one_text(

@@ -138,6 +138,23 @@ check_files goth.csv wanth.csv "schema-2 hourly counts after the upgrade"
 check_eq "$(sqlite3 v2.db "SELECT count(*) FROM sqlite_master WHERE
 	name LIKE '%_hourly'")" 0 "the tables of an hour a row are gone"
 
+# reread_fixture N SEED: ingest again the two files the fixture vN.db
+# was made from (loggen seed SEED, split after line 2400): its ledger
+# knows them, so no line is new, and this first writer upgrades it to
+# schema 5
+reread_fixture() {
+	"$LOGGEN" --layout nginx --lines 6000 --days 6 --seed "$2" \
+		--key-file test.key -o "v$1whole.log"
+	head -n 2400 "v$1whole.log" > "v$1first.log"
+	tail -n +2401 "v$1whole.log" > "v$1second.log"
+	KEYAUDIT_KEY=$key "$KEYAUDIT" ingest -v --db "v$1.db" \
+		--format "$NGINX_FMT" "v$1first.log" "v$1second.log" 2> "v$1a.txt"
+	grep -q '2 files, 0 new lines' "v$1a.txt" ||
+		fail "the schema-$1 ledger does not know the files: $(cat "v$1a.txt")"
+	check_eq "$(sqlite3 "v$1.db" "SELECT value FROM meta WHERE key = 'schema'")" \
+		5 "schema-$1 database upgraded"
+}
+
 # A schema-3 database made by the previous version (loggen seed 43, two
 # files, the first folded into the rollups; key 0...07) keeps its tables:
 # it is read as it is, read-only too, and the first writer drops the
@@ -165,17 +182,8 @@ done
 KEYAUDIT_KEY=$key "$KEYAUDIT" lookup -q --db v3ro.db $v3fps > v3ro-lookup.csv
 check_eq "$(sqlite3 v3.db "SELECT value FROM meta WHERE key = 'schema'")" 3 \
 	"a reader does not upgrade schema 3"
-"$LOGGEN" --layout nginx --lines 6000 --days 6 --seed 43 \
-	--key-file test.key -o v3whole.log
-head -n 2400 v3whole.log > v3first.log
-tail -n +2401 v3whole.log > v3second.log
 sqlite3 -csv v3.db "$bykey" > want3.csv
-KEYAUDIT_KEY=$key "$KEYAUDIT" ingest -v --db v3.db --format "$NGINX_FMT" \
-	v3first.log v3second.log 2> v3a.txt
-grep -q '2 files, 0 new lines' v3a.txt ||
-	fail "the schema-3 ledger does not know the files: $(cat v3a.txt)"
-check_eq "$(sqlite3 v3.db "SELECT value FROM meta WHERE key = 'schema'")" 5 \
-	"schema-3 database upgraded"
+reread_fixture 3 43
 check_eq "$(sqlite3 v3.db "$v3idx")" 0 "the secondary indexes are gone"
 sqlite3 -csv v3.db "$bykey" > got3.csv
 check_files got3.csv want3.csv "schema-3 counts after the upgrade"
@@ -214,16 +222,7 @@ sqlite3 -csv v4m.db "$bykey" > got4m.csv
 check_files got4m.csv want4.csv "a schema-4 shard merged"
 check_eq "$(sqlite3 v4.db "SELECT value FROM meta WHERE key = 'schema'")" 4 \
 	"a reader does not upgrade schema 4"
-"$LOGGEN" --layout nginx --lines 6000 --days 6 --seed 44 \
-	--key-file test.key -o v4whole.log
-head -n 2400 v4whole.log > v4first.log
-tail -n +2401 v4whole.log > v4second.log
-KEYAUDIT_KEY=$key "$KEYAUDIT" ingest -v --db v4.db --format "$NGINX_FMT" \
-	v4first.log v4second.log 2> v4a.txt
-grep -q '2 files, 0 new lines' v4a.txt ||
-	fail "the schema-4 ledger does not know the files: $(cat v4a.txt)"
-check_eq "$(sqlite3 v4.db "SELECT value FROM meta WHERE key = 'schema'")" 5 \
-	"schema-4 database upgraded"
+reread_fixture 4 44
 check_eq "$(sqlite3 v4.db "SELECT group_concat(rolled = lines) FROM files
 	WHERE detail = 1")" 1 "the kept detail is in the rollups"
 sqlite3 -csv v4.db "SELECT day, client, class, amnesty, status, sum(n),
