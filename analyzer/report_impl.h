@@ -36,7 +36,7 @@ int report_plain_row(void *arg, int n, const char *const *c,
 /* ---- TEMP tables (report_tmp.c) ---- */
 
 #define TMP_BATCH    128 /* rows a multi-row INSERT */
-#define TMP_MAX_COLS 12
+#define TMP_MAX_COLS 16
 
 /* Rows for the TEMP table `table` (made by the caller), copied and
  * inserted TMP_BATCH at a time. */
@@ -46,6 +46,7 @@ struct report_tmp {
 	int ncols;
 	int n; /* rows waiting */
 	int failed;
+	struct store_rows *full; /* the INSERT of a full batch, or NULL */
 	char *cells[TMP_BATCH * TMP_MAX_COLS];
 };
 
@@ -58,7 +59,8 @@ void report_tmp_init(struct report_tmp *b, struct ctx *x, const char *table,
 /* Add one row (vals[i] NULL: SQL NULL), copied; a full batch is
  * inserted.  Return 0, or -1 (x->err set) once an insert has failed. */
 int report_tmp_add(struct report_tmp *b, const char *const *vals);
-/* Insert the rows waiting.  Return 0, or -1 with x->err set. */
+/* Insert the rows waiting and finalize b's statement (an add after it
+ * prepares one again).  Return 0, or -1 with x->err set. */
 int report_tmp_flush(struct report_tmp *b);
 
 int report_migration(struct ctx *x);
@@ -105,8 +107,10 @@ struct facts {
 	int64_t now;
 	/* report progress: clients per day and state, [day - first][s] */
 	long long (*per_day)[NSTATES];
-	/* facts_table(): where each client goes, instead of v */
+	/* facts_table(): where each client goes, instead of v, and what
+	 * is read of it beside the days */
 	struct report_tmp *tmp;
+	struct extra *extra;
 	/* facts_table_each(): called with each client of the window */
 	void (*on_client)(void *arg, const char *client);
 	void *arg;
@@ -137,18 +141,19 @@ const struct client_facts *facts_find(const struct facts *f,
 void facts_free(struct facts *f);
 
 /* The facts of every legacy client of x's window, with the parts in
- * what, in client order, one pass over the agents, routes and
- * credentials and one over the days: when table is set, into the TEMP
- * view facts(client, state INTEGER, since TEXT, agent, routes, ncreds,
+ * what, in client order, in one pass over the days with the agents,
+ * routes and credentials read beside it (no sort or join after the
+ * grouping): when table is set, into the TEMP table facts(client
+ * PRIMARY KEY, state INTEGER, since TEXT, agent, routes, ncreds,
  * legacy, amnesty, total, s434, lfirst, llast, ldays, d434), one row a
- * client, over the TEMP tables fdays and fextra (all three replaced);
- * else only f->per_day (FACTS_PER_DAY).  The columns from legacy on
- * are NULL unless what has FACTS_NUMS; then they are the client's
- * legacy requests, those of them with amnesty, all its requests, those
- * with status 434, the first and last time (epoch) of a legacy
- * request, the days with one, and the first day with a status 434
- * (NULL: none).  Memory does not grow with the clients.  Return 0, or
- * -1 with x->err set; free with facts_free() either way. */
+ * client (replaced); else only f->per_day (FACTS_PER_DAY).  The
+ * columns from legacy on are NULL unless what has FACTS_NUMS; then
+ * they are the client's legacy requests, those of them with amnesty,
+ * all its requests, those with status 434, the first and last time
+ * (epoch) of a legacy request, the days with one, and the first day
+ * with a status 434 (NULL: none).  Memory does not grow with the
+ * clients.  Return 0, or -1 with x->err set; free with facts_free()
+ * either way. */
 int facts_table(struct ctx *x, struct facts *f, unsigned what, int table);
 /* facts_table(), calling on_client (when not NULL) with arg and each
  * client that has a request in the window, legacy or not, in client
@@ -156,6 +161,20 @@ int facts_table(struct ctx *x, struct facts *f, unsigned what, int table);
 int facts_table_each(struct ctx *x, struct facts *f, unsigned what, int table,
 		     void (*on_client)(void *arg, const char *client),
 		     void *arg);
+
+/* ---- agents, routes and credentials by client (report_extra.c) ---- */
+
+/* The statements of what (FACTS_AGENTS, FACTS_ROUTES, FACTS_CREDS)
+ * over x's window, open side by side.  Return NULL with x->err set. */
+struct extra *extra_open(struct ctx *x, unsigned what);
+/* Client's top legacy agent (NULL: none), its TOP_ROUTES busiest routes
+ * as "ROUTE N; ROUTE N" (NULL: none), both malloc'd, and its legacy
+ * credentials, into c.  Clients are asked in increasing order (strcmp,
+ * SQLite's BINARY); the rows of those not asked are skipped.  Return 0,
+ * or -1 with x->err set. */
+int extra_get(struct extra *e, const char *client, struct client_facts *c);
+/* NULL: nothing. */
+void extra_close(struct extra *e);
 
 /* Day number (days since 1970-01-01) of "YYYY-MM-DD", and back. */
 int64_t report_day_number(const char *day);

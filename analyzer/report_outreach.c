@@ -231,16 +231,13 @@ static void cred_add(struct oclient *c, const char *const *col)
 
 /* Rows of (client, src, 'fp:' || fp, fp, legacy, amnesty, 434, last
  * ISO, last, first 434 day, state, since, agent, routes) in client
- * order: src 0 the client (with its facts), any client with a legacy
- * request in the window; 1 each of its legacy credentials, by fp. */
-static int stream_row(void *arg, int n, const char *const *col,
-		      const char *const *names)
+ * order (outreach_merge()): src 0 the client (with its facts), any
+ * client with a legacy request in the window; 1 each of its legacy
+ * credentials, by fp. */
+static int stream_row(struct outreach *o, const char *const *col)
 {
-	struct outreach *o = arg;
 	struct oclient *c = &o->c;
 
-	(void)n;
-	(void)names;
 	if (!c->client || strcmp(c->client, col[0]) != 0) {
 		client_done(o);
 		c->client = xstrdup(col[0]);
@@ -261,20 +258,24 @@ static int stream_row(void *arg, int n, const char *const *col,
 	return o->tmp.failed;
 }
 
-/* each legacy client, its numbers and facts from facts_table() */
+/* each legacy client, its numbers and facts from facts_table(), in
+ * client order (temp.facts' key) */
 #define LAST_SEEN ISO("llast")
-#define CLIENT_ARM                                                            \
+#define CLIENT_ROWS                                                           \
 	"SELECT client, 0, NULL, NULL, legacy, amnesty, s434, " LAST_SEEN     \
-	", llast, d434, state, since, agent, routes FROM temp.facts"
+	", llast, d434, state, since, agent, routes FROM temp.facts"          \
+	" ORDER BY client"
+/* each client's legacy credentials, in client and fp order, as its
+ * GROUP BY makes them */
 #define CRED_LAST ISO("max(last)")
-#define CRED_ARM                                                              \
-	" UNION ALL SELECT client, 1, 'fp:' || fp, fp, sum(n),"               \
+#define CRED_ROWS                                                             \
+	"SELECT client, 1, 'fp:' || fp, fp, sum(n),"                          \
 	" sum(CASE WHEN amnesty = 1 THEN n ELSE 0 END),"                      \
 	" sum(CASE WHEN status = 434 THEN n ELSE 0 END), " CRED_LAST ","      \
 	" max(last), min(CASE WHEN status = 434 THEN day END),"               \
 	" NULL, NULL, NULL, NULL FROM creds WHERE " WINDOW                    \
-	" AND class IN " LEGACY " GROUP BY client, fp"
-#define STREAM_SQL CLIENT_ARM CRED_ARM " ORDER BY 1, 2, 3"
+	" AND class IN " LEGACY " GROUP BY client, fp ORDER BY client, fp"
+#define STREAM_COLS 14
 
 /* The rows to write, sort keys first (temp.outreach). */
 #define OUT_TABLE                                                             \
@@ -345,6 +346,47 @@ static int out_temp(struct ctx *x)
 	return report_tmp_exec(x, OUT_TABLE);
 }
 
+/* Which of the two streams' rows comes first: the lower client, a
+ * client's own row (0) before its credentials (1). */
+static int first_of(struct store_rows *const *r, const int *have)
+{
+	if (have[0] != 1 || have[1] != 1)
+		return have[0] == 1 ? 0 : 1;
+	return strcmp(store_rows_col(r[0], 0), store_rows_col(r[1], 0)) <= 0
+		   ? 0
+		   : 1;
+}
+
+/* CLIENT_ROWS and CRED_ROWS merged by client, to stream_row(): no sort
+ * after the credentials' GROUP BY.  Return 0, or -1 with x->err set. */
+static int outreach_merge(struct outreach *o)
+{
+	struct ctx *x = o->x;
+	struct store_rows *r[2];
+	const char *col[STREAM_COLS];
+	int have[2] = {0, 0};
+
+	r[0] = store_rows_open(x->st, CLIENT_ROWS, x->params, 2, x->err,
+			       x->errlen);
+	r[1] = !r[0] ? NULL
+		     : store_rows_open(x->st, CRED_ROWS, x->params, 2, x->err,
+				       x->errlen);
+	for (int i = 0; r[1] && i < 2; i++)
+		have[i] = store_rows_next(r[i]);
+	while (have[0] == 1 || have[1] == 1) {
+		int i = first_of(r, have);
+
+		for (int c = 0; c < STREAM_COLS; c++)
+			col[c] = store_rows_col(r[i], c);
+		if (stream_row(o, col))
+			break;
+		have[i] = store_rows_next(r[i]);
+	}
+	store_rows_close(r[0]);
+	store_rows_close(r[1]);
+	return !r[1] || have[0] < 0 || have[1] < 0 ? -1 : 0;
+}
+
 /* Every output row of the legacy clients into temp.outreach, one pass
  * in client order.  Return 0, or -1 with x->err set. */
 static int outreach_collect(struct outreach *o)
@@ -364,8 +406,7 @@ static int outreach_collect(struct outreach *o)
 	if (rc < 0 || out_temp(x) < 0)
 		return -1;
 	report_tmp_init(&o->tmp, x, "outreach", OUT_COLS);
-	rc = store_each(x->st, STREAM_SQL, x->params, 2, stream_row, o, x->err,
-			x->errlen);
+	rc = outreach_merge(o);
 	if (rc == 0)
 		client_done(o);
 	client_clear(&o->c);

@@ -1,7 +1,8 @@
 /* report_state.c: each legacy client's migration state, top agent and
  * routes, read from the store in client order: into memory, one pass
- * per table, or (facts_table) into TEMP tables: one pass over the
- * agents, routes and credentials, one over the days. */
+ * per table, or (facts_table) into a TEMP table: one pass over the
+ * days, with the agents, routes and credentials read beside it
+ * (report_extra.c). */
 #include "day.h"
 #include "report_impl.h"
 
@@ -12,9 +13,10 @@
 
 /* the clients of the set FACTS_SET only: one scan, no index needed */
 #define CHOSEN " AND client IN (SELECT v FROM temp." FACTS_SET ")"
-/* temp.fdays: client, state, since, then FACTS_NNUMS numbers */
+/* temp.facts: client, state, since, agent, routes, ncreds, then
+ * FACTS_NNUMS numbers */
 #define FACTS_NNUMS 8
-#define FACTS_COLS  (3 + FACTS_NNUMS)
+#define FACTS_COLS  (6 + FACTS_NNUMS)
 
 static const char *const state_names[NSTATES] = {
     "legacy-only", "mixed", "migrated", "regressed", "dormant"};
@@ -145,11 +147,12 @@ static void nums_text(const struct walker *w, char bufs[][32], const char **v)
 	v[7] = u->d434;
 }
 
-/* facts_table(): the client's days are complete, into temp.fdays. */
+/* facts_table(): the client's days are complete; its row of
+ * temp.facts, with what report_extra.c reads of it. */
 static void client_stream(struct walker *w)
 {
 	struct client_facts c;
-	char state[16], since[16];
+	char state[16], since[16], ncreds[32];
 	char nums[FACTS_NNUMS][32];
 	const char *v[FACTS_COLS];
 
@@ -157,13 +160,21 @@ static void client_stream(struct walker *w)
 	walk(w, &c);
 	if (!w->f->tmp)
 		return;
+	if (extra_get(w->f->extra, w->client, &c) < 0)
+		w->f->tmp->failed = 1;
 	snprintf(state, sizeof(state), "%d", c.state);
 	report_day_text(c.since, since);
+	snprintf(ncreds, sizeof(ncreds), "%lld", c.ncreds);
 	v[0] = w->client;
 	v[1] = state;
 	v[2] = since;
-	nums_text(w, nums, v + 3);
+	v[3] = c.agent;
+	v[4] = c.routes;
+	v[5] = ncreds;
+	nums_text(w, nums, v + 6);
 	report_tmp_add(w->f->tmp, v);
+	free(c.agent);
+	free(c.routes);
 }
 
 static void client_done(struct walker *w)
@@ -493,138 +504,18 @@ void facts_free(struct facts *f)
 	" FROM counts WHERE " WINDOW " GROUP BY client, day"                  \
 	" ORDER BY client, day"
 
-/* Rows of (client, src, key, k, ord) in client order: src '1' an agent,
- * '2' a route (key), k requests, the busiest first; '3' k credentials
- * (src is text: no number to make and read). */
-#define AGENTS_ARM                                                            \
-	"SELECT client, '1', agent, sum(n), -sum(n) FROM agents"              \
-	" WHERE " WINDOW " AND class IN " LEGACY " GROUP BY client, agent"
-#define ROUTES_ARM                                                            \
-	"SELECT client, '2', route, sum(n), -sum(n) FROM routes"              \
-	" WHERE " WINDOW " AND route <> '{other}' GROUP BY client, route"
-#define CREDS_ARM                                                             \
-	"SELECT client, '3', NULL, count(DISTINCT fp), 0"                     \
-	" FROM creds WHERE " WINDOW " AND class IN " LEGACY                   \
-	" GROUP BY client"
-#define ARMS_ORDER " ORDER BY 1, 2, 5, 3"
-
-/* One client's agent, routes and credentials as they stream in. */
-struct xwalker {
-	struct report_tmp *tmp; /* temp.fextra */
-	char *client;
-	char *agent;
-	char *routes;
-	long long ncreds;
-};
-
-static void xclient_done(struct xwalker *w)
-{
-	char ncreds[32];
-	const char *v[4];
-
-	if (w->client) {
-		snprintf(ncreds, sizeof(ncreds), "%lld", w->ncreds);
-		v[0] = w->client;
-		v[1] = w->agent;
-		v[2] = w->routes;
-		v[3] = ncreds;
-		report_tmp_add(w->tmp, v);
-	}
-	free(w->client);
-	free(w->agent);
-	free(w->routes);
-	w->client = w->agent = w->routes = NULL;
-	w->ncreds = 0;
-}
-
-static int extra_row(void *arg, int n, const char *const *c,
-		     const char *const *names)
-{
-	struct xwalker *w = arg;
-	int src = c[1] ? c[1][0] - '0' : -1;
-
-	(void)n;
-	(void)names;
-	if (!w->client || strcmp(w->client, c[0]) != 0) {
-		xclient_done(w);
-		w->client = xstrdup(c[0]);
-	}
-	if (src == 1 && !w->agent)
-		w->agent = xstrdup(c[2] ? c[2] : "");
-	else if (src == 2)
-		route_add(&w->routes, c[2], c[3] ? c[3] : "0");
-	else if (src == 3)
-		w->ncreds = report_num(c[3]);
-	/* stop at a failed insert: facts_extra() reports it */
-	return w->tmp->failed;
-}
-
-/* The arms of what, UNION ALL between them, into sql. */
-static void extra_sql(char *sql, size_t cap, unsigned what)
-{
-	const char *arm[3];
-	int n = 0;
-
-	if (what & FACTS_AGENTS)
-		arm[n++] = AGENTS_ARM;
-	if (what & FACTS_ROUTES)
-		arm[n++] = ROUTES_ARM;
-	if (what & FACTS_CREDS)
-		arm[n++] = CREDS_ARM;
-	snprintf(sql, cap, "%s%s%s%s%s%s", arm[0], n > 1 ? " UNION ALL " : "",
-		 n > 1 ? arm[1] : "", n > 2 ? " UNION ALL " : "",
-		 n > 2 ? arm[2] : "", ARMS_ORDER);
-}
-
-/* The agent, routes and credentials of what of every client of x's
- * window, into temp.fextra (made by facts_temp()).  Return 0, or -1
- * with x->err set. */
-static int facts_extra(struct ctx *x, unsigned what)
-{
-	struct xwalker w;
-	struct report_tmp tmp;
-	char sql[4096];
-	int rc;
-
-	memset(&w, 0, sizeof(w));
-	report_tmp_init(&tmp, x, "fextra", 4);
-	w.tmp = &tmp;
-	extra_sql(sql, sizeof(sql), what);
-	rc = store_each(x->st, sql, x->params, 2, extra_row, &w, x->err,
-			x->errlen);
-	xclient_done(&w);
-	if (report_tmp_flush(&tmp) < 0)
-		rc = -1;
-	return rc;
-}
-
-/* temp.facts: temp.fdays, each client's state and numbers, with its
- * agent, routes and credentials from temp.fextra. */
+/* temp.facts: one row a legacy client of the window, from the days
+ * pass and report_extra.c's reading beside it. */
 static int facts_temp(struct ctx *x)
 {
-	if (report_tmp_exec(x, "DROP VIEW IF EXISTS temp.facts") < 0 ||
-	    report_tmp_exec(x, "DROP TABLE IF EXISTS temp.fdays") < 0 ||
-	    report_tmp_exec(x, "DROP TABLE IF EXISTS temp.fextra") < 0)
-		return -1;
-	if (report_tmp_exec(x,
-			    "CREATE TEMP TABLE fdays(client TEXT PRIMARY KEY,"
-			    " state INTEGER NOT NULL, since TEXT NOT NULL,"
-			    " legacy INTEGER, amnesty INTEGER, total INTEGER,"
-			    " s434 INTEGER, lfirst INTEGER, llast INTEGER,"
-			    " ldays INTEGER, d434 TEXT) WITHOUT ROWID") < 0 ||
-	    report_tmp_exec(x, "CREATE TEMP TABLE fextra(client TEXT"
-			       " PRIMARY KEY, agent TEXT, routes TEXT,"
-			       " ncreds INTEGER NOT NULL) WITHOUT ROWID") < 0)
+	if (report_tmp_exec(x, "DROP TABLE IF EXISTS temp.facts") < 0)
 		return -1;
 	return report_tmp_exec(
-	    x, "CREATE TEMP VIEW facts AS SELECT d.client AS client,"
-	       " d.state AS state, d.since AS since, e.agent AS agent,"
-	       " e.routes AS routes, coalesce(e.ncreds, 0) AS ncreds,"
-	       " d.legacy AS legacy, d.amnesty AS amnesty, d.total AS total,"
-	       " d.s434 AS s434, d.lfirst AS lfirst, d.llast AS llast,"
-	       " d.ldays AS ldays, d.d434 AS d434"
-	       " FROM temp.fdays d LEFT JOIN temp.fextra e"
-	       " ON e.client = d.client");
+	    x, "CREATE TEMP TABLE facts(client TEXT PRIMARY KEY,"
+	       " state INTEGER NOT NULL, since TEXT NOT NULL, agent TEXT,"
+	       " routes TEXT, ncreds INTEGER NOT NULL, legacy INTEGER,"
+	       " amnesty INTEGER, total INTEGER, s434 INTEGER, lfirst INTEGER,"
+	       " llast INTEGER, ldays INTEGER, d434 TEXT) WITHOUT ROWID");
 }
 
 /* The days pass: each client's state and numbers, into f->per_day and
@@ -660,6 +551,7 @@ int facts_table_each(struct ctx *x, struct facts *f, unsigned what, int table,
 		     void *arg)
 {
 	struct report_tmp tmp;
+	int rc;
 
 	memset(f, 0, sizeof(*f));
 	f->on_client = on_client;
@@ -671,12 +563,15 @@ int facts_table_each(struct ctx *x, struct facts *f, unsigned what, int table,
 	if (table) {
 		if (facts_temp(x) < 0)
 			return -1;
-		report_tmp_init(&tmp, x, "fdays", FACTS_COLS);
+		report_tmp_init(&tmp, x, "facts", FACTS_COLS);
+		f->extra = extra_open(x, what);
+		if (!f->extra)
+			return -1;
 	}
-	if (table && (what & (FACTS_AGENTS | FACTS_ROUTES | FACTS_CREDS)) &&
-	    facts_extra(x, what) < 0)
-		return -1;
-	return facts_days(x, f, what, table ? &tmp : NULL);
+	rc = facts_days(x, f, what, table ? &tmp : NULL);
+	extra_close(f->extra);
+	f->extra = NULL;
+	return rc;
 }
 
 int facts_table(struct ctx *x, struct facts *f, unsigned what, int table)

@@ -48,25 +48,45 @@ int report_tmp_exec(struct ctx *x, const char *sql)
 			  x->errlen);
 }
 
-int report_tmp_flush(struct report_tmp *b)
+/* Insert the rows waiting: a full batch through b->full, prepared once,
+ * fewer through a statement of their own.  Free their cells. */
+static int insert_waiting(struct report_tmp *b)
 {
 	/* 64 bytes for the table's name, 2 a cell, 3 a row */
 	char sql[64 + TMP_BATCH * (2 * TMP_MAX_COLS + 3)];
-	int cells = b->n * b->ncols;
+	const char *const *cells = (const char *const *)b->cells;
+	int n = b->n * b->ncols;
 
 	if (!b->n)
 		return b->failed ? -1 : 0;
-	insert_sql(b, sql, sizeof(sql));
-	if (!b->failed &&
-	    store_each(b->x->st, sql, (const char *const *)b->cells, cells,
-		       no_row, NULL, b->x->err, b->x->errlen) < 0)
-		b->failed = 1;
-	for (int i = 0; i < cells; i++) {
+	if (!b->failed && b->n == TMP_BATCH && !b->full) {
+		insert_sql(b, sql, sizeof(sql));
+		b->full = store_rows_open(b->x->st, sql, cells, n, b->x->err,
+					  b->x->errlen);
+		b->failed = !b->full || store_rows_next(b->full) < 0;
+	} else if (!b->failed && b->n == TMP_BATCH) {
+		store_rows_again(b->full, cells, n);
+		b->failed = store_rows_next(b->full) < 0;
+	} else if (!b->failed) {
+		insert_sql(b, sql, sizeof(sql));
+		b->failed = store_each(b->x->st, sql, cells, n, no_row, NULL,
+				       b->x->err, b->x->errlen) < 0;
+	}
+	for (int i = 0; i < n; i++) {
 		free(b->cells[i]);
 		b->cells[i] = NULL;
 	}
 	b->n = 0;
 	return b->failed ? -1 : 0;
+}
+
+int report_tmp_flush(struct report_tmp *b)
+{
+	int rc = insert_waiting(b);
+
+	store_rows_close(b->full);
+	b->full = NULL;
+	return rc;
 }
 
 int report_tmp_add(struct report_tmp *b, const char *const *vals)
@@ -76,6 +96,6 @@ int report_tmp_add(struct report_tmp *b, const char *const *vals)
 	for (int c = 0; c < b->ncols; c++)
 		row[c] = vals[c] ? xstrdup(vals[c]) : NULL;
 	if (++b->n == TMP_BATCH)
-		return report_tmp_flush(b);
+		return insert_waiting(b);
 	return b->failed ? -1 : 0;
 }

@@ -460,6 +460,73 @@ int store_each(struct store *st, const char *sql, const char *const *params,
 	return 0;
 }
 
+struct store_rows {
+	struct store *st;
+	sqlite3_stmt *s;
+	int ncols;
+	char *err;
+	size_t errlen;
+};
+
+static void rows_bind(struct store_rows *r, const char *const *params,
+		      int nparams)
+{
+	for (int i = 0; i < nparams; i++)
+		sqlite3_bind_text(r->s, i + 1, params[i], -1, SQLITE_STATIC);
+}
+
+struct store_rows *store_rows_open(struct store *st, const char *sql,
+				   const char *const *params, int nparams,
+				   char *err, size_t errlen)
+{
+	sqlite3_stmt *s = store_prepare(st, sql, err, errlen);
+	struct store_rows *r;
+
+	if (!s)
+		return NULL;
+	r = xcalloc(1, sizeof(*r));
+	r->st = st;
+	r->s = s;
+	r->ncols = sqlite3_column_count(s);
+	r->err = err;
+	r->errlen = errlen;
+	rows_bind(r, params, nparams);
+	return r;
+}
+
+int store_rows_next(struct store_rows *r)
+{
+	int rc = sqlite3_step(r->s);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return store_fail(r->st, "query failed", r->err, r->errlen);
+}
+
+const char *store_rows_col(struct store_rows *r, int i)
+{
+	if (i < 0 || i >= r->ncols)
+		return NULL;
+	return (const char *)sqlite3_column_text(r->s, i);
+}
+
+void store_rows_again(struct store_rows *r, const char *const *params,
+		      int nparams)
+{
+	sqlite3_reset(r->s);
+	rows_bind(r, params, nparams);
+}
+
+void store_rows_close(struct store_rows *r)
+{
+	if (!r)
+		return;
+	sqlite3_finalize(r->s);
+	free(r);
+}
+
 int store_temp_set(struct store *st, const char *name,
 		   const char *const *values, size_t n, char *err,
 		   size_t errlen)

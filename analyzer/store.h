@@ -215,6 +215,31 @@ int store_each(struct store *st, const char *sql, const char *const *params,
 			  const char *const *names),
 	       void *ctx, char *err, size_t errlen);
 
+/* One statement of store_rows_open(), read a row at a time, so that a
+ * caller can read several side by side (merging them by a key), or run
+ * again with other parameters. */
+struct store_rows;
+
+/* Prepare sql with the text parameters params[0..nparams) bound to ?1..
+ * (not copied: they must outlive the statement's steps).  err, errlen:
+ * where every later call of r reports a failure.  Return NULL with err
+ * set when sql does not prepare. */
+struct store_rows *store_rows_open(struct store *st, const char *sql,
+				   const char *const *params, int nparams,
+				   char *err, size_t errlen);
+/* Step r: 1 with a row (read it with store_rows_col()), 0 at the end,
+ * -1 with err set. */
+int store_rows_next(struct store_rows *r);
+/* Column i of r's row as text (NULL for SQL NULL or a column i that r
+ * does not have), valid until r's next step. */
+const char *store_rows_col(struct store_rows *r, int i);
+/* Start r again from its first row, with params[0..nparams) bound (as
+ * in store_rows_open()). */
+void store_rows_again(struct store_rows *r, const char *const *params,
+		      int nparams);
+/* Finalize r (NULL: nothing). */
+void store_rows_close(struct store_rows *r);
+
 /* Make the temporary table temp.name (name: a plain identifier), of one
  * column v TEXT PRIMARY KEY, hold exactly the values[0..n) (each once),
  * so that a query reads a set of clients or fingerprints in one scan
