@@ -736,8 +736,27 @@ static int picked(const struct config *cfg, const char *name)
 	return in;
 }
 
-/* A directory's regular files, in name order, hidden ones skipped. */
-static int add_dir(struct pool *p, const struct config *cfg, const char *dir)
+/* Is the directory entry path, of stat sb, a file to read?  Say why
+ * not when it is not: nothing in a directory is passed over unsaid. */
+static int readable_entry(const char *path, const struct stat *sb)
+{
+	if (S_ISREG(sb->st_mode))
+		return 1;
+	if (S_ISDIR(sb->st_mode))
+		err("%s: a directory, not read (give it as a path, or "
+		    "--exclude it)",
+		    path);
+	else
+		err("%s: not a regular file, not read (--exclude it)", path);
+	return 0;
+}
+
+/* A directory's regular files, in name order, hidden ones skipped;
+ * every other entry --include and --exclude pick (a subdirectory, a
+ * fifo, a dangling link, a name too long) is said and counted in
+ * *unread.  Return -1 if the directory could not be read. */
+static int add_dir(struct pool *p, const struct config *cfg, const char *dir,
+		   uint64_t *unread)
 {
 	struct dirent **names;
 	int n = scandir(dir, &names, NULL, alphasort);
@@ -750,20 +769,33 @@ static int add_dir(struct pool *p, const struct config *cfg, const char *dir)
 		char path[4096];
 		struct stat sb;
 		const char *name = names[i]->d_name;
+		int len;
 
-		if (name[0] != '.' && picked(cfg, name) &&
-		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) <
-			sizeof(path) &&
-		    stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+		if (name[0] == '.' || !picked(cfg, name)) {
+			free(names[i]);
+			continue;
+		}
+		len = snprintf(path, sizeof(path), "%s/%s", dir, name);
+		if (len < 0 || (size_t)len >= sizeof(path)) {
+			err("%s/%.64s...: path too long, not read", dir, name);
+			(*unread)++;
+		} else if (stat(path, &sb) != 0) {
+			err("%s: cannot stat: %s", path, strerror(errno));
+			(*unread)++;
+		} else if (readable_entry(path, &sb)) {
 			add_path(p, path, (uint64_t)sb.st_size);
+		} else {
+			(*unread)++;
+		}
 		free(names[i]);
 	}
 	free(names);
 	return 0;
 }
 
-/* Every file to read; return -1 if a directory could not be read. */
-static int collect(struct pool *p, const struct config *cfg)
+/* Every file to read, and in *unread the directory entries not read
+ * (said); return -1 if a directory could not be read. */
+static int collect(struct pool *p, const struct config *cfg, uint64_t *unread)
 {
 	int rc = 0;
 
@@ -773,7 +805,7 @@ static int collect(struct pool *p, const struct config *cfg)
 		int found = strcmp(path, "-") != 0 && stat(path, &sb) == 0;
 
 		if (found && S_ISDIR(sb.st_mode))
-			rc |= add_dir(p, cfg, path);
+			rc |= add_dir(p, cfg, path, unread);
 		else
 			add_path(p, path,
 				 found && S_ISREG(sb.st_mode)
@@ -1106,8 +1138,9 @@ int ingest_run(const struct config *cfg)
 	pool.nruns = n;
 	w[0].pool = &pool;
 	w[0].cfg = cfg;
-	if (collect(&pool, cfg) < 0)
+	if (collect(&pool, cfg, &w[0].skipped) < 0 || w[0].skipped)
 		w[0].partial = 1;
+	w[0].files = w[0].skipped; /* "N files, M skipped": M among N */
 	pool.turned = xcalloc((size_t)pool.npaths + 1, 1);
 	catch_signals(old);
 	rc = setup(&w[0]);

@@ -35,6 +35,27 @@ check_eq "$(requests c.db)" 5 "--exclude"
 expect_exit 0 "$KEYAUDIT" ingest -q --db c2.db --include 'zz*' \
 	--include 'acc*' --exclude 'error*' d
 check_eq "$(requests c2.db)" 5 "two --include"
+# a directory's entries that are not regular files are named, not
+# passed over: a subdirectory (a host's logs, say), a dangling link and
+# a fifo are each said even with -q, and the exit status is 1
+mkdir -p t/h01 && line 6 - > t/h01/access.log
+for i in 1 2; do line $i -; done > t/a.log
+ln -s gone.log t/dangling.log
+mkfifo t/pipe.log
+expect_exit 1 "$KEYAUDIT" ingest -q --db s.db t 2>err
+grep -q '^keyaudit: t/h01: a directory, not read' err ||
+	fail "the subdirectory is named: $(cat err)"
+grep -q '^keyaudit: t/dangling.log: cannot stat' err ||
+	fail "the dangling link is named: $(cat err)"
+grep -q '^keyaudit: t/pipe.log: not a regular file, not read' err ||
+	fail "the fifo is named: $(cat err)"
+check_eq "$(requests s.db)" 2 "the regular file beside them is read"
+expect_exit 1 "$KEYAUDIT" ingest --db s2.db t 2>err
+grep -q '^keyaudit: 4 files, 3 skipped, 2 new lines' err ||
+	fail "the summary counts them: $(cat err)"
+expect_exit 0 "$KEYAUDIT" ingest -q --db s3.db --exclude h01 \
+	--exclude dangling.log --exclude pipe.log t t/h01
+check_eq "$(requests s3.db)" 3 "excluded, or named as a path, all is well"
 
 # a combined log whose first line has a 5,000-byte URL
 long=$(head -c 5000 /dev/zero | tr '\0' a)
