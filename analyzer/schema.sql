@@ -153,6 +153,8 @@ CREATE TABLE IF NOT EXISTS file_hours(file_id INTEGER NOT NULL,
 
 -- The views the reports read: the rollup, and the detail of the parts
 -- not yet in it (a run that was interrupted, or is still reading).
+-- A reader that finds no such part shadows each view with a TEMP view
+-- of its columns over the rollup alone (store_schema.c).
 CREATE VIEW IF NOT EXISTS counts AS
  SELECT day, client, class, amnesty, status, n, first, last
  FROM rollup_counts UNION ALL

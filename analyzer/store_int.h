@@ -109,7 +109,10 @@ int store_schema_write(struct store *st, char *err, size_t errlen);
 /* Check the schema of a database open for reading: 0 when it is this
  * version's or an older one read as it is (schema 3 or 4), 1 when it is
  * older and must be upgraded first, -1 with err
- * set when it is newer, not a keyaudit database or has no data yet. */
+ * set when it is newer, not a keyaudit database or has no data yet.
+ * Of this version's, all that is read until store_close() is one
+ * snapshot (a read transaction), through the rollups alone when no
+ * detail waits to be rolled up. */
 int store_schema_read(struct store *st, char *err, size_t errlen);
 
 /* Write fs's ledger row (and its names and marks), widening its days to

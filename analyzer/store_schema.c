@@ -217,6 +217,48 @@ int store_schema_write(struct store *st, char *err, size_t errlen)
 	return 0;
 }
 
+/* The view of kind k, shadowed by a TEMP view of the same columns over
+ * its rollup alone (temp comes first in SQLite's name lookup).  Return
+ * 0 or -1 with err set. */
+static int rollup_view(struct store *st, int k, char *err, size_t errlen)
+{
+	char cols[SQL_MAX / 2], sql[SQL_MAX];
+	const char *name = store_tables[k].name;
+
+	if (store_one_text(st,
+			   "SELECT group_concat(name, ', ') FROM"
+			   " pragma_table_info(?1, 'main')",
+			   name, cols, sizeof(cols), err, errlen) != 1)
+		return -1;
+	snprintf(sql, sizeof(sql),
+		 "CREATE TEMP VIEW %s AS SELECT %s FROM main.rollup_%s", name,
+		 cols, name);
+	return store_exec(st, sql, err, errlen);
+}
+
+/* One snapshot for the whole of a reading: a read transaction, held
+ * until the store is closed.  When no file's detail waits to be rolled
+ * up (the second half of every view of schema.sql is empty), the views
+ * are shadowed by views of the rollups alone, which SQLite flattens
+ * into the reports' queries instead of reading a UNION ALL through a
+ * co-routine: the same rows, about half the work.  Return 0 or -1 with
+ * err set. */
+static int read_snapshot(struct store *st, char *err, size_t errlen)
+{
+	int64_t pending;
+
+	if (store_exec(st, "BEGIN", err, errlen) < 0 ||
+	    store_one_int(st,
+			  "SELECT EXISTS (SELECT 1 FROM files WHERE"
+			  " detail = 1 AND rolled < lines)",
+			  &pending, err, errlen) < 0)
+		return -1;
+	for (int k = 0; !pending && k < KIND_N; k++)
+		if (rollup_view(st, k, err, errlen) < 0)
+			return -1;
+	return 0;
+}
+
 int store_schema_read(struct store *st, char *err, size_t errlen)
 {
 	int64_t v;
@@ -237,5 +279,7 @@ int store_schema_read(struct store *st, char *err, size_t errlen)
 	}
 	if (v > SCHEMA_VERSION)
 		return newer(st, v, err, errlen);
+	if (v == SCHEMA_VERSION)
+		return read_snapshot(st, err, errlen);
 	return v < SCHEMA_READABLE ? 1 : 0;
 }
