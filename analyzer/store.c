@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,6 +43,53 @@ int store_exec(struct store *st, const char *sql, char *err, size_t errlen)
 	return 0;
 }
 
+/* Is sql a query (not DDL), whose plan KEYAUDIT_EXPLAIN wants? */
+static int is_query(const char *sql)
+{
+	while (*sql == ' ' || *sql == '\n')
+		sql++;
+	return strncasecmp(sql, "SELECT", 6) == 0 ||
+	       strncasecmp(sql, "WITH", 4) == 0 ||
+	       strncasecmp(sql, "INSERT", 6) == 0;
+}
+
+/* KEYAUDIT_EXPLAIN=FILE: append to FILE, for a reading command's query
+ * sql, "SQL <its text>" and one "PLAN id parent detail" line for each
+ * line of its query plan.  The text holds no value: values are bound. */
+static void explain(struct store *st, const char *sql)
+{
+	const char *path = getenv("KEYAUDIT_EXPLAIN");
+	sqlite3_stmt *s = NULL;
+	char *q;
+	FILE *f;
+	int fd;
+
+	if (!path || !*path || !st->readonly || !is_query(sql))
+		return;
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+		  0600);
+	f = fd >= 0 ? fdopen(fd, "a") : NULL;
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	q = xmalloc(strlen(sql) + 32);
+	sprintf(q, "EXPLAIN QUERY PLAN %s", sql);
+	fputs("SQL ", f);
+	for (const char *c = sql; *c; c++)
+		fputc(*c == '\n' ? ' ' : *c, f);
+	fputc('\n', f);
+	if (sqlite3_prepare_v2(st->db, q, -1, &s, NULL) == SQLITE_OK)
+		while (sqlite3_step(s) == SQLITE_ROW)
+			fprintf(f, "PLAN %d %d %s\n", sqlite3_column_int(s, 0),
+				sqlite3_column_int(s, 1),
+				(const char *)sqlite3_column_text(s, 3));
+	sqlite3_finalize(s);
+	free(q);
+	fclose(f);
+}
+
 sqlite3_stmt *store_prepare(struct store *st, const char *sql, char *err,
 			    size_t errlen)
 {
@@ -51,6 +99,7 @@ sqlite3_stmt *store_prepare(struct store *st, const char *sql, char *err,
 		store_fail(st, "database error", err, errlen);
 		return NULL;
 	}
+	explain(st, sql);
 	return s;
 }
 

@@ -1,7 +1,9 @@
 # The views read the rollups and, beside them, the detail not yet added
 # into them (a run killed before its end, or one still running).  A
 # database in that state gives every report and gonogo of the database
-# whose run ended, byte for byte.
+# whose run ended, byte for byte.  And no query those commands prepare,
+# through the views or through the rollups alone, has a full scan inside
+# a join (tests/cli/plans.awk over what KEYAUDIT_EXPLAIN writes).
 . "$TOP/tests/cli/lib.sh"
 
 for s in 61 62; do
@@ -39,6 +41,7 @@ check_eq "$(sqlite3 half.db "SELECT count(*) > 0 FROM rollup_counts r
 	JOIN file_counts d USING (day, client) WHERE d.file_id = 2")" 1 \
 	"clients' days in both"
 
+export KEYAUDIT_EXPLAIN="$T/plans.txt"
 printf 'client,contact\n' > reg.csv
 sqlite3 two.db "SELECT DISTINCT client FROM counts LIMIT 50" |
 	sed 's/$/,ops@example.com/' >> reg.csv
@@ -59,3 +62,25 @@ done
 "$KEYAUDIT" gonogo --db half.db --phase amnesty-ends -o half.csv > half.txt || true
 check_files half.txt two.txt "gonogo: one file pending"
 check_files half.csv two.csv "gonogo's list: one file pending"
+"$KEYAUDIT" gonogo -q --db half.db --phase amnesty-ends \
+	--brownout '2026-03-02 10:00-11:00' > /dev/null || true
+"$KEYAUDIT" files --db half.db > /dev/null
+fp=$(sqlite3 two.db "SELECT fp FROM creds LIMIT 1")
+"$KEYAUDIT" lookup -q --db two.db "fp:$fp" > /dev/null
+unset KEYAUDIT_EXPLAIN
+
+# the plans: the views' and the rollups' each seen, and none with a
+# full scan inside a join; the check itself finds the old window query
+grep -q 'SEARCH main.rollup_counts' plans.txt ||
+	fail "the rollups read alone: no plan of theirs"
+grep -q 'SEARCH d USING PRIMARY KEY (file_id=?)' plans.txt ||
+	fail "the views read with detail pending: no plan of theirs"
+[ "$(grep -c '^SQL ' plans.txt)" -gt 100 ] || fail "too few plans seen"
+awk -f "$TOP/tests/cli/plans.awk" plans.txt > bad.txt
+[ ! -s bad.txt ] || fail "$(cat bad.txt)"
+printf '%s\n' 'SQL SELECT c.client, t.agent FROM counts c LEFT JOIN t' \
+	'PLAN 2 0 MATERIALIZE (subquery-3)' 'PLAN 5 2 SCAN agents' \
+	'PLAN 20 0 SCAN counts' 'PLAN 25 0 SCAN (subquery-3) LEFT-JOIN' \
+	> old.txt
+awk -f "$TOP/tests/cli/plans.awk" old.txt | grep -q 'inner full scan' ||
+	fail "plans.awk misses a full scan inside a join"
