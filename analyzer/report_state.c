@@ -136,7 +136,7 @@ static void walk(struct walker *w, struct client_facts *c)
 	c->last_day = a;
 }
 
-/* The cells from legacy on of the client's row of temp.fdays, as
+/* The cells from legacy on of the client's row of temp.facts, as
  * text in bufs (NULL: SQL NULL). */
 static void nums_text(const struct walker *w, char bufs[][32], const char **v)
 {
@@ -335,6 +335,8 @@ static int fold_row(void *arg, int n, const char *const *c,
 	return 0;
 }
 
+/* A row of load_states()' DAYS_SQL: client, day, legacy and other
+ * requests, grouped by SQLite (the chosen clients are few). */
 static int day_row(void *arg, int n, const char *const *c,
 		   const char *const *names)
 {
@@ -587,7 +589,7 @@ static int facts_temp(struct ctx *x)
 }
 
 /* The days pass: each client's state and numbers, into f->per_day and
- * (tmp set) temp.fdays.  Return 0, or -1 with x->err set. */
+ * (tmp set) temp.facts.  Return 0, or -1 with x->err set. */
 static int facts_days(struct ctx *x, struct facts *f, unsigned what,
 		      struct report_tmp *tmp)
 {
