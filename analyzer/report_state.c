@@ -62,8 +62,9 @@ struct wnums {
 	char *d434; /* its first day with a status 434, or NULL */
 };
 
-/* The day of the days pass being summed from its rows (day "": none
- * is open); the any* flags say which sums have a row. */
+/* The day of the days pass being summed from its rows: any, when one
+ * is open; any434 and anylegacy, when a row had status 434, a legacy
+ * class. */
 struct dsum {
 	char day[32];
 	long long legacy, modern, amnesty, s434, newest;

@@ -4,9 +4,7 @@
 # one query after its first.  Such a join costs rows x rows (the window
 # query of old: "SCAN (subquery-3) LEFT-JOIN").
 function is_loop(d) { return d ~ /^(SCAN|SEARCH) / }
-function is_small(d) {
-	return d ~ /^SCAN ([0-9]+ )?CONSTANT ROWS?$/ || d ~ /^SCAN pragma_/
-}
+function is_small(d) { return d ~ /^SCAN ([0-9]+ )?CONSTANT ROWS?$/ }
 /^SQL / { sql = substr($0, 5); split("", seen); next }
 /^PLAN / {
 	d = $0
