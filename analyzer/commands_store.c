@@ -1,8 +1,11 @@
 /* commands_store.c: the commands that change what the database keeps:
  * prune and forget. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
 
 #include "commands.h"
+#include "day.h"
 #include "msg.h"
 #include "store.h"
 
@@ -31,20 +34,61 @@ static struct store *open_locked(const struct config *cfg, int *rc)
 	return st;
 }
 
+/* Today, UTC ($KEYAUDIT_NOW, epoch seconds, fixes now, as for
+ * ingest), into out. */
+static void today(char out[DAY_TEXT_LEN + 1])
+{
+	const char *env = getenv("KEYAUDIT_NOW");
+	char *end = NULL;
+	long long t = env && *env ? strtoll(env, &end, 10) : 0;
+
+	if (!end || *end || t < 0)
+		t = (long long)time(NULL);
+	day_format(day_of_epoch((int64_t)t), out);
+}
+
+static void show_pruned(const struct config *cfg,
+			const struct store_prune_info *pi, const char *kept)
+{
+	if (!cfg->dry_run) {
+		info("counts of %lld days (%s to %s) removed, %lld requests; "
+		     "the reports now cover %s on",
+		     pi->days, pi->from[0] ? pi->from : "-",
+		     pi->to[0] ? pi->to : "-", pi->requests, kept);
+		return;
+	}
+	if (pi->days == 0)
+		printf("would remove nothing: no count before %s\n",
+		       cfg->before);
+	else
+		printf("would remove %lld days (%s to %s), %lld requests; "
+		       "%lld clients seen on no later day\n",
+		       pi->days, pi->from, pi->to, pi->requests, pi->clients);
+}
+
 int cmd_prune(const struct config *cfg)
 {
 	char emsg[1024];
+	char now[DAY_TEXT_LEN + 1];
+	struct store_prune_info pi;
 	int rc = EXIT_OK;
 	struct store *st = open_locked(cfg, &rc);
+	int got;
 
 	if (!st)
 		return rc;
-	if (store_prune(st, cfg->before, emsg, sizeof(emsg)) < 0) {
+	today(now);
+	got = store_prune(st, cfg->before, now, cfg->dry_run, &pi, emsg,
+			  sizeof(emsg));
+	if (got != 0) {
 		err("%s", emsg);
-		rc = EXIT_FAILED;
+		rc = got > 0 ? EXIT_USAGE : EXIT_FAILED;
 	} else {
-		info("counts before %s removed; the reports now cover %s on",
-		     cfg->before, store_first_day(st));
+		show_pruned(cfg, &pi, store_first_day(st));
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		err("stdout: cannot write");
+		rc = EXIT_FAILED;
 	}
 	store_close(st);
 	return rc;

@@ -35,8 +35,10 @@
 /* A file's first new lines are judged before any of them is committed:
  * mostly bad (--max-bad), the file is left unread. */
 #define JUDGED_LINES 1000
-/* Lines dated after now and this much are bad: clocks disagree by
- * seconds or minutes, never by hours. */
+/* A line dated after now and this much waits, with the rest of its
+ * file, for a later run: clocks disagree by seconds or minutes; a host
+ * whose clock is hours behind the server's reads those lines once it
+ * has caught up. */
 #define FUTURE_SLACK 3600
 /* Complete lines the format is told from, however long they are. */
 #define DETECT_LINES   4
@@ -190,26 +192,47 @@ static void bad_line(struct run *r, struct file_state *fs, const char *why)
 		     (unsigned long long)fs->lines, why);
 }
 
-static void count_line(struct run *r, struct file_state *fs, const char *line,
-		       size_t len)
+/* Count one line.  Return 0, or 1 when it is dated in the future: it
+ * is not counted, and it and the rest of the file wait. */
+static int count_line(struct run *r, struct file_state *fs, const char *line,
+		      size_t len)
 {
 	struct record rec;
 	struct hit h;
 
+	/* the hole a copytruncate leaves before a writer's next line */
+	while (len && *line == '\0') {
+		line++;
+		len--;
+	}
 	rec.lineno = fs->lines;
 	if (parse_line(r->fmt, line, len, &rec) < 0) {
 		/* a W3C log's own header lines are no requests, and fine */
 		if (!format_is_directive(r->fmt, line, len))
 			bad_line(r, fs, rec.error);
-		return;
+		return 0;
 	}
-	if (rec.time > r->pool->future) {
-		bad_line(r, fs, "dated in the future");
-		return;
+	if (rec.time > r->pool->future)
+		return 1;
+	if (!store_day_kept(r->st, rec.time)) {
+		bad_line(r, fs, "dated before the first day kept (pruned)");
+		return 0;
 	}
 	hit_make(r->hm, &rec, &h);
 	store_count(r->st, fs, &h);
 	r->per_class[h.cls]++;
+	return 0;
+}
+
+/* The file's line fs->lines + 1 is dated in the future: say so once,
+ * and leave it and the rest of the file for a later run. */
+static void wait_future(struct run *r, struct file_state *fs)
+{
+	warn("%s:%llu: dated more than %d s after this host's clock: it "
+	     "and the rest of the file wait for a later run",
+	     fs->name, (unsigned long long)fs->lines + 1, FUTURE_SLACK);
+	fs->state = "waiting";
+	r->partial = 1;
 }
 
 static const char *state_of(struct input *in)
@@ -233,11 +256,17 @@ static int commit(struct run *r, struct input *in, struct file_state *fs)
 {
 	uint64_t at = input_offset(in);
 
-	if (at >= fs->bytes) {
-		fs->bytes = at;
-		fs->has_crc = input_crc(in, &fs->crc) == 0;
+	if (strcmp(fs->state, "waiting") == 0) {
+		/* fs->bytes stops before the line that waits */
+		fs->has_crc = 0;
+		fs->pending = 0;
+	} else {
+		if (at >= fs->bytes) {
+			fs->bytes = at;
+			fs->has_crc = input_crc(in, &fs->crc) == 0;
+		}
+		fs->pending = input_pending(in);
 	}
-	fs->pending = input_pending(in);
 	if (store_commit(r->st, fs, r->emsg, sizeof(r->emsg)) < 0) {
 		err("%s", r->emsg);
 		return -1;
@@ -330,10 +359,15 @@ static int read_lines(struct run *r, struct input *in, struct file_state *fs)
 	while (!stop_signal && (rc = input_next_line(in, &line, &len)) > 0) {
 		fs->lines++;
 		r->lines++;
-		if (rc == 2)
+		if (rc == 2) {
 			bad_line(r, fs, "line longer than 1 MiB");
-		else
-			count_line(r, fs, line, len);
+		} else if (count_line(r, fs, line, len)) {
+			fs->lines--;
+			r->lines--;
+			wait_future(r, fs);
+			break;
+		}
+		fs->bytes = input_offset(in);
 		if (!judged) {
 			if (fs->lines - m.fs_lines < JUDGED_LINES)
 				continue;
@@ -352,7 +386,8 @@ static int read_lines(struct run *r, struct input *in, struct file_state *fs)
 	}
 	if (!judged && reject_mostly_bad(r, fs, &m))
 		return 1;
-	fs->state = rc > 0 ? "interrupted" : state_of(in);
+	if (strcmp(fs->state, "waiting") != 0)
+		fs->state = rc > 0 ? "interrupted" : state_of(in);
 	return commit_sync(r, in, fs);
 }
 
@@ -992,8 +1027,7 @@ static int prune_old(struct run *r)
 				sizeof(r->emsg));
 }
 
-/* After the run: fold old files' detail, prune past --keep-days, and
- * say what a prune made the run drop. */
+/* After the run: fold old files' detail, prune past --keep-days. */
 static int retain(struct run *r)
 {
 	const struct config *cfg = r->cfg;
@@ -1008,11 +1042,6 @@ static int retain(struct run *r)
 		err("%s", r->emsg);
 		return EXIT_FAILED;
 	}
-	if (store_dropped(r->st))
-		warn("%llu requests dated before %s, the first day kept, were "
-		     "not counted",
-		     (unsigned long long)store_dropped(r->st),
-		     store_first_day(r->st));
 	return EXIT_OK;
 }
 

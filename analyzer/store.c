@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "day.h"
 #include "store_int.h"
 
 const struct store_table store_tables[KIND_N] = {
@@ -294,7 +295,7 @@ static int open_read(struct store *st, const char *path, char *err,
 	return rc;
 }
 
-static void read_first_day(struct store *st)
+void store_read_first_day(struct store *st)
 {
 	char e[8];
 
@@ -302,6 +303,8 @@ static void read_first_day(struct store *st)
 	store_one_text(st, "SELECT value FROM meta WHERE key = 'first_day'",
 		       NULL, st->first_day, sizeof(st->first_day), e,
 		       sizeof(e));
+	if (!st->first_day[0] || day_parse(st->first_day, &st->first_daynum))
+		st->first_daynum = INT64_MIN;
 }
 
 struct store *store_open(const char *path, enum store_mode mode, char *err,
@@ -319,7 +322,7 @@ struct store *store_open(const char *path, enum store_mode mode, char *err,
 		store_close(st);
 		return NULL;
 	}
-	read_first_day(st);
+	store_read_first_day(st);
 	for (int i = 0; i < 2; i++)
 		store_batch_init(&st->batch[i]);
 	pthread_mutex_init(&st->mu, NULL);
@@ -468,9 +471,9 @@ const char *store_first_day(const struct store *st)
 	return st->first_day;
 }
 
-uint64_t store_dropped(const struct store *st)
+int store_day_kept(const struct store *st, int64_t t)
 {
-	return st->dropped;
+	return day_of_epoch(t) >= st->first_daynum;
 }
 
 int store_each(struct store *st, const char *sql, const char *const *params,

@@ -142,9 +142,10 @@ int store_batch_full(const struct store *st);
  * file's read position stays where the last commit left it. */
 void store_discard(struct store *st);
 
-/* Requests not written because their day is before the first day kept
- * (after a prune), since the store was opened. */
-uint64_t store_dropped(const struct store *st);
+/* Is t (seconds since the epoch) on or after the first day kept (after
+ * a prune)?  A line dated before it is not counted: ingest counts it
+ * as a bad line.  Return 1 or 0. */
+int store_day_kept(const struct store *st, int64_t t);
 
 /* Write the batch and fs's read position in one transaction, then mark
  * fs known.  The writing is done by a thread of the store's own, while
@@ -172,11 +173,25 @@ int store_merge(struct store *st, const char *path, char *err, size_t errlen);
  * Return the number of files folded, or -1 with err set. */
 int store_fold(struct store *st, int keep_days, char *err, size_t errlen);
 
+/* What store_prune() removes, or would. */
+struct store_prune_info {
+	char newest[11];	  /* the newest day counted, "" when none */
+	char from[11], to[11];	  /* the first and last day removed */
+	long long days, requests; /* days with counts, and their requests */
+	long long clients;	  /* clients whose whole history goes */
+};
+
 /* Remove every count of a day before `day` (YYYY-MM-DD) in one
  * transaction, keep the file ledger (pruned files are never read
  * again), record day as the first day kept, and give the space back to
- * the file system.  Return 0, or -1 with err set. */
-int store_prune(struct store *st, const char *day, char *err, size_t errlen);
+ * the file system; with dry_run only fill pi.  A day after today (when
+ * not NULL) or after the newest day counted is refused: such a prune
+ * would remove every count, and make every later line of the days
+ * before it a bad line.  Fill pi with what goes (or would).  Return 0,
+ * 1 when refused (err says why, nothing changed), -1 with err set. */
+int store_prune(struct store *st, const char *day, const char *today,
+		int dry_run, struct store_prune_info *pi, char *err,
+		size_t errlen);
 
 /* store_prune() before the day keep_days - 1 days before the newest day
  * of any file, when that is later than the first day kept now.  Return
@@ -186,6 +201,23 @@ int store_prune_keep(struct store *st, int keep_days, char *err,
 
 /* The first day the counts cover after a prune, or "" (all kept). */
 const char *store_first_day(const struct store *st);
+
+/* The days the counts cover. */
+#define STORE_GAPS_MAX 16
+struct store_cover {
+	char first[11], last[11]; /* first and last day counted, "" none */
+	char kept[11];		  /* the first day kept after a prune, or "" */
+	int ngaps; /* runs of days without counts between them */
+	struct {
+		char from[11], to[11]; /* first and last day of a gap */
+	} gap[STORE_GAPS_MAX];	       /* the first STORE_GAPS_MAX of them */
+};
+
+/* Fill c with the days st's counts cover: what a report or gonogo says
+ * it covers.  It reads the day of every row of counts once.  Return 0,
+ * or -1 with err set. */
+int store_cover(struct store *st, struct store_cover *c, char *err,
+		size_t errlen);
 
 /* One file that `forget` would remove. */
 struct store_forgotten {

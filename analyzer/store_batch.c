@@ -329,17 +329,11 @@ static int bind_entry(struct writer *w, const struct tally_entry *e,
 /* Write e's key with n (e->n, or the sum of a row's hours). */
 static int write_row(struct writer *w, const struct tally_entry *e, uint64_t n)
 {
-	struct store *st = w->st;
 	struct keyhead k;
 	char day[32];
 
 	unpack(e, &k);
 	day_text(k.day, day);
-	if (st->first_day[0] && strcmp(day, st->first_day) < 0) {
-		if (w->kind == KIND_COUNTS)
-			st->dropped += n;
-		return 0;
-	}
 	return bind_entry(w, e, &k, day, n);
 }
 

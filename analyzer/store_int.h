@@ -64,8 +64,8 @@ struct store {
 	char *classes[32];
 	int legacy[32];
 	int nclasses;
-	char first_day[11]; /* meta first_day, or "" */
-	uint64_t dropped;   /* requests before first_day, not written */
+	char first_day[11];   /* meta first_day, or "" */
+	int64_t first_daynum; /* the same as days since 1970, or INT64_MIN */
 	/* store_count() fills batch[cur]; the other one may be with the
 	 * writer thread, which alone uses db while it writes */
 	struct batch batch[2];
@@ -157,6 +157,8 @@ int store_roll(struct store *st, char *err, size_t errlen);
  * deleted).  Return 0 or -1 with err set. */
 int store_detail_sum(struct store *st, const char *src, int64_t file_id,
 		     int sign, char *err, size_t errlen);
+/* Read meta first_day into st->first_day and st->first_daynum. */
+void store_read_first_day(struct store *st);
 /* The UPSERT clause that adds a row of t into an existing one. */
 const char *store_merge_tail(const struct store_table *t);
 /* The table's value columns, "n, first, last" say, and their sums over

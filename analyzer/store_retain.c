@@ -322,7 +322,10 @@ static int record_first_day(struct store *st, const char *day, char *err,
 				 : store_fail(st, "cannot prune", err, errlen);
 }
 
-int store_prune(struct store *st, const char *day, char *err, size_t errlen)
+/* Remove the counts before day, record it as the first day kept, and
+ * give the space back: no check (store_prune() makes them). */
+static int prune_now(struct store *st, const char *day, char *err,
+		     size_t errlen)
 {
 	int rc;
 
@@ -342,10 +345,67 @@ int store_prune(struct store *st, const char *day, char *err, size_t errlen)
 		rc = give_back(st, 0, err, errlen);
 	pthread_mutex_unlock(&store_write_mu);
 	if (rc == 0)
-		store_one_text(
-		    st, "SELECT value FROM meta WHERE key = 'first_day'", NULL,
-		    st->first_day, sizeof(st->first_day), err, errlen);
+		store_read_first_day(st);
 	return rc;
+}
+
+/* What a prune before day removes, into pi. */
+static int prune_plan(struct store *st, const char *day,
+		      struct store_prune_info *pi, char *err, size_t errlen)
+{
+	static const char sql[] =
+	    "SELECT (SELECT coalesce(max(day), '') FROM counts),"
+	    " count(DISTINCT day), coalesce(sum(n), 0),"
+	    " coalesce(min(day), ''), coalesce(max(day), ''),"
+	    " (SELECT count(*) FROM (SELECT client FROM counts GROUP BY"
+	    " client HAVING max(day) < ?1))"
+	    " FROM counts WHERE day < ?1";
+	sqlite3_stmt *s = store_prepare(st, sql, err, errlen);
+	int rc;
+
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		snprintf(pi->newest, sizeof(pi->newest), "%s",
+			 (const char *)sqlite3_column_text(s, 0));
+		pi->days = sqlite3_column_int64(s, 1);
+		pi->requests = sqlite3_column_int64(s, 2);
+		snprintf(pi->from, sizeof(pi->from), "%s",
+			 (const char *)sqlite3_column_text(s, 3));
+		snprintf(pi->to, sizeof(pi->to), "%s",
+			 (const char *)sqlite3_column_text(s, 4));
+		pi->clients = sqlite3_column_int64(s, 5);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0
+				: store_fail(st, "cannot prune", err, errlen);
+}
+
+int store_prune(struct store *st, const char *day, const char *today,
+		int dry_run, struct store_prune_info *pi, char *err,
+		size_t errlen)
+{
+	memset(pi, 0, sizeof(*pi));
+	if (store_wait_writer(st, err, errlen) < 0 ||
+	    prune_plan(st, day, pi, err, errlen) < 0)
+		return -1;
+	if (today && strcmp(day, today) > 0) {
+		snprintf(err, errlen,
+			 "--before %s is after today (%s): nothing is pruned",
+			 day, today);
+		return 1;
+	}
+	if (strcmp(day, pi->newest) > 0) {
+		snprintf(err, errlen,
+			 "--before %s is after the newest day counted (%s): "
+			 "it would remove every count, and later lines of "
+			 "the days before it; nothing is pruned",
+			 day, pi->newest[0] ? pi->newest : "none yet");
+		return 1;
+	}
+	return dry_run ? 0 : prune_now(st, day, err, errlen);
 }
 
 int store_prune_keep(struct store *st, int keep_days, char *err, size_t errlen)
@@ -360,5 +420,47 @@ int store_prune_keep(struct store *st, int keep_days, char *err, size_t errlen)
 		return -1;
 	if (!day[0] || strcmp(day, st->first_day) <= 0)
 		return 0;
-	return store_prune(st, day, err, errlen);
+	return prune_now(st, day, err, errlen);
+}
+
+static void copy_day(char *out, sqlite3_stmt *s, int col)
+{
+	const unsigned char *v = sqlite3_column_text(s, col);
+
+	snprintf(out, 11, "%s", v ? (const char *)v : "");
+}
+
+int store_cover(struct store *st, struct store_cover *c, char *err,
+		size_t errlen)
+{
+	static const char sql[] =
+	    "WITH d AS (SELECT DISTINCT day FROM counts),"
+	    " g AS (SELECT day, lag(day) OVER (ORDER BY day) AS prev FROM d)"
+	    " SELECT (SELECT min(day) FROM d), (SELECT max(day) FROM d),"
+	    " NULL, NULL UNION ALL SELECT NULL, NULL, date(prev, '+1 day'),"
+	    " date(day, '-1 day') FROM g WHERE julianday(day) -"
+	    " julianday(prev) > 1";
+	sqlite3_stmt *s = store_prepare(st, sql, err, errlen);
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	if (!s)
+		return -1;
+	snprintf(c->kept, sizeof(c->kept), "%s", st->first_day);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (sqlite3_column_type(s, 2) == SQLITE_NULL) {
+			copy_day(c->first, s, 0);
+			copy_day(c->last, s, 1);
+			continue;
+		}
+		if (c->ngaps < STORE_GAPS_MAX) {
+			copy_day(c->gap[c->ngaps].from, s, 2);
+			copy_day(c->gap[c->ngaps].to, s, 3);
+		}
+		c->ngaps++;
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE
+		   ? 0
+		   : store_fail(st, "database error", err, errlen);
 }
