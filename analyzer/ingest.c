@@ -609,6 +609,11 @@ static int check_head(struct run *r, struct input *in, const char *path)
 		debug("%s: empty", path);
 		return 2;
 	}
+	if (head[0] == '\0')
+		/* no content within reach to tell it from other files */
+		warn("%s: begins with over 1 MiB of NUL bytes: known by "
+		     "them, as any file that does would be",
+		     path);
 	if (headlen < INPUT_HEAD_MAX && input_end(in) != INPUT_END_CLEAN) {
 		/* Too little to tell it from a copy of a file read before,
 		 * and not whole: a gzip being written.  Wait for it. */

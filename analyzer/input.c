@@ -398,6 +398,31 @@ static void start_reader(struct input *in)
 	in->threaded = pthread_create(&in->thread, NULL, reader, in) == 0;
 }
 
+/* The leading NUL bytes held (a hole a copytruncate leaves when the
+ * writer does not append): the head is what follows them. */
+static size_t hole(const struct input *in)
+{
+	size_t n = 0;
+
+	while (n < in->end && in->buf[n] == '\0')
+		n++;
+	return n;
+}
+
+/* Read on until INPUT_HEAD_MAX bytes follow the hole, as far as a line
+ * may be long (INPUT_LINE_MAX held, as input_peek_lines()). */
+static void head_past_hole(struct input *in)
+{
+	size_t h = hole(in);
+
+	while (h && !in->done && in->end - h < INPUT_HEAD_MAX &&
+	       in->end < INPUT_LINE_MAX &&
+	       (in->threaded || BUF_CAP - in->end >= FILL_CHUNK)) {
+		fill(in);
+		h = hole(in);
+	}
+}
+
 struct input *input_open(const char *path, int thread, char *err,
 			 size_t errlen)
 {
@@ -445,6 +470,7 @@ struct input *input_open(const char *path, int thread, char *err,
 	}
 	while (!in->done && in->end < INPUT_HEAD_MAX)
 		fill(in);
+	head_past_hole(in);
 	return in;
 }
 
@@ -493,9 +519,14 @@ int input_is_gzip(const struct input *in)
 
 void input_head(struct input *in, const char **p, size_t *len)
 {
-	*p = in->buf;
-	*len = in->base == 0 && in->end < INPUT_HEAD_MAX ? in->end
-							 : INPUT_HEAD_MAX;
+	size_t h = in->base == 0 ? hole(in) : 0;
+
+	/* a hole longer than what is held: the head is the hole's start */
+	if (h == in->end && !in->done)
+		h = 0;
+	*p = in->buf + h;
+	*len = in->base == 0 && in->end - h < INPUT_HEAD_MAX ? in->end - h
+							     : INPUT_HEAD_MAX;
 	if (in->base != 0)
 		*len = 0;
 }
@@ -504,6 +535,7 @@ void input_peek_lines(struct input *in, int nlines, const char **p,
 		      size_t *len)
 {
 	size_t end = 0;
+	size_t h;
 
 	*p = in->buf;
 	*len = 0;
@@ -523,10 +555,14 @@ void input_peek_lines(struct input *in, int nlines, const char **p,
 			break;
 		fill(in);
 	}
-	*p = in->buf;
-	*len = in->end < INPUT_HEAD_MAX ? in->end : INPUT_HEAD_MAX;
-	if (end > *len)
-		*len = end;
+	/* from the end of a leading hole, as input_head() */
+	h = hole(in);
+	if (h == in->end && !in->done)
+		h = 0;
+	*p = in->buf + h;
+	*len = in->end - h < INPUT_HEAD_MAX ? in->end - h : INPUT_HEAD_MAX;
+	if (end > h && end - h > *len)
+		*len = end - h;
 }
 
 /* Move unread bytes to the front to make room. */

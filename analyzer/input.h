@@ -41,7 +41,10 @@ void input_hold_partial(struct input *in, int hold);
 int input_is_gzip(const struct input *in);
 
 /* The first decompressed bytes, up to INPUT_HEAD_MAX (fewer only when
- * the input is shorter).  Valid until the next input_next_line(). */
+ * the input is shorter), after any leading NUL bytes (the hole that a
+ * copytruncate leaves before a writer's next line) when what follows
+ * them is within INPUT_LINE_MAX: else the head is the hole's start, all
+ * NUL.  Valid until the next input_next_line(). */
 void input_head(struct input *in, const char **p, size_t *len);
 
 /* The head for telling the format: at least what input_head() gives,
