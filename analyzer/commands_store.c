@@ -2,10 +2,14 @@
  * prune and forget. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "commands.h"
 #include "day.h"
+#include "fp.h"
+#include "input.h"
 #include "msg.h"
 #include "store.h"
 
@@ -114,26 +118,125 @@ static void show_forgotten(void *arg, const struct store_forgotten *f)
 		       f->head_fp, f->lines, f->requests);
 }
 
+static void count_only(void *arg, const struct store_forgotten *f)
+{
+	(void)f;
+	(*(int *)arg)++;
+}
+
+/* The known file whose content is at path now, into *id (0: none).
+ * Return 0, or -1 with err set. */
+static int file_at(struct store *st, const struct fpkey *key, const char *path,
+		   int64_t *id, char *err, size_t errlen)
+{
+	struct file_state fs;
+	struct input *in = input_open(path, 0, err, errlen);
+	const char *head;
+	size_t len;
+	int rc = 0;
+
+	*id = 0;
+	if (!in)
+		return -1;
+	input_head(in, &head, &len);
+	if (len > 0)
+		rc = store_file_find(st, key, head, len, &fs, err, errlen);
+	if (len > 0 && rc == 0 && fs.known)
+		*id = fs.id;
+	input_close(in);
+	return rc;
+}
+
+/* What arg names: the file at a path, by its content; else a head
+ * fingerprint; else (force) the name files were read under.  Return
+ * 0 with w set, 1 when refused (said), -1 on error (err set). */
+static int forget_what(const struct config *cfg, struct store *st,
+		       const struct fpkey *key, const char *arg,
+		       struct store_forget_what *w, char *emsg, size_t emsglen)
+{
+	struct stat sb;
+	int named = 0;
+	struct store_forget_what byname = {0, NULL, arg};
+
+	memset(w, 0, sizeof(*w));
+	if (stat(arg, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		if (file_at(st, key, arg, &w->id, emsg, emsglen) < 0)
+			return -1;
+		if (w->id)
+			return 0;
+		err("%s: its content is no file read into %s", arg, cfg->db);
+		return 1;
+	}
+	if (strncmp(arg, "fp:", 3) == 0 ||
+	    (strspn(arg, "0123456789abcdef") == FP_HEXLEN &&
+	     !arg[FP_HEXLEN])) {
+		w->fp = arg;
+		return 0;
+	}
+	if (store_forget(st, &byname, 1, count_only, &named, emsg, emsglen) <
+	    0)
+		return -1;
+	if (named == 0) {
+		err("%s: no such file in %s", arg, cfg->db);
+		return 1;
+	}
+	if (!cfg->force) {
+		err("%s: not here to be read again (%d file%s read under this "
+		    "name); --force forgets %s anyway",
+		    arg, named, named == 1 ? " was" : "s were",
+		    named == 1 ? "it" : "them");
+		return 1;
+	}
+	*w = byname;
+	return 0;
+}
+
+/* Forget what arg names.  Return an exit status. */
+static int forget_one(const struct config *cfg, struct store *st,
+		      const struct fpkey *key, const char *arg,
+		      struct forget_ctx *x)
+{
+	char emsg[1024];
+	struct store_forget_what w;
+	int n = forget_what(cfg, st, key, arg, &w, emsg, sizeof(emsg));
+
+	if (n > 0)
+		return EXIT_PARTIAL;
+	if (n == 0)
+		n = store_forget(st, &w, cfg->dry_run, show_forgotten, x, emsg,
+				 sizeof(emsg));
+	if (n < 0) {
+		err("%s", emsg);
+		return EXIT_FAILED;
+	}
+	if (n == 0) {
+		err("%s: no such file in %s", arg, cfg->db);
+		return EXIT_PARTIAL;
+	}
+	return EXIT_OK;
+}
+
 int cmd_forget(const struct config *cfg)
 {
 	char emsg[1024];
 	struct forget_ctx x = {cfg->dry_run, 0};
+	struct fpkey key;
 	int rc = EXIT_OK;
 	struct store *st = open_locked(cfg, &rc);
 
 	if (!st)
 		return rc;
+	if (fp_init() < 0 || fp_key_load(&key, cfg->key_file, cfg->db, emsg,
+					 sizeof(emsg)) < 0) {
+		err("%s", emsg);
+		store_close(st);
+		return EXIT_FAILED;
+	}
 	for (int i = 0; i < cfg->npaths && rc != EXIT_FAILED; i++) {
-		int n = store_forget(st, cfg->paths[i], cfg->dry_run,
-				     show_forgotten, &x, emsg, sizeof(emsg));
+		int got = forget_one(cfg, st, &key, cfg->paths[i], &x);
 
-		if (n < 0) {
-			err("%s", emsg);
-			rc = EXIT_FAILED;
-		} else if (n == 0) {
-			err("%s: no such file in %s", cfg->paths[i], cfg->db);
-			rc = EXIT_PARTIAL;
-		}
+		if (got != EXIT_OK)
+			rc = got;
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		err("stdout: cannot write");

@@ -119,6 +119,10 @@ const struct options_option options_table[] = {
      "the first day kept (YYYY-MM-DD)", 0},
     {"dry-run", 0, OPT_DRYRUN, C(CMD_FORGET) | C(CMD_PRUNE), NULL,
      "say what would be removed, remove nothing", 0},
+    {"force", 0, OPT_FORCE, C(CMD_FORGET), NULL,
+     "forget the files read under a name whose content is no longer "
+     "there to be read again",
+     0},
     {"since", 0, OPT_SINCE, C(CMD_REPORT) | C(CMD_LOOKUP), "DAY",
      "first UTC day (YYYY-MM-DD)", 0},
     {"until", 0, OPT_UNTIL, C(CMD_REPORT) | C(CMD_LOOKUP), "DAY",
@@ -516,6 +520,9 @@ static enum parse_result one_option(struct config *cfg, int c)
 		return day_option(cfg, "before", &cfg->before);
 	case OPT_DRYRUN:
 		cfg->dry_run = 1;
+		break;
+	case OPT_FORCE:
+		cfg->force = 1;
 		break;
 	case OPT_INCLUDE:
 	case OPT_EXCLUDE:

@@ -73,7 +73,8 @@ struct config {
 	const char *before;  /* prune: the first day kept */
 	int keep_days;	     /* ingest: prune all but the last N days, 0 off */
 	int detail_days;     /* ingest: keep per-file detail this long */
-	int dry_run;	     /* forget: only list */
+	int dry_run;	     /* forget, prune: only list */
+	int force; /* forget: also files whose content is not at hand */
 	/* ingest: globs (fnmatch, on the base name) that pick the files of
 	 * a directory; none included means every file */
 	const char *include[32];
@@ -138,6 +139,7 @@ enum {
 	OPT_KEEPDAYS,
 	OPT_DETAILDAYS,
 	OPT_DRYRUN,
+	OPT_FORCE,
 	OPT_INCLUDE,
 	OPT_EXCLUDE,
 	OPT_MAXBAD,

@@ -228,13 +228,24 @@ struct store_forgotten {
 	int detail; /* 0: its counts are folded, it cannot be forgotten */
 };
 
-/* Find the files named by what (a path as it was read, or the head
- * fingerprint `files` shows, with or without "fp:"), call fn for each,
- * and unless dry_run remove their counts, detail and ledger rows in one
- * transaction, so that they are read again by the next ingest.  A file
- * whose detail is folded is not removed: that makes the call fail.
- * Return the number of files found (0: none), or -1 with err set. */
-int store_forget(struct store *st, const char *what, int dry_run,
+/* What forget names: the known file id (store_file_find() of the file
+ * at a path, when known), a head fingerprint as `files` shows it (with
+ * or without "fp:"), or a name files were read under: any of them that
+ * is set (id > 0, fp or name not NULL). */
+struct store_forget_what {
+	int64_t id;
+	const char *fp;
+	const char *name;
+};
+
+/* Find the files w names and unless dry_run remove their counts,
+ * detail and ledger rows in one transaction, so that they are read
+ * again by the next ingest; then call fn for each (not when the
+ * transaction was rolled back).  A file whose detail is folded is not
+ * removed: that makes the call fail.  Return the number of files found
+ * (0: none), or -1 with err set. */
+int store_forget(struct store *st, const struct store_forget_what *w,
+		 int dry_run,
 		 void (*fn)(void *ctx, const struct store_forgotten *f),
 		 void *ctx, char *err, size_t errlen);
 

@@ -431,47 +431,49 @@ static const char forget_find[] =
     "SELECT f.id, (SELECT name FROM file_names WHERE file_id = f.id"
     " ORDER BY name LIMIT 1), f.head_fp, f.lines, f.detail,"
     " (SELECT coalesce(sum(n), 0) FROM file_counts WHERE file_id = f.id)"
-    " FROM files AS f WHERE f.head_fp = ?1"
-    " OR f.id IN (SELECT file_id FROM file_names WHERE name = ?2)"
-    " OR f.id IN (SELECT file_id FROM file_disks WHERE ino = ?3 AND"
-    " dev = ?4) ORDER BY f.id";
+    " FROM files AS f WHERE f.id = ?1 OR f.head_fp = ?2"
+    " OR f.id IN (SELECT file_id FROM file_names WHERE name = ?3)"
+    " ORDER BY f.id";
 
-static int find_forget(struct store *st, const char *what, struct found *fd,
-		       char *err, size_t errlen)
+static void found_add(struct found *fd, sqlite3_stmt *s)
+{
+	struct store_forgotten *f;
+	const unsigned char *name = sqlite3_column_text(s, 1);
+
+	fd->v = xrealloc(fd->v, (size_t)(fd->n + 1) * sizeof(*fd->v));
+	fd->owned =
+	    xrealloc(fd->owned, (size_t)(fd->n + 1) * 2 * sizeof(char *));
+	fd->owned[2 * fd->n] = xstrdup(name ? (const char *)name : "-");
+	fd->owned[2 * fd->n + 1] =
+	    xstrdup((const char *)sqlite3_column_text(s, 2));
+	f = &fd->v[fd->n];
+	f->name = fd->owned[2 * fd->n];
+	f->head_fp = fd->owned[2 * fd->n + 1];
+	fd->n++;
+	f->id = sqlite3_column_int64(s, 0);
+	f->lines = sqlite3_column_int64(s, 3);
+	f->detail = sqlite3_column_int(s, 4);
+	f->requests = sqlite3_column_int64(s, 5);
+}
+
+static int find_forget(struct store *st, const struct store_forget_what *w,
+		       struct found *fd, char *err, size_t errlen)
 {
 	sqlite3_stmt *s = store_prepare(st, forget_find, err, errlen);
-	const char *fp = strncmp(what, "fp:", 3) == 0 ? what + 3 : what;
-	struct stat sb;
 	int rc;
 
 	if (!s)
 		return -1;
-	sqlite3_bind_text(s, 1, fp, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, what, -1, SQLITE_STATIC);
-	if (stat(what, &sb) == 0 && S_ISREG(sb.st_mode)) {
-		sqlite3_bind_int64(s, 3, (int64_t)sb.st_ino);
-		sqlite3_bind_int64(s, 4, (int64_t)sb.st_dev);
-	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct store_forgotten *f;
-		const unsigned char *name = sqlite3_column_text(s, 1);
-
-		fd->v = xrealloc(fd->v, (size_t)(fd->n + 1) * sizeof(*fd->v));
-		fd->owned = xrealloc(fd->owned,
-				     (size_t)(fd->n + 1) * 2 * sizeof(char *));
-		fd->owned[2 * fd->n] =
-		    xstrdup(name ? (const char *)name : "-");
-		fd->owned[2 * fd->n + 1] =
-		    xstrdup((const char *)sqlite3_column_text(s, 2));
-		f = &fd->v[fd->n];
-		f->name = fd->owned[2 * fd->n];
-		f->head_fp = fd->owned[2 * fd->n + 1];
-		fd->n++;
-		f->id = sqlite3_column_int64(s, 0);
-		f->lines = sqlite3_column_int64(s, 3);
-		f->detail = sqlite3_column_int(s, 4);
-		f->requests = sqlite3_column_int64(s, 5);
-	}
+	if (w->id > 0)
+		sqlite3_bind_int64(s, 1, w->id);
+	if (w->fp)
+		sqlite3_bind_text(
+		    s, 2, strncmp(w->fp, "fp:", 3) == 0 ? w->fp + 3 : w->fp,
+		    -1, SQLITE_STATIC);
+	if (w->name)
+		sqlite3_bind_text(s, 3, w->name, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		found_add(fd, s);
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE
 		   ? 0
@@ -523,7 +525,8 @@ static int forget_all(struct store *st, const struct found *fd, char *err,
 	return -1;
 }
 
-int store_forget(struct store *st, const char *what, int dry_run,
+int store_forget(struct store *st, const struct store_forget_what *w,
+		 int dry_run,
 		 void (*fn)(void *ctx, const struct store_forgotten *f),
 		 void *ctx, char *err, size_t errlen)
 {
@@ -531,11 +534,12 @@ int store_forget(struct store *st, const char *what, int dry_run,
 	int rc = store_wait_writer(st, err, errlen);
 
 	if (rc == 0)
-		rc = find_forget(st, what, &fd, err, errlen);
-	for (int i = 0; rc == 0 && i < fd.n; i++)
-		fn(ctx, &fd.v[i]);
+		rc = find_forget(st, w, &fd, err, errlen);
 	if (rc == 0 && !dry_run && fd.n)
 		rc = forget_all(st, &fd, err, errlen);
+	/* said once it is done (or would be): not before a rollback */
+	for (int i = 0; rc == 0 && i < fd.n; i++)
+		fn(ctx, &fd.v[i]);
 	for (int i = 0; i < 2 * fd.n; i++)
 		free(fd.owned[i]);
 	free(fd.owned);
