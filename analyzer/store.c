@@ -230,6 +230,8 @@ static int open_write(struct store *st, const char *path, char *err,
 	if (rc != SQLITE_OK)
 		return store_fail(st, "cannot open database", err, errlen);
 	sqlite3_busy_timeout(st->db, 5000);
+	if (store_schema_check(st, err, errlen) < 0)
+		return -1;
 	/* before WAL, which fixes a new database's header: space freed by
 	 * a prune or fold may go back to the file system (a no-op on a
 	 * database that has tables) */

@@ -13,12 +13,14 @@
 #include "tally.h"
 
 #define SCHEMA_VERSION 5
-#define CLIENT_MAX     256 /* longer client ids are cut */
-#define AGENT_MAX      512 /* longer user agents are cut */
-#define ROUTE_MAX      256 /* longer routes are cut */
-#define ROUTES_CAP     16  /* routes per client and day in one batch */
-#define BATCH_BYTES    (6u * 1024 * 1024) /* memory before a flush */
-#define SQL_MAX	       4096 /* the longest statement made from a table */
+/* PRAGMA application_id of keyaudit's databases: "KAUD" */
+#define STORE_APPLICATION_ID 0x4b415544
+#define CLIENT_MAX	     256 /* longer client ids are cut */
+#define AGENT_MAX	     512 /* longer user agents are cut */
+#define ROUTE_MAX	     256 /* longer routes are cut */
+#define ROUTES_CAP	     16	 /* routes per client and day in one batch */
+#define BATCH_BYTES	     (6u * 1024 * 1024) /* memory before a flush */
+#define SQL_MAX		     4096 /* the longest statement made from a table */
 
 /* The tables of counts (schema.sql), in the order of a batch's
  * tallies. */
@@ -103,8 +105,13 @@ int store_one_text(struct store *st, const char *sql, const char *param,
 int store_one_int(struct store *st, const char *sql, int64_t *out, char *err,
 		  size_t errlen);
 
+/* Refuse, before anything is written, a database that is another
+ * program's (its application_id, or its tables).  Return 0 or -1 with
+ * err set. */
+int store_schema_check(struct store *st, char *err, size_t errlen);
 /* Create or upgrade the schema of a database open for writing, in one
- * transaction; refuse a newer one.  Return 0 or -1 with err set. */
+ * transaction, and mark it keyaudit's (application_id); refuse a newer
+ * one or another program's.  Return 0 or -1 with err set. */
 int store_schema_write(struct store *st, char *err, size_t errlen);
 /* Check the schema of a database open for reading: 0 when it is this
  * version's or an older one read as it is (schema 3 or 4), 1 when it is

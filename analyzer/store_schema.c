@@ -202,14 +202,52 @@ static int build(struct store *st, int64_t v, char *err, size_t errlen)
 	return store_exec(st, sql, err, errlen);
 }
 
-int store_schema_write(struct store *st, char *err, size_t errlen)
+/* Refuse a database that is another program's: one whose application
+ * id is not keyaudit's, or one of id 0 (all keyaudit's before the id)
+ * with tables but none of keyaudit's schema. */
+static int foreign(struct store *st, int64_t v, char *err, size_t errlen)
+{
+	int64_t id;
+	int64_t tables = 0;
+
+	if (store_one_int(st, "PRAGMA application_id", &id, err, errlen) < 0)
+		return -1;
+	if (id == STORE_APPLICATION_ID || (id == 0 && v > 0))
+		return 0;
+	if (id == 0 && store_one_int(st, "SELECT count(*) FROM sqlite_master",
+				     &tables, err, errlen) < 0)
+		return -1;
+	if (id == 0 && tables == 0)
+		return 0;
+	snprintf(err, errlen,
+		 "%s: not a keyaudit database (another program's SQLite "
+		 "file): left untouched; give --db a new file",
+		 st->path);
+	return -1;
+}
+
+int store_schema_check(struct store *st, char *err, size_t errlen)
 {
 	int64_t v;
 
+	if (version(st, &v, err, errlen) < 0)
+		return -1;
+	return foreign(st, v, err, errlen);
+}
+
+int store_schema_write(struct store *st, char *err, size_t errlen)
+{
+	int64_t v;
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d",
+		 STORE_APPLICATION_ID);
 	if (store_exec(st, "BEGIN IMMEDIATE", err, errlen) < 0)
 		return -1;
 	if (version(st, &v, err, errlen) < 0 ||
+	    foreign(st, v, err, errlen) < 0 ||
 	    (v != SCHEMA_VERSION && build(st, v, err, errlen) < 0) ||
+	    store_exec(st, sql, err, errlen) < 0 ||
 	    store_exec(st, "COMMIT", err, errlen) < 0) {
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
@@ -264,7 +302,8 @@ int store_schema_read(struct store *st, char *err, size_t errlen)
 	int64_t v;
 	int64_t tables;
 
-	if (version(st, &v, err, errlen) < 0)
+	if (version(st, &v, err, errlen) < 0 ||
+	    foreign(st, v, err, errlen) < 0)
 		return -1;
 	if (v == 0) {
 		if (store_one_int(st, "SELECT count(*) FROM sqlite_master",
