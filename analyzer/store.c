@@ -7,13 +7,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -357,51 +356,22 @@ void store_busy_wait(struct store *st, int seconds)
 	sqlite3_busy_timeout(st->db, seconds * 1000);
 }
 
-/* path with every symbolic link resolved, also of a file that does not
- * exist yet (its directory's then). */
-static void resolved(const char *path, char *out, size_t outlen)
-{
-	char buf[PATH_MAX];
-	char *copy;
-
-	if (realpath(path, buf)) {
-		snprintf(out, outlen, "%s", buf);
-		return;
-	}
-	copy = xstrdup(path);
-	if (realpath(dirname(copy), buf)) {
-		char *base = xstrdup(path);
-		size_t n = strlen(buf);
-
-		/* buf may fill a PATH_MAX buffer: join by hand */
-		snprintf(out, outlen, "%s", buf);
-		if (n + 1 < outlen)
-			snprintf(out + n, outlen - n, "/%s", basename(base));
-		free(base);
-	} else {
-		snprintf(out, outlen, "%s", path);
-	}
-	free(copy);
-}
-
 int store_lock(struct store *st, int wait_seconds, char *err, size_t errlen)
 {
-	char real[PATH_MAX];
-	char path[PATH_MAX + 16];
 	struct timespec pause = {0, 100 * 1000 * 1000};
 	long tries = (long)wait_seconds * 10;
 
-	resolved(st->path, real, sizeof(real));
-	snprintf(path, sizeof(path), "%s.lock", real);
-	st->lockfd =
-	    open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	/* the database file itself: every name of it, through a symbolic
+	 * link, a hard link or a bind mount, is the one open file */
+	st->lockfd = open(st->path, O_RDONLY | O_CLOEXEC);
 	if (st->lockfd < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		snprintf(err, errlen, "%s: %s", st->path, strerror(errno));
 		return -1;
 	}
 	while (flock(st->lockfd, LOCK_EX | LOCK_NB) < 0) {
 		if (errno != EWOULDBLOCK && errno != EINTR) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			snprintf(err, errlen, "%s: cannot lock: %s", st->path,
+				 strerror(errno));
 			return -1;
 		}
 		if (tries-- <= 0) {
@@ -414,6 +384,15 @@ int store_lock(struct store *st, int wait_seconds, char *err, size_t errlen)
 		nanosleep(&pause, NULL);
 	}
 	return 0;
+}
+
+int store_same_file(const struct store *st, const char *path)
+{
+	struct stat a;
+	struct stat b;
+
+	return stat(st->path, &a) == 0 && stat(path, &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 int store_check_key(struct store *st, const char *key_id, char *err,

@@ -36,11 +36,16 @@ void store_close(struct store *st);
  * fails with "database is locked" (default 5 s). */
 void store_busy_wait(struct store *st, int seconds);
 
-/* Take the database's run lock, waiting up to wait_seconds.  The lock is
- * the file REALPATH.lock beside the database, REALPATH its path with
- * every symbolic link resolved: two names of one database share it.
- * Return 0, 1 when another run holds it, -1 on error. */
+/* Take the database's run lock, waiting up to wait_seconds: an
+ * exclusive flock(2) of the database file itself, held until
+ * store_close(), so that every name of one database (a symbolic link,
+ * a hard link, a bind mount) shares it.  Return 0, 1 when another run
+ * holds it, -1 on error. */
 int store_lock(struct store *st, int wait_seconds, char *err, size_t errlen);
+
+/* Is path the database file of st (the same device and inode)?  Return
+ * 1 or 0. */
+int store_same_file(const struct store *st, const char *path);
 
 /* Record key_id on first use; refuse a database made with another key.
  * Return 0 or -1 with err set. */

@@ -358,6 +358,14 @@ int store_merge(struct store *st, const char *path, char *err, size_t errlen)
 
 	if (store_wait_writer(st, err, errlen) < 0)
 		return -1;
+	if (store_same_file(st, path)) {
+		snprintf(err, errlen,
+			 "%s: is this database itself (%s, the same file): a "
+			 "database holds all of its own counts already; "
+			 "nothing merged",
+			 path, st->path);
+		return -1;
+	}
 	if (check_shard(path, err, errlen) < 0)
 		return -1;
 	if (attach(st, path, err, errlen) < 0)
