@@ -260,6 +260,28 @@ static int upgrade_first(const char *path, char *err, size_t errlen)
 	return w ? 0 : -1;
 }
 
+/* Does the database at path have a write-ahead log with frames in it,
+ * which SQLite's immutable mode would not read?  Then say why it cannot
+ * be read here, and return 1. */
+static int wal_held(struct store *st, const char *path, char *err,
+		    size_t errlen)
+{
+	char wal[4096];
+	struct stat sb;
+
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	if (stat(wal, &sb) != 0 || sb.st_size == 0)
+		return 0;
+	snprintf(err, errlen,
+		 "%s: cannot be read here: %s, and its write-ahead log %s "
+		 "holds committed data that only that file lets a reader "
+		 "see; read it where %s-shm can be made (a user who may "
+		 "write the directory), or copy the database and its -wal "
+		 "together to such a place",
+		 path, sqlite3_errmsg(st->db), wal, path);
+	return 1;
+}
+
 static int open_read(struct store *st, const char *path, char *err,
 		     size_t errlen)
 {
@@ -280,7 +302,11 @@ static int open_read(struct store *st, const char *path, char *err,
 		rc = sqlite3_exec(st->db, "SELECT count(*) FROM sqlite_master",
 				  NULL, NULL, NULL);
 	/* a WAL database needs its -shm file: where it cannot be made (a
-	 * read-only mount, another user's directory), read it as it is */
+	 * read-only mount, another user's directory), read it as it is,
+	 * unless its WAL holds what the file alone does not */
+	if (rc != SQLITE_OK && plain_name(path) &&
+	    wal_held(st, path, err, errlen))
+		return -1;
 	if (rc != SQLITE_OK && plain_name(path) &&
 	    open_db(st, path, SQLITE_OPEN_READONLY, 1) == SQLITE_OK)
 		rc = sqlite3_exec(st->db, "SELECT count(*) FROM sqlite_master",
