@@ -5,10 +5,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int fp_init(void)
@@ -40,26 +42,92 @@ int fp_key_parse(struct fpkey *key, const char *text, size_t len)
 	return i == len ? 0 : -1;
 }
 
-static int read_key_file(struct fpkey *key, const char *path, char *err,
-			 size_t errlen)
+/* Is the open key file fd safe, as ssh checks its keys: a regular file
+ * owned by this user or root, that nobody else may read or write?
+ * Return 0, or -1 with err saying what to fix. */
+static int key_file_safe(int fd, const char *path, char *err, size_t errlen)
 {
-	char text[256];
-	size_t n;
-	FILE *f = fopen(path, "r");
+	struct stat sb;
 
-	if (!f) {
+	if (fstat(fd, &sb) < 0) {
 		snprintf(err, errlen, "%s: cannot read key file: %s", path,
 			 strerror(errno));
 		return -1;
 	}
-	n = fread(text, 1, sizeof(text), f);
-	fclose(f);
-	if (fp_key_parse(key, text, n) < 0) {
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "%s: key file is not a regular file",
+			 path);
+		return -1;
+	}
+	if (sb.st_uid != geteuid() && sb.st_uid != 0) {
+		snprintf(
+		    err, errlen,
+		    "%s: key file is owned by uid %u, not by you (uid %u) "
+		    "or root: its owner chose the key; use a key file of "
+		    "your own",
+		    path, (unsigned)sb.st_uid, (unsigned)geteuid());
+		return -1;
+	}
+	if (sb.st_mode & 077) {
+		snprintf(err, errlen,
+			 "%s: key file may be read or written by others (mode "
+			 "%04o): whoever reads it can check guessed "
+			 "credentials against fingerprints; chmod 600 %s",
+			 path, (unsigned)(sb.st_mode & 07777), path);
+		return -1;
+	}
+	return 0;
+}
+
+static int read_key_file(struct fpkey *key, const char *path, char *err,
+			 size_t errlen)
+{
+	char text[256];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: cannot read key file: %s", path,
+			 strerror(errno));
+		return -1;
+	}
+	if (key_file_safe(fd, path, err, errlen) < 0) {
+		close(fd);
+		return -1;
+	}
+	n = read(fd, text, sizeof(text));
+	close(fd);
+	if (n < 0 || fp_key_parse(key, text, (size_t)n) < 0) {
 		snprintf(err, errlen, "%s: not a key file (64 hex digits)",
 			 path);
 		return -1;
 	}
 	return 0;
+}
+
+/* May a key be made at path: is its directory one that nobody else may
+ * write, or a sticky one (where O_EXCL makes the file ours)?  Return 0,
+ * or -1 with err set. */
+static int key_dir_safe(const char *path, char *err, size_t errlen)
+{
+	char *copy = xstrdup(path);
+	struct stat sb;
+	int rc = stat(dirname(copy), &sb);
+
+	if (rc == 0 && (sb.st_mode & (S_IWGRP | S_IWOTH)) &&
+	    !(sb.st_mode & S_ISVTX)) {
+		snprintf(err, errlen,
+			 "%s: will not make a key file in %s: others may "
+			 "write there, and replace it; give --key-file or "
+			 "KEYAUDIT_KEY, or put the database in a directory of "
+			 "your own",
+			 path, copy);
+		rc = -1;
+	} else {
+		rc = 0;
+	}
+	free(copy);
+	return rc;
 }
 
 static int create_key_file(struct fpkey *key, const char *path, char *err,
@@ -74,7 +142,10 @@ static int create_key_file(struct fpkey *key, const char *path, char *err,
 	strcat(hex, "\n");
 	/* O_EXCL: two runs creating the key at once must not overwrite each
 	 * other; the loser reads the winner's key. */
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (key_dir_safe(path, err, errlen) < 0)
+		return -1;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0600);
 	if (fd < 0 && errno == EEXIST)
 		return read_key_file(key, path, err, errlen);
 	if (fd < 0) {

@@ -23,6 +23,10 @@ int fp_init(void);
  * NULL; $KEYAUDIT_KEY (64 hex digits); the file $KEYAUDIT_KEY_FILE; the
  * file DB.key beside the database db_path, created with mode 0600 and a
  * random key when missing.  A key file holds 64 hex digits and a newline.
+ * A key file is checked as ssh checks its keys: it must be a regular
+ * file owned by this user or root that no one else may read or write;
+ * DB.key is not made in a directory others may write unless it is
+ * sticky (the file is made exclusively, never through a link).
  * Return 0, or -1 with a message in err. */
 int fp_key_load(struct fpkey *key, const char *key_file, const char *db_path,
 		char *err, size_t errlen);

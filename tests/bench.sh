@@ -8,6 +8,7 @@ B=bench
 LINES=${BENCH_LINES:-5000000}
 mkdir -p $B
 printf '%s\n' 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f > $B/bench.key
+chmod 600 $B/bench.key
 FMT=$(cat sample-logs/nginx.format)
 gen() { # SEED LINES FILE
 	[ -s "$3" ] && return

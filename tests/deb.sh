@@ -21,7 +21,9 @@ env -u KEYAUDIT_RULES keyaudit --version | grep -q "^keyaudit $(dpkg-query -W -f
 env -u KEYAUDIT_RULES keyaudit rules check > "$T/rules.out"
 grep -q '^/usr/share/keyaudit/rules/asana-api-keys.rules: ok' "$T/rules.out" ||
 	fail "the packaged rules"
-key=$top/tests/data/sample/sample.key
+# a key file nobody else may read (keyaudit refuses others)
+key=$T/sample.key
+install -m 600 "$top/tests/data/sample/sample.key" "$key"
 env -u KEYAUDIT_RULES KEYAUDIT_KEY_FILE="$key" keyaudit ingest -q \
 	--db "$T/s.db" --metrics "$T/k.prom" "$top/sample-logs/combined"
 env -u KEYAUDIT_RULES KEYAUDIT_KEY_FILE="$key" keyaudit report migration \

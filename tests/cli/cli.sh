@@ -55,6 +55,7 @@ check_eq "$(stat -c %a k.db.key)" 600 "key mode"
 check_eq "$(wc -c < k.db.key)" 65 "key file holds 64 hex digits"
 # the same database with another key is refused, not split
 printf '%064d\n' 0 > other.key
+chmod 600 other.key
 expect_exit 3 "$KEYAUDIT" ingest -q --db k.db --key-file other.key b.log 2>err
 grep -q "another fingerprint key" err || fail "key mismatch message"
 "$KEYAUDIT" report migration --db q.db -o r.csv

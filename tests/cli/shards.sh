@@ -65,6 +65,7 @@ db_counts script.db > got.csv
 check_files got.csv whole.log.counts.csv "keyaudit-parallel"
 # another key would split clients: refused
 printf '%064d\n' 7 > other.key
+chmod 600 other.key
 "$KEYAUDIT" ingest -q --db other.db --key-file other.key --format "$NGINX_FMT" logs/part0.log
 expect_exit 3 "$KEYAUDIT" merge -q --db ab.db other.db 2>err
 grep -q "another fingerprint key" err || fail "key mismatch on merge"

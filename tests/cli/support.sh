@@ -86,6 +86,7 @@ expect_exit 2 env -u KEYAUDIT_KEY_FILE "$KEYAUDIT" rules explain \
 	--db fresh.db --format "$NGINX_FMT" s.log > /dev/null 2> err
 [ ! -e fresh.db.key ] || fail "rules explain made a key"
 printf '%s\n' 1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100 > other.key
+chmod 600 other.key
 expect_exit 2 "$KEYAUDIT" fingerprint --db s.db --key-file other.key \
 	< other 2> err
 grep -q "not the database's fingerprint key" err || fail "wrong key message"

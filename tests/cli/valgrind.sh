@@ -10,7 +10,9 @@ if ! command -v valgrind >/dev/null; then
 	echo "skipped: valgrind is not installed (make deps installs it)"
 	exit 77
 fi
-export KEYAUDIT_KEY_FILE="$TOP/tests/data/sample/sample.key"
+cp "$TOP/tests/data/sample/sample.key" sample.key
+chmod 600 sample.key
+export KEYAUDIT_KEY_FILE="$T/sample.key"
 vg() {
 	valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible \
 		--errors-for-leak-kinds=definite,indirect,possible \
