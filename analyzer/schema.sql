@@ -22,7 +22,9 @@
 -- The store embeds this file; every statement is idempotent.
 
 -- key 'schema' = '5'; 'key_id' = the fingerprint key's id;
--- 'first_day' = the first day kept after `keyaudit prune` (absent: all).
+-- 'first_day' = the first day kept after `keyaudit prune` (absent: all);
+-- 'db_id' = this database's own random id, by which a total that merges
+-- it as a shard tells it from other shards.
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 -- Auth classes of the rules, in report order; legacy = 1 for the
@@ -38,7 +40,11 @@ CREATE TABLE IF NOT EXISTS classes(name TEXT PRIMARY KEY,
 -- the CRC-32 of its first `bytes` decompressed bytes (NULL: not known),
 -- so that a gzip of them is known by its trailer, without inflating it.
 -- rolled: the detail rows of a part up to it are in the rollups, those
--- of a later part not yet (-1: none is).
+-- of a later part not yet (-1: none is).  A row of state 'shard' (head_fp
+-- 'shard:' and the shard's db_id, head_len 0) is no log file: its
+-- detail is what `merge` took from that shard's folded files, replaced
+-- at each merge of it; a file of state 'in shard:' and the id is one of
+-- those folded files, known so that it is not read or merged again.
 CREATE TABLE IF NOT EXISTS files(id INTEGER PRIMARY KEY,
  head_fp TEXT NOT NULL, head_len INTEGER NOT NULL,
  marks BLOB NOT NULL, last_mark INTEGER,

@@ -489,8 +489,8 @@ static int remove_file(struct store *st, int64_t id, char *err, size_t errlen)
 	    "DELETE FROM files WHERE id = ?1",
 	};
 
-	if (store_detail_sum(st, "main", id, -1, err, errlen) < 0 ||
-	    store_detail_remove(st, id, err, errlen) < 0)
+	if (store_detail_sum(st, "main", id, -1, NULL, err, errlen) < 0 ||
+	    store_detail_remove(st, id, NULL, err, errlen) < 0)
 		return -1;
 	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++)
 		if (store_exec2(st, sql[i], id, 0, err, errlen) < 0)

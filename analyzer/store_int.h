@@ -139,13 +139,15 @@ int store_wait_writer(struct store *st, char *err, size_t errlen);
 /* Stop and join the writer thread, after its last batch. */
 void store_stop_writer(struct store *st);
 
+/* In the three functions below, since (a checked 'YYYY-MM-DD', or NULL
+ * or "" for every day) limits the rows to its day and later. */
 /* Delete file_id's detail in main.  Return 0 or -1 with err set. */
-int store_detail_remove(struct store *st, int64_t file_id, char *err,
-			size_t errlen);
+int store_detail_remove(struct store *st, int64_t file_id, const char *since,
+			char *err, size_t errlen);
 /* Copy the detail of file `from` in schema `src` ("s": an attached
  * shard) into main's detail as file `to`.  Return 0 or -1. */
 int store_detail_add(struct store *st, const char *src, int64_t from,
-		     int64_t to, char *err, size_t errlen);
+		     int64_t to, const char *since, char *err, size_t errlen);
 /* The condition on a detail row (alias d) of schema P ("main." or
  * "s.") of a part not yet added into the rollups (files.rolled). */
 #define STORE_UNROLLED(P)                                                     \
@@ -163,7 +165,7 @@ int store_roll(struct store *st, char *err, size_t errlen);
  * take main's own out of them (sign < 0: rows left with nothing are
  * deleted).  Return 0 or -1 with err set. */
 int store_detail_sum(struct store *st, const char *src, int64_t file_id,
-		     int sign, char *err, size_t errlen);
+		     int sign, const char *since, char *err, size_t errlen);
 /* Read meta first_day into st->first_day and st->first_daynum. */
 void store_read_first_day(struct store *st);
 /* The UPSERT clause that adds a row of t into an existing one. */

@@ -7,15 +7,27 @@
 
 #include "store_int.h"
 
-int store_detail_remove(struct store *st, int64_t file_id, char *err,
-			size_t errlen)
+/* " AND <alias>day >= 'since'" when since is a day, else "". */
+static const char *day_from(const char *alias, const char *since, char *buf,
+			    size_t cap)
+{
+	if (!since || !since[0])
+		return "";
+	snprintf(buf, cap, " AND %sday >= '%.10s'", alias, since);
+	return buf;
+}
+
+int store_detail_remove(struct store *st, int64_t file_id, const char *since,
+			char *err, size_t errlen)
 {
 	char sql[256];
+	char from[48];
 
 	for (int k = 0; k < KIND_N; k++) {
 		snprintf(sql, sizeof(sql),
-			 "DELETE FROM main.file_%s WHERE file_id = ?1",
-			 store_tables[k].name);
+			 "DELETE FROM main.file_%s WHERE file_id = ?1%s",
+			 store_tables[k].name,
+			 day_from("", since, from, sizeof(from)));
 		if (store_exec2(st, sql, file_id, 0, err, errlen) < 0)
 			return -1;
 	}
@@ -73,9 +85,10 @@ const char *store_sums(const struct store_table *t)
 }
 
 int store_detail_add(struct store *st, const char *src, int64_t from,
-		     int64_t to, char *err, size_t errlen)
+		     int64_t to, const char *since, char *err, size_t errlen)
 {
 	char sql[SQL_MAX];
+	char after[48];
 
 	for (int k = 0; k < KIND_N; k++) {
 		const struct store_table *t = &store_tables[k];
@@ -85,8 +98,9 @@ int store_detail_add(struct store *st, const char *src, int64_t from,
 		    sql, sizeof(sql),
 		    "INSERT INTO main.file_%s(file_id, part, %s, %s) SELECT"
 		    " ?2, part, %s, %s FROM %s.file_%s WHERE file_id ="
-		    " ?1%s",
+		    " ?1%s%s",
 		    t->name, t->keys, vals, t->keys, vals, src, t->name,
+		    day_from("", since, after, sizeof(after)),
 		    store_merge_tail(t));
 		if (store_exec2(st, sql, from, to, err, errlen) < 0)
 			return -1;
@@ -155,26 +169,35 @@ int store_roll(struct store *st, char *err, size_t errlen)
 /* Delete main's rollup rows of t left with nothing by a subtraction of
  * file_id's detail. */
 static int drop_empty(struct store *st, const struct store_table *t,
-		      int64_t file_id, char *err, size_t errlen)
+		      int64_t file_id, const char *since, char *err,
+		      size_t errlen)
 {
 	char sql[SQL_MAX];
+	char from[48];
 
 	snprintf(sql, sizeof(sql),
 		 "DELETE FROM main.rollup_%s WHERE n <= 0 AND (%s) IN"
-		 " (SELECT %s FROM main.file_%s WHERE file_id = ?1)",
-		 t->name, t->keys, t->keys, t->name);
+		 " (SELECT %s FROM main.file_%s WHERE file_id = ?1%s)",
+		 t->name, t->keys, t->keys, t->name,
+		 day_from("", since, from, sizeof(from)));
 	return store_exec2(st, sql, file_id, 0, err, errlen);
 }
 
 int store_detail_sum(struct store *st, const char *src, int64_t file_id,
-		     int sign, char *err, size_t errlen)
+		     int sign, const char *since, char *err, size_t errlen)
 {
+	char where[96];
+	char from[48];
+
+	snprintf(where, sizeof(where), "d.file_id = ?1%s",
+		 day_from("d.", since, from, sizeof(from)));
 	for (int k = 0; k < KIND_N; k++) {
 		const struct store_table *t = &store_tables[k];
 
-		if (add_detail(st, t, src, "d.file_id = ?1", sign, file_id,
-			       err, errlen) < 0 ||
-		    (sign < 0 && drop_empty(st, t, file_id, err, errlen) < 0))
+		if (add_detail(st, t, src, where, sign, file_id, err, errlen) <
+			0 ||
+		    (sign < 0 &&
+		     drop_empty(st, t, file_id, since, err, errlen) < 0))
 			return -1;
 	}
 	return 0;
@@ -191,7 +214,8 @@ static int fold_pick(struct store *st, int keep_days, char *err, size_t errlen)
 	    "CREATE TEMP TABLE IF NOT EXISTS fold(id INTEGER PRIMARY KEY);"
 	    "DELETE FROM temp.fold;"
 	    "INSERT INTO temp.fold SELECT id FROM files WHERE detail = 1"
-	    " AND state <> 'reading' AND last_day IS NOT NULL AND"
+	    " AND state NOT IN ('reading', 'shard') AND last_day IS NOT NULL "
+	    "AND"
 	    " last_day < date((SELECT max(last_day) FROM files),"
 	    " '-%d days')",
 	    keep_days < 0 ? 0 : keep_days);

@@ -248,6 +248,10 @@ int store_schema_write(struct store *st, char *err, size_t errlen)
 	    foreign(st, v, err, errlen) < 0 ||
 	    (v != SCHEMA_VERSION && build(st, v, err, errlen) < 0) ||
 	    store_exec(st, sql, err, errlen) < 0 ||
+	    store_exec(st,
+		       "INSERT OR IGNORE INTO meta VALUES('db_id',"
+		       " lower(hex(randomblob(8))))",
+		       err, errlen) < 0 ||
 	    store_exec(st, "COMMIT", err, errlen) < 0) {
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
