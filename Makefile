@@ -178,6 +178,13 @@ check: deps
 test: all
 	tests/run.sh build
 
+# the program and the unit tests under AddressSanitizer and
+# UndefinedBehaviorSanitizer, in $(ASAN_BUILD) (as make check builds them)
+ASAN_BUILD ?= build-san
+asan:
+	$(MAKE) BUILD=$(ASAN_BUILD) SANITIZE=address,undefined OPT="-O1 -g" \
+		ISAL=0 $(ASAN_BUILD)/keyaudit $(ASAN_BUILD)/unit
+
 bench: deps
 	$(MAKE) all
 	MAKE="$(MAKE)" tests/bench.sh
@@ -269,5 +276,6 @@ deb: deps
 	mv $(BUILD)/deb/keyaudit_$(VERSION)_$(DEB_ARCH).deb .
 	lintian --fail-on error keyaudit_$(VERSION)_$(DEB_ARCH).deb
 
+# every build folder (build, build-san, build-dev, build-deb, ...)
 clean:
-	rm -rf build build-san build-fuzz build-zlib keyaudit keyaudit_*.deb
+	rm -rf build build-*/ keyaudit keyaudit_*.deb
