@@ -14,7 +14,12 @@ enum exit_code {
 	/* ingest stopped by SIGINT or SIGTERM: the batch in flight was
 	 * committed, the summary printed; the next run goes on from there */
 	EXIT_INTERRUPTED = 5,
-	EXIT_BLIND = 6 /* gonogo: CANNOT TELL, credentials not seen */
+	EXIT_BLIND = 6, /* gonogo: CANNOT TELL, credentials not seen */
+	/* ingest: a path named does not exist, or a directory held no file
+	 * to read: a broken setup; the other paths were read */
+	EXIT_NOINPUT = 7,
+	/* ingest: the counts were committed, the metrics file not written */
+	EXIT_METRICS = 8
 };
 
 enum command {
