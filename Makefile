@@ -46,8 +46,9 @@ override LDFLAGS := $(SANFLAGS) $(LDFLAGS)
 # what the program is told of where it is installed, and its version:
 # only the files that use them are rebuilt when they change
 PATH_DEFS = -DKEYAUDIT_DATADIR='"$(DATADIR)"' \
+	    -DKEYAUDIT_SYSCONFDIR='"$(SYSCONFDIR)"' \
 	    -DKEYAUDIT_VERSION='"$(VERSION)"'
-PATH_OBJS = $(BUILD)/options.o $(BUILD)/options_usage.o
+PATH_OBJS = $(BUILD)/options.o $(BUILD)/options_usage.o $(BUILD)/config.o
 
 SRCS = $(wildcard analyzer/*.c)
 LIB_SRCS = $(filter-out analyzer/main.c,$(SRCS))
@@ -63,7 +64,8 @@ DEB_PKGS = build-essential pkg-config zlib1g-dev libpcre2-dev \
 	   debhelper lintian dpkg-dev fakeroot python3-yaml
 
 .PHONY: all deps demo check test asan bench fuzz format format-check \
-	clean install install-program install-units install-hook \
+	clean install install-program install-config install-units \
+	install-hook \
 	install-logrotate uninstall deb FORCE
 
 all: keyaudit $(BUILD)/loggen $(BUILD)/unit $(BUILD)/floor \
@@ -92,8 +94,8 @@ $(BUILD)/flags: FORCE | $(BUILD)
 		cmp -s - $@ || \
 		echo '$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(LDLIBS)' > $@
 $(BUILD)/paths: FORCE | $(BUILD)
-	@echo '$(DATADIR) $(VERSION)' | cmp -s - $@ || \
-		echo '$(DATADIR) $(VERSION)' > $@
+	@echo '$(DATADIR) $(SYSCONFDIR) $(VERSION)' | cmp -s - $@ || \
+		echo '$(DATADIR) $(SYSCONFDIR) $(VERSION)' > $@
 
 FORCE:
 
@@ -178,6 +180,13 @@ check: deps
 test: all
 	tests/run.sh build
 
+# the program and the unit tests under AddressSanitizer and
+# UndefinedBehaviorSanitizer, in $(ASAN_BUILD) (as make check builds them)
+ASAN_BUILD ?= build-san
+asan:
+	$(MAKE) BUILD=$(ASAN_BUILD) SANITIZE=address,undefined OPT="-O1 -g" \
+		ISAL=0 $(ASAN_BUILD)/keyaudit $(ASAN_BUILD)/unit
+
 bench: deps
 	$(MAKE) all
 	MAKE="$(MAKE)" tests/bench.sh
@@ -209,14 +218,16 @@ format-check:
 INSTALLED = $(BINDIR)/keyaudit $(BINDIR)/keyaudit-parallel \
 	$(patsubst rules/%,$(DATADIR)/rules/%,$(wildcard rules/*.rules)) \
 	$(MANDIR)/man1/keyaudit.1 $(MANDIR)/man1/keyaudit-parallel.1 \
-	$(MANDIR)/man5/keyaudit-rules.5 \
+	$(MANDIR)/man5/keyaudit-rules.5 $(MANDIR)/man5/keyaudit.conf.5 \
+	$(DATADIR)/examples/keyaudit.conf $(DATADIR)/examples/keyaudit.cron \
 	$(UNITDIR)/keyaudit.service $(UNITDIR)/keyaudit.timer \
 	$(SYSCONFDIR)/logrotate.d/httpd-prerotate/keyaudit \
 	$(SYSCONFDIR)/logrotate.d/keyaudit
 # the installed program's path in the units and the hook
 BIN_SED = sed 's|/usr/local/bin/keyaudit|$(BINDIR)/keyaudit|g'
 
-install: install-program install-units install-hook install-logrotate
+install: install-program install-config install-units install-hook \
+	install-logrotate
 
 # the program, keyaudit-parallel, the rulesets and the manuals
 install-program: $(BUILD)/keyaudit
@@ -227,7 +238,22 @@ install-program: $(BUILD)/keyaudit
 	install -m 644 rules/*.rules $(DESTDIR)$(DATADIR)/rules/
 	install -m 644 doc/keyaudit.1 doc/keyaudit-parallel.1 \
 		$(DESTDIR)$(MANDIR)/man1/
-	install -m 644 doc/keyaudit-rules.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 doc/keyaudit-rules.5 doc/keyaudit.conf.5 \
+		$(DESTDIR)$(MANDIR)/man5/
+
+# the settings file every way of running keyaudit reads: the example,
+# and as SYSCONFDIR/keyaudit/keyaudit.conf unless there is one (never
+# replaced; uninstall removes it only as installed); the cron example
+CONF = $(SYSCONFDIR)/keyaudit/keyaudit.conf
+install-config:
+	install -d $(DESTDIR)$(DATADIR)/examples $(DESTDIR)$(SYSCONFDIR)/keyaudit
+	install -m 644 deploy/config/keyaudit.conf \
+		$(DESTDIR)$(DATADIR)/examples/keyaudit.conf
+	$(BIN_SED) deploy/cron/keyaudit > \
+		$(DESTDIR)$(DATADIR)/examples/keyaudit.cron
+	chmod 644 $(DESTDIR)$(DATADIR)/examples/keyaudit.cron
+	[ -e $(DESTDIR)$(CONF) ] || install -m 644 \
+		deploy/config/keyaudit.conf $(DESTDIR)$(CONF)
 
 install-units:
 	install -d $(DESTDIR)$(UNITDIR)
@@ -251,8 +277,11 @@ install-logrotate:
 
 # the files, then the directories they leave empty that are keyaudit's
 uninstall:
+	! cmp -s deploy/config/keyaudit.conf $(DESTDIR)$(CONF) || \
+		rm -f $(DESTDIR)$(CONF)
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
-	-rmdir $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(DATADIR) \
+	-rmdir $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(DATADIR)/examples \
+		$(DESTDIR)$(DATADIR) $(DESTDIR)$(SYSCONFDIR)/keyaudit \
 		$(DESTDIR)$(SYSCONFDIR)/logrotate.d/httpd-prerotate 2>/dev/null
 
 # make deb: keyaudit_$(VERSION)_$(DEB_ARCH).deb here, built by
@@ -269,5 +298,6 @@ deb: deps
 	mv $(BUILD)/deb/keyaudit_$(VERSION)_$(DEB_ARCH).deb .
 	lintian --fail-on error keyaudit_$(VERSION)_$(DEB_ARCH).deb
 
+# every build folder (build, build-san, build-dev, build-deb, ...)
 clean:
-	rm -rf build build-san build-fuzz build-zlib keyaudit keyaudit_*.deb
+	rm -rf build build-*/ keyaudit keyaudit_*.deb

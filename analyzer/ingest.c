@@ -101,8 +101,10 @@ struct run {
 	struct fpkey key;
 	struct hit_maker *hm;
 	uint64_t files;
-	uint64_t unchanged; /* files known as read whole and not opened */
-	uint64_t skipped;   /* not read: unreadable, unknown, mostly bad */
+	uint64_t unchanged;  /* files known as read whole and not opened */
+	uint64_t skipped;    /* not read: unreadable, unknown, mostly bad */
+	uint64_t absent;     /* paths missing, directories with no file */
+	uint64_t not_access; /* error logs, skipped */
 	uint64_t lines;
 	uint64_t bad;
 	uint64_t per_class[RULES_MAX_CLASSES + 1];
@@ -594,7 +596,8 @@ static int detect(struct run *r, struct input *in, const char *path)
 static int read_file(struct run *r, struct input *in, struct file_state *fs);
 
 /* The file is open: can it be told from others and read?  Return 0
- * when it can, 1 when it was skipped (said). */
+ * when it can, 1 when it was skipped (said), 2 when it is empty, 3 when
+ * it is a web server's error log (said). */
 static int check_head(struct run *r, struct input *in, const char *path)
 {
 	const char *head;
@@ -614,6 +617,11 @@ static int check_head(struct run *r, struct input *in, const char *path)
 		warn("%s: begins with over 1 MiB of NUL bytes: known by "
 		     "them, as any file that does would be",
 		     path);
+	if (format_error_log(head, headlen)) {
+		info("%s: not an access log (%s), skipped", path,
+		     format_error_log(head, headlen));
+		return 3;
+	}
 	if (headlen < INPUT_HEAD_MAX && input_end(in) != INPUT_END_CLEAN) {
 		/* Too little to tell it from a copy of a file read before,
 		 * and not whole: a gzip being written.  Wait for it. */
@@ -684,6 +692,8 @@ static int ingest_file(struct run *r, int idx, int thread)
 			r->partial = 1;
 			r->skipped++;
 		}
+		if (rc == 3)
+			r->not_access++;
 		file_done(r, input_size(in));
 		input_close(in);
 		return 0;
@@ -794,12 +804,14 @@ static int readable_entry(const char *path, const struct stat *sb)
 /* A directory's regular files, in name order, hidden ones skipped;
  * every other entry --include and --exclude pick (a subdirectory, a
  * fifo, a dangling link, a name too long) is said and counted in
- * *unread.  Return -1 if the directory could not be read. */
+ * *unread.  Return -1 if the directory could not be read, else the
+ * number of entries picked. */
 static int add_dir(struct pool *p, const struct config *cfg, const char *dir,
 		   uint64_t *unread)
 {
 	struct dirent **names;
 	int n = scandir(dir, &names, NULL, alphasort);
+	int picks = 0;
 
 	if (n < 0) {
 		err("%s: cannot read directory: %s", dir, strerror(errno));
@@ -815,6 +827,7 @@ static int add_dir(struct pool *p, const struct config *cfg, const char *dir,
 			free(names[i]);
 			continue;
 		}
+		picks++;
 		len = snprintf(path, sizeof(path), "%s/%s", dir, name);
 		if (len < 0 || (size_t)len >= sizeof(path)) {
 			err("%s/%.64s...: path too long, not read", dir, name);
@@ -830,23 +843,38 @@ static int add_dir(struct pool *p, const struct config *cfg, const char *dir,
 		free(names[i]);
 	}
 	free(names);
-	return 0;
+	return picks;
 }
 
-/* Every file to read, and in *unread the directory entries not read
- * (said); return -1 if a directory could not be read. */
-static int collect(struct pool *p, const struct config *cfg, uint64_t *unread)
+/* Every file to read, in *unread the directory entries not read and in
+ * *absent the paths that give no input at all, a missing path or a
+ * directory with no file to read (said); return -1 if a directory could
+ * not be read. */
+static int collect(struct pool *p, const struct config *cfg, uint64_t *unread,
+		   uint64_t *absent)
 {
 	int rc = 0;
 
 	for (int i = 0; i < cfg->npaths; i++) {
 		struct stat sb;
 		const char *path = cfg->paths[i];
-		int found = strcmp(path, "-") != 0 && stat(path, &sb) == 0;
+		int stdin_ = strcmp(path, "-") == 0;
+		int found = !stdin_ && stat(path, &sb) == 0;
+		int picks;
 
-		if (found && S_ISDIR(sb.st_mode))
-			rc |= add_dir(p, cfg, path, unread);
-		else
+		if (!stdin_ && !found && errno == ENOENT) {
+			err("%s: no such file or directory: no input", path);
+			(*absent)++;
+		} else if (found && S_ISDIR(sb.st_mode)) {
+			picks = add_dir(p, cfg, path, unread);
+			if (picks == 0) {
+				err("%s: no file to read (an empty directory, "
+				    "or none that --include picks): no input",
+				    path);
+				(*absent)++;
+			}
+			rc |= picks < 0 ? -1 : 0;
+		} else
 			add_path(p, path,
 				 found && S_ISREG(sb.st_mode)
 				     ? (uint64_t)sb.st_size
@@ -872,6 +900,15 @@ static void summary(const struct run *r)
 		n += (size_t)snprintf(line + n, sizeof(line) - n,
 				      "%llu skipped, ",
 				      (unsigned long long)r->skipped);
+	if (r->not_access)
+		n += (size_t)snprintf(line + n, sizeof(line) - n,
+				      "%llu not access log%s, skipped, ",
+				      (unsigned long long)r->not_access,
+				      r->not_access == 1 ? "" : "s");
+	if (r->absent)
+		n += (size_t)snprintf(
+		    line + n, sizeof(line) - n, "%llu path%s with no input, ",
+		    (unsigned long long)r->absent, r->absent == 1 ? "" : "s");
 	n += (size_t)snprintf(
 	    line + n, sizeof(line) - n, "%llu new lines, %llu bad;",
 	    (unsigned long long)r->lines, (unsigned long long)r->bad);
@@ -1063,6 +1100,7 @@ static void run_add(struct run *to, const struct run *from)
 {
 	to->files += from->files;
 	to->skipped += from->skipped;
+	to->not_access += from->not_access;
 	to->unchanged += from->unchanged;
 	to->lines += from->lines;
 	to->bad += from->bad;
@@ -1086,6 +1124,7 @@ static int run_workers(struct run *w, int n)
 		w[i].fmt = NULL;
 		w[i].hm = NULL;
 		w[i].files = w[i].skipped = w[i].lines = w[i].bad = 0;
+		w[i].not_access = w[i].absent = 0;
 		memset(w[i].per_class, 0, sizeof(w[i].per_class));
 		if (worker_setup(&w[i]) == EXIT_OK)
 			started[i] =
@@ -1159,20 +1198,80 @@ static void pool_free(struct pool *p)
 	pthread_cond_destroy(&p->cv);
 }
 
+/* The rules and the format, checked before anything is made: a usage
+ * error leaves no database, key or metrics file.  EXIT_OK or EXIT_USAGE
+ * (said). */
+static int precheck(const struct config *cfg)
+{
+	char emsg[1024];
+	struct ruleset *rs = rules_load(cfg->rules, emsg, sizeof(emsg));
+	struct format *fmt = NULL;
+
+	if (rs && cfg->format && strcmp(cfg->format, "auto") != 0)
+		fmt = format_new(cfg->format, emsg, sizeof(emsg));
+	if (!rs || (!fmt && cfg->format && strcmp(cfg->format, "auto") != 0)) {
+		err("%s", emsg);
+		fputs("try 'keyaudit --help'\n", stderr);
+		rules_free(rs);
+		return EXIT_USAGE;
+	}
+	format_free(fmt);
+	rules_free(rs);
+	return EXIT_OK;
+}
+
+/* The run's status from its counters, once it committed. */
+static int final_status(const struct run *r, int rc)
+{
+	if (stop_signal)
+		return EXIT_INTERRUPTED;
+	if (r->absent)
+		return EXIT_NOINPUT;
+	if (r->partial)
+		return EXIT_PARTIAL;
+	return rc;
+}
+
+/* The run's metrics; a failure after the commit is EXIT_METRICS. */
+static int write_metrics(const struct config *cfg, const struct run *r,
+			 double started, int rc)
+{
+	struct metrics_ingest m = {rc,		 now() - started, r->files,
+				   r->lines,	 r->bad,	  r->absent,
+				   r->not_access};
+	char emsg[1024];
+
+	if (metrics_write_ingest(cfg->metrics, cfg->db, &m, emsg,
+				 sizeof(emsg)) == 0)
+		return rc;
+	if (rc != EXIT_OK && rc != EXIT_PARTIAL && rc != EXIT_NOINPUT) {
+		err("%s", emsg);
+		return rc;
+	}
+	err("%s; the counts were committed, only the metrics are missing",
+	    emsg);
+	return EXIT_METRICS;
+}
+
 int ingest_run(const struct config *cfg)
 {
 	struct pool pool;
 	int n = cfg->jobs > 1 ? (cfg->jobs < 64 ? cfg->jobs : 64) : 1;
 	struct run *w = xcalloc((size_t)n, sizeof(*w));
 	struct sigaction old[2];
-	int rc;
+	int rc = precheck(cfg);
 
+	if (rc != EXIT_OK) {
+		free(w);
+		return rc;
+	}
 	pool_init(&pool, cfg, n);
 	pool.runs = w;
 	pool.nruns = n;
 	w[0].pool = &pool;
 	w[0].cfg = cfg;
-	if (collect(&pool, cfg, &w[0].skipped) < 0 || w[0].skipped)
+	if (collect(&pool, cfg, &w[0].skipped, &w[0].absent) < 0 ||
+	    w[0].skipped)
 		w[0].partial = 1;
 	w[0].files = w[0].skipped; /* "N files, M skipped": M among N */
 	pool.turned = xcalloc((size_t)pool.npaths + 1, 1);
@@ -1192,28 +1291,17 @@ int ingest_run(const struct config *cfg)
 		rc = retain(&w[0]);
 	if (rc == EXIT_OK) {
 		summary(&w[0]);
-		if (stop_signal)
-			rc = EXIT_INTERRUPTED;
-		else if (w[0].partial)
-			rc = EXIT_PARTIAL;
+		rc = final_status(&w[0], rc);
 		rc = cmd_limit_report(w[0].rs, cfg->rules, rc);
 	}
 	sigaction(SIGINT, &old[0], NULL);
 	sigaction(SIGTERM, &old[1], NULL);
 	input_set_stop_flag(NULL);
 	run_free(&w[0]);
-	if (cfg->metrics) {
-		struct metrics_ingest m = {rc, now() - pool.started,
-					   w[0].files, w[0].lines, w[0].bad};
-		char emsg[1024];
-
-		if (metrics_write_ingest(cfg->metrics, cfg->db, &m, emsg,
-					 sizeof(emsg)) < 0) {
-			err("%s", emsg);
-			rc = rc == EXIT_OK || rc == EXIT_PARTIAL ? EXIT_FAILED
-								 : rc;
-		}
-	}
+	/* a usage error found late (a rules file that changed) writes
+	 * nothing either */
+	if (cfg->metrics && rc != EXIT_USAGE)
+		rc = write_metrics(cfg, &w[0], pool.started, rc);
 	pool_free(&pool);
 	free(w);
 	return rc;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "commands.h"
+#include "config.h"
 #include "gonogo.h"
 #include "ingest.h"
 #include "lookup.h"
@@ -41,6 +42,9 @@ int main(int argc, char **argv)
 		return stdout_done();
 	case OPTIONS_ERROR:
 		return EXIT_USAGE;
+	case OPTIONS_CONFIG:
+		config_print(stdout, &cfg);
+		return stdout_done();
 	case OPTIONS_RUN:
 		break;
 	}

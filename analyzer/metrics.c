@@ -141,8 +141,9 @@ static void old_line(struct exposition *x, char *line, char **help,
 		*type = line + 7;
 		return;
 	}
-	if (line[0] == '#' || !sp || strncmp(line, "keyaudit_", 9) != 0)
-		return;
+	if (line[0] == '#' || !sp || strncmp(line, "keyaudit_", 9) != 0 ||
+	    strncmp(line, "keyaudit_requests_total{", 24) == 0)
+		return; /* (a counter once, now the gauge keyaudit_requests) */
 	*sp = '\0';
 	snprintf(name, sizeof(name), "%.*s", (int)strcspn(line, "{ "), line);
 	if (strcmp(name, "keyaudit_ingest_last_success_timestamp_seconds") ==
@@ -266,11 +267,12 @@ static int class_row(void *ctx, int n, const char *const *c,
 	struct exposition *x = ctx;
 	char key[512];
 	char value[32];
-	int f = family(x, "keyaudit_requests_total", COUNTER,
+	/* a gauge: prune and --keep-days take old days out */
+	int f = family(x, "keyaudit_requests", G,
 		       "Requests in the database, by auth class.", 1);
 
 	snprintf(key, sizeof(key),
-		 "keyaudit_requests_total{class=\"%s\",legacy=\"%s\"}",
+		 "keyaudit_requests{class=\"%s\",legacy=\"%s\"}",
 		 c[0] ? c[0] : "", c[1] && atoi(c[1]) ? "true" : "false");
 	snprintf(value, sizeof(value), "%s", c[2] ? c[2] : "0");
 	sample(x, f, key, value, 1);
@@ -303,6 +305,54 @@ static int legacy_row(void *ctx, int n, const char *const *c,
 	return 0;
 }
 
+static int dormant_row(void *ctx, int n, const char *const *c,
+		       const char *const *names)
+{
+	put(ctx, "keyaudit_dormant_clients", G,
+	    "Clients that used a legacy credential and sent no request in "
+	    "the database's last 14 days of data: they may come back.",
+	    NULL, NULL, c[0] ? atof(c[0]) : 0);
+	return 0;
+}
+
+static int days_row(void *ctx, int n, const char *const *c,
+		    const char *const *names)
+{
+	put(ctx, "keyaudit_covered_dates", G,
+	    "Days (UTC dates) with counts in the database.", NULL, NULL,
+	    c[0] ? atof(c[0]) : 0);
+	if (c[1])
+		put(ctx, "keyaudit_first_day_timestamp_seconds", G,
+		    "The first day the database covers (00:00 UTC).", NULL,
+		    NULL, atof(c[1]));
+	if (c[2])
+		put(ctx, "keyaudit_last_day_timestamp_seconds", G,
+		    "The last day the database covers (00:00 UTC).", NULL,
+		    NULL, atof(c[2]));
+	return 0;
+}
+
+/* Dormant clients and the days covered. */
+static int db_days(struct store *st, struct exposition *x, char *err,
+		   size_t errlen)
+{
+	int rc = store_each(
+	    st,
+	    "SELECT count(*) FROM (SELECT client FROM counts GROUP BY client"
+	    " HAVING max(class IN (SELECT name FROM classes WHERE legacy = 1))"
+	    " = 1 AND max(day) <= date((SELECT max(day) FROM counts),"
+	    " '-14 days'))",
+	    NULL, 0, dormant_row, x, err, errlen);
+
+	if (rc == 0)
+		rc = store_each(st,
+				"SELECT count(DISTINCT day), strftime('%s',"
+				" min(day)), strftime('%s', max(day)) FROM"
+				" counts",
+				NULL, 0, days_row, x, err, errlen);
+	return rc;
+}
+
 /* The database's figures; no client is named. */
 static int db_figures(struct exposition *x, const char *db, char *err,
 		      size_t errlen)
@@ -330,6 +380,8 @@ static int db_figures(struct exposition *x, const char *db, char *err,
 		    " IN (SELECT name FROM classes WHERE legacy = 1) AND"
 		    " day > date((SELECT max(day) FROM counts), '-7 days')",
 		    NULL, 0, legacy_row, x, err, errlen);
+	if (rc == 0)
+		rc = db_days(st, x, err, errlen);
 	store_close(st);
 	return rc < 0 ? -1 : 0;
 }
@@ -340,18 +392,21 @@ int metrics_write_ingest(const char *path, const char *db,
 {
 	static struct exposition x;
 	double end = wall();
-	int ok = m->exit_status == EXIT_OK || m->exit_status == EXIT_PARTIAL;
+	/* it committed; and read every input */
+	int ok = m->exit_status == EXIT_OK || m->exit_status == EXIT_PARTIAL ||
+		 m->exit_status == EXIT_NOINPUT;
+	int whole = m->exit_status == EXIT_OK;
 	int rc = 0;
 
 	memset(&x, 0, sizeof(x));
 	read_old(&x, path);
 	put(&x, "keyaudit_ingest_last_run_timestamp_seconds", G,
 	    "When the last ingest run ended.", NULL, NULL, end);
-	if (ok || x.last_success[0])
+	if (whole || x.last_success[0])
 		put(&x, "keyaudit_ingest_last_success_timestamp_seconds", G,
-		    "When the last ingest run that read what it could (exit "
-		    "status 0 or 1) ended.",
-		    NULL, NULL, ok ? end : atof(x.last_success));
+		    "When the last ingest run that read every input (exit "
+		    "status 0) ended.",
+		    NULL, NULL, whole ? end : atof(x.last_success));
 	put(&x, "keyaudit_ingest_exit_status", G,
 	    "The exit status of the last ingest run.", NULL, NULL,
 	    m->exit_status);
@@ -364,6 +419,13 @@ int metrics_write_ingest(const char *path, const char *db,
 	put(&x, "keyaudit_ingest_bad_lines", G,
 	    "Bad lines among the last run's new lines.", NULL, NULL,
 	    (double)m->bad);
+	put(&x, "keyaudit_ingest_missing_inputs", G,
+	    "Paths of the last run that gave no input at all: missing, or "
+	    "a directory with no file to read (exit status 7).",
+	    NULL, NULL, (double)m->absent);
+	put(&x, "keyaudit_ingest_not_access_logs", G,
+	    "Files of the last run skipped as web server error logs.", NULL,
+	    NULL, (double)m->not_access);
 	if (ok)
 		rc = db_figures(&x, db, err, errlen);
 	if (rc == 0)

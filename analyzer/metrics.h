@@ -12,6 +12,8 @@ struct metrics_ingest {
 	unsigned long long files; /* files read, new lines, bad lines */
 	unsigned long long lines;
 	unsigned long long bad;
+	unsigned long long absent;     /* paths that gave no input at all */
+	unsigned long long not_access; /* error logs skipped */
 };
 
 /* What a gonogo run decided. */
@@ -25,11 +27,12 @@ struct metrics_gonogo {
 };
 
 /* Write the metrics of an ingest run and of the database at db (files,
- * lines, bad lines, requests by class, legacy clients) to path, keeping
+ * lines, bad lines, requests by class, legacy and dormant clients,
+ * days covered) to path, keeping
  * from path's previous contents (a regular file, read only if path is
- * not a symbolic link) the time of the last successful run (status 0 or
- * 1) and the metrics other commands wrote there.  The file is written
- * by outfile_open(): under an unpredictable name in path's directory
+ * not a symbolic link) the time of the last successful run (status 0:
+ * every input read) and the metrics other commands wrote there.  The file is
+ * written by outfile_open(): under an unpredictable name in path's directory
  * (O_EXCL, mode 0644 whatever the umask) and renamed over path, so a reader
  * sees the old file or the new one; a symbolic link is refused, a FIFO or a
  * device written in place, "-" is standard output.  Return 0, or -1 with

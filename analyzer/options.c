@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
+#include "config.h"
 #include "day.h"
 #include "report.h"
 
@@ -55,6 +57,10 @@ const struct options_command options_commands[] = {
      "print the fingerprint of each secret read from stdin (one a "
      "line), to find it in reports; the key is the database's (DB.key, "
      "$KEYAUDIT_KEY, --key-file), none is made"},
+    {"config", NULL, CMD_NONE, "[COMMAND] [OPTIONS]",
+     "show the settings COMMAND (default ingest) runs with, from the "
+     "settings file (keyaudit.conf(5)), the environment and OPTIONS, and "
+     "where each came from"},
     {NULL, NULL, CMD_NONE, NULL, NULL},
 };
 
@@ -186,6 +192,13 @@ const struct options_option options_table[] = {
      "write Prometheus metrics of the run to FILE (for node_exporter's "
      "textfile collector)",
      0},
+    {"config", 0, OPT_CONFIG, C_ALL, "FILE",
+     "settings file: one 'name = value' a line for the long options "
+     "(default $KEYAUDIT_CONFIG, else SYSCONFDIR/keyaudit/keyaudit.conf "
+     "where it exists); the command line wins",
+     0},
+    {"print-config", 0, OPT_PRINTCONFIG, C_ALL, NULL,
+     "show the settings in effect and where each came from; run nothing", 0},
     {"quiet", 'q', 'q', C_ALL, NULL, "print nothing unless something is wrong",
      0},
     {"verbose", 'v', 'v', C_ALL, NULL, "say more", 0},
@@ -233,13 +246,17 @@ static const char *command_name(enum command cmd)
 	return "keyaudit";
 }
 
+/* The settings file's line being applied ("FILE:LINE"), or NULL. */
+static const char *setting_at;
+
 /* Print "keyaudit: MESSAGE" and the hint; return OPTIONS_ERROR. */
 __attribute__((format(printf, 2, 3))) static enum parse_result
 usage_error(enum command cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("keyaudit: ", stderr);
+	fprintf(stderr, "keyaudit: %s%s", setting_at ? setting_at : "",
+		setting_at ? ": " : "");
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -555,6 +572,12 @@ static enum parse_result one_option(struct config *cfg, int c)
 	case OPT_METRICS:
 		cfg->metrics = optarg;
 		break;
+	case OPT_CONFIG:
+		cfg->config = optarg;
+		break;
+	case OPT_PRINTCONFIG:
+		cfg->print_config = 1;
+		break;
 	case OPT_MAXSHARE:
 	case OPT_MAXBLIND:
 		return percent_option(cfg, c);
@@ -619,9 +642,10 @@ static enum parse_result finish(struct config *cfg)
 		return usage_error(cmd,
 				   "--min-quiet-days must be shorter than "
 				   "--window");
-	if (cmd == CMD_INGEST && cfg->npaths == 0)
+	if (cmd == CMD_INGEST && cfg->npaths == 0 && !cfg->print_config)
 		return usage_error(cmd, "ingest needs a PATH (a file, a "
-					"directory, or - for stdin)");
+					"directory, or - for stdin) or a "
+					"'logs' setting");
 	if (cmd == CMD_REPORT && finish_report(cfg) != OPTIONS_RUN)
 		return OPTIONS_ERROR;
 	if (cmd == CMD_RULES_CHECK && cfg->npaths > 1)
@@ -729,6 +753,10 @@ static const char *option_name(int id)
 	return "?";
 }
 
+/* The options given on the command line, by id: not taken from the
+ * settings file. */
+static unsigned char given[OPT_PRINTCONFIG + 1];
+
 static enum parse_result read_options(int argc, char **argv,
 				      struct config *cfg)
 {
@@ -752,17 +780,173 @@ static enum parse_result read_options(int argc, char **argv,
 		r = one_option(cfg, c);
 		if (r != OPTIONS_RUN)
 			return r;
+		given[c] = 1;
+		if (c != OPT_CONFIG && c != OPT_PRINTCONFIG)
+			config_note(option_name(c), optarg ? optarg : "yes",
+				    "command line");
 	}
 	cfg->paths = argv + optind;
 	cfg->npaths = argc - optind;
 	return OPTIONS_RUN;
 }
 
-enum parse_result options_parse(int argc, char **argv, struct config *cfg)
+/* The row of cmd's option name that means what the option's first row
+ * says (report's --format, csv or json, is no log format: a setting
+ * does not set it); NULL if cmd has none.  *known: does any command? */
+static const struct options_option *
+setting_option(enum command cmd, const char *name, int *known)
+{
+	const struct options_option *first = NULL;
+
+	for (const struct options_option *o = options_table; o->name; o++) {
+		if (strcmp(o->name, name) != 0)
+			continue;
+		if (!first)
+			first = o;
+		if ((o->cmds & C(cmd)) && (o->arg == first->arg ||
+					   (o->arg && first->arg &&
+					    strcmp(o->arg, first->arg) == 0)))
+			return o;
+	}
+	*known = first != NULL && strcmp(name, "config") != 0 &&
+		 strcmp(name, "print-config") != 0 &&
+		 strcmp(name, "help") != 0 && strcmp(name, "version") != 0;
+	return NULL;
+}
+
+/* A flag's setting: 1 yes, 0 no, -1 neither. */
+static int flag_value(const char *v)
+{
+	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "on") ||
+	    !strcmp(v, "1"))
+		return 1;
+	if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "off") ||
+	    !strcmp(v, "0"))
+		return 0;
+	return -1;
+}
+
+/* logs = PATH ...: what ingest reads when the command line names
+ * nothing; the paths are separated by blanks, and several lines add up. */
+static enum parse_result setting_logs(struct config *cfg,
+				      struct config_setting *s)
+{
+	static char *words[64];
+	static int n;
+	char *copy;
+
+	if (cfg->cmd != CMD_INGEST)
+		return OPTIONS_RUN;
+	if (cfg->npaths > n) {
+		s->applied = -1; /* the command line named its own */
+		return OPTIONS_RUN;
+	}
+	copy = xstrdup(s->value);
+	for (char *w = strtok(copy, " \t"); w; w = strtok(NULL, " \t")) {
+		if (n == 64)
+			return usage_error(cfg->cmd, "logs: at most 64 paths");
+		words[n++] = w;
+	}
+	cfg->paths = words;
+	cfg->npaths = n;
+	s->applied = 1;
+	config_note("logs", s->value, setting_at);
+	return OPTIONS_RUN;
+}
+
+/* One line of the settings file, unless the command line said it. */
+static enum parse_result one_setting(struct config *cfg,
+				     struct config_setting *s)
+{
+	const struct options_option *o;
+	int known = 1;
+	int flag = 1;
+	enum parse_result r;
+
+	if (strcmp(s->name, "logs") == 0)
+		return setting_logs(cfg, s);
+	o = setting_option(cfg->cmd, s->name, &known);
+	if (!known)
+		return usage_error(cfg->cmd, "unknown setting: %s", s->name);
+	if (!o)
+		return OPTIONS_RUN;
+	if (given[o->id] ||
+	    ((o->id == 'q' || o->id == 'v') && (given['q'] || given['v']))) {
+		s->applied = -1;
+		return OPTIONS_RUN;
+	}
+	if (!o->arg && (flag = flag_value(s->value)) < 0)
+		return usage_error(cfg->cmd, "%s: yes or no: %s", s->name,
+				   s->value);
+	s->applied = 1;
+	if (!flag)
+		return OPTIONS_RUN;
+	optarg = o->arg ? s->value : NULL;
+	r = one_option(cfg, o->id);
+	if (r == OPTIONS_RUN)
+		config_note(o->name, s->value, setting_at);
+	return r;
+}
+
+/* The settings file's lines, after the command line. */
+static enum parse_result apply_settings(struct config *cfg)
+{
+	char emsg[4400];
+	struct config_setting *s;
+	enum parse_result r = OPTIONS_RUN;
+
+	if (config_read(cfg->config, emsg, sizeof(emsg)) < 0)
+		return usage_error(cfg->cmd, "%s", emsg);
+	for (int i = 0; r == OPTIONS_RUN && (s = config_setting(i)); i++) {
+		setting_at = config_where(s);
+		r = one_setting(cfg, s);
+	}
+	setting_at = NULL;
+	return r;
+}
+
+/* argv from the command word on: options, settings, checks. */
+static enum parse_result parse_command(int argc, char **argv,
+				       struct config *cfg)
 {
 	enum parse_result r;
 	int used = 2;
 
+	r = pick_command(argc, argv, cfg, &used);
+	if (r != OPTIONS_RUN)
+		return r;
+	/* Parse from the command word on, as if it were argv[0]; GNU
+	 * getopt moves operands after the options. */
+	r = read_options(argc - (used - 1), argv + (used - 1), cfg);
+	if (r == OPTIONS_RUN)
+		r = apply_settings(cfg);
+	if (r == OPTIONS_RUN)
+		r = finish(cfg);
+	return r == OPTIONS_RUN && cfg->print_config ? OPTIONS_CONFIG : r;
+}
+
+/* keyaudit config [COMMAND] [OPTIONS]: COMMAND's settings (ingest's
+ * when none is named), shown. */
+static enum parse_result config_command(int argc, char **argv,
+					struct config *cfg)
+{
+	static char *args[1024];
+	static char ingest[] = "ingest";
+
+	cfg->print_config = 1;
+	if (argc > 2 && argv[2][0] != '-')
+		return parse_command(argc - 1, argv + 1, cfg);
+	if (argc > 1022)
+		return usage_error(CMD_NONE, "config: too many arguments");
+	args[0] = argv[1];
+	args[1] = ingest;
+	for (int i = 2; i < argc; i++)
+		args[i] = argv[i];
+	return parse_command(argc, args, cfg);
+}
+
+enum parse_result options_parse(int argc, char **argv, struct config *cfg)
+{
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->verbosity = 1;
 	cfg->window = 14;
@@ -779,13 +963,7 @@ enum parse_result options_parse(int argc, char **argv, struct config *cfg)
 		return OPTIONS_HELP;
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)
 		return OPTIONS_VERSION;
-	r = pick_command(argc, argv, cfg, &used);
-	if (r != OPTIONS_RUN)
-		return r;
-	/* Parse from the command word on, as if it were argv[0]; GNU
-	 * getopt moves operands after the options. */
-	r = read_options(argc - (used - 1), argv + (used - 1), cfg);
-	if (r != OPTIONS_RUN)
-		return r;
-	return finish(cfg);
+	if (strcmp(argv[1], "config") == 0)
+		return config_command(argc, argv, cfg);
+	return parse_command(argc, argv, cfg);
 }

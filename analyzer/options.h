@@ -14,7 +14,12 @@ enum exit_code {
 	/* ingest stopped by SIGINT or SIGTERM: the batch in flight was
 	 * committed, the summary printed; the next run goes on from there */
 	EXIT_INTERRUPTED = 5,
-	EXIT_BLIND = 6 /* gonogo: CANNOT TELL, credentials not seen */
+	EXIT_BLIND = 6, /* gonogo: CANNOT TELL, credentials not seen */
+	/* ingest: a path named does not exist, or a directory held no file
+	 * to read: a broken setup; the other paths were read */
+	EXIT_NOINPUT = 7,
+	/* ingest: the counts were committed, the metrics file not written */
+	EXIT_METRICS = 8
 };
 
 enum command {
@@ -85,16 +90,20 @@ struct config {
 	int verbosity; /* 0 quiet, 1 normal, 2 verbose */
 	char **paths;
 	int npaths;
+	const char *config; /* --config: the settings file */
+	int print_config;   /* --print-config, keyaudit config */
 };
 
 enum parse_result {
 	OPTIONS_RUN,	 /* cfg is ready */
 	OPTIONS_HELP,	 /* --help was asked: print usage, exit 0 */
 	OPTIONS_VERSION, /* --version */
-	OPTIONS_ERROR	 /* a message was printed; exit 2 */
+	OPTIONS_ERROR,	 /* a message was printed; exit 2 */
+	OPTIONS_CONFIG	 /* keyaudit config, --print-config: show cfg */
 };
 
-/* Fill cfg from argv.  Never exits; on OPTIONS_ERROR a one-line message
+/* Fill cfg from argv and the settings file (config.h; the command
+ * line wins).  Never exits; on OPTIONS_ERROR a one-line message
  * and "try 'keyaudit --help'" went to stderr. */
 enum parse_result options_parse(int argc, char **argv, struct config *cfg);
 
@@ -146,7 +155,9 @@ enum {
 	OPT_REGKEY,
 	OPT_REGFP,
 	OPT_REGDELIM,
-	OPT_MIGRATED
+	OPT_MIGRATED,
+	OPT_CONFIG,
+	OPT_PRINTCONFIG
 };
 
 /* A command: "name" or "name sub" on the command line. */

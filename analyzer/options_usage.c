@@ -33,7 +33,11 @@ static const char exit_status[] =
     "  5  ingest was stopped by SIGINT or SIGTERM; what it read up to\n"
     "     its last batch is committed, the next run goes on from there\n"
     "  6  gonogo: CANNOT TELL, too many requests show no credential a\n"
-    "     rule can class (see --max-blind)\n";
+    "     rule can class (see --max-blind)\n"
+    "  7  ingest: no input from a path given (missing, or a directory\n"
+    "     with no file to read); the other paths were read\n"
+    "  8  ingest: the counts were committed, the metrics file not\n"
+    "     written\n";
 
 /* Write text from column col on, wrapped at WIDTH with later lines
  * starting at column indent; end with a newline. */

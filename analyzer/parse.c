@@ -445,3 +445,62 @@ const char *format_fixed_name(int i)
 
 	return i >= 0 && (size_t)i < NELEM(fixed) ? fixed[i]->name : NULL;
 }
+
+/* Do the n bytes at p match pat, where '9' is a digit, 'a' a letter and
+ * any other byte itself? */
+static int shaped(const char *p, size_t len, const char *pat)
+{
+	size_t n = strlen(pat);
+
+	if (len < n)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = p[i];
+
+		if (pat[i] == '9' ? !(c >= '0' && c <= '9')
+		    : pat[i] == 'a'
+			? !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+			: c != pat[i])
+			return 0;
+	}
+	return 1;
+}
+
+/* nginx: "2026/10/01 00:01:02 [error] 1234#1234: ..." */
+static int nginx_error_line(const char *p, size_t len)
+{
+	const char *end;
+
+	if (!shaped(p, len, "9999/99/99 99:99:99 ["))
+		return 0;
+	end = memchr(p + 21, ']', len - 21);
+	return end && (size_t)(end - p) + 3 < len && end[1] == ' ' &&
+	       end[2] >= '0' && end[2] <= '9' &&
+	       memchr(end, '#', len - (size_t)(end - p)) != NULL;
+}
+
+/* Apache: "[Thu Oct 01 00:01:02[.123456] 2026] [core:error] ..." (2.4)
+ * or "[Thu Oct 01 00:01:02 2026] [error] ..." (2.2) */
+static int apache_error_line(const char *p, size_t len)
+{
+	size_t i = 20;
+
+	if (!shaped(p, len, "[aaa aaa 99 99:99:99"))
+		return 0;
+	if (i < len && p[i] == '.')
+		for (i++; i < len && p[i] >= '0' && p[i] <= '9'; i++)
+			;
+	return shaped(p + i, len - i, " 9999] [a");
+}
+
+const char *format_error_log(const char *buf, size_t len)
+{
+	const char *nl = memchr(buf, '\n', len);
+	size_t n = nl ? (size_t)(nl - buf) : len;
+
+	if (nginx_error_line(buf, n))
+		return "an nginx error log";
+	if (apache_error_line(buf, n))
+		return "an Apache error log";
+	return NULL;
+}

@@ -69,6 +69,11 @@ struct format *format_detect(const char *buf, size_t len, char *err,
  * formats or when there is none. */
 int format_detect_ignored(struct format *fmt, const char *buf, size_t len);
 
+/* Is buf[0..len), the head of a file, a web server's error log (its
+ * first line as nginx or Apache write their error logs)?  Return what
+ * it is ("an nginx error log", static), or NULL. */
+const char *format_error_log(const char *buf, size_t len);
+
 /* Name of the i-th format whose fields are fixed (combined, common,
  * vhost_*, s3, alb, elb, cloudfront: not jsonl, nginx: or regex:, whose
  * fields depend on the log or the argument), or NULL past the last. */

@@ -40,9 +40,15 @@ for f in /lib/systemd/system/keyaudit.service /lib/systemd/system/keyaudit.timer
 done
 grep -q '^ExecStart=/usr/bin/keyaudit ingest' /lib/systemd/system/keyaudit.service ||
 	fail "unit's ExecStart"
+# the settings file is the administrator's: a conffile, never replaced
+dpkg-query -W -f='${Conffiles}\n' keyaudit | grep -q '^ */etc/keyaudit/keyaudit.conf ' ||
+	fail "/etc/keyaudit/keyaudit.conf is not a conffile"
+env -u KEYAUDIT_RULES keyaudit config | grep -q '^# settings file: /etc/keyaudit/keyaudit.conf$' ||
+	fail "the packaged program does not read /etc/keyaudit/keyaudit.conf"
 dpkg --purge keyaudit > "$T/dpkg.out" 2>&1 || { cat "$T/dpkg.out"; fail "purge"; }
 for f in /usr/bin/keyaudit /lib/systemd/system/keyaudit.timer \
-	/etc/logrotate.d/httpd-prerotate/keyaudit /usr/share/keyaudit; do
+	/etc/logrotate.d/httpd-prerotate/keyaudit /usr/share/keyaudit \
+	/etc/keyaudit/keyaudit.conf; do
 	[ ! -e "$f" ] || fail "left after purge: $f"
 done
 echo "deb: installed, ran and purged $(basename "$deb")"

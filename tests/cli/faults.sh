@@ -94,7 +94,8 @@ wait $locker
 exact l.db "after a locked database"
 
 # 5. input that disappears: the missing file is named, the rest counted
-expect_exit 1 "$KEYAUDIT" ingest -q --db d.db a.log gone.log 2>err
-grep -q 'gone.log: No such file or directory' err || fail "missing input"
+# (no input from a path named: exit 7)
+expect_exit 7 "$KEYAUDIT" ingest -q --db d.db a.log gone.log 2>err
+grep -q 'gone.log: no such file or directory' err || fail "missing input"
 db_counts d.db > got.csv
 check_files got.csv a.log.counts.csv "the other files are counted"

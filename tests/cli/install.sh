@@ -3,8 +3,10 @@
 # the units and the hook, and uninstall leaves no file behind; the
 # project's flags stay with CFLAGS=-O0; a PREFIX of its own is compiled
 # into the program (only the objects that know it are rebuilt), which
-# then runs from / with no source tree beside it; the logrotate hook
-# reads the logs before they are rotated.  Once, in the plain build.
+# then runs from / with no source tree beside it; a settings file with
+# a custom nginx format (quotes, blanks, dollars) is all the installed
+# logrotate hook and the installed unit's ExecStart line need: both
+# count exactly what the generator wrote.  Once, in the plain build.
 . "$TOP/tests/cli/lib.sh"
 if [ "$BUILD" = build-san ]; then
 	echo "skipped: make install is tested with the plain build"
@@ -23,7 +25,10 @@ grep -q -- '-std=c11 .*-Wall .*-O0 .*-c -o .*/options.o' make.out ||
 R=$T/root/opt/ka
 for f in bin/keyaudit bin/keyaudit-parallel share/man/man1/keyaudit.1 \
 	share/man/man1/keyaudit-parallel.1 \
-	share/man/man5/keyaudit-rules.5 lib/systemd/system/keyaudit.service \
+	share/man/man5/keyaudit-rules.5 share/man/man5/keyaudit.conf.5 \
+	share/keyaudit/examples/keyaudit.conf \
+	share/keyaudit/examples/keyaudit.cron etc/keyaudit/keyaudit.conf \
+	lib/systemd/system/keyaudit.service \
 	lib/systemd/system/keyaudit.timer etc/logrotate.d/keyaudit \
 	etc/logrotate.d/httpd-prerotate/keyaudit; do
 	[ -f "$R/$f" ] || fail "not installed: $f"
@@ -37,8 +42,52 @@ grep -q '^ExecStart=/opt/ka/bin/keyaudit ingest ' \
 	"$R/lib/systemd/system/keyaudit.service" || fail "unit's ExecStart"
 grep -q 'KEYAUDIT:-/opt/ka/bin/keyaudit}' \
 	"$R/etc/logrotate.d/httpd-prerotate/keyaudit" || fail "hook's path"
+grep -q '/opt/ka/bin/keyaudit ingest' \
+	"$R/share/keyaudit/examples/keyaudit.cron" || fail "cron's path"
 strings "$R/bin/keyaudit" | grep -q '^/opt/ka/share/keyaudit$\|/opt/ka/share/keyaudit/rules' ||
 	fail "data directory not compiled in"
+strings "$R/bin/keyaudit" | grep -q '^/opt/ka/etc$\|^/opt/ka/etc/keyaudit/keyaudit.conf$' ||
+	fail "settings file's directory not compiled in"
+# none of the three sets anything the settings file does not
+for f in lib/systemd/system/keyaudit.service \
+	etc/logrotate.d/httpd-prerotate/keyaudit \
+	share/keyaudit/examples/keyaudit.cron; do
+	! grep -q 'KEYAUDIT_OPTS\|KEYAUDIT_LOGS\|KEYAUDIT_DB\|/etc/default\|--format\|--db' \
+		"$R/$f" || fail "$f has settings of its own"
+done
+# 1b. the hook and the unit, staged, with a custom nginx format: the
+# settings file is all they read
+"$LOGGEN" --layout nginx --lines 3000 --seed 5 --key-file test.key -o n.log
+mkdir nlogs
+cp n.log nlogs/access.log
+cat > staged.conf <<EOT
+# the generator's nginx layout, as nginx.conf has it
+format = $NGINX_FMT
+logs = $T/nlogs
+db = $T/state/staged.db
+metrics = $T/staged.prom
+# (the staged program's own rules are not where it looks)
+rules = $TOP/rules/asana-api-keys.rules
+EOT
+KEYAUDIT="$R/bin/keyaudit" KEYAUDIT_CONFIG="$T/staged.conf" \
+	KEYAUDIT_LOG="$T/staged.log" sh "$R/etc/logrotate.d/httpd-prerotate/keyaudit"
+[ ! -s staged.log ] || { cat staged.log; fail "the staged hook complained"; }
+db_counts state/staged.db > got.csv
+check_files got.csv n.log.counts.csv "the hook's counts, custom nginx format"
+grep -q '^keyaudit_ingest_exit_status 0$' staged.prom || fail "hook's metrics"
+mv state/staged.db hook-staged.db
+# the unit's ExecStart line, its program in the staging directory; run
+# as systemd runs it: words split on blanks, no shell
+set -f
+# shellcheck disable=SC2046
+set -- $(sed -n 's/^ExecStart=//p' "$R/lib/systemd/system/keyaudit.service")
+set +f
+prog=$1
+shift
+(cd state && KEYAUDIT_CONFIG="$T/staged.conf" "$T/root$prog" "$@") ||
+	fail "the unit's ExecStart: exit $?"
+db_counts state/staged.db > got.csv
+check_files got.csv n.log.counts.csv "the unit's counts, custom nginx format"
 mk PREFIX=/opt/ka DESTDIR="$T/root" uninstall > make.out 2>&1 ||
 	{ tail make.out; fail "make uninstall"; }
 left=$(find "$T/root" ! -type d | wc -l)
@@ -48,7 +97,7 @@ check_eq "$left" 0 "files left after uninstall"
 # 2. a prefix of its own: only what knows the paths is rebuilt
 mk PREFIX="$T/p" install > make.out 2>&1 || { tail make.out; fail "install"; }
 compiled=$(grep -o -- '-c -o [^ ]*\.o' make.out | sed 's|.*/||' | sort | tr '\n' ' ')
-check_eq "$compiled" "options.o options_usage.o " "rebuilt for a new PREFIX"
+check_eq "$compiled" "config.o options.o options_usage.o " "rebuilt for a new PREFIX"
 "$LOGGEN" --layout combined --lines 2000 --key-file test.key -o a.log
 cd /
 "$T/p/bin/keyaudit" rules check > "$T/out" || fail "installed rules check"
@@ -72,9 +121,9 @@ fi
 # 3. the logrotate hook, run as Debian's nginx logrotate file runs it
 mkdir logs
 cp a.log logs/access.log
-cat > defaults <<EOT
-KEYAUDIT_LOGS=$T/logs
-KEYAUDIT_DB=$T/hook.db
+cat > settings <<EOT
+logs = $T/logs
+db = $T/hook.db
 EOT
 cat > rotate.conf <<EOT
 $T/logs/*.log {
@@ -90,7 +139,7 @@ $T/logs/*.log {
 	endscript
 }
 EOT
-env -u KEYAUDIT KEYAUDIT_DEFAULTS="$T/defaults" KEYAUDIT_LOG="$T/hook.log" \
+env -u KEYAUDIT KEYAUDIT_CONFIG="$T/settings" KEYAUDIT_LOG="$T/hook.log" \
 	logrotate -f -s "$T/rotate.state" rotate.conf
 [ -f logs/access.log.1 ] || fail "logrotate did not rotate"
 [ ! -s hook.log ] || { cat hook.log; fail "the hook complained"; }

@@ -20,7 +20,7 @@ check_eq "$(value keyaudit_ingest_bad_lines)" \
 	"$(sqlite3 a.db 'SELECT sum(bad) FROM files')" "bad lines"
 for c in $(sqlite3 a.db 'SELECT DISTINCT class FROM counts'); do
 	legacy=$(sqlite3 a.db "SELECT CASE legacy WHEN 1 THEN 'true' ELSE 'false' END FROM classes WHERE name = '$c'")
-	check_eq "$(value "keyaudit_requests_total{class=\"$c\",legacy=\"${legacy:-false}\"}")" \
+	check_eq "$(value "keyaudit_requests{class=\"$c\",legacy=\"${legacy:-false}\"}")" \
 		"$(sqlite3 a.db "SELECT sum(n) FROM counts WHERE class = '$c'")" \
 		"requests of class $c"
 done
@@ -40,9 +40,9 @@ now=$(date +%s)
 
 # a failed run: its status and time, the last success kept
 sleep 1
-expect_exit 2 "$KEYAUDIT" ingest -q --db a.db --format nosuch --metrics "$M" \
-	a.log 2>/dev/null
-check_eq "$(value keyaudit_ingest_exit_status)" 2 "failed run's status"
+expect_exit 7 "$KEYAUDIT" ingest -q --db a.db --format "$NGINX_FMT" \
+	--metrics "$M" nosuch.log 2>/dev/null
+check_eq "$(value keyaudit_ingest_exit_status)" 7 "failed run's status"
 check_eq "$(value keyaudit_ingest_last_success_timestamp_seconds)" "$first" \
 	"last success kept"
 [ "$(value keyaudit_ingest_last_run_timestamp_seconds | cut -d. -f1)" -gt \
@@ -69,14 +69,15 @@ check_eq "$(ls -A prom)" keyaudit.prom "nothing left beside the file"
 grep -v '^#' "$M" | grep -v '^keyaudit_[a-z_]*\({[a-z]*="[^"]*"\(,[a-z]*="[^"]*"\)*}\)\? [0-9.e+-]*$' &&
 	fail "a line that is not a keyaudit_ sample"
 
-# as every output file: a symbolic link is refused (exit 3, as -o), the
-# file it points to neither read nor written; a directory is not
-# replaced; a FIFO is written in place and stays a FIFO
+# as every output file: a symbolic link is refused (gonogo: exit 3, as
+# -o; ingest: exit 8, its counts committed), the file it points to
+# neither read nor written; a directory is not replaced; a FIFO is
+# written in place and stays a FIFO
 printf '%s\n' '# HELP keyaudit_planted x' '# TYPE keyaudit_planted gauge' \
 	'keyaudit_planted 1' > target
 cp target target.before
 ln -s "$T/target" prom/link.prom
-expect_exit 3 "$KEYAUDIT" ingest -q --db a.db --format "$NGINX_FMT" \
+expect_exit 8 "$KEYAUDIT" ingest -q --db a.db --format "$NGINX_FMT" \
 	--metrics prom/link.prom a.log 2>err
 grep -q 'link.prom: is a symbolic link' err || { cat err; fail "symlink"; }
 [ -L prom/link.prom ] || fail "the symlink was replaced"
