@@ -37,25 +37,32 @@ static int client_cmp(const void *a, const void *b)
 	return strcmp(x->client, y->client);
 }
 
+/* Count c, its state given by the client model: a refused client is
+ * never breaking, nor are its requests newly refused; an active one
+ * (legacy-only, mixed, regressed) breaks when it sent a request the
+ * phase refuses within --min-quiet-days of the window's end. */
 static void client_state(struct gonogo *g, struct gn_client *c)
 {
 	int64_t end = (int64_t)(gn_dnum(g->to) + 1) * DAY;
 
-	c->quiet_days = (int)((end - 1 - c->last) / DAY);
-	if (!c->marginal)
-		c->state = GN_ALREADY;
-	else if (c->quiet_days < g->cfg->min_quiet)
-		c->state = GN_ACTIVE;
-	else if (c->last_modern / DAY > c->last / DAY)
-		c->state = GN_MIGRATED; /* modern on a later day */
-	else
-		c->state = GN_QUIET;
-	g->nactive += c->state == GN_ACTIVE;
-	g->nmigrated += c->state == GN_MIGRATED;
-	g->nquiet += c->state == GN_QUIET;
-	g->nalready += c->state == GN_ALREADY;
-	g->refused += c->marginal;
+	c->quiet_days = c->marginal ? (int)((end - 1 - c->last) / DAY) : -1;
+	c->active = 0;
 	g->already += c->already;
+	if (c->state == CLIENT_REFUSED) {
+		g->nrefused++;
+		return;
+	}
+	g->refused += c->marginal;
+	if (!c->marginal)
+		g->nalready++;
+	else if (c->state == CLIENT_MIGRATED)
+		g->nmigrated++;
+	else if (client_state_active(c->state) &&
+		 c->quiet_days < g->cfg->min_quiet)
+		c->active = 1;
+	else
+		g->nquiet++;
+	g->nactive += c->active;
 }
 
 /* Keep c among the first GN_TOP, when it is. */
@@ -168,18 +175,20 @@ static void print_clients(const struct gonogo *g)
 		       g->to, g->newest);
 	printf("  clients with refused requests: %d (%d active, %d "
 	       "migrated, %d quiet for %d days or more, %d refused "
-	       "already)\n",
+	       "already, %d in state refused)\n",
 	       g->ncl, g->nactive, g->nmigrated, g->nquiet, g->cfg->min_quiet,
-	       g->nalready);
+	       g->nalready, g->nrefused);
 	for (int i = 0; i < g->ntop && i < 5; i++) {
 		const struct gn_client *c = &g->top[i];
-		static const char *const st[] = {"active", "quiet", "migrated",
-						 "refused already"};
 
-		printf("  %s: %lld refused, %lld already; the last %d day%s "
-		       "before %s's end; %s\n",
-		       c->client, c->marginal, c->already, c->quiet_days,
-		       c->quiet_days == 1 ? "" : "s", g->to, st[c->state]);
+		printf("  %s: %lld refused, %lld already; ", c->client,
+		       c->marginal, c->already);
+		if (c->quiet_days >= 0)
+			printf("the last %d day%s before %s's end; ",
+			       c->quiet_days, c->quiet_days == 1 ? "" : "s",
+			       g->to);
+		printf("%s%s\n", client_state_name(c->state),
+		       c->active ? ", breaking" : "");
 	}
 }
 
@@ -217,14 +226,12 @@ static void print_brownouts(const struct gonogo *g)
 		       b->spec, b->day, b->nhours, b->would, b->nhits,
 		       b->s434);
 		for (int j = 0; j < b->nkept && j < 5; j++)
-			printf("    %s: %lld in %d of %d hours; 434: %lld%s\n",
+			printf("    %s: %lld in %d of %d hours; 434: %lld; "
+			       "now %s\n",
 			       b->hits[j].client, b->hits[j].would,
 			       __builtin_popcountll(b->hits[j].hours),
 			       b->nhours, b->hits[j].s434,
-			       b->hits[j].s434
-				   ? (b->hits[j].migrated ? ", migrated since"
-							  : ", not migrated")
-				   : "");
+			       client_state_name(b->hits[j].state));
 	}
 }
 
@@ -301,6 +308,8 @@ static int prepare(struct run *r, const struct config *cfg, struct store **st)
 	struct gonogo *g = &r->g;
 
 	g->cfg = cfg;
+	g->migrated_days =
+	    cfg->migrated_days > 0 ? cfg->migrated_days : CLIENT_MIGRATED_DAYS;
 	r->rs = rules_load(cfg->rules, r->emsg, sizeof(r->emsg));
 	if (!r->rs)
 		return EXIT_USAGE;
@@ -360,6 +369,10 @@ static int scan(struct run *r, struct store *st)
 	gn_day_text(gn_dnum(g->to) - (g->cfg->window - 1), g->from);
 	gn_day_text(gn_dnum(g->from) - g->cfg->lookback, g->look_from);
 	gn_brownout_plan(g, first);
+	/* every client's story from its first day: the pass starts with
+	 * the history */
+	if (g->ndays && strcmp(g->days[0].day, first) < 0)
+		snprintf(first, sizeof(first), "%s", g->days[0].day);
 	if (scan_clients(r, st, first) < 0)
 		return EXIT_FAILED;
 	if (g->total == 0) {

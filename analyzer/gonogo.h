@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "client.h"
 #include "options.h"
 #include "rules.h"
 #include "store.h"
@@ -12,13 +13,6 @@
 #define GN_MAXCLS (RULES_MAX_CLASSES + 1) /* the rules' classes, unknown */
 #define GN_TOP	  20 /* clients kept of each list: the page's */
 #define GN_MAXBO  16 /* --brownout replays */
-
-enum gn_state {
-	GN_ACTIVE,   /* refused requests within --min-quiet-days */
-	GN_QUIET,    /* stopped, and nothing modern since */
-	GN_MIGRATED, /* stopped, and modern requests since */
-	GN_ALREADY   /* everything the phase refuses is refused (434) now */
-};
 
 /* One client with requests the phase would refuse in the window, as
  * the client pass (gn_scan_clients) has read it. */
@@ -28,12 +22,11 @@ struct gn_client {
 	long long already;	  /* the phase's kind, refused (434) already */
 	long long total;	  /* all its requests in the window */
 	long long cls[GN_MAXCLS]; /* its window requests per class */
-	int64_t last;		  /* its last request the phase refuses */
-	int64_t last_legacy;	  /* any legacy request, whole scan */
-	int64_t last_modern;	  /* a request with a modern credential */
+	int64_t last;	/* its last request the phase newly refuses */
 	int quiet_days; /* whole days since last, to the window's end */
-	enum gn_state state;
-	char *agent; /* its most frequent legacy user agent, or NULL */
+	int state;	/* enum client_state, as of the as-of day */
+	int active;	/* counted as breaking */
+	char *agent;	/* its most frequent legacy user agent, or NULL */
 	long long agent_n;
 	char *owner; /* from --registry, or NULL */
 	/* before the window, in the lookback */
@@ -80,7 +73,7 @@ struct gn_hit {
 	long long would; /* requests the phase would refuse in the slot */
 	uint64_t hours;	 /* bit i: hour i of the slot had some */
 	long long s434;	 /* refused (434) in the slot: a real brownout */
-	int migrated;	 /* no legacy request since, modern ones */
+	int state;	 /* the client's, as of the as-of day */
 };
 
 struct gn_brownout {
@@ -118,6 +111,8 @@ struct gonogo {
 	long long refused;     /* marginal: succeed today */
 	long long already;     /* already refused (434) */
 	int nalready;	       /* clients refused already, nothing more */
+	int nrefused;	       /* clients in state refused */
+	int migrated_days;     /* the client model's N */
 	double share;	       /* percent, marginal */
 	int nactive, nmigrated, nquiet;
 	long long cls[GN_MAXCLS]; /* window requests per class */

@@ -90,10 +90,10 @@ void gn_dormant_add(struct gonogo *g, const struct gn_client *c)
 	long last;
 	int i;
 
-	/* legacy use before the window, none in it, nothing modern
-	 * since: it will be back, and break */
+	/* legacy use before the window, none in it, neither migrated
+	 * nor refused by the client model: it will be back, and break */
 	if (!c->look || c->marginal || c->already ||
-	    c->last_modern / 86400 > c->look_last / 86400)
+	    c->state == CLIENT_MIGRATED || c->state == CLIENT_REFUSED)
 		return;
 	g->ndormant++;
 	memset(&d, 0, sizeof(d));
@@ -190,17 +190,12 @@ static int hit_cmp(const void *a, const void *b)
 void gn_hit_done(struct gonogo *g, struct gn_brownout *b, struct gn_hit *h,
 		 const struct gn_client *c)
 {
-	/* migrated since: modern after its last legacy request, and no
-	 * legacy request for --min-quiet-days before the window's end */
-	int64_t quiet =
-	    (int64_t)(gn_dnum(g->to) + 1 - g->cfg->min_quiet) * 86400;
 	struct gn_hit out;
 	int i;
 
 	b->nhits++;
 	h->client = c->client;
-	h->migrated =
-	    c->last_legacy < quiet && c->last_modern > c->last_legacy;
+	h->state = c->state;
 	i = gn_top_rank(b->hits, b->nkept, sizeof(*h), h, hit_cmp);
 	if (i < 0)
 		return;

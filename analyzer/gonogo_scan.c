@@ -181,6 +181,8 @@ struct walker {
 	int *legacy_seen, *marginal_seen;
 	int serial;	    /* of the client being read, from 1 */
 	struct gn_client c; /* the client being read; c.client NULL: none */
+	struct client_days story; /* c's days, for the client model */
+	long asof;		  /* g->to's day number */
 	int capdays;
 	struct agents agents; /* of c */
 	struct gn_hit hit[GN_MAXBO];
@@ -215,10 +217,11 @@ static void window_add(struct walker *w, const struct gn_row *r, int refuses)
 	w->g->total += r->n;
 	if (!refuses)
 		return;
-	if (r->status == 434)
+	if (r->status == 434) {
 		c->already += r->n;
-	else
-		c->marginal += r->n;
+		return;
+	}
+	c->marginal += r->n;
 	if (r->last > c->last)
 		c->last = r->last;
 }
@@ -227,15 +230,12 @@ static void counts_row(struct walker *w, const struct gn_row *r)
 {
 	struct gn_client *c = &w->c;
 	int refuses = rules_phase_refuses(w->rs, w->phase, r->cls, r->amnesty);
+	int legacy = r->cls < rules_nclasses(w->rs) &&
+		     rules_class_legacy(w->rs, r->cls);
 
-	if (r->cls < rules_nclasses(w->rs) &&
-	    rules_class_legacy(w->rs, r->cls)) {
-		if (r->last > c->last_legacy)
-			c->last_legacy = r->last;
-	} else if (!gn_blind_class(w->g, r->cls) &&
-		   strcmp(rules_class_name(w->rs, r->cls), "none") != 0 &&
-		   r->last > c->last_modern)
-		c->last_modern = r->last;
+	client_days_add(&w->story, r->dn, legacy ? r->n : 0,
+			legacy && r->status == 434 ? r->n : 0,
+			legacy ? 0 : r->n);
 	if (r->dn >= w->from)
 		window_add(w, r, refuses);
 	else if (r->dn >= w->look && refuses && r->status != 434) {
@@ -323,8 +323,13 @@ static void client_done(struct walker *w)
 	struct gn_client *c = &w->c;
 	int *days = c->days;
 
+	struct client_story s;
+
 	if (!c->client)
 		return;
+	client_story(&w->story, w->asof, w->g->migrated_days, &s, NULL, 0);
+	client_days_clear(&w->story);
+	c->state = s.state;
 	agents_done(&w->agents, c);
 	if (!w->failed && gn_client_done(w->g, c, w->err, w->errlen) < 0)
 		w->failed = 1;
@@ -511,6 +516,7 @@ int gn_scan_clients(struct gonogo *g, struct store *st, struct ruleset *rs,
 	w.rs = rs;
 	w.phase = phase;
 	w.first = from;
+	w.asof = gn_dnum(g->to);
 	w.from = gn_dnum(g->from);
 	w.look = gn_dnum(g->look_from);
 	w.lastcls[0] = '\x01';
@@ -532,6 +538,7 @@ int gn_scan_clients(struct gonogo *g, struct store *st, struct ruleset *rs,
 		client_done(&w);
 	free(w.c.client);
 	free(w.c.days);
+	client_days_free(&w.story);
 	agents_done(&w.agents, &w.c);
 	free(w.c.agent);
 	free(w.agents.v);

@@ -140,7 +140,8 @@ const struct options_option options_table[] = {
      0},
     {"registry-delimiter", 0, OPT_REGDELIM, C(CMD_REPORT) | C(CMD_GONOGO), "C",
      "the registry's delimiter: , ; | or tab (default: sniffed)", 0},
-    {"migrated-days", 0, OPT_MIGRATED, C(CMD_REPORT) | C(CMD_LOOKUP), "N",
+    {"migrated-days", 0, OPT_MIGRATED,
+     C(CMD_REPORT) | C(CMD_LOOKUP) | C(CMD_GONOGO), "N",
      "migrated after N days without a legacy request, dormant after N "
      "without any (default 14)",
      0},

@@ -88,7 +88,9 @@ void page_num(FILE *f, long long v)
 /* "the last day", "the day before", "N days before". */
 static void days_before(FILE *f, int n)
 {
-	if (n == 0)
+	if (n < 0)
+		fputs("none newly refused", f);
+	else if (n == 0)
 		fputs("on the window's last day", f);
 	else if (n == 1)
 		fputs("the day before its end", f);
@@ -214,9 +216,6 @@ static void figures(FILE *f, const struct gonogo *g)
 
 static void client_row(FILE *f, const struct gn_client *c)
 {
-	static const char *const st[] = {"active", "quiet", "migrated",
-					 "refused already"};
-
 	fputs("<tr><td>", f);
 	page_esc(f, c->client);
 	fputs("</td><td>", f);
@@ -227,7 +226,8 @@ static void client_row(FILE *f, const struct gn_client *c)
 	fprintf(f, "<td class=\"n\">%.1f%%</td><td>",
 		pct(c->marginal, c->total));
 	days_before(f, c->quiet_days);
-	fprintf(f, "</td><td>%s</td><td>", st[c->state]);
+	fprintf(f, "</td><td>%s</td><td>%s</td><td>",
+		client_state_name(c->state), c->active ? "yes" : "no");
 	esc_agent(f, c->agent ? c->agent : "");
 	fputs("</td></tr>\n", f);
 }
@@ -236,7 +236,8 @@ static void clients(FILE *f, const struct gonogo *g)
 {
 	fputs("<table id=\"clients\">\n<thead><tr><th>client</th><th>owner"
 	      "</th><th>newly refused</th><th>refused already</th><th>of "
-	      "its requests</th><th>last refused</th><th>state</th>"
+	      "its requests</th><th>last "
+	      "refused</th><th>state</th><th>breaking</th>"
 	      "<th>user agent</th></tr></thead>\n<tbody>\n",
 	      f);
 	for (int i = 0; i < g->ntop && i < TOP_CLIENTS; i++)
@@ -302,9 +303,7 @@ static void brownout(FILE *f, const struct gn_brownout *b)
 			__builtin_popcountll(b->hits[i].hours), b->nhours);
 		td_num(f, b->hits[i].s434);
 		fprintf(f, "<td>%s</td></tr>\n",
-			!b->hits[i].s434      ? ""
-			: b->hits[i].migrated ? "migrated"
-					      : "not migrated");
+			client_state_name(b->hits[i].state));
 	}
 	fputs("</tbody></table>\n", f);
 }

@@ -123,7 +123,7 @@ static int lookup_write(struct table *t, const struct lookup *l,
 		v[0] = fp;
 		for (int c = 1; c < 8; c++)
 			v[c] = l->v[i].c[c];
-		v[8] = cf ? report_state_name(cf->state) : "";
+		v[8] = cf ? client_state_name(cf->state) : "";
 		v[9] = since;
 		table_row(t, v);
 		seen = 1;
