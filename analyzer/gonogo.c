@@ -1,6 +1,7 @@
 /* gonogo.c: if the next phase started now, who would break? */
 #include "gonogo.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,8 +116,38 @@ static void blindness(struct gonogo *g)
 	g->blind = g->total ? 100.0 * (double)blind / (double)g->total : 0;
 }
 
+/* The days of look_from..to the verdict cannot see: pruned (before the
+ * store's first day kept) and without data (after the history's first
+ * day, which a prune moves).  Days before the first request ever
+ * counted are no gap: the history starts there. */
+static void days_known(struct gonogo *g, struct store *st)
+{
+	long from = gn_dnum(g->look_from), to = gn_dnum(g->to);
+	long start = from, kept;
+	int i = 0;
+
+	snprintf(g->first_kept, sizeof(g->first_kept), "%s",
+		 store_first_day(st) ? store_first_day(st) : "");
+	kept = g->first_kept[0] ? gn_dnum(g->first_kept) : LONG_MIN;
+	if (kept != LONG_MIN && kept > from) {
+		g->npruned = (int)((kept <= to ? kept : to + 1) - from);
+		start = kept;
+	}
+	if (g->ndays && g->days[0].dnum > start && kept == LONG_MIN)
+		start = g->days[0].dnum;
+	for (long d = start; d <= to; d++) {
+		while (i < g->ndays && g->days[i].dnum < d)
+			i++;
+		if (i < g->ndays && g->days[i].dnum == d)
+			continue;
+		if (!g->ngaps++)
+			gn_day_text(d, g->gap_first);
+	}
+}
+
 /* Decide on the marginal numbers.  NO-GO needs no more evidence than
- * it has; GO does. */
+ * it has; GO does: with days it cannot see (pruned, or without data)
+ * it cannot tell, unless --accept-gaps. */
 static void decide(struct gonogo *g)
 {
 	const struct config *cfg = g->cfg;
@@ -129,6 +160,8 @@ static void decide(struct gonogo *g)
 	    g->ndormant > cfg->max_dormant)
 		g->verdict = EXIT_PARTIAL;
 	else if (g->blind > cfg->max_blind)
+		g->verdict = EXIT_BLIND;
+	else if ((g->npruned || g->ngaps) && !cfg->accept_gaps)
 		g->verdict = EXIT_BLIND;
 	else
 		g->verdict = EXIT_OK;
@@ -165,6 +198,17 @@ static void print_verdict(const struct gonogo *g)
 		printf(" %s %.2f%%%s", g->clsname[i], pct(g->cls[i], g->total),
 		       i + 1 < g->ncls ? "," : ";");
 	printf(" in %s..%s\n", g->from, g->to);
+	if (g->npruned)
+		printf("  %d day%s of %s..%s pruned (the first day kept is "
+		       "%s): clients that used them are not seen%s\n",
+		       g->npruned, g->npruned == 1 ? "" : "s", g->look_from,
+		       g->to, g->first_kept,
+		       cfg->accept_gaps ? "" : "; --accept-gaps to answer");
+	if (g->ngaps)
+		printf("  %d day%s of %s..%s without data, the first %s%s\n",
+		       g->ngaps, g->ngaps == 1 ? "" : "s", g->look_from, g->to,
+		       g->gap_first,
+		       cfg->accept_gaps ? "" : "; --accept-gaps to answer");
 }
 
 static void print_clients(const struct gonogo *g)
@@ -194,8 +238,9 @@ static void print_clients(const struct gonogo *g)
 
 static void print_dormant(const struct gonogo *g)
 {
+	/* the days searched: those kept of the lookback */
 	printf("  dormant (legacy use in %s..the window, none in it): %d\n",
-	       g->look_from, g->ndormant);
+	       g->npruned ? g->first_kept : g->look_from, g->ndormant);
 	for (int i = 0; i < g->nkept_dormant && i < 5; i++) {
 		const struct gn_dormant *d = &g->dormant[i];
 
@@ -368,6 +413,7 @@ static int scan(struct run *r, struct store *st)
 	}
 	gn_day_text(gn_dnum(g->to) - (g->cfg->window - 1), g->from);
 	gn_day_text(gn_dnum(g->from) - g->cfg->lookback, g->look_from);
+	days_known(g, st);
 	gn_brownout_plan(g, first);
 	/* every client's story from its first day: the pass starts with
 	 * the history */

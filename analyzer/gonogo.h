@@ -107,13 +107,19 @@ struct gonogo {
 	char look_from[11];    /* the lookback's first day */
 	char newest[11];       /* newest day of any request */
 	int asof_default;      /* to was chosen by the rule, not --as-of */
-	long long total;       /* requests in the window */
-	long long refused;     /* marginal: succeed today */
-	long long already;     /* already refused (434) */
-	int nalready;	       /* clients refused already, nothing more */
-	int nrefused;	       /* clients in state refused */
-	int migrated_days;     /* the client model's N */
-	double share;	       /* percent, marginal */
+	/* the days the verdict stands on, look_from..to: */
+	char first_kept[11]; /* the first day kept by a prune, or "" */
+	int npruned;	     /* days of them before it */
+	int ngaps;	     /* days of them without data, from the history's
+				first day (or first_kept) on */
+	char gap_first[11];  /* the first of those, or "" */
+	long long total;     /* requests in the window */
+	long long refused;   /* marginal: succeed today */
+	long long already;   /* already refused (434) */
+	int nalready;	     /* clients refused already, nothing more */
+	int nrefused;	     /* clients in state refused */
+	int migrated_days;   /* the client model's N */
+	double share;	     /* percent, marginal */
 	int nactive, nmigrated, nquiet;
 	long long cls[GN_MAXCLS]; /* window requests per class */
 	const char *clsname[GN_MAXCLS];

@@ -169,6 +169,10 @@ const struct options_option options_table[] = {
      "days searched for dormant clients (default 120)", 0},
     {"max-dormant", 0, OPT_MAXDORMANT, C(CMD_GONOGO), "N",
      "NO-GO above this many dormant clients (default 0)", 0},
+    {"accept-gaps", 0, OPT_ACCEPTGAPS, C(CMD_GONOGO), NULL,
+     "answer GO even when the window or lookback has pruned days or days "
+     "without data (else CANNOT TELL)",
+     0},
     {"brownout", 0, OPT_BROWNOUT, C(CMD_GONOGO), "'DAY HH:MM-HH:MM'",
      "replay a brownout (repeatable; an end not after the start is on "
      "the next day)",
@@ -517,6 +521,9 @@ static enum parse_result one_option(struct config *cfg, int c)
 		return day_option(cfg, "before", &cfg->before);
 	case OPT_DRYRUN:
 		cfg->dry_run = 1;
+		break;
+	case OPT_ACCEPTGAPS:
+		cfg->accept_gaps = 1;
 		break;
 	case OPT_INCLUDE:
 	case OPT_EXCLUDE:

@@ -63,6 +63,7 @@ struct config {
 	int lookback;	   /* days before the window searched for
 			      dormant clients */
 	int max_dormant;   /* dormant clients that may break */
+	int accept_gaps;   /* gonogo: a verdict over pruned or missing days */
 	const char *brownouts[16]; /* "YYYY-MM-DD HH:MM-HH:MM" */
 	int nbrownouts;
 	const char *html;
@@ -144,7 +145,8 @@ enum {
 	OPT_REGKEY,
 	OPT_REGFP,
 	OPT_REGDELIM,
-	OPT_MIGRATED
+	OPT_MIGRATED,
+	OPT_ACCEPTGAPS
 };
 
 /* A command: "name" or "name sub" on the command line. */
