@@ -288,8 +288,9 @@ static void print_forecast(const struct gonogo *g)
 		printf("  forecast: too few days to fit\n");
 		return;
 	}
-	printf("  forecast (a projection, not a verdict; least squares over "
-	       "%d days from %s): refused share %.2f%% today, %+.3f points "
+	printf("  forecast (a projection, not a verdict; a least-squares "
+	       "line through today's figures over %d days from %s): refused "
+	       "share %.2f%% today, %+.3f points "
 	       "a day, %s%s; breaking clients %.1f today, %+.2f a day, "
 	       "%s%s\n",
 	       f->ndays, f->from, f->share_now, f->share_slope,

@@ -74,6 +74,17 @@ static int period_of(const struct gn_client *c)
 	return p;
 }
 
+/* The day of use after last every period days, never before asof (a
+ * day missed is not expected again in the past). */
+static long next_use(long last, int period, long asof)
+{
+	long next = last + period;
+
+	if (next < asof)
+		next += (asof - next + period - 1) / period * period;
+	return next;
+}
+
 static int dormant_cmp(const void *a, const void *b)
 {
 	const struct gn_dormant *x = a;
@@ -112,7 +123,7 @@ void gn_dormant_add(struct gonogo *g, const struct gn_client *c)
 	gn_day_text(last, d.last);
 	d.period = period_of(c);
 	if (d.period)
-		gn_day_text(last + d.period, d.next);
+		gn_day_text(next_use(last, d.period, gn_dnum(g->to)), d.next);
 	g->dormant[i] = d;
 }
 
@@ -234,21 +245,18 @@ int gn_brownout_hourly(struct gonogo *g, struct store *st, char *err,
 
 /* ---- forecast ---- */
 
-/* Fit y = a + b x by least squares; x is days from the as-of day. */
-static void fit(const double *x, const double *y, int n, double *a, double *b)
+/* The slope b of the least-squares line y = a + b x through (0, a):
+ * x is days from the as-of day, a the headline's figure, so that the
+ * line says today what the verdict says. */
+static double fit(const double *x, const double *y, int n, double a)
 {
-	double mx = 0, my = 0, sxy = 0, sxx = 0;
+	double sxy = 0, sxx = 0;
 
 	for (int i = 0; i < n; i++) {
-		mx += x[i] / n;
-		my += y[i] / n;
+		sxy += x[i] * (y[i] - a);
+		sxx += x[i] * x[i];
 	}
-	for (int i = 0; i < n; i++) {
-		sxy += (x[i] - mx) * (y[i] - my);
-		sxx += (x[i] - mx) * (x[i] - mx);
-	}
-	*b = sxx > 0 ? sxy / sxx : 0;
-	*a = my - *b * mx;
+	return sxx > 0 ? sxy / sxx : 0;
 }
 
 /* The day the line a + b x falls to limit, or "" when it does not. */
@@ -282,8 +290,11 @@ void gn_forecast(struct gonogo *g)
 	gn_day_text(asof - FORECAST_DAYS + 1, f->from);
 	if (n < 3)
 		return;
-	fit(x, ys, n, &f->share_now, &f->share_slope);
-	fit(x, yc, n, &f->clients_now, &f->clients_slope);
+	/* today is the headline, within 0..100 % and 0..the clients */
+	f->share_now = g->share < 0 ? 0 : g->share > 100 ? 100 : g->share;
+	f->clients_now = g->nactive < 0 ? 0 : g->nactive;
+	f->share_slope = fit(x, ys, n, f->share_now);
+	f->clients_slope = fit(x, yc, n, f->clients_now);
 	crossing(f->share_now, f->share_slope, g->cfg->max_share, asof,
 		 f->share_day);
 	/* a count is at most N once the line is under N + 1/2 */

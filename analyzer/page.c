@@ -318,7 +318,8 @@ static void forecast(FILE *f, const struct gonogo *g)
 		return;
 	}
 	fprintf(f,
-		"A least-squares line over the %d days from %s: the newly "
+		"A least-squares line through today's figures over the %d "
+		"days from %s: the newly "
 		"refused share is %.2f%% today and moves %+.3f points a "
 		"day, %s%s; the clients the phase would newly break are "
 		"%.1f today, %+.2f a day, %s%s.</p>\n",

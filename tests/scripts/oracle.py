@@ -221,8 +221,10 @@ def dormant(path, phase, look, first, last):
         nums = sorted(day_num(d) for d in ds)
         gaps = sorted(b - a for a, b in zip(nums, nums[1:]))
         period = gaps[(len(gaps) - 1) // 2] if gaps else 0
-        nxt = (datetime.date.fromordinal(nums[-1] + period).isoformat()
-               if period else "")
+        nxt = nums[-1] + period
+        while period and nxt < day_num(last):  # never before the as-of
+            nxt += period
+        nxt = datetime.date.fromordinal(nxt).isoformat() if period else ""
         out.append((lastday, c, period, nxt))
     for lastday, c, period, nxt in sorted(out, key=lambda o: (
             [-ord(ch) for ch in o[0]], o[1])):
