@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "day.h"
 #include "metrics.h"
 #include "msg.h"
 #include "outfile.h"
@@ -44,7 +45,7 @@ static int client_cmp(const void *a, const void *b)
  * phase refuses within --min-quiet-days of the window's end. */
 static void client_state(struct gonogo *g, struct gn_client *c)
 {
-	int64_t end = (int64_t)(gn_dnum(g->to) + 1) * DAY;
+	int64_t end = (int64_t)(day_number(g->to) + 1) * DAY;
 
 	c->quiet_days = c->marginal ? (int)((end - 1 - c->last) / DAY) : -1;
 	c->active = 0;
@@ -122,13 +123,13 @@ static void blindness(struct gonogo *g)
  * counted are no gap: the history starts there. */
 static void days_known(struct gonogo *g, struct store *st)
 {
-	long from = gn_dnum(g->look_from), to = gn_dnum(g->to);
+	long from = day_number(g->look_from), to = day_number(g->to);
 	long start = from, kept;
 	int i = 0;
 
 	snprintf(g->first_kept, sizeof(g->first_kept), "%s",
 		 store_first_day(st) ? store_first_day(st) : "");
-	kept = g->first_kept[0] ? gn_dnum(g->first_kept) : LONG_MIN;
+	kept = g->first_kept[0] ? day_number(g->first_kept) : LONG_MIN;
 	if (kept != LONG_MIN && kept > from) {
 		g->npruned = (int)((kept <= to ? kept : to + 1) - from);
 		start = kept;
@@ -141,7 +142,7 @@ static void days_known(struct gonogo *g, struct store *st)
 		if (i < g->ndays && g->days[i].dnum == d)
 			continue;
 		if (!g->ngaps++)
-			gn_day_text(d, g->gap_first);
+			day_format(d, g->gap_first);
 	}
 }
 
@@ -401,7 +402,7 @@ static int scan_clients(struct run *r, struct store *st, const char *first)
 static int scan(struct run *r, struct store *st)
 {
 	struct gonogo *g = &r->g;
-	char first[11];
+	char first[DAY_SIZE];
 
 	if (g->cfg->as_of)
 		snprintf(g->to, sizeof(g->to), "%s", g->cfg->as_of);
@@ -412,8 +413,8 @@ static int scan(struct run *r, struct store *st)
 			 "%s: no requests counted yet", g->cfg->db);
 		return EXIT_FAILED;
 	}
-	gn_day_text(gn_dnum(g->to) - (g->cfg->window - 1), g->from);
-	gn_day_text(gn_dnum(g->from) - g->cfg->lookback, g->look_from);
+	day_format(day_number(g->to) - (g->cfg->window - 1), g->from);
+	day_format(day_number(g->from) - g->cfg->lookback, g->look_from);
 	days_known(g, st);
 	gn_brownout_plan(g, first);
 	/* every client's story from its first day: the pass starts with

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "day.h"
 #include "gonogo.h"
 
 #define FORECAST_DAYS 28 /* days fitted, up to the as-of day */
@@ -120,10 +121,11 @@ void gn_dormant_add(struct gonogo *g, const struct gn_client *c)
 	}
 	d.client = xstrdup(c->client);
 	last = (long)(c->look_last / 86400);
-	gn_day_text(last, d.last);
+	day_format(last, d.last);
 	d.period = period_of(c);
 	if (d.period)
-		gn_day_text(next_use(last, d.period, gn_dnum(g->to)), d.next);
+		day_format(next_use(last, d.period, day_number(g->to)),
+			   d.next);
 	g->dormant[i] = d;
 }
 
@@ -134,12 +136,12 @@ void gn_dormant_add(struct gonogo *g, const struct gn_client *c)
 static void plan(struct gonogo *g, struct gn_brownout *b, const char *spec)
 {
 	int h1, m1, h2, m2;
-	char day[11];
-	long dn, asof = gn_dnum(g->to);
+	char day[DAY_SIZE];
+	long dn, asof = day_number(g->to);
 
 	memcpy(day, spec, 10);
 	day[10] = 0;
-	dn = gn_dnum(day);
+	dn = day_number(day);
 	b->spec = spec;
 	sscanf(spec + 11, "%d:%d-%d:%d", &h1, &m1, &h2, &m2);
 	b->from = h1 * 60 + m1;
@@ -151,18 +153,18 @@ static void plan(struct gonogo *g, struct gn_brownout *b, const char *spec)
 		b->shifted = (int)((dn - asof + 6) / 7);
 		dn -= 7L * b->shifted;
 	}
-	gn_day_text(dn, b->day);
+	day_format(dn, b->day);
 }
 
-void gn_brownout_plan(struct gonogo *g, char first[11])
+void gn_brownout_plan(struct gonogo *g, char first[DAY_SIZE])
 {
 	const struct config *cfg = g->cfg;
 
-	snprintf(first, 11, "%s", g->look_from);
+	snprintf(first, DAY_SIZE, "%s", g->look_from);
 	for (int i = 0; i < cfg->nbrownouts && i < GN_MAXBO; i++) {
 		plan(g, &g->bo[i], cfg->brownouts[i]);
 		if (strcmp(g->bo[i].day, first) < 0)
-			snprintf(first, 11, "%s", g->bo[i].day);
+			snprintf(first, DAY_SIZE, "%s", g->bo[i].day);
 	}
 	g->nbo = cfg->nbrownouts;
 }
@@ -170,7 +172,7 @@ void gn_brownout_plan(struct gonogo *g, char first[11])
 int gn_hit_row(struct ruleset *rs, int phase, struct gn_brownout *b,
 	       struct gn_hit *h, const struct gn_row *r)
 {
-	long rel = (r->dn - gn_dnum(b->day)) * 24 + (long)r->last;
+	long rel = (r->dn - day_number(b->day)) * 24 + (long)r->last;
 
 	if (rel * 60 >= b->to || (rel + 1) * 60 <= b->from)
 		return 0;
@@ -260,19 +262,20 @@ static double fit(const double *x, const double *y, int n, double a)
 }
 
 /* The day the line a + b x falls to limit, or "" when it does not. */
-static void crossing(double a, double b, double limit, long asof, char out[11])
+static void crossing(double a, double b, double limit, long asof,
+		     char out[DAY_SIZE])
 {
 	out[0] = 0;
 	if (a <= limit)
-		gn_day_text(asof, out);
+		day_format(asof, out);
 	else if (b < 0)
-		gn_day_text(asof + (long)ceil((limit - a) / b), out);
+		day_format(asof + (long)ceil((limit - a) / b), out);
 }
 
 void gn_forecast(struct gonogo *g)
 {
 	struct gn_forecast *f = &g->fc;
-	long asof = gn_dnum(g->to);
+	long asof = day_number(g->to);
 	double x[FORECAST_DAYS], ys[FORECAST_DAYS], yc[FORECAST_DAYS];
 	int n = 0;
 
@@ -287,7 +290,7 @@ void gn_forecast(struct gonogo *g)
 		yc[n++] = d->marginal_clients;
 	}
 	f->ndays = n;
-	gn_day_text(asof - FORECAST_DAYS + 1, f->from);
+	day_format(asof - FORECAST_DAYS + 1, f->from);
 	if (n < 3)
 		return;
 	/* today is the headline, within 0..100 % and 0..the clients */

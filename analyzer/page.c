@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "day.h"
 #include "gonogo.h"
 #include "report.h"
 
@@ -101,7 +102,7 @@ static void days_before(FILE *f, int n)
 /* "in 3 days", "2 days ago", "the as-of day" for a planned day. */
 static void relative(FILE *f, const struct gonogo *g, const char *day)
 {
-	long n = gn_dnum(day) - gn_dnum(g->to);
+	long n = day_number(day) - day_number(g->to);
 
 	if (n == 0)
 		fputs("the as-of day", f);

@@ -165,8 +165,4 @@ int extra_get(struct extra *e, const char *client, struct client_facts *c);
 /* NULL: nothing. */
 void extra_close(struct extra *e);
 
-/* Day number (days since 1970-01-01) of "YYYY-MM-DD", and back. */
-int64_t report_day_number(const char *day);
-void report_day_text(int64_t n, char out[16]);
-
 #endif

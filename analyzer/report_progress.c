@@ -1,5 +1,6 @@
 /* report_progress.c: how many legacy clients are in each migration state,
  * day by day. */
+#include "day.h"
 #include "report_impl.h"
 
 #include <stdlib.h>
@@ -17,11 +18,11 @@ static const enum cell_kind progress_kinds[] = {CELL_TEXT, CELL_NUM, CELL_NUM,
 static void progress_day(struct table *t, int64_t day, const long long *per)
 {
 	char cells[CLIENT_NSTATES + 1][32];
-	char text[16];
+	char text[DAY_SIZE];
 	const char *v[CLIENT_NSTATES + 2];
 	long long all = 0;
 
-	report_day_text(day, text);
+	day_format(day, text);
 	v[0] = text;
 	for (int s = 0; s < CLIENT_NSTATES; s++) {
 		snprintf(cells[s], sizeof(cells[s]), "%lld", per[s]);

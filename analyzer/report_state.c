@@ -18,27 +18,6 @@
 #define FACTS_NNUMS 8
 #define FACTS_COLS  (6 + FACTS_NNUMS)
 
-int64_t report_day_number(const char *day)
-{
-	int y = 0, m = 0, d = 0;
-	int64_t n;
-
-	/* the database's 'YYYY-MM-DD' without sscanf(); other text as
-	 * sscanf() reads it */
-	if (day && day_parse(day, &n) == 0)
-		return n;
-	if (!day || sscanf(day, "%d-%d-%d", &y, &m, &d) != 3)
-		return 0;
-	return day_from_civil(y, m, d);
-}
-
-void report_day_text(int64_t n, char out[16])
-{
-	char text[DAY_TEXT_LEN + 1];
-
-	snprintf(out, 16, "%s", day_format(n, text));
-}
-
 /* ---- the states, from each client's days ---- */
 
 /* FACTS_NUMS: one client's request numbers, summed over its days. */
@@ -112,7 +91,7 @@ static void nums_text(const struct walker *w, char bufs[][32], const char **v)
 static void client_stream(struct walker *w)
 {
 	struct client_facts c;
-	char state[16], since[16], ncreds[32];
+	char state[16], since[DAY_SIZE], ncreds[32];
 	char nums[FACTS_NNUMS][32];
 	const char *v[FACTS_COLS];
 
@@ -123,7 +102,7 @@ static void client_stream(struct walker *w)
 	if (extra_get(w->f->extra, w->client, &c) < 0)
 		w->f->tmp->failed = 1;
 	snprintf(state, sizeof(state), "%d", c.state);
-	report_day_text(c.since, since);
+	day_format(c.since, since);
 	snprintf(ncreds, sizeof(ncreds), "%lld", c.ncreds);
 	v[0] = w->client;
 	v[1] = state;
@@ -213,8 +192,8 @@ static void push_day(struct walker *w, int64_t day, long long legacy,
  * client. */
 static void add_day(struct walker *w, const char *const *c)
 {
-	push_day(w, report_day_number(c[0]), report_num(c[1]),
-		 report_num(c[2]), report_num(c[3]));
+	push_day(w, day_number(c[0]), report_num(c[1]), report_num(c[2]),
+		 report_num(c[3]));
 }
 
 /* The day summed from its rows is complete: add it. */
@@ -222,8 +201,7 @@ static void sum_done(struct walker *w)
 {
 	struct dsum *s = &w->sum;
 
-	push_day(w, report_day_number(s->day), s->legacy, s->refused,
-		 s->modern);
+	push_day(w, day_number(s->day), s->legacy, s->refused, s->modern);
 	if (w->what & FACTS_NUMS)
 		add_nums(w, s);
 	memset(s, 0, sizeof(*s));
@@ -303,8 +281,8 @@ static int bounds_row(void *arg, int n, const char *const *c,
 
 	(void)n;
 	(void)names;
-	f->first = c[0] ? report_day_number(c[0]) : 0;
-	f->now = c[1] ? report_day_number(c[1]) : 0;
+	f->first = c[0] ? day_number(c[0]) : 0;
+	f->now = c[1] ? day_number(c[1]) : 0;
 	return 0;
 }
 
@@ -326,7 +304,7 @@ static int window_bounds(struct ctx *x, struct facts *f, unsigned what)
 		       x->params, 2, bounds_row, f, x->err, x->errlen) < 0)
 		return -1;
 	if (x->o->until)
-		f->now = report_day_number(x->o->until);
+		f->now = day_number(x->o->until);
 	if ((what & FACTS_PER_DAY) && f->now >= f->first)
 		f->per_day = xcalloc((size_t)(f->now - f->first + 1),
 				     sizeof(*f->per_day));

@@ -16,20 +16,21 @@ static void days(void)
 	int bad = 0;
 	char day[11];
 
-	STR_EQ((gn_day_text(0, day), day), "1970-01-01", "epoch");
-	INT_EQ(gn_dnum("2026-10-30"), 20756, "a day number");
-	INT_EQ(gn_dnum("2100-01-01") - gn_dnum("2099-12-31"), 1, "new year");
-	OK(gn_dnum("2026-10-3") == gn_dnum("x"), "malformed");
+	STR_EQ((day_format(0, day), day), "1970-01-01", "epoch");
+	INT_EQ(day_number("2026-10-30"), 20756, "a day number");
+	INT_EQ(day_number("2100-01-01") - day_number("2099-12-31"), 1,
+	       "new year");
+	OK(day_number("2026-10-3") == day_number("x"), "malformed");
 	/* every day from 1900 to 2200 and back */
 	for (long d = -25567; d < 84000 && !bad; d++) {
 		long back;
 
-		gn_day_text(d, day);
-		back = gn_dnum(day);
+		day_format(d, day);
+		back = day_number(day);
 		bad = back != d;
 	}
 	OK(!bad, "day text round trip");
-	INT_EQ(gn_dnum("2028-02-29") + 1, gn_dnum("2028-03-01"), "leap");
+	INT_EQ(day_number("2028-02-29") + 1, day_number("2028-03-01"), "leap");
 }
 
 static char *render(void (*fn)(FILE *, const void *), const void *arg)
@@ -111,7 +112,7 @@ static void forecast(void)
 	struct config cfg;
 	struct gonogo g;
 	struct gn_day d[28];
-	long asof = gn_dnum("2026-07-10");
+	long asof = day_number("2026-07-10");
 
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&g, 0, sizeof(g));
@@ -136,9 +137,9 @@ static void forecast(void)
 	OK(g.fc.clients_now == 3.0,
 	   "forecast: today's clients, the headline's");
 	OK(g.fc.share_now >= 0 && g.fc.clients_now >= 0, "forecast: bounded");
-	OK(!g.fc.share_day[0] || gn_dnum(g.fc.share_day) >= asof,
+	OK(!g.fc.share_day[0] || day_number(g.fc.share_day) >= asof,
 	   "forecast: no day before the as-of day");
-	OK(!g.fc.clients_day[0] || gn_dnum(g.fc.clients_day) >= asof,
+	OK(!g.fc.clients_day[0] || day_number(g.fc.clients_day) >= asof,
 	   "forecast: no clients' day before the as-of day");
 }
 
@@ -150,7 +151,7 @@ static void dormant_next(void)
 	struct gn_client c;
 	int used[] = {0, 2, 4}; /* every 2 days, the last on 2026-06-05 */
 	char name[] = "sleeper";
-	long last = gn_dnum("2026-06-05");
+	long last = day_number("2026-06-05");
 
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&g, 0, sizeof(g));
