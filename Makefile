@@ -145,25 +145,7 @@ deps:
 
 demo: deps
 	$(MAKE) all
-	rm -f keyaudit.db keyaudit.db-wal keyaudit.db-shm keyaudit.db.lock
-	mkdir -p reports
-	./keyaudit ingest sample-logs/combined
-	./keyaudit ingest --format "$$(cat sample-logs/nginx.format)" \
-		sample-logs/nginx
-	./keyaudit report migration -o reports/migration.csv
-	./keyaudit report amnesty -o reports/amnesty.csv
-	./keyaudit report daily -o reports/daily.csv
-	./keyaudit report summary -o reports/summary.csv
-	@echo
-	@echo "What the sample logs say (reports/*.csv):"
-	@echo "  $$(($$(wc -l < reports/migration.csv) - 1)) clients still use an API key; the five busiest:"
-	@tail -n +2 reports/migration.csv | head -5 | cut -d, -f1,2,5,9 | \
-		tr -d '"' | sed 's/^/    /; s/,/  legacy /; s/,/  of all /; s/,/  last /'
-	@echo "  $$(($$(wc -l < reports/amnesty.csv) - 1)) of them send the amnesty header"
-	@./keyaudit gonogo --phase reject-without-amnesty \
-		-o reports/gonogo-clients.csv --html reports/gonogo.html | \
-		head -1 | sed 's/^/  /'; true
-	@echo "  review page: reports/gonogo.html"
+	sh tests/scripts/demo.sh ./keyaudit .
 
 # The builds with a job per core unless make was given -j; the tests run
 # the plain build's generator with both builds.

@@ -124,3 +124,12 @@ char *day_format(int64_t days, char out[DAY_TEXT_LEN + 1])
 	out[10] = '\0';
 	return out;
 }
+
+int64_t day_number(const char *s)
+{
+	int64_t d;
+
+	if (!s || day_parse(s, &d) < 0)
+		return DAY_NONE;
+	return d;
+}

@@ -11,8 +11,11 @@
  * write one; 0000 is a broken clock or a parse of nothing). */
 #define DAY_YEAR_MIN 1
 #define DAY_YEAR_MAX 9999
-/* Length of 'YYYY-MM-DD', without its NUL. */
+/* Length of 'YYYY-MM-DD', without its NUL; a buffer for one, with it. */
 #define DAY_TEXT_LEN 10
+#define DAY_SIZE     (DAY_TEXT_LEN + 1)
+/* What day_number() gives for text that is not a day. */
+#define DAY_NONE INT64_MIN
 
 /* Days in month m (1..12) of year y, leap years counted; 0 when m is
  * out of range. */
@@ -47,6 +50,10 @@ int64_t day_epoch(int y, int m, int d, int hh, int mm, int ss);
  * days since 1970-01-01.  Return 0, or -1 when s has another shape or
  * is not a real date (day_valid()); *days is then untouched. */
 int day_parse(const char *s, int64_t *days);
+
+/* Days since 1970-01-01 of s, exactly 'YYYY-MM-DD' (day_parse()), or
+ * DAY_NONE when s is NULL or not a day. */
+int64_t day_number(const char *s);
 
 /* Write days as 'YYYY-MM-DD' and a NUL into out.  Return out.  Days
  * whose year is outside 0..9999 are written clamped to that range. */

@@ -1,11 +1,13 @@
 /* gonogo.c: if the next phase started now, who would break? */
 #include "gonogo.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
+#include "day.h"
 #include "metrics.h"
 #include "msg.h"
 #include "outfile.h"
@@ -37,25 +39,32 @@ static int client_cmp(const void *a, const void *b)
 	return strcmp(x->client, y->client);
 }
 
+/* Count c, its state given by the client model: a refused client is
+ * never breaking, nor are its requests newly refused; an active one
+ * (legacy-only, mixed, regressed) breaks when it sent a request the
+ * phase refuses within --min-quiet-days of the window's end. */
 static void client_state(struct gonogo *g, struct gn_client *c)
 {
-	int64_t end = (int64_t)(gn_dnum(g->to) + 1) * DAY;
+	int64_t end = (int64_t)(day_number(g->to) + 1) * DAY;
 
-	c->quiet_days = (int)((end - 1 - c->last) / DAY);
-	if (!c->marginal)
-		c->state = GN_ALREADY;
-	else if (c->quiet_days < g->cfg->min_quiet)
-		c->state = GN_ACTIVE;
-	else if (c->last_modern / DAY > c->last / DAY)
-		c->state = GN_MIGRATED; /* modern on a later day */
-	else
-		c->state = GN_QUIET;
-	g->nactive += c->state == GN_ACTIVE;
-	g->nmigrated += c->state == GN_MIGRATED;
-	g->nquiet += c->state == GN_QUIET;
-	g->nalready += c->state == GN_ALREADY;
-	g->refused += c->marginal;
+	c->quiet_days = c->marginal ? (int)((end - 1 - c->last) / DAY) : -1;
+	c->active = 0;
 	g->already += c->already;
+	if (c->state == CLIENT_REFUSED) {
+		g->nrefused++;
+		return;
+	}
+	g->refused += c->marginal;
+	if (!c->marginal)
+		g->nalready++;
+	else if (c->state == CLIENT_MIGRATED)
+		g->nmigrated++;
+	else if (client_state_active(c->state) &&
+		 c->quiet_days < g->cfg->min_quiet)
+		c->active = 1;
+	else
+		g->nquiet++;
+	g->nactive += c->active;
 }
 
 /* Keep c among the first GN_TOP, when it is. */
@@ -108,8 +117,38 @@ static void blindness(struct gonogo *g)
 	g->blind = g->total ? 100.0 * (double)blind / (double)g->total : 0;
 }
 
+/* The days of look_from..to the verdict cannot see: pruned (before the
+ * store's first day kept) and without data (after the history's first
+ * day, which a prune moves).  Days before the first request ever
+ * counted are no gap: the history starts there. */
+static void days_known(struct gonogo *g, struct store *st)
+{
+	long from = day_number(g->look_from), to = day_number(g->to);
+	long start = from, kept;
+	int i = 0;
+
+	snprintf(g->first_kept, sizeof(g->first_kept), "%s",
+		 store_first_day(st) ? store_first_day(st) : "");
+	kept = g->first_kept[0] ? day_number(g->first_kept) : LONG_MIN;
+	if (kept != LONG_MIN && kept > from) {
+		g->npruned = (int)((kept <= to ? kept : to + 1) - from);
+		start = kept;
+	}
+	if (g->ndays && g->days[0].dnum > start && kept == LONG_MIN)
+		start = g->days[0].dnum;
+	for (long d = start; d <= to; d++) {
+		while (i < g->ndays && g->days[i].dnum < d)
+			i++;
+		if (i < g->ndays && g->days[i].dnum == d)
+			continue;
+		if (!g->ngaps++)
+			day_format(d, g->gap_first);
+	}
+}
+
 /* Decide on the marginal numbers.  NO-GO needs no more evidence than
- * it has; GO does. */
+ * it has; GO does: with days it cannot see (pruned, or without data)
+ * it cannot tell, unless --accept-gaps. */
 static void decide(struct gonogo *g)
 {
 	const struct config *cfg = g->cfg;
@@ -122,6 +161,8 @@ static void decide(struct gonogo *g)
 	    g->ndormant > cfg->max_dormant)
 		g->verdict = EXIT_PARTIAL;
 	else if (g->blind > cfg->max_blind)
+		g->verdict = EXIT_BLIND;
+	else if ((g->npruned || g->ngaps) && !cfg->accept_gaps)
 		g->verdict = EXIT_BLIND;
 	else
 		g->verdict = EXIT_OK;
@@ -158,6 +199,17 @@ static void print_verdict(const struct gonogo *g)
 		printf(" %s %.2f%%%s", g->clsname[i], pct(g->cls[i], g->total),
 		       i + 1 < g->ncls ? "," : ";");
 	printf(" in %s..%s\n", g->from, g->to);
+	if (g->npruned)
+		printf("  %d day%s of %s..%s pruned (the first day kept is "
+		       "%s): clients that used them are not seen%s\n",
+		       g->npruned, g->npruned == 1 ? "" : "s", g->look_from,
+		       g->to, g->first_kept,
+		       cfg->accept_gaps ? "" : "; --accept-gaps to answer");
+	if (g->ngaps)
+		printf("  %d day%s of %s..%s without data, the first %s%s\n",
+		       g->ngaps, g->ngaps == 1 ? "" : "s", g->look_from, g->to,
+		       g->gap_first,
+		       cfg->accept_gaps ? "" : "; --accept-gaps to answer");
 }
 
 static void print_clients(const struct gonogo *g)
@@ -168,25 +220,28 @@ static void print_clients(const struct gonogo *g)
 		       g->to, g->newest);
 	printf("  clients with refused requests: %d (%d active, %d "
 	       "migrated, %d quiet for %d days or more, %d refused "
-	       "already)\n",
+	       "already, %d in state refused)\n",
 	       g->ncl, g->nactive, g->nmigrated, g->nquiet, g->cfg->min_quiet,
-	       g->nalready);
+	       g->nalready, g->nrefused);
 	for (int i = 0; i < g->ntop && i < 5; i++) {
 		const struct gn_client *c = &g->top[i];
-		static const char *const st[] = {"active", "quiet", "migrated",
-						 "refused already"};
 
-		printf("  %s: %lld refused, %lld already; the last %d day%s "
-		       "before %s's end; %s\n",
-		       c->client, c->marginal, c->already, c->quiet_days,
-		       c->quiet_days == 1 ? "" : "s", g->to, st[c->state]);
+		printf("  %s: %lld refused, %lld already; ", c->client,
+		       c->marginal, c->already);
+		if (c->quiet_days >= 0)
+			printf("the last %d day%s before %s's end; ",
+			       c->quiet_days, c->quiet_days == 1 ? "" : "s",
+			       g->to);
+		printf("%s%s\n", client_state_name(c->state),
+		       c->active ? ", breaking" : "");
 	}
 }
 
 static void print_dormant(const struct gonogo *g)
 {
+	/* the days searched: those kept of the lookback */
 	printf("  dormant (legacy use in %s..the window, none in it): %d\n",
-	       g->look_from, g->ndormant);
+	       g->npruned ? g->first_kept : g->look_from, g->ndormant);
 	for (int i = 0; i < g->nkept_dormant && i < 5; i++) {
 		const struct gn_dormant *d = &g->dormant[i];
 
@@ -217,14 +272,12 @@ static void print_brownouts(const struct gonogo *g)
 		       b->spec, b->day, b->nhours, b->would, b->nhits,
 		       b->s434);
 		for (int j = 0; j < b->nkept && j < 5; j++)
-			printf("    %s: %lld in %d of %d hours; 434: %lld%s\n",
+			printf("    %s: %lld in %d of %d hours; 434: %lld; "
+			       "now %s\n",
 			       b->hits[j].client, b->hits[j].would,
 			       __builtin_popcountll(b->hits[j].hours),
 			       b->nhours, b->hits[j].s434,
-			       b->hits[j].s434
-				   ? (b->hits[j].migrated ? ", migrated since"
-							  : ", not migrated")
-				   : "");
+			       client_state_name(b->hits[j].state));
 	}
 }
 
@@ -236,8 +289,9 @@ static void print_forecast(const struct gonogo *g)
 		printf("  forecast: too few days to fit\n");
 		return;
 	}
-	printf("  forecast (a projection, not a verdict; least squares over "
-	       "%d days from %s): refused share %.2f%% today, %+.3f points "
+	printf("  forecast (a projection, not a verdict; a least-squares "
+	       "line through today's figures over %d days from %s): refused "
+	       "share %.2f%% today, %+.3f points "
 	       "a day, %s%s; breaking clients %.1f today, %+.2f a day, "
 	       "%s%s\n",
 	       f->ndays, f->from, f->share_now, f->share_slope,
@@ -301,6 +355,8 @@ static int prepare(struct run *r, const struct config *cfg, struct store **st)
 	struct gonogo *g = &r->g;
 
 	g->cfg = cfg;
+	g->migrated_days =
+	    cfg->migrated_days > 0 ? cfg->migrated_days : CLIENT_MIGRATED_DAYS;
 	r->rs = rules_load(cfg->rules, r->emsg, sizeof(r->emsg));
 	if (!r->rs)
 		return EXIT_USAGE;
@@ -346,7 +402,7 @@ static int scan_clients(struct run *r, struct store *st, const char *first)
 static int scan(struct run *r, struct store *st)
 {
 	struct gonogo *g = &r->g;
-	char first[11];
+	char first[DAY_SIZE];
 
 	if (g->cfg->as_of)
 		snprintf(g->to, sizeof(g->to), "%s", g->cfg->as_of);
@@ -357,9 +413,14 @@ static int scan(struct run *r, struct store *st)
 			 "%s: no requests counted yet", g->cfg->db);
 		return EXIT_FAILED;
 	}
-	gn_day_text(gn_dnum(g->to) - (g->cfg->window - 1), g->from);
-	gn_day_text(gn_dnum(g->from) - g->cfg->lookback, g->look_from);
+	day_format(day_number(g->to) - (g->cfg->window - 1), g->from);
+	day_format(day_number(g->from) - g->cfg->lookback, g->look_from);
+	days_known(g, st);
 	gn_brownout_plan(g, first);
+	/* every client's story from its first day: the pass starts with
+	 * the history */
+	if (g->ndays && strcmp(g->days[0].day, first) < 0)
+		snprintf(first, sizeof(first), "%s", g->days[0].day);
 	if (scan_clients(r, st, first) < 0)
 		return EXIT_FAILED;
 	if (g->total == 0) {

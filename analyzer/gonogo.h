@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "client.h"
+#include "day.h"
 #include "options.h"
 #include "rules.h"
 #include "store.h"
@@ -12,13 +14,6 @@
 #define GN_MAXCLS (RULES_MAX_CLASSES + 1) /* the rules' classes, unknown */
 #define GN_TOP	  20 /* clients kept of each list: the page's */
 #define GN_MAXBO  16 /* --brownout replays */
-
-enum gn_state {
-	GN_ACTIVE,   /* refused requests within --min-quiet-days */
-	GN_QUIET,    /* stopped, and nothing modern since */
-	GN_MIGRATED, /* stopped, and modern requests since */
-	GN_ALREADY   /* everything the phase refuses is refused (434) now */
-};
 
 /* One client with requests the phase would refuse in the window, as
  * the client pass (gn_scan_clients) has read it. */
@@ -28,12 +23,11 @@ struct gn_client {
 	long long already;	  /* the phase's kind, refused (434) already */
 	long long total;	  /* all its requests in the window */
 	long long cls[GN_MAXCLS]; /* its window requests per class */
-	int64_t last;		  /* its last request the phase refuses */
-	int64_t last_legacy;	  /* any legacy request, whole scan */
-	int64_t last_modern;	  /* a request with a modern credential */
+	int64_t last;	/* its last request the phase newly refuses */
 	int quiet_days; /* whole days since last, to the window's end */
-	enum gn_state state;
-	char *agent; /* its most frequent legacy user agent, or NULL */
+	int state;	/* enum client_state, as of the as-of day */
+	int active;	/* counted as breaking */
+	char *agent;	/* its most frequent legacy user agent, or NULL */
 	long long agent_n;
 	char *owner; /* from --registry, or NULL */
 	/* before the window, in the lookback */
@@ -53,7 +47,7 @@ struct gn_row {
 };
 
 struct gn_day {
-	char day[11];
+	char day[DAY_SIZE];
 	long dnum; /* days since 1970-01-01 */
 	long long total, legacy, amnesty, s434, marginal;
 	int legacy_clients;   /* clients with a legacy request */
@@ -70,9 +64,9 @@ struct gn_dormant {
 	char *client;
 	char *owner;	   /* from --registry, or NULL */
 	int64_t look_last; /* its last request in the lookback */
-	char last[11];
-	int period;    /* median days between its days of use; 0: once */
-	char next[11]; /* last + period, or "" */
+	char last[DAY_SIZE];
+	int period;	     /* median days between its days of use; 0: once */
+	char next[DAY_SIZE]; /* last + period, or "" */
 };
 
 struct gn_hit {
@@ -80,14 +74,14 @@ struct gn_hit {
 	long long would; /* requests the phase would refuse in the slot */
 	uint64_t hours;	 /* bit i: hour i of the slot had some */
 	long long s434;	 /* refused (434) in the slot: a real brownout */
-	int migrated;	 /* no legacy request since, modern ones */
+	int state;	 /* the client's, as of the as-of day */
 };
 
 struct gn_brownout {
 	const char *spec;
-	char day[11]; /* the day replayed */
-	int shifted;  /* whole weeks back to the data */
-	int from, to; /* minutes from day's start; to may pass 1440 */
+	char day[DAY_SIZE]; /* the day replayed */
+	int shifted;	    /* whole weeks back to the data */
+	int from, to;	    /* minutes from day's start; to may pass 1440 */
 	int nhours;
 	struct gn_hit hits[GN_TOP]; /* would desc, s434 desc, client */
 	int nkept;		    /* the first hits, at most GN_TOP */
@@ -99,26 +93,35 @@ struct gn_brownout {
 /* Least squares line over the days before the as-of day. */
 struct gn_forecast {
 	int ndays;
-	char from[11];
+	char from[DAY_SIZE];
 	double share_slope, share_now; /* percent per day, fitted today */
 	double clients_slope, clients_now;
-	char share_day[11];   /* projected under --max-share, or "" */
-	char clients_day[11]; /* projected at most --max-clients, or "" */
+	char share_day[DAY_SIZE]; /* projected under --max-share, or "" */
+	char
+	    clients_day[DAY_SIZE]; /* projected at most --max-clients, or "" */
 };
 
 struct gn_tmp; /* gonogo_csv.c */
 
 struct gonogo {
 	const char *phase;
-	char from[11], to[11]; /* the window, inclusive */
-	char look_from[11];    /* the lookback's first day */
-	char newest[11];       /* newest day of any request */
-	int asof_default;      /* to was chosen by the rule, not --as-of */
-	long long total;       /* requests in the window */
-	long long refused;     /* marginal: succeed today */
-	long long already;     /* already refused (434) */
-	int nalready;	       /* clients refused already, nothing more */
-	double share;	       /* percent, marginal */
+	char from[DAY_SIZE], to[DAY_SIZE]; /* the window, inclusive */
+	char look_from[DAY_SIZE];	   /* the lookback's first day */
+	char newest[DAY_SIZE];		   /* newest day of any request */
+	int asof_default; /* to was chosen by the rule, not --as-of */
+	/* the days the verdict stands on, look_from..to: */
+	char first_kept[DAY_SIZE]; /* the first day kept by a prune, or "" */
+	int npruned;		   /* days of them before it */
+	int ngaps; /* days of them without data, from the history's
+		      first day (or first_kept) on */
+	char gap_first[DAY_SIZE]; /* the first of those, or "" */
+	long long total;	  /* requests in the window */
+	long long refused;	  /* marginal: succeed today */
+	long long already;	  /* already refused (434) */
+	int nalready;		  /* clients refused already, nothing more */
+	int nrefused;		  /* clients in state refused */
+	int migrated_days;	  /* the client model's N */
+	double share;		  /* percent, marginal */
 	int nactive, nmigrated, nquiet;
 	long long cls[GN_MAXCLS]; /* window requests per class */
 	const char *clsname[GN_MAXCLS];
@@ -155,11 +158,6 @@ int gonogo_html(const struct gonogo *g, const char *path, char *err,
 		size_t errlen);
 
 /* ---- between gonogo*.c and page.c ---- */
-
-/* Days since 1970-01-01 of "YYYY-MM-DD", or LONG_MIN when malformed. */
-long gn_dnum(const char *day);
-/* The day dnum as "YYYY-MM-DD". */
-void gn_day_text(long dnum, char out[11]);
 
 /* Read the days of the whole history into g->days (ordered by day),
  * each with its total, and pick the as-of day.  Return 0, or -1 with
@@ -212,7 +210,7 @@ void *gn_top_open(void *v, int *n, size_t size, int i, void *dropped);
 void gn_dormant_add(struct gonogo *g, const struct gn_client *c);
 /* Read every --brownout into g->bo; first is the earliest day the
  * client scan must start from (the lookback's, or a brownout's). */
-void gn_brownout_plan(struct gonogo *g, char first[11]);
+void gn_brownout_plan(struct gonogo *g, char first[DAY_SIZE]);
 /* Mark every brownout replayed when the database has hourly counts.
  * Return 0, or -1 with err set. */
 int gn_brownout_hourly(struct gonogo *g, struct store *st, char *err,

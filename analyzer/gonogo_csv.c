@@ -70,13 +70,10 @@ static struct table *csv_table(const struct gonogo *g, FILE *f,
 	return table_new(f, 0, cc->cols, cc->kinds, CSV_FIXED + g->ncls);
 }
 
-static const char *const state_name[] = {"active", "quiet", "migrated",
-					 "already"};
-
 static void client_csv_row(const struct gonogo *g, struct table *t,
 			   const struct gn_client *c)
 {
-	char n[5][32], last[32], shares[GN_MAXCLS][16];
+	char n[5][32], last[32] = "", shares[GN_MAXCLS][16];
 	const char *v[CSV_FIXED + GN_MAXCLS];
 	time_t tt = (time_t)c->last;
 	struct tm tm;
@@ -86,8 +83,12 @@ static void client_csv_row(const struct gonogo *g, struct table *t,
 	snprintf(n[2], 32, "%.4f",
 		 c->total ? (double)c->marginal / (double)c->total : 0);
 	snprintf(n[3], 32, "%lld", c->already);
-	snprintf(n[4], 32, "%d", c->quiet_days);
-	strftime(last, sizeof(last), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&tt, &tm));
+	n[4][0] = 0;
+	if (c->marginal) {
+		snprintf(n[4], 32, "%d", c->quiet_days);
+		strftime(last, sizeof(last), "%Y-%m-%dT%H:%M:%SZ",
+			 gmtime_r(&tt, &tm));
+	}
 	v[0] = c->client;
 	v[1] = n[0];
 	v[2] = n[1];
@@ -95,8 +96,8 @@ static void client_csv_row(const struct gonogo *g, struct table *t,
 	v[4] = n[3];
 	v[5] = last;
 	v[6] = n[4];
-	v[7] = state_name[c->state];
-	v[8] = c->state == GN_ACTIVE ? "yes" : "no";
+	v[7] = client_state_name(c->state);
+	v[8] = c->active ? "yes" : "no";
 	v[9] = c->agent ? c->agent : "";
 	for (int i = 0; i < g->ncls; i++) {
 		snprintf(shares[i], 16, "%.4f",

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "day.h"
 #include "gonogo.h"
 
 #define FORECAST_DAYS 28 /* days fitted, up to the as-of day */
@@ -74,6 +75,17 @@ static int period_of(const struct gn_client *c)
 	return p;
 }
 
+/* The day of use after last every period days, never before asof (a
+ * day missed is not expected again in the past). */
+static long next_use(long last, int period, long asof)
+{
+	long next = last + period;
+
+	if (next < asof)
+		next += (asof - next + period - 1) / period * period;
+	return next;
+}
+
 static int dormant_cmp(const void *a, const void *b)
 {
 	const struct gn_dormant *x = a;
@@ -90,10 +102,10 @@ void gn_dormant_add(struct gonogo *g, const struct gn_client *c)
 	long last;
 	int i;
 
-	/* legacy use before the window, none in it, nothing modern
-	 * since: it will be back, and break */
+	/* legacy use before the window, none in it, neither migrated
+	 * nor refused by the client model: it will be back, and break */
 	if (!c->look || c->marginal || c->already ||
-	    c->last_modern / 86400 > c->look_last / 86400)
+	    c->state == CLIENT_MIGRATED || c->state == CLIENT_REFUSED)
 		return;
 	g->ndormant++;
 	memset(&d, 0, sizeof(d));
@@ -109,10 +121,11 @@ void gn_dormant_add(struct gonogo *g, const struct gn_client *c)
 	}
 	d.client = xstrdup(c->client);
 	last = (long)(c->look_last / 86400);
-	gn_day_text(last, d.last);
+	day_format(last, d.last);
 	d.period = period_of(c);
 	if (d.period)
-		gn_day_text(last + d.period, d.next);
+		day_format(next_use(last, d.period, day_number(g->to)),
+			   d.next);
 	g->dormant[i] = d;
 }
 
@@ -123,12 +136,12 @@ void gn_dormant_add(struct gonogo *g, const struct gn_client *c)
 static void plan(struct gonogo *g, struct gn_brownout *b, const char *spec)
 {
 	int h1, m1, h2, m2;
-	char day[11];
-	long dn, asof = gn_dnum(g->to);
+	char day[DAY_SIZE];
+	long dn, asof = day_number(g->to);
 
 	memcpy(day, spec, 10);
 	day[10] = 0;
-	dn = gn_dnum(day);
+	dn = day_number(day);
 	b->spec = spec;
 	sscanf(spec + 11, "%d:%d-%d:%d", &h1, &m1, &h2, &m2);
 	b->from = h1 * 60 + m1;
@@ -140,18 +153,18 @@ static void plan(struct gonogo *g, struct gn_brownout *b, const char *spec)
 		b->shifted = (int)((dn - asof + 6) / 7);
 		dn -= 7L * b->shifted;
 	}
-	gn_day_text(dn, b->day);
+	day_format(dn, b->day);
 }
 
-void gn_brownout_plan(struct gonogo *g, char first[11])
+void gn_brownout_plan(struct gonogo *g, char first[DAY_SIZE])
 {
 	const struct config *cfg = g->cfg;
 
-	snprintf(first, 11, "%s", g->look_from);
+	snprintf(first, DAY_SIZE, "%s", g->look_from);
 	for (int i = 0; i < cfg->nbrownouts && i < GN_MAXBO; i++) {
 		plan(g, &g->bo[i], cfg->brownouts[i]);
 		if (strcmp(g->bo[i].day, first) < 0)
-			snprintf(first, 11, "%s", g->bo[i].day);
+			snprintf(first, DAY_SIZE, "%s", g->bo[i].day);
 	}
 	g->nbo = cfg->nbrownouts;
 }
@@ -159,7 +172,7 @@ void gn_brownout_plan(struct gonogo *g, char first[11])
 int gn_hit_row(struct ruleset *rs, int phase, struct gn_brownout *b,
 	       struct gn_hit *h, const struct gn_row *r)
 {
-	long rel = (r->dn - gn_dnum(b->day)) * 24 + (long)r->last;
+	long rel = (r->dn - day_number(b->day)) * 24 + (long)r->last;
 
 	if (rel * 60 >= b->to || (rel + 1) * 60 <= b->from)
 		return 0;
@@ -190,17 +203,12 @@ static int hit_cmp(const void *a, const void *b)
 void gn_hit_done(struct gonogo *g, struct gn_brownout *b, struct gn_hit *h,
 		 const struct gn_client *c)
 {
-	/* migrated since: modern after its last legacy request, and no
-	 * legacy request for --min-quiet-days before the window's end */
-	int64_t quiet =
-	    (int64_t)(gn_dnum(g->to) + 1 - g->cfg->min_quiet) * 86400;
 	struct gn_hit out;
 	int i;
 
 	b->nhits++;
 	h->client = c->client;
-	h->migrated =
-	    c->last_legacy < quiet && c->last_modern > c->last_legacy;
+	h->state = c->state;
 	i = gn_top_rank(b->hits, b->nkept, sizeof(*h), h, hit_cmp);
 	if (i < 0)
 		return;
@@ -239,37 +247,35 @@ int gn_brownout_hourly(struct gonogo *g, struct store *st, char *err,
 
 /* ---- forecast ---- */
 
-/* Fit y = a + b x by least squares; x is days from the as-of day. */
-static void fit(const double *x, const double *y, int n, double *a, double *b)
+/* The slope b of the least-squares line y = a + b x through (0, a):
+ * x is days from the as-of day, a the headline's figure, so that the
+ * line says today what the verdict says. */
+static double fit(const double *x, const double *y, int n, double a)
 {
-	double mx = 0, my = 0, sxy = 0, sxx = 0;
+	double sxy = 0, sxx = 0;
 
 	for (int i = 0; i < n; i++) {
-		mx += x[i] / n;
-		my += y[i] / n;
+		sxy += x[i] * (y[i] - a);
+		sxx += x[i] * x[i];
 	}
-	for (int i = 0; i < n; i++) {
-		sxy += (x[i] - mx) * (y[i] - my);
-		sxx += (x[i] - mx) * (x[i] - mx);
-	}
-	*b = sxx > 0 ? sxy / sxx : 0;
-	*a = my - *b * mx;
+	return sxx > 0 ? sxy / sxx : 0;
 }
 
 /* The day the line a + b x falls to limit, or "" when it does not. */
-static void crossing(double a, double b, double limit, long asof, char out[11])
+static void crossing(double a, double b, double limit, long asof,
+		     char out[DAY_SIZE])
 {
 	out[0] = 0;
 	if (a <= limit)
-		gn_day_text(asof, out);
+		day_format(asof, out);
 	else if (b < 0)
-		gn_day_text(asof + (long)ceil((limit - a) / b), out);
+		day_format(asof + (long)ceil((limit - a) / b), out);
 }
 
 void gn_forecast(struct gonogo *g)
 {
 	struct gn_forecast *f = &g->fc;
-	long asof = gn_dnum(g->to);
+	long asof = day_number(g->to);
 	double x[FORECAST_DAYS], ys[FORECAST_DAYS], yc[FORECAST_DAYS];
 	int n = 0;
 
@@ -284,11 +290,14 @@ void gn_forecast(struct gonogo *g)
 		yc[n++] = d->marginal_clients;
 	}
 	f->ndays = n;
-	gn_day_text(asof - FORECAST_DAYS + 1, f->from);
+	day_format(asof - FORECAST_DAYS + 1, f->from);
 	if (n < 3)
 		return;
-	fit(x, ys, n, &f->share_now, &f->share_slope);
-	fit(x, yc, n, &f->clients_now, &f->clients_slope);
+	/* today is the headline, within 0..100 % and 0..the clients */
+	f->share_now = g->share < 0 ? 0 : g->share > 100 ? 100 : g->share;
+	f->clients_now = g->nactive < 0 ? 0 : g->nactive;
+	f->share_slope = fit(x, ys, n, f->share_now);
+	f->clients_slope = fit(x, yc, n, f->clients_now);
 	crossing(f->share_now, f->share_slope, g->cfg->max_share, asof,
 		 f->share_day);
 	/* a count is at most N once the line is under N + 1/2 */

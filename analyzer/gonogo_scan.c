@@ -11,20 +11,6 @@
 #include "gonogo.h"
 #include "parse.h"
 
-long gn_dnum(const char *day)
-{
-	int64_t d;
-
-	if (!day || day_parse(day, &d) < 0)
-		return LONG_MIN;
-	return (long)d;
-}
-
-void gn_day_text(long dnum, char out[11])
-{
-	day_format(dnum, out);
-}
-
 static long long num(const char *s)
 {
 	return s ? atoll(s) : 0;
@@ -36,7 +22,7 @@ static long long num(const char *s)
  * kept), made when new. */
 static int day_add(struct gonogo *g, const char *day)
 {
-	long dn = gn_dnum(day);
+	long dn = day_number(day);
 
 	for (int i = g->ndays - 1; i >= 0; i--)
 		if (g->days[i].dnum == dn)
@@ -44,7 +30,7 @@ static int day_add(struct gonogo *g, const char *day)
 	g->days = xrealloc(g->days, (size_t)(g->ndays + 1) * sizeof(*g->days));
 	memset(&g->days[g->ndays], 0, sizeof(*g->days));
 	g->days[g->ndays].dnum = dn;
-	snprintf(g->days[g->ndays].day, 11, "%s", day);
+	snprintf(g->days[g->ndays].day, DAY_SIZE, "%s", day);
 	return g->ndays++;
 }
 
@@ -173,7 +159,7 @@ struct walker {
 	int cls;
 	/* the day of the last row: its number, index in g->days (or -1),
 	 * and whether it is in the scan */
-	char lastday[11];
+	char lastday[DAY_SIZE];
 	long dn;
 	int di;
 	int scanned;
@@ -181,6 +167,8 @@ struct walker {
 	int *legacy_seen, *marginal_seen;
 	int serial;	    /* of the client being read, from 1 */
 	struct gn_client c; /* the client being read; c.client NULL: none */
+	struct client_days story; /* c's days, for the client model */
+	long asof;		  /* g->to's day number */
 	int capdays;
 	struct agents agents; /* of c */
 	struct gn_hit hit[GN_MAXBO];
@@ -215,10 +203,11 @@ static void window_add(struct walker *w, const struct gn_row *r, int refuses)
 	w->g->total += r->n;
 	if (!refuses)
 		return;
-	if (r->status == 434)
+	if (r->status == 434) {
 		c->already += r->n;
-	else
-		c->marginal += r->n;
+		return;
+	}
+	c->marginal += r->n;
 	if (r->last > c->last)
 		c->last = r->last;
 }
@@ -227,15 +216,12 @@ static void counts_row(struct walker *w, const struct gn_row *r)
 {
 	struct gn_client *c = &w->c;
 	int refuses = rules_phase_refuses(w->rs, w->phase, r->cls, r->amnesty);
+	int legacy = r->cls < rules_nclasses(w->rs) &&
+		     rules_class_legacy(w->rs, r->cls);
 
-	if (r->cls < rules_nclasses(w->rs) &&
-	    rules_class_legacy(w->rs, r->cls)) {
-		if (r->last > c->last_legacy)
-			c->last_legacy = r->last;
-	} else if (!gn_blind_class(w->g, r->cls) &&
-		   strcmp(rules_class_name(w->rs, r->cls), "none") != 0 &&
-		   r->last > c->last_modern)
-		c->last_modern = r->last;
+	client_days_add(&w->story, r->dn, legacy ? r->n : 0,
+			legacy && r->status == 434 ? r->n : 0,
+			legacy ? 0 : r->n);
 	if (r->dn >= w->from)
 		window_add(w, r, refuses);
 	else if (r->dn >= w->look && refuses && r->status != 434) {
@@ -323,8 +309,13 @@ static void client_done(struct walker *w)
 	struct gn_client *c = &w->c;
 	int *days = c->days;
 
+	struct client_story s;
+
 	if (!c->client)
 		return;
+	client_story(&w->story, w->asof, w->g->migrated_days, &s, NULL, 0);
+	client_days_clear(&w->story);
+	c->state = s.state;
 	agents_done(&w->agents, c);
 	if (!w->failed && gn_client_done(w->g, c, w->err, w->errlen) < 0)
 		w->failed = 1;
@@ -362,7 +353,7 @@ static long day_of(struct walker *w, const char *day)
 {
 	if (strcmp(day, w->lastday) != 0) {
 		snprintf(w->lastday, sizeof(w->lastday), "%s", day);
-		w->dn = gn_dnum(day);
+		w->dn = day_number(day);
 		w->di = day_find(w->g, w->dn);
 		/* as SQL's BETWEEN compares the text */
 		w->scanned =
@@ -474,7 +465,7 @@ static int series_outside(struct walker *w, struct store *st,
 /* The pass's query, with an arm for every brownout replayed; its
  * parameters into p (3 + 2 a brownout), days into the room of last. */
 static void pass_sql(struct gonogo *g, char *sql, size_t cap, const char **p,
-		     char (*last)[11])
+		     char (*last)[DAY_SIZE])
 {
 	size_t at =
 	    (size_t)snprintf(sql, cap, "%s%s", PASS_COUNTS, PASS_AGENTS);
@@ -484,7 +475,7 @@ static void pass_sql(struct gonogo *g, char *sql, size_t cap, const char **p,
 
 		if (!b->replayed)
 			continue;
-		gn_day_text(gn_dnum(b->day) + (b->to - 1) / 1440, last[i]);
+		day_format(day_number(b->day) + (b->to - 1) / 1440, last[i]);
 		p[3 + 2 * i] = b->day;
 		p[4 + 2 * i] = last[i];
 		at += (size_t)snprintf(
@@ -502,7 +493,7 @@ int gn_scan_clients(struct gonogo *g, struct store *st, struct ruleset *rs,
 {
 	struct walker w;
 	char sql[1024 + GN_MAXBO * 160];
-	char last[GN_MAXBO][11];
+	char last[GN_MAXBO][DAY_SIZE];
 	const char *p[3 + 2 * GN_MAXBO] = {from, g->to, g->from};
 	int rc;
 
@@ -511,8 +502,9 @@ int gn_scan_clients(struct gonogo *g, struct store *st, struct ruleset *rs,
 	w.rs = rs;
 	w.phase = phase;
 	w.first = from;
-	w.from = gn_dnum(g->from);
-	w.look = gn_dnum(g->look_from);
+	w.asof = day_number(g->to);
+	w.from = day_number(g->from);
+	w.look = day_number(g->look_from);
 	w.lastcls[0] = '\x01';
 	w.lastday[0] = '\x01';
 	w.err = err;
@@ -532,6 +524,7 @@ int gn_scan_clients(struct gonogo *g, struct store *st, struct ruleset *rs,
 		client_done(&w);
 	free(w.c.client);
 	free(w.c.days);
+	client_days_free(&w.story);
 	agents_done(&w.agents, &w.c);
 	free(w.c.agent);
 	free(w.agents.v);

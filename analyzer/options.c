@@ -150,7 +150,8 @@ const struct options_option options_table[] = {
      0},
     {"registry-delimiter", 0, OPT_REGDELIM, C(CMD_REPORT) | C(CMD_GONOGO), "C",
      "the registry's delimiter: , ; | or tab (default: sniffed)", 0},
-    {"migrated-days", 0, OPT_MIGRATED, C(CMD_REPORT) | C(CMD_LOOKUP), "N",
+    {"migrated-days", 0, OPT_MIGRATED,
+     C(CMD_REPORT) | C(CMD_LOOKUP) | C(CMD_GONOGO), "N",
      "migrated after N days without a legacy request, dormant after N "
      "without any (default 14)",
      0},
@@ -178,6 +179,10 @@ const struct options_option options_table[] = {
      "days searched for dormant clients (default 120)", 0},
     {"max-dormant", 0, OPT_MAXDORMANT, C(CMD_GONOGO), "N",
      "NO-GO above this many dormant clients (default 0)", 0},
+    {"accept-gaps", 0, OPT_ACCEPTGAPS, C(CMD_GONOGO), NULL,
+     "answer GO even when the window or lookback has pruned days or days "
+     "without data (else CANNOT TELL)",
+     0},
     {"brownout", 0, OPT_BROWNOUT, C(CMD_GONOGO), "'DAY HH:MM-HH:MM'",
      "replay a brownout (repeatable; an end not after the start is on "
      "the next day)",
@@ -540,6 +545,9 @@ static enum parse_result one_option(struct config *cfg, int c)
 		break;
 	case OPT_FORCE:
 		cfg->force = 1;
+		break;
+	case OPT_ACCEPTGAPS:
+		cfg->accept_gaps = 1;
 		break;
 	case OPT_INCLUDE:
 	case OPT_EXCLUDE:

@@ -68,6 +68,7 @@ struct config {
 	int lookback;	   /* days before the window searched for
 			      dormant clients */
 	int max_dormant;   /* dormant clients that may break */
+	int accept_gaps;   /* gonogo: a verdict over pruned or missing days */
 	const char *brownouts[16]; /* "YYYY-MM-DD HH:MM-HH:MM" */
 	int nbrownouts;
 	const char *html;
@@ -157,7 +158,8 @@ enum {
 	OPT_REGDELIM,
 	OPT_MIGRATED,
 	OPT_CONFIG,
-	OPT_PRINTCONFIG
+	OPT_PRINTCONFIG,
+	OPT_ACCEPTGAPS
 };
 
 /* A command: "name" or "name sub" on the command line. */

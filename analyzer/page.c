@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "day.h"
 #include "gonogo.h"
 #include "report.h"
 
@@ -88,7 +89,9 @@ void page_num(FILE *f, long long v)
 /* "the last day", "the day before", "N days before". */
 static void days_before(FILE *f, int n)
 {
-	if (n == 0)
+	if (n < 0)
+		fputs("none newly refused", f);
+	else if (n == 0)
 		fputs("on the window's last day", f);
 	else if (n == 1)
 		fputs("the day before its end", f);
@@ -99,7 +102,7 @@ static void days_before(FILE *f, int n)
 /* "in 3 days", "2 days ago", "the as-of day" for a planned day. */
 static void relative(FILE *f, const struct gonogo *g, const char *day)
 {
-	long n = gn_dnum(day) - gn_dnum(g->to);
+	long n = day_number(day) - day_number(g->to);
 
 	if (n == 0)
 		fputs("the as-of day", f);
@@ -214,9 +217,6 @@ static void figures(FILE *f, const struct gonogo *g)
 
 static void client_row(FILE *f, const struct gn_client *c)
 {
-	static const char *const st[] = {"active", "quiet", "migrated",
-					 "refused already"};
-
 	fputs("<tr><td>", f);
 	page_esc(f, c->client);
 	fputs("</td><td>", f);
@@ -227,7 +227,8 @@ static void client_row(FILE *f, const struct gn_client *c)
 	fprintf(f, "<td class=\"n\">%.1f%%</td><td>",
 		pct(c->marginal, c->total));
 	days_before(f, c->quiet_days);
-	fprintf(f, "</td><td>%s</td><td>", st[c->state]);
+	fprintf(f, "</td><td>%s</td><td>%s</td><td>",
+		client_state_name(c->state), c->active ? "yes" : "no");
 	esc_agent(f, c->agent ? c->agent : "");
 	fputs("</td></tr>\n", f);
 }
@@ -236,7 +237,8 @@ static void clients(FILE *f, const struct gonogo *g)
 {
 	fputs("<table id=\"clients\">\n<thead><tr><th>client</th><th>owner"
 	      "</th><th>newly refused</th><th>refused already</th><th>of "
-	      "its requests</th><th>last refused</th><th>state</th>"
+	      "its requests</th><th>last "
+	      "refused</th><th>state</th><th>breaking</th>"
 	      "<th>user agent</th></tr></thead>\n<tbody>\n",
 	      f);
 	for (int i = 0; i < g->ntop && i < TOP_CLIENTS; i++)
@@ -302,9 +304,7 @@ static void brownout(FILE *f, const struct gn_brownout *b)
 			__builtin_popcountll(b->hits[i].hours), b->nhours);
 		td_num(f, b->hits[i].s434);
 		fprintf(f, "<td>%s</td></tr>\n",
-			!b->hits[i].s434      ? ""
-			: b->hits[i].migrated ? "migrated"
-					      : "not migrated");
+			client_state_name(b->hits[i].state));
 	}
 	fputs("</tbody></table>\n", f);
 }
@@ -319,7 +319,8 @@ static void forecast(FILE *f, const struct gonogo *g)
 		return;
 	}
 	fprintf(f,
-		"A least-squares line over the %d days from %s: the newly "
+		"A least-squares line through today's figures over the %d "
+		"days from %s: the newly "
 		"refused share is %.2f%% today and moves %+.3f points a "
 		"day, %s%s; the clients the phase would newly break are "
 		"%.1f today, %+.2f a day, %s%s.</p>\n",

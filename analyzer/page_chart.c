@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "day.h"
 #include "gonogo.h"
 
 #define W   900 /* chart width, px */
@@ -33,10 +34,10 @@ static double ypos(const struct axis *a, double v)
 
 static struct axis axis_of(const struct gonogo *g, int h, double ymax)
 {
-	struct axis a = {g->days[0].dnum, gn_dnum(g->to), h, ymax};
+	struct axis a = {g->days[0].dnum, day_number(g->to), h, ymax};
 
 	for (int i = 0; i < g->nmarks; i++) {
-		long d = gn_dnum(g->marks[i].day);
+		long d = day_number(g->marks[i].day);
 
 		if (d > a.last && d <= a.last + AHEAD)
 			a.last = d;
@@ -57,10 +58,10 @@ static void ticks(FILE *f, const struct axis *a)
 			break;
 		}
 	for (long d = a->first; d <= a->last; d += step) {
-		char day[11];
+		char day[DAY_SIZE];
 		double x = xpos(a, d);
 
-		gn_day_text(d, day);
+		day_format(d, day);
 		fprintf(f,
 			"<line class=\"tick\" x1=\"%.1f\" x2=\"%.1f\" "
 			"y1=\"%d\" y2=\"%d\" stroke=\"#999\"/>"
@@ -75,7 +76,7 @@ static void ticks(FILE *f, const struct axis *a)
 static void mark(FILE *f, const struct axis *a, const char *day,
 		 const char *label, const char *color, int row)
 {
-	long d = gn_dnum(day);
+	long d = day_number(day);
 	double x;
 
 	if (d < a->first || d > a->last)
@@ -130,7 +131,8 @@ static void series(FILE *f, const struct gonogo *g, const struct axis *a,
 static void frame(FILE *f, const struct gonogo *g, const struct axis *a,
 		  const char *id, const char *unit)
 {
-	double x0 = xpos(a, gn_dnum(g->from)), x1 = xpos(a, gn_dnum(g->to));
+	double x0 = xpos(a, day_number(g->from)),
+	       x1 = xpos(a, day_number(g->to));
 
 	fprintf(f,
 		"<svg id=\"%s\" xmlns=\"http://www.w3.org/2000/svg\" "

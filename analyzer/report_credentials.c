@@ -72,7 +72,7 @@ static int cred_row(void *arg, int n, const char *const *c,
 	v[10] = sdk.version;
 	v[11] = c[10];
 	v[12] = c[11];
-	v[13] = c[12] ? report_state_name((int)report_num(c[12])) : "";
+	v[13] = c[12] ? client_state_name((int)report_num(c[12])) : "";
 	table_row(arg, v);
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "client.h"
 #include "report.h"
 #include "store.h"
 
@@ -73,24 +74,12 @@ int report_credentials(struct ctx *x);
 int report_sdks(struct ctx *x);
 int report_progress(struct ctx *x);
 
-/* ---- client states (report_state.c) ---- */
-
-enum report_state {
-	STATE_LEGACY_ONLY,
-	STATE_MIXED,
-	STATE_MIGRATED,
-	STATE_REGRESSED,
-	STATE_DORMANT,
-	NSTATES
-};
-
-/* "legacy-only", "mixed", ... */
-const char *report_state_name(int state);
+/* ---- client states (report_state.c, by the model of client.h) ---- */
 
 /* What is known of one legacy client beyond its counts. */
 struct client_facts {
 	char *client;
-	int state;	  /* enum report_state */
+	int state;	  /* enum client_state */
 	int64_t since;	  /* day number the state began */
 	int64_t last_day; /* day number of its last request */
 	char *agent;	  /* top legacy user agent, or NULL */
@@ -106,7 +95,7 @@ struct facts {
 	int64_t first; /* day numbers of the window's first and last day */
 	int64_t now;
 	/* report progress: clients per day and state, [day - first][s] */
-	long long (*per_day)[NSTATES];
+	long long (*per_day)[CLIENT_NSTATES];
 	/* facts_table(): where each client goes, instead of v, and what
 	 * is read of it beside the days */
 	struct report_tmp *tmp;
@@ -175,9 +164,5 @@ struct extra *extra_open(struct ctx *x, unsigned what);
 int extra_get(struct extra *e, const char *client, struct client_facts *c);
 /* NULL: nothing. */
 void extra_close(struct extra *e);
-
-/* Day number (days since 1970-01-01) of "YYYY-MM-DD", and back. */
-int64_t report_day_number(const char *day);
-void report_day_text(int64_t n, char out[16]);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "day.h"
 #include "table.h"
 
 static const char *const lookup_cols[] = {
@@ -115,15 +116,15 @@ static int lookup_write(struct table *t, const struct lookup *l,
 
 	for (; i < l->n && strcmp(l->v[i].c[0], fp + 3) == 0; i++) {
 		const struct client_facts *cf = facts_find(f, l->v[i].c[1]);
-		char since[16] = "";
+		char since[DAY_SIZE] = "";
 		const char *v[LOOKUP_NCOLS];
 
 		if (cf)
-			report_day_text(cf->since, since);
+			day_format(cf->since, since);
 		v[0] = fp;
 		for (int c = 1; c < 8; c++)
 			v[c] = l->v[i].c[c];
-		v[8] = cf ? report_state_name(cf->state) : "";
+		v[8] = cf ? client_state_name(cf->state) : "";
 		v[9] = since;
 		table_row(t, v);
 		seen = 1;

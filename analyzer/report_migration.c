@@ -53,7 +53,7 @@ static int migration_row(void *arg, int n, const char *const *c,
 	v[9] = c[7];
 	v[10] = c[8];
 	v[11] = c[9];
-	v[12] = c[10] ? report_state_name((int)report_num(c[10])) : "";
+	v[12] = c[10] ? client_state_name((int)report_num(c[10])) : "";
 	v[13] = c[11];
 	v[14] = c[12];
 	table_row(arg, v);

@@ -99,7 +99,7 @@ static int priority(const struct outreach *o, const struct nums *n, int state)
 {
 	int64_t age = o->newest - report_num(n->v[4]);
 
-	if (state == STATE_MIGRATED || state == STATE_DORMANT)
+	if (state == CLIENT_MIGRATED || state == CLIENT_DORMANT)
 		return 2;
 	if (age < HIGH_DAYS * DAY && report_num(n->v[0]) >= HIGH_REQUESTS)
 		return 0;
@@ -449,16 +449,16 @@ static void action_text(const struct outreach *o, const struct nums *n,
 {
 	const struct oclient *c = &o->c;
 	const char *def = default_action(o->x);
-	int state = c->state ? (int)report_num(c->state) : STATE_LEGACY_ONLY;
+	int state = c->state ? (int)report_num(c->state) : CLIENT_LEGACY_ONLY;
 	int refused = report_num(n->v[2]) > 0;
 	int amnesty = report_num(n->v[1]) > 0;
 	const char *day = c->state && c->since ? c->since : "";
 	char amn[64];
 
-	if (state == STATE_MIGRATED)
+	if (state == CLIENT_MIGRATED)
 		snprintf(out, cap, "migrated: no legacy request since %s",
 			 day);
-	else if (state == STATE_DORMANT)
+	else if (state == CLIENT_DORMANT)
 		snprintf(out, cap,
 			 "dormant since %s: confirm it is retired, then "
 			 "revoke the key",
@@ -475,9 +475,9 @@ static void action_text(const struct outreach *o, const struct nums *n,
 	else if (amnesty)
 		snprintf(out, cap, "%s: %s", amnesty_text(o, amn, sizeof(amn)),
 			 def);
-	else if (state == STATE_MIXED)
+	else if (state == CLIENT_MIXED)
 		finish_text(c, out, cap);
-	else if (state == STATE_REGRESSED)
+	else if (state == CLIENT_REGRESSED)
 		snprintf(out, cap, "legacy requests again since %s: %s", day,
 			 def);
 	else
@@ -552,7 +552,7 @@ static int out_row(void *arg, int n, const char *const *c,
 	v[2] = c[2];
 	v[3] = reg ? "yes" : "no";
 	v[4] = !reg ? "" : c[2][0] ? "fingerprint" : "client";
-	v[5] = c[4] ? report_state_name((int)report_num(c[4])) : "";
+	v[5] = c[4] ? client_state_name((int)report_num(c[4])) : "";
 	for (int i = 6; i < NOURS; i++)
 		v[i] = c[i - 1] ? c[i - 1] : "";
 	v[6] = c[5] ? c[5] : w->action;

@@ -1,5 +1,6 @@
 /* report_progress.c: how many legacy clients are in each migration state,
  * day by day. */
+#include "day.h"
 #include "report_impl.h"
 
 #include <stdlib.h>
@@ -8,27 +9,29 @@
 #include "table.h"
 
 static const char *const progress_cols[] = {
-    "day",	 "legacy-only", "mixed",	 "migrated",
-    "regressed", "dormant",	"legacy_clients"};
-static const enum cell_kind progress_kinds[] = {
-    CELL_TEXT, CELL_NUM, CELL_NUM, CELL_NUM, CELL_NUM, CELL_NUM, CELL_NUM};
+    "day",	 "legacy-only", "mixed",   "migrated",
+    "regressed", "dormant",	"refused", "legacy_clients"};
+static const enum cell_kind progress_kinds[] = {CELL_TEXT, CELL_NUM, CELL_NUM,
+						CELL_NUM,  CELL_NUM, CELL_NUM,
+						CELL_NUM,  CELL_NUM};
 
 static void progress_day(struct table *t, int64_t day, const long long *per)
 {
-	char cells[NSTATES + 1][32];
-	char text[16];
-	const char *v[NSTATES + 2];
+	char cells[CLIENT_NSTATES + 1][32];
+	char text[DAY_SIZE];
+	const char *v[CLIENT_NSTATES + 2];
 	long long all = 0;
 
-	report_day_text(day, text);
+	day_format(day, text);
 	v[0] = text;
-	for (int s = 0; s < NSTATES; s++) {
+	for (int s = 0; s < CLIENT_NSTATES; s++) {
 		snprintf(cells[s], sizeof(cells[s]), "%lld", per[s]);
 		v[s + 1] = cells[s];
 		all += per[s];
 	}
-	snprintf(cells[NSTATES], sizeof(cells[NSTATES]), "%lld", all);
-	v[NSTATES + 1] = cells[NSTATES];
+	snprintf(cells[CLIENT_NSTATES], sizeof(cells[CLIENT_NSTATES]), "%lld",
+		 all);
+	v[CLIENT_NSTATES + 1] = cells[CLIENT_NSTATES];
 	table_row(t, v);
 }
 
@@ -39,7 +42,7 @@ int report_progress(struct ctx *x)
 	int rc = facts_table(x, &f, FACTS_PER_DAY, 0);
 
 	t = table_new(x->f, x->o->json, progress_cols, progress_kinds,
-		      NSTATES + 2);
+		      CLIENT_NSTATES + 2);
 	for (int64_t d = f.first; rc == 0 && f.per_day && d <= f.now; d++)
 		progress_day(t, d, f.per_day[d - f.first]);
 	facts_free(&f);

@@ -18,41 +18,7 @@
 #define FACTS_NNUMS 8
 #define FACTS_COLS  (6 + FACTS_NNUMS)
 
-static const char *const state_names[NSTATES] = {
-    "legacy-only", "mixed", "migrated", "regressed", "dormant"};
-
-const char *report_state_name(int state)
-{
-	return state >= 0 && state < NSTATES ? state_names[state] : "";
-}
-
-int64_t report_day_number(const char *day)
-{
-	int y = 0, m = 0, d = 0;
-	int64_t n;
-
-	/* the database's 'YYYY-MM-DD' without sscanf(); other text as
-	 * sscanf() reads it */
-	if (day && day_parse(day, &n) == 0)
-		return n;
-	if (!day || sscanf(day, "%d-%d-%d", &y, &m, &d) != 3)
-		return 0;
-	return day_from_civil(y, m, d);
-}
-
-void report_day_text(int64_t n, char out[16])
-{
-	char text[DAY_TEXT_LEN + 1];
-
-	snprintf(out, 16, "%s", day_format(n, text));
-}
-
 /* ---- the states, from each client's days ---- */
-
-struct cday {
-	int64_t day;
-	long long legacy, modern;
-};
 
 /* FACTS_NUMS: one client's request numbers, summed over its days. */
 struct wnums {
@@ -67,7 +33,7 @@ struct wnums {
  * class. */
 struct dsum {
 	char day[32];
-	long long legacy, modern, amnesty, s434, newest;
+	long long legacy, refused, modern, amnesty, s434, newest;
 	int64_t lfirst, llast;
 	int any, any434, anylegacy;
 };
@@ -78,8 +44,7 @@ struct walker {
 	unsigned what;
 	int n_days; /* N of --migrated-days */
 	char *client;
-	struct cday *d;
-	size_t nd, capd;
+	struct client_days d; /* the client's days, for client.c */
 	long long legacy;
 	/* facts_table(): the client's facts go to f->tmp, not f->v */
 	int streamed;
@@ -87,54 +52,17 @@ struct walker {
 	struct dsum sum;   /* the days pass */
 };
 
-/* The state on day D given the last day with any request (a), with a
- * legacy one (l) and a modern one (m), and whether the client was ever
- * migrated before. */
-static int state_on(int64_t D, int64_t a, int64_t l, int64_t m, int any_modern,
-		    int was_migrated, int N)
-{
-	if (D - a >= N)
-		return STATE_DORMANT;
-	if (D - l >= N && m > l)
-		return STATE_MIGRATED;
-	if (was_migrated)
-		return STATE_REGRESSED;
-	return any_modern ? STATE_MIXED : STATE_LEGACY_ONLY;
-}
-
-/* Walk the client's days from its first request to f->now, counting
- * each day's state in f->per_day when asked; set c's state. */
+/* The client's state as of f->now by the client model, counting each
+ * day's state in f->per_day when asked. */
 static void walk(struct walker *w, struct client_facts *c)
 {
-	struct facts *f = w->f;
-	int64_t a = INT64_MIN / 2, l = INT64_MIN / 2, m = INT64_MIN / 2;
-	int any_modern = 0, was_migrated = 0, have_legacy = 0;
-	int prev = -1;
-	size_t i = 0;
+	struct client_story s;
 
-	for (int64_t D = w->d[0].day; D <= f->now; D++) {
-		int s;
-
-		if (i < w->nd && w->d[i].day == D) {
-			a = D;
-			if (w->d[i].legacy)
-				l = D, have_legacy = 1;
-			if (w->d[i].modern)
-				m = D, any_modern = 1;
-			i++;
-		}
-		if (!have_legacy)
-			continue;
-		s = state_on(D, a, l, m, any_modern, was_migrated, w->n_days);
-		was_migrated |= s == STATE_MIGRATED;
-		if (s != prev)
-			c->since = D;
-		prev = s;
-		c->state = s;
-		if (f->per_day && D >= f->first)
-			f->per_day[D - f->first][s]++;
-	}
-	c->last_day = a;
+	client_story(&w->d, w->f->now, w->n_days, &s, w->f->per_day,
+		     w->f->first);
+	c->state = s.state;
+	c->since = s.since;
+	c->last_day = s.last_day;
 }
 
 /* The cells from legacy on of the client's row of temp.facts, as
@@ -163,7 +91,7 @@ static void nums_text(const struct walker *w, char bufs[][32], const char **v)
 static void client_stream(struct walker *w)
 {
 	struct client_facts c;
-	char state[16], since[16], ncreds[32];
+	char state[16], since[DAY_SIZE], ncreds[32];
 	char nums[FACTS_NNUMS][32];
 	const char *v[FACTS_COLS];
 
@@ -174,7 +102,7 @@ static void client_stream(struct walker *w)
 	if (extra_get(w->f->extra, w->client, &c) < 0)
 		w->f->tmp->failed = 1;
 	snprintf(state, sizeof(state), "%d", c.state);
-	report_day_text(c.since, since);
+	day_format(c.since, since);
 	snprintf(ncreds, sizeof(ncreds), "%lld", c.ncreds);
 	v[0] = w->client;
 	v[1] = state;
@@ -194,7 +122,7 @@ static void client_done(struct walker *w)
 	struct client_facts *c;
 
 	if (w->streamed) {
-		if (w->client && w->nd && f->on_client)
+		if (w->client && w->d.n && f->on_client)
 			f->on_client(f->arg, w->client);
 		if (w->client && w->legacy > 0)
 			client_stream(w);
@@ -213,7 +141,7 @@ static void client_done(struct walker *w)
 	free(w->nums.d434);
 	memset(&w->nums, 0, sizeof(w->nums));
 	w->client = NULL;
-	w->nd = 0;
+	client_days_clear(&w->d);
 	w->legacy = 0;
 }
 
@@ -251,26 +179,21 @@ static void add_nums(struct walker *w, const struct dsum *s)
 	u->ldays++;
 }
 
-/* A day of the walker's client: legacy and other requests. */
+/* A day of the walker's client: legacy requests, those refused, and
+ * other requests. */
 static void push_day(struct walker *w, int64_t day, long long legacy,
-		     long long modern)
+		     long long refused, long long modern)
 {
-	if (w->nd == w->capd) {
-		w->capd = w->capd ? 2 * w->capd : 64;
-		w->d = xrealloc(w->d, w->capd * sizeof(*w->d));
-	}
-	w->d[w->nd].day = day;
-	w->d[w->nd].legacy = legacy;
-	w->d[w->nd].modern = modern;
+	client_days_add(&w->d, day, legacy, refused, modern);
 	w->legacy += legacy;
-	w->nd++;
 }
 
-/* (day, legacy requests, other requests) of the walker's client. */
+/* (day, legacy requests, refused ones, other requests) of the walker's
+ * client. */
 static void add_day(struct walker *w, const char *const *c)
 {
-	push_day(w, report_day_number(c[0]), report_num(c[1]),
-		 report_num(c[2]));
+	push_day(w, day_number(c[0]), report_num(c[1]), report_num(c[2]),
+		 report_num(c[3]));
 }
 
 /* The day summed from its rows is complete: add it. */
@@ -278,7 +201,7 @@ static void sum_done(struct walker *w)
 {
 	struct dsum *s = &w->sum;
 
-	push_day(w, report_day_number(s->day), s->legacy, s->modern);
+	push_day(w, day_number(s->day), s->legacy, s->refused, s->modern);
 	if (w->what & FACTS_NUMS)
 		add_nums(w, s);
 	memset(s, 0, sizeof(*s));
@@ -326,18 +249,19 @@ static int fold_row(void *arg, int n, const char *const *c,
 	next_client(w, c[0]);
 	if (!s->any)
 		snprintf(s->day, sizeof(s->day), "%s", c[1]);
-	if (legacy)
+	if (legacy) {
 		s->legacy += k;
-	else
+		s->refused += report_num(c[4]) == 1 ? k : 0;
+	} else
 		s->modern += k;
 	if (w->what & FACTS_NUMS)
-		sum_nums(s, c + 4, legacy, k);
+		sum_nums(s, c + 5, legacy, k);
 	s->any = 1;
 	return 0;
 }
 
-/* A row of load_states()' DAYS_SQL: client, day, legacy and other
- * requests, grouped by SQLite (the chosen clients are few). */
+/* A row of load_states()' DAYS_SQL: client, day, legacy, refused legacy
+ * and other requests, grouped by SQLite (the chosen clients are few). */
 static int day_row(void *arg, int n, const char *const *c,
 		   const char *const *names)
 {
@@ -357,14 +281,16 @@ static int bounds_row(void *arg, int n, const char *const *c,
 
 	(void)n;
 	(void)names;
-	f->first = c[0] ? report_day_number(c[0]) : 0;
-	f->now = c[1] ? report_day_number(c[1]) : 0;
+	f->first = c[0] ? day_number(c[0]) : 0;
+	f->now = c[1] ? day_number(c[1]) : 0;
 	return 0;
 }
 
 #define DAYS_SQL(filter)                                                      \
 	"SELECT client, day,"                                                 \
 	" sum(CASE WHEN class IN " LEGACY " THEN n ELSE 0 END),"              \
+	" sum(CASE WHEN class IN " LEGACY " AND status = 434"                 \
+	" THEN n ELSE 0 END),"                                                \
 	" sum(CASE WHEN class IN " LEGACY " THEN 0 ELSE n END)"               \
 	" FROM counts WHERE " WINDOW filter " GROUP BY client, day"           \
 	" ORDER BY client, day"
@@ -378,7 +304,7 @@ static int window_bounds(struct ctx *x, struct facts *f, unsigned what)
 		       x->params, 2, bounds_row, f, x->err, x->errlen) < 0)
 		return -1;
 	if (x->o->until)
-		f->now = report_day_number(x->o->until);
+		f->now = day_number(x->o->until);
 	if ((what & FACTS_PER_DAY) && f->now >= f->first)
 		f->per_day = xcalloc((size_t)(f->now - f->first + 1),
 				     sizeof(*f->per_day));
@@ -403,7 +329,7 @@ static int load_states(struct ctx *x, struct facts *f, unsigned what)
 			what & FACTS_CHOSEN ? DAYS_SQL(CHOSEN) : DAYS_SQL(""),
 			x->params, 2, day_row, &w, x->err, x->errlen);
 	client_done(&w);
-	free(w.d);
+	client_days_free(&w.d);
 	return rc;
 }
 
@@ -566,12 +492,13 @@ void facts_free(struct facts *f)
 
 /* ---- every client in two passes (facts_table) ---- */
 
-/* Rows of (client, day, l, n) in client and day order, l 1 when the
- * row's class is legacy; with FACTS_NUMS, then FROWS_NUMS (sum_nums()).
- * The days pass sums each client's day from them (fold_row()): nearly
- * every (client, day) is one row, and grouping them in SQL, with eight
- * aggregates a group, cost about three times the sort alone. */
-#define FROWS_COLS "SELECT client, day, class IN " LEGACY ", n"
+/* Rows of (client, day, l, n, r) in client and day order, l 1 when the
+ * row's class is legacy, r 1 when its status is 434; with FACTS_NUMS, then
+ * FROWS_NUMS (sum_nums()). The days pass sums each client's day from them
+ * (fold_row()): nearly every (client, day) is one row, and grouping them in
+ * SQL, with eight aggregates a group, cost about three times the sort alone.
+ */
+#define FROWS_COLS "SELECT client, day, class IN " LEGACY ", n, status = 434"
 #define FROWS_NUMS ", amnesty, status, first, last"
 #define FROWS_FROM " FROM counts WHERE " WINDOW " ORDER BY client, day"
 
@@ -610,7 +537,7 @@ static int facts_days(struct ctx *x, struct facts *f, unsigned what,
 	if (w.sum.any)
 		sum_done(&w);
 	client_done(&w);
-	free(w.d);
+	client_days_free(&w.d);
 	if (tmp && report_tmp_flush(tmp) < 0)
 		rc = -1;
 	f->tmp = NULL;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "day.h"
 #include "table.h"
 
 /* ---- summary ------------------------------------------------------ */
@@ -43,7 +44,7 @@ struct summary {
 	int client_legacy;
 	int64_t *days; /* distinct day numbers seen, sorted */
 	size_t ndays, capdays;
-	char lastday[16];
+	char lastday[DAY_SIZE];
 };
 
 static int sum_class_row(void *arg, int n, const char *const *c,
@@ -68,7 +69,7 @@ static void day_seen(struct summary *s, const char *day)
 	if (strcmp(day, s->lastday) == 0)
 		return;
 	snprintf(s->lastday, sizeof(s->lastday), "%s", day);
-	d = report_day_number(day);
+	d = day_number(day);
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 

@@ -21,10 +21,10 @@ case "$line" in
 "NO-GO: phase $P would refuse $1 of $2 requests "*"break $3 active client"*" and 2 dormant (max 0); already refused (434): $4 requests, $5 client"*" in $FROM..$TO") ;;
 *) fail "verdict line: $line (want $*)" ;;
 esac
-grep -q "($3 active, $6 migrated, $7 quiet for 7 days or more, $5 refused already)" verdict ||
+grep -q "($3 active, $6 migrated, $7 quiet for 7 days or more, $5 refused already, $8 in state refused)" verdict ||
 	{ cat verdict; fail "client states"; }
-grep -q '^  mover: .*; migrated$' verdict || fail "the migrated client"
-grep -q '^  stopped: .*; quiet$' verdict || fail "the quiet client"
+grep -q '^  mover: .*; mixed$' verdict || fail "the client migrating, not breaking"
+grep -q '^  stopped: .*; legacy-only$' verdict || fail "the quiet client, not breaking"
 # each class's share on the verdict line
 $O classes c.counts.csv $FROM $TO | while IFS=, read -r cls share; do
 	case "$line" in *" $cls $share%"*) ;; *) fail "share of $cls" ;; esac
@@ -80,9 +80,9 @@ for spec in "2026-10-16 8 20 2026-10-16 08:00-20:00" \
 			fail "brownout $4: $cl"
 	done < want
 done
-grep -q '^    mover: 0 in 0 of 12 hours; 434: 4, migrated since$' v3 ||
-	fail "migrated since the brownout"
-grep -q '^    steady: .*434: 10, not migrated$' v3 ||
+grep -q '^    mover: 0 in 0 of 12 hours; 434: 4; now mixed$' v3 ||
+	fail "moving off the key since the brownout"
+grep -q '^    steady: .*434: 10; now legacy-only$' v3 ||
 	fail "not migrated since the brownout"
 
 # a lone line from 2100 moves neither the as-of day nor the verdict

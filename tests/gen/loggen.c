@@ -63,9 +63,16 @@ static const char *const tmpl_names[] = {
 #define TOP_ROUTES 3 /* routes the migration report lists */
 
 /* Migration states, as keyaudit names them. */
-static const char *const state_name[] = {"legacy-only", "mixed", "migrated",
-					 "regressed", "dormant"};
-enum { ST_LEGACY_ONLY, ST_MIXED, ST_MIGRATED, ST_REGRESSED, ST_DORMANT };
+static const char *const state_name[] = {"legacy-only", "mixed",   "migrated",
+					 "regressed",	"dormant", "refused"};
+enum {
+	ST_LEGACY_ONLY,
+	ST_MIXED,
+	ST_MIGRATED,
+	ST_REGRESSED,
+	ST_DORMANT,
+	ST_REFUSED
+};
 
 /* How a request authenticates. */
 enum {
@@ -1917,6 +1924,7 @@ struct wday {
 	unsigned who;
 	unsigned day;
 	uint64_t legacy;
+	uint64_t refused; /* legacy with status 434 */
 	uint64_t modern;
 };
 
@@ -1933,13 +1941,15 @@ static int cmp_wday(const void *a, const void *b)
 /* Each legacy client's state on day now, walking day by day from its
  * first request: dormant after N days without any request, migrated
  * after N without a legacy one and with others since, regressed when
- * legacy again after being migrated, else mixed once it sent anything
- * else, else legacy-only. */
+ * refused when every legacy request since its last day with one that
+ * succeeded was refused (434), regressed when legacy again after being
+ * migrated, else mixed once it sent anything else, else legacy-only. */
 static void walk_states(struct gen *g, struct who *w, const struct wday *d,
 			size_t nd, int64_t now)
 {
 	int64_t n = (int64_t)g->o.migrated_days;
 	int64_t a = INT64_MIN / 2, l = INT64_MIN / 2, m = INT64_MIN / 2;
+	int64_t ok = INT64_MIN / 2;
 	int any_modern = 0, was_migrated = 0, prev = -1;
 	size_t i = 0;
 
@@ -1950,6 +1960,8 @@ static void walk_states(struct gen *g, struct who *w, const struct wday *d,
 			a = day;
 			if (d[i].legacy)
 				l = day;
+			if (d[i].legacy > d[i].refused)
+				ok = day;
 			if (d[i].modern)
 				m = day, any_modern = 1;
 			i++;
@@ -1960,6 +1972,8 @@ static void walk_states(struct gen *g, struct who *w, const struct wday *d,
 			st = ST_DORMANT;
 		else if (day - l >= n && m > l)
 			st = ST_MIGRATED;
+		else if (l > ok)
+			st = ST_REFUSED;
 		else if (was_migrated)
 			st = ST_REGRESSED;
 		else
@@ -1987,6 +2001,7 @@ static void make_states(struct gen *g)
 		d[n].who = (unsigned)(k >> 32);
 		d[n].day = (unsigned)(k >> 16 & 0xffff);
 		d[n].legacy = legacy ? ct->val[i] : 0;
+		d[n].refused = legacy && (k & 0xfff) == 434 ? ct->val[i] : 0;
 		d[n].modern = legacy ? 0 : ct->val[i];
 		if ((int64_t)d[n].day > now)
 			now = d[n].day;
@@ -1997,6 +2012,7 @@ static void make_states(struct gen *g)
 		if (j && d[j - 1].who == d[i].who &&
 		    d[j - 1].day == d[i].day) {
 			d[j - 1].legacy += d[i].legacy;
+			d[j - 1].refused += d[i].refused;
 			d[j - 1].modern += d[i].modern;
 		} else {
 			d[j++] = d[i];

@@ -167,10 +167,20 @@ def gonogo_want(t, phase):
             if legacy and not s434 and (phase == "amnesty-ends" or
                                         not amnesty):
                 refused[client] += n
+    # a client whose every legacy request since its last success was
+    # refused (434) is in state refused: not newly refused by a phase
+    last_leg, last_ok = {}, {}
+    for day, client, legacy, amnesty, n, s434 in t.rows:
+        if legacy and day <= last:
+            last_leg[client] = max(last_leg.get(client, ""), day)
+            if not s434:
+                last_ok[client] = max(last_ok.get(client, ""), day)
     rows = [(c, str(refused[c]), str(total[c]))
             for c in sorted(refused, key=lambda c: (-refused[c], c))
             if refused[c]]
-    return rows, sum(refused.values()), sum(total.values())
+    newly = sum(n for c, n in refused.items()
+                if last_leg.get(c, "") <= last_ok.get(c, ""))
+    return rows, newly, sum(total.values())
 
 
 def check_gonogo(t, truth_dir, rdir, phase):

@@ -128,12 +128,33 @@ def window_clients(path, phase, first, last):
     return new, old, total
 
 
+def states_asof(path, last, n=14):
+    """{client: state} of every legacy client as of day last."""
+    per = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
+    for r in rows(path):
+        if r["day"] > last:
+            continue
+        d = day_num(r["day"])
+        legacy = r["class"] in LEGACY
+        per[r["client"]][d][0 if legacy else 1] += r["requests"]
+        if legacy and r["status"] == 434:
+            per[r["client"]][d][2] += r["requests"]
+    out = {}
+    for c, days in per.items():
+        for d, st in walk(days, day_num(last), n):
+            out[c] = st
+    return out
+
+
 def gonogo(path, phase, first, last):
     new, old, total = window_clients(path, phase, first, last)
+    state = states_asof(path, last)
     names = set(new) | set(old)
     for c in sorted(names, key=lambda c: (-new[c], -old[c], c)):
         print(f"{c},{new[c]},{total[c]},{old[c]}")
-    print(f"{sum(total.values())},{sum(new.values())},{sum(old.values())}")
+    # a client refused already is not newly refused
+    newly = sum(new[c] for c in new if state.get(c) != "refused")
+    print(f"{sum(total.values())},{newly},{sum(old.values())}")
 
 
 def day_num(day):
@@ -142,30 +163,31 @@ def day_num(day):
 
 def verdict(path, phase, first, last, quiet):
     new, old, total = window_clients(path, phase, first, last)
+    state = states_asof(path, last)
     last_ref = {}
-    last_leg = {}
-    last_mod = defaultdict(str)
     for r in rows(path):
-        if r["day"] > last:
-            continue
-        if first <= r["day"] and refuses(phase, r):
+        if (first <= r["day"] <= last and refuses(phase, r) and
+                r["status"] != 434):
             last_ref[r["client"]] = max(last_ref.get(r["client"], ""),
                                         r["day"])
-        if r["class"] in MODERN:
-            last_mod[r["client"]] = max(last_mod[r["client"]], r["day"])
-    active = migrated = stopped = only_old = 0
+    active = migrated = stopped = only_old = refused = newly = 0
     for c in set(new) | set(old):
-        q = day_num(last) - day_num(last_ref[c])
+        st = state.get(c)
+        if st == "refused":
+            refused += 1
+            continue
+        newly += new[c]
         if not new[c]:
             only_old += 1
-        elif q < int(quiet):
-            active += 1
-        elif last_mod[c] > last_ref[c]:
+        elif st == "migrated":
             migrated += 1
+        elif (st in ("legacy-only", "mixed", "regressed") and
+              day_num(last) - day_num(last_ref[c]) < int(quiet)):
+            active += 1
         else:
             stopped += 1
-    print(sum(new.values()), sum(total.values()), active,
-          sum(old.values()), only_old, migrated, stopped)
+    print(newly, sum(total.values()), active,
+          sum(old.values()), only_old, migrated, stopped, refused)
 
 
 def classes(path, first, last):
@@ -181,12 +203,10 @@ def classes(path, first, last):
 def dormant(path, phase, look, first, last):
     days = defaultdict(set)
     inwin = set()
-    modern = defaultdict(str)
+    state = states_asof(path, last)
     for r in rows(path):
         if r["day"] > last:
             continue
-        if r["class"] in MODERN:
-            modern[r["client"]] = max(modern[r["client"]], r["day"])
         if not refuses(phase, r):
             continue
         if first <= r["day"]:
@@ -196,13 +216,15 @@ def dormant(path, phase, look, first, last):
     out = []
     for c, ds in days.items():
         lastday = max(ds)
-        if c in inwin or modern[c] > lastday:
+        if c in inwin or state.get(c) in ("migrated", "refused"):
             continue
         nums = sorted(day_num(d) for d in ds)
         gaps = sorted(b - a for a, b in zip(nums, nums[1:]))
         period = gaps[(len(gaps) - 1) // 2] if gaps else 0
-        nxt = (datetime.date.fromordinal(nums[-1] + period).isoformat()
-               if period else "")
+        nxt = nums[-1] + period
+        while period and nxt < day_num(last):  # never before the as-of
+            nxt += period
+        nxt = datetime.date.fromordinal(nxt).isoformat() if period else ""
         out.append((lastday, c, period, nxt))
     for lastday, c, period, nxt in sorted(out, key=lambda o: (
             [-ord(ch) for ch in o[0]], o[1])):
@@ -301,14 +323,17 @@ def case(out):
 # ---- migration states, credentials, SDKs ----
 
 def client_days(path):
-    """{client: {day ordinal: [legacy, other]}} and the last day."""
+    """{client: {day ordinal: [legacy, other, refused legacy]}} and the
+    last day."""
     import datetime
-    per = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    per = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
     last = 0
     for r in rows(path):
         d = datetime.date.fromisoformat(r["day"]).toordinal()
-        per[r["client"]][d][0 if r["class"] in LEGACY else 1] += \
-            r["requests"]
+        legacy = r["class"] in LEGACY
+        per[r["client"]][d][0 if legacy else 1] += r["requests"]
+        if legacy and r["status"] == 434:
+            per[r["client"]][d][2] += r["requests"]
         last = max(last, d)
     return per, last
 
@@ -316,13 +341,15 @@ def client_days(path):
 def walk(days, last, n):
     """Yield (day, state) from the client's first legacy request on."""
     NEVER = -10 ** 9
-    a = l = m = NEVER
+    a = l = m = ok = NEVER
     modern = migrated = False
     for d in range(min(days), last + 1):
         if d in days:
             a = d
             if days[d][0]:
                 l = d
+            if days[d][0] > days[d][2]:
+                ok = d
             if days[d][1]:
                 m, modern = d, True
         if l == NEVER:
@@ -331,6 +358,8 @@ def walk(days, last, n):
             st = "dormant"
         elif d - l >= n and m > l:
             st = "migrated"
+        elif l > ok:
+            st = "refused"
         elif migrated:
             st = "regressed"
         else:
@@ -359,7 +388,8 @@ def client_states(path, n):
 
 
 def progress(path, n):
-    STATES = ["legacy-only", "mixed", "migrated", "regressed", "dormant"]
+    STATES = ["legacy-only", "mixed", "migrated", "regressed", "dormant",
+              "refused"]
     per, last = client_days(path)
     first = min(min(days) for days in per.values())
     tally = defaultdict(lambda: defaultdict(int))

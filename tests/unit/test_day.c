@@ -79,9 +79,24 @@ static void parse(void)
 	   "ISO +01:00");
 }
 
+/* day_number(): the one text-to-number of every report and gonogo. */
+static void number(void)
+{
+	char text[DAY_SIZE];
+
+	INT_EQ(day_number("2026-10-30"), 20756, "a day number");
+	INT_EQ(day_number("1970-01-01"), 0, "the epoch");
+	OK(day_number(NULL) == DAY_NONE, "NULL is no day");
+	OK(day_number("2026-10-3") == DAY_NONE, "a short day is no day");
+	OK(day_number("2026-02-30") == DAY_NONE, "Feb 30 is no day");
+	STR_EQ(day_format(day_number("2028-02-29"), text), "2028-02-29",
+	       "back and forth");
+}
+
 void test_day(void)
 {
 	valid();
 	round_trip();
 	parse();
+	number();
 }

@@ -16,20 +16,21 @@ static void days(void)
 	int bad = 0;
 	char day[11];
 
-	STR_EQ((gn_day_text(0, day), day), "1970-01-01", "epoch");
-	INT_EQ(gn_dnum("2026-10-30"), 20756, "a day number");
-	INT_EQ(gn_dnum("2100-01-01") - gn_dnum("2099-12-31"), 1, "new year");
-	OK(gn_dnum("2026-10-3") == gn_dnum("x"), "malformed");
+	STR_EQ((day_format(0, day), day), "1970-01-01", "epoch");
+	INT_EQ(day_number("2026-10-30"), 20756, "a day number");
+	INT_EQ(day_number("2100-01-01") - day_number("2099-12-31"), 1,
+	       "new year");
+	OK(day_number("2026-10-3") == day_number("x"), "malformed");
 	/* every day from 1900 to 2200 and back */
 	for (long d = -25567; d < 84000 && !bad; d++) {
 		long back;
 
-		gn_day_text(d, day);
-		back = gn_dnum(day);
+		day_format(d, day);
+		back = day_number(day);
 		bad = back != d;
 	}
 	OK(!bad, "day text round trip");
-	INT_EQ(gn_dnum("2028-02-29") + 1, gn_dnum("2028-03-01"), "leap");
+	INT_EQ(day_number("2028-02-29") + 1, day_number("2028-03-01"), "leap");
 }
 
 static char *render(void (*fn)(FILE *, const void *), const void *arg)
@@ -104,9 +105,80 @@ static void phase_days(void)
 	}
 }
 
+/* After a steep migration the line is drawn through today's figures
+ * (the headline's), and its days are never before the as-of day. */
+static void forecast(void)
+{
+	struct config cfg;
+	struct gonogo g;
+	struct gn_day d[28];
+	long asof = day_number("2026-07-10");
+
+	memset(&cfg, 0, sizeof(cfg));
+	memset(&g, 0, sizeof(g));
+	cfg.max_share = 0.1;
+	g.cfg = &cfg;
+	snprintf(g.to, sizeof(g.to), "2026-07-10");
+	for (int i = 0; i < 28; i++) {
+		int steep = i < 20;
+
+		memset(&d[i], 0, sizeof(d[i]));
+		d[i].dnum = asof - 27 + i;
+		d[i].total = 1000;
+		d[i].marginal = steep ? 600 - 30 * i : 20;
+		d[i].marginal_clients = steep ? 40 - 2 * i : 3;
+	}
+	g.days = d;
+	g.ndays = 28;
+	g.share = 2.0; /* the headline: 20 of 1000 */
+	g.nactive = 3;
+	gn_forecast(&g);
+	OK(g.fc.share_now == 2.0, "forecast: today's share is the headline's");
+	OK(g.fc.clients_now == 3.0,
+	   "forecast: today's clients, the headline's");
+	OK(g.fc.share_now >= 0 && g.fc.clients_now >= 0, "forecast: bounded");
+	OK(!g.fc.share_day[0] || day_number(g.fc.share_day) >= asof,
+	   "forecast: no day before the as-of day");
+	OK(!g.fc.clients_day[0] || day_number(g.fc.clients_day) >= asof,
+	   "forecast: no clients' day before the as-of day");
+}
+
+/* A dormant client's next expected use is never before the as-of day. */
+static void dormant_next(void)
+{
+	struct config cfg;
+	struct gonogo g;
+	struct gn_client c;
+	int used[] = {0, 2, 4}; /* every 2 days, the last on 2026-06-05 */
+	char name[] = "sleeper";
+	long last = day_number("2026-06-05");
+
+	memset(&cfg, 0, sizeof(cfg));
+	memset(&g, 0, sizeof(g));
+	memset(&c, 0, sizeof(c));
+	g.cfg = &cfg;
+	snprintf(g.to, sizeof(g.to), "2026-07-10");
+	for (int i = 0; i < 3; i++)
+		used[i] += (int)last - 4;
+	c.client = name;
+	c.state = CLIENT_DORMANT;
+	c.look = 3;
+	c.look_last = (int64_t)last * 86400 + 3600;
+	c.days = used;
+	c.ndays = 3;
+	gn_dormant_add(&g, &c);
+	INT_EQ(g.ndormant, 1, "dormant: counted");
+	STR_EQ(g.dormant[0].last, "2026-06-05", "dormant: last use");
+	INT_EQ(g.dormant[0].period, 2, "dormant: period");
+	STR_EQ(g.dormant[0].next, "2026-07-11", "dormant: next after as-of");
+	free(g.dormant[0].client);
+}
+
 void test_gonogo(void)
 {
 	days();
 	text();
 	phase_days();
+	forecast();
+	dormant_next();
 }
