@@ -617,6 +617,9 @@ static enum parse_result finish(struct config *cfg)
 					"directory, or - for stdin)");
 	if (cmd == CMD_REPORT && finish_report(cfg) != OPTIONS_RUN)
 		return OPTIONS_ERROR;
+	if (cmd == CMD_LOOKUP && cfg->since && cfg->until &&
+	    strcmp(cfg->since, cfg->until) > 0)
+		return usage_error(cmd, "--since is after --until");
 	if (cmd == CMD_RULES_CHECK && cfg->npaths > 1)
 		return usage_error(cmd, "rules check takes one FILE");
 	if (cmd == CMD_RULES_CHECK && cfg->npaths == 1)
