@@ -79,6 +79,11 @@ int lookup_key(const struct config *cfg, struct fpkey *key)
 	return same_key(cfg, key);
 }
 
+int lookup_key_fn(void *arg, struct fpkey *key)
+{
+	return lookup_key(arg, key) == EXIT_OK ? 0 : -1;
+}
+
 /* Add "fp:HEX" to *out, which holds *count. */
 static void add_fp(char ***out, int *count, const char *fp)
 {

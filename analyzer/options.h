@@ -51,6 +51,10 @@ struct config {
 	const char *registry_fp;  /* report outreach: fingerprint column */
 	char registry_delim;	  /* report outreach: 0 sniffed */
 	int migrated_days;	  /* reports, lookup: days for migrated */
+	/* report outreach and gonogo: the registry's owner column */
+	const char *registry_owner;
+	/* report outreach: the directory of the drafts (--messages) */
+	const char *messages;
 	/* gonogo */
 	const char *phase;
 	int window;	   /* days */
@@ -144,7 +148,9 @@ enum {
 	OPT_REGKEY,
 	OPT_REGFP,
 	OPT_REGDELIM,
-	OPT_MIGRATED
+	OPT_MIGRATED,
+	OPT_REGOWNER,
+	OPT_MESSAGES
 };
 
 /* A command: "name" or "name sub" on the command line. */
