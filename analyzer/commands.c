@@ -24,10 +24,11 @@ static int run_report(const struct config *cfg, const char *kind,
 {
 	char emsg[1024] = "";
 	struct report_opts o = {
-	    cfg->since,	       cfg->until,	  out,
-	    cfg->json,	       cfg->registry,	  cfg->action,
-	    cfg->registry_key, cfg->registry_fp,  cfg->registry_delim,
-	    cfg->rules,	       cfg->migrated_days};
+	    cfg->since,	       cfg->until,	   out,
+	    cfg->json,	       cfg->registry,	   cfg->action,
+	    cfg->registry_key, cfg->registry_fp,   cfg->registry_delim,
+	    cfg->rules,	       cfg->migrated_days, cfg->registry_owner,
+	    cfg->messages,     lookup_key_fn,	   (void *)(uintptr_t)cfg};
 	struct store *st = store_open(cfg->db, STORE_READ, emsg, sizeof(emsg));
 	int rc = EXIT_OK;
 

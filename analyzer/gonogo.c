@@ -2,12 +2,14 @@
 #include "gonogo.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "day.h"
+#include "lookup.h"
 #include "metrics.h"
 #include "msg.h"
 #include "outfile.h"
@@ -301,8 +303,7 @@ static void print_forecast(const struct gonogo *g)
 	       f->clients_day);
 }
 
-/* The owner of a client: the registry's "owner" column, else its first
- * column that is not a key. */
+/* The owner of a client: the registry's owner column (registry.h). */
 static void owner_row(void *ctx, const char *const *row, int rown,
 		      const char *fp)
 {
@@ -311,14 +312,8 @@ static void owner_row(void *ctx, const char *const *row, int rown,
 	void **a = ctx;
 	const struct registry *reg = a[0];
 	char **owner = a[1];
-	int col = -1;
+	int col = reg->owner_col;
 
-	for (int i = 0; i < reg->ncols && col < 0; i++)
-		if (strcmp(reg->cols[i], "owner") == 0)
-			col = i;
-	for (int i = 0; i < reg->ncols && col < 0; i++)
-		if (i != reg->client_col && i != reg->fp_col)
-			col = i;
 	if (!*owner && col >= 0 && row[col][0])
 		*owner = xstrdup(row[col]);
 }
@@ -326,8 +321,10 @@ static void owner_row(void *ctx, const char *const *row, int rown,
 static int owners(struct run *r)
 {
 	struct gonogo *g = &r->g;
-	struct registry_opts ro = {g->cfg->registry_key, g->cfg->registry_fp,
-				   g->cfg->registry_delim};
+	struct registry_opts ro = {
+	    g->cfg->registry_key,   g->cfg->registry_fp,
+	    g->cfg->registry_delim, g->cfg->registry_owner,
+	    lookup_key_fn,	    (void *)(uintptr_t)g->cfg};
 	struct registry *reg =
 	    registry_load(g->cfg->registry, &ro, r->emsg, sizeof(r->emsg));
 

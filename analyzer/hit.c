@@ -57,6 +57,7 @@ struct hit_maker {
 	int f_uri; /* the format's request_uri field, or -1 */
 	char route[ROUTE_BUF];
 	char route_scrubbed[ROUTE_BUF];
+	char sdk_text[2 * HIT_AGENT_MAX]; /* the rules' sdk fields joined */
 };
 
 struct hit_maker *hit_maker_new(struct ruleset *rs, const struct fpkey *key)
@@ -243,6 +244,44 @@ static const char *route_name(struct hit_maker *hm, struct span u, size_t *len)
 	return hm->route_scrubbed;
 }
 
+/* The value of sdk field idx (rules_sdk_fields()) in rec. */
+static struct span sdk_field(const struct record *rec, int idx)
+{
+	struct span none = {"", 0};
+
+	if (idx == RULES_SDK_AGENT)
+		return rec->agent;
+	return idx >= 0 ? rec->field[idx] : none;
+}
+
+/* What the SDK is read from: the values of the rules' sdk fields,
+ * joined by a space in the rules' order (cut to the buffer), or the
+ * user agent when the rules name none.  The span is rec's or hm's,
+ * valid until the next call. */
+static struct span sdk_source(struct hit_maker *hm, const struct record *rec)
+{
+	int idx[RULES_MAX_SDK];
+	int n = rules_sdk_fields(hm->rs, idx);
+	struct span out = {hm->sdk_text, 0};
+	size_t cap = sizeof(hm->sdk_text);
+
+	if (n == 0)
+		return rec->agent;
+	for (int i = 0; i < n; i++) {
+		struct span v = sdk_field(rec, idx[i]);
+		size_t take;
+
+		if (v.len == 0)
+			continue;
+		if (out.len && out.len < cap)
+			hm->sdk_text[out.len++] = ' ';
+		take = v.len < cap - out.len ? v.len : cap - out.len;
+		memcpy(hm->sdk_text + out.len, v.p, take);
+		out.len += take;
+	}
+	return out;
+}
+
 void hit_make(struct hit_maker *hm, const struct record *rec, struct hit *h)
 {
 	const struct judged *j = judge(hm, rec);
@@ -259,7 +298,7 @@ void hit_make(struct hit_maker *hm, const struct record *rec, struct hit *h)
 	h->agent = "";
 	if (h->legacy) {
 		const struct agent *a =
-		    agent_name(hm, rec->agent, &h->agent_len);
+		    agent_name(hm, sdk_source(hm, rec), &h->agent_len);
 
 		h->agent = a->text;
 		h->agent_hash = a->hash;

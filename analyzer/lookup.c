@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "msg.h"
+#include "paste.h"
 #include "report.h"
 #include "store.h"
 
@@ -78,25 +79,51 @@ int lookup_key(const struct config *cfg, struct fpkey *key)
 	return same_key(cfg, key);
 }
 
-/* Read secrets from stdin into "fp:HEX" strings; return how many. */
+int lookup_key_fn(void *arg, struct fpkey *key)
+{
+	return lookup_key(arg, key) == EXIT_OK ? 0 : -1;
+}
+
+/* Add "fp:HEX" to *out, which holds *count. */
+static void add_fp(char ***out, int *count, const char *fp)
+{
+	*out = xrealloc(*out, (size_t)(*count + 1) * sizeof(**out));
+	(*out)[*count] = xmalloc(FP_HEXLEN + 4);
+	snprintf((*out)[(*count)++], FP_HEXLEN + 4, "%s", fp);
+}
+
+/* Read what was pasted on stdin, one a line (a key or token with white
+ * space around it, an Authorization header value, "fp:HEX"), into
+ * "fp:HEX" strings; a line that cannot be read is named by its number
+ * (never quoted) and skipped.  Return how many were read. */
 static int read_secrets(const struct fpkey *key, char ***out)
 {
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
+	long no = 0;
 	int count = 0;
-	char fp[FP_HEXLEN + 1];
 
 	*out = NULL;
 	while ((n = getline(&line, &cap, stdin)) >= 0) {
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			n--;
-		if (n == 0)
-			continue;
-		fp_hex(key, line, (size_t)n, fp);
-		*out = xrealloc(*out, (size_t)(count + 1) * sizeof(**out));
-		(*out)[count] = xmalloc(FP_HEXLEN + 4);
-		snprintf((*out)[count++], FP_HEXLEN + 4, "fp:%s", fp);
+		char fp[FP_HEXLEN + 4];
+		size_t len;
+		const char *why;
+		char *cred = xmalloc((size_t)n + 20);
+		int kind = paste_read(line, (size_t)n, cred, &len, &why);
+
+		no++;
+		if (kind < 0)
+			err("standard input:%ld: %s, skipped", no, why);
+		if (kind == PASTE_FP)
+			add_fp(out, &count, cred);
+		if (kind == PASTE_SECRET) {
+			memcpy(fp, "fp:", 3);
+			fp_hex(key, cred, len, fp + 3);
+			add_fp(out, &count, fp);
+		}
+		memset(cred, 0, (size_t)n + 20); /* it held a secret */
+		free(cred);
 	}
 	if (line)
 		memset(line, 0, cap); /* it held secrets */
@@ -104,15 +131,22 @@ static int read_secrets(const struct fpkey *key, char ***out)
 	return count;
 }
 
-/* "fp:" and the 16 hex digits of arg (any case, "fp:" optional) into
+/* "fp:" and the 16 hex digits of arg (any case, "fp:" optional, white
+ * space around it dropped) into
  * out; return 0, or -1 when arg is not a fingerprint. */
 static int fp_arg(const char *arg, char out[FP_HEXLEN + 4])
 {
 	const char *p = arg;
+	size_t len;
 
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
 	if (strncasecmp(p, "fp:", 3) == 0)
 		p += 3;
-	if (strlen(p) != FP_HEXLEN)
+	len = strlen(p);
+	while (len > FP_HEXLEN && strchr(" \t\r\n", p[len - 1]))
+		len--;
+	if (len != FP_HEXLEN)
 		return -1;
 	memcpy(out, "fp:", 3);
 	for (int i = 0; i < FP_HEXLEN; i++) {

@@ -12,6 +12,9 @@
  * id, a key that is not its key is refused.  Return EXIT_OK, or
  * EXIT_USAGE after printing why. */
 int lookup_key(const struct config *cfg, struct fpkey *key);
+/* lookup_key() for a registry_opts' key_fn: arg is the struct config.
+ * Return 0, or -1 after printing why. */
+int lookup_key_fn(void *arg, struct fpkey *key);
 
 /* keyaudit lookup: fingerprints from cfg->paths, else secrets read from
  * stdin (one a line).  Return EXIT_OK when at least one was seen,

@@ -150,6 +150,13 @@ const struct options_option options_table[] = {
      0},
     {"registry-delimiter", 0, OPT_REGDELIM, C(CMD_REPORT) | C(CMD_GONOGO), "C",
      "the registry's delimiter: , ; | or tab (default: sniffed)", 0},
+    {"registry-owner", 0, OPT_REGOWNER, C(CMD_REPORT) | C(CMD_GONOGO),
+     "COLUMN",
+     "the registry's owner column (default: an e-mail column, else owner "
+     "or contact)",
+     0},
+    {"messages", 0, OPT_MESSAGES, C(CMD_REPORT), "DIR",
+     "outreach: write one e-mail draft per contact into DIR", 0},
     {"migrated-days", 0, OPT_MIGRATED,
      C(CMD_REPORT) | C(CMD_LOOKUP) | C(CMD_GONOGO), "N",
      "migrated after N days without a legacy request, dormant after N "
@@ -483,6 +490,9 @@ static enum parse_result text_option(struct config *cfg, int c)
 	case OPT_REGFP:
 		cfg->registry_fp = optarg;
 		break;
+	case OPT_REGOWNER:
+		cfg->registry_owner = optarg;
+		break;
 	case OPT_REGDELIM:
 		if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0)
 			cfg->registry_delim = '\t';
@@ -553,6 +563,7 @@ static enum parse_result one_option(struct config *cfg, int c)
 	case OPT_EXCLUDE:
 	case OPT_REGKEY:
 	case OPT_REGFP:
+	case OPT_REGOWNER:
 	case OPT_REGDELIM:
 	case OPT_BROWNOUT:
 		return text_option(cfg, c);
@@ -567,6 +578,9 @@ static enum parse_result one_option(struct config *cfg, int c)
 		break;
 	case OPT_REGISTRY:
 		cfg->registry = optarg;
+		break;
+	case OPT_MESSAGES:
+		cfg->messages = optarg;
 		break;
 	case OPT_ACTION:
 		cfg->action = optarg;
@@ -656,6 +670,9 @@ static enum parse_result finish(struct config *cfg)
 					"'logs' setting");
 	if (cmd == CMD_REPORT && finish_report(cfg) != OPTIONS_RUN)
 		return OPTIONS_ERROR;
+	if (cmd == CMD_LOOKUP && cfg->since && cfg->until &&
+	    strcmp(cfg->since, cfg->until) > 0)
+		return usage_error(cmd, "--since is after --until");
 	if (cmd == CMD_RULES_CHECK && cfg->npaths > 1)
 		return usage_error(cmd, "rules check takes one FILE");
 	if (cmd == CMD_RULES_CHECK && cfg->npaths == 1)

@@ -56,6 +56,10 @@ struct config {
 	const char *registry_fp;  /* report outreach: fingerprint column */
 	char registry_delim;	  /* report outreach: 0 sniffed */
 	int migrated_days;	  /* reports, lookup: days for migrated */
+	/* report outreach and gonogo: the registry's owner column */
+	const char *registry_owner;
+	/* report outreach: the directory of the drafts (--messages) */
+	const char *messages;
 	/* gonogo */
 	const char *phase;
 	int window;	   /* days */
@@ -159,7 +163,9 @@ enum {
 	OPT_MIGRATED,
 	OPT_CONFIG,
 	OPT_PRINTCONFIG,
-	OPT_ACCEPTGAPS
+	OPT_ACCEPTGAPS,
+	OPT_REGOWNER,
+	OPT_MESSAGES
 };
 
 /* A command: "name" or "name sub" on the command line. */

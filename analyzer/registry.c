@@ -6,8 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
+#include "msg.h"
+#include "paste.h"
+#include "registry_int.h"
 
 #define REGISTRY_MAX (64u * 1024 * 1024) /* a registry is small */
 
@@ -66,38 +70,12 @@ static void on_row(int c, void *ctx)
 	}
 	reg->rows =
 	    xrealloc(reg->rows, (size_t)(reg->nrows + 1) * sizeof(*reg->rows));
+	reg->line =
+	    xrealloc(reg->line, (size_t)(reg->nrows + 1) * sizeof(*reg->line));
+	reg->line[reg->nrows] = r->records - 1; /* a record, made a line */
 	reg->rows[reg->nrows++] = r->row;
 	r->row = NULL;
 	r->nrow = r->cap = 0;
-}
-
-/* 1-based line of byte offset off in data. */
-static long line_at(const char *data, size_t off)
-{
-	long line = 1;
-
-	for (size_t i = 0; i < off; i++)
-		line += data[i] == '\n';
-	return line;
-}
-
-/* Line where record number rec starts (records split on unquoted
- * newlines; good enough to point at the row). */
-static long record_line(const char *data, size_t len, int rec)
-{
-	int in_quotes = 0;
-	long line = 1;
-
-	for (size_t i = 0; i < len && rec > 0; i++) {
-		if (data[i] == '"')
-			in_quotes = !in_quotes;
-		if (data[i] == '\n') {
-			line++;
-			if (!in_quotes)
-				rec--;
-		}
-	}
-	return line;
 }
 
 static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
@@ -192,20 +170,21 @@ static char sniff(const char *data, size_t len)
 	return ',';
 }
 
+/* Parse data[0..len), whose first line is line line0 of path. */
 static int parse(struct reader *r, const char *path, const char *data,
-		 size_t len, char *err, size_t errlen)
+		 size_t len, long line0, char *err, size_t errlen)
 {
 	struct csv_parser p;
-	size_t skip = len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
 	size_t done;
 	int rc = 0;
 
 	csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
 	csv_set_delim(&p, (unsigned char)r->reg->delim);
-	done = csv_parse(&p, data + skip, len - skip, on_field, on_row, r);
-	if (done != len - skip || csv_fini(&p, on_field, on_row, r) != 0) {
+	done = csv_parse(&p, data, len, on_field, on_row, r);
+	if (done != len || csv_fini(&p, on_field, on_row, r) != 0) {
 		snprintf(err, errlen, "%s:%ld: malformed CSV: %s", path,
-			 line_at(data, skip + done),
+			 line0 - 1 +
+			     registry_field_line(data, done, r->reg->delim),
 			 csv_strerror(csv_error(&p)));
 		rc = -1;
 	}
@@ -244,6 +223,62 @@ static int key_columns(struct registry *reg, const char *path,
 	return 0;
 }
 
+/* The first column whose name (normalised) holds one of names. */
+static int find_part(const struct registry *reg, const char *const *names,
+		     size_t n)
+{
+	char have[256];
+
+	for (size_t k = 0; k < n; k++)
+		for (int i = 0; i < reg->ncols; i++) {
+			name_norm(reg->cols[i], have, sizeof(have));
+			if (strstr(have, names[k]) && i != reg->client_col &&
+			    i != reg->fp_col)
+				return i;
+		}
+	return -1;
+}
+
+/* The owner column: o->owner_col, else an e-mail column, else an owner
+ * or contact column.  Return 0, or -1 with err set. */
+static int owner_column(struct registry *reg, const char *path,
+			const struct registry_opts *o, char *err,
+			size_t errlen)
+{
+	static const char *const mail[] = {"email", "mail"};
+	static const char *const who[] = {"owner", "contact"};
+
+	if (o && o->owner_col) {
+		reg->owner_col = find_col(reg, o->owner_col);
+		if (reg->owner_col < 0)
+			snprintf(err, errlen, "%s:1: no column '%s'", path,
+				 o->owner_col);
+		return reg->owner_col < 0 ? -1 : 0;
+	}
+	reg->owner_col = find_part(reg, mail, 2);
+	if (reg->owner_col < 0)
+		reg->owner_col = find_part(reg, who, 2);
+	return 0;
+}
+
+void registry_client_norm(const char *s, char *out, size_t cap)
+{
+	size_t n = 0;
+	size_t len;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	len = strlen(s);
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	for (size_t i = 0; i < len && n + 1 < cap; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		out[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	out[n] = '\0';
+}
+
 void registry_fp_norm(const char *s, char *out, size_t cap)
 {
 	size_t n = 0;
@@ -267,14 +302,15 @@ void registry_fp_norm(const char *s, char *out, size_t cap)
 static _Thread_local const struct registry *sorting;
 static _Thread_local int sort_col;
 
-/* The key of row r in col: the cell itself, or for the fingerprint
- * column its normalised form in buf (cap bytes). */
+/* The key of row r in col, normalised (registry_client_norm(),
+ * registry_fp_norm()) in buf (cap bytes). */
 static const char *cell_key(const struct registry *reg, int r, int col,
 			    char *buf, size_t cap)
 {
-	if (col != reg->fp_col)
-		return reg->rows[r][col];
-	registry_fp_norm(reg->rows[r][col], buf, cap);
+	if (col == reg->fp_col)
+		registry_fp_norm(reg->rows[r][col], buf, cap);
+	else
+		registry_client_norm(reg->rows[r][col], buf, cap);
 	return buf;
 }
 
@@ -310,6 +346,120 @@ static int *index_by(const struct registry *reg, int col, int *n)
 	return v;
 }
 
+/* A fingerprint cell: "fp:" (any case) and 16 hex digits, or 16 hex
+ * digits, white space around it aside. */
+static int is_fp(const char *cell)
+{
+	char n[32];
+	size_t len;
+
+	registry_fp_norm(cell, n, sizeof(n));
+	len = strspn(n, "0123456789abcdef");
+	return len == FP_HEXLEN && !n[len];
+}
+
+/* Cell row[col] holds a credential: replace it by its fingerprint.
+ * Return 0, or -1 with err set. */
+static int fp_credential(struct registry *reg, int r, const char *path,
+			 const struct registry_opts *o, struct fpkey *key,
+			 int *have_key, char *err, size_t errlen)
+{
+	char **cell = &reg->rows[r][reg->fp_col];
+	size_t len = strlen(*cell);
+	char *cred = xmalloc(len + 20);
+	const char *why = NULL;
+	int kind = paste_read(*cell, len, cred, &len, &why);
+	char fp[FP_HEXLEN + 4] = "fp:";
+
+	if (kind == PASTE_SECRET && !*have_key && o && o->key_fn &&
+	    o->key_fn(o->key_arg, key) == 0)
+		*have_key = 1;
+	if (kind == PASTE_SECRET && *have_key)
+		fp_hex(key, cred, len, fp + 3);
+	memset(cred, 0, len + 1);
+	free(cred);
+	if (kind != PASTE_SECRET || !*have_key) {
+		snprintf(err, errlen,
+			 "%s:%ld: column '%s' holds neither a fingerprint "
+			 "(fp: and 16 hex digits) nor a credential to "
+			 "fingerprint%s",
+			 path, reg->line[r], reg->cols[reg->fp_col],
+			 kind == PASTE_SECRET ? " (no fingerprint key)" : "");
+		return -1;
+	}
+	memset(*cell, 0, strlen(*cell));
+	free(*cell);
+	*cell = xstrdup(fp);
+	warn("%s:%ld: column '%s' holds a credential, not its fingerprint: "
+	     "used as %s (remove credentials from the export)",
+	     path, reg->line[r], reg->cols[reg->fp_col], fp);
+	return 0;
+}
+
+/* Check every fingerprint cell: one that says "fp:" but is not a
+ * fingerprint is refused, a credential is fingerprinted.  Return 0, or
+ * -1 with err set. */
+static int fp_cells(struct registry *reg, const char *path,
+		    const struct registry_opts *o, char *err, size_t errlen)
+{
+	struct fpkey key;
+	int have_key = 0;
+	int rc = 0;
+
+	for (int r = 0; reg->fp_col >= 0 && r < reg->nrows && rc == 0; r++) {
+		const char *c = reg->rows[r][reg->fp_col];
+
+		c += strspn(c, " \t");
+		if (!*c || is_fp(c))
+			continue;
+		if (strncasecmp(c, "fp:", 3) == 0) {
+			snprintf(
+			    err, errlen,
+			    "%s:%ld: column '%s': not a fingerprint (fp: "
+			    "and 16 hex digits, nothing else in the cell)",
+			    path, reg->line[r], reg->cols[reg->fp_col]);
+			rc = -1;
+		} else {
+			rc = fp_credential(reg, r, path, o, &key, &have_key,
+					   err, errlen);
+		}
+	}
+	memset(&key, 0, sizeof(key));
+	return rc;
+}
+
+/* The CSV data[0..len) after the checks of its bytes and a "sep="
+ * line, into reg; its rows' record numbers made lines.  Return 0, or
+ * -1 with err set. */
+static int read_csv(struct registry *reg, struct reader *r, const char *path,
+		    const char *data, size_t len,
+		    const struct registry_opts *o, char *err, size_t errlen)
+{
+	char sep = 0;
+	size_t skip = registry_sep_line(data, len, &sep);
+	long line0 = skip ? 2 : 1;
+	long *lines;
+	int nlines;
+
+	data += skip;
+	len -= skip;
+	reg->delim = o && o->delim ? o->delim : sep ? sep : sniff(data, len);
+	if (parse(r, path, data, len, line0, err, errlen) < 0)
+		return -1;
+	lines = registry_record_lines(data, len, &nlines);
+	for (int i = 0; i < reg->nrows; i++)
+		reg->line[i] = reg->line[i] < nlines
+				   ? lines[reg->line[i]] + line0 - 1
+				   : 0;
+	if (r->bad_width)
+		snprintf(
+		    err, errlen, "%s:%ld: %d fields, the header has %d", path,
+		    r->bad_row < nlines ? lines[r->bad_row] + line0 - 1 : 0,
+		    r->bad_width, reg->ncols);
+	free(lines);
+	return r->bad_width ? -1 : 0;
+}
+
 struct registry *registry_load(const char *path, const struct registry_opts *o,
 			       char *err, size_t errlen)
 {
@@ -317,19 +467,19 @@ struct registry *registry_load(const char *path, const struct registry_opts *o,
 	struct reader r = {reg, NULL, 0, 0, 0, 0, 0};
 	size_t len = 0;
 	char *data = slurp(path, &len, err, errlen);
+	size_t bom = len >= 3 && data && memcmp(data, "\xef\xbb\xbf", 3) == 0;
 
 	if (!data)
 		goto fail;
-	reg->delim = o && o->delim ? o->delim : sniff(data, len);
-	if (parse(&r, path, data, len, err, errlen) < 0)
-		goto fail;
-	if (r.bad_width) {
-		snprintf(err, errlen, "%s:%ld: %d fields, the header has %d",
-			 path, record_line(data, len, r.bad_row), r.bad_width,
-			 reg->ncols);
-		goto fail;
+	if (bom) {
+		memmove(data, data + 3, len - 3);
+		len -= 3;
 	}
-	if (key_columns(reg, path, o, err, errlen) < 0)
+	if (registry_text(path, &data, &len, err, errlen) < 0 ||
+	    read_csv(reg, &r, path, data, len, o, err, errlen) < 0 ||
+	    key_columns(reg, path, o, err, errlen) < 0 ||
+	    owner_column(reg, path, o, err, errlen) < 0 ||
+	    fp_cells(reg, path, o, err, errlen) < 0)
 		goto fail;
 	reg->matched = xcalloc((size_t)reg->nrows + 1, 1);
 	reg->by_client = index_by(reg, reg->client_col, &reg->nby_client);
@@ -358,6 +508,7 @@ void registry_free(struct registry *reg)
 		free(reg->cols[c]);
 	free(reg->rows);
 	free(reg->cols);
+	free(reg->line);
 	free(reg->matched);
 	free(reg->by_client);
 	free(reg->by_fp);
@@ -400,7 +551,9 @@ static int give(struct registry *reg, const int *idx, int n, int col,
 		    0)
 			break;
 		if (skip && skip[0] && reg->client_col >= 0 &&
-		    strcmp(reg->rows[r][reg->client_col], skip) == 0)
+		    strcmp(
+			cell_key(reg, r, reg->client_col, have, sizeof(have)),
+			skip) == 0)
 			continue;
 		reg->matched[r] = 1;
 		fn(ctx, (const char *const *)reg->rows[r], r, fp);
@@ -416,16 +569,18 @@ int registry_match(struct registry *reg, const char *client,
 		   void *ctx)
 {
 	char key[512];
+	char cn[512];
 	int n = 0;
 
-	if (reg->client_col >= 0 && client[0])
+	registry_client_norm(client, cn, sizeof(cn));
+	if (reg->client_col >= 0 && cn[0])
 		n += give(reg, reg->by_client, reg->nby_client,
-			  reg->client_col, client, NULL, NULL, fn, ctx);
+			  reg->client_col, cn, NULL, NULL, fn, ctx);
 	for (int i = 0; reg->fp_col >= 0 && i < nfps; i++) {
 		registry_fp_norm(fps[i], key, sizeof(key));
 		if (key[0])
 			n += give(reg, reg->by_fp, reg->nby_fp, reg->fp_col,
-				  key, client, fps[i], fn, ctx);
+				  key, cn, fps[i], fn, ctx);
 	}
 	return n;
 }

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "fp.h"
 #include "outfile.h"
 #include "store.h"
 
@@ -21,6 +22,12 @@ struct report_opts {
 	const char *rules; /* outreach: phases (amnesty's end), or NULL */
 	int migrated_days; /* states: days without legacy requests that make
 			      a client migrated, or without any dormant */
+	const char *registry_owner; /* outreach: the owner column */
+	const char *messages;	    /* outreach: the drafts' directory */
+	/* outreach: the fingerprint key, for a credential in the
+	 * registry's fingerprint column (registry_opts) */
+	int (*key_fn)(void *arg, struct fpkey *key);
+	void *key_arg;
 };
 
 /* A client is migrated after this many days without a legacy request

@@ -9,29 +9,21 @@
 
 /* ---- amnesty ------------------------------------------------------ */
 
+/* A legacy request that carried the amnesty header. */
+#define AMNESTY_LEGACY "amnesty = 1 AND class IN " LEGACY
+#define AMNESTY_FIRST  ISO("min(CASE WHEN " AMNESTY_LEGACY " THEN first END)")
+#define AMNESTY_LAST   ISO("max(CASE WHEN " AMNESTY_LEGACY " THEN last END)")
+/* The sum is named a_sum, not amnesty: in HAVING and ORDER BY, SQLite
+ * reads a name that is also a column of counts as the column (the
+ * amnesty flag of whichever row it picked), not as the sum. */
 #define AMNESTY_SQL                                                           \
 	"SELECT client,"                                                      \
-	" sum(CASE WHEN amnesty = 1 AND class IN " LEGACY " THEN n"           \
-	"  ELSE 0 END) AS amnesty,"                                           \
-	" sum(CASE WHEN class IN " LEGACY " THEN n ELSE 0 END) AS legacy,"    \
-	" " ISO(                                                              \
-	    "min(CASE WHEN amnesty = 1 AND class IN " LEGACY                  \
-	    " THEN first END)") ","                                           \
-				" " ISO(                                      \
-				    "max(CASE WHEN amnesty = 1 AND class "    \
-				    "IN " LEGACY                              \
-				    " THEN last END)") ","                    \
-						       " count(DISTINCT "     \
-						       "CASE WHEN amnesty = " \
-						       "1 AND class "         \
-						       "IN " LEGACY           \
-						       "  THEN day END)"      \
-						       " FROM counts "        \
-						       "WHERE " WINDOW        \
-						       " GROUP BY client "    \
-						       "HAVING amnesty > 0"   \
-						       " ORDER BY amnesty "   \
-						       "DESC, client"
+	" sum(CASE WHEN " AMNESTY_LEGACY " THEN n ELSE 0 END) AS a_sum,"      \
+	" sum(CASE WHEN class IN " LEGACY " THEN n ELSE 0 END),"              \
+	" " AMNESTY_FIRST ", " AMNESTY_LAST ","                               \
+	" count(DISTINCT CASE WHEN " AMNESTY_LEGACY " THEN day END)"          \
+	" FROM counts WHERE " WINDOW " GROUP BY client"                       \
+	" HAVING a_sum > 0 ORDER BY a_sum DESC, client"
 
 static const char *const amnesty_cols[] = {
     "client",	     "amnesty_requests", "legacy_requests", "amnesty_share",

@@ -1,7 +1,11 @@
 /* report_lookup.c: where credentials were used: the clients each was
- * counted under, its numbers and the client's state.  The credentials
- * asked for are read as one set, in one scan of the credentials and one
- * of the counts, whatever their number. */
+ * counted under, its class, numbers and the client's state.  A legacy
+ * credential is found among the credentials; one seen only as modern
+ * (a PAT, an OAuth token), whose fingerprint the store keeps only as
+ * the name of a client without a client id ("fp:HEX"), among the
+ * counts.  The credentials asked for are read as one set, in one scan
+ * of the credentials, one of the counts and one of the facts, whatever
+ * their number. */
 #include "report_impl.h"
 
 #include <stdlib.h>
@@ -12,18 +16,20 @@
 #include "table.h"
 
 static const char *const lookup_cols[] = {
-    "fingerprint", "client",	 "requests",  "amnesty_requests",
-    "status_434",  "first_used", "last_used", "days_used",
-    "state",	   "state_since"};
+    "fingerprint",	"client",     "class",	    "requests",
+    "amnesty_requests", "status_434", "first_used", "last_used",
+    "days_used",	"state",      "state_since"};
 static const enum cell_kind lookup_kinds[] = {
-    CELL_TEXT, CELL_TEXT, CELL_NUM, CELL_NUM,  CELL_NUM,
-    CELL_TEXT, CELL_TEXT, CELL_NUM, CELL_TEXT, CELL_TEXT};
-#define LOOKUP_NCOLS 10
+    CELL_TEXT, CELL_TEXT, CELL_TEXT, CELL_NUM,	CELL_NUM, CELL_NUM,
+    CELL_TEXT, CELL_TEXT, CELL_NUM,  CELL_TEXT, CELL_TEXT};
+#define LOOKUP_NCOLS 11
+#define FOUND_NCOLS  9 /* the columns of LOOKUP_SQL and MODERN_SQL */
 #define LOOKUP_SET   "lookup_fps"
 
 /* One (fingerprint, client) found: the columns of LOOKUP_SQL. */
 struct found {
-	char *c[8]; /* fp (16 hex digits), client, then the numbers */
+	char *c[FOUND_NCOLS]; /* fp (16 hex digits), client, class, then
+			       * the numbers */
 };
 
 struct lookup {
@@ -44,27 +50,39 @@ static int found_row(void *arg, int n, const char *const *c,
 		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
 	}
 	fd = &l->v[l->n++];
-	for (int i = 0; i < 8; i++)
+	for (int i = 0; i < FOUND_NCOLS; i++)
 		fd->c[i] = xstrdup(c[i] ? c[i] : "");
 	return 0;
 }
 
-#define LOOKUP_SQL                                                            \
-	"SELECT fp, client, sum(n) AS k,"                                     \
+/* A fingerprint's class (or classes), numbers and days. */
+#define LOOKUP_NUMS                                                           \
+	" group_concat(DISTINCT class), sum(n) AS k,"                         \
 	" sum(CASE WHEN amnesty = 1 THEN n ELSE 0 END),"                      \
 	" sum(CASE WHEN status = 434 THEN n ELSE 0 END),"                     \
-	" " ISO("min(first)") ", " ISO(                                       \
-	    "max(last)") ", count(DISTINCT day)"                              \
-			 " FROM creds WHERE " WINDOW                          \
-			 " AND fp IN (SELECT v FROM temp." LOOKUP_SET ")"     \
-			 " AND class IN " LEGACY                              \
-			 " GROUP BY fp, client ORDER BY fp, k DESC, client"
+	" " LOOKUP_FIRST ", " LOOKUP_LAST ", count(DISTINCT day)"
+#define LOOKUP_FIRST ISO("min(first)")
+#define LOOKUP_LAST  ISO("max(last)")
+#define LOOKUP_SQL                                                            \
+	"SELECT fp, client," LOOKUP_NUMS " FROM creds WHERE " WINDOW          \
+	" AND fp IN (SELECT v FROM temp." LOOKUP_SET ")"                      \
+	" AND class IN " LEGACY                                               \
+	" GROUP BY fp, client ORDER BY fp, k DESC, client"
+/* The modern requests of the clients named after a credential asked
+ * for (clients without a client id). */
+#define MODERN_SQL                                                            \
+	"SELECT substr(client, 4), client," LOOKUP_NUMS                       \
+	" FROM counts WHERE " WINDOW                                          \
+	" AND client IN (SELECT 'fp:' || v FROM temp." LOOKUP_SET ")"         \
+	" AND class NOT IN " LEGACY " GROUP BY client ORDER BY client"
 
-/* Find every fingerprint of fps[0..n) in one scan, and the facts of the
- * clients they were counted under in another. */
-static int lookup_find(struct ctx *x, struct lookup *l, struct facts *f,
+/* Find every fingerprint of fps[0..n) in one scan of the credentials
+ * (into l[0]) and one of the counts (into l[1]), and the facts of the
+ * clients they were counted under. */
+static int lookup_find(struct ctx *x, struct lookup l[2], struct facts *f,
 		       const char *const *fps, int n)
 {
+	size_t nk;
 	const char **keys = xmalloc(((size_t)n + 1) * sizeof(*keys));
 	int rc;
 
@@ -73,13 +91,19 @@ static int lookup_find(struct ctx *x, struct lookup *l, struct facts *f,
 	rc = store_temp_set(x->st, LOOKUP_SET, keys, (size_t)n, x->err,
 			    x->errlen);
 	if (rc == 0)
-		rc = store_each(x->st, LOOKUP_SQL, x->params, 2, found_row, l,
-				x->err, x->errlen);
-	keys = xrealloc(keys, (l->n + 1) * sizeof(*keys));
-	for (size_t i = 0; i < l->n; i++)
-		keys[i] = l->v[i].c[1];
+		rc = store_each(x->st, LOOKUP_SQL, x->params, 2, found_row,
+				&l[0], x->err, x->errlen);
 	if (rc == 0)
-		rc = store_temp_set(x->st, FACTS_SET, keys, l->n, x->err,
+		rc = store_each(x->st, MODERN_SQL, x->params, 2, found_row,
+				&l[1], x->err, x->errlen);
+	nk = l[0].n + l[1].n;
+	keys = xrealloc(keys, (nk + 1) * sizeof(*keys));
+	for (size_t i = 0; i < l[0].n; i++)
+		keys[i] = l[0].v[i].c[1];
+	for (size_t i = 0; i < l[1].n; i++)
+		keys[l[0].n + i] = l[1].v[i].c[1];
+	if (rc == 0)
+		rc = store_temp_set(x->st, FACTS_SET, keys, nk, x->err,
 				    x->errlen);
 	free(keys);
 	if (rc == 0)
@@ -104,13 +128,11 @@ static size_t first_of(const struct lookup *l, const char *fp)
 	return lo;
 }
 
-/* The rows of one fingerprint asked for ("fp:" and 16 hex digits), or a
- * "not seen" row.  Return whether it was seen. */
-static int lookup_write(struct table *t, const struct lookup *l,
-			const struct facts *f, const char *fp)
+/* The rows of l for one fingerprint asked for ("fp:" and 16 hex
+ * digits).  Return how many. */
+static int found_write(struct table *t, const struct lookup *l,
+		       const struct facts *f, const char *fp)
 {
-	const char *none[LOOKUP_NCOLS] = {fp, "", "0", "0",	   "0",
-					  "", "", "0", "not seen", ""};
 	size_t i = first_of(l, fp + 3);
 	int seen = 0;
 
@@ -122,23 +144,36 @@ static int lookup_write(struct table *t, const struct lookup *l,
 		if (cf)
 			day_format(cf->since, since);
 		v[0] = fp;
-		for (int c = 1; c < 8; c++)
+		for (int c = 1; c < FOUND_NCOLS; c++)
 			v[c] = l->v[i].c[c];
-		v[8] = cf ? client_state_name(cf->state) : "";
-		v[9] = since;
+		v[9] = cf ? client_state_name(cf->state) : "";
+		v[10] = since;
 		table_row(t, v);
-		seen = 1;
+		seen++;
 	}
+	return seen;
+}
+
+/* The rows of one fingerprint asked for: as a legacy credential, then
+ * as a modern one, or a "not seen" row.  Return whether it was seen. */
+static int lookup_write(struct table *t, const struct lookup l[2],
+			const struct facts *f, const char *fp)
+{
+	const char *none[LOOKUP_NCOLS] = {fp, "", "",  "0",	   "0", "0",
+					  "", "", "0", "not seen", ""};
+	int seen = found_write(t, &l[0], f, fp);
+
+	seen += found_write(t, &l[1], f, fp);
 	if (!seen)
 		table_row(t, none);
-	return seen;
+	return seen > 0;
 }
 
 int report_lookup(struct store *st, const struct report_opts *o,
 		  const char *const *fps, int n, char *err, size_t errlen)
 {
 	struct ctx x = {st, o, stdout, {NULL, NULL}, err, errlen};
-	struct lookup l = {NULL, 0, 0};
+	struct lookup l[2] = {{NULL, 0, 0}, {NULL, 0, 0}};
 	struct facts f;
 	struct table *t;
 	int hits = 0;
@@ -147,19 +182,21 @@ int report_lookup(struct store *st, const struct report_opts *o,
 	x.params[0] = o->since ? o->since : "0000-00-00";
 	x.params[1] = o->until ? o->until : "9999-99-99";
 	memset(&f, 0, sizeof(f));
-	rc = lookup_find(&x, &l, &f, fps, n);
+	rc = lookup_find(&x, l, &f, fps, n);
 	t = table_new(stdout, o->json, lookup_cols, lookup_kinds,
 		      LOOKUP_NCOLS);
 	for (int i = 0; i < n && rc == 0; i++)
-		hits += lookup_write(t, &l, &f, fps[i]);
+		hits += lookup_write(t, l, &f, fps[i]);
 	if (table_end(t) < 0 && rc == 0) {
 		snprintf(err, errlen, "standard output: write failed");
 		rc = -1;
 	}
-	for (size_t i = 0; i < l.n; i++)
-		for (int c = 0; c < 8; c++)
-			free(l.v[i].c[c]);
-	free(l.v);
+	for (int k = 0; k < 2; k++) {
+		for (size_t i = 0; i < l[k].n; i++)
+			for (int c = 0; c < FOUND_NCOLS; c++)
+				free(l[k].v[i].c[c]);
+		free(l[k].v);
+	}
 	facts_free(&f);
 	return rc < 0 ? -1 : hits;
 }

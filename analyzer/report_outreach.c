@@ -211,8 +211,10 @@ static void seen_mark(struct outreach *o, const struct regkeys *k,
 static void seen_client(void *arg, const char *client)
 {
 	struct outreach *o = arg;
+	char key[512];
 
-	seen_mark(o, &o->by_client, client);
+	registry_client_norm(client, key, sizeof(key));
+	seen_mark(o, &o->by_client, key);
 }
 
 static void cred_add(struct oclient *c, const char *const *col)
@@ -312,7 +314,7 @@ static void amnesty_end(const char *rules, char out[16])
 }
 
 /* The rows of reg with a non-empty cell in col, by that cell
- * (normalised for the fingerprint column). */
+ * normalised (registry_client_norm(), registry_fp_norm()). */
 static void regkeys_index(const struct registry *reg, int col,
 			  struct regkeys *k)
 {
@@ -325,8 +327,10 @@ static void regkeys_index(const struct registry *reg, int col,
 			continue;
 		if (col == reg->fp_col)
 			registry_fp_norm(reg->rows[r][col], key, sizeof(key));
-		k->v[k->n].key =
-		    xstrdup(col == reg->fp_col ? key : reg->rows[r][col]);
+		else
+			registry_client_norm(reg->rows[r][col], key,
+					     sizeof(key));
+		k->v[k->n].key = xstrdup(key);
 		k->v[k->n++].r = r;
 	}
 	qsort(k->v, k->n, sizeof(*k->v), cmp_regkey);
@@ -622,8 +626,9 @@ static void outreach_free(struct outreach *o)
 int report_outreach(struct ctx *x)
 {
 	const struct report_opts *ro = x->o;
-	struct registry_opts rgo = {ro->registry_key, ro->registry_fp,
-				    ro->registry_delim};
+	struct registry_opts rgo = {ro->registry_key,	ro->registry_fp,
+				    ro->registry_delim, ro->registry_owner,
+				    ro->key_fn,		ro->key_arg};
 	struct outreach o;
 	struct registry *reg;
 	int rc;

@@ -83,6 +83,10 @@ struct ruleset {
 	int nclient;
 	struct phase phases[MAX_PHASES];
 	int nphases;
+	/* sdk lines: the fields an SDK is read from, bound to the format */
+	char *sdk[RULES_MAX_SDK];
+	int sdk_index[RULES_MAX_SDK];
+	int nsdk;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	char scratch[2][SCRATCH];
@@ -387,6 +391,22 @@ static int do_phase(struct loader *ld, char *args)
 	return 0;
 }
 
+/* "sdk FIELD": a field the SDK is read from. */
+static int do_sdk(struct loader *ld, char *args)
+{
+	struct ruleset *rs = ld->rs;
+	char *field = next_word(&args);
+
+	if (!field || next_word(&args))
+		return fail(ld, "expected 'sdk FIELD'");
+	if (rs->nsdk == RULES_MAX_SDK)
+		return fail(ld, "too many sdk lines (at most %d)",
+			    RULES_MAX_SDK);
+	rs->sdk_index[rs->nsdk] = RULES_SDK_UNBOUND;
+	rs->sdk[rs->nsdk++] = xstrdup(field);
+	return 0;
+}
+
 static int parse_rule_line(struct loader *ld, char *s)
 {
 	char *kw = next_word(&s);
@@ -403,9 +423,11 @@ static int parse_rule_line(struct loader *ld, char *s)
 		return do_client(ld, s);
 	if (strcmp(kw, "phase") == 0)
 		return do_phase(ld, s);
+	if (strcmp(kw, "sdk") == 0)
+		return do_sdk(ld, s);
 	return fail(ld,
 		    "unknown directive '%s' (known: class, rule, "
-		    "amnesty, client, phase)",
+		    "amnesty, client, phase, sdk)",
 		    kw);
 }
 
@@ -520,6 +542,8 @@ void rules_free(struct ruleset *rs)
 		matcher_free(&rs->client[i].m);
 	for (int i = 0; i < rs->nphases; i++)
 		free(rs->phases[i].name);
+	for (int i = 0; i < rs->nsdk; i++)
+		free(rs->sdk[i]);
 	pcre2_match_data_free(rs->md);
 	pcre2_match_context_free(rs->mctx);
 	if (rs->dcache)
@@ -554,7 +578,22 @@ int rules_bind(struct ruleset *rs, struct format *fmt,
 		unknown += bind_one(&rs->amnesty[i], fmt, warn_fn, ctx);
 	for (int i = 0; i < rs->nclient; i++)
 		unknown += bind_one(&rs->client[i].m, fmt, warn_fn, ctx);
+	/* an sdk field the format lacks is passed over without a word:
+	 * the shipped rules name headers few logs have */
+	for (int i = 0; i < rs->nsdk; i++)
+		rs->sdk_index[i] = strcmp(rs->sdk[i], "http_user_agent") == 0
+				       ? RULES_SDK_AGENT
+				   : format_field_index(fmt, rs->sdk[i]) >= 0
+				       ? format_field_index(fmt, rs->sdk[i])
+				       : RULES_SDK_UNBOUND;
 	return unknown;
+}
+
+int rules_sdk_fields(const struct ruleset *rs, int idx[RULES_MAX_SDK])
+{
+	for (int i = 0; i < rs->nsdk; i++)
+		idx[i] = rs->sdk_index[i];
+	return rs->nsdk;
 }
 
 static int same_input(const struct matcher *a, const struct matcher *b)

@@ -1,8 +1,10 @@
-/* sdk.c: the SDK and version named by a user agent. */
+/* sdk.c: the SDK and version named by a user agent or an
+ * X-Asana-Client-Lib header. */
 #include "sdk.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* Client libraries, found anywhere in the agent (after "Java/17 "). */
 static const char *const libraries[] = {
@@ -79,15 +81,79 @@ static int library(const char *a, size_t len, struct sdk *out)
 {
 	for (size_t i = 0; i < sizeof(libraries) / sizeof(*libraries); i++) {
 		const char *p = find(a, len, libraries[i]);
+		const char *v;
 
-		if (p) {
-			set(out, libraries[i],
-			    after_name(p, a + len, strlen(libraries[i])),
-			    a + len);
-			return 1;
-		}
+		if (!p)
+			continue;
+		v = after_name(p, a + len, strlen(libraries[i]));
+		/* ruby-asana says "ruby-asana v2.0.1" */
+		if (v && v + 1 < a + len && *v == 'v' && v[1] >= '0' &&
+		    v[1] <= '9')
+			v++;
+		set(out, libraries[i], v, a + len);
+		return 1;
 	}
 	return 0;
+}
+
+/* The client library a client-lib header's language names. */
+static const char *const languages[][2] = {
+    {"NodeJS", "node-asana"},	{"Node", "node-asana"},
+    {"Python", "python-asana"}, {"PythonPreview", "python-asana-preview"},
+    {"Java", "asana-java"},	{"Ruby", "ruby-asana"},
+    {"PHP", "php-asana"},	{"Go", "asana-go"},
+    {"CSharp", "asana-dotnet"}, {"dotnet", "asana-dotnet"},
+};
+
+/* The value of key in a "k=v&k=v" list anywhere in a[0..len) (the key
+ * at the start, or after '&' or a space), up to '&' or white space, in
+ * *v and its length; 0 when absent. */
+static size_t pair(const char *a, size_t len, const char *key, const char **v)
+{
+	size_t n = strlen(key);
+
+	for (size_t i = 0; n < len && i < len - n; i++) {
+		size_t e;
+
+		if ((i && a[i - 1] != '&' && a[i - 1] != ' ') ||
+		    memcmp(a + i, key, n) != 0 || a[i + n] != '=')
+			continue;
+		*v = a + i + n + 1;
+		for (e = 0; *v + e < a + len && (*v)[e] != '&' &&
+			    (*v)[e] != ' ' && (*v)[e] != '\t';
+		     e++)
+			;
+		return e;
+	}
+	return 0;
+}
+
+/* An X-Asana-Client-Lib header ("version=0.15.0&language=NodeJS&
+ * language_version=v20.20.2&os=Linux", the pairs in any order): the
+ * library its language names, at its version. */
+static int client_lib(const char *a, size_t len, struct sdk *out)
+{
+	const char *lang = NULL, *ver = NULL;
+	size_t nlang = pair(a, len, "language", &lang);
+	size_t nver = pair(a, len, "version", &ver);
+
+	if (!nlang)
+		return 0;
+	for (size_t i = 0; i < sizeof(languages) / sizeof(*languages); i++)
+		if (strlen(languages[i][0]) == nlang &&
+		    strncasecmp(lang, languages[i][0], nlang) == 0) {
+			set(out, languages[i][1], nver ? ver : NULL,
+			    nver ? ver + nver : NULL);
+			return 1;
+		}
+	snprintf(out->name, sizeof(out->name), "asana-%.*s", (int)nlang, lang);
+	for (char *p = out->name; *p; p++)
+		if (!version_char(*p) || (*p >= 'A' && *p <= 'Z'))
+			*p = *p >= 'A' && *p <= 'Z' ? (char)(*p + 32) : '_';
+	out->version[0] = '\0';
+	if (nver)
+		copy_version(ver, ver + nver, out->version);
+	return 1;
 }
 
 static int tool(const char *a, size_t len, struct sdk *out)
@@ -134,8 +200,8 @@ static int browser(const char *a, size_t len, struct sdk *out)
 
 void sdk_parse(const char *agent, size_t len, struct sdk *out)
 {
-	if (library(agent, len, out) || tool(agent, len, out) ||
-	    browser(agent, len, out))
+	if (client_lib(agent, len, out) || library(agent, len, out) ||
+	    tool(agent, len, out) || browser(agent, len, out))
 		return;
 	set(out, "unknown", NULL, NULL);
 }

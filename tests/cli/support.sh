@@ -64,7 +64,7 @@ printf '%s\n' "$secret" | "$KEYAUDIT" lookup -q --db $DB > look.csv
 grep -q "^\"fp:$cfp\",\"$cid\"," look.csv || { cat look.csv; fail "lookup by secret"; }
 grep -q "$secret" look.csv && fail "lookup printed the secret"
 want=$(grep "^\"fp:$cfp\",\"$cid\"," cred.csv | cut -d, -f3)
-check_eq "$(grep "^\"fp:$cfp\",\"$cid\"," look.csv | cut -d, -f3)" "$want" \
+check_eq "$(grep "^\"fp:$cfp\",\"$cid\"," look.csv | cut -d, -f4)" "$want" \
 	"lookup requests"
 up=$(printf 'fp:%s' "$cfp" | tr a-f A-F)
 "$KEYAUDIT" lookup -q --db $DB "$up" > look2.csv

@@ -79,7 +79,7 @@ static void test_crm(void)
 static void test_options(void)
 {
 	char err[512] = "";
-	struct registry_opts o = {"Account", NULL, '\t'};
+	struct registry_opts o = {"Account", NULL, '\t', NULL, NULL, NULL};
 	struct registry *reg =
 	    load("Account\tKey\nacme\tx\n", &o, err, sizeof(err));
 
@@ -112,9 +112,75 @@ static void test_norm(void)
 	STR_EQ(out, "abcd", "cut to cap");
 }
 
+/* Ids in any case with spaces; the owner column by name; the lines of
+ * rows after a "sep=" line and a quoted newline. */
+static void test_export(void)
+{
+	char err[512] = "";
+	struct registry *reg =
+	    load("sep=;\r\n"
+		 "Account;Client ID;Account Owner;Owner E-mail;Notes\r\n"
+		 "Acme; APP-00067 ;Ann;ann@acme.example;\"two\r\nlines\"\r\n"
+		 "\r\n"
+		 "Beta;app-2;Bob;bob@beta.example;\r\n",
+		 NULL, err, sizeof(err));
+	struct hits h = {{0}, {0}, 0};
+	char out[64];
+
+	OK(reg != NULL, err);
+	if (!reg)
+		return;
+	INT_EQ(reg->delim, ';', "sep= line");
+	INT_EQ(reg->ncols, 5, "the header after sep=");
+	INT_EQ(reg->owner_col, 3, "an e-mail column before an owner one");
+	INT_EQ(reg->line[0], 3, "first row's line");
+	INT_EQ(reg->line[1], 6, "after a quoted newline and a blank line");
+	INT_EQ(registry_match(reg, "app-00067", NULL, 0, on_hit, &h), 1,
+	       "upper case with spaces matches");
+	registry_free(reg);
+	reg =
+	    load("client,Account Owner,Name\na,b,c\n", NULL, err, sizeof(err));
+	OK(reg && reg->owner_col == 1, "owner without an e-mail column");
+	registry_free(reg);
+	reg = load("client,Account,Name\na,b,c\n", NULL, err, sizeof(err));
+	OK(reg && reg->owner_col == -1, "no owner column");
+	registry_free(reg);
+	registry_client_norm("\t App-1 ", out, sizeof(out));
+	STR_EQ(out, "app-1", "client id normalised");
+}
+
+/* Refused by line: the field where a quote opens, a control character,
+ * a fingerprint cell that is not one, a credential without a key. */
+static void test_refused(void)
+{
+	char err[512] = "";
+	struct registry *reg;
+
+	reg = load("client,owner\napp-1,\"Ann\napp-2,Bob\napp-3,Cy\n", NULL,
+		   err, sizeof(err));
+	OK(!reg && strstr(err, ":2: malformed CSV"), err);
+	reg = load("client,owner\napp-1,\"A\"nn\napp-2,Bob\n", NULL, err,
+		   sizeof(err));
+	OK(!reg && strstr(err, ":2: malformed CSV"), err);
+	reg = load("client,owner\napp-1,A\x7fnn\n", NULL, err, sizeof(err));
+	OK(!reg && strstr(err, ":2: a control character (U+007F)"), err);
+	reg =
+	    load("client,owner\napp-1,A\xc2\x85nn\n", NULL, err, sizeof(err));
+	OK(!reg && strstr(err, ":2: a control character (U+0085)"), err);
+	reg = load("client,fp\na,\nb,FP:0123456789ABCDEF0\n", NULL, err,
+		   sizeof(err));
+	OK(!reg && strstr(err, ":3: column 'fp': not a fingerprint"), err);
+	reg = load("client,fp\na,secret-key-1\n", NULL, err, sizeof(err));
+	OK(!reg && strstr(err, ":2: column 'fp' holds neither") &&
+	       !strstr(err, "secret"),
+	   err);
+}
+
 void test_registry(void)
 {
 	test_crm();
+	test_export();
+	test_refused();
 	test_options();
 	test_norm();
 }
