@@ -87,7 +87,12 @@ int cmd_forget(const struct config *cfg)
 			err("%s", emsg);
 			rc = EXIT_FAILED;
 		} else if (n == 0) {
-			err("%s: no such file in %s", cfg->paths[i], cfg->db);
+			char b[MSG_ARG_MAX];
+
+			/* not repeated: a fingerprint's place may hold a
+			 * secret */
+			err("forget: argument %d names no file in %s (got %s)",
+			    i + 1, cfg->db, msg_arg(b, cfg->paths[i]));
 			rc = EXIT_PARTIAL;
 		}
 	}

@@ -132,12 +132,18 @@ static int fp_arg(const char *arg, char out[FP_HEXLEN + 4])
  * not a fingerprint. */
 static int copy_args(const struct config *cfg, char ***out)
 {
+	char b[MSG_ARG_MAX];
+
 	*out = xcalloc((size_t)cfg->npaths + 1, sizeof(**out));
 	for (int i = 0; i < cfg->npaths; i++) {
 		(*out)[i] = xmalloc(FP_HEXLEN + 4);
 		if (fp_arg(cfg->paths[i], (*out)[i]) < 0) {
-			err("not a fingerprint (fp: and 16 hex digits): %s",
-			    cfg->paths[i]);
+			/* never the argument: it may be the secret itself */
+			err("lookup: argument %d is not a fingerprint, fp: "
+			    "and "
+			    "16 hex digits (got %s); give secrets on stdin, "
+			    "one a line",
+			    i + 1, msg_arg(b, cfg->paths[i]));
 			for (int j = 0; j <= i; j++)
 				free((*out)[j]);
 			free(*out);
