@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "msg.h"
+#include "outfile.h"
 #include "report.h"
 #include "store.h"
 
@@ -183,6 +184,7 @@ static int run(const struct config *cfg, char **fps, int n)
 
 int lookup_run(const struct config *cfg)
 {
+	char emsg[256];
 	struct fpkey key;
 	char **fps;
 	int n;
@@ -203,6 +205,11 @@ int lookup_run(const struct config *cfg)
 	if (!n)
 		err("no credential to look up (fp: arguments or secrets on "
 		    "stdin)");
+	/* what was written must have reached standard output */
+	if (outfile_check_stdout(emsg, sizeof(emsg)) < 0) {
+		err("%s", emsg);
+		rc = EXIT_FAILED;
+	}
 	for (int i = 0; i < n; i++)
 		free(fps[i]);
 	free(fps);
