@@ -69,12 +69,28 @@ void fp_key_id(const struct fpkey *key, char out[FP_HEXLEN + 1]);
  *    more bits per character; an AWS access key id always.
  * So words, product names with hyphens and versions, hyphenated ids and
  * UUIDs pass, and a key pasted into a header never reaches the
- * database, while the fingerprint still tells clients apart.  Return
- * the length written. */
+ * database, while the fingerprint still tells clients apart.  Output
+ * that does not fit is cut before the piece that does not fit whole:
+ * never inside a UTF-8 sequence nor inside a fingerprint.  Return the
+ * length written. */
 #define FP_SCRUB_MIN  20
 #define FP_SCRUB_BITS 3.0
 size_t fp_scrub(const struct fpkey *key, const char *s, size_t len, char *out,
 		size_t outcap);
+
+/* Scrub a value to keep at most max bytes of (a client id, an address,
+ * a user agent, a route): s[0..len) is scrubbed whole, as fp_scrub()
+ * does, and the result cut to max bytes (never inside a UTF-8 sequence
+ * nor a fingerprint), so that a secret across the cut leaves no part.
+ * When the value is longer than FP_SCRUB_WINDOW(max) bytes, or cut is
+ * set (the caller cut s at its end), its end is a cut: the run of
+ * letters, digits and separators the cut ends, and a value after a
+ * credential's name or scheme it ends, are taken for a credential
+ * whatever their length or shape.
+ * out holds max + 1 bytes; it is NUL-terminated.  Return its length. */
+#define FP_SCRUB_WINDOW(max) (4 * (max) + 64)
+size_t fp_scrub_cut(const struct fpkey *key, const char *s, size_t len,
+		    int cut, char *out, size_t max);
 
 /* A cache of fingerprints of recent credentials, so that each distinct
  * credential is hashed with BLAKE2b once, not once per request.  It

@@ -8,19 +8,49 @@
 
 #include "buf.h"
 
-/* The output: cap bytes at p, the last kept for the NUL. */
+/* The output: cap bytes at p, the last kept for the NUL.  Once a piece
+ * does not fit, the output is full: nothing more is written.  A
+ * fingerprint that does not fit is left out whole, and a UTF-8
+ * sequence the cut splits is taken back at the end. */
 struct sink {
 	char *p;
 	size_t n;
 	size_t cap;
+	int full;
 };
+
+/* Is c a UTF-8 continuation byte? */
+static int utf8_cont(char c)
+{
+	return ((unsigned char)c & 0xc0) == 0x80;
+}
+
+/* The length of s[0..len) less a UTF-8 sequence its end cuts short. */
+static size_t utf8_whole(const char *s, size_t len)
+{
+	size_t k = len;
+	unsigned char c;
+	size_t need;
+
+	while (k > 0 && len - k < 4 && utf8_cont(s[k - 1]))
+		k--;
+	if (k == 0)
+		return len;
+	c = (unsigned char)s[k - 1];
+	need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+	return len - (k - 1) < need ? k - 1 : len;
+}
 
 static void emit(struct sink *o, const char *s, size_t len)
 {
 	size_t room = o->cap - 1 - o->n;
 
-	if (len > room)
+	if (o->full)
+		return;
+	if (len > room) {
 		len = room;
+		o->full = 1;
+	}
 	memcpy(o->p + o->n, s, len);
 	o->n += len;
 }
@@ -30,14 +60,20 @@ static void emit_fp(struct sink *o, const struct fpkey *key, const char *s,
 {
 	char mark[FP_HEXLEN + 4] = "fp:";
 
+	if (o->full || o->cap - 1 - o->n < 3 + FP_HEXLEN) {
+		o->full = 1;
+		return;
+	}
 	fp_hex(key, s, len, mark + 3);
 	emit(o, mark, 3 + FP_HEXLEN);
 }
 
-/* The text being scrubbed. */
+/* The text being scrubbed; cut: it was cut at its end, so a run that
+ * reaches the end may be the start of a credential. */
 struct text {
 	const char *s;
 	size_t len;
+	int cut;
 };
 
 /* The byte at i with a %XX escape decoded, or -1 at the end; *w is how
@@ -221,7 +257,9 @@ static int scheme_at(const struct text *t, size_t i, struct hit *h)
 		return 0;
 	h->vstart = v;
 	h->vend = value_end(t, v);
-	return h->vend > v && !plain_value(t->s + v, h->vend - v);
+	/* a value the cut ends may be a secret's start, however plain */
+	return h->vend > v && (!plain_value(t->s + v, h->vend - v) ||
+			       (t->cut && h->vend == t->len));
 }
 
 /* After an Authorization name, at i: "SCHEME CREDENTIALS" keeps the
@@ -666,14 +704,35 @@ static int base64_blob(const struct text *t, size_t i, size_t j)
 	return 0;
 }
 
+/* When the text was cut and the run [i, j) reaches the cut, it may be
+ * a credential's start, too short or too plain to be told by its
+ * shape, and its pieces cannot be told apart from the credential's:
+ * the whole run goes, whatever the measure. */
+static void cut_edge(const struct text *t, size_t i, size_t j,
+		     struct candidate *cd)
+{
+	size_t k = i;
+
+	if (!t->cut || j != t->len)
+		return;
+	while (k < j && !is_alnum((unsigned char)t->s[k]))
+		k++;
+	if (k == j)
+		return; /* separators only */
+	cd->start = i;
+	cd->end = j;
+	cd->forced = 1;
+}
+
 /* Copy [i, j) to o with its candidate fingerprinted when it passes the
- * measure (or has a known shape). */
+ * measure (or has a known shape, or reaches a cut). */
 static void scrub_span(struct sink *o, const struct fpkey *key,
 		       const struct text *t, size_t i, size_t j)
 {
 	struct candidate cd;
 
 	find_candidate(t, i, j, &cd);
+	cut_edge(t, i, j, &cd);
 	if (cd.start < cd.end && !cd.forced && base64_blob(t, i, j)) {
 		/* in base64 with '+', the pieces around count too */
 		grow(t, i, j, &cd, 1);
@@ -709,31 +768,57 @@ static size_t scrub_run(struct sink *o, const struct fpkey *key,
 	return j;
 }
 
+/* Scrub t into o, up to the end or until o is full. */
+static size_t scrub(const struct fpkey *key, const struct text *t,
+		    struct sink *o)
+{
+	size_t i = 0;
+
+	while (i < t->len && !o->full) {
+		struct hit h;
+
+		if (context_at(t, i, &h)) {
+			/* the name may be a secret too: "<key>_token=x" */
+			scrub_span(o, key, t, i, h.vstart);
+			if (h.vend > h.vstart)
+				emit_fp(o, key, t->s + h.vstart,
+					h.vend - h.vstart);
+			i = h.vend;
+		} else if (run_char(t, i)) {
+			i = scrub_run(o, key, t, i);
+		} else {
+			emit(o, t->s + i++, 1);
+		}
+	}
+	/* not inside a UTF-8 sequence the cut splits */
+	if (o->full)
+		o->n = utf8_whole(o->p, o->n);
+	o->p[o->n] = '\0';
+	return o->n;
+}
+
 size_t fp_scrub(const struct fpkey *key, const char *s, size_t len, char *out,
 		size_t outcap)
 {
-	struct text t = {s, len};
-	struct sink o = {out, 0, outcap};
-	size_t i = 0;
+	struct text t = {s, len, 0};
+	struct sink o = {out, 0, outcap, 0};
 
 	if (outcap == 0)
 		return 0;
-	while (i < len) {
-		struct hit h;
+	return scrub(key, &t, &o);
+}
 
-		if (context_at(&t, i, &h)) {
-			/* the name may be a secret too: "<key>_token=x" */
-			scrub_span(&o, key, &t, i, h.vstart);
-			if (h.vend > h.vstart)
-				emit_fp(&o, key, s + h.vstart,
-					h.vend - h.vstart);
-			i = h.vend;
-		} else if (run_char(&t, i)) {
-			i = scrub_run(&o, key, &t, i);
-		} else {
-			emit(&o, s + i++, 1);
-		}
+size_t fp_scrub_cut(const struct fpkey *key, const char *s, size_t len,
+		    int cut, char *out, size_t max)
+{
+	struct text t = {s, len, cut};
+	struct sink o = {out, 0, max + 1, 0};
+
+	if (len > FP_SCRUB_WINDOW(max)) {
+		t.len = FP_SCRUB_WINDOW(max);
+		t.cut = 1;
 	}
-	out[o.n] = '\0';
-	return o.n;
+	if (t.cut)
+		t.len = utf8_whole(s, t.len);
+	return scrub(key, &t, &o);
 }

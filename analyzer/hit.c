@@ -24,7 +24,7 @@
 /* Routes scrubbed, remembered by their template: a client calls the
  * same few routes again and again. */
 #define ROUTES	    1024
-#define ROUTE_ENTRY (2 * ROUTE_BUF)
+#define ROUTE_ENTRY (ROUTE_BUF + HIT_ROUTE_MAX)
 
 /* What a line's rule fields come to, as the verdict memo keeps it. */
 struct judged {
@@ -56,7 +56,7 @@ struct hit_maker {
 	struct agent fresh_agent;
 	int f_uri; /* the format's request_uri field, or -1 */
 	char route[ROUTE_BUF];
-	char route_scrubbed[ROUTE_BUF];
+	char route_scrubbed[HIT_ROUTE_MAX + 1];
 	char sdk_text[2 * HIT_AGENT_MAX]; /* the rules' sdk fields joined */
 };
 
@@ -102,19 +102,18 @@ static size_t client_name(const struct hit_maker *hm, const struct verdict *v,
 	size_t n;
 
 	switch (v->client_source) {
+	/* scrubbed whole, then cut: a secret across the cut leaves no
+	 * part */
 	case CLIENT_FIELD:
-		n = v->client.len < HIT_CLIENT_MAX ? v->client.len
-						   : HIT_CLIENT_MAX;
-		return fp_scrub(hm->key, v->client.p, n, out,
-				HIT_CLIENT_MAX + 1);
+		return fp_scrub_cut(hm->key, v->client.p, v->client.len, 0,
+				    out, HIT_CLIENT_MAX);
 	case CLIENT_CREDENTIAL:
 		return (size_t)sprintf(out, "fp:%s", cred_fp);
 	case CLIENT_ADDR:
-		n = v->client.len < HIT_CLIENT_MAX - 5 ? v->client.len
-						       : HIT_CLIENT_MAX - 5;
 		memcpy(out, "addr:", 5);
-		return 5 + fp_scrub(hm->key, v->client.p, n, out + 5,
-				    HIT_CLIENT_MAX - 4);
+		n = fp_scrub_cut(hm->key, v->client.p, v->client.len, 0,
+				 out + 5, HIT_CLIENT_MAX - 5);
+		return 5 + n;
 	case CLIENT_NONE:
 		break;
 	}
@@ -193,20 +192,7 @@ static const struct judged *judge(struct hit_maker *hm,
 size_t hit_agent_scrub(const struct fpkey *key, const char *a, size_t len,
 		       char out[HIT_AGENT_MAX + 8])
 {
-	/* a few bytes past the cut are written, to see where it falls */
-	size_t n = fp_scrub(key, a, len, out, HIT_AGENT_MAX + 8);
-
-	if (n > HIT_AGENT_MAX) {
-		/* back to the lead byte of a sequence the cut splits
-		 * (three steps at most: UTF-8 is four bytes long) */
-		n = HIT_AGENT_MAX;
-		for (int i = 0;
-		     i < 3 && n > 0 && ((unsigned char)out[n] & 0xc0) == 0x80;
-		     i++)
-			n--;
-		out[n] = '\0';
-	}
-	return n;
+	return fp_scrub_cut(key, a, len, 0, out, HIT_AGENT_MAX);
 }
 
 static const struct agent *agent_name(struct hit_maker *hm, struct span a,
@@ -228,8 +214,10 @@ static const struct agent *agent_name(struct hit_maker *hm, struct span a,
 	return fresh;
 }
 
-/* The templated path of u, scrubbed: a key pasted into a path segment
- * becomes its fingerprint.  Through the route memo. */
+/* The templated path of u, scrubbed, then cut to HIT_ROUTE_MAX: a key
+ * pasted into a path segment becomes its fingerprint.  A template that
+ * fills hm->route was cut: what its cut ends goes too.  Through the
+ * route memo. */
 static const char *route_name(struct hit_maker *hm, struct span u, size_t *len)
 {
 	size_t n = route_template(u.p, u.len, hm->route, sizeof(hm->route));
@@ -238,8 +226,8 @@ static const char *route_name(struct hit_maker *hm, struct span u, size_t *len)
 
 	if (got)
 		return got;
-	*len = fp_scrub(hm->key, hm->route, n, hm->route_scrubbed,
-			sizeof(hm->route_scrubbed));
+	*len = fp_scrub_cut(hm->key, hm->route, n, n == sizeof(hm->route) - 1,
+			    hm->route_scrubbed, HIT_ROUTE_MAX);
 	memo_put(hm->routes, hm->route, n, h, hm->route_scrubbed, *len);
 	return hm->route_scrubbed;
 }

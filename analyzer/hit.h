@@ -11,10 +11,11 @@
 #include "rules.h"
 #include "store.h"
 
-/* Longest client name and user agent a hit carries, in bytes (the
- * store keeps no more). */
+/* Longest client name, user agent and route a hit carries, in bytes
+ * (the store keeps no more).  Each is scrubbed whole, then cut. */
 #define HIT_CLIENT_MAX 256
 #define HIT_AGENT_MAX  512
+#define HIT_ROUTE_MAX  256
 
 struct hit_maker;
 
@@ -42,9 +43,9 @@ void hit_maker_rebind(struct hit_maker *hm, struct format *fmt);
 void hit_make(struct hit_maker *hm, const struct record *rec, struct hit *h);
 
 /* Write user agent a[0..len) with credential-shaped runs replaced by
- * their fingerprints (fp_scrub()), scrubbed whole before it is cut, so
- * that a secret across the cut leaves no raw prefix; then cut to at
- * most HIT_AGENT_MAX bytes, never inside a UTF-8 sequence.  out holds
+ * their fingerprints, scrubbed whole before it is cut, so that a secret
+ * across the cut leaves no raw prefix; then cut to at most HIT_AGENT_MAX
+ * bytes, never inside a UTF-8 sequence (fp_scrub_cut()).  out holds
  * HIT_AGENT_MAX + 8 bytes; it is NUL-terminated.  Return its length. */
 size_t hit_agent_scrub(const struct fpkey *key, const char *a, size_t len,
 		       char out[HIT_AGENT_MAX + 8]);

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "msg.h"
+#include "outfile.h"
 #include "paste.h"
 #include "report.h"
 #include "store.h"
@@ -166,12 +167,18 @@ static int fp_arg(const char *arg, char out[FP_HEXLEN + 4])
  * not a fingerprint. */
 static int copy_args(const struct config *cfg, char ***out)
 {
+	char b[MSG_ARG_MAX];
+
 	*out = xcalloc((size_t)cfg->npaths + 1, sizeof(**out));
 	for (int i = 0; i < cfg->npaths; i++) {
 		(*out)[i] = xmalloc(FP_HEXLEN + 4);
 		if (fp_arg(cfg->paths[i], (*out)[i]) < 0) {
-			err("not a fingerprint (fp: and 16 hex digits): %s",
-			    cfg->paths[i]);
+			/* never the argument: it may be the secret itself */
+			err("lookup: argument %d is not a fingerprint, fp: "
+			    "and "
+			    "16 hex digits (got %s); give secrets on stdin, "
+			    "one a line",
+			    i + 1, msg_arg(b, cfg->paths[i]));
 			for (int j = 0; j <= i; j++)
 				free((*out)[j]);
 			free(*out);
@@ -211,6 +218,7 @@ static int run(const struct config *cfg, char **fps, int n)
 
 int lookup_run(const struct config *cfg)
 {
+	char emsg[256];
 	struct fpkey key;
 	char **fps;
 	int n;
@@ -231,6 +239,11 @@ int lookup_run(const struct config *cfg)
 	if (!n)
 		err("no credential to look up (fp: arguments or secrets on "
 		    "stdin)");
+	/* what was written must have reached standard output */
+	if (outfile_check_stdout(emsg, sizeof(emsg)) < 0) {
+		err("%s", emsg);
+		rc = EXIT_FAILED;
+	}
 	for (int i = 0; i < n; i++)
 		free(fps[i]);
 	free(fps);

@@ -2,6 +2,7 @@
 #include "msg.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static enum msg_level level = MSG_NORMAL;
 
@@ -61,4 +62,16 @@ void debug(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsay("", fmt, ap);
 	va_end(ap);
+}
+
+const char *msg_arg(char buf[MSG_ARG_MAX], const char *arg)
+{
+	size_t n = arg ? strlen(arg) : 0;
+
+	if (n == 0)
+		snprintf(buf, MSG_ARG_MAX, "an empty value");
+	else
+		snprintf(buf, MSG_ARG_MAX, "%zu byte%s, not shown", n,
+			 n == 1 ? "" : "s");
+	return buf;
 }

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "config.h"
 #include "day.h"
+#include "msg.h"
 #include "report.h"
 
 #ifndef KEYAUDIT_DATADIR
@@ -348,9 +349,11 @@ static enum parse_result number(struct config *cfg, const char *opt,
 				const char *what, long min, long max,
 				long *dst)
 {
+	char b[MSG_ARG_MAX];
+
 	if (parse_count(optarg, max, dst) < 0)
-		return usage_error(cfg->cmd, "--%s: expected %s: %s", opt,
-				   what, optarg);
+		return usage_error(cfg->cmd, "--%s: expected %s (got %s)", opt,
+				   what, msg_arg(b, optarg));
 	if (*dst < min)
 		return usage_error(cfg->cmd, "--%s: must be at least %ld", opt,
 				   min);
@@ -444,11 +447,13 @@ static enum parse_result int_option(struct config *cfg, int c)
 static enum parse_result day_option(struct config *cfg, const char *opt,
 				    const char **dst)
 {
+	char b[MSG_ARG_MAX];
+
 	if (!is_day(optarg))
 		return usage_error(cfg->cmd,
 				   "--%s: expected a day, "
-				   "YYYY-MM-DD: %s",
-				   opt, optarg);
+				   "YYYY-MM-DD (got %s)",
+				   opt, msg_arg(b, optarg));
 	*dst = optarg;
 	return OPTIONS_RUN;
 }
@@ -457,12 +462,13 @@ static enum parse_result percent_option(struct config *cfg, int c)
 {
 	const char *name = c == OPT_MAXSHARE ? "max-share" : "max-blind";
 	double *dst = c == OPT_MAXSHARE ? &cfg->max_share : &cfg->max_blind;
+	char b[MSG_ARG_MAX];
 
 	if (parse_decimal(optarg, dst) < 0)
 		return usage_error(cfg->cmd,
 				   "--%s: expected a percentage in decimal "
-				   "digits (e.g. 0.5): %s",
-				   name, optarg);
+				   "digits, e.g. 0.5 (got %s)",
+				   name, msg_arg(b, optarg));
 	if (*dst > 100)
 		return usage_error(cfg->cmd, "--%s: must be at most 100",
 				   name);
@@ -473,6 +479,7 @@ static enum parse_result percent_option(struct config *cfg, int c)
 static enum parse_result text_option(struct config *cfg, int c)
 {
 	int *n = c == OPT_INCLUDE ? &cfg->ninclude : &cfg->nexclude;
+	char b[MSG_ARG_MAX];
 
 	switch (c) {
 	case OPT_INCLUDE:
@@ -501,8 +508,8 @@ static enum parse_result text_option(struct config *cfg, int c)
 		else
 			return usage_error(cfg->cmd,
 					   "--registry-delimiter: , ; | or "
-					   "tab: %s",
-					   optarg);
+					   "tab (got %s)",
+					   msg_arg(b, optarg));
 		break;
 	case OPT_BROWNOUT:
 		if (cfg->nbrownouts == 16)
@@ -510,8 +517,8 @@ static enum parse_result text_option(struct config *cfg, int c)
 		if (!is_brownout(optarg))
 			return usage_error(cfg->cmd,
 					   "--brownout: expected 'YYYY-MM-DD "
-					   "HH:MM-HH:MM': %s",
-					   optarg);
+					   "HH:MM-HH:MM' (got %s)",
+					   msg_arg(b, optarg));
 		cfg->brownouts[cfg->nbrownouts++] = optarg;
 		break;
 	}
@@ -621,17 +628,20 @@ static enum parse_result one_option(struct config *cfg, int c)
 
 static enum parse_result finish_report(struct config *cfg)
 {
+	char b[MSG_ARG_MAX];
+
 	if (cfg->npaths != 1)
 		return usage_error(cfg->cmd, "report needs one KIND");
 	cfg->report = cfg->paths[0];
 	if (!report_known(cfg->report, NULL))
-		return usage_error(cfg->cmd, "unknown report: %s",
-				   cfg->report);
+		return usage_error(cfg->cmd, "unknown report KIND (got %s)",
+				   msg_arg(b, cfg->report));
 	if (cfg->format && strcmp(cfg->format, "json") != 0 &&
 	    strcmp(cfg->format, "csv") != 0)
 		return usage_error(cfg->cmd,
-				   "--format: csv or json for a report: %s",
-				   cfg->format);
+				   "--format: csv or json for a report "
+				   "(got %s)",
+				   msg_arg(b, cfg->format));
 	cfg->json = cfg->format && strcmp(cfg->format, "json") == 0;
 	if (strcmp(cfg->report, "outreach") == 0 && !cfg->registry)
 		return usage_error(cfg->cmd, "report outreach needs "
@@ -644,6 +654,7 @@ static enum parse_result finish_report(struct config *cfg)
 /* Check what each command needs once its options are read. */
 static enum parse_result finish(struct config *cfg)
 {
+	char b[MSG_ARG_MAX];
 	const char *env = getenv("KEYAUDIT_DB");
 	enum command cmd = cfg->cmd;
 
@@ -682,8 +693,11 @@ static enum parse_result finish(struct config *cfg)
 	if ((cmd == CMD_FILES || cmd == CMD_FINGERPRINT ||
 	     cmd == CMD_GONOGO) &&
 	    cfg->npaths)
-		return usage_error(cmd, "unexpected argument: %s",
-				   cfg->paths[0]);
+		return usage_error(
+		    cmd, "%s takes no argument (got %s)%s", command_name(cmd),
+		    msg_arg(b, cfg->paths[0]),
+		    cmd == CMD_FINGERPRINT ? "; secrets are read from stdin"
+					   : "");
 	if (!cfg->rules)
 		cfg->rules = options_default_rules();
 	return OPTIONS_RUN;
@@ -697,6 +711,7 @@ static enum parse_result pick_command(int argc, char **argv,
 	const char *word = argv[1];
 	const char *sub = argc > 2 ? argv[2] : NULL;
 	int known = 0;
+	char b[MSG_ARG_MAX];
 
 	for (const struct options_command *c = options_commands; c->name;
 	     c++) {
@@ -710,7 +725,8 @@ static enum parse_result pick_command(int argc, char **argv,
 		}
 	}
 	if (!known)
-		return usage_error(CMD_NONE, "unknown command: %s", word);
+		return usage_error(CMD_NONE, "unknown command (got %s)",
+				   msg_arg(b, word));
 	if (sub && (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0)) {
 		cfg->cmd = CMD_RULES_CHECK; /* its usage shows both */
 		return OPTIONS_HELP;
@@ -718,7 +734,10 @@ static enum parse_result pick_command(int argc, char **argv,
 	if (!sub || *sub == '-')
 		return usage_error(
 		    CMD_NONE, "%s: missing subcommand (check, explain)", word);
-	return usage_error(CMD_NONE, "%s %s: unknown subcommand", word, sub);
+	return usage_error(CMD_NONE,
+			   "%s: unknown subcommand, not check or explain "
+			   "(got %s)",
+			   word, msg_arg(b, sub));
 }
 
 /* The getopt tables of cmd's options, from options_table. */
@@ -746,11 +765,23 @@ static void getopt_tables(enum command cmd, struct option *lo, char *shorts)
 	*s = '\0';
 }
 
+/* Is name ("--db") written as an option's name: small letters, digits
+ * and '-', not long?  Else it is not repeated in a message: it may be a
+ * secret. */
+static int option_like(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n <= 32 &&
+	       strspn(name, "-abcdefghijklmnopqrstuvwxyz0123456789") == n;
+}
+
 /* Why getopt_long() refused argv[optind - 1]: not an option of cmd,
  * of no command, or without its value. */
 static enum parse_result refused(enum command cmd, int c, char **argv)
 {
 	char name[64];
+	char b[MSG_ARG_MAX];
 	const char *word = argv[optind - 1];
 
 	if (word[0] == '-' && word[1] == '-')
@@ -765,6 +796,10 @@ static enum parse_result refused(enum command cmd, int c, char **argv)
 		    (name[1] != '-' && o->shortname == name[1]))
 			return usage_error(cmd, "%s does not take %s",
 					   command_name(cmd), name);
+	if (!option_like(name))
+		return usage_error(cmd, "%s: unknown option (got %s)",
+				   command_name(cmd),
+				   msg_arg(b, word + strspn(word, "-")));
 	return usage_error(cmd, "%s: unknown option %s", command_name(cmd),
 			   name);
 }

@@ -37,16 +37,10 @@ static char *temp_name(const char *path)
 	return tmp;
 }
 
-/* The mode of a new file: the target's, or 0644 less the umask. */
+/* The mode of a new file: the target's, or OUTFILE_MODE. */
 static mode_t new_mode(const struct stat *st, int exists)
 {
-	mode_t mask;
-
-	if (exists)
-		return st->st_mode & 07777;
-	mask = umask(0);
-	umask(mask);
-	return 0644 & ~mask;
+	return exists ? st->st_mode & 07777 : OUTFILE_MODE;
 }
 
 /* Create a fresh temporary file beside path; return its fd or -1. */
@@ -92,6 +86,47 @@ static struct outfile *open_fd(struct outfile *o, int fd, FILE **f, char *err,
 	return NULL;
 }
 
+/* How long a FIFO's reader is waited for, in steps of 50 ms: a reader
+ * started at the same time comes in well under that. */
+#define FIFO_WAIT_STEPS 60
+
+/* Open a FIFO or a device, written in place, never replaced.  The open
+ * is bounded: a FIFO that nobody reads after FIFO_WAIT_STEPS is refused
+ * (a plain open would block until a reader came, maybe for ever); once
+ * open, writes block as usual.  Return the fd, or -1 with the reason. */
+static int open_in_place(const char *path, char *err, size_t errlen)
+{
+	int fd = -1;
+	int fl;
+
+	for (int i = 0; i <= FIFO_WAIT_STEPS; i++) {
+		fd =
+		    open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+		if (fd >= 0 || errno != ENXIO)
+			break;
+		if (i < FIFO_WAIT_STEPS)
+			usleep(50 * 1000);
+	}
+	if (fd < 0 && errno == ENXIO) {
+		snprintf(err, errlen,
+			 "%s: a FIFO that nobody reads (waited 3 s); not "
+			 "written",
+			 path);
+		return -1;
+	}
+	if (fd < 0) {
+		fail(path, err, errlen, errno);
+		return -1;
+	}
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		fail(path, err, errlen, errno);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 struct outfile *outfile_open(const char *path, FILE **f, char *err,
 			     size_t errlen)
 {
@@ -115,10 +150,7 @@ struct outfile *outfile_open(const char *path, FILE **f, char *err,
 			 path);
 		fd = -1;
 	} else if (exists && !S_ISREG(st.st_mode)) {
-		/* a FIFO or a device: written in place, never replaced */
-		fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0)
-			fail(path, err, errlen, errno);
+		fd = open_in_place(path, err, errlen);
 	} else {
 		fd = create_temp(o, new_mode(&st, exists));
 		if (fd < 0)

@@ -9,13 +9,21 @@
 
 struct outfile;
 
+/* The mode of every new output file (reports, pages, metrics), whatever
+ * the umask: they hold no secret, only fingerprints, and node_exporter
+ * reads the metrics as another user.  A file replaced keeps its own
+ * mode, so "chmod 640" once keeps a report private.  docs/security.md
+ * and docs/reports.md say the same (tests/cli/filemodes.sh). */
+#define OUTFILE_MODE 0644
+
 /* Open path for writing.  NULL or "-" is standard output.  An existing
  * target that is not a regular file (a FIFO, a device such as
- * /dev/null) is opened and written in place, never replaced.  A target
- * that is a symbolic link is refused: the link is not followed, nor
+ * /dev/null) is opened and written in place, never replaced; the open
+ * is bounded: a FIFO that nobody reads within 3 seconds is refused.  A
+ * target that is a symbolic link is refused: the link is not followed, nor
  * replaced.  Otherwise a new file is created exclusively (O_EXCL,
  * O_NOFOLLOW) under a random name in path's directory, with the mode of
- * the target it replaces or 0644 less the umask, and renamed over path
+ * the target it replaces or OUTFILE_MODE, and renamed over path
  * by outfile_close().  Return the handle, or NULL with "PATH: reason" in
  * err.  *f is the stream to write (owned by the handle). */
 struct outfile *outfile_open(const char *path, FILE **f, char *err,

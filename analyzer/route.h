@@ -5,8 +5,9 @@
 
 #include <stddef.h>
 
-/* Room for a route as the store keeps it (it cuts them at 256 bytes),
- * with space for a scrubbed key's "fp:" and fingerprint. */
+/* Room for a route's template: 511 bytes and the NUL.  A template that
+ * fills it was cut; it is scrubbed as such and then cut to the 256
+ * bytes the store keeps (hit.c). */
 #define ROUTE_BUF 512
 
 /* Template the path of a request: drop the query ('?' on) and fragment

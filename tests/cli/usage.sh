@@ -13,7 +13,8 @@ usage_is() {
 }
 
 usage_is "rules: missing subcommand (check, explain)" rules
-usage_is "rules foo: unknown subcommand" rules foo
+usage_is "rules: unknown subcommand, not check or explain (got 3 bytes, not shown)" \
+	rules foo
 usage_is "--db: missing value" ingest --db
 usage_is "--db: missing value" ingest --db --wait 3 x.log
 usage_is "-o: missing value" report migration -o
@@ -21,21 +22,25 @@ usage_is "--window: must be at least 1" gonogo --window 0
 usage_is "--jobs: must be at least 1" ingest --jobs 0 x.log
 usage_is "--since is after --until" report migration \
 	--since 2026-02-01 --until 2026-01-31
-usage_is "--since: expected a day, YYYY-MM-DD: 2026-13-01" \
+usage_is "--since: expected a day, YYYY-MM-DD (got 10 bytes, not shown)" \
 	report migration --since 2026-13-01
 for n in nan inf 0x10 1e3 -1 +1 " 1" 1,5 .5 1.2.3 ""; do
-	usage_is "--max-share: expected a percentage in decimal digits (e.g. 0.5): $n" \
+	got="${#n} bytes, not shown"
+	[ -n "$n" ] || got="an empty value"
+	usage_is "--max-share: expected a percentage in decimal digits, e.g. 0.5 (got $got)" \
 		gonogo --max-share "$n"
 done
 usage_is "--max-share: must be at most 100" gonogo --max-share 100.5
 for o in --wait --commit-every --jobs; do
 	expect_exit 2 "$KEYAUDIT" ingest "$o" 1e3 x.log 2>err
-	grep -q "^keyaudit: $o: expected .*: 1e3$" err || { cat err; fail "$o 1e3"; }
+	grep -q "^keyaudit: $o: expected .* (got 3 bytes, not shown)$" err ||
+		{ cat err; fail "$o 1e3"; }
 	expect_exit 2 "$KEYAUDIT" ingest "$o" 0x10 x.log 2>/dev/null
 done
 for o in --window --max-clients --min-quiet-days; do
 	expect_exit 2 "$KEYAUDIT" gonogo "$o" 7.5 2>err
-	grep -q "^keyaudit: $o: expected .*: 7.5$" err || { cat err; fail "$o 7.5"; }
+	grep -q "^keyaudit: $o: expected .* (got 3 bytes, not shown)$" err ||
+		{ cat err; fail "$o 7.5"; }
 done
 
 # options of other commands, named with the command

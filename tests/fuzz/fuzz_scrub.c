@@ -6,6 +6,9 @@
  *         a short password) is planted after a context picked by byte 2,
  *         at an offset picked by byte 3, with a space after it; the
  *         output must not hold the credential, nor any 16 bytes of it;
+ *         nor must the text scrubbed and cut to a length picked by
+ *         byte 3 (fp_scrub_cut()), nor hold any 10 bytes of the part
+ *         of it before a cut the caller made inside it;
  *   odd:  choices of ordinary text (user agents, product names, ids),
  *         joined by spaces; the output must be the text itself.
  * The credential's bytes come from a generator seeded by the input, so a
@@ -145,6 +148,47 @@ static void check_output(const char *out, size_t n, size_t cap)
 	FUZZ_CHECK(strlen(out) <= n, "length returned");
 }
 
+/* Is any 10 bytes of the k bytes at secret in out (k >= 10)? */
+static int leaked10(const char *out, const char *secret, size_t k)
+{
+	for (size_t i = 0; i + 10 <= k; i++)
+		if (memmem(out, strlen(out), secret + i, 10))
+			return 1;
+	return 0;
+}
+
+/* Cut values (fp_scrub_cut()): in[0..n) with the secret at in + s,
+ * scrubbed whole and cut to max (picked by b), and cut by the caller
+ * inside the secret (after k of its bytes, picked by b too): no 10
+ * bytes of the secret come out. */
+static void cut_values(const char *in, size_t n, size_t s, const char *secret,
+		       unsigned b)
+{
+	size_t len = strlen(secret);
+	size_t max = (s + b * 7) % (n + 8) + 1;
+	size_t k = len ? b % len : 0;
+	char *out = malloc(max + 1);
+	size_t got = fp_scrub_cut(&key, in, n, 0, out, max);
+
+	check_output(out, got, max + 1);
+	FUZZ_CHECK(got <= max, "cut to max");
+	if (len && leaked(out, secret)) {
+		fprintf(stderr, "planted: %s\nout: %s\n", secret, out);
+		FUZZ_CHECK(0,
+			   "a credential is in a value cut after scrubbing");
+	}
+	free(out);
+	out = malloc(3 * n + 64);
+	got = fp_scrub_cut(&key, in, s + k, 1, out, 3 * n + 63);
+	check_output(out, got, 3 * n + 64);
+	if (k >= 10 && leaked10(out, secret, k)) {
+		fprintf(stderr, "planted: %.*s|\nout: %s\n", (int)k, secret,
+			out);
+		FUZZ_CHECK(0, "a credential the cut ends is in the output");
+	}
+	free(out);
+}
+
 static void plant(const uint8_t *data, size_t size)
 {
 	char full[512];
@@ -156,10 +200,13 @@ static void plant(const uint8_t *data, size_t size)
 	char *in;
 	char *out;
 	size_t n;
+	size_t s;
 	int needs_ctx;
+	unsigned b;
 
 	if (size < 4)
 		return;
+	b = data[3];
 	needs_ctx = make_secret(data[1], full, &pub);
 	secret = full + pub;
 	ctx = contexts[data[2] % NCTX];
@@ -173,6 +220,7 @@ static void plant(const uint8_t *data, size_t size)
 	n = 0;
 	memcpy(in, data, at);
 	n += at;
+	s = n + strlen(ctx) + pub;
 	n += (size_t)sprintf(in + n, "%s%s", ctx, full);
 	/* a short secret found elsewhere in the text proves nothing */
 	if (strlen(secret) < 6 || memmem(data, size, secret, strlen(secret)))
@@ -190,6 +238,7 @@ static void plant(const uint8_t *data, size_t size)
 		fprintf(stderr, "planted: %s\nout: %s\n", secret, out);
 		FUZZ_CHECK(0, "a planted credential is in the output");
 	}
+	cut_values(in, n, s, secret, b);
 	free(in);
 	free(out);
 }

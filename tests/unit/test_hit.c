@@ -32,14 +32,19 @@ static void agent_cut(void)
 	const char *secret = "Zq9aB3dE5fG7hJ1kL3mN5pQ7rS9tU1vW3xY5z7Q";
 	char a[2048];
 	char out[HIT_AGENT_MAX + 8];
-	size_t n = straddle(a, 500, secret);
+	size_t n = straddle(a, 490, secret);
 	size_t got = hit_agent_scrub(&key, a, n, out);
 
 	INT_EQ(got, HIT_AGENT_MAX, "cut at the cap");
 	INT_EQ(strlen(out), got, "NUL-terminated");
 	OK(memmem(out, got, "Zq9aB3", 6) == NULL,
 	   "no raw prefix of a secret across the cut");
-	OK(memcmp(out + 500, "fp:", 3) == 0, "the secret's mark instead");
+	OK(memcmp(out + 490, "fp:", 3) == 0, "the secret's mark instead");
+	/* a mark that does not fit is left out whole */
+	n = straddle(a, 500, secret);
+	got = hit_agent_scrub(&key, a, n, out);
+	INT_EQ(got, 500, "no part of a mark");
+	OK(memmem(out, got, "Zq9aB3", 6) == NULL, "nor of the secret");
 	/* 511 ASCII bytes and a two-byte letter across the cut */
 	memset(a, 'a', 511);
 	memcpy(a + 511, "\xc3\xa9 ok", 5);
@@ -51,6 +56,27 @@ static void agent_cut(void)
 	INT_EQ(got, 510, "a three-byte sequence left whole");
 	got = hit_agent_scrub(&key, "curl/8.1", 8, out);
 	STR_EQ(out, "curl/8.1", "short agents are kept as they are");
+}
+
+/* A value the caller cut: the piece at the cut goes, however short. */
+static void scrub_cut(void)
+{
+	const char *r = "items /Eizttazs5+LSFB3BbB";
+	char out[64];
+	size_t n;
+
+	n = fp_scrub_cut(&key, r, strlen(r), 0, out, 63);
+	STR_EQ(out, r, "a short run is kept when nothing was cut");
+	n = fp_scrub_cut(&key, r, strlen(r), 1, out, 63);
+	INT_EQ(n, 25, "the run at the cut is a mark");
+	OK(strncmp(out, "items fp:", 9) == 0, "the runs before stay");
+	fp_scrub_cut(&key, "x Bearer abcdef", 15, 1, out, 63);
+	OK(strstr(out, "abcdef") == NULL, "a plain value the cut ends goes");
+	fp_scrub_cut(&key, "x Bearer abcdef", 15, 0, out, 63);
+	STR_EQ(out, "x Bearer abcdef", "a plain word after Bearer stays");
+	/* a UTF-8 sequence the caller's cut split is left out */
+	n = fp_scrub_cut(&key, "ab /\xc3", 5, 1, out, 63);
+	INT_EQ(n, 4, "no half of a sequence");
 }
 
 static struct ruleset *rules_from(const char *text)
@@ -140,5 +166,6 @@ static void make(void)
 void test_hit(void)
 {
 	agent_cut();
+	scrub_cut();
 	make();
 }
