@@ -147,11 +147,21 @@ static int file_at(struct store *st, const struct fpkey *key, const char *path,
 	return rc;
 }
 
+/* Say that argument i names nothing: not repeated, since a name or a
+ * fingerprint's place may hold a secret typed there. */
+static void forget_none(const struct config *cfg, const char *arg, int i)
+{
+	char b[MSG_ARG_MAX];
+
+	err("forget: argument %d names no file in %s (got %s)", i + 1, cfg->db,
+	    msg_arg(b, arg));
+}
+
 /* What arg names: the file at a path, by its content; else a head
  * fingerprint; else (force) the name files were read under.  Return
  * 0 with w set, 1 when refused (said), -1 on error (err set). */
 static int forget_what(const struct config *cfg, struct store *st,
-		       const struct fpkey *key, const char *arg,
+		       const struct fpkey *key, const char *arg, int i,
 		       struct store_forget_what *w, char *emsg, size_t emsglen)
 {
 	struct stat sb;
@@ -177,7 +187,7 @@ static int forget_what(const struct config *cfg, struct store *st,
 	    0)
 		return -1;
 	if (named == 0) {
-		err("%s: no such file in %s", arg, cfg->db);
+		forget_none(cfg, arg, i);
 		return 1;
 	}
 	if (!cfg->force) {
@@ -193,12 +203,12 @@ static int forget_what(const struct config *cfg, struct store *st,
 
 /* Forget what arg names.  Return an exit status. */
 static int forget_one(const struct config *cfg, struct store *st,
-		      const struct fpkey *key, const char *arg,
+		      const struct fpkey *key, const char *arg, int i,
 		      struct forget_ctx *x)
 {
 	char emsg[1024];
 	struct store_forget_what w;
-	int n = forget_what(cfg, st, key, arg, &w, emsg, sizeof(emsg));
+	int n = forget_what(cfg, st, key, arg, i, &w, emsg, sizeof(emsg));
 
 	if (n > 0)
 		return EXIT_PARTIAL;
@@ -210,7 +220,7 @@ static int forget_one(const struct config *cfg, struct store *st,
 		return EXIT_FAILED;
 	}
 	if (n == 0) {
-		err("%s: no such file in %s", arg, cfg->db);
+		forget_none(cfg, arg, i);
 		return EXIT_PARTIAL;
 	}
 	return EXIT_OK;
@@ -233,7 +243,7 @@ int cmd_forget(const struct config *cfg)
 		return EXIT_FAILED;
 	}
 	for (int i = 0; i < cfg->npaths && rc != EXIT_FAILED; i++) {
-		int got = forget_one(cfg, st, &key, cfg->paths[i], &x);
+		int got = forget_one(cfg, st, &key, cfg->paths[i], i, &x);
 
 		if (got != EXIT_OK)
 			rc = got;
