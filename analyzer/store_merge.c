@@ -3,7 +3,6 @@
  * further, day by day where the shard still holds the day; what the
  * shard folded is taken through a row of its own (state 'shard'),
  * replaced at each merge.  The rules are in docs/store.md. */
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -582,21 +581,6 @@ static int merge_meta(struct store *st, char *err, size_t errlen)
 	    err, errlen);
 }
 
-/* Open the shard once on its own: that checks its schema and upgrades
- * an older one. */
-static int check_shard(const char *path, char *err, size_t errlen)
-{
-	struct store *s;
-
-	if (access(path, R_OK) != 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	s = store_open(path, STORE_READ, err, errlen);
-	store_close(s);
-	return s ? 0 : -1;
-}
-
 static int attach(struct store *st, const char *path, char *err, size_t errlen)
 {
 	sqlite3_stmt *s = store_prepare(st, "ATTACH ?1 AS s", err, errlen);
@@ -612,37 +596,21 @@ static int attach(struct store *st, const char *path, char *err, size_t errlen)
 		   : store_fail(st, "cannot attach the shard", err, errlen);
 }
 
-int store_merge(struct store *st, const char *path, char *err, size_t errlen)
+int store_merge_shard(struct store *st, const char *path, char *err,
+		      size_t errlen)
 {
 	char why[1024];
 	int rc;
 
-	if (store_wait_writer(st, err, errlen) < 0)
-		return -1;
-	if (store_same_file(st, path)) {
-		snprintf(err, errlen,
-			 "%s: is this database itself (%s, the same file): a "
-			 "database holds all of its own counts already; "
-			 "nothing merged",
-			 path, st->path);
-		return -1;
-	}
-	if (check_shard(path, err, errlen) < 0)
-		return -1;
 	if (attach(st, path, err, errlen) < 0)
 		return -1;
-	pthread_mutex_lock(&store_write_mu);
-	rc = store_exec(st, "BEGIN IMMEDIATE", err, errlen);
+	rc = store_write_begin(st, err, errlen);
 	if (rc == 0) {
 		rc = merge_meta(st, err, errlen);
 		if (rc == 0)
 			rc = merge_files(st, path, err, errlen);
-		if (rc == 0)
-			rc = store_exec(st, "COMMIT", err, errlen);
-		if (rc != 0)
-			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		rc = store_write_end(st, rc, err, errlen);
 	}
-	pthread_mutex_unlock(&store_write_mu);
 	if (rc != 0)
 		snprintf(why, sizeof(why), "%s", err);
 	sqlite3_exec(st->db, "DETACH s", NULL, NULL, NULL);
