@@ -362,10 +362,15 @@ static int read_lines(struct run *r, struct input *in, struct file_state *fs)
 		if (rc == 2) {
 			bad_line(r, fs, "line longer than 1 MiB");
 		} else if (count_line(r, fs, line, len)) {
-			fs->lines--;
-			r->lines--;
-			wait_future(r, fs);
-			break;
+			if (strcmp(fs->name, "-") == 0) {
+				/* a pipe is not read again: no line waits */
+				bad_line(r, fs, "dated in the future");
+			} else {
+				fs->lines--;
+				r->lines--;
+				wait_future(r, fs);
+				break;
+			}
 		}
 		fs->bytes = input_offset(in);
 		if (!judged) {
