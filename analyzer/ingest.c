@@ -40,6 +40,9 @@
  * whose clock is hours behind the server's reads those lines once it
  * has caught up. */
 #define FUTURE_SLACK 3600
+/* A line dated this much after now is no clock's error but a broken
+ * line: a bad line, so that it holds nothing back. */
+#define FUTURE_BROKEN (7 * 86400)
 /* Complete lines the format is told from, however long they are. */
 #define DETECT_LINES   4
 #define MAX_CLAIMS     64   /* as many as workers */
@@ -76,7 +79,7 @@ struct pool {
 	int reading; /* workers with a file in hand */
 	int cores;   /* CPUs this process may run on */
 	int bad_shown;
-	int64_t future; /* lines dated after this are bad */
+	int64_t future; /* lines dated after this wait for a later run */
 	/* progress on a terminal */
 	int progress;
 	double started;
@@ -212,6 +215,10 @@ static int count_line(struct run *r, struct file_state *fs, const char *line,
 		/* a W3C log's own header lines are no requests, and fine */
 		if (!format_is_directive(r->fmt, line, len))
 			bad_line(r, fs, rec.error);
+		return 0;
+	}
+	if (rec.time > r->pool->future + FUTURE_BROKEN - FUTURE_SLACK) {
+		bad_line(r, fs, "dated more than 7 days in the future");
 		return 0;
 	}
 	if (rec.time > r->pool->future)
@@ -364,10 +371,15 @@ static int read_lines(struct run *r, struct input *in, struct file_state *fs)
 		if (rc == 2) {
 			bad_line(r, fs, "line longer than 1 MiB");
 		} else if (count_line(r, fs, line, len)) {
-			fs->lines--;
-			r->lines--;
-			wait_future(r, fs);
-			break;
+			if (strcmp(fs->name, "-") == 0) {
+				/* a pipe is not read again: no line waits */
+				bad_line(r, fs, "dated in the future");
+			} else {
+				fs->lines--;
+				r->lines--;
+				wait_future(r, fs);
+				break;
+			}
 		}
 		fs->bytes = input_offset(in);
 		if (!judged) {

@@ -1,8 +1,11 @@
-/* store.c: the database connection: open and close, the run lock, the
- * fingerprint key's id, the classes, and the query interface the reports
- * use.  The schema is in store_schema.c, file identity in store_file.c,
- * batches in store_batch.c, merge in store_merge.c, retention in
- * store_retain.c. */
+/* store.c: the bottom of the store: the database connection (made,
+ * locked, closed), statements, the one place write transactions are
+ * opened, the text of each table's columns, the run lock, and the
+ * query interface the reports use.  The files above it, each calling
+ * only those below: store_sum.c (detail and rollups), store_schema.c,
+ * store_file.c (file identity), store_batch.c (the batch writer),
+ * store_retain.c (fold, prune, forget), store_merge.c, and store_open.c
+ * (store_open() and store_close(), which put them together). */
 #include "store.h"
 
 #include <errno.h>
@@ -28,6 +31,96 @@ const struct store_table store_tables[KIND_N] = {
     {"routes", "day,client,fp,route", 4, 0, 0},
     {"hours", "day,client,class,amnesty,status", 5, 0, 1},
 };
+
+static const char hours_tail[] =
+    " ON CONFLICT DO UPDATE SET n = n + excluded.n"
+    ", h00 = h00 + excluded.h00, h01 = h01 + excluded.h01"
+    ", h02 = h02 + excluded.h02, h03 = h03 + excluded.h03"
+    ", h04 = h04 + excluded.h04, h05 = h05 + excluded.h05"
+    ", h06 = h06 + excluded.h06, h07 = h07 + excluded.h07"
+    ", h08 = h08 + excluded.h08, h09 = h09 + excluded.h09"
+    ", h10 = h10 + excluded.h10, h11 = h11 + excluded.h11"
+    ", h12 = h12 + excluded.h12, h13 = h13 + excluded.h13"
+    ", h14 = h14 + excluded.h14, h15 = h15 + excluded.h15"
+    ", h16 = h16 + excluded.h16, h17 = h17 + excluded.h17"
+    ", h18 = h18 + excluded.h18, h19 = h19 + excluded.h19"
+    ", h20 = h20 + excluded.h20, h21 = h21 + excluded.h21"
+    ", h22 = h22 + excluded.h22, h23 = h23 + excluded.h23";
+
+/* " ON CONFLICT DO UPDATE SET n = n + excluded.n, ..." */
+const char *store_merge_tail(const struct store_table *t)
+{
+	if (t->hours)
+		return hours_tail;
+	return t->range ? " ON CONFLICT DO UPDATE SET n = n + excluded.n,"
+			  " first = min(first, excluded.first),"
+			  " last = max(last, excluded.last)"
+			: " ON CONFLICT DO UPDATE SET n = n + excluded.n";
+}
+
+const char *store_vals(const struct store_table *t)
+{
+	static const char hours[] = "n"
+				    ", h00, h01, h02, h03, h04, h05, h06, h07"
+				    ", h08, h09, h10, h11, h12, h13, h14, h15"
+				    ", h16, h17, h18, h19, h20, h21, h22, h23";
+
+	return t->hours ? hours : t->range ? "n, first, last" : "n";
+}
+
+const char *store_sums(const struct store_table *t)
+{
+	static const char hours[] =
+	    "sum(n)"
+	    ", sum(h00), sum(h01), sum(h02), sum(h03), sum(h04), sum(h05)"
+	    ", sum(h06), sum(h07), sum(h08), sum(h09), sum(h10), sum(h11)"
+	    ", sum(h12), sum(h13), sum(h14), sum(h15), sum(h16), sum(h17)"
+	    ", sum(h18), sum(h19), sum(h20), sum(h21), sum(h22), sum(h23)";
+
+	return t->hours	  ? hours
+	       : t->range ? "sum(n), min(first), max(last)"
+			  : "sum(n)";
+}
+
+/* Batch writes of the connections of one process take turns here, not
+ * in SQLite's busy handler, which sleeps in steps of up to 100 ms. */
+static pthread_mutex_t write_mu = PTHREAD_MUTEX_INITIALIZER;
+
+int store_write_begin(struct store *st, char *err, size_t errlen)
+{
+	pthread_mutex_lock(&write_mu);
+	if (store_exec(st, "BEGIN IMMEDIATE", err, errlen) == 0)
+		return 0;
+	pthread_mutex_unlock(&write_mu);
+	return -1;
+}
+
+int store_write_end(struct store *st, int rc, char *err, size_t errlen)
+{
+	if (rc == 0)
+		rc = store_exec(st, "COMMIT", err, errlen);
+	if (rc != 0)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	pthread_mutex_unlock(&write_mu);
+	return rc;
+}
+
+int store_wait_writer(struct store *st, char *err, size_t errlen)
+{
+	int failed;
+
+	if (!st->writer_started)
+		return 0;
+	pthread_mutex_lock(&st->mu);
+	while (st->queued)
+		pthread_cond_wait(&st->cv, &st->mu);
+	failed = st->failed;
+	st->failed = 0;
+	pthread_mutex_unlock(&st->mu);
+	if (failed)
+		snprintf(err, errlen, "%s", st->wmsg);
+	return failed ? -1 : 0;
+}
 
 int store_fail(struct store *st, const char *what, char *err, size_t errlen)
 {
@@ -214,50 +307,33 @@ static int plain_name(const char *path)
 	return !strpbrk(path, "?#%");
 }
 
-static int open_write(struct store *st, const char *path, char *err,
-		      size_t errlen)
+int store_connect_write(struct store *st, char *err, size_t errlen)
 {
 	int rc;
 
-	if (create_private(path, err, errlen) < 0)
+	if (create_private(st->path, err, errlen) < 0)
 		return -1;
-	rc = plain_name(path)
-		 ? open_db(st, path, SQLITE_OPEN_READWRITE, 0)
-		 : sqlite3_open_v2(path, &st->db,
+	rc = plain_name(st->path)
+		 ? open_db(st, st->path, SQLITE_OPEN_READWRITE, 0)
+		 : sqlite3_open_v2(st->path, &st->db,
 				   SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
 				   NULL);
 	if (rc != SQLITE_OK)
 		return store_fail(st, "cannot open database", err, errlen);
 	sqlite3_busy_timeout(st->db, 5000);
-	if (store_schema_check(st, err, errlen) < 0)
-		return -1;
+	return 0;
+}
+
+int store_connect_wal(struct store *st, char *err, size_t errlen)
+{
 	/* before WAL, which fixes a new database's header: space freed by
 	 * a prune or fold may go back to the file system (a no-op on a
 	 * database that has tables) */
-	if (store_exec(st,
-		       "PRAGMA auto_vacuum = INCREMENTAL;"
-		       " PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-		       err, errlen) < 0)
-		return -1;
-	return store_schema_write(st, err, errlen);
-}
-
-/* Upgrade an older database before reading it, when it may be written. */
-static int upgrade_first(const char *path, char *err, size_t errlen)
-{
-	struct store *w;
-
-	if (access(path, W_OK) != 0) {
-		snprintf(err, errlen,
-			 "%s: made by an older keyaudit and read-only here: "
-			 "run 'keyaudit ingest' or 'merge' on it once where "
-			 "it may be written, to upgrade it",
-			 path);
-		return -1;
-	}
-	w = store_open(path, STORE_WRITE, err, errlen);
-	store_close(w);
-	return w ? 0 : -1;
+	return store_exec(
+	    st,
+	    "PRAGMA auto_vacuum = INCREMENTAL;"
+	    " PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+	    err, errlen);
 }
 
 /* Does the database at path have a write-ahead log with frames in it,
@@ -282,9 +358,9 @@ static int wal_held(struct store *st, const char *path, char *err,
 	return 1;
 }
 
-static int open_read(struct store *st, const char *path, char *err,
-		     size_t errlen)
+int store_connect_read(struct store *st, char *err, size_t errlen)
 {
+	const char *path = st->path;
 	int rc;
 
 	if (access(path, F_OK) != 0) {
@@ -313,13 +389,18 @@ static int open_read(struct store *st, const char *path, char *err,
 				  NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return store_fail(st, "cannot open database", err, errlen);
-	rc = store_schema_read(st, err, errlen);
-	if (rc == 1) {
-		if (upgrade_first(path, err, errlen) < 0)
-			return -1;
-		return open_read(st, path, err, errlen);
-	}
-	return rc;
+	return 0;
+}
+
+void store_disconnect(struct store *st)
+{
+	sqlite3_close(st->db);
+	if (st->lockfd >= 0)
+		close(st->lockfd);
+	for (int i = 0; i < st->nclasses; i++)
+		free(st->classes[i]);
+	free(st->path);
+	free(st);
 }
 
 void store_read_first_day(struct store *st)
@@ -332,49 +413,6 @@ void store_read_first_day(struct store *st)
 		       sizeof(e));
 	if (!st->first_day[0] || day_parse(st->first_day, &st->first_daynum))
 		st->first_daynum = INT64_MIN;
-}
-
-struct store *store_open(const char *path, enum store_mode mode, char *err,
-			 size_t errlen)
-{
-	struct store *st = xcalloc(1, sizeof(*st));
-	int rc;
-
-	st->path = xstrdup(path);
-	st->lockfd = -1;
-	st->readonly = mode == STORE_READ;
-	rc = mode == STORE_WRITE ? open_write(st, path, err, errlen)
-				 : open_read(st, path, err, errlen);
-	if (rc < 0) {
-		store_close(st);
-		return NULL;
-	}
-	store_read_first_day(st);
-	for (int i = 0; i < 2; i++)
-		store_batch_init(&st->batch[i]);
-	pthread_mutex_init(&st->mu, NULL);
-	pthread_cond_init(&st->cv, NULL);
-	return st;
-}
-
-void store_close(struct store *st)
-{
-	if (!st)
-		return;
-	if (st->batch[0].t[0]) {
-		store_stop_writer(st);
-		pthread_mutex_destroy(&st->mu);
-		pthread_cond_destroy(&st->cv);
-	}
-	sqlite3_close(st->db);
-	if (st->lockfd >= 0)
-		close(st->lockfd);
-	for (int i = 0; i < st->nclasses; i++)
-		free(st->classes[i]);
-	for (int i = 0; i < 2; i++)
-		store_batch_free(&st->batch[i]);
-	free(st->path);
-	free(st);
 }
 
 void store_busy_wait(struct store *st, int seconds)

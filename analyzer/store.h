@@ -1,6 +1,6 @@
 /* store.h: the SQLite database: per-client counts, and how far each log
  * file has been read, always committed together.  The tables the reports
- * and gonogo read are described in schema.sql (schema 3), the contract
+ * and gonogo read are described in schema.sql (schema 5), the contract
  * between this module and them; docs/store.md explains the design. */
 #ifndef KEYAUDIT_STORE_H
 #define KEYAUDIT_STORE_H
@@ -25,8 +25,10 @@ void store_init(void);
  * STORE_WRITE creates the schema, or upgrades an older one in place in
  * one transaction.  STORE_READ never writes: on a read-only mount or in a
  * directory it may not write to it still reads (SQLite's immutable
- * mode); an older schema is upgraded first when the file is writable.
- * A database of a newer schema is refused. */
+ * mode), unless the database's write-ahead log holds data that mode
+ * would miss: then it fails, saying so.  An older schema is upgraded
+ * first when the file is writable.  A database of a newer schema, or
+ * another program's (its application_id), is refused. */
 struct store *store_open(const char *path, enum store_mode mode, char *err,
 			 size_t errlen);
 /* Close; pending counts that were not committed are dropped. */

@@ -14,8 +14,6 @@
 #include "day.h"
 #include "store_int.h"
 
-pthread_mutex_t store_write_mu = PTHREAD_MUTEX_INITIALIZER;
-
 void store_batch_init(struct batch *b)
 {
 	for (int k = 0; k < KIND_N; k++)
@@ -487,22 +485,17 @@ static int write_position(struct store *st, const struct batch *b, char *err,
 static int write_batch(struct store *st, struct batch *b, char *err,
 		       size_t errlen)
 {
-	int rc = -1;
+	int rc = store_write_begin(st, err, errlen);
 
-	pthread_mutex_lock(&store_write_mu);
-	if (store_exec(st, "BEGIN IMMEDIATE", err, errlen) == 0) {
+	if (rc == 0) {
 		rc = write_classes(st, err, errlen);
 		for (int k = 0; rc == 0 && k < KIND_N; k++)
 			rc =
 			    write_kind(st, b, (enum store_kind)k, err, errlen);
 		if (rc == 0)
 			rc = write_position(st, b, err, errlen);
-		if (rc == 0)
-			rc = store_exec(st, "COMMIT", err, errlen);
-		if (rc != 0)
-			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		rc = store_write_end(st, rc, err, errlen);
 	}
-	pthread_mutex_unlock(&store_write_mu);
 	store_batch_clear(b);
 	return rc;
 }
@@ -535,23 +528,6 @@ static void *writer(void *arg)
 	}
 	pthread_mutex_unlock(&st->mu);
 	return NULL;
-}
-
-int store_wait_writer(struct store *st, char *err, size_t errlen)
-{
-	int failed;
-
-	if (!st->writer_started)
-		return 0;
-	pthread_mutex_lock(&st->mu);
-	while (st->queued)
-		pthread_cond_wait(&st->cv, &st->mu);
-	failed = st->failed;
-	st->failed = 0;
-	pthread_mutex_unlock(&st->mu);
-	if (failed)
-		snprintf(err, errlen, "%s", st->wmsg);
-	return failed ? -1 : 0;
 }
 
 void store_stop_writer(struct store *st)

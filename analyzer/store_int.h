@@ -1,6 +1,14 @@
-/* store_int.h: what the store's files (store.c, store_schema.c,
- * store_file.c, store_batch.c, store_merge.c, store_retain.c) share;
- * nothing outside them includes it. */
+/* store_int.h: what the store's files share; nothing outside them
+ * includes it.  They stand in layers, each calling only those before it:
+ *   store.c         the connection, statements, write transactions
+ *   store_sum.c     the arithmetic between detail and rollups
+ *   store_schema.c  the schema: create, upgrade, check, read
+ *   store_file.c    file identity and the ledger
+ *   store_batch.c   counting, and the batch writer
+ *   store_retain.c  fold, prune, cover, forget
+ *   store_merge.c   merge of an attached shard
+ *   store_open.c    store_open(), store_close(), store_merge()
+ * The declarations below follow the same order. */
 #ifndef KEYAUDIT_STORE_INT_H
 #define KEYAUDIT_STORE_INT_H
 
@@ -82,9 +90,31 @@ struct store {
 	char wmsg[512];
 };
 
-/* Batch writes of the connections of one process take turns here, not
- * in SQLite's busy handler, which sleeps in steps of up to 100 ms. */
-extern pthread_mutex_t store_write_mu;
+/* ---- store.c: connection, statements, transactions ---------------- */
+
+/* Connect st (path, lockfd -1 and readonly set) to its file: for
+ * writing, creating it (mode 0600), then (store_connect_wal()) in WAL
+ * mode; for reading, in SQLite's immutable mode where the -shm cannot
+ * be made and the write-ahead log holds nothing.  Return 0 or -1 with
+ * err set. */
+int store_connect_write(struct store *st, char *err, size_t errlen);
+int store_connect_wal(struct store *st, char *err, size_t errlen);
+int store_connect_read(struct store *st, char *err, size_t errlen);
+/* Close st's connection and lock, and free st. */
+void store_disconnect(struct store *st);
+
+/* Open a write transaction: the one place one is opened (BEGIN
+ * IMMEDIATE).  The connections of one process take turns on a mutex,
+ * not in SQLite's busy handler, which sleeps in steps of up to 100 ms.
+ * Return 0, or -1 with err set and nothing held. */
+int store_write_begin(struct store *st, char *err, size_t errlen);
+/* End it: commit when rc is 0, else roll back.  Return rc, or -1 with
+ * err set when the commit failed. */
+int store_write_end(struct store *st, int rc, char *err, size_t errlen);
+/* Wait until the writer thread (store_batch.c), which alone uses the
+ * connection while it writes, has nothing in hand; return -1 with err
+ * set if what it had could not be written. */
+int store_wait_writer(struct store *st, char *err, size_t errlen);
 
 /* Set err to "PATH: what: SQLite's message"; return -1. */
 int store_fail(struct store *st, const char *what, char *err, size_t errlen);
@@ -104,40 +134,16 @@ int store_one_text(struct store *st, const char *sql, const char *param,
 /* The same, as an integer (0 for NULL). */
 int store_one_int(struct store *st, const char *sql, int64_t *out, char *err,
 		  size_t errlen);
+/* Read meta first_day into st->first_day and st->first_daynum. */
+void store_read_first_day(struct store *st);
+/* The UPSERT clause that adds a row of t into an existing one. */
+const char *store_merge_tail(const struct store_table *t);
+/* The table's value columns, "n, first, last" say, and their sums over
+ * rows of one key ("sum(n), min(first), max(last)"). */
+const char *store_vals(const struct store_table *t);
+const char *store_sums(const struct store_table *t);
 
-/* Refuse, before anything is written, a database that is another
- * program's (its application_id, or its tables).  Return 0 or -1 with
- * err set. */
-int store_schema_check(struct store *st, char *err, size_t errlen);
-/* Create or upgrade the schema of a database open for writing, in one
- * transaction, and mark it keyaudit's (application_id); refuse a newer
- * one or another program's.  Return 0 or -1 with err set. */
-int store_schema_write(struct store *st, char *err, size_t errlen);
-/* Check the schema of a database open for reading: 0 when it is this
- * version's or an older one read as it is (schema 3 or 4), 1 when it is
- * older and must be upgraded first, -1 with err
- * set when it is newer, not a keyaudit database or has no data yet.
- * Of this version's, all that is read until store_close() is one
- * snapshot (a read transaction), through the rollups alone when no
- * detail waits to be rolled up. */
-int store_schema_read(struct store *st, char *err, size_t errlen);
-
-/* Write fs's ledger row (and its names and marks), widening its days to
- * first_day..last_day when not NULL.  Inside the caller's transaction.
- * Return 0 or -1 with err set. */
-int store_file_write(struct store *st, const struct file_state *fs,
-		     const char *first_day, const char *last_day, char *err,
-		     size_t errlen);
-
-/* The batch's tallies: create, empty, free. */
-void store_batch_init(struct batch *b);
-void store_batch_clear(struct batch *b);
-void store_batch_free(struct batch *b);
-/* Wait until the writer has nothing in hand; return -1 with err set if
- * what it had could not be written. */
-int store_wait_writer(struct store *st, char *err, size_t errlen);
-/* Stop and join the writer thread, after its last batch. */
-void store_stop_writer(struct store *st);
+/* ---- store_sum.c: detail and rollups -------------------------------- */
 
 /* In the three functions below, since (a checked 'YYYY-MM-DD', or NULL
  * or "" for every day) limits the rows to its day and later. */
@@ -166,13 +172,50 @@ int store_roll(struct store *st, char *err, size_t errlen);
  * deleted).  Return 0 or -1 with err set. */
 int store_detail_sum(struct store *st, const char *src, int64_t file_id,
 		     int sign, const char *since, char *err, size_t errlen);
-/* Read meta first_day into st->first_day and st->first_daynum. */
-void store_read_first_day(struct store *st);
-/* The UPSERT clause that adds a row of t into an existing one. */
-const char *store_merge_tail(const struct store_table *t);
-/* The table's value columns, "n, first, last" say, and their sums over
- * rows of one key ("sum(n), min(first), max(last)"). */
-const char *store_vals(const struct store_table *t);
-const char *store_sums(const struct store_table *t);
+
+/* ---- store_schema.c -------------------------------------------------- */
+
+/* Refuse, before anything is written, a database that is another
+ * program's (its application_id, or its tables).  Return 0 or -1 with
+ * err set. */
+int store_schema_check(struct store *st, char *err, size_t errlen);
+/* Create or upgrade the schema of a database open for writing, in one
+ * transaction, and mark it keyaudit's (application_id); refuse a newer
+ * one or another program's.  Return 0 or -1 with err set. */
+int store_schema_write(struct store *st, char *err, size_t errlen);
+/* Check the schema of a database open for reading: 0 when it is this
+ * version's or an older one read as it is (schema 3 or 4), 1 when it is
+ * older and must be upgraded first, -1 with err
+ * set when it is newer, not a keyaudit database or has no data yet.
+ * Of this version's, all that is read until store_close() is one
+ * snapshot (a read transaction), through the rollups alone when no
+ * detail waits to be rolled up. */
+int store_schema_read(struct store *st, char *err, size_t errlen);
+
+/* ---- store_file.c ---------------------------------------------------- */
+
+/* Write fs's ledger row (and its names and marks), widening its days to
+ * first_day..last_day when not NULL.  Inside the caller's transaction.
+ * Return 0 or -1 with err set. */
+int store_file_write(struct store *st, const struct file_state *fs,
+		     const char *first_day, const char *last_day, char *err,
+		     size_t errlen);
+
+/* ---- store_batch.c --------------------------------------------------- */
+
+/* The batch's tallies: create, empty, free. */
+void store_batch_init(struct batch *b);
+void store_batch_clear(struct batch *b);
+void store_batch_free(struct batch *b);
+/* Stop and join the writer thread, after its last batch. */
+void store_stop_writer(struct store *st);
+
+/* ---- store_merge.c --------------------------------------------------- */
+
+/* Merge the shard at path (checked: not st's own file, of a schema
+ * read) into st, in one write transaction.  Return 0, or -1 with err
+ * set ("PATH: why") and st unchanged. */
+int store_merge_shard(struct store *st, const char *path, char *err,
+		      size_t errlen);
 
 #endif

@@ -3,7 +3,6 @@
  * further, day by day where the shard still holds the day; what the
  * shard folded is taken through a row of its own (state 'shard'),
  * replaced at each merge.  The rules are in docs/store.md. */
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -523,10 +522,53 @@ static int has_shard_row(struct store *st, const struct shard *sh, char *err,
 			      fp, id, sizeof(id), err, errlen);
 }
 
+/* Every file of the shard is new here and none is folded (the shard
+ * of one night): its rollups are added whole on the days this database
+ * keeps, with its detail not yet in them, and its detail is copied
+ * under new ids.  The same sums as merge_one() file by file, in a few
+ * statements. */
+static int merge_all_new(struct store *st, const struct shard *sh, char *err,
+			 size_t errlen)
+{
+	char sql[SQL_MAX];
+	char where[512];
+	char days[48] = "";
+	int64_t base;
+
+	if (next_id(st, &base, err, errlen) < 0)
+		return -1;
+	for (int i = 0; i < sh->n; i++)
+		if (copy_file(st, &sh->f[i], base + i, err, errlen) < 0 ||
+		    store_detail_add(st, "s", sh->f[i].id, base + i,
+				     sh->tfirst, err, errlen) < 0)
+			return -1;
+	if (sh->tfirst[0])
+		snprintf(days, sizeof(days), " AND day >= '%s'", sh->tfirst);
+	for (int k = 0; k < KIND_N; k++) {
+		const struct store_table *t = &store_tables[k];
+		const char *vals = store_vals(t);
+
+		snprintf(
+		    sql, sizeof(sql),
+		    "INSERT INTO main.rollup_%s(%s, %s) SELECT %s, %s FROM"
+		    " s.rollup_%s WHERE 1%s%s",
+		    t->name, t->keys, vals, t->keys, vals, t->name, days,
+		    store_merge_tail(t));
+		if (store_exec(st, sql, err, errlen) < 0)
+			return -1;
+	}
+	/* schemas 3 and 4 kept none of the detail in the rollups */
+	snprintf(where, sizeof(where), "%s%s%s",
+		 sh->v < 5 ? "1" : STORE_UNROLLED("s."),
+		 days[0] ? " AND d." : "", days[0] ? days + 5 : "");
+	return store_rollup_add(st, "s", where, err, errlen);
+}
+
 static int merge_files(struct store *st, const char *path, char *err,
 		       size_t errlen)
 {
 	struct shard sh;
+	int known = 0;
 	/* all of this database's detail in its rollups first */
 	int rc = store_roll(st, err, errlen);
 
@@ -536,22 +578,31 @@ static int merge_files(struct store *st, const char *path, char *err,
 		rc = shard_info(st, &sh, err, errlen);
 	if (rc == 0)
 		rc = load_shard(st, &sh, err, errlen);
-	for (int i = 0; rc == 0 && i < sh.n; i++)
+	for (int i = 0; rc == 0 && i < sh.n; i++) {
 		rc = match(st, &sh.f[i], err, errlen) < 0 ? -1 : 0;
+		known += sh.f[i].mid != 0;
+	}
+	/* 1: this database holds a row of the shard's folded files */
 	if (rc == 0)
-		rc = store_exec(st,
-				"CREATE TEMP TABLE IF NOT EXISTS kf(id INTEGER"
-				" PRIMARY KEY, lines INTEGER NOT NULL);"
-				" DELETE FROM temp.kf",
-				err, errlen);
-	for (int i = 0; rc == 0 && i < sh.n; i++)
-		rc = merge_one(st, &sh, &sh.f[i], err, errlen);
-	if (rc == 0 && !sh.folded)
 		rc = has_shard_row(st, &sh, err, errlen);
+	if (rc == 0 && !known && !sh.folded) {
+		rc = merge_all_new(st, &sh, err, errlen);
+		free(sh.f);
+		return rc;
+	}
+	if (rc >= 0 && store_exec(st,
+				  "CREATE TEMP TABLE IF NOT EXISTS kf(id"
+				  " INTEGER PRIMARY KEY, lines INTEGER NOT"
+				  " NULL); DELETE FROM temp.kf",
+				  err, errlen) < 0)
+		rc = -1;
+	for (int i = 0; rc >= 0 && i < sh.n; i++)
+		if (merge_one(st, &sh, &sh.f[i], err, errlen) < 0)
+			rc = -1;
 	if (rc > 0 || (rc == 0 && sh.folded))
 		rc = merge_folded(st, &sh, err, errlen);
 	free(sh.f);
-	return rc;
+	return rc < 0 ? -1 : 0;
 }
 
 static int merge_meta(struct store *st, char *err, size_t errlen)
@@ -582,21 +633,6 @@ static int merge_meta(struct store *st, char *err, size_t errlen)
 	    err, errlen);
 }
 
-/* Open the shard once on its own: that checks its schema and upgrades
- * an older one. */
-static int check_shard(const char *path, char *err, size_t errlen)
-{
-	struct store *s;
-
-	if (access(path, R_OK) != 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	s = store_open(path, STORE_READ, err, errlen);
-	store_close(s);
-	return s ? 0 : -1;
-}
-
 static int attach(struct store *st, const char *path, char *err, size_t errlen)
 {
 	sqlite3_stmt *s = store_prepare(st, "ATTACH ?1 AS s", err, errlen);
@@ -612,37 +648,21 @@ static int attach(struct store *st, const char *path, char *err, size_t errlen)
 		   : store_fail(st, "cannot attach the shard", err, errlen);
 }
 
-int store_merge(struct store *st, const char *path, char *err, size_t errlen)
+int store_merge_shard(struct store *st, const char *path, char *err,
+		      size_t errlen)
 {
 	char why[1024];
 	int rc;
 
-	if (store_wait_writer(st, err, errlen) < 0)
-		return -1;
-	if (store_same_file(st, path)) {
-		snprintf(err, errlen,
-			 "%s: is this database itself (%s, the same file): a "
-			 "database holds all of its own counts already; "
-			 "nothing merged",
-			 path, st->path);
-		return -1;
-	}
-	if (check_shard(path, err, errlen) < 0)
-		return -1;
 	if (attach(st, path, err, errlen) < 0)
 		return -1;
-	pthread_mutex_lock(&store_write_mu);
-	rc = store_exec(st, "BEGIN IMMEDIATE", err, errlen);
+	rc = store_write_begin(st, err, errlen);
 	if (rc == 0) {
 		rc = merge_meta(st, err, errlen);
 		if (rc == 0)
 			rc = merge_files(st, path, err, errlen);
-		if (rc == 0)
-			rc = store_exec(st, "COMMIT", err, errlen);
-		if (rc != 0)
-			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		rc = store_write_end(st, rc, err, errlen);
 	}
-	pthread_mutex_unlock(&store_write_mu);
 	if (rc != 0)
 		snprintf(why, sizeof(why), "%s", err);
 	sqlite3_exec(st->db, "DETACH s", NULL, NULL, NULL);

@@ -1,207 +1,13 @@
-/* store_retain.c: what is kept and for how long: new detail added
- * into the rollups, one file's detail copied, taken out or deleted, the
- * detail of old files deleted (folded), and counts pruned before a
- * day. */
+/* store_retain.c: what is kept and for how long: the detail of old
+ * files deleted (folded), counts pruned before a day, the days the
+ * counts cover, and files forgotten. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+
 #include "store_int.h"
-
-/* " AND <alias>day >= 'since'" when since is a day, else "". */
-static const char *day_from(const char *alias, const char *since, char *buf,
-			    size_t cap)
-{
-	if (!since || !since[0])
-		return "";
-	snprintf(buf, cap, " AND %sday >= '%.10s'", alias, since);
-	return buf;
-}
-
-int store_detail_remove(struct store *st, int64_t file_id, const char *since,
-			char *err, size_t errlen)
-{
-	char sql[256];
-	char from[48];
-
-	for (int k = 0; k < KIND_N; k++) {
-		snprintf(sql, sizeof(sql),
-			 "DELETE FROM main.file_%s WHERE file_id = ?1%s",
-			 store_tables[k].name,
-			 day_from("", since, from, sizeof(from)));
-		if (store_exec2(st, sql, file_id, 0, err, errlen) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static const char hours_tail[] =
-    " ON CONFLICT DO UPDATE SET n = n + excluded.n"
-    ", h00 = h00 + excluded.h00, h01 = h01 + excluded.h01"
-    ", h02 = h02 + excluded.h02, h03 = h03 + excluded.h03"
-    ", h04 = h04 + excluded.h04, h05 = h05 + excluded.h05"
-    ", h06 = h06 + excluded.h06, h07 = h07 + excluded.h07"
-    ", h08 = h08 + excluded.h08, h09 = h09 + excluded.h09"
-    ", h10 = h10 + excluded.h10, h11 = h11 + excluded.h11"
-    ", h12 = h12 + excluded.h12, h13 = h13 + excluded.h13"
-    ", h14 = h14 + excluded.h14, h15 = h15 + excluded.h15"
-    ", h16 = h16 + excluded.h16, h17 = h17 + excluded.h17"
-    ", h18 = h18 + excluded.h18, h19 = h19 + excluded.h19"
-    ", h20 = h20 + excluded.h20, h21 = h21 + excluded.h21"
-    ", h22 = h22 + excluded.h22, h23 = h23 + excluded.h23";
-
-/* " ON CONFLICT DO UPDATE SET n = n + excluded.n, ..." */
-const char *store_merge_tail(const struct store_table *t)
-{
-	if (t->hours)
-		return hours_tail;
-	return t->range ? " ON CONFLICT DO UPDATE SET n = n + excluded.n,"
-			  " first = min(first, excluded.first),"
-			  " last = max(last, excluded.last)"
-			: " ON CONFLICT DO UPDATE SET n = n + excluded.n";
-}
-
-const char *store_vals(const struct store_table *t)
-{
-	static const char hours[] = "n"
-				    ", h00, h01, h02, h03, h04, h05, h06, h07"
-				    ", h08, h09, h10, h11, h12, h13, h14, h15"
-				    ", h16, h17, h18, h19, h20, h21, h22, h23";
-
-	return t->hours ? hours : t->range ? "n, first, last" : "n";
-}
-
-const char *store_sums(const struct store_table *t)
-{
-	static const char hours[] =
-	    "sum(n)"
-	    ", sum(h00), sum(h01), sum(h02), sum(h03), sum(h04), sum(h05)"
-	    ", sum(h06), sum(h07), sum(h08), sum(h09), sum(h10), sum(h11)"
-	    ", sum(h12), sum(h13), sum(h14), sum(h15), sum(h16), sum(h17)"
-	    ", sum(h18), sum(h19), sum(h20), sum(h21), sum(h22), sum(h23)";
-
-	return t->hours	  ? hours
-	       : t->range ? "sum(n), min(first), max(last)"
-			  : "sum(n)";
-}
-
-int store_detail_add(struct store *st, const char *src, int64_t from,
-		     int64_t to, const char *since, char *err, size_t errlen)
-{
-	char sql[SQL_MAX];
-	char after[48];
-
-	for (int k = 0; k < KIND_N; k++) {
-		const struct store_table *t = &store_tables[k];
-		const char *vals = store_vals(t);
-
-		snprintf(
-		    sql, sizeof(sql),
-		    "INSERT INTO main.file_%s(file_id, part, %s, %s) SELECT"
-		    " ?2, part, %s, %s FROM %s.file_%s WHERE file_id ="
-		    " ?1%s%s",
-		    t->name, t->keys, vals, t->keys, vals, src, t->name,
-		    day_from("", since, after, sizeof(after)),
-		    store_merge_tail(t));
-		if (store_exec2(st, sql, from, to, err, errlen) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* The sums of one key's rows (store_sums()), into buf negated when
- * sign < 0: each sum(x) becomes -sum(x); the times' min and max stay. */
-static const char *sums(const struct store_table *t, int sign, char *buf,
-			size_t cap)
-{
-	const char *p = store_sums(t);
-	size_t at = 0;
-
-	if (sign >= 0)
-		return p;
-	for (; *p && at + 2 < cap; p++) {
-		if (strncmp(p, "sum(", 4) == 0)
-			buf[at++] = '-';
-		buf[at++] = *p;
-	}
-	buf[at] = '\0';
-	return buf;
-}
-
-/* Add into main's rollup of t the sums of src's detail rows matching
- * where (alias d, ?1 = file_id), negated when sign < 0. */
-static int add_detail(struct store *st, const struct store_table *t,
-		      const char *src, const char *where, int sign,
-		      int64_t file_id, char *err, size_t errlen)
-{
-	char sql[SQL_MAX];
-	char neg[512];
-
-	snprintf(sql, sizeof(sql),
-		 "INSERT INTO main.rollup_%s(%s, %s) SELECT %s, %s FROM"
-		 " %s.file_%s AS d WHERE %s GROUP BY %s%s",
-		 t->name, t->keys, store_vals(t), t->keys,
-		 sums(t, sign, neg, sizeof(neg)), src, t->name, where, t->keys,
-		 store_merge_tail(t));
-	return store_exec2(st, sql, file_id, 0, err, errlen);
-}
-
-int store_rollup_add(struct store *st, const char *src, const char *where,
-		     char *err, size_t errlen)
-{
-	for (int k = 0; k < KIND_N; k++)
-		if (add_detail(st, &store_tables[k], src, where, 1, 0, err,
-			       errlen) < 0)
-			return -1;
-	return 0;
-}
-
-int store_roll(struct store *st, char *err, size_t errlen)
-{
-	if (store_rollup_add(st, "main", STORE_UNROLLED("main."), err,
-			     errlen) < 0)
-		return -1;
-	return store_exec(st,
-			  "UPDATE main.files SET rolled = lines WHERE"
-			  " detail = 1 AND rolled < lines",
-			  err, errlen);
-}
-
-/* Delete main's rollup rows of t left with nothing by a subtraction of
- * file_id's detail. */
-static int drop_empty(struct store *st, const struct store_table *t,
-		      int64_t file_id, const char *since, char *err,
-		      size_t errlen)
-{
-	char sql[SQL_MAX];
-	char from[48];
-
-	snprintf(sql, sizeof(sql),
-		 "DELETE FROM main.rollup_%s WHERE n <= 0 AND (%s) IN"
-		 " (SELECT %s FROM main.file_%s WHERE file_id = ?1%s)",
-		 t->name, t->keys, t->keys, t->name,
-		 day_from("", since, from, sizeof(from)));
-	return store_exec2(st, sql, file_id, 0, err, errlen);
-}
-
-int store_detail_sum(struct store *st, const char *src, int64_t file_id,
-		     int sign, const char *since, char *err, size_t errlen)
-{
-	char where[96];
-	char from[48];
-
-	snprintf(where, sizeof(where), "d.file_id = ?1%s",
-		 day_from("d.", since, from, sizeof(from)));
-	for (int k = 0; k < KIND_N; k++) {
-		const struct store_table *t = &store_tables[k];
-
-		if (add_detail(st, t, src, where, sign, file_id, err, errlen) <
-			0 ||
-		    (sign < 0 &&
-		     drop_empty(st, t, file_id, since, err, errlen) < 0))
-			return -1;
-	}
-	return 0;
-}
 
 /* Pick the files to fold into temp.fold: their last day is more than
  * keep_days before the newest day of any file. */
@@ -277,12 +83,10 @@ int store_fold(struct store *st, int keep_days, char *err, size_t errlen)
 	int64_t n = 0;
 	int rc;
 
-	if (store_wait_writer(st, err, errlen) < 0)
+	if (store_wait_writer(st, err, errlen) < 0 ||
+	    store_write_begin(st, err, errlen) < 0)
 		return -1;
-	pthread_mutex_lock(&store_write_mu);
-	rc = store_exec(st, "BEGIN IMMEDIATE", err, errlen);
-	if (rc == 0)
-		rc = store_roll(st, err, errlen);
+	rc = store_roll(st, err, errlen);
 	if (rc == 0)
 		rc = fold_pick(st, keep_days, err, errlen);
 	if (rc == 0 && store_one_int(st, "SELECT count(*) FROM temp.fold", &n,
@@ -290,13 +94,9 @@ int store_fold(struct store *st, int keep_days, char *err, size_t errlen)
 		rc = -1;
 	if (rc == 0 && n > 0)
 		rc = fold_files(st, err, errlen);
-	if (rc == 0)
-		rc = store_exec(st, "COMMIT", err, errlen);
-	if (rc != 0)
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	rc = store_write_end(st, rc, err, errlen);
 	if (rc == 0 && n > 0)
 		rc = give_back(st, 1, err, errlen);
-	pthread_mutex_unlock(&store_write_mu);
 	return rc < 0 ? -1 : (int)n;
 }
 
@@ -353,21 +153,15 @@ static int prune_now(struct store *st, const char *day, char *err,
 {
 	int rc;
 
-	if (store_wait_writer(st, err, errlen) < 0)
+	if (store_wait_writer(st, err, errlen) < 0 ||
+	    store_write_begin(st, err, errlen) < 0)
 		return -1;
-	pthread_mutex_lock(&store_write_mu);
-	rc = store_exec(st, "BEGIN IMMEDIATE", err, errlen);
-	if (rc == 0)
-		rc = prune_rows(st, day, err, errlen);
+	rc = prune_rows(st, day, err, errlen);
 	if (rc == 0)
 		rc = record_first_day(st, day, err, errlen);
-	if (rc == 0)
-		rc = store_exec(st, "COMMIT", err, errlen);
-	if (rc != 0)
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	rc = store_write_end(st, rc, err, errlen);
 	if (rc == 0)
 		rc = give_back(st, 0, err, errlen);
-	pthread_mutex_unlock(&store_write_mu);
 	if (rc == 0)
 		store_read_first_day(st);
 	return rc;
@@ -487,4 +281,128 @@ int store_cover(struct store *st, struct store_cover *c, char *err,
 	return rc == SQLITE_DONE
 		   ? 0
 		   : store_fail(st, "database error", err, errlen);
+}
+
+/* ---- forget ------------------------------------------------------- */
+
+struct found {
+	struct store_forgotten *v;
+	char **owned; /* the strings v points at, two a file */
+	int n;
+};
+
+static const char forget_find[] =
+    "SELECT f.id, (SELECT name FROM file_names WHERE file_id = f.id"
+    " ORDER BY name LIMIT 1), f.head_fp, f.lines, f.detail,"
+    " (SELECT coalesce(sum(n), 0) FROM file_counts WHERE file_id = f.id)"
+    " FROM files AS f WHERE f.id = ?1 OR f.head_fp = ?2"
+    " OR f.id IN (SELECT file_id FROM file_names WHERE name = ?3)"
+    " ORDER BY f.id";
+
+static void found_add(struct found *fd, sqlite3_stmt *s)
+{
+	struct store_forgotten *f;
+	const unsigned char *name = sqlite3_column_text(s, 1);
+
+	fd->v = xrealloc(fd->v, (size_t)(fd->n + 1) * sizeof(*fd->v));
+	fd->owned =
+	    xrealloc(fd->owned, (size_t)(fd->n + 1) * 2 * sizeof(char *));
+	fd->owned[2 * fd->n] = xstrdup(name ? (const char *)name : "-");
+	fd->owned[2 * fd->n + 1] =
+	    xstrdup((const char *)sqlite3_column_text(s, 2));
+	f = &fd->v[fd->n];
+	f->name = fd->owned[2 * fd->n];
+	f->head_fp = fd->owned[2 * fd->n + 1];
+	fd->n++;
+	f->id = sqlite3_column_int64(s, 0);
+	f->lines = sqlite3_column_int64(s, 3);
+	f->detail = sqlite3_column_int(s, 4);
+	f->requests = sqlite3_column_int64(s, 5);
+}
+
+static int find_forget(struct store *st, const struct store_forget_what *w,
+		       struct found *fd, char *err, size_t errlen)
+{
+	sqlite3_stmt *s = store_prepare(st, forget_find, err, errlen);
+	int rc;
+
+	if (!s)
+		return -1;
+	if (w->id > 0)
+		sqlite3_bind_int64(s, 1, w->id);
+	if (w->fp)
+		sqlite3_bind_text(
+		    s, 2, strncmp(w->fp, "fp:", 3) == 0 ? w->fp + 3 : w->fp,
+		    -1, SQLITE_STATIC);
+	if (w->name)
+		sqlite3_bind_text(s, 3, w->name, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		found_add(fd, s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE
+		   ? 0
+		   : store_fail(st, "database error", err, errlen);
+}
+
+static int remove_file(struct store *st, int64_t id, char *err, size_t errlen)
+{
+	static const char *const sql[] = {
+	    "DELETE FROM file_marks WHERE file_id = ?1",
+	    "DELETE FROM file_disks WHERE file_id = ?1",
+	    "DELETE FROM file_names WHERE file_id = ?1",
+	    "DELETE FROM files WHERE id = ?1",
+	};
+
+	if (store_detail_sum(st, "main", id, -1, NULL, err, errlen) < 0 ||
+	    store_detail_remove(st, id, NULL, err, errlen) < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++)
+		if (store_exec2(st, sql[i], id, 0, err, errlen) < 0)
+			return -1;
+	return 0;
+}
+
+static int forget_all(struct store *st, const struct found *fd, char *err,
+		      size_t errlen)
+{
+	int rc = store_write_begin(st, err, errlen);
+
+	if (rc < 0)
+		return -1;
+	/* the detail of every file in the rollups, to take it out there */
+	rc = store_roll(st, err, errlen);
+	for (int i = 0; rc == 0 && i < fd->n; i++) {
+		if (!fd->v[i].detail) {
+			snprintf(err, errlen,
+				 "%s: its counts were folded into the daily "
+				 "totals; it can no longer be forgotten",
+				 fd->v[i].name);
+			rc = -1;
+		} else {
+			rc = remove_file(st, fd->v[i].id, err, errlen);
+		}
+	}
+	return store_write_end(st, rc, err, errlen);
+}
+
+int store_forget(struct store *st, const struct store_forget_what *w,
+		 int dry_run,
+		 void (*fn)(void *ctx, const struct store_forgotten *f),
+		 void *ctx, char *err, size_t errlen)
+{
+	struct found fd = {NULL, NULL, 0};
+	int rc = store_wait_writer(st, err, errlen);
+
+	if (rc == 0)
+		rc = find_forget(st, w, &fd, err, errlen);
+	if (rc == 0 && !dry_run && fd.n)
+		rc = forget_all(st, &fd, err, errlen);
+	/* said once it is done (or would be): not before a rollback */
+	for (int i = 0; rc == 0 && i < fd.n; i++)
+		fn(ctx, &fd.v[i]);
+	for (int i = 0; i < 2 * fd.n; i++)
+		free(fd.owned[i]);
+	free(fd.owned);
+	free(fd.v);
+	return rc < 0 ? -1 : fd.n;
 }

@@ -239,24 +239,23 @@ int store_schema_write(struct store *st, char *err, size_t errlen)
 {
 	int64_t v;
 	char sql[64];
+	int rc;
 
 	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d",
 		 STORE_APPLICATION_ID);
-	if (store_exec(st, "BEGIN IMMEDIATE", err, errlen) < 0)
+	if (store_write_begin(st, err, errlen) < 0)
 		return -1;
-	if (version(st, &v, err, errlen) < 0 ||
-	    foreign(st, v, err, errlen) < 0 ||
-	    (v != SCHEMA_VERSION && build(st, v, err, errlen) < 0) ||
-	    store_exec(st, sql, err, errlen) < 0 ||
-	    store_exec(st,
-		       "INSERT OR IGNORE INTO meta VALUES('db_id',"
-		       " lower(hex(randomblob(8))))",
-		       err, errlen) < 0 ||
-	    store_exec(st, "COMMIT", err, errlen) < 0) {
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-		return -1;
-	}
-	return 0;
+	rc = version(st, &v, err, errlen) < 0 ||
+		     foreign(st, v, err, errlen) < 0 ||
+		     (v != SCHEMA_VERSION && build(st, v, err, errlen) < 0) ||
+		     store_exec(st, sql, err, errlen) < 0 ||
+		     store_exec(st,
+				"INSERT OR IGNORE INTO meta VALUES("
+				"'db_id', lower(hex(randomblob(8))))",
+				err, errlen) < 0
+		 ? -1
+		 : 0;
+	return store_write_end(st, rc, err, errlen);
 }
 
 /* The view of kind k, shadowed by a TEMP view of the same columns over

@@ -65,9 +65,12 @@ exact f.db "after the disk filled"
 if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
 	"$KEYAUDIT" ingest -q --db ro.db a.log
 	chmod 755 "$T"
-	chmod 644 ro.db test.key
+	chmod 644 ro.db
+	# the user's own key (a key file others may read is refused)
+	cp test.key nobody.key
+	chown 65534 nobody.key
 	expect_exit 3 setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$KEYAUDIT" ingest -q --db ro.db --key-file test.key a.log 2>err
+		"$KEYAUDIT" ingest -q --db ro.db --key-file nobody.key a.log 2>err
 	grep -q 'ro.db' err || { cat err; fail "read-only message"; }
 fi
 

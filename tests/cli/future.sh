@@ -38,3 +38,14 @@ db_counts all.db > want.csv
 check_files got.csv want.csv "the same counts as a clean read"
 check_eq "$(sqlite3 r.db "SELECT lines, bad FROM files")" \
 	"$(sqlite3 all.db "SELECT lines, bad FROM files")" "the ledger"
+# a line dated years ahead is a broken line, not a clock's error: a bad
+# line, which holds nothing back
+head -n 10 a.log > b.log
+echo '192.0.2.9 - - [01/Jan/2100:10:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "x" "-" "-" "-" "-"' >> b.log
+sed -n 11,20p a.log >> b.log
+KEYAUDIT_NOW=$(at '2026-11-03 00:00') "$KEYAUDIT" ingest --db b.db \
+	--format "$NGINX_FMT" b.log 2> e2
+grep -q 'b.log:11: bad line skipped: dated more than 7 days in the future' e2 ||
+	fail "a line from 2100: $(cat e2)"
+check_eq "$(sqlite3 b.db "SELECT lines, bad FROM files")" "21|1" \
+	"the lines after it read"

@@ -38,6 +38,13 @@ ing u.db x.log
 "$KEYAUDIT" merge -q --db p.db u.db
 check_eq "$(day p.db 2026-11-01) $(day p.db 2026-11-02)" "0 500" \
 	"a pruned total merged"
+# nor from a shard all of whose files are new to it
+gen 9 2026-11-01 2 200 y.log
+ing n.db y.log
+"$KEYAUDIT" merge -q --db p.db n.db
+check_eq "$(day p.db 2026-11-01)" 0 "a pruned day from a new shard"
+check_eq "$(day p.db 2026-11-02)" "$((500 + $(day n.db 2026-11-02)))" \
+	"the days kept from a new shard"
 # 3. a shard kept night after night reads a late backlog file weeks
 # older than the rest, which it folds at the end of its run: each
 # night's merge is exact

@@ -16,6 +16,7 @@ void test_sdk(void);
 void test_registry(void);
 void test_gonogo(void);
 void test_paste(void);
+void test_store(void);
 
 int main(void)
 {
@@ -31,6 +32,7 @@ int main(void)
 	test_registry();
 	test_gonogo();
 	test_paste();
+	test_store();
 	printf("unit: %d passed, %d failed\n", harness_passed, harness_failed);
 	return harness_failed != 0;
 }
