@@ -176,10 +176,17 @@ static void print_clients(const struct gonogo *g)
 		static const char *const st[] = {"active", "quiet", "migrated",
 						 "refused already"};
 
-		printf("  %s: %lld refused, %lld already; the last %d day%s "
-		       "before %s's end; %s\n",
-		       c->client, c->marginal, c->already, c->quiet_days,
-		       c->quiet_days == 1 ? "" : "s", g->to, st[c->state]);
+		if (c->quiet_days == 0)
+			printf("  %s: %lld refused, %lld already; a refused "
+			       "request on %s, the window's last day; %s\n",
+			       c->client, c->marginal, c->already, g->to,
+			       st[c->state]);
+		else
+			printf("  %s: %lld refused, %lld already; the last %d "
+			       "day%s before %s's end; %s\n",
+			       c->client, c->marginal, c->already,
+			       c->quiet_days, c->quiet_days == 1 ? "" : "s",
+			       g->to, st[c->state]);
 	}
 }
 
