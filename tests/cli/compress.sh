@@ -13,7 +13,7 @@ for c in "zstd -q -c" "xz -c" "bzip2 -c"; do
 	n=$((n + 1))
 	$c a.log > "c$n.log.1"
 	"$KEYAUDIT" ingest -q --db "c$n.db" "c$n.log.1" 2> err ||
-		{ cat err; fail "$c: exit $?"; }
+		{ rc=$?; cat err; fail "$c: exit $rc"; }
 	db_counts "c$n.db" > got.csv
 	check_files got.csv a.log.counts.csv "$c: counts"
 	# the plain file read first, then its compressed copy: nothing twice

@@ -130,7 +130,7 @@ set -f
 set -- $(sed -n 's/^ExecStart=//p' "$TOP/deploy/systemd/keyaudit.service")
 set +f
 shift
-(cd state && "$KEYAUDIT" "$@") 2> unit.err || { cat unit.err; fail "the unit's run: exit $?"; }
+(cd state && "$KEYAUDIT" "$@") 2> unit.err || { rc=$?; cat unit.err; fail "the unit's run: exit $rc"; }
 stop_nginx
 q() {
 	sqlite3 state/keyaudit.db "$1"
