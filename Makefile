@@ -7,7 +7,7 @@
 #   make fuzz    run the libFuzzer targets for FUZZ_SECONDS each
 
 VERSION = 0.1.0
-PKGS = zlib libpcre2-8 sqlite3 libsodium jansson
+PKGS = zlib libpcre2-8 sqlite3 libsodium jansson libzstd liblzma
 WARN = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
        -Wmissing-prototypes -Wwrite-strings -Wcast-qual -Wvla \
        -Wpointer-arith -Wno-unused-parameter
@@ -31,7 +31,7 @@ OPT ?= -O2 -g
 CFLAGS ?= $(OPT)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || \
-	   echo -lz -lpcre2-8 -lsqlite3 -lsodium -ljansson)
+	   echo -lz -lpcre2-8 -lsqlite3 -lsodium -ljansson -lzstd -llzma)
 ifneq ($(SANITIZE),)
 SANFLAGS = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=all
@@ -41,7 +41,8 @@ ISAL_LIBS = $(if $(filter 1,$(ISAL)),-lisal)
 override CPPFLAGS := -D_GNU_SOURCE -Ianalyzer -I$(BUILD) $(ISAL_CPPFLAGS) \
 	$(CPPFLAGS)
 override CFLAGS := -std=c11 $(WARN) $(PKG_CFLAGS) $(SANFLAGS) $(CFLAGS)
-override LDLIBS := $(ISAL_LIBS) $(PKG_LIBS) -lcsv -lpthread -lm $(LDLIBS)
+override LDLIBS := $(ISAL_LIBS) $(PKG_LIBS) -lcsv -lbz2 -lpthread -lm \
+	$(LDLIBS)
 override LDFLAGS := $(SANFLAGS) $(LDFLAGS)
 # what the program is told of where it is installed, and its version:
 # only the files that use them are rebuilt when they change
@@ -59,6 +60,8 @@ include tests/fuzz/fuzz.mk
 # Debian packages: build and test dependencies.
 DEB_PKGS = build-essential pkg-config zlib1g-dev libpcre2-dev \
 	   libsqlite3-dev libcsv-dev libsodium-dev libjansson-dev libisal-dev \
+	   libzstd-dev liblzma-dev libbz2-dev zstd xz-utils bzip2 \
+	   nginx-light curl \
 	   sqlite3 python3 gzip chromium parallel time valgrind \
 	   clang-format-14 mandoc logrotate prometheus slurm-wlm munge \
 	   debhelper lintian dpkg-dev fakeroot python3-yaml

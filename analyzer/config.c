@@ -221,7 +221,9 @@ void config_print(FILE *f, const struct config *cfg)
 	for (int i = 0; i < nsettings; i++)
 		if (settings[i].applied <= 0)
 			fprintf(f, "# %s (%s)\n# %s = %s\n",
-				settings[i].applied
+				settings[i].applied == -2
+				    ? "overridden by the environment"
+				: settings[i].applied
 				    ? "overridden by the command line"
 				    : "not used by this command",
 				config_where(&settings[i]), settings[i].name,

@@ -15,7 +15,9 @@ struct config_setting {
 	const char *name;
 	char *value; /* verbatim to the end of the line, trailing blanks off */
 	int line;
-	int applied; /* set by the caller: used by the command being run */
+	/* set by the caller: 1 used by the command being run, 0 not its
+	 * option, -1 the command line, -2 the environment set it */
+	int applied;
 };
 
 /* Read the settings file: given (--config) when not NULL, else

@@ -230,7 +230,11 @@ static void print_clients(const struct gonogo *g)
 
 		printf("  %s: %lld refused, %lld already; ", c->client,
 		       c->marginal, c->already);
-		if (c->quiet_days >= 0)
+		if (c->quiet_days == 0)
+			printf("a refused request on %s, the window's last "
+			       "day; ",
+			       g->to);
+		else if (c->quiet_days > 0)
 			printf("the last %d day%s before %s's end; ",
 			       c->quiet_days, c->quiet_days == 1 ? "" : "s",
 			       g->to);

@@ -92,6 +92,8 @@ struct pool {
 	/* warnings given once a run */
 	char *warned[MAX_WARNED];
 	int nwarned;
+	/* the database is new: rules on fields the format lacks are said */
+	int first_ingest;
 };
 
 /* One worker: its own rules, format, database connection and counts. */
@@ -331,10 +333,16 @@ static int reject_mostly_bad(struct run *r, const struct file_state *fs,
 	r->lines = m->lines;
 	r->bad = m->bad;
 	memcpy(r->per_class, m->per_class, sizeof(r->per_class));
-	err("%s: skipped: %llu of its first %llu new lines are bad (more "
-	    "than --max-bad %d%%) as format %s; nothing of it was counted",
-	    fs->name, (unsigned long long)bad, (unsigned long long)n,
-	    r->cfg->max_bad, format_spec(r->fmt));
+	if (n == 1)
+		err("%s: skipped: its one new line is bad as format %s; "
+		    "nothing of it was counted",
+		    fs->name, format_spec(r->fmt));
+	else
+		err("%s: skipped: %llu of its first %llu new lines are bad "
+		    "(more than --max-bad %d%%) as format %s; nothing of it "
+		    "was counted",
+		    fs->name, (unsigned long long)bad, (unsigned long long)n,
+		    r->cfg->max_bad, format_spec(r->fmt));
 	r->partial = 1;
 	r->skipped++;
 	return 1;
@@ -477,8 +485,8 @@ static void release(struct pool *p, int slot)
 struct names {
 	char names[512];
 	size_t nn;
-	char lines[256];
-	size_t nl;
+	int lines[64];
+	int nl;
 };
 
 /* Rules that name fields the format lacks, as rules_bind() reports
@@ -503,10 +511,32 @@ static void add_name(struct names *m, int line, const char *field)
 		m->nn += (size_t)snprintf(m->names + m->nn,
 					  sizeof(m->names) - m->nn, "%s%s",
 					  m->nn ? ", " : "", field);
-	if (m->nl < sizeof(m->lines))
-		m->nl += (size_t)snprintf(m->lines + m->nl,
-					  sizeof(m->lines) - m->nl, "%s%d",
-					  m->nl ? ", " : "", line);
+	if (m->nl < (int)(sizeof(m->lines) / sizeof(m->lines[0])))
+		m->lines[m->nl++] = line;
+}
+
+/* "the rule on line 4" or "the rules on lines 2, 5, 9", in order. */
+static void rule_lines(const struct names *m, char *out, size_t outlen)
+{
+	int v[64];
+	int n = 0;
+	size_t used;
+
+	for (int i = 0; i < m->nl; i++) {
+		int j = n;
+
+		for (; j > 0 && v[j - 1] > m->lines[i]; j--)
+			v[j] = v[j - 1];
+		v[j] = m->lines[i];
+		n++;
+	}
+	used = (size_t)snprintf(out, outlen, "%s",
+				n == 1 ? "the rule on line"
+				       : "the rules on lines");
+	for (int i = 0; i < n && used < outlen; i++)
+		if (i == 0 || v[i] != v[i - 1])
+			used += (size_t)snprintf(out + used, outlen - used,
+						 "%s %d", i ? "," : "", v[i]);
 }
 
 /* Is field a field of some format with fixed fields (remote_user is,
@@ -534,30 +564,35 @@ static void note_missing(void *ctx, int line, const char *field)
 	add_name(usual ? &m->header : &m->other, line, field);
 }
 
-/* Say once a run that the format lacks fields the rules read: always
- * (-q too) for a field no fixed format has and that is no request
- * header (a typo in the rules, or a field only the log's own format
- * can have), at the normal level for the others (request headers,
- * which most formats never log; a user name, which AWS logs never
- * have). */
+/* Say once a run, and only in the first ingest of a database (rules
+ * check says it any time; -v every run), that the format lacks fields
+ * the rules read: always (-q too) for a field no fixed format has and
+ * that is no request header (a typo in the rules, or a field only the
+ * log's own format can have), at the normal level for the others
+ * (request headers, which most formats never log; a user name, which
+ * AWS logs never have). */
 static void say_missing(struct run *r, const char *path, const struct names *m,
 			int loud)
 {
 	char what[600];
+	char lines[512];
 
 	snprintf(what, sizeof(what), "%s %s", loud ? "field" : "header",
 		 format_spec(r->fmt));
 	if (!m->nn || warned_before(r->pool, what))
 		return;
-	if (loud)
-		warn("%s: format %s has no field %s: the rules on lines %s of "
-		     "%s never match",
-		     path, format_spec(r->fmt), m->names, m->lines,
+	rule_lines(m, lines, sizeof(lines));
+	if (!r->pool->first_ingest)
+		debug("%s: format %s has no field %s: %s of %s never match",
+		      path, format_spec(r->fmt), m->names, lines,
+		      r->cfg->rules);
+	else if (loud)
+		warn("%s: format %s has no field %s: %s of %s never match",
+		     path, format_spec(r->fmt), m->names, lines,
 		     r->cfg->rules);
 	else
-		info("%s: format %s has no field %s: the rules on lines %s "
-		     "of %s never match",
-		     path, format_spec(r->fmt), m->names, m->lines,
+		info("%s: format %s has no field %s: %s of %s never match",
+		     path, format_spec(r->fmt), m->names, lines,
 		     r->cfg->rules);
 }
 
@@ -574,8 +609,50 @@ static void bind_format(struct run *r, const char *path)
 	say_missing(r, path, &m.header, 0);
 }
 
-/* Detect the format of the file from its first lines, if asked.
- * Return 0, or -1 when it cannot be told (said, and the file skipped). */
+/* A given nginx format whose quoting the log does not share: most
+ * lines would be cut at a blank inside a quoted value.  Return 0, or -1
+ * when the file is skipped (said). */
+static int check_quotes(struct run *r, struct input *in, const char *path)
+{
+	const char *head;
+	size_t len;
+	const char *name;
+
+	input_peek_lines(in, DETECT_LINES, &head, &len);
+	name = format_quote_mismatch(r->fmt, head, len);
+	if (!name)
+		return 0;
+	err("%s: skipped, nothing counted: the log has $%s in double quotes "
+	    "and the format does not; give \"$%s\" in --format, as the "
+	    "nginx log_format has it",
+	    path, name, name);
+	return -1;
+}
+
+/* Auto-detection that is not sure does not count: quoted values after
+ * the detected layout (an nginx log_format that appends headers) would
+ * be dropped.  Return 0, or -1 when the file is skipped (said, with the
+ * --format to give). */
+static int check_unplaced(struct run *r, const char *path, const char *head,
+			  size_t len)
+{
+	char suggest[2048];
+	int n =
+	    format_detect_suggest(r->fmt, head, len, suggest, sizeof(suggest));
+
+	if (!n)
+		return 0;
+	err("%s: skipped, nothing counted: its lines have %d field%s "
+	    "after the %s layout, which auto-detection cannot place; give "
+	    "the log's format, with the names its nginx log_format gives "
+	    "them: --format '%s'",
+	    path, n, n > 1 ? "s" : "", format_spec(r->fmt), suggest);
+	return -1;
+}
+
+/* Detect the format of the file from its first lines, if asked; check a
+ * given one.  Return 0, or -1 when the format cannot be told or is not
+ * the log's (said, and the file skipped). */
 static int detect(struct run *r, struct input *in, const char *path)
 {
 	char emsg[512];
@@ -584,7 +661,7 @@ static int detect(struct run *r, struct input *in, const char *path)
 	int ignored;
 
 	if (r->cfg->format && strcmp(r->cfg->format, "auto") != 0)
-		return 0;
+		return check_quotes(r, in, path);
 	input_peek_lines(in, DETECT_LINES, &head, &len);
 	format_free(r->fmt);
 	r->fmt = format_detect(head, len, emsg, sizeof(emsg));
@@ -593,6 +670,8 @@ static int detect(struct run *r, struct input *in, const char *path)
 		return -1;
 	}
 	debug("%s: format %s", path, format_spec(r->fmt));
+	if (check_unplaced(r, path, head, len) < 0)
+		return -1;
 	bind_format(r, path);
 	ignored = format_detect_ignored(r->fmt, head, len);
 	snprintf(emsg, sizeof(emsg), "ignored %d %s", ignored,
@@ -1278,6 +1357,7 @@ int ingest_run(const struct config *cfg)
 		return rc;
 	}
 	pool_init(&pool, cfg, n);
+	pool.first_ingest = access(cfg->db, F_OK) != 0;
 	pool.runs = w;
 	pool.nruns = n;
 	w[0].pool = &pool;

@@ -1,9 +1,12 @@
-/* input.c: read plain or gzipped logs, yield complete lines, and keep
- * track of decompressed offsets so that a later run can resume. */
+/* input.c: read plain or compressed logs (gzip, zstd, xz, bzip2), yield
+ * complete lines, and keep track of decompressed offsets so that a later
+ * run can resume. */
 #include "input.h"
 
+#include <bzlib.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <lzma.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zstd.h>
 #ifdef KEYAUDIT_ISAL
 #include <isa-l/crc.h>
 #include <isa-l/igzip_lib.h>
@@ -52,10 +56,26 @@ struct codec {
 #endif
 };
 
+/* What a file is, by its magic bytes. */
+enum kind { KIND_PLAIN, KIND_GZIP, KIND_ZSTD, KIND_XZ, KIND_BZIP2 };
+
+/* The decoder of a zstd, xz or bzip2 file, and its compressed input. */
+struct other {
+	ZSTD_DCtx *zd;
+	lzma_stream xz;
+	bz_stream bz;
+	int started; /* the xz or bzip2 decoder holds state to end */
+	const unsigned char *next;
+	size_t avail;
+};
+
 struct input {
 	int fd;
 	int is_stdin;
-	int gz;
+	int gz; /* compressed (gzip or another kind): whole when it ends clean
+		 */
+	enum kind kind;
+	struct other *o;
 	int hold;
 	/* compressed side, owned by the reader thread once it runs */
 	struct codec z;
@@ -208,9 +228,11 @@ static int read_raw(struct input *in, void *dst, size_t cap)
 
 static void set_end(struct input *in, enum input_end how, const char *what)
 {
+	uint64_t avail = in->o ? in->o->avail : in->z.s.avail_in;
+
 	in->how = how;
 	snprintf(in->msg, sizeof(in->msg), "%s at compressed byte %llu", what,
-		 (unsigned long long)(in->raw_total - in->z.s.avail_in));
+		 (unsigned long long)(in->raw_total - avail));
 }
 
 /* Start the next gzip member, or finish.  Return 1 to go on, 0 when
@@ -290,6 +312,175 @@ static size_t fill_gzip(struct input *in, char *dst, size_t room)
 	return room - in->z.s.avail_out;
 }
 
+static const char *kind_name(enum kind k)
+{
+	return k == KIND_ZSTD ? "zstd" : k == KIND_XZ ? "xz" : "bzip2";
+}
+
+/* End the xz or bzip2 decoder (zstd's context is reused). */
+static void other_stop(struct input *in)
+{
+	struct other *o = in->o;
+
+	if (!o->started)
+		return;
+	if (in->kind == KIND_XZ)
+		lzma_end(&o->xz);
+	else if (in->kind == KIND_BZIP2)
+		BZ2_bzDecompressEnd(&o->bz);
+	o->started = 0;
+}
+
+/* Start decoding a frame (zstd) or stream (xz, bzip2).  0 or -1. */
+static int other_start(struct input *in)
+{
+	struct other *o = in->o;
+
+	other_stop(in);
+	if (in->kind == KIND_ZSTD) {
+		if (!o->zd)
+			o->zd = ZSTD_createDCtx();
+		return o->zd && !ZSTD_isError(ZSTD_DCtx_reset(
+				    o->zd, ZSTD_reset_session_only))
+			   ? 0
+			   : -1;
+	}
+	if (in->kind == KIND_XZ) {
+		lzma_stream init = LZMA_STREAM_INIT;
+
+		o->xz = init;
+		/* no memory limit: a log's dictionary is the compressor's */
+		if (lzma_stream_decoder(&o->xz, UINT64_MAX, 0) != LZMA_OK)
+			return -1;
+	} else {
+		memset(&o->bz, 0, sizeof(o->bz));
+		if (BZ2_bzDecompressInit(&o->bz, 0, 0) != BZ_OK)
+			return -1;
+	}
+	o->started = 1;
+	return 0;
+}
+
+enum { STEP_OK, STEP_END, STEP_ERROR };
+
+static int step_zstd(struct other *o, char *dst, size_t room, size_t *made)
+{
+	ZSTD_inBuffer ib = {o->next, o->avail, 0};
+	ZSTD_outBuffer ob = {dst, room, 0};
+	size_t r = ZSTD_decompressStream(o->zd, &ob, &ib);
+
+	o->next += ib.pos;
+	o->avail -= ib.pos;
+	*made = ob.pos;
+	if (ZSTD_isError(r))
+		return STEP_ERROR;
+	return r == 0 ? STEP_END : STEP_OK;
+}
+
+static int step_xz(struct other *o, char *dst, size_t room, size_t *made)
+{
+	lzma_ret r;
+
+	o->xz.next_in = o->next;
+	o->xz.avail_in = o->avail;
+	o->xz.next_out = (uint8_t *)dst;
+	o->xz.avail_out = room;
+	r = lzma_code(&o->xz, LZMA_RUN);
+	o->next = o->xz.next_in;
+	o->avail = o->xz.avail_in;
+	*made = room - o->xz.avail_out;
+	if (r == LZMA_STREAM_END)
+		return STEP_END;
+	return r == LZMA_OK || r == LZMA_BUF_ERROR ? STEP_OK : STEP_ERROR;
+}
+
+static int step_bzip2(struct other *o, char *dst, size_t room, size_t *made)
+{
+	int r;
+	unsigned out = room > UINT32_MAX ? UINT32_MAX : (unsigned)room;
+
+	o->bz.next_in = (char *)(uintptr_t)o->next;
+	o->bz.avail_in = (unsigned)o->avail;
+	o->bz.next_out = dst;
+	o->bz.avail_out = out;
+	r = BZ2_bzDecompress(&o->bz);
+	o->next += o->avail - o->bz.avail_in;
+	o->avail = o->bz.avail_in;
+	*made = out - o->bz.avail_out;
+	if (r == BZ_STREAM_END)
+		return STEP_END;
+	return r == BZ_OK ? STEP_OK : STEP_ERROR;
+}
+
+/* More compressed bytes for the decoder.  Return 0 at the end of the
+ * file or on an error (in->how says). */
+static int other_refill(struct input *in)
+{
+	int n = in->raw_eof ? 0 : read_raw(in, in->raw, RAW_CHUNK);
+
+	if (n <= 0) {
+		in->raw_eof = in->raw_eof || n == 0;
+		return 0;
+	}
+	in->o->next = in->raw;
+	in->o->avail = (size_t)n;
+	return 1;
+}
+
+/* Decode a zstd, xz or bzip2 file into dst; return bytes made, 0 when
+ * it is over.  Frames and streams that follow one another are read
+ * through, as gzip members are; a file cut inside one is truncated. */
+static size_t fill_other(struct input *in, char *dst, size_t room)
+{
+	struct other *o = in->o;
+	char what[64];
+	size_t made = 0;
+
+	while (made == 0 && in->how == INPUT_END_CLEAN) {
+		size_t before = o->avail;
+		int ret;
+
+		if (!in->in_member) {
+			if (o->avail == 0 && !other_refill(in))
+				break; /* clean end after the last frame */
+			if (other_start(in) < 0) {
+				set_end(in, INPUT_END_CORRUPT,
+					"cannot start decoding");
+				break;
+			}
+			in->in_member = 1;
+		}
+		ret = in->kind == KIND_ZSTD ? step_zstd(o, dst, room, &made)
+		      : in->kind == KIND_XZ ? step_xz(o, dst, room, &made)
+					    : step_bzip2(o, dst, room, &made);
+		if (ret == STEP_ERROR) {
+			snprintf(what, sizeof(what), "corrupt %s data",
+				 kind_name(in->kind));
+			set_end(in, INPUT_END_CORRUPT, what);
+		} else if (ret == STEP_END) {
+			in->in_member = 0;
+		} else if (made == 0 && o->avail == 0 && !other_refill(in) &&
+			   in->how == INPUT_END_CLEAN) {
+			snprintf(what, sizeof(what),
+				 "premature end of %s data",
+				 kind_name(in->kind));
+			set_end(in, INPUT_END_TRUNCATED, what);
+		} else if (made == 0 && o->avail && o->avail == before) {
+			snprintf(what, sizeof(what), "corrupt %s data",
+				 kind_name(in->kind));
+			set_end(in, INPUT_END_CORRUPT, what);
+		}
+	}
+	return made;
+}
+
+/* Decompressed bytes into dst, whatever the compression. */
+static size_t fill_stream(struct input *in, char *dst, size_t room)
+{
+	return in->kind == KIND_GZIP ? fill_gzip(in, dst, room)
+				     : fill_other(in, dst, room);
+}
+
 /* The reader thread: inflate into free chunks until the stream ends or
  * the consumer stops. */
 static void *reader(void *arg)
@@ -310,7 +501,7 @@ static void *reader(void *arg)
 		}
 		pthread_mutex_unlock(&in->mu);
 		c = in->chunk[slot];
-		c->len = fill_gzip(in, c->data, CHUNK);
+		c->len = fill_stream(in, c->data, CHUNK);
 		last = c->len == 0;
 		c->last = last;
 		pthread_mutex_lock(&in->mu);
@@ -371,7 +562,7 @@ static void fill(struct input *in)
 		return;
 	}
 	if (in->gz) {
-		n = fill_gzip(in, in->buf + in->end, room);
+		n = fill_stream(in, in->buf + in->end, room);
 	} else {
 		int r = read_raw(in, in->buf + in->end,
 				 room > RAW_CHUNK ? RAW_CHUNK : room);
@@ -423,6 +614,60 @@ static void head_past_hole(struct input *in)
 	}
 }
 
+/* The kind of a file from its first bytes. */
+static enum kind sniff(const unsigned char *p, size_t n)
+{
+	/* gzip: 1f 8b (RFC 1952) */
+	if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b)
+		return KIND_GZIP;
+	/* zstd frame: 28 b5 2f fd (RFC 8878) */
+	if (n >= 4 && memcmp(p, "\x28\xb5\x2f\xfd", 4) == 0)
+		return KIND_ZSTD;
+	/* xz: fd '7zXZ' 00 */
+	if (n >= 6 && memcmp(p,
+			     "\xfd"
+			     "7zXZ\0",
+			     6) == 0)
+		return KIND_XZ;
+	/* bzip2: 'BZh' and the block size, '1' to '9' */
+	if (n >= 4 && memcmp(p, "BZh", 3) == 0 && p[3] >= '1' && p[3] <= '9')
+		return KIND_BZIP2;
+	return KIND_PLAIN;
+}
+
+/* Is the file compressed in a way keyaudit does not read?  Then say
+ * which in err: it is never read as text (its bytes would all be bad
+ * lines). */
+static int unknown_compression(const unsigned char *p, size_t n,
+			       const char *path, char *err, size_t errlen)
+{
+	static const struct {
+		const char *magic;
+		size_t len;
+		const char *name;
+	} other[] = {
+	    {"\x04\x22\x4d\x18", 4, "lz4"},
+	    {"LZIP", 4, "lzip"},
+	    {"\x1f\x9d", 2, "compress (.Z)"},
+	    {"\x89LZO\0", 5, "lzop"},
+	    {"7z\xbc\xaf\x27\x1c", 6, "7-Zip"},
+	    {"PK\x03\x04", 4, "zip"},
+	    {"\x5d\0\0", 3, "lzma"},
+	};
+
+	for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++)
+		if (n >= other[i].len &&
+		    memcmp(p, other[i].magic, other[i].len) == 0) {
+			snprintf(err, errlen,
+				 "%s: %s-compressed, which keyaudit does not "
+				 "read (it reads plain, gzip, zstd, xz and "
+				 "bzip2 logs)",
+				 path, other[i].name);
+			return 1;
+		}
+	return 0;
+}
+
 struct input *input_open(const char *path, int thread, char *err,
 			 size_t errlen)
 {
@@ -449,9 +694,19 @@ struct input *input_open(const char *path, int thread, char *err,
 		return NULL;
 	}
 	in->raw_eof = n == 0;
-	/* gzip magic: 1f 8b (RFC 1952) */
-	in->gz = n >= 2 && in->raw[0] == 0x1f && in->raw[1] == 0x8b;
-	if (in->gz) {
+	in->kind = sniff(in->raw, (size_t)n);
+	if (unknown_compression(in->raw, (size_t)n, path, err, errlen)) {
+		input_close(in);
+		return NULL;
+	}
+	in->gz = in->kind != KIND_PLAIN;
+	if (in->gz && in->kind != KIND_GZIP) {
+		in->o = xcalloc(1, sizeof(*in->o));
+		in->o->next = in->raw;
+		in->o->avail = (size_t)n;
+		if (thread)
+			start_reader(in);
+	} else if (in->gz) {
 		if (codec_init(&in->z) < 0) {
 			snprintf(err, errlen, "%s: cannot start inflating",
 				 path);
@@ -500,6 +755,11 @@ void input_close(struct input *in)
 		free(in->chunk[i]);
 	if (in->z_ready)
 		codec_end(&in->z);
+	if (in->o) {
+		other_stop(in);
+		ZSTD_freeDCtx(in->o->zd);
+		free(in->o);
+	}
 	if (!in->is_stdin && in->fd >= 0)
 		close(in->fd);
 	free(in->raw);
@@ -617,7 +877,7 @@ static int trailer_is(struct input *in, uint64_t length, uint32_t crc)
 	unsigned char t[8];
 
 	/* the smallest member: a 10-byte header, an empty block, 8 */
-	if (!in->gz || in->size < 20 ||
+	if (in->kind != KIND_GZIP || in->size < 20 ||
 	    pread(in->fd, t, sizeof(t), (off_t)(in->size - sizeof(t))) !=
 		(ssize_t)sizeof(t))
 		return 0;

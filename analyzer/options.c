@@ -914,7 +914,28 @@ static enum parse_result setting_logs(struct config *cfg,
 	return OPTIONS_RUN;
 }
 
-/* One line of the settings file, unless the command line said it. */
+/* Is option id set by the environment, which wins over the file as
+ * the command line does ($KEYAUDIT_DB, $KEYAUDIT_RULES, the key's)? */
+static int env_set(int id)
+{
+	const char *names[2] = {NULL, NULL};
+
+	if (id == OPT_DB)
+		names[0] = "KEYAUDIT_DB";
+	else if (id == OPT_RULES)
+		names[0] = "KEYAUDIT_RULES";
+	else if (id == OPT_KEY) {
+		names[0] = "KEYAUDIT_KEY";
+		names[1] = "KEYAUDIT_KEY_FILE";
+	}
+	for (int i = 0; i < 2 && names[i]; i++)
+		if (getenv(names[i]) && *getenv(names[i]))
+			return 1;
+	return 0;
+}
+
+/* One line of the settings file, unless the command line or the
+ * environment said it. */
 static enum parse_result one_setting(struct config *cfg,
 				     struct config_setting *s)
 {
@@ -933,6 +954,10 @@ static enum parse_result one_setting(struct config *cfg,
 	if (given[o->id] ||
 	    ((o->id == 'q' || o->id == 'v') && (given['q'] || given['v']))) {
 		s->applied = -1;
+		return OPTIONS_RUN;
+	}
+	if (env_set(o->id)) {
+		s->applied = -2;
 		return OPTIONS_RUN;
 	}
 	if (!o->arg && (flag = flag_value(s->value)) < 0)

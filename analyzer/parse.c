@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 
@@ -371,9 +372,12 @@ struct format *format_detect(const char *buf, size_t len, char *err,
 	return NULL;
 }
 
+#define QUOTED_MAX 16 /* quoted values of a line whose spans are kept */
+
 /* Quoted values on a combined-family line from the request on: the
- * request is the first "..." after "] " (the time's end). */
-static int quoted_after_time(const char *line, size_t len)
+ * request is the first "..." after "] " (the time's end).  The first
+ * QUOTED_MAX values (without their quotes) go to v when it is not NULL. */
+static int quoted_after_time(const char *line, size_t len, struct span *v)
 {
 	const char *t = memmem(line, len, "] \"", 3);
 	size_t pos;
@@ -388,6 +392,10 @@ static int quoted_after_time(const char *line, size_t len)
 
 			if (end < 0)
 				break;
+			if (v && n < QUOTED_MAX) {
+				v[n].p = line + pos + 1;
+				v[n].len = (size_t)end - pos - 1;
+			}
 			n++;
 			pos = (size_t)end + 1;
 		} else {
@@ -401,30 +409,149 @@ static int quoted_after_time(const char *line, size_t len)
 	return n;
 }
 
+/* The quoted values of fmt's layout: 3 for the combined family
+ * (request, referer, agent), 1 for the common one, 0 for the others. */
+static int layout_quoted(const struct format *fmt)
+{
+	if (fmt->ops == &format_combined_ops ||
+	    fmt->ops == &format_vhost_combined_ops)
+		return 3;
+	if (fmt->ops == &format_common_ops ||
+	    fmt->ops == &format_vhost_common_ops)
+		return 1;
+	return 0;
+}
+
 int format_detect_ignored(struct format *fmt, const char *buf, size_t len)
 {
 	struct record rec;
 	size_t off = 0;
-	int layout;
+	int layout = layout_quoted(fmt);
 
-	if (fmt->ops == &format_combined_ops ||
-	    fmt->ops == &format_vhost_combined_ops)
-		layout = 3; /* request, referer, agent */
-	else if (fmt->ops == &format_common_ops ||
-		 fmt->ops == &format_vhost_common_ops)
-		layout = 1;
-	else
+	if (!layout)
 		return 0;
 	while (off < len) {
 		const char *nl = memchr(buf + off, '\n', len - off);
 		size_t n = nl ? (size_t)(nl - (buf + off)) : len - off;
 
 		if (n && parse_line(fmt, buf + off, n, &rec) == 0) {
-			int q = quoted_after_time(buf + off, n);
+			int q = quoted_after_time(buf + off, n, NULL);
 
 			return q > layout ? q - layout : 0;
 		}
 		off += n + 1;
+	}
+	return 0;
+}
+
+/* Does v hold an Authorization header's value? */
+static int auth_value(const char *p, size_t len)
+{
+	static const char *const schemes[] = {"Bearer ", "Basic ", "Token ",
+					      "Digest "};
+
+	for (size_t i = 0; i < NELEM(schemes); i++)
+		if (len > strlen(schemes[i]) &&
+		    strncasecmp(p, schemes[i], strlen(schemes[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/* The value at line[pos..len) (quoted or up to a blank): *quoted says
+ * which, *vp and *vlen its text; return where the next one starts, or
+ * -1 at an unclosed quote. */
+static long next_value(const char *line, size_t pos, size_t len, int *quoted,
+		       const char **vp, size_t *vlen)
+{
+	size_t end;
+
+	*quoted = line[pos] == '"';
+	if (*quoted) {
+		long q = parse_quote_end(line, pos + 1, len, " ");
+
+		if (q < 0)
+			return -1;
+		*vp = line + pos + 1;
+		*vlen = (size_t)q - pos - 1;
+		end = (size_t)q + 1;
+	} else {
+		const char *sp = memchr(line + pos, ' ', len - pos);
+
+		end = sp ? (size_t)(sp - line) : len;
+		*vp = line + pos;
+		*vlen = end - pos;
+	}
+	while (end < len && line[end] == ' ')
+		end++;
+	return (long)end;
+}
+
+/* The values of line after the combined layout's, as nginx variables:
+ * "$http_authorization" for the first holding an Authorization header,
+ * $field_N for the others, quoted as on the line.  Return their
+ * number. */
+static int extra_values(const char *line, size_t len, char *out, size_t outlen)
+{
+	const char *t = memmem(line, len, "] \"", 3);
+	size_t n = strlen(out);
+	long pos;
+	int k = 0;
+	int named = 0;
+
+	if (!t)
+		return 0;
+	pos = t - line + 2;
+	/* request, status, bytes, referer, agent; then the extra ones */
+	for (int i = 0; pos >= 0 && (size_t)pos < len && n < outlen; i++) {
+		int q;
+		const char *vp;
+		size_t vlen;
+
+		pos = next_value(line, (size_t)pos, len, &q, &vp, &vlen);
+		if (pos < 0 || i < 5)
+			continue;
+		k++;
+		if (q && !named && auth_value(vp, vlen)) {
+			named = 1;
+			n += (size_t)snprintf(out + n, outlen - n,
+					      " \"$http_authorization\"");
+		} else {
+			n += (size_t)snprintf(
+			    out + n, outlen - n,
+			    q ? " \"$field_%d\"" : " $field_%d", k);
+		}
+	}
+	return k;
+}
+
+int format_detect_suggest(struct format *fmt, const char *buf, size_t len,
+			  char *out, size_t outlen)
+{
+	struct record rec;
+	size_t off = 0;
+	int vhost = fmt->ops == &format_vhost_combined_ops;
+
+	out[0] = '\0';
+	if (layout_quoted(fmt) != 3 || !format_detect_ignored(fmt, buf, len))
+		return 0; /* (after common's layout: combined's, perhaps) */
+	snprintf(out, outlen,
+		 "nginx:%s$remote_addr - $remote_user [$time_local] "
+		 "\"$request\" $status $body_bytes_sent \"$http_referer\" "
+		 "\"$http_user_agent\"",
+		 vhost ? "$host:$server_port " : "");
+	/* the first line fmt parses that has an Authorization header, else
+	 * the first it parses */
+	for (int pass = 0; pass < 2; pass++) {
+		for (off = 0; off < len;) {
+			const char *nl = memchr(buf + off, '\n', len - off);
+			size_t n = nl ? (size_t)(nl - (buf + off)) : len - off;
+
+			if (n && parse_line(fmt, buf + off, n, &rec) == 0 &&
+			    (pass || memmem(buf + off, n, "\"Bearer ", 8) ||
+			     memmem(buf + off, n, "\"Basic ", 7)))
+				return extra_values(buf + off, n, out, outlen);
+			off += n + 1;
+		}
 	}
 	return 0;
 }

@@ -69,6 +69,25 @@ struct format *format_detect(const char *buf, size_t len, char *err,
  * formats or when there is none. */
 int format_detect_ignored(struct format *fmt, const char *buf, size_t len);
 
+/* For an nginx: format, the first variable the template has unquoted
+ * (not right after a '"') that holds a value in double quotes on most
+ * of the complete lines of buf[0..len) it matches: the log quotes what
+ * the format does not, and each such value would be cut at its first
+ * blank.  Its name (valid as long as fmt), or NULL; NULL for other
+ * formats. */
+const char *format_quote_mismatch(const struct format *fmt, const char *buf,
+				  size_t len);
+
+/* The nginx: format auto-detection would have had to give to read the
+ * quoted values that follow the layout fmt reads on buf[0..len) (see
+ * format_detect_ignored()): fmt's layout as an nginx log_format, then a
+ * quoted variable for each, "$http_authorization" for one holding an
+ * Authorization header, "$field_N" for the others.  Written to out;
+ * return the number of such values (0: none, or fmt is not of the
+ * combined family; out is ""). */
+int format_detect_suggest(struct format *fmt, const char *buf, size_t len,
+			  char *out, size_t outlen);
+
 /* Is buf[0..len), the head of a file, a web server's error log (its
  * first line as nginx or Apache write their error logs)?  Return what
  * it is ("an nginx error log", static), or NULL. */

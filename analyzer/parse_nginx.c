@@ -338,3 +338,54 @@ const struct format_ops format_nginx_ops = {
     .parse = nginx_parse,
     .free = nginx_free,
 };
+
+/* Votes of the head's lines on each variable: how many lines matched,
+ * and for each token how many of them gave it a value in quotes that
+ * the template does not quote. */
+static void quote_votes(const struct tmpl *t, const char *line, size_t len,
+			int *matched, int *votes)
+{
+	struct record rec;
+	long end;
+
+	memset(&rec, 0, sizeof(rec));
+	end = match_tokens(t, line, len, &rec);
+	if (end < 0)
+		return;
+	(*matched)++;
+	for (int i = 0; i < t->ntok; i++) {
+		const struct token *k = &t->tok[i];
+		const struct span *v = k->lit ? NULL : &rec.field[k->field];
+
+		if (v && !k->quoted && v->len >= 1 && v->p[0] == '"')
+			votes[i]++;
+	}
+}
+
+const char *format_quote_mismatch(const struct format *fmt, const char *buf,
+				  size_t len)
+{
+	const struct tmpl *t = fmt->impl;
+	int votes[MAX_TOKENS] = {0};
+	int matched = 0;
+	size_t off = 0;
+
+	if (fmt->ops != &format_nginx_ops)
+		return NULL;
+	while (off < len) {
+		const char *nl = memchr(buf + off, '\n', len - off);
+		size_t n = nl ? (size_t)(nl - (buf + off)) : len - off;
+
+		if (!nl)
+			break; /* a cut line says nothing */
+		if (n && buf[off + n - 1] == '\r')
+			n--;
+		if (n)
+			quote_votes(t, buf + off, n, &matched, votes);
+		off += (size_t)(nl - (buf + off)) + 1;
+	}
+	for (int i = 0; i < t->ntok; i++)
+		if (matched && 2 * votes[i] > matched)
+			return format_field_name(fmt, t->tok[i].field);
+	return NULL;
+}

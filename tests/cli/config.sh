@@ -30,6 +30,12 @@ grep -A1 -x '# command line' shown.r | grep -qx 'db = cli.db' ||
 KEYAUDIT_CONFIG= KEYAUDIT_DB=env.db "$KEYAUDIT" config > shown.e
 grep -A1 -x '# $KEYAUDIT_DB' shown.e | grep -qx 'db = env.db' ||
 	{ cat shown.e; fail "the environment's db"; }
+# the environment wins over the file, as the command line does
+KEYAUDIT_CONFIG=k.conf KEYAUDIT_DB=env.db "$KEYAUDIT" config > shown.f
+grep -A1 -x '# $KEYAUDIT_DB' shown.f | grep -qx 'db = env.db' ||
+	{ cat shown.f; fail "the environment over the file"; }
+grep -qx '# overridden by the environment (k.conf:5)' shown.f ||
+	{ cat shown.f; fail "the file's db, overridden"; }
 
 # ingest with no path and no option: everything from the file
 KEYAUDIT_CONFIG="$T/k.conf" "$KEYAUDIT" ingest 2> err

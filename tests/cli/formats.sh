@@ -197,9 +197,13 @@ sample $f auto=combined 12 0
 f=$h/nginx-bad-user-agent__nginx-bad-user-agent.log
 sample $f auto=combined 2 0
 f=$h/nginx-http-generic-bf__nginx-http-generic-bf.log
-undetected $f
-sample $f combined 21 16
-bad combined $f 1 "no [time]"
+# an nginx error log: skipped as such, whatever the format, status 0
+echo "$f" >> tested
+for fmt in auto combined; do
+	expect_exit 0 "$KEYAUDIT" ingest --db e.db --format $fmt "$R/$f" 2>err
+	grep -q "generic-bf.log: not an access log (an nginx error log), skipped" err ||
+		{ cat err >&2; fail "$f: error log"; }
+done
 f=$h/nginx-http-malformed__nginx_http-logs.log
 sample $f auto=combined 11 0
 f=$h/nginx-http-path-traversal__nginx-http-path-traversal.log
@@ -225,7 +229,14 @@ f=$h/traefik_base-http-scenario__traefik_base-http-scenario.log
 sample $f auto=jsonl 80 0
 sample $f.gz auto=jsonl 80 0
 f=$h/traefik_clf__traefik_clf.log
-sample $f auto=combined 9 2
+# fields after the combined layout: auto is not sure, counts nothing and
+# gives the exact format
+expect_exit 1 "$KEYAUDIT" ingest --db tr.db "$R/$f" 2>err
+grep -Fq "traefik_clf.log: skipped, nothing counted: its lines have 4 fields after the combined layout, which auto-detection cannot place; give the log's format, with the names its nginx log_format gives them: --format 'nginx:\$remote_addr - \$remote_user [\$time_local] \"\$request\" \$status \$body_bytes_sent \"\$http_referer\" \"\$http_user_agent\" \$field_1 \"\$field_2\" \"\$field_3\" \$field_4'" err ||
+	{ cat err >&2; fail "$f: the format to give"; }
+check_eq "$(lines_bad tr.db)" "none" "$f: nothing counted"
+sample $f 'nginx:$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $field_1 "$field_2" "$field_3" $field_4' 9 2
+sample $f combined 9 2
 fields combined $f 5 remote_addr=172.17.1.1 status= \
 	'http_user_agent=Mozilla/5.00 (Nikto/2.1.5) (Evasions:None) (Test:006607)'
 f=$h/traefik_json__traefik_json.log
@@ -386,8 +397,12 @@ sample $f auto=vhost_combined 2 0
 fields vhost_combined $f 2 server_name=localhost server_port=443 \
 	remote_addr=154.57.4.229 remote_ident=cger1e remote_user=khenry
 f=$l/logfile_shop_access_log.0
-sample $f auto=combined 1000 0
-sample $f.gz auto=combined 1000 0
+# nginx's "main" layout: "$http_x_forwarded_for" after combined's fields,
+# so auto is not sure (exit 1, nothing counted); combined reads it
+sample $f combined 1000 0
+sample $f.gz combined 1000 0
+expect_exit 1 "$KEYAUDIT" ingest --db shop.db "$R/$f.gz" 2>err
+grep -Fq '"$http_user_agent" "$field_1"'"'" err || { cat err >&2; fail "$f: auto"; }
 f=$l/logfile_syslog_with_access_log.0
 undetected $f
 sample $f combined 5 5

@@ -5,6 +5,9 @@ set -eu
 cd "$T"
 export KEYAUDIT_RULES="$TOP/rules/asana-api-keys.rules"
 unset KEYAUDIT_DB KEYAUDIT_KEY KEYAUDIT_KEY_FILE
+# no settings file but the ones a case names (an installed
+# /etc/keyaudit/keyaudit.conf would set every command's db)
+export KEYAUDIT_CONFIG=
 # The layout the generator writes for --layout nginx.
 NGINX_FMT='nginx:$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$http_authorization" "$http_asana_amnesty_api_key" "$http_x_client_id" "$http_cookie"'
 # A fixed key, so generator truth and database agree.

@@ -25,7 +25,7 @@ cat > logs/apache_error.log <<'EOT'
 EOT
 gzip -c logs/error.log > logs/error.log.2.gz
 "$KEYAUDIT" ingest --db a.db --metrics "$M" logs 2> err ||
-	{ cat err; fail "error logs beside the access log: exit $?"; }
+	{ rc=$?; cat err; fail "error logs beside the access log: exit $rc"; }
 grep -q 'logs/error.log: not an access log (an nginx error log), skipped' err ||
 	{ cat err; fail "nginx error log named"; }
 grep -q 'logs/apache_error.log: not an access log (an Apache error log), skipped' err ||
