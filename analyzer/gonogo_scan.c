@@ -8,7 +8,7 @@
 
 #include "buf.h"
 #include "day.h"
-#include "gonogo.h"
+#include "gonogo_int.h"
 #include "parse.h"
 
 static long long num(const char *s)

@@ -3,7 +3,6 @@
 #include <stdio.h>
 
 #include "commands.h"
-#include "gonogo.h"
 #include "ingest.h"
 #include "lookup.h"
 #include "msg.h"
@@ -76,7 +75,7 @@ static int run(struct config *c)
 	case CMD_FINGERPRINT:
 		return cmd_fingerprint(&cfg);
 	case CMD_GONOGO:
-		return gonogo_run(&cfg);
+		return cmd_gonogo(&cfg);
 	case CMD_MERGE:
 		return cmd_merge(&cfg);
 	case CMD_PRUNE:
