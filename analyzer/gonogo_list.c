@@ -8,7 +8,7 @@
 
 #include "buf.h"
 #include "gonogo_int.h"
-#include "report_impl.h"
+#include "report_tmp.h"
 
 #define LIST_TABLE                                                            \
 	"CREATE TEMP TABLE gn_clients(marginal INTEGER NOT NULL,"             \
