@@ -15,6 +15,7 @@ void test_route(void);
 void test_sdk(void);
 void test_registry(void);
 void test_gonogo(void);
+void test_client(void);
 
 int main(void)
 {
@@ -29,6 +30,7 @@ int main(void)
 	test_sdk();
 	test_registry();
 	test_gonogo();
+	test_client();
 	printf("unit: %d passed, %d failed\n", harness_passed, harness_failed);
 	return harness_failed != 0;
 }
