@@ -77,11 +77,8 @@ static void sec_verdict(FILE *f, const struct gonogo *g)
 	const char *cls = g->verdict == GONOGO_GO	     ? "go"
 			  : g->verdict == GONOGO_CANNOT_TELL ? "blind"
 							     : "nogo";
-	const char *word = g->verdict == GONOGO_GO	      ? "GO"
-			   : g->verdict == GONOGO_CANNOT_TELL ? "CANNOT TELL"
-							      : "NO-GO";
-
-	fprintf(f, "<p id=\"verdict\" class=\"%s\"><b>%s</b>: ", cls, word);
+	fprintf(f, "<p id=\"verdict\" class=\"%s\"><b>%s</b>: ", cls,
+		gonogo_word(g));
 	page_num(f, g->refused);
 	fputs(" of ", f);
 	page_num(f, g->total);
@@ -94,8 +91,20 @@ static void sec_verdict(FILE *f, const struct gonogo *g)
 	page_num(f, g->already);
 	fprintf(f,
 		" requests are refused (434) already.  %.2f%% of the "
-		"requests show no credential a rule could class.</p>\n",
+		"requests show no credential a rule could class.",
 		g->blind);
+	if (g->npruned)
+		fprintf(f,
+			"  %d day%s of %s .. %s pruned (the first day kept "
+			"is %s).",
+			g->npruned, g->npruned == 1 ? "" : "s", g->look_from,
+			g->to, g->first_kept);
+	if (g->ngaps)
+		fprintf(f,
+			"  %d day%s of %s .. %s without data, the first %s.",
+			g->ngaps, g->ngaps == 1 ? "" : "s", g->look_from,
+			g->to, g->gap_first);
+	fputs("</p>\n", f);
 }
 
 static void sec_planned(FILE *f, const struct gonogo *g)
@@ -201,11 +210,16 @@ static void sec_clients(FILE *f, const struct gonogo *g)
 static void sec_dormant(FILE *f, const struct gonogo *g)
 {
 	fprintf(f,
-		"<p>Legacy use in %s .. the window, none in it, nothing "
-		"modern since: %d (NO-GO above %d).</p>\n<table id=\""
-		"dormant\">\n<thead><tr><th>client</th><th>owner</th><th>"
-		"last use</th><th>usual period</th></tr></thead>\n<tbody>\n",
-		g->look_from, g->ndormant, g->o.max_dormant);
+		"<p>Legacy use in %s .. the window, none in it, neither "
+		"migrated nor refused: %d (NO-GO above %d).%s</p>\n<table "
+		"id=\"dormant\">\n<thead><tr><th>client</th><th>owner</th>"
+		"<th>last use</th><th>usual period</th></tr></thead>\n"
+		"<tbody>\n",
+		g->npruned ? g->first_kept : g->look_from, g->ndormant,
+		g->o.max_dormant,
+		g->npruned ? " The days before were pruned: a client that "
+			     "used only them is not seen."
+			   : "");
 	for (int i = 0; i < g->nkept_dormant && i < TOP_CLIENTS; i++) {
 		const struct gn_dormant *d = &g->dormant[i];
 
