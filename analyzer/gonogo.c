@@ -22,6 +22,7 @@ struct run {
 	int phase;
 	char *emsg;
 	size_t emsglen;
+	struct registry *reg; /* --registry, or NULL */
 };
 
 /* How much of the window shows no credential a rule could class. */
@@ -122,29 +123,37 @@ static void owner_row(void *ctx, const char *const *row, int rown,
 		*owner = xstrdup(row[col]);
 }
 
-static int owners(struct run *r)
+static void owners(struct run *r)
+{
+	struct gonogo *g = r->g;
+
+	/* the clients the page shows */
+	for (int i = 0; i < g->ntop; i++) {
+		void *a[2] = {r->reg, &g->top[i].owner};
+
+		registry_match(r->reg, g->top[i].client, NULL, 0, owner_row,
+			       a);
+	}
+	for (int i = 0; i < g->nkept_dormant; i++) {
+		void *a[2] = {r->reg, &g->dormant[i].owner};
+
+		registry_match(r->reg, g->dormant[i].client, NULL, 0,
+			       owner_row, a);
+	}
+}
+
+/* --registry: the owners of the clients shown, and the accounts that
+ * say which credential succeeded which.  Return 0, or USAGE. */
+static int registry(struct run *r)
 {
 	struct gonogo *g = r->g;
 	struct registry_opts ro = {g->o.registry_key, g->o.registry_fp,
 				   g->o.registry_delim};
-	struct registry *reg =
-	    registry_load(g->o.registry, &ro, r->emsg, r->emsglen);
 
-	if (!reg)
-		return -1;
-	/* the clients the page shows */
-	for (int i = 0; i < g->ntop; i++) {
-		void *a[2] = {reg, &g->top[i].owner};
-
-		registry_match(reg, g->top[i].client, NULL, 0, owner_row, a);
-	}
-	for (int i = 0; i < g->nkept_dormant; i++) {
-		void *a[2] = {reg, &g->dormant[i].owner};
-
-		registry_match(reg, g->dormant[i].client, NULL, 0, owner_row,
-			       a);
-	}
-	registry_free(reg);
+	r->reg = registry_load(g->o.registry, &ro, r->emsg, r->emsglen);
+	if (!r->reg)
+		return USAGE;
+	gn_succ_start(g, r->reg);
 	return 0;
 }
 
@@ -230,24 +239,34 @@ int gonogo_verdict(struct store *st, struct ruleset *rs,
 		   const struct gonogo_opts *o, struct gonogo *g, char *err,
 		   size_t errlen)
 {
-	struct run r = {g, rs, 0, err, errlen};
+	struct run r = {g, rs, 0, err, errlen, NULL};
 	int rc;
 
 	memset(g, 0, sizeof(*g));
 	g->o = *o;
 	rc = prepare(&r);
+	if (rc == 0 && o->registry)
+		rc = registry(&r);
 	if (rc == 0)
 		rc = scan(&r, st);
-	if (rc != 0)
-		return rc;
-	decide(g);
-	if (g->o.registry && owners(&r) < 0)
-		return USAGE;
-	return 0;
+	if (rc == 0) {
+		gn_succ_resolve(g);
+		decide(g);
+		if (r.reg)
+			owners(&r);
+	}
+	gn_succ_done(g);
+	registry_free(r.reg);
+	return rc;
 }
 
 void gonogo_free(struct gonogo *g)
 {
+	for (int i = 0; i < g->nkept_succeeded; i++) {
+		free(g->succeeded[i].client);
+		free(g->succeeded[i].account);
+		free(g->succeeded[i].by);
+	}
 	gn_list_free(g);
 	gn_free_clients(g);
 	memset(g, 0, sizeof(*g));

@@ -25,7 +25,8 @@ struct gonogo_opts {
 	int window, lookback, min_quiet, migrated_days;
 	double max_share, max_blind;
 	int max_clients, max_dormant;
-	int accept_gaps; /* GO over pruned or missing days */
+	int accept_gaps;       /* GO over pruned or missing days */
+	int strict_succession; /* a succeeded credential still dormant */
 	const char *const *brownouts;
 	int nbrownouts;
 	int list; /* keep every client with refused requests (-o) */
@@ -125,6 +126,16 @@ struct gn_forecast {
 };
 
 struct gn_list; /* gonogo_list.c */
+struct gn_succ; /* gonogo_succ.c */
+
+/* A dormant credential succeeded by another of its registry account:
+ * the evidence. */
+struct gn_succeeded {
+	char *client, *account;
+	char *by;	       /* the successor client */
+	char last[DAY_SIZE];   /* client's last legacy day */
+	char by_day[DAY_SIZE]; /* by's last request of another class */
+};
 
 struct gonogo {
 	const char *phase;
@@ -167,6 +178,11 @@ struct gonogo {
 	struct gn_dormant dormant[GN_TOP]; /* look_last desc, client */
 	int nkept_dormant;		   /* the first, at most GN_TOP */
 	int ndormant;
+	/* with a registry: credentials succeeded within their account */
+	struct gn_succ *succ; /* during the pass */
+	int nsucceeded;
+	struct gn_succeeded succeeded[GN_TOP];
+	int nkept_succeeded;
 	struct gn_brownout bo[GN_MAXBO];
 	int nbo;
 	struct gn_forecast fc;

@@ -96,7 +96,7 @@ static int dormant_cmp(const void *a, const void *b)
 	return strcmp(x->client, y->client);
 }
 
-void gn_dormant_add(struct gonogo *g, const struct gn_client *c)
+int gn_dormant_add(struct gonogo *g, const struct gn_client *c)
 {
 	struct gn_dormant d, out;
 	long last;
@@ -106,7 +106,7 @@ void gn_dormant_add(struct gonogo *g, const struct gn_client *c)
 	 * nor refused by the client model: it will be back, and break */
 	if (!c->look || c->marginal || c->already ||
 	    c->state == CLIENT_MIGRATED || c->state == CLIENT_REFUSED)
-		return;
+		return 0;
 	g->ndormant++;
 	memset(&d, 0, sizeof(d));
 	d.client = c->client;
@@ -114,7 +114,7 @@ void gn_dormant_add(struct gonogo *g, const struct gn_client *c)
 	i = gn_top_rank(g->dormant, g->nkept_dormant, sizeof(d), &d,
 			dormant_cmp);
 	if (i < 0)
-		return;
+		return 1;
 	if (gn_top_open(g->dormant, &g->nkept_dormant, sizeof(d), i, &out)) {
 		free(out.client);
 		free(out.owner);
@@ -127,6 +127,7 @@ void gn_dormant_add(struct gonogo *g, const struct gn_client *c)
 		day_format(next_use(last, d.period, day_number(g->to)),
 			   d.next);
 	g->dormant[i] = d;
+	return 1;
 }
 
 /* ---- brownouts ---- */

@@ -51,8 +51,24 @@ int gn_top_rank(const void *v, int n, size_t size, const void *item,
 void *gn_top_open(void *v, int *n, size_t size, int i, void *dropped);
 
 /* Count c as dormant when it is (legacy use in the lookback, none in
- * the window, nothing modern since), keeping the first GN_TOP. */
-void gn_dormant_add(struct gonogo *g, const struct gn_client *c);
+ * the window, neither migrated nor refused), keeping the first GN_TOP.
+ * Return 1 when it was counted. */
+int gn_dormant_add(struct gonogo *g, const struct gn_client *c);
+
+struct registry;
+/* Succession (gonogo_succ.c): follow the accounts of reg (which must
+ * outlive the pass) through the pass. */
+void gn_succ_start(struct gonogo *g, struct registry *reg);
+/* The pass is done with client (story s; dormant: counted so). */
+void gn_succ_client(struct gonogo *g, const char *client,
+		    const struct client_story *s, int dormant);
+/* After the pass: each dormant credential whose account has another
+ * client with requests of another class after its last legacy day is
+ * succeeded (g->nsucceeded, g->succeeded), and no longer dormant unless
+ * o.strict_succession. */
+void gn_succ_resolve(struct gonogo *g);
+/* Free what the pass needed (g->succeeded stays). */
+void gn_succ_done(struct gonogo *g);
 /* Read every --brownout into g->bo; first is the earliest day the
  * client scan must start from (the lookback's, or a brownout's). */
 void gn_brownout_plan(struct gonogo *g, char first[DAY_SIZE]);

@@ -308,8 +308,8 @@ static void client_done(struct walker *w)
 {
 	struct gn_client *c = &w->c;
 	int *days = c->days;
-
 	struct client_story s;
+	int dormant;
 
 	if (!c->client)
 		return;
@@ -319,7 +319,9 @@ static void client_done(struct walker *w)
 	agents_done(&w->agents, c);
 	if (!w->failed && gn_client_done(w->g, c, w->err, w->errlen) < 0)
 		w->failed = 1;
-	gn_dormant_add(w->g, c);
+	dormant = gn_dormant_add(w->g, c);
+	if (w->g->succ)
+		gn_succ_client(w->g, c->client, &s, dormant);
 	for (int i = 0; i < w->g->nbo; i++)
 		if (w->inhit[i])
 			gn_hit_done(w->g, &w->g->bo[i], &w->hit[i], c);

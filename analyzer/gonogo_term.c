@@ -85,6 +85,24 @@ static void print_dormant(const struct gonogo *g)
 	}
 }
 
+static void print_succeeded(const struct gonogo *g)
+{
+	if (!g->o.registry)
+		return;
+	printf("  succeeded (another credential of the same registry "
+	       "account used since): %d, %s\n",
+	       g->nsucceeded,
+	       g->o.strict_succession ? "counted as dormant (strict)"
+				      : "migrated, not dormant");
+	for (int i = 0; i < g->nkept_succeeded && i < 5; i++) {
+		const struct gn_succeeded *e = &g->succeeded[i];
+
+		printf("  %s: migrated (registry): last legacy %s; account "
+		       "%s's %s used %s\n",
+		       e->client, e->last, e->account, e->by, e->by_day);
+	}
+}
+
 static void print_brownouts(const struct gonogo *g)
 {
 	for (int i = 0; i < g->nbo; i++) {
@@ -139,6 +157,7 @@ void gonogo_print(const struct gonogo *g, int verbosity)
 		return;
 	print_clients(g);
 	print_dormant(g);
+	print_succeeded(g);
 	print_brownouts(g);
 	print_forecast(g);
 }

@@ -64,6 +64,7 @@ struct config {
 			      dormant clients */
 	int max_dormant;   /* dormant clients that may break */
 	int accept_gaps;   /* gonogo: a verdict over pruned or missing days */
+	int strict_succession; /* gonogo: a succeeded credential is dormant */
 	const char *brownouts[16]; /* "YYYY-MM-DD HH:MM-HH:MM" */
 	int nbrownouts;
 	const char *html;
@@ -146,7 +147,8 @@ enum {
 	OPT_REGFP,
 	OPT_REGDELIM,
 	OPT_MIGRATED,
-	OPT_ACCEPTGAPS
+	OPT_ACCEPTGAPS,
+	OPT_STRICTSUCC
 };
 
 /* A command: "name" or "name sub" on the command line. */

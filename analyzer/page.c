@@ -238,6 +238,33 @@ static void sec_dormant(FILE *f, const struct gonogo *g)
 	fputs("</tbody>\n</table>\n", f);
 }
 
+static void sec_succeeded(FILE *f, const struct gonogo *g)
+{
+	if (!g->o.registry)
+		return;
+	fprintf(f,
+		"<p>Succeeded by another credential of their registry "
+		"account: %d, %s.</p>\n<table id=\"succeeded\">\n<thead>"
+		"<tr><th>client</th><th>last legacy</th><th>account</th>"
+		"<th>successor</th><th>its last use</th></tr></thead>\n"
+		"<tbody>\n",
+		g->nsucceeded,
+		g->o.strict_succession ? "counted as dormant (strict)"
+				       : "migrated, not dormant");
+	for (int i = 0; i < g->nkept_succeeded; i++) {
+		const struct gn_succeeded *e = &g->succeeded[i];
+
+		fputs("<tr><td>", f);
+		page_esc(f, e->client);
+		fprintf(f, "</td><td>%s</td><td>", e->last);
+		page_esc(f, e->account);
+		fputs("</td><td>", f);
+		page_esc(f, e->by);
+		fprintf(f, "</td><td>%s</td></tr>\n", e->by_day);
+	}
+	fputs("</tbody></table>\n", f);
+}
+
 static void sec_brownout(FILE *f, const struct gn_brownout *b)
 {
 	fputs("<h3>", f);
@@ -320,6 +347,7 @@ static void sec_body(FILE *f, const struct gonogo *g)
 	sec_clients(f, g);
 	fputs("<h2>Dormant clients</h2>\n", f);
 	sec_dormant(f, g);
+	sec_succeeded(f, g);
 	if (g->nbo)
 		fputs("<h2>Brownouts</h2>\n", f);
 	for (int i = 0; i < g->nbo; i++)
