@@ -1,7 +1,7 @@
 /* gonogo_int.h: what the verdict's files (gonogo.c, gonogo_scan.c,
- * gonogo_client.c, gonogo_list.c, gonogo_extra.c) share; not a public
- * header.  The flow is one way: gonogo.c -> gonogo_scan.c ->
- * gonogo_client.c -> gonogo_list.c, gonogo_extra.c. */
+ * gonogo_client.c, gonogo_list.c, gonogo_extra.c, gonogo_succ.c) share;
+ * not a public header.  The flow is one way: gonogo.c -> gonogo_scan.c
+ * -> gonogo_client.c, gonogo_succ.c -> gonogo_list.c, gonogo_extra.c. */
 #ifndef KEYAUDIT_GONOGO_INT_H
 #define KEYAUDIT_GONOGO_INT_H
 
@@ -11,10 +11,12 @@
  * each with its total, and pick the as-of day.  Return 0, or -1 with
  * err set. */
 int gn_scan_days(struct gonogo *g, struct store *st, char *err, size_t errlen);
-/* Read the counts of the scan (from the day from to g->to), the
- * window's user agents and every brownout's hours in one pass in
- * client order, giving each client, once its rows are read, to
- * gn_client_done(), gn_dormant_add() and gn_hit_done(); and the rest of
+/* Read the counts of the scan (from the day from, the history's first
+ * day, to g->to), the window's user agents and every brownout's hours
+ * in one pass in client order, giving each client, once its rows are
+ * read, its state by the client model (client_story()), then to
+ * gn_client_done(), gn_dormant_add(), gn_succ_client() and
+ * gn_hit_done(); and the rest of
  * the daily series (after gn_scan_days()): the scan's days from that
  * pass, the other days from their counts in day order.  Memory does not
  * grow with the clients.  Return 0, or -1 with err set. */
@@ -22,8 +24,8 @@ int gn_scan_clients(struct gonogo *g, struct store *st, struct ruleset *rs,
 		    int phase, const char *from, char *err, size_t errlen);
 /* A client of the pass is read: when it has refused requests, give it
  * its state (in c), count it, keep a copy when it is among the first
- * GN_TOP, and add its row to the TEMP table when g->list is set.  Return 0, or
- * -1 with err set once a row could not be written. */
+ * GN_TOP, and add its row to the TEMP table when g->list is set.
+ * Return 0, or -1 with err set once a row could not be written. */
 int gn_client_done(struct gonogo *g, struct gn_client *c, char *err,
 		   size_t errlen);
 /* o.list: make the TEMP table of every client with refused requests

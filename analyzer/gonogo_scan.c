@@ -1,6 +1,7 @@
 /* gonogo_scan.c: read the store's counts for gonogo: the days and their
  * totals, then one pass in client order (SQLite sorts, in bounded
- * memory), each client decided when its rows end. */
+ * memory) over the history up to the as-of day, each client given its
+ * state by the client model and decided when its rows end. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
