@@ -14,6 +14,7 @@ int cmd_fingerprint(const struct config *cfg);
 int cmd_merge(const struct config *cfg);
 int cmd_prune(const struct config *cfg);
 int cmd_forget(const struct config *cfg);
+int cmd_gonogo(const struct config *cfg); /* commands_gonogo.c */
 
 /* Merge shards[0..n) into a new private temporary database whose path
  * is written to path (PATH_MAX bytes); remove it with

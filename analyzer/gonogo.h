@@ -1,4 +1,7 @@
-/* gonogo.h: the go/no-go verdict for the next cutoff phase. */
+/* gonogo.h: the go/no-go verdict for the next cutoff phase: from the
+ * store and the client model (client.h) to one finished struct gonogo
+ * that the outputs (gonogo_term.h, gonogo_csv.h, page.h) and the
+ * command read.  The verdict calls nothing above it. */
 #ifndef KEYAUDIT_GONOGO_H
 #define KEYAUDIT_GONOGO_H
 
@@ -7,7 +10,6 @@
 
 #include "client.h"
 #include "day.h"
-#include "options.h"
 #include "rules.h"
 #include "store.h"
 
@@ -15,8 +17,31 @@
 #define GN_TOP	  20 /* clients kept of each list: the page's */
 #define GN_MAXBO  16 /* --brownout replays */
 
+/* What the verdict is asked: the phase, the days and the thresholds. */
+struct gonogo_opts {
+	const char *phase; /* NULL: the first the rules define */
+	const char *as_of; /* NULL: the newest day with a tenth of the
+			      median day's requests */
+	int window, lookback, min_quiet, migrated_days;
+	double max_share, max_blind;
+	int max_clients, max_dormant;
+	int accept_gaps;       /* GO over pruned or missing days */
+	int strict_succession; /* a succeeded credential still dormant */
+	const char *const *brownouts;
+	int nbrownouts;
+	int list; /* keep every client with refused requests (-o) */
+	const char *registry; /* owners of the clients shown, or NULL */
+	const char *registry_key, *registry_fp;
+	char registry_delim;
+	const char *registry_owner; /* the owner column, or NULL */
+	const char *db;		    /* for messages */
+};
+
+/* The verdict's word; the values are gonogo's exit statuses. */
+enum gonogo_word { GONOGO_GO = 0, GONOGO_NOGO = 1, GONOGO_CANNOT_TELL = 6 };
+
 /* One client with requests the phase would refuse in the window, as
- * the client pass (gn_scan_clients) has read it. */
+ * the client pass has read it. */
 struct gn_client {
 	char *client;
 	long long marginal;	  /* succeed today, the phase would refuse */
@@ -101,7 +126,17 @@ struct gn_forecast {
 	    clients_day[DAY_SIZE]; /* projected at most --max-clients, or "" */
 };
 
-struct gn_tmp; /* gonogo_csv.c */
+struct gn_list; /* gonogo_list.c */
+struct gn_succ; /* gonogo_succ.c */
+
+/* A dormant credential succeeded by another of its registry account:
+ * the evidence. */
+struct gn_succeeded {
+	char *client, *account;
+	char *by;	       /* the successor client */
+	char last[DAY_SIZE];   /* client's last legacy day */
+	char by_day[DAY_SIZE]; /* by's last request of another class */
+};
 
 struct gonogo {
 	const char *phase;
@@ -128,116 +163,65 @@ struct gonogo {
 	int ncls;
 	int blind_none; /* none counts as blind: no credential seen */
 	double blind;	/* percent */
-	int verdict;	/* EXIT_OK, EXIT_PARTIAL (NO-GO), EXIT_BLIND */
-	const struct config *cfg;
+	int verdict;	/* enum gonogo_word */
+	struct gonogo_opts o;
 	/* clients with refused requests in the window (ncl): marginal
 	 * desc, already desc, client; the first GN_TOP in memory, and
-	 * with -o every one in a TEMP table (gonogo_csv.c) */
+	 * with o.list every one in a TEMP table (gonogo_list.c) */
 	struct gn_client top[GN_TOP];
 	int ntop;
 	int ncl;
-	struct gn_tmp *tmp;  /* -o: the TEMP table's rows, or NULL */
-	struct gn_day *days; /* the whole history, for the chart */
+	struct gn_list *list; /* o.list: the TEMP table's rows, or NULL */
+	struct gn_day *days;  /* the whole history, for the chart */
 	int ndays;
 	struct gn_mark marks[16]; /* phases with a planned day */
 	int nmarks;
 	struct gn_dormant dormant[GN_TOP]; /* look_last desc, client */
 	int nkept_dormant;		   /* the first, at most GN_TOP */
 	int ndormant;
+	/* with a registry: credentials succeeded within their account */
+	struct gn_succ *succ; /* during the pass */
+	int nsucceeded;
+	struct gn_succeeded succeeded[GN_TOP];
+	int nkept_succeeded;
 	struct gn_brownout bo[GN_MAXBO];
 	int nbo;
 	struct gn_forecast fc;
 };
 
-/* Run the gonogo command; return an enum exit_code (0 GO, 1 NO-GO,
- * 6 CANNOT TELL, 2 usage, 3 failure). */
-int gonogo_run(const struct config *cfg);
-
-/* Write the review page for g to path.  Return 0, or -1 with err set. */
-int gonogo_html(const struct gonogo *g, const char *path, char *err,
-		size_t errlen);
-
-/* ---- between gonogo*.c and page.c ---- */
-
-/* Read the days of the whole history into g->days (ordered by day),
- * each with its total, and pick the as-of day.  Return 0, or -1 with
- * err set. */
-int gn_scan_days(struct gonogo *g, struct store *st, char *err, size_t errlen);
-/* Read the counts of the scan (from the day from to g->to), the
- * window's user agents and every brownout's hours in one pass in
- * client order, giving each client, once its rows are read, to
- * gn_client_done(), gn_dormant_add() and gn_hit_done(); and the rest of
- * the daily series (after gn_scan_days()): the scan's days from that
- * pass, the other days from their counts in day order.  Memory does not
- * grow with the clients.  Return 0, or -1 with err set. */
-int gn_scan_clients(struct gonogo *g, struct store *st, struct ruleset *rs,
-		    int phase, const char *from, char *err, size_t errlen);
-/* A client of the pass is read: when it has refused requests, give it
- * its state (in c), count it, keep a copy when it is among the first
- * GN_TOP, and add its row to the TEMP table when g->tmp is set.  Return 0, or
- * -1 with err set once a row could not be written. */
-int gn_client_done(struct gonogo *g, struct gn_client *c, char *err,
+/* Decide on phase o->phase of rs over the counts of st: g is filled
+ * (its day series, its clients, dormant clients, brownouts, forecast)
+ * and g->verdict set.  rs and st must outlive g.  Return 0, or 2 (bad
+ * usage: no such phase, a bad registry) or 3 (a run-time failure, no
+ * data in the window) with err set; free g with gonogo_free() either
+ * way. */
+int gonogo_verdict(struct store *st, struct ruleset *rs,
+		   const struct gonogo_opts *o, struct gonogo *g, char *err,
 		   size_t errlen);
-/* -o: make the TEMP table for every client with refused requests (the
- * CSV's rows, in the list's order when read).  Return 0, or -1 with err
- * set; free with gn_csv_free() either way. */
-int gn_csv_start(struct gonogo *g, struct store *st, char *err, size_t errlen);
-/* Add c's CSV row (c's state given).  Return 0, or -1 with err set once
- * a batch of rows could not be written. */
-int gn_csv_add(struct gonogo *g, const struct gn_client *c, char *err,
-	       size_t errlen);
-/* Write the rows still waiting.  Return 0, or -1 with err set. */
-int gn_csv_flush(struct gonogo *g, char *err, size_t errlen);
-/* Write the CSV to path: its header, then every row of the TEMP table
- * in the list's order.  Return 0, or -1 with err set. */
-int gn_csv_write(const struct gonogo *g, struct store *st, const char *path,
-		 char *err, size_t errlen);
-/* Free what gn_csv_start() made (nothing when it was not called). */
-void gn_csv_free(struct gonogo *g);
-/* Free what g holds of its clients, dormant ones and brownout hits. */
-void gn_free_clients(struct gonogo *g);
+/* Free what g holds (nothing when g is zeroed). */
+void gonogo_free(struct gonogo *g);
 
-/* Where item goes in v[0..n) (size bytes each, in cmp's order, at most
- * GN_TOP kept): its index, or -1 when it would not be kept. */
-int gn_top_rank(const void *v, int n, size_t size, const void *item,
-		int (*cmp)(const void *, const void *));
-/* Make room at index i of v[0..*n) (at most GN_TOP), moving the rest
- * down; return the entry that falls off the end (to free), or NULL. */
-void *gn_top_open(void *v, int *n, size_t size, int i, void *dropped);
-
-/* Count c as dormant when it is (legacy use in the lookback, none in
- * the window, nothing modern since), keeping the first GN_TOP. */
-void gn_dormant_add(struct gonogo *g, const struct gn_client *c);
-/* Read every --brownout into g->bo; first is the earliest day the
- * client scan must start from (the lookback's, or a brownout's). */
-void gn_brownout_plan(struct gonogo *g, char first[DAY_SIZE]);
-/* Mark every brownout replayed when the database has hourly counts.
- * Return 0, or -1 with err set. */
-int gn_brownout_hourly(struct gonogo *g, struct store *st, char *err,
-		       size_t errlen);
-/* Add one hourly row of the client the pass is reading to its hit h of
- * brownout b (h->client unset).  A row out of the slot is left out;
- * return 1 when the row makes the client a hit. */
-int gn_hit_row(struct ruleset *rs, int phase, struct gn_brownout *b,
-	       struct gn_hit *h, const struct gn_row *row);
-/* The pass is done with client c, a hit h of brownout b: count it and
- * keep it among the first GN_TOP (its name copied). */
-void gn_hit_done(struct gonogo *g, struct gn_brownout *b, struct gn_hit *h,
-		 const struct gn_client *c);
-/* Fit the forecast on the daily series. */
-void gn_forecast(struct gonogo *g);
+/* "GO", "NO-GO" or "CANNOT TELL". */
+const char *gonogo_word(const struct gonogo *g);
 
 /* Is request class cls blind (shows no credential a rule could class)
  * in g's window? */
-int gn_blind_class(const struct gonogo *g, int cls);
+int gonogo_blind_class(const struct gonogo *g, int cls);
 
-/* Write s into HTML: markup characters escaped, well-formed UTF-8 as
- * it is, anything else (controls, stray bytes) as U+FFFD. */
-void page_esc(FILE *f, const char *s);
-/* Write v with thousands separators (1,234,567). */
-void page_num(FILE *f, long long v);
-/* The page's charts (page_chart.c); nothing when there are no days. */
-void page_chart_shares(FILE *f, const struct gonogo *g);
-void page_chart_clients(FILE *f, const struct gonogo *g);
+/* One client of the full list (o.list), as its cells read back. */
+struct gonogo_row {
+	const char *client, *agent;
+	long long marginal, already, total;
+	int64_t last;
+	int quiet_days, state, active;
+	const char *cls; /* its window requests per class, "N N ..." */
+};
+
+/* Call fn with arg and each client of the full list, in the list's
+ * order (marginal desc, already desc, client), until fn returns
+ * non-zero.  Return 0, or -1 with err set. */
+int gonogo_each_client(const struct gonogo *g, struct store *st,
+		       int (*fn)(void *arg, const struct gonogo_row *r),
+		       void *arg, char *err, size_t errlen);
 
 #endif

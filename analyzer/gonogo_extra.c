@@ -7,11 +7,11 @@
 
 #include "buf.h"
 #include "day.h"
-#include "gonogo.h"
+#include "gonogo_int.h"
 
 #define FORECAST_DAYS 28 /* days fitted, up to the as-of day */
 
-int gn_blind_class(const struct gonogo *g, int cls)
+int gonogo_blind_class(const struct gonogo *g, int cls)
 {
 	const char *name = g->clsname[cls];
 
@@ -96,7 +96,7 @@ static int dormant_cmp(const void *a, const void *b)
 	return strcmp(x->client, y->client);
 }
 
-void gn_dormant_add(struct gonogo *g, const struct gn_client *c)
+int gn_dormant_add(struct gonogo *g, const struct gn_client *c)
 {
 	struct gn_dormant d, out;
 	long last;
@@ -106,7 +106,7 @@ void gn_dormant_add(struct gonogo *g, const struct gn_client *c)
 	 * nor refused by the client model: it will be back, and break */
 	if (!c->look || c->marginal || c->already ||
 	    c->state == CLIENT_MIGRATED || c->state == CLIENT_REFUSED)
-		return;
+		return 0;
 	g->ndormant++;
 	memset(&d, 0, sizeof(d));
 	d.client = c->client;
@@ -114,7 +114,7 @@ void gn_dormant_add(struct gonogo *g, const struct gn_client *c)
 	i = gn_top_rank(g->dormant, g->nkept_dormant, sizeof(d), &d,
 			dormant_cmp);
 	if (i < 0)
-		return;
+		return 1;
 	if (gn_top_open(g->dormant, &g->nkept_dormant, sizeof(d), i, &out)) {
 		free(out.client);
 		free(out.owner);
@@ -127,6 +127,7 @@ void gn_dormant_add(struct gonogo *g, const struct gn_client *c)
 		day_format(next_use(last, d.period, day_number(g->to)),
 			   d.next);
 	g->dormant[i] = d;
+	return 1;
 }
 
 /* ---- brownouts ---- */
@@ -158,7 +159,7 @@ static void plan(struct gonogo *g, struct gn_brownout *b, const char *spec)
 
 void gn_brownout_plan(struct gonogo *g, char first[DAY_SIZE])
 {
-	const struct config *cfg = g->cfg;
+	const struct gonogo_opts *cfg = &g->o;
 
 	snprintf(first, DAY_SIZE, "%s", g->look_from);
 	for (int i = 0; i < cfg->nbrownouts && i < GN_MAXBO; i++) {
@@ -298,9 +299,9 @@ void gn_forecast(struct gonogo *g)
 	f->clients_now = g->nactive < 0 ? 0 : g->nactive;
 	f->share_slope = fit(x, ys, n, f->share_now);
 	f->clients_slope = fit(x, yc, n, f->clients_now);
-	crossing(f->share_now, f->share_slope, g->cfg->max_share, asof,
+	crossing(f->share_now, f->share_slope, g->o.max_share, asof,
 		 f->share_day);
 	/* a count is at most N once the line is under N + 1/2 */
-	crossing(f->clients_now, f->clients_slope, g->cfg->max_clients + 0.5,
+	crossing(f->clients_now, f->clients_slope, g->o.max_clients + 0.5,
 		 asof, f->clients_day);
 }

@@ -1,6 +1,7 @@
 /* gonogo_scan.c: read the store's counts for gonogo: the days and their
  * totals, then one pass in client order (SQLite sorts, in bounded
- * memory), each client decided when its rows end. */
+ * memory) over the history up to the as-of day, each client given its
+ * state by the client model and decided when its rows end. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +9,7 @@
 
 #include "buf.h"
 #include "day.h"
-#include "gonogo.h"
+#include "gonogo_int.h"
 #include "parse.h"
 
 static long long num(const char *s)
@@ -308,8 +309,8 @@ static void client_done(struct walker *w)
 {
 	struct gn_client *c = &w->c;
 	int *days = c->days;
-
 	struct client_story s;
+	int dormant;
 
 	if (!c->client)
 		return;
@@ -319,7 +320,9 @@ static void client_done(struct walker *w)
 	agents_done(&w->agents, c);
 	if (!w->failed && gn_client_done(w->g, c, w->err, w->errlen) < 0)
 		w->failed = 1;
-	gn_dormant_add(w->g, c);
+	dormant = gn_dormant_add(w->g, c);
+	if (w->g->succ)
+		gn_succ_client(w->g, c->client, &s, dormant);
 	for (int i = 0; i < w->g->nbo; i++)
 		if (w->inhit[i])
 			gn_hit_done(w->g, &w->g->bo[i], &w->hit[i], c);

@@ -4,7 +4,6 @@
 
 #include "commands.h"
 #include "config.h"
-#include "gonogo.h"
 #include "ingest.h"
 #include "lookup.h"
 #include "msg.h"
@@ -80,7 +79,7 @@ static int run(struct config *c)
 	case CMD_FINGERPRINT:
 		return cmd_fingerprint(&cfg);
 	case CMD_GONOGO:
-		return gonogo_run(&cfg);
+		return cmd_gonogo(&cfg);
 	case CMD_MERGE:
 		return cmd_merge(&cfg);
 	case CMD_PRUNE:

@@ -191,6 +191,10 @@ const struct options_option options_table[] = {
      "answer GO even when the window or lookback has pruned days or days "
      "without data (else CANNOT TELL)",
      0},
+    {"strict-succession", 0, OPT_STRICTSUCC, C(CMD_GONOGO), NULL,
+     "count a dormant credential that another of its --registry account "
+     "succeeded as dormant still",
+     0},
     {"brownout", 0, OPT_BROWNOUT, C(CMD_GONOGO), "'DAY HH:MM-HH:MM'",
      "replay a brownout (repeatable; an end not after the start is on "
      "the next day)",
@@ -565,6 +569,9 @@ static enum parse_result one_option(struct config *cfg, int c)
 		break;
 	case OPT_ACCEPTGAPS:
 		cfg->accept_gaps = 1;
+		break;
+	case OPT_STRICTSUCC:
+		cfg->strict_succession = 1;
 		break;
 	case OPT_INCLUDE:
 	case OPT_EXCLUDE:

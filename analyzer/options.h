@@ -73,6 +73,7 @@ struct config {
 			      dormant clients */
 	int max_dormant;   /* dormant clients that may break */
 	int accept_gaps;   /* gonogo: a verdict over pruned or missing days */
+	int strict_succession; /* gonogo: a succeeded credential is dormant */
 	const char *brownouts[16]; /* "YYYY-MM-DD HH:MM-HH:MM" */
 	int nbrownouts;
 	const char *html;
@@ -165,7 +166,8 @@ enum {
 	OPT_PRINTCONFIG,
 	OPT_ACCEPTGAPS,
 	OPT_REGOWNER,
-	OPT_MESSAGES
+	OPT_MESSAGES,
+	OPT_STRICTSUCC
 };
 
 /* A command: "name" or "name sub" on the command line. */

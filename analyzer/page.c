@@ -1,54 +1,16 @@
 /* page.c: the go/no-go review page: one self-contained HTML file with
  * inline SVG charts; no script, no font, nothing from the network. */
+#include "page.h"
+
 #include <stdio.h>
 #include <string.h>
 
 #include "buf.h"
 #include "day.h"
-#include "gonogo.h"
+#include "page_int.h"
 #include "report.h"
 
 #define TOP_CLIENTS GN_TOP
-
-/* The length of the UTF-8 sequence at s (1..4), or 0 when it is not
- * well formed. */
-static int utf8_len(const unsigned char *s)
-{
-	int n = s[0] >= 0xf0 && s[0] <= 0xf4   ? 4
-		: s[0] >= 0xe0		       ? 3
-		: s[0] >= 0xc2 && s[0] <= 0xdf ? 2
-					       : 0;
-
-	for (int i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
-void page_esc(FILE *f, const char *str)
-{
-	const unsigned char *s = (const unsigned char *)str;
-
-	while (*s) {
-		int n = *s >= 0x80 ? utf8_len(s) : 1;
-
-		if (*s == '<')
-			fputs("&lt;", f);
-		else if (*s == '>')
-			fputs("&gt;", f);
-		else if (*s == '&')
-			fputs("&amp;", f);
-		else if (*s == '"')
-			fputs("&quot;", f);
-		else if (*s == '\'')
-			fputs("&#39;", f);
-		else if (*s < 0x20 || *s == 0x7f || n == 0)
-			fputs("&#xfffd;", f);
-		else
-			fwrite(s, 1, (size_t)n, f);
-		s += n ? n : 1;
-	}
-}
 
 /* A user agent as the log escaped it (\xHH, as nginx writes '"'),
  * decoded, then escaped for HTML. */
@@ -70,20 +32,6 @@ static void esc_agent(FILE *f, const char *s)
 	}
 	out[n] = 0;
 	page_esc(f, out);
-}
-
-void page_num(FILE *f, long long v)
-{
-	char d[32];
-	int n = snprintf(d, sizeof(d), "%lld", v < 0 ? -v : v);
-
-	if (v < 0)
-		fputc('-', f);
-	for (int i = 0; i < n; i++) {
-		if (i && (n - i) % 3 == 0)
-			fputs(",", f);
-		fputc(d[i], f);
-	}
 }
 
 /* "the last day", "the day before", "N days before". */
@@ -124,16 +72,13 @@ static void td_num(FILE *f, long long v)
 	fputs("</td>", f);
 }
 
-static void verdict(FILE *f, const struct gonogo *g)
+static void sec_verdict(FILE *f, const struct gonogo *g)
 {
-	const char *cls = g->verdict == EXIT_OK	     ? "go"
-			  : g->verdict == EXIT_BLIND ? "blind"
-						     : "nogo";
-	const char *word = g->verdict == EXIT_OK      ? "GO"
-			   : g->verdict == EXIT_BLIND ? "CANNOT TELL"
-						      : "NO-GO";
-
-	fprintf(f, "<p id=\"verdict\" class=\"%s\"><b>%s</b>: ", cls, word);
+	const char *cls = g->verdict == GONOGO_GO	     ? "go"
+			  : g->verdict == GONOGO_CANNOT_TELL ? "blind"
+							     : "nogo";
+	fprintf(f, "<p id=\"verdict\" class=\"%s\"><b>%s</b>: ", cls,
+		gonogo_word(g));
 	page_num(f, g->refused);
 	fputs(" of ", f);
 	page_num(f, g->total);
@@ -146,11 +91,23 @@ static void verdict(FILE *f, const struct gonogo *g)
 	page_num(f, g->already);
 	fprintf(f,
 		" requests are refused (434) already.  %.2f%% of the "
-		"requests show no credential a rule could class.</p>\n",
+		"requests show no credential a rule could class.",
 		g->blind);
+	if (g->npruned)
+		fprintf(f,
+			"  %d day%s of %s .. %s pruned (the first day kept "
+			"is %s).",
+			g->npruned, g->npruned == 1 ? "" : "s", g->look_from,
+			g->to, g->first_kept);
+	if (g->ngaps)
+		fprintf(f,
+			"  %d day%s of %s .. %s without data, the first %s.",
+			g->ngaps, g->ngaps == 1 ? "" : "s", g->look_from,
+			g->to, g->gap_first);
+	fputs("</p>\n", f);
 }
 
-static void planned(FILE *f, const struct gonogo *g)
+static void sec_planned(FILE *f, const struct gonogo *g)
 {
 	fprintf(f, "<p id=\"asof\">As of <b>%s</b>", g->to);
 	if (g->asof_default && strcmp(g->to, g->newest) != 0)
@@ -171,7 +128,7 @@ static void planned(FILE *f, const struct gonogo *g)
 	fputs("</ul>\n", f);
 }
 
-static void classes(FILE *f, const struct gonogo *g)
+static void sec_classes(FILE *f, const struct gonogo *g)
 {
 	fputs("<table id=\"classes\">\n<thead><tr><th>class</th><th>requests"
 	      "</th><th>share</th><th>credential</th></tr></thead>\n<tbody>\n",
@@ -183,15 +140,16 @@ static void classes(FILE *f, const struct gonogo *g)
 		td_num(f, g->cls[i]);
 		fprintf(f, "<td class=\"n\">%.2f%%</td><td>%s</td></tr>\n",
 			pct(g->cls[i], g->total),
-			gn_blind_class(g, i) ? "not seen (blind)" : "seen");
+			gonogo_blind_class(g, i) ? "not seen (blind)"
+						 : "seen");
 	}
 	fprintf(f,
 		"</tbody>\n</table>\n<p>Blind: %.2f%% (CANNOT TELL above "
 		"%.2f%%).</p>\n",
-		g->blind, g->cfg->max_blind);
+		g->blind, g->o.max_blind);
 }
 
-static void figures(FILE *f, const struct gonogo *g)
+static void sec_figures(FILE *f, const struct gonogo *g)
 {
 	fprintf(f,
 		"<table id=\"figures\">\n<tr><th>window</th><td>%s .. %s"
@@ -204,14 +162,14 @@ static void figures(FILE *f, const struct gonogo *g)
 		"</tr>\n<tr><th>share</th><td class=\"n\">%.2f%% (NO-GO "
 		"above %.2f%%)</td></tr>\n<tr><th>refused already (434)"
 		"</th>",
-		g->share, g->cfg->max_share);
+		g->share, g->o.max_share);
 	td_num(f, g->already);
 	fprintf(f,
 		"</tr>\n<tr><th>clients newly broken</th><td class=\"n\">"
 		"%d active (NO-GO above %d), %d migrated, %d quiet</td>"
 		"</tr>\n<tr><th>clients refused already, nothing more"
 		"</th><td class=\"n\">%d</td></tr>\n</table>\n",
-		g->nactive, g->cfg->max_clients, g->nmigrated, g->nquiet,
+		g->nactive, g->o.max_clients, g->nmigrated, g->nquiet,
 		g->nalready);
 }
 
@@ -233,7 +191,7 @@ static void client_row(FILE *f, const struct gn_client *c)
 	fputs("</td></tr>\n", f);
 }
 
-static void clients(FILE *f, const struct gonogo *g)
+static void sec_clients(FILE *f, const struct gonogo *g)
 {
 	fputs("<table id=\"clients\">\n<thead><tr><th>client</th><th>owner"
 	      "</th><th>newly refused</th><th>refused already</th><th>of "
@@ -249,14 +207,19 @@ static void clients(FILE *f, const struct gonogo *g)
 			g->ncl - TOP_CLIENTS);
 }
 
-static void dormant(FILE *f, const struct gonogo *g)
+static void sec_dormant(FILE *f, const struct gonogo *g)
 {
 	fprintf(f,
-		"<p>Legacy use in %s .. the window, none in it, nothing "
-		"modern since: %d (NO-GO above %d).</p>\n<table id=\""
-		"dormant\">\n<thead><tr><th>client</th><th>owner</th><th>"
-		"last use</th><th>usual period</th></tr></thead>\n<tbody>\n",
-		g->look_from, g->ndormant, g->cfg->max_dormant);
+		"<p>Legacy use in %s .. the window, none in it, neither "
+		"migrated nor refused: %d (NO-GO above %d).%s</p>\n<table "
+		"id=\"dormant\">\n<thead><tr><th>client</th><th>owner</th>"
+		"<th>last use</th><th>usual period</th></tr></thead>\n"
+		"<tbody>\n",
+		g->npruned ? g->first_kept : g->look_from, g->ndormant,
+		g->o.max_dormant,
+		g->npruned ? " The days before were pruned: a client that "
+			     "used only them is not seen."
+			   : "");
 	for (int i = 0; i < g->nkept_dormant && i < TOP_CLIENTS; i++) {
 		const struct gn_dormant *d = &g->dormant[i];
 
@@ -275,7 +238,34 @@ static void dormant(FILE *f, const struct gonogo *g)
 	fputs("</tbody>\n</table>\n", f);
 }
 
-static void brownout(FILE *f, const struct gn_brownout *b)
+static void sec_succeeded(FILE *f, const struct gonogo *g)
+{
+	if (!g->o.registry)
+		return;
+	fprintf(f,
+		"<p>Succeeded by another credential of their registry "
+		"account: %d, %s.</p>\n<table id=\"succeeded\">\n<thead>"
+		"<tr><th>client</th><th>last legacy</th><th>account</th>"
+		"<th>successor</th><th>its last use</th></tr></thead>\n"
+		"<tbody>\n",
+		g->nsucceeded,
+		g->o.strict_succession ? "counted as dormant (strict)"
+				       : "migrated, not dormant");
+	for (int i = 0; i < g->nkept_succeeded; i++) {
+		const struct gn_succeeded *e = &g->succeeded[i];
+
+		fputs("<tr><td>", f);
+		page_esc(f, e->client);
+		fprintf(f, "</td><td>%s</td><td>", e->last);
+		page_esc(f, e->account);
+		fputs("</td><td>", f);
+		page_esc(f, e->by);
+		fprintf(f, "</td><td>%s</td></tr>\n", e->by_day);
+	}
+	fputs("</tbody></table>\n", f);
+}
+
+static void sec_brownout(FILE *f, const struct gn_brownout *b)
 {
 	fputs("<h3>", f);
 	page_esc(f, b->spec);
@@ -309,7 +299,7 @@ static void brownout(FILE *f, const struct gn_brownout *b)
 	fputs("</tbody></table>\n", f);
 }
 
-static void forecast(FILE *f, const struct gonogo *g)
+static void sec_forecast(FILE *f, const struct gonogo *g)
 {
 	const struct gn_forecast *c = &g->fc;
 
@@ -341,28 +331,29 @@ static const char style[] =
     "text-align:left}.n{text-align:right}.legend{font-size:12px}"
     "</style>\n";
 
-static void body(FILE *f, const struct gonogo *g)
+static void sec_body(FILE *f, const struct gonogo *g)
 {
-	verdict(f, g);
-	planned(f, g);
+	sec_verdict(f, g);
+	sec_planned(f, g);
 	fputs("<h2>Legacy, amnesty and refused share</h2>\n", f);
 	page_chart_shares(f, g);
 	fputs("<h2>Legacy clients per day</h2>\n", f);
 	page_chart_clients(f, g);
 	fputs("<h2>Credentials in the window</h2>\n", f);
-	classes(f, g);
+	sec_classes(f, g);
 	fputs("<h2>Figures</h2>\n", f);
-	figures(f, g);
+	sec_figures(f, g);
 	fputs("<h2>Clients that would break</h2>\n", f);
-	clients(f, g);
+	sec_clients(f, g);
 	fputs("<h2>Dormant clients</h2>\n", f);
-	dormant(f, g);
+	sec_dormant(f, g);
+	sec_succeeded(f, g);
 	if (g->nbo)
 		fputs("<h2>Brownouts</h2>\n", f);
 	for (int i = 0; i < g->nbo; i++)
-		brownout(f, &g->bo[i]);
+		sec_brownout(f, &g->bo[i]);
 	fputs("<h2>Forecast</h2>\n", f);
-	forecast(f, g);
+	sec_forecast(f, g);
 }
 
 int gonogo_html(const struct gonogo *g, const char *path, char *err,
@@ -382,7 +373,7 @@ int gonogo_html(const struct gonogo *g, const char *path, char *err,
 	fputs("</head><body>\n<h1>Go/no-go: phase ", f);
 	page_esc(f, g->phase);
 	fputs("</h1>\n", f);
-	body(f, g);
+	sec_body(f, g);
 	fputs("</body></html>\n", f);
 	return report_close(o, 0, err, errlen);
 }

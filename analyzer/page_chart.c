@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "day.h"
-#include "gonogo.h"
+#include "page_int.h"
 
 #define W   900 /* chart width, px */
 #define PAD 50	/* room for the axes */

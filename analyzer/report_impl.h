@@ -1,4 +1,9 @@
-/* report_impl.h: what the report_*.c files share; not a public header. */
+/* report_impl.h: the internal contract of the reports: report.c runs
+ * the report_*() of a kind with a struct ctx; the report_*.c files share
+ * the SQL fragments below, the cell helpers, the client facts (from the
+ * client model, report_state.c) and the agents, routes and credentials
+ * read beside them (report_extra.c).  Only report*.c include it; the
+ * TEMP-table batches are in report_tmp.h. */
 #ifndef KEYAUDIT_REPORT_IMPL_H
 #define KEYAUDIT_REPORT_IMPL_H
 
@@ -8,22 +13,13 @@
 
 #include "client.h"
 #include "report.h"
+#include "report_tmp.h"
 #include "store.h"
 
 #define LEGACY	 "(SELECT name FROM classes WHERE legacy = 1)"
 #define WINDOW	 "day BETWEEN ?1 AND ?2"
 #define ISO(x)	 "strftime('%Y-%m-%dT%H:%M:%SZ', " x ", 'unixepoch')"
 #define MAX_COLS 64
-
-/* What every report function gets. */
-struct ctx {
-	struct store *st;
-	const struct report_opts *o;
-	FILE *f;
-	const char *params[2]; /* since, until */
-	char *err;
-	size_t errlen;
-};
 
 /* a / b with four decimals into out (n bytes); 0 when b is 0. */
 void report_share(char *out, size_t n, long long a, long long b);
@@ -33,36 +29,6 @@ long long report_num(const char *s);
  * passed as arg. */
 int report_plain_row(void *arg, int n, const char *const *c,
 		     const char *const *names);
-
-/* ---- TEMP tables (report_tmp.c) ---- */
-
-#define TMP_BATCH    128 /* rows a multi-row INSERT */
-#define TMP_MAX_COLS 16
-
-/* Rows for the TEMP table `table` (made by the caller), copied and
- * inserted TMP_BATCH at a time. */
-struct report_tmp {
-	struct ctx *x;
-	const char *table; /* a static name */
-	int ncols;
-	int n; /* rows waiting */
-	int failed;
-	struct store_rows *full; /* the INSERT of a full batch, or NULL */
-	char *cells[TMP_BATCH * TMP_MAX_COLS];
-};
-
-/* Run one statement with x's window bound to ?1 and ?2, no rows.
- * Return 0, or -1 with x->err set. */
-int report_tmp_exec(struct ctx *x, const char *sql);
-/* Start b for table, ncols (<= TMP_MAX_COLS) columns. */
-void report_tmp_init(struct report_tmp *b, struct ctx *x, const char *table,
-		     int ncols);
-/* Add one row (vals[i] NULL: SQL NULL), copied; a full batch is
- * inserted.  Return 0, or -1 (x->err set) once an insert has failed. */
-int report_tmp_add(struct report_tmp *b, const char *const *vals);
-/* Insert the rows waiting and finalize b's statement (an add after it
- * prepares one again).  Return 0, or -1 with x->err set. */
-int report_tmp_flush(struct report_tmp *b);
 
 int report_migration(struct ctx *x);
 int report_amnesty(struct ctx *x);

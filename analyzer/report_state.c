@@ -207,16 +207,16 @@ static void sum_done(struct walker *w)
 	memset(s, 0, sizeof(*s));
 }
 
-/* FACTS_NUMS: amnesty, status, first and last of a row of k requests
- * into its day's sums. */
+/* FACTS_NUMS: amnesty, first and last of a row of k requests (c), its
+ * status 434 or not, into its day's sums. */
 static void sum_nums(struct dsum *s, const char *const *c, int legacy,
-		     long long k)
+		     int is434, long long k)
 {
-	long long first = report_num(c[2]), last = report_num(c[3]);
+	long long first = report_num(c[1]), last = report_num(c[2]);
 
 	if (legacy && report_num(c[0]) == 1)
 		s->amnesty += k;
-	if (report_num(c[1]) == 434) {
+	if (is434) {
 		s->s434 += k;
 		s->any434 = 1;
 	}
@@ -239,6 +239,7 @@ static int fold_row(void *arg, int n, const char *const *c,
 	struct walker *w = arg;
 	struct dsum *s = &w->sum;
 	int legacy = report_num(c[2]) == 1;
+	int is434 = report_num(c[4]) == 434;
 	long long k = report_num(c[3]);
 
 	(void)n;
@@ -251,11 +252,11 @@ static int fold_row(void *arg, int n, const char *const *c,
 		snprintf(s->day, sizeof(s->day), "%s", c[1]);
 	if (legacy) {
 		s->legacy += k;
-		s->refused += report_num(c[4]) == 1 ? k : 0;
+		s->refused += is434 ? k : 0;
 	} else
 		s->modern += k;
 	if (w->what & FACTS_NUMS)
-		sum_nums(s, c + 5, legacy, k);
+		sum_nums(s, c + 5, legacy, is434, k);
 	s->any = 1;
 	return 0;
 }
@@ -492,14 +493,14 @@ void facts_free(struct facts *f)
 
 /* ---- every client in two passes (facts_table) ---- */
 
-/* Rows of (client, day, l, n, r) in client and day order, l 1 when the
- * row's class is legacy, r 1 when its status is 434; with FACTS_NUMS, then
+/* Rows of (client, day, l, n, status) in client and day order, l 1 when
+ * the row's class is legacy; with FACTS_NUMS, then
  * FROWS_NUMS (sum_nums()). The days pass sums each client's day from them
  * (fold_row()): nearly every (client, day) is one row, and grouping them in
  * SQL, with eight aggregates a group, cost about three times the sort alone.
  */
-#define FROWS_COLS "SELECT client, day, class IN " LEGACY ", n, status = 434"
-#define FROWS_NUMS ", amnesty, status, first, last"
+#define FROWS_COLS "SELECT client, day, class IN " LEGACY ", n, status"
+#define FROWS_NUMS ", amnesty, first, last"
 #define FROWS_FROM " FROM counts WHERE " WINDOW " ORDER BY client, day"
 
 /* temp.facts: one row a legacy client of the window, from the days

@@ -1,6 +1,6 @@
 /* report_tmp.c: rows computed in C written to a TEMP table in batches,
  * so that SQLite, not the report, holds and sorts them. */
-#include "report_impl.h"
+#include "report_tmp.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -41,3 +41,13 @@ expect_exit 6 "$KEYAUDIT" gonogo --db p0.db --phase amnesty-ends \
 	--max-dormant 1 --as-of 2026-11-04 > v
 grep -q '^  5 days of .*2026-11-04 without data, the first 2026-10-31' v ||
 	{ cat v; fail "days after the data"; }
+
+# ingest --keep-days prunes every night: the same
+"$KEYAUDIT" ingest -q --db k.db --keep-days 30 --format "$NGINX_FMT" p.log
+expect_exit 6 "$KEYAUDIT" gonogo --db k.db --phase amnesty-ends > v
+grep -q '^  [0-9]* days of 2026-06-19..2026-10-30 pruned (the first day kept is 2026-10-01)' v ||
+	{ cat v; fail "--keep-days: the pruned days said"; }
+# the page says so too
+expect_exit 6 "$KEYAUDIT" gonogo --db k.db --phase amnesty-ends --html k.html > v
+grep -q '<b>CANNOT TELL</b>: .* pruned (the first day kept is 2026-10-01)' k.html ||
+	fail "the page: the pruned days"

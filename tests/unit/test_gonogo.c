@@ -4,8 +4,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "gonogo.h"
+#include "gonogo_int.h"
 #include "harness.h"
+#include "page_int.h"
 #include "parse.h"
 #include "rules.h"
 
@@ -109,15 +110,12 @@ static void phase_days(void)
  * (the headline's), and its days are never before the as-of day. */
 static void forecast(void)
 {
-	struct config cfg;
 	struct gonogo g;
 	struct gn_day d[28];
 	long asof = day_number("2026-07-10");
 
-	memset(&cfg, 0, sizeof(cfg));
 	memset(&g, 0, sizeof(g));
-	cfg.max_share = 0.1;
-	g.cfg = &cfg;
+	g.o.max_share = 0.1;
 	snprintf(g.to, sizeof(g.to), "2026-07-10");
 	for (int i = 0; i < 28; i++) {
 		int steep = i < 20;
@@ -146,17 +144,14 @@ static void forecast(void)
 /* A dormant client's next expected use is never before the as-of day. */
 static void dormant_next(void)
 {
-	struct config cfg;
 	struct gonogo g;
 	struct gn_client c;
 	int used[] = {0, 2, 4}; /* every 2 days, the last on 2026-06-05 */
 	char name[] = "sleeper";
 	long last = day_number("2026-06-05");
 
-	memset(&cfg, 0, sizeof(cfg));
 	memset(&g, 0, sizeof(g));
 	memset(&c, 0, sizeof(c));
-	g.cfg = &cfg;
 	snprintf(g.to, sizeof(g.to), "2026-07-10");
 	for (int i = 0; i < 3; i++)
 		used[i] += (int)last - 4;

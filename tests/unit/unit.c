@@ -17,6 +17,7 @@ void test_registry(void);
 void test_gonogo(void);
 void test_paste(void);
 void test_store(void);
+void test_client(void);
 
 int main(void)
 {
@@ -33,6 +34,7 @@ int main(void)
 	test_gonogo();
 	test_paste();
 	test_store();
+	test_client();
 	printf("unit: %d passed, %d failed\n", harness_passed, harness_failed);
 	return harness_failed != 0;
 }
