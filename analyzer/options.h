@@ -55,6 +55,9 @@ struct config {
 	const char *registry_owner;
 	/* report outreach: the directory of the drafts (--messages) */
 	const char *messages;
+	/* report outreach: phases' days, "NAME=YYYY-MM-DD" (--plan) */
+	const char *phase_dates[16];
+	int nphase_dates;
 	/* gonogo */
 	const char *phase;
 	int window;	   /* days */
@@ -150,7 +153,8 @@ enum {
 	OPT_REGDELIM,
 	OPT_MIGRATED,
 	OPT_REGOWNER,
-	OPT_MESSAGES
+	OPT_MESSAGES,
+	OPT_PHASEDATE
 };
 
 /* A command: "name" or "name sub" on the command line. */
