@@ -731,6 +731,8 @@ static void write_unseen(const struct outreach *o, struct table *t,
 		v[6] = "no request in the window: safe to cut now, or its "
 		       "logs are missing";
 		v[7] = v[8] = v[9] = "0";
+		v[15] =
+		    reg->owner_col >= 0 ? reg->rows[r][reg->owner_col] : "";
 		for (int i = NOURS; i < ncols; i++)
 			v[i] = reg->rows[r][i - NOURS];
 		table_row(t, v);
