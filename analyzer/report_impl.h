@@ -90,10 +90,12 @@ struct drafts;
 struct drafts *drafts_new(void);
 /* One outreach row for contact (a registry cell): its client, the
  * credential it was matched by ("": all of the client's), what to do,
- * by when ("": not dated) and the phase that says so.  Copied. */
+ * by when ("": not dated), the phase that says so and the first day
+ * the client's responses carried the platform's warning ("": none).
+ * Copied. */
 void drafts_add(struct drafts *d, const char *contact, const char *client,
 		const char *fp, const char *action, const char *by_when,
-		const char *phase);
+		const char *phase, const char *warned);
 /* Write one RFC 5322 draft per contact into the directory dir (made
  * when missing), each credential with its details from
  * credentials_each().  Return 0, or -1 with x->err set. */

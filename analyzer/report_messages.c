@@ -17,7 +17,7 @@
 /* One outreach row of a contact. */
 struct drow {
 	char *key; /* the contact as grouped: trimmed, lower case */
-	char *contact, *client, *fp, *action, *by_when, *phase;
+	char *contact, *client, *fp, *action, *by_when, *phase, *warned;
 	size_t order;
 };
 
@@ -59,7 +59,7 @@ static char *lower_trim(const char *s)
 
 void drafts_add(struct drafts *d, const char *contact, const char *client,
 		const char *fp, const char *action, const char *by_when,
-		const char *phase)
+		const char *phase, const char *warned)
 {
 	struct drow *r;
 
@@ -75,6 +75,7 @@ void drafts_add(struct drafts *d, const char *contact, const char *client,
 	r->action = xstrdup(action);
 	r->by_when = xstrdup(by_when ? by_when : "");
 	r->phase = xstrdup(phase ? phase : "");
+	r->warned = xstrdup(warned ? warned : "");
 	r->order = d->n++;
 }
 
@@ -92,6 +93,7 @@ void drafts_free(struct drafts *d)
 		free(r->action);
 		free(r->by_when);
 		free(r->phase);
+		free(r->warned);
 	}
 	free(d->v);
 	free(d);
@@ -294,6 +296,11 @@ static int write_one(struct ctx *x, const char *path, const struct drow *r,
 		if (r[i].by_when[0])
 			fprintf(f, "By when: %s (%s)\n", r[i].by_when,
 				r[i].phase);
+		if (r[i].warned[0])
+			fprintf(f,
+				"Our responses to these requests have carried "
+				"the deprecation warning since %s.\n",
+				r[i].warned);
 		each_cred(cd, &r[i], write_cred, f);
 	}
 	fputs("\nThank you.\n", f);

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "hit.h"
 #include "registry.h"
 #include "rules.h"
 #include "table.h"
@@ -334,11 +335,21 @@ static int stream_row(struct outreach *o, const char *const *col)
 /* the order of the list: priority, legacy requests (most first),
  * client, registry row; rowid only makes ties stable */
 #define OUT_SQL                                                               \
-	"SELECT prio, client, coalesce(fp, ''), regi, state, action,"         \
-	" legacy, amnesty, s434, last_seen, coalesce(agent, ''),"             \
-	" coalesce(routes, ''), creds, coalesce(by_when, ''),"                \
-	" coalesce(phase, '') FROM temp.outreach"                             \
-	" ORDER BY prio, legacy DESC, client, regi, rowid"
+	"SELECT o.prio, o.client, coalesce(o.fp, ''), o.regi, o.state,"       \
+	" o.action, o.legacy, o.amnesty, o.s434, o.last_seen,"                \
+	" coalesce(o.agent, ''), coalesce(o.routes, ''), o.creds,"            \
+	" coalesce(o.by_when, ''), coalesce(o.phase, ''),"                    \
+	" coalesce(w.since, '') FROM temp.outreach o"                         \
+	" LEFT JOIN temp.warned w ON w.client = o.client"                     \
+	" ORDER BY o.prio, o.legacy DESC, o.client, o.regi, o.rowid"
+/* The first day a legacy client's response carried one of the
+ * platform's warnings (hit.h: its agent ends with HIT_WARNED). */
+#define WARNED_TABLE                                                          \
+	"CREATE TEMP TABLE warned(client TEXT PRIMARY KEY, since TEXT)"       \
+	" WITHOUT ROWID"
+#define WARNED_SQL                                                            \
+	"INSERT INTO temp.warned SELECT client, min(day) FROM agents"         \
+	" WHERE " WINDOW " AND agent LIKE '%" HIT_WARNED "' GROUP BY client"
 
 /* Phase i's day: from --plan, else the rules' "on DAY", else "". */
 static const char *phase_day(const struct report_opts *ro,
@@ -450,9 +461,14 @@ static void regkeys_free(struct regkeys *k)
 
 static int out_temp(struct ctx *x)
 {
-	if (report_tmp_exec(x, "DROP TABLE IF EXISTS temp.outreach") < 0)
-		return -1;
-	return report_tmp_exec(x, OUT_TABLE);
+	static const char *const sql[] = {
+	    "DROP TABLE IF EXISTS temp.outreach", OUT_TABLE,
+	    "DROP TABLE IF EXISTS temp.warned", WARNED_TABLE, WARNED_SQL};
+
+	for (size_t i = 0; i < sizeof(sql) / sizeof(*sql); i++)
+		if (report_tmp_exec(x, sql[i]) < 0)
+			return -1;
+	return 0;
 }
 
 /* Which of the two streams' rows comes first: the lower client, a
@@ -595,12 +611,12 @@ static void action_text(const struct outreach *o, const struct nums *n,
 
 static const char *const prio_name[] = {"high", "medium", "low", "none"};
 static const char *const ours[] = {
-    "priority",		"client",     "credential", "in_registry",
-    "matched_by",	"state",      "action",	    "legacy_requests",
-    "amnesty_requests", "status_434", "last_seen",  "top_user_agent",
-    "legacy_routes",	"by_when",    "phase",	    "owner_contact",
-    "to_reach"};
-#define NOURS 17
+    "priority",		"client",      "credential", "in_registry",
+    "matched_by",	"state",       "action",     "legacy_requests",
+    "amnesty_requests", "status_434",  "last_seen",  "top_user_agent",
+    "legacy_routes",	"by_when",     "phase",	     "owner_contact",
+    "to_reach",		"warned_since"};
+#define NOURS 18
 #define NSQL  13 /* ours[0..NSQL) come from OUT_SQL's row */
 
 struct outcols {
@@ -673,7 +689,8 @@ static void reach_text(const struct registry *reg, long long regi,
 }
 
 /* A row of OUT_SQL: (prio, client, fp, regi, state, action, legacy,
- * amnesty, 434, last_seen, agent, routes, creds, by_when, phase). */
+ * amnesty, 434, last_seen, agent, routes, creds, by_when, phase,
+ * warned since). */
 static int out_row(void *arg, int n, const char *const *c,
 		   const char *const *names)
 {
@@ -702,12 +719,14 @@ static int out_row(void *arg, int n, const char *const *c,
 	if (!v[15][0])
 		reach_text(w->reg, regi, c[1], reach, sizeof(reach));
 	v[16] = reach;
+	v[17] = c[15];
 	for (int i = NOURS; i < w->ncols; i++)
 		v[i] = reg ? reg[i - NOURS] : "";
 	table_row(w->t, v);
 	if (w->drafts && v[15][0] && strcmp(v[5], "migrated") != 0 &&
 	    strcmp(v[5], "dormant") != 0)
-		drafts_add(w->drafts, v[15], v[1], c[2], v[6], v[13], v[14]);
+		drafts_add(w->drafts, v[15], v[1], c[2], v[6], v[13], v[14],
+			   v[17]);
 	return 0;
 }
 
