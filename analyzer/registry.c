@@ -378,13 +378,19 @@ static int fp_credential(struct registry *reg, int r, const char *path,
 		fp_hex(key, cred, len, fp + 3);
 	memset(cred, 0, len + 1);
 	free(cred);
-	if (kind != PASTE_SECRET || !*have_key) {
+	if (kind != PASTE_SECRET) {
 		snprintf(err, errlen,
 			 "%s:%ld: column '%s' holds neither a fingerprint "
-			 "(fp: and 16 hex digits) nor a credential to "
-			 "fingerprint%s",
-			 path, reg->line[r], reg->cols[reg->fp_col],
-			 kind == PASTE_SECRET ? " (no fingerprint key)" : "");
+			 "(fp: and 16 hex digits) nor a credential",
+			 path, reg->line[r], reg->cols[reg->fp_col]);
+		return -1;
+	}
+	if (!*have_key) {
+		snprintf(err, errlen,
+			 "%s:%ld: column '%s' holds a credential, not its "
+			 "fingerprint, and no fingerprint key is at hand: put "
+			 "its fingerprint there ('keyaudit fingerprint')",
+			 path, reg->line[r], reg->cols[reg->fp_col]);
 		return -1;
 	}
 	memset(*cell, 0, strlen(*cell));

@@ -194,7 +194,8 @@ size_t registry_sep_line(const char *data, size_t len, char *delim)
 
 	if (len >= 2 && data[0] == '"')
 		i = 1; /* Excel writes it quoted at times: "sep=;" */
-	if (len < i + 5 || strncasecmp(data + i, "sep=", 4) != 0)
+	if (len < i + 5 || strncasecmp(data + i, "sep=", 4) != 0 ||
+	    data[i + 4] == '\r' || data[i + 4] == '\n')
 		return 0;
 	*delim = data[i + 4];
 	i += 5;

@@ -167,11 +167,15 @@ static void test_refused(void)
 	reg =
 	    load("client,owner\napp-1,A\xc2\x85nn\n", NULL, err, sizeof(err));
 	OK(!reg && strstr(err, ":2: a control character (U+0085)"), err);
+	reg = load("client,fp\na,Basic !!!\n", NULL, err, sizeof(err));
+	OK(!reg && strstr(err, ":2: column 'fp' holds neither"), err);
+	reg = load("sep=\nclient\na\n", NULL, err, sizeof(err));
+	OK(!reg && strstr(err, ":1: no client id"), "an empty sep= line");
 	reg = load("client,fp\na,\nb,FP:0123456789ABCDEF0\n", NULL, err,
 		   sizeof(err));
 	OK(!reg && strstr(err, ":3: column 'fp': not a fingerprint"), err);
 	reg = load("client,fp\na,secret-key-1\n", NULL, err, sizeof(err));
-	OK(!reg && strstr(err, ":2: column 'fp' holds neither") &&
+	OK(!reg && strstr(err, ":2: column 'fp' holds a credential") &&
 	       !strstr(err, "secret"),
 	   err);
 }
