@@ -216,11 +216,11 @@ long *registry_record_lines(const char *data, size_t len, int *n)
 
 	*n = 0;
 	for (size_t i = 0; i < len; i++) {
-		if (start &&
-		    (data[i] == '\n' || (data[i] == '\r' && i + 1 < len &&
-					 data[i + 1] == '\n'))) {
+		/* libcsv skips a line of spaces, tabs and CRs */
+		if (start && (data[i] == ' ' || data[i] == '\t' ||
+			      data[i] == '\r' || data[i] == '\n')) {
 			line += data[i] == '\n';
-			continue; /* libcsv skips an empty line */
+			continue;
 		}
 		if (start) {
 			if (*n == cap) {

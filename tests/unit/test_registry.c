@@ -138,6 +138,11 @@ static void test_export(void)
 	INT_EQ(registry_match(reg, "app-00067", NULL, 0, on_hit, &h), 1,
 	       "upper case with spaces matches");
 	registry_free(reg);
+	reg = load("client,owner\n  \n\napp-2,\"B\nob\"\napp-3,Cy\n", NULL,
+		   err, sizeof(err));
+	OK(reg && reg->nrows == 2 && reg->line[0] == 4 && reg->line[1] == 6,
+	   "lines after a row of spaces, an empty line, a quoted newline");
+	registry_free(reg);
 	reg =
 	    load("client,Account Owner,Name\na,b,c\n", NULL, err, sizeof(err));
 	OK(reg && reg->owner_col == 1, "owner without an e-mail column");
