@@ -243,29 +243,41 @@ static struct span sdk_field(const struct record *rec, int idx)
 }
 
 /* What the SDK is read from: the values of the rules' sdk fields,
- * joined by a space in the rules' order (cut to the buffer), or the
- * user agent when the rules name none.  The span is rec's or hm's,
- * valid until the next call. */
+ * joined by a space in the rules' order (cut to the buffer), and
+ * HIT_WARNED after them when a warning field has a value (the response
+ * carried the platform's warning); the user agent when the rules name
+ * none.  The span is rec's or hm's, valid until the next call. */
 static struct span sdk_source(struct hit_maker *hm, const struct record *rec)
 {
-	int idx[RULES_MAX_SDK];
-	int n = rules_sdk_fields(hm->rs, idx);
+	int idx[RULES_MAX_SDK], warning[RULES_MAX_SDK];
+	int n = rules_sdk_fields(hm->rs, idx, warning);
 	struct span out = {hm->sdk_text, 0};
-	size_t cap = sizeof(hm->sdk_text);
+	size_t cap = sizeof(hm->sdk_text) - sizeof(HIT_WARNED);
+	int warned = 0;
 
 	if (n == 0)
 		return rec->agent;
+	for (int i = 0; i < n; i++)
+		warned |= warning[i] && sdk_field(rec, idx[i]).len;
+	/* the mark must survive the cut to HIT_AGENT_MAX */
+	if (warned)
+		cap = HIT_AGENT_MAX - sizeof(HIT_WARNED);
 	for (int i = 0; i < n; i++) {
 		struct span v = sdk_field(rec, idx[i]);
 		size_t take;
 
-		if (v.len == 0)
+		if (v.len == 0 || warning[i])
 			continue;
 		if (out.len && out.len < cap)
 			hm->sdk_text[out.len++] = ' ';
 		take = v.len < cap - out.len ? v.len : cap - out.len;
 		memcpy(hm->sdk_text + out.len, v.p, take);
 		out.len += take;
+	}
+	if (warned) {
+		memcpy(hm->sdk_text + out.len, HIT_WARNED,
+		       sizeof(HIT_WARNED) - 1);
+		out.len += sizeof(HIT_WARNED) - 1;
 	}
 	return out;
 }

@@ -17,6 +17,11 @@
 #define HIT_AGENT_MAX  512
 #define HIT_ROUTE_MAX  256
 
+/* Ends a legacy request's agent when its response carried one of the
+ * platform's warnings (the rules' warning fields): the reports read
+ * "whether, and since when" from it. */
+#define HIT_WARNED " [warned]"
+
 struct hit_maker;
 
 /* A maker for records classified by rs (bound to the format with

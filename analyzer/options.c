@@ -158,6 +158,8 @@ const struct options_option options_table[] = {
      0},
     {"messages", 0, OPT_MESSAGES, C(CMD_REPORT), "DIR",
      "outreach: write one e-mail draft per contact into DIR", 0},
+    {"plan", 0, OPT_PHASEDATE, C(CMD_REPORT), "PHASE=DAY",
+     "outreach: the day PHASE starts (as 'on DAY' in the rules)", 0},
     {"migrated-days", 0, OPT_MIGRATED,
      C(CMD_REPORT) | C(CMD_LOOKUP) | C(CMD_GONOGO), "N",
      "migrated after N days without a legacy request, dormant after N "
@@ -462,6 +464,31 @@ static enum parse_result day_option(struct config *cfg, const char *opt,
 	return OPTIONS_RUN;
 }
 
+/* --plan PHASE=YYYY-MM-DD, repeated (checked by plans_ok()). */
+static enum parse_result plan_option(struct config *cfg)
+{
+	if (cfg->nphase_dates == 16)
+		return usage_error(cfg->cmd, "at most 16 --plan");
+	cfg->phase_dates[cfg->nphase_dates++] = optarg;
+	return OPTIONS_RUN;
+}
+
+/* Every --plan is PHASE=YYYY-MM-DD. */
+static enum parse_result plans_ok(struct config *cfg)
+{
+	for (int i = 0; i < cfg->nphase_dates; i++) {
+		const char *eq = strchr(cfg->phase_dates[i], '=');
+
+		if (!eq || eq == cfg->phase_dates[i] || !is_day(eq + 1))
+			return usage_error(
+			    cfg->cmd,
+			    "--plan: expected PHASE=YYYY-MM-DD: "
+			    "%s",
+			    cfg->phase_dates[i]);
+	}
+	return OPTIONS_RUN;
+}
+
 static enum parse_result percent_option(struct config *cfg, int c)
 {
 	const char *name = c == OPT_MAXSHARE ? "max-share" : "max-blind";
@@ -596,6 +623,8 @@ static enum parse_result one_option(struct config *cfg, int c)
 	case OPT_MESSAGES:
 		cfg->messages = optarg;
 		break;
+	case OPT_PHASEDATE:
+		return plan_option(cfg);
 	case OPT_ACTION:
 		cfg->action = optarg;
 		break;
@@ -653,6 +682,12 @@ static enum parse_result finish_report(struct config *cfg)
 	if (strcmp(cfg->report, "outreach") == 0 && !cfg->registry)
 		return usage_error(cfg->cmd, "report outreach needs "
 					     "--registry FILE.csv");
+	if ((cfg->messages || cfg->nphase_dates) &&
+	    strcmp(cfg->report, "outreach") != 0)
+		return usage_error(cfg->cmd, "--messages and --plan are "
+					     "for report outreach");
+	if (plans_ok(cfg) != OPTIONS_RUN)
+		return OPTIONS_ERROR;
 	if (cfg->since && cfg->until && strcmp(cfg->since, cfg->until) > 0)
 		return usage_error(cfg->cmd, "--since is after --until");
 	return OPTIONS_RUN;

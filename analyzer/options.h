@@ -60,6 +60,9 @@ struct config {
 	const char *registry_owner;
 	/* report outreach: the directory of the drafts (--messages) */
 	const char *messages;
+	/* report outreach: phases' days, "NAME=YYYY-MM-DD" (--plan) */
+	const char *phase_dates[16];
+	int nphase_dates;
 	/* gonogo */
 	const char *phase;
 	int window;	   /* days */
@@ -167,7 +170,8 @@ enum {
 	OPT_ACCEPTGAPS,
 	OPT_REGOWNER,
 	OPT_MESSAGES,
-	OPT_STRICTSUCC
+	OPT_STRICTSUCC,
+	OPT_PHASEDATE
 };
 
 /* A command: "name" or "name sub" on the command line. */

@@ -365,10 +365,11 @@ static int fp_credential(struct registry *reg, int r, const char *path,
 			 int *have_key, char *err, size_t errlen)
 {
 	char **cell = &reg->rows[r][reg->fp_col];
-	size_t len = strlen(*cell);
-	char *cred = xmalloc(len + 20);
+	size_t cap = strlen(*cell) + 20;
+	char *cred = xmalloc(cap);
+	size_t len;
 	const char *why = NULL;
-	int kind = paste_read(*cell, len, cred, &len, &why);
+	int kind = paste_read(*cell, cap - 20, cred, &len, &why);
 	char fp[FP_HEXLEN + 4] = "fp:";
 
 	if (kind == PASTE_SECRET && !*have_key && o && o->key_fn &&
@@ -376,15 +377,21 @@ static int fp_credential(struct registry *reg, int r, const char *path,
 		*have_key = 1;
 	if (kind == PASTE_SECRET && *have_key)
 		fp_hex(key, cred, len, fp + 3);
-	memset(cred, 0, len + 1);
+	memset(cred, 0, cap); /* all of it: a password may follow */
 	free(cred);
-	if (kind != PASTE_SECRET || !*have_key) {
+	if (kind != PASTE_SECRET) {
 		snprintf(err, errlen,
 			 "%s:%ld: column '%s' holds neither a fingerprint "
-			 "(fp: and 16 hex digits) nor a credential to "
-			 "fingerprint%s",
-			 path, reg->line[r], reg->cols[reg->fp_col],
-			 kind == PASTE_SECRET ? " (no fingerprint key)" : "");
+			 "(fp: and 16 hex digits) nor a credential",
+			 path, reg->line[r], reg->cols[reg->fp_col]);
+		return -1;
+	}
+	if (!*have_key) {
+		snprintf(err, errlen,
+			 "%s:%ld: column '%s' holds a credential, not its "
+			 "fingerprint, and no fingerprint key is at hand: put "
+			 "its fingerprint there ('keyaudit fingerprint')",
+			 path, reg->line[r], reg->cols[reg->fp_col]);
 		return -1;
 	}
 	memset(*cell, 0, strlen(*cell));

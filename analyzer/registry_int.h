@@ -22,8 +22,8 @@ int registry_text(const char *path, char **data, size_t *len, char *err,
 size_t registry_sep_line(const char *data, size_t len, char *delim);
 
 /* The line (1-based) where each record of the CSV data starts, as
- * libcsv splits them (newlines in quotes are in a record, empty lines
- * are none); *n of them.  malloc'd. */
+ * libcsv splits them (newlines in quotes are in a record, a line of
+ * spaces, tabs and CRs is none); *n of them.  malloc'd. */
 long *registry_record_lines(const char *data, size_t len, int *n);
 
 /* The line where the field that holds byte off starts. */

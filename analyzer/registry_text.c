@@ -194,7 +194,8 @@ size_t registry_sep_line(const char *data, size_t len, char *delim)
 
 	if (len >= 2 && data[0] == '"')
 		i = 1; /* Excel writes it quoted at times: "sep=;" */
-	if (len < i + 5 || strncasecmp(data + i, "sep=", 4) != 0)
+	if (len < i + 5 || strncasecmp(data + i, "sep=", 4) != 0 ||
+	    data[i + 4] == '\r' || data[i + 4] == '\n')
 		return 0;
 	*delim = data[i + 4];
 	i += 5;
@@ -215,11 +216,11 @@ long *registry_record_lines(const char *data, size_t len, int *n)
 
 	*n = 0;
 	for (size_t i = 0; i < len; i++) {
-		if (start &&
-		    (data[i] == '\n' || (data[i] == '\r' && i + 1 < len &&
-					 data[i + 1] == '\n'))) {
+		/* libcsv skips a line of spaces, tabs and CRs */
+		if (start && (data[i] == ' ' || data[i] == '\t' ||
+			      data[i] == '\r' || data[i] == '\n')) {
 			line += data[i] == '\n';
-			continue; /* libcsv skips an empty line */
+			continue;
 		}
 		if (start) {
 			if (*n == cap) {

@@ -28,6 +28,9 @@ struct report_opts {
 	 * registry's fingerprint column (registry_opts) */
 	int (*key_fn)(void *arg, struct fpkey *key);
 	void *key_arg;
+	/* outreach: "NAME=YYYY-MM-DD", phases' days over the rules' */
+	const char *const *phase_dates;
+	int nphase_dates;
 };
 
 /* A client is migrated after this many days without a legacy request

@@ -17,7 +17,6 @@ static const enum cell_kind cred_kinds[] = {
     CELL_TEXT, CELL_TEXT, CELL_NUM, CELL_NUM,  CELL_NUM,
     CELL_TEXT, CELL_TEXT, CELL_NUM, CELL_TEXT, CELL_TEXT,
     CELL_TEXT, CELL_TEXT, CELL_NUM, CELL_TEXT};
-#define CRED_NCOLS 14
 
 /* Each credential's busiest agent (ties: the first by name), in
  * (client, fp) order. */
@@ -55,9 +54,16 @@ static const enum cell_kind cred_kinds[] = {
 			 " LEFT JOIN temp.facts f ON f.client = c.client"     \
 			 " ORDER BY c.k DESC, c.client, c.fp"
 
+/* Where credentials_each() sends its rows. */
+struct cred_each {
+	int (*fn)(void *arg, const char *const *v);
+	void *arg;
+};
+
 static int cred_row(void *arg, int n, const char *const *c,
 		    const char *const *names)
 {
+	const struct cred_each *e = arg;
 	const char *agent = c[9];
 	const char *v[CRED_NCOLS];
 	struct sdk sdk;
@@ -73,8 +79,7 @@ static int cred_row(void *arg, int n, const char *const *c,
 	v[11] = c[10];
 	v[12] = c[11];
 	v[13] = c[12] ? client_state_name((int)report_num(c[12])) : "";
-	table_row(arg, v);
-	return 0;
+	return e->fn(e->arg, v);
 }
 
 static const char *const temps[] = {
@@ -87,19 +92,34 @@ static const char *const temps[] = {
     " k INTEGER, PRIMARY KEY(client, fp)) WITHOUT ROWID",
     CROUTE_SQL};
 
-int report_credentials(struct ctx *x)
+int credentials_each(struct ctx *x, int (*fn)(void *arg, const char *const *v),
+		     void *arg)
 {
+	struct cred_each e = {fn, arg};
 	struct facts f;
-	struct table *t;
 	int rc = facts_table(x, &f, 0, 1);
 
 	for (size_t i = 0; rc == 0 && i < sizeof(temps) / sizeof(temps[0]);
 	     i++)
 		rc = report_tmp_exec(x, temps[i]);
-	t = table_new(x->f, x->o->json, cred_cols, cred_kinds, CRED_NCOLS);
 	if (rc == 0)
-		rc = store_each(x->st, CREDS_SQL, x->params, 2, cred_row, t,
+		rc = store_each(x->st, CREDS_SQL, x->params, 2, cred_row, &e,
 				x->err, x->errlen);
 	facts_free(&f);
+	return rc;
+}
+
+static int table_cred(void *arg, const char *const *v)
+{
+	table_row(arg, v);
+	return 0;
+}
+
+int report_credentials(struct ctx *x)
+{
+	struct table *t =
+	    table_new(x->f, x->o->json, cred_cols, cred_kinds, CRED_NCOLS);
+	int rc = credentials_each(x, table_cred, t);
+
 	return table_end(t) < 0 ? -1 : rc;
 }

@@ -40,6 +40,36 @@ int report_credentials(struct ctx *x);
 int report_sdks(struct ctx *x);
 int report_progress(struct ctx *x);
 
+/* The rows of report credentials, in its order, to fn(arg, v): v holds
+ * its CRED_NCOLS columns (fingerprint, client, requests,
+ * amnesty_requests, status_434, first_used, last_used, days_used,
+ * top_user_agent, sdk, sdk_version, top_route, top_route_requests,
+ * client_state), valid during the call.  fn returns 0, or non-zero to
+ * stop.  Return 0, or -1 with x->err set. */
+#define CRED_NCOLS 14
+int credentials_each(struct ctx *x, int (*fn)(void *arg, const char *const *v),
+		     void *arg);
+
+/* ---- outreach drafts (report_messages.c) ---- */
+
+struct drafts;
+
+struct drafts *drafts_new(void);
+/* One outreach row for contact (a registry cell): its client, the
+ * credential it was matched by ("": all of the client's), what to do,
+ * by when ("": not dated), the phase that says so and the first day
+ * the client's responses carried the platform's warning ("": none).
+ * Copied. */
+void drafts_add(struct drafts *d, const char *contact, const char *client,
+		const char *fp, const char *action, const char *by_when,
+		const char *phase, const char *warned);
+/* Write one RFC 5322 draft per contact into the directory dir (made
+ * when missing), each credential with its details from
+ * credentials_each().  Return 0, or -1 with x->err set. */
+int drafts_write(struct drafts *d, struct ctx *x, const char *dir);
+/* NULL does nothing. */
+void drafts_free(struct drafts *d);
+
 /* ---- client states (report_state.c, by the model of client.h) ---- */
 
 /* What is known of one legacy client beyond its counts. */

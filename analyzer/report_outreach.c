@@ -9,16 +9,18 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "hit.h"
 #include "registry.h"
 #include "rules.h"
 #include "table.h"
 
 #define DAY	      86400
-#define HIGH_DAYS     3	  /* high: a legacy request this recent ... */
-#define HIGH_REQUESTS 100 /* ... and at least this many */
-#define MEDIUM_DAYS   14  /* medium: a legacy request this recent */
-#define LIST_CREDS    5	  /* credentials named in a "finish" action */
-#define OUT_COLS      12  /* columns of temp.outreach */
+#define HIGH_DAYS     3	   /* high: a legacy request this recent ... */
+#define HIGH_REQUESTS 100  /* ... and at least this many */
+#define MEDIUM_DAYS   14   /* medium: a legacy request this recent */
+#define LIST_CREDS    5	   /* credentials named in a "finish" action */
+#define OUT_COLS      15   /* columns of temp.outreach */
+#define LIST_MAX      2048 /* bytes of a row's list of credentials */
 
 /* The numbers of a client (fp NULL) or of one credential under it:
  * legacy, amnesty, 434, last_seen, last (epoch), first 434 day. */
@@ -63,7 +65,12 @@ struct outreach {
 	char *seen; /* seen[r]: row r has traffic in the window: its client
 		     * any request, or its fingerprint a legacy one */
 	int64_t newest;
-	char amnesty_ends[16];
+	char amnesty_ends[16];	/* the day amnesty ends, "" if not dated */
+	char amnesty_phase[64]; /* its phase */
+	char reject_day[16];	/* the first day a phase refuses legacy
+				 * requests without amnesty, "" if none */
+	char reject_phase[64];
+	char creds[LIST_MAX]; /* the current client's credentials */
 };
 
 static void nums_set(struct nums *e, const char *const *c)
@@ -109,6 +116,27 @@ static int priority(const struct outreach *o, const struct nums *n, int state)
 static void action_text(const struct outreach *o, const struct nums *n,
 			char *out, size_t cap);
 
+/* By when the contact of a row with the numbers n must act, and the
+ * phase that says so: a migrated or dormant client never; one that
+ * sends the amnesty header by the end of amnesty; another by the first
+ * phase that refuses it without amnesty, else the end of amnesty. */
+static void by_when(const struct outreach *o, const struct nums *n, int state,
+		    const char **day, const char **phase)
+{
+	int amnesty = report_num(n->v[1]) > 0;
+
+	*day = *phase = NULL;
+	if (state == CLIENT_MIGRATED || state == CLIENT_DORMANT)
+		return;
+	if (!amnesty && o->reject_day[0]) {
+		*day = o->reject_day;
+		*phase = o->reject_phase;
+	} else if (o->amnesty_ends[0]) {
+		*day = o->amnesty_ends;
+		*phase = o->amnesty_phase;
+	}
+}
+
 /* The action of --action, else the default one. */
 static const char *default_action(const struct ctx *x)
 {
@@ -140,6 +168,8 @@ static void add_row(struct outreach *o, const struct nums *n, int regi)
 	v[9] = c->state;
 	v[10] = c->agent;
 	v[11] = c->routes;
+	v[12] = o->creds;
+	by_when(o, n, state, &v[13], &v[14]);
 	report_tmp_add(&o->tmp, v);
 }
 
@@ -161,6 +191,22 @@ static void on_match(void *arg, const char *const *row, int r, const char *fp)
 	add_row(o, n ? n : &o->c.n, r);
 }
 
+/* "fp:a, fp:b and 3 more": the client's credentials, as many as cap
+ * bytes hold. */
+static void creds_text(const struct oclient *c, char *out, size_t cap)
+{
+	size_t at = 0;
+	size_t k = 0;
+
+	out[0] = '\0';
+	/* room for the tail: ", " and an fp, and " and N more" */
+	for (; k < c->ncr && at + strlen(c->cr[k].fp) + 40 < cap; k++)
+		at += (size_t)snprintf(out + at, cap - at, "%s%s",
+				       k ? ", " : "", c->cr[k].fp);
+	if (k < c->ncr)
+		snprintf(out + at, cap - at, " and %zu more", c->ncr - k);
+}
+
 /* The current client is complete: its rows, one a registry row matched
  * (by client, or by one of its credentials), else one unmatched. */
 static void client_done(struct outreach *o)
@@ -172,6 +218,7 @@ static void client_done(struct outreach *o)
 		fps = xmalloc((c->ncr + 1) * sizeof(*fps));
 		for (size_t i = 0; i < c->ncr; i++)
 			fps[i] = c->cr[i].fp;
+		creds_text(c, o->creds, sizeof(o->creds));
 		if (registry_match(o->reg, c->client, fps, (int)c->ncr,
 				   on_match, o) == 0)
 			add_row(o, &c->n, -1);
@@ -284,33 +331,102 @@ static int stream_row(struct outreach *o, const char *const *col)
 	"CREATE TEMP TABLE outreach(prio INTEGER, legacy INTEGER,"            \
 	" client TEXT, regi INTEGER, fp TEXT, action TEXT, amnesty TEXT,"     \
 	" s434 TEXT, last_seen TEXT, state INTEGER, agent TEXT,"              \
-	" routes TEXT)"
+	" routes TEXT, creds TEXT, by_when TEXT, phase TEXT)"
 /* the order of the list: priority, legacy requests (most first),
  * client, registry row; rowid only makes ties stable */
 #define OUT_SQL                                                               \
-	"SELECT prio, client, coalesce(fp, ''), regi, state, action,"         \
-	" legacy, amnesty, s434, last_seen, coalesce(agent, ''),"             \
-	" coalesce(routes, '') FROM temp.outreach"                            \
-	" ORDER BY prio, legacy DESC, client, regi, rowid"
+	"SELECT o.prio, o.client, coalesce(o.fp, ''), o.regi, o.state,"       \
+	" o.action, o.legacy, o.amnesty, o.s434, o.last_seen,"                \
+	" coalesce(o.agent, ''), coalesce(o.routes, ''), o.creds,"            \
+	" coalesce(o.by_when, ''), coalesce(o.phase, ''),"                    \
+	" coalesce(w.since, '') FROM temp.outreach o"                         \
+	" LEFT JOIN temp.warned w ON w.client = o.client"                     \
+	" ORDER BY o.prio, o.legacy DESC, o.client, o.regi, o.rowid"
+/* The first day a legacy client's response carried one of the
+ * platform's warnings (hit.h: its agent ends with HIT_WARNED). */
+#define WARNED_TABLE                                                          \
+	"CREATE TEMP TABLE warned(client TEXT PRIMARY KEY, since TEXT)"       \
+	" WITHOUT ROWID"
+#define WARNED_SQL                                                            \
+	"INSERT INTO temp.warned SELECT client, min(day) FROM agents"         \
+	" WHERE " WINDOW " AND agent LIKE '%" HIT_WARNED "' GROUP BY client"
 
-/* The first day of the first phase that refuses legacy requests even
- * with amnesty, from the rules; "" when none is dated. */
-static void amnesty_end(const char *rules, char out[16])
+/* Phase i's day: from --plan, else the rules' "on DAY", else "". */
+static const char *phase_day(const struct report_opts *ro,
+			     const struct ruleset *rs, int i)
 {
+	const char *name = rules_phase_name(rs, i);
+	size_t n = strlen(name);
+
+	for (int k = ro->nphase_dates - 1; k >= 0; k--)
+		if (strncmp(ro->phase_dates[k], name, n) == 0 &&
+		    ro->phase_dates[k][n] == '=')
+			return ro->phase_dates[k] + n + 1;
+	return rules_phase_date(rs, i);
+}
+
+/* A --plan that names no phase of rs: -2 with x->err set. */
+static int phase_dates_known(struct ctx *x, const struct ruleset *rs)
+{
+	const struct report_opts *ro = x->o;
+
+	for (int k = 0; k < ro->nphase_dates; k++) {
+		const char *d = ro->phase_dates[k];
+		size_t n = (size_t)(strchr(d, '=') - d);
+		int found = 0;
+
+		for (int i = 0; i < rules_nphases(rs); i++)
+			found |= strlen(rules_phase_name(rs, i)) == n &&
+				 strncmp(rules_phase_name(rs, i), d, n) == 0;
+		if (!found) {
+			snprintf(x->err, x->errlen,
+				 "--plan: no phase '%.*s' in %s", (int)n, d,
+				 ro->rules ? ro->rules : "the rules");
+			return -2;
+		}
+	}
+	return 0;
+}
+
+/* The day of the first dated phase that refuses a legacy request with
+ * this amnesty flag, and its name; "" when none is dated. */
+static void first_refusal(const struct report_opts *ro,
+			  const struct ruleset *rs, int amnesty, char day[16],
+			  char phase[64])
+{
+	day[0] = phase[0] = '\0';
+	for (int i = 0; i < rules_nphases(rs) && !day[0]; i++) {
+		const char *d = phase_day(ro, rs, i);
+
+		for (int c = 0; c < rules_nclasses(rs) && !day[0]; c++)
+			if (rules_class_legacy(rs, c) &&
+			    rules_phase_refuses(rs, i, c, amnesty) && d[0]) {
+				snprintf(day, 16, "%s", d);
+				snprintf(phase, 64, "%s",
+					 rules_phase_name(rs, i));
+			}
+	}
+}
+
+/* The days amnesty ends and a phase first refuses legacy requests
+ * without it, from the rules and --plan.  Return 0, or -2 with
+ * x->err set for a --plan that names no phase. */
+static int phase_days(struct outreach *o)
+{
+	const struct report_opts *ro = o->x->o;
 	char err[512];
 	struct ruleset *rs =
-	    rules ? rules_load(rules, err, sizeof(err)) : NULL;
+	    ro->rules ? rules_load(ro->rules, err, sizeof(err)) : NULL;
+	int rc = 0;
 
-	out[0] = '\0';
-	for (int i = 0; rs && i < rules_nphases(rs) && !out[0]; i++) {
-		const char *day = rules_phase_date(rs, i);
-
-		for (int c = 0; c < rules_nclasses(rs); c++)
-			if (rules_class_legacy(rs, c) &&
-			    rules_phase_refuses(rs, i, c, 1) && day[0])
-				snprintf(out, 16, "%s", day);
+	if (rs)
+		rc = phase_dates_known(o->x, rs);
+	if (rs && rc == 0) {
+		first_refusal(ro, rs, 1, o->amnesty_ends, o->amnesty_phase);
+		first_refusal(ro, rs, 0, o->reject_day, o->reject_phase);
 	}
 	rules_free(rs);
+	return rc;
 }
 
 /* The rows of reg with a non-empty cell in col, by that cell
@@ -345,9 +461,14 @@ static void regkeys_free(struct regkeys *k)
 
 static int out_temp(struct ctx *x)
 {
-	if (report_tmp_exec(x, "DROP TABLE IF EXISTS temp.outreach") < 0)
-		return -1;
-	return report_tmp_exec(x, OUT_TABLE);
+	static const char *const sql[] = {
+	    "DROP TABLE IF EXISTS temp.outreach", OUT_TABLE,
+	    "DROP TABLE IF EXISTS temp.warned", WARNED_TABLE, WARNED_SQL};
+
+	for (size_t i = 0; i < sizeof(sql) / sizeof(*sql); i++)
+		if (report_tmp_exec(x, sql[i]) < 0)
+			return -1;
+	return 0;
 }
 
 /* Which of the two streams' rows comes first: the lower client, a
@@ -490,11 +611,13 @@ static void action_text(const struct outreach *o, const struct nums *n,
 
 static const char *const prio_name[] = {"high", "medium", "low", "none"};
 static const char *const ours[] = {
-    "priority",		"client",     "credential", "in_registry",
-    "matched_by",	"state",      "action",	    "legacy_requests",
-    "amnesty_requests", "status_434", "last_seen",  "top_user_agent",
-    "legacy_routes"};
-#define NOURS 13
+    "priority",		"client",      "credential", "in_registry",
+    "matched_by",	"state",       "action",     "legacy_requests",
+    "amnesty_requests", "status_434",  "last_seen",  "top_user_agent",
+    "legacy_routes",	"by_when",     "phase",	     "owner_contact",
+    "to_reach",		"warned_since"};
+#define NOURS 18
+#define NSQL  13 /* ours[0..NSQL) come from OUT_SQL's row */
 
 struct outcols {
 	const char *names[MAX_COLS];
@@ -535,10 +658,39 @@ struct writer {
 	const struct registry *reg;
 	struct table *t;
 	int ncols;
+	struct drafts *drafts; /* --messages, or NULL */
 };
 
+/* What would give a row without a contact one, into out. */
+static void reach_text(const struct registry *reg, long long regi,
+		       const char *client, char *out, size_t cap)
+{
+	if (regi >= 0 && reg->owner_col < 0)
+		snprintf(out, cap,
+			 "the registry has no e-mail, owner or contact "
+			 "column: name one with --registry-owner");
+	else if (regi >= 0)
+		snprintf(out, cap, "fill in '%s' on line %ld of the registry",
+			 reg->cols[reg->owner_col], reg->line[regi]);
+	else if (strncmp(client, "fp:", 3) == 0)
+		snprintf(out, cap,
+			 "add a registry row with this fingerprint and its "
+			 "owner's e-mail; 'keyaudit lookup' finds it from the "
+			 "key a customer sends");
+	else if (strncmp(client, "addr:", 5) == 0)
+		snprintf(out, cap,
+			 "no client id: find who runs %s, or have the client "
+			 "send its id (X-Client-Id), then add a registry row",
+			 client + 5);
+	else
+		snprintf(out, cap,
+			 "add a registry row for this client id with its "
+			 "owner's e-mail");
+}
+
 /* A row of OUT_SQL: (prio, client, fp, regi, state, action, legacy,
- * amnesty, 434, last_seen, agent, routes). */
+ * amnesty, 434, last_seen, agent, routes, creds, by_when, phase,
+ * warned since). */
 static int out_row(void *arg, int n, const char *const *c,
 		   const char *const *names)
 {
@@ -548,21 +700,33 @@ static int out_row(void *arg, int n, const char *const *c,
 	const char *const *reg =
 	    regi >= 0 ? (const char *const *)w->reg->rows[regi] : NULL;
 	const char *v[MAX_COLS];
+	char reach[512] = "";
 
 	(void)n;
 	(void)names;
 	v[0] = prio_name[prio >= 0 && prio < 3 ? prio : 2];
 	v[1] = c[1];
-	v[2] = c[2];
+	v[2] = c[2][0] ? c[2] : c[12] ? c[12] : "";
 	v[3] = reg ? "yes" : "no";
 	v[4] = !reg ? "" : c[2][0] ? "fingerprint" : "client";
 	v[5] = c[4] ? client_state_name((int)report_num(c[4])) : "";
-	for (int i = 6; i < NOURS; i++)
+	for (int i = 6; i < NSQL; i++)
 		v[i] = c[i - 1] ? c[i - 1] : "";
 	v[6] = c[5] ? c[5] : w->action;
+	v[13] = c[13];
+	v[14] = c[14];
+	v[15] = reg && w->reg->owner_col >= 0 ? reg[w->reg->owner_col] : "";
+	if (!v[15][0])
+		reach_text(w->reg, regi, c[1], reach, sizeof(reach));
+	v[16] = reach;
+	v[17] = c[15];
 	for (int i = NOURS; i < w->ncols; i++)
 		v[i] = reg ? reg[i - NOURS] : "";
 	table_row(w->t, v);
+	if (w->drafts && v[15][0] && strcmp(v[5], "migrated") != 0 &&
+	    strcmp(v[5], "dormant") != 0)
+		drafts_add(w->drafts, v[15], v[1], c[2], v[6], v[13], v[14],
+			   v[17]);
 	return 0;
 }
 
@@ -586,13 +750,16 @@ static void write_unseen(const struct outreach *o, struct table *t,
 		v[6] = "no request in the window: safe to cut now, or its "
 		       "logs are missing";
 		v[7] = v[8] = v[9] = "0";
+		v[15] =
+		    reg->owner_col >= 0 ? reg->rows[r][reg->owner_col] : "";
 		for (int i = NOURS; i < ncols; i++)
 			v[i] = reg->rows[r][i - NOURS];
 		table_row(t, v);
 	}
 }
 
-static int write_outreach(struct outreach *o, const struct registry *reg)
+static int write_outreach(struct outreach *o, const struct registry *reg,
+			  struct drafts *drafts)
 {
 	struct outcols oc;
 	struct writer w;
@@ -602,6 +769,7 @@ static int write_outreach(struct outreach *o, const struct registry *reg)
 	w.action = default_action(o->x);
 	w.reg = reg;
 	w.ncols = oc.n;
+	w.drafts = drafts;
 	w.t = table_new(o->x->f, o->x->o->json, oc.names, oc.kinds, oc.n);
 	rc = store_each(o->x->st, OUT_SQL, NULL, 0, out_row, &w, o->x->err,
 			o->x->errlen);
@@ -631,6 +799,7 @@ int report_outreach(struct ctx *x)
 				    ro->key_fn,		ro->key_arg};
 	struct outreach o;
 	struct registry *reg;
+	struct drafts *drafts = NULL;
 	int rc;
 
 	if (!ro->registry) {
@@ -643,10 +812,16 @@ int report_outreach(struct ctx *x)
 	memset(&o, 0, sizeof(o));
 	o.x = x;
 	o.reg = reg;
-	amnesty_end(ro->rules, o.amnesty_ends);
-	rc = outreach_collect(&o);
-	if (rc == 0 && write_outreach(&o, reg) < 0)
+	rc = phase_days(&o);
+	if (rc == 0)
+		rc = outreach_collect(&o);
+	if (rc == 0 && ro->messages)
+		drafts = drafts_new();
+	if (rc == 0 && write_outreach(&o, reg, drafts) < 0)
 		rc = -1;
+	if (rc == 0 && drafts && drafts_write(drafts, x, ro->messages) < 0)
+		rc = -1;
+	drafts_free(drafts);
 	outreach_free(&o);
 	registry_free(reg);
 	return rc;

@@ -83,9 +83,11 @@ struct ruleset {
 	int nclient;
 	struct phase phases[MAX_PHASES];
 	int nphases;
-	/* sdk lines: the fields an SDK is read from, bound to the format */
+	/* sdk and warning lines: the fields an SDK is read from and those
+	 * of the platform's warnings, bound to the format */
 	char *sdk[RULES_MAX_SDK];
 	int sdk_index[RULES_MAX_SDK];
+	int sdk_warning[RULES_MAX_SDK];
 	int nsdk;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
@@ -391,18 +393,21 @@ static int do_phase(struct loader *ld, char *args)
 	return 0;
 }
 
-/* "sdk FIELD": a field the SDK is read from. */
-static int do_sdk(struct loader *ld, char *args)
+/* "sdk FIELD": a field the SDK is read from; "warning FIELD": a
+ * response header of the platform's warnings. */
+static int do_sdk(struct loader *ld, char *args, int warning)
 {
 	struct ruleset *rs = ld->rs;
 	char *field = next_word(&args);
 
 	if (!field || next_word(&args))
-		return fail(ld, "expected 'sdk FIELD'");
+		return fail(ld, "expected '%s FIELD'",
+			    warning ? "warning" : "sdk");
 	if (rs->nsdk == RULES_MAX_SDK)
-		return fail(ld, "too many sdk lines (at most %d)",
+		return fail(ld, "too many sdk and warning lines (at most %d)",
 			    RULES_MAX_SDK);
 	rs->sdk_index[rs->nsdk] = RULES_SDK_UNBOUND;
+	rs->sdk_warning[rs->nsdk] = warning;
 	rs->sdk[rs->nsdk++] = xstrdup(field);
 	return 0;
 }
@@ -423,11 +428,11 @@ static int parse_rule_line(struct loader *ld, char *s)
 		return do_client(ld, s);
 	if (strcmp(kw, "phase") == 0)
 		return do_phase(ld, s);
-	if (strcmp(kw, "sdk") == 0)
-		return do_sdk(ld, s);
+	if (strcmp(kw, "sdk") == 0 || strcmp(kw, "warning") == 0)
+		return do_sdk(ld, s, kw[0] == 'w');
 	return fail(ld,
 		    "unknown directive '%s' (known: class, rule, "
-		    "amnesty, client, phase, sdk)",
+		    "amnesty, client, phase, sdk, warning)",
 		    kw);
 }
 
@@ -589,10 +594,13 @@ int rules_bind(struct ruleset *rs, struct format *fmt,
 	return unknown;
 }
 
-int rules_sdk_fields(const struct ruleset *rs, int idx[RULES_MAX_SDK])
+int rules_sdk_fields(const struct ruleset *rs, int idx[RULES_MAX_SDK],
+		     int warning[RULES_MAX_SDK])
 {
-	for (int i = 0; i < rs->nsdk; i++)
+	for (int i = 0; i < rs->nsdk; i++) {
 		idx[i] = rs->sdk_index[i];
+		warning[i] = rs->sdk_warning[i];
+	}
 	return rs->nsdk;
 }
 

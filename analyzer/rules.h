@@ -82,15 +82,18 @@ int rules_inputs(const struct ruleset *rs, int fields[RECORD_MAX_FIELDS]);
  * Such a field is shown only as a fingerprint. */
 int rules_field_secret(const struct ruleset *rs, int i);
 
-/* The fields an SDK is read from ("sdk FIELD" lines), in the rules'
- * order: into idx, each one's field index in the bound format,
- * RULES_SDK_AGENT for http_user_agent (the record's agent, whatever the
- * format calls it) or RULES_SDK_UNBOUND for a field the format lacks.
- * Return how many (0: the rules name none; read the user agent). */
-#define RULES_MAX_SDK	  4
+/* The fields an SDK is read from ("sdk FIELD" lines) and those of the
+ * platform's warnings ("warning FIELD": response headers such as
+ * Deprecation), in the rules' order: into idx, each one's field index
+ * in the bound format, RULES_SDK_AGENT for http_user_agent (the
+ * record's agent, whatever the format calls it) or RULES_SDK_UNBOUND
+ * for a field the format lacks; warning[i] says which kind.  Return how
+ * many (0: the rules name none; read the user agent). */
+#define RULES_MAX_SDK	  8
 #define RULES_SDK_AGENT	  (-2)
 #define RULES_SDK_UNBOUND (-1)
-int rules_sdk_fields(const struct ruleset *rs, int idx[RULES_MAX_SDK]);
+int rules_sdk_fields(const struct ruleset *rs, int idx[RULES_MAX_SDK],
+		     int warning[RULES_MAX_SDK]);
 
 /* Called by rules_classify() for every rule tried, when tracing. */
 struct rule_trace {

@@ -138,6 +138,11 @@ static void test_export(void)
 	INT_EQ(registry_match(reg, "app-00067", NULL, 0, on_hit, &h), 1,
 	       "upper case with spaces matches");
 	registry_free(reg);
+	reg = load("client,owner\n  \n\napp-2,\"B\nob\"\napp-3,Cy\n", NULL,
+		   err, sizeof(err));
+	OK(reg && reg->nrows == 2 && reg->line[0] == 4 && reg->line[1] == 6,
+	   "lines after a row of spaces, an empty line, a quoted newline");
+	registry_free(reg);
 	reg =
 	    load("client,Account Owner,Name\na,b,c\n", NULL, err, sizeof(err));
 	OK(reg && reg->owner_col == 1, "owner without an e-mail column");
@@ -167,11 +172,15 @@ static void test_refused(void)
 	reg =
 	    load("client,owner\napp-1,A\xc2\x85nn\n", NULL, err, sizeof(err));
 	OK(!reg && strstr(err, ":2: a control character (U+0085)"), err);
+	reg = load("client,fp\na,Basic !!!\n", NULL, err, sizeof(err));
+	OK(!reg && strstr(err, ":2: column 'fp' holds neither"), err);
+	reg = load("sep=\nclient\na\n", NULL, err, sizeof(err));
+	OK(!reg && strstr(err, ":1: no client id"), "an empty sep= line");
 	reg = load("client,fp\na,\nb,FP:0123456789ABCDEF0\n", NULL, err,
 		   sizeof(err));
 	OK(!reg && strstr(err, ":3: column 'fp': not a fingerprint"), err);
 	reg = load("client,fp\na,secret-key-1\n", NULL, err, sizeof(err));
-	OK(!reg && strstr(err, ":2: column 'fp' holds neither") &&
+	OK(!reg && strstr(err, ":2: column 'fp' holds a credential") &&
 	       !strstr(err, "secret"),
 	   err);
 }
