@@ -74,10 +74,11 @@ void fp_key_id(const struct fpkey *key, char out[FP_HEXLEN + 1]);
 size_t fp_scrub(const struct fpkey *key, const char *s, size_t len, char *out,
 		size_t outcap);
 
-/* Does the name [name, name+n) (a field's, a parameter's) say its value
- * is a credential: does it end in key, token, secret, password, auth,
+/* Does the name [name, name+n) (a field's) say its value is a
+ * credential: does it end in key, token, secret, password, auth,
  * session, cookie, signature, credential and the like (fp_scrub()'s
- * names, any case, '_', '-' and '.' ignored)?  Return 1 or 0. */
+ * names, any case, '_', '-' and '.' ignored), other than the bare name
+ * "key" (S3's object key)?  Return 1 or 0. */
 int fp_secret_name(const char *name, size_t n);
 
 /* Scrub a value to keep at most max bytes of (a client id, an address,

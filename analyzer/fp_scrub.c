@@ -403,6 +403,8 @@ int fp_secret_name(const char *name, size_t n)
 	size_t k = name_tail(name, n, low);
 	int authz;
 
+	if (strcmp(low, "key") == 0)
+		return 0; /* S3's object key: a path, not a credential */
 	if (k >= 6 && strcmp(low + k - 6, "cookie") == 0)
 		return 1;
 	if (k >= 7 && strcmp(low + k - 7, "cookies") == 0)
