@@ -50,13 +50,13 @@ void fp_key_id(const struct fpkey *key, char out[FP_HEXLEN + 1]);
  * the credential's bytes as they are in s).  A credential is found
  *  - by its context, whatever its length: the value after a name that
  *    ends in key, token, secret, password, auth, signature, session,
- *    credential and the like (any case, '_', '-' and '.' ignored)
- *    followed by '=' or ':' (also %3D, %3A; quotes and spaces around
- *    allowed), up to the next space, quote, '&', ';', ',' or bracket;
- *    the credentials after "Basic " or "Bearer " (also "+" or %20 for
- *    the space) unless a plain word or number; after an Authorization
- *    name, the credentials after any scheme, unless a list of
- *    parameters (whose names are looked at in turn);
+ *    credential and the like (any case, '_', '-' and '.' ignored; its
+ *    %-escapes decoded) followed by '=' or ':' (also %3D, %3A; quotes,
+ *    spaces and a form's brackets, "user[password]=", allowed), up to the next
+ * space, quote, '&', ';', ',' or bracket; the credentials after "Basic " or
+ * "Bearer " (also "+" or %20 for the space) unless a plain word or number;
+ * after an Authorization name, the credentials after any scheme, unless a list
+ * of parameters (whose names are looked at in turn);
  *  - by its shape: in a run of letters and digits joined by any of
  *    "_.-+/=~" (raw or %-encoded), the part from the first piece that
  *    is not plain to the last (a piece is plain when it is a number or
@@ -77,6 +77,13 @@ void fp_key_id(const struct fpkey *key, char out[FP_HEXLEN + 1]);
 #define FP_SCRUB_BITS 3.0
 size_t fp_scrub(const struct fpkey *key, const char *s, size_t len, char *out,
 		size_t outcap);
+
+/* Does the name [name, name+n) (a field's) say its value is a
+ * credential: does it end in key, token, secret, password, auth,
+ * session, cookie, signature, credential and the like (fp_scrub()'s
+ * names, any case, '_', '-' and '.' ignored), other than the bare name
+ * "key" (S3's object key)?  Return 1 or 0. */
+int fp_secret_name(const char *name, size_t n);
 
 /* Scrub a value to keep at most max bytes of (a client id, an address,
  * a user agent, a route): s[0..len) is scrubbed whole, as fp_scrub()

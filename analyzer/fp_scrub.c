@@ -168,11 +168,10 @@ static const char *const cred_whole[] = {"pass", "pw", "sig", "sid"};
 
 #define NAME_MAX_KEPT 32 /* longer than any ending above */
 
-/* Is [p, p+n) the name of a credential?  *authz is set for a name after
- * which an auth scheme may come (Authorization, Proxy-Authorization). */
-static int cred_name(const char *p, size_t n, int *authz)
+/* The last NAME_MAX_KEPT letters and digits of [p, p+n), in lower
+ * case, into low; return how many. */
+static size_t name_tail(const char *p, size_t n, char low[NAME_MAX_KEPT + 1])
 {
-	char low[NAME_MAX_KEPT + 1];
 	size_t k = 0;
 
 	for (size_t i = n; i-- > 0 && k < NAME_MAX_KEPT;)
@@ -185,6 +184,16 @@ static int cred_name(const char *p, size_t n, int *authz)
 		low[b] = c;
 	}
 	low[k] = '\0';
+	return k;
+}
+
+/* Is [p, p+n) the name of a credential?  *authz is set for a name after
+ * which an auth scheme may come (Authorization, Proxy-Authorization). */
+static int cred_name(const char *p, size_t n, int *authz)
+{
+	char low[NAME_MAX_KEPT + 1];
+	size_t k = name_tail(p, n, low);
+
 	*authz = k >= 4 && strcmp(low + k - 4, "auth") == 0;
 	*authz |= k >= 13 && strcmp(low + k - 13, "authorization") == 0;
 	for (size_t i = 0; i < sizeof(cred_whole) / sizeof(*cred_whole); i++)
@@ -289,19 +298,56 @@ static void authz_value(const struct text *t, size_t i, struct hit *h)
 		h->vend = v;
 }
 
-/* NAME SEP at i, where SEP is '=' or ':' (raw or %-encoded) with
- * optional quotes and spaces around it, as in a query string, a header
- * or JSON, and NAME a credential's: set *v to where the value starts. */
-static int name_sep(const struct text *t, size_t i, size_t *v, int *authz)
+/* The name at i, %-escapes decoded, into low (its last letters and
+ * digits, as name_tail() keeps them); return where it ends. */
+static size_t decoded_name(const struct text *t, size_t i,
+			   char low[NAME_MAX_KEPT + 1], size_t *k)
 {
-	size_t e = i;
+	char d[2 * NAME_MAX_KEPT];
+	size_t n = 0;
 	size_t w;
 	int c;
 
-	while (e < t->len && name_char((unsigned char)t->s[e]))
-		e++;
-	if (e == i || !cred_name(t->s + i, e - i, authz))
+	while ((c = dchar(t, i, &w)) >= 0 && name_char(c)) {
+		if (n == sizeof(d)) {
+			/* only the end of a name says what it is */
+			memmove(d, d + NAME_MAX_KEPT, NAME_MAX_KEPT);
+			n = NAME_MAX_KEPT;
+		}
+		d[n++] = (char)c;
+		i += w;
+	}
+	*k = name_tail(d, n, low);
+	return i;
+}
+
+/* Past the brackets after a name, raw or %-encoded, at i: a form's
+ * nesting ("user[password]=", "a%5Bsecret%5D=", "key[]=", "pw[0]="). */
+static size_t skip_brackets(const struct text *t, size_t i)
+{
+	size_t w;
+	int c;
+
+	while ((c = dchar(t, i, &w)) == ']' || c == '[' || is_digit(c))
+		i += w;
+	return i;
+}
+
+/* NAME SEP at i, where SEP is '=' or ':' (raw or %-encoded) with
+ * optional quotes, spaces and a form's closing brackets before it, as
+ * in a query string, a header or JSON, and NAME a credential's (its
+ * %-escapes decoded): set *v to where the value starts. */
+static int name_sep(const struct text *t, size_t i, size_t *v, int *authz)
+{
+	char low[NAME_MAX_KEPT + 1];
+	size_t k;
+	size_t e = decoded_name(t, i, low, &k);
+	size_t w;
+	int c;
+
+	if (e == i || !cred_name(low, k, authz))
 		return 0;
+	e = skip_brackets(t, e);
 	if ((c = dchar(t, e, &w)) == '"' || c == '\'')
 		e += w;
 	e = skip_space(t, e);
@@ -349,6 +395,21 @@ static int context_at(const struct text *t, size_t i, struct hit *h)
 	    !(i >= 3 && dchar(t, i - 3, &w) >= 0 && w == 3))
 		return 0;
 	return scheme_at(t, i, h) || name_at(t, i, h);
+}
+
+int fp_secret_name(const char *name, size_t n)
+{
+	char low[NAME_MAX_KEPT + 1];
+	size_t k = name_tail(name, n, low);
+	int authz;
+
+	if (strcmp(low, "key") == 0)
+		return 0; /* S3's object key: a path, not a credential */
+	if (k >= 6 && strcmp(low + k - 6, "cookie") == 0)
+		return 1;
+	if (k >= 7 && strcmp(low + k - 7, "cookies") == 0)
+		return 1;
+	return cred_name(low, k, &authz);
 }
 
 /* ---- high-entropy runs ---- */

@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "day.h"
+#include "fp.h"
 
 #define MAX_RULES   256
 #define MAX_DECODES 4
@@ -71,6 +72,7 @@ struct dentry {
 
 struct ruleset {
 	char *path;
+	struct format *fmt; /* the format bound last, or NULL */
 	struct dentry *dcache;
 	char *classes[RULES_MAX_CLASSES + 1];
 	int legacy[RULES_MAX_CLASSES + 1];
@@ -577,6 +579,7 @@ int rules_bind(struct ruleset *rs, struct format *fmt,
 {
 	int unknown = 0;
 
+	rs->fmt = fmt;
 	for (int i = 0; i < rs->nrules; i++)
 		unknown += bind_one(&rs->rules[i].m, fmt, warn_fn, ctx);
 	for (int i = 0; i < rs->namnesty; i++)
@@ -707,10 +710,15 @@ int rules_inputs(const struct ruleset *rs, int fields[RECORD_MAX_FIELDS])
 
 int rules_field_secret(const struct ruleset *rs, int i)
 {
+	const char *name;
+
 	for (int r = 0; r < rs->nrules; r++)
 		if (rs->rules[r].m.index == i && rs->rules[r].m.group > 0)
 			return 1;
-	return 0;
+	/* a credential's field by its name, whether a rule reads it or
+	 * not ($http_x_api_key, $cookie_sessionid, $http_cookie) */
+	name = rs->fmt && i >= 0 ? format_field_name(rs->fmt, i) : NULL;
+	return name && fp_secret_name(name, strlen(name));
 }
 
 int rules_nclasses(const struct ruleset *rs)

@@ -78,8 +78,10 @@ int rules_phase_refuses(const struct ruleset *rs, int i, int cls, int amnesty);
  * function of their values alone.  Return how many there are. */
 int rules_inputs(const struct ruleset *rs, int fields[RECORD_MAX_FIELDS]);
 
-/* Does any rule capture a credential from field i of the bound format?
- * Such a field is shown only as a fingerprint. */
+/* Is field i of the bound format a credential's: does a rule capture a
+ * credential from it, or does its name say so (fp_secret_name(): it ends
+ * in key, token, secret, password, auth, session, cookie, signature and
+ * the like)?  Such a field is shown only as a fingerprint. */
 int rules_field_secret(const struct ruleset *rs, int i);
 
 /* The fields an SDK is read from ("sdk FIELD" lines) and those of the

@@ -22,10 +22,13 @@ run() {
 		[ $rc -eq 1 ] || [ $rc -eq 6 ]
 	}
 }
-for f in combined jsonl s3 alb elb cloudfront; do
+for f in combined vhost_combined jsonl s3 alb elb cloudfront; do
 	run ingest --db s.db --rules lim.rules --format $f --metrics m.prom \
 		lim-$f.log
 done
+RE='regex:^(?<remote_addr>\S+) \S+ (?<remote_user>\S+) \[(?<time_local>[^]]+)\] "(?<request>[^"]*)" (?<status>\d{3}) \S+ "[^"]*" "(?<http_user_agent>[^"]*)"$'
+run ingest --db s.db --rules lim.rules --format "$RE" --metrics m.prom \
+	lim-regex.log
 run ingest --db s.db --rules lim.rules --format "$NGINX_FMT" \
 	--metrics m.prom lim-nginx.log
 # every line counted, and the long values kept up to their limits

@@ -125,6 +125,9 @@ static const char *const contexts[] = {
     "X-Api-Key: ",
     "passwd:",
     "KEY=",
+    "?user[password]=",
+    "&a%5Bb%5D%5Bclient_secret%5D=",
+    "&access%5Ftoken=",
 };
 
 #define NCTX (sizeof(contexts) / sizeof(*contexts))

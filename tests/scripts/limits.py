@@ -8,8 +8,9 @@ template at 511).  Each line plants one 40-character secret in one
 field so that it starts 1 to 39 bytes before a limit: what comes
 before the cut is too short to look like a secret on its own.
 
-usage: limits.py   (writes lim-FORMAT.log for combined, nginx, jsonl,
-                    s3, alb, elb and cloudfront, limits.txt (the secrets)
+usage: limits.py   (writes lim-FORMAT.log for combined, vhost_combined,
+                    regex (combined lines), nginx, jsonl, s3, alb, elb
+                    and cloudfront, limits.txt (the secrets)
                     and windows.txt (every 10 bytes of each) in the
                     current directory)
 """
@@ -93,6 +94,10 @@ def fmt_combined(r):
             % (r["addr"], r["id"], T, r["path"], r["ua"]))
 
 
+def fmt_vhost(r):
+    return "www.example.com:443 " + fmt_combined(r)
+
+
 def fmt_nginx(r):
     return ('%s - - %s "GET %s HTTP/1.1" 200 5 "-" "%s" "-" "-" "%s" "-"\n'
             % (r["addr"], T, r["path"], r["ua"], r["id"]))
@@ -152,6 +157,8 @@ def fmt_cloudfront(r):
 # line, a load balancer's the URL
 FORMATS = {
     "combined": (fmt_combined, ("id", "addr", "ua", "path", "long"), 0),
+    "vhost_combined": (fmt_vhost, ("id", "addr", "ua", "path", "long"), 0),
+    "regex": (fmt_combined, ("id", "addr", "ua", "path", "long"), 0),
     "nginx": (fmt_nginx, ("id", "addr", "ua", "path", "long"), 0),
     "jsonl": (fmt_jsonl, ("id", "addr", "ua", "path", "long"), 0),
     "s3": (fmt_s3, ("id", "ua", "path", "long"), len("GET ")),
