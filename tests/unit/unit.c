@@ -12,6 +12,7 @@ void test_tally(void);
 void test_memo(void);
 void test_memo_tuples(void);
 void test_hit(void);
+void test_hit_names(void);
 void test_day(void);
 void test_route(void);
 void test_sdk(void);
@@ -28,6 +29,7 @@ int main(void)
 	test_memo();
 	test_memo_tuples();
 	test_hit();
+	test_hit_names();
 	test_day();
 	test_route();
 	test_sdk();
