@@ -3,7 +3,8 @@
 #   make demo    install what is missing, build, run on sample-logs/
 #   make check   install what is missing, build, run every test (also
 #                under AddressSanitizer and UndefinedBehaviorSanitizer)
-#   make bench   throughput and memory against the zlib floor
+#   make bench   throughput, CPU and memory against the inflate floors,
+#                the previous version, zcat | gawk and DuckDB
 #   make fuzz    run the libFuzzer targets for FUZZ_SECONDS each
 
 VERSION = 0.1.0
@@ -64,7 +65,7 @@ DEB_PKGS = build-essential pkg-config zlib1g-dev libpcre2-dev \
 	   nginx-light curl \
 	   sqlite3 python3 gzip chromium parallel time valgrind \
 	   clang-format-14 mandoc logrotate prometheus slurm-wlm munge \
-	   debhelper lintian dpkg-dev fakeroot python3-yaml
+	   debhelper lintian dpkg-dev fakeroot python3-yaml gawk isal
 
 .PHONY: all deps demo check test asan bench fuzz format format-check \
 	clean install install-program install-config install-units \

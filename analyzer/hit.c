@@ -14,9 +14,18 @@
 
 /* Verdicts remembered: a client sends the same credential and headers
  * again and again, so most lines are judged by one lookup.  An entry
- * holds the values the rules read and what was made of them. */
-#define VERDICTS      8192
-#define VERDICT_ENTRY 448
+ * holds the values the rules and amnesty lines read (not the client's:
+ * addresses would split one credential's entry in thousands) and what
+ * was made of them.  A 1 M-line nginx log of 5000 clients has 13 k
+ * distinct keys of about 200 bytes an entry. */
+#define VERDICTS      32768
+#define VERDICT_ARENA (4u << 20)
+#define VERDICT_ENTRY 2048
+/* Client names remembered by their client line and raw value, so that
+ * each id or address is scrubbed once. */
+#define NAMES	   16384
+#define NAME_ARENA (1u << 20)
+#define NAME_ENTRY (2 * HIT_CLIENT_MAX + 64)
 /* User agents scrubbed, remembered likewise: an entry holds the raw
  * agent and its scrubbed text; longer agents are scrubbed each time. */
 #define AGENTS	    1024
@@ -26,15 +35,24 @@
 #define ROUTES	    1024
 #define ROUTE_ENTRY (ROUTE_BUF + HIT_ROUTE_MAX)
 
-/* What a line's rule fields come to, as the verdict memo keeps it. */
+/* What a line's rule fields come to, as the verdict memo keeps it: the
+ * client's name too when the credential names it. */
 struct judged {
-	uint64_t client_hash;
+	uint64_t fp_hash;
 	uint8_t cls;
 	uint8_t amnesty;
 	uint8_t has_cred;
 	char cred_fp[FP_HEXLEN + 1];
-	uint16_t client_len;
-	char client[HIT_CLIENT_MAX + 8];
+	uint16_t fp_len;
+	char fp_name[FP_HEXLEN + 8];
+};
+
+/* A client's name, as the name memo keeps it; len 0: the client line
+ * names no client with that value. */
+struct name {
+	uint64_t hash;
+	uint16_t len;
+	char text[HIT_CLIENT_MAX + 8];
 };
 
 /* A scrubbed user agent and its hash, as the agent memo keeps them. */
@@ -48,11 +66,14 @@ struct hit_maker {
 	const struct fpkey *key;
 	struct fpcache *fpc;
 	struct memo *verdicts;
+	struct memo *names;
 	struct memo *agents;
 	struct memo *routes;
-	int inputs[RECORD_MAX_FIELDS]; /* the fields the rules read */
+	int inputs[RECORD_MAX_FIELDS]; /* the fields the verdict reads */
 	int ninputs;
 	struct judged fresh;
+	struct name fresh_name;
+	struct name unknown;
 	struct agent fresh_agent;
 	int f_uri; /* the format's request_uri field, or -1 */
 	char route[ROUTE_BUF];
@@ -67,11 +88,15 @@ struct hit_maker *hit_maker_new(struct ruleset *rs, const struct fpkey *key)
 	hm->rs = rs;
 	hm->key = key;
 	hm->fpc = fpcache_new(key);
-	hm->verdicts = memo_new(VERDICTS, VERDICT_ENTRY);
+	hm->verdicts = memo_new_arena(VERDICTS, VERDICT_ARENA, VERDICT_ENTRY);
+	hm->names = memo_new_arena(NAMES, NAME_ARENA, NAME_ENTRY);
 	hm->agents = memo_new(AGENTS, AGENT_ENTRY);
 	hm->routes = memo_new(ROUTES, ROUTE_ENTRY);
-	hm->ninputs = rules_inputs(rs, hm->inputs);
+	hm->ninputs = rules_verdict_inputs(rs, hm->inputs);
 	hm->f_uri = -1;
+	hm->unknown.len = 7;
+	memcpy(hm->unknown.text, "unknown", 8);
+	hm->unknown.hash = buf_hash("unknown", 7);
 	return hm;
 }
 
@@ -81,6 +106,7 @@ void hit_maker_free(struct hit_maker *hm)
 		return;
 	fpcache_free(hm->fpc);
 	memo_free(hm->verdicts);
+	memo_free(hm->names);
 	memo_free(hm->agents);
 	memo_free(hm->routes);
 	free(hm);
@@ -89,9 +115,9 @@ void hit_maker_free(struct hit_maker *hm)
 void hit_maker_rebind(struct hit_maker *hm, struct format *fmt)
 {
 	hm->f_uri = format_field_index(fmt, "request_uri");
-	hm->ninputs = rules_inputs(hm->rs, hm->inputs);
+	hm->ninputs = rules_verdict_inputs(hm->rs, hm->inputs);
 	memo_free(hm->verdicts);
-	hm->verdicts = memo_new(VERDICTS, VERDICT_ENTRY);
+	hm->verdicts = memo_new_arena(VERDICTS, VERDICT_ARENA, VERDICT_ENTRY);
 }
 
 /* The client's name for the report: an id, a credential fingerprint or
@@ -121,12 +147,6 @@ static size_t client_name(const struct hit_maker *hm, const struct verdict *v,
 	return 7;
 }
 
-/* The bytes of j that hold something. */
-static size_t judged_size(const struct judged *j)
-{
-	return offsetof(struct judged, client) + j->client_len;
-}
-
 static void judge_fresh(struct hit_maker *hm, const struct record *rec,
 			struct judged *j)
 {
@@ -136,57 +156,95 @@ static void judge_fresh(struct hit_maker *hm, const struct record *rec,
 	j->cls = (uint8_t)v.cls;
 	j->amnesty = (uint8_t)(v.amnesty != 0);
 	j->has_cred = v.credential.len > 0;
-	if (j->has_cred)
+	j->fp_len = 0;
+	j->fp_name[0] = '\0';
+	if (j->has_cred) {
 		fpcache_hex(hm->fpc, v.credential.p, v.credential.len,
 			    j->cred_fp);
-	else
+		v.client_source = CLIENT_CREDENTIAL;
+		j->fp_len =
+		    (uint16_t)client_name(hm, &v, j->cred_fp, j->fp_name);
+	} else {
 		j->cred_fp[0] = '\0';
-	j->client_len = (uint16_t)client_name(hm, &v, j->cred_fp, j->client);
-	j->client_hash = buf_hash(j->client, j->client_len);
-}
-
-/* The values of the rule fields, each after its length: the memo key.
- * Return its length, or 0 when it is too long to remember. */
-static size_t verdict_key(const struct hit_maker *hm, const struct record *rec,
-			  char *key, size_t cap)
-{
-	size_t n = 0;
-
-	for (int i = 0; i < hm->ninputs; i++) {
-		struct span f = rec->field[hm->inputs[i]];
-		uint16_t len = (uint16_t)f.len;
-
-		if (f.len > cap - n - sizeof(len) || f.len > UINT16_MAX)
-			return 0;
-		memcpy(key + n, &len, sizeof(len));
-		memcpy(key + n + sizeof(len), f.p, f.len);
-		n += sizeof(len) + f.len;
 	}
-	return n;
+	j->fp_hash = buf_hash(j->fp_name, j->fp_len);
 }
 
-/* Classify rec and name its client and credential, through the memo. */
+/* Classify rec, through the memo keyed by the values of the fields the
+ * verdict reads (where they are in the line: nothing is copied). */
 static const struct judged *judge(struct hit_maker *hm,
 				  const struct record *rec)
 {
-	char key[VERDICT_ENTRY];
-	size_t klen = verdict_key(hm, rec, key, sizeof(key));
-	uint64_t h = 0;
+	struct span key[RECORD_MAX_FIELDS];
+	uint64_t h;
+	size_t vlen;
+	const void *got;
 
-	if (klen) {
-		size_t vlen;
-		const void *got;
-
-		h = buf_hash(key, klen);
-		got = memo_get(hm->verdicts, key, klen, h, &vlen);
-		if (got)
-			return got;
-	}
+	for (int i = 0; i < hm->ninputs; i++)
+		key[i] = rec->field[hm->inputs[i]];
+	h = memo_hash(key, hm->ninputs);
+	got = memo_find(hm->verdicts, key, hm->ninputs, h, &vlen);
+	if (got)
+		return got;
 	judge_fresh(hm, rec, &hm->fresh);
-	if (klen)
-		memo_put(hm->verdicts, key, klen, h, &hm->fresh,
-			 judged_size(&hm->fresh));
+	memo_keep(hm->verdicts, key, hm->ninputs, h, &hm->fresh,
+		  sizeof(hm->fresh));
 	return &hm->fresh;
+}
+
+/* The name client line i gives rec, whose field for it holds a value:
+ * through the memo keyed by the line and that raw value. */
+static const struct name *line_name(struct hit_maker *hm, int i,
+				    const struct record *rec, struct span raw)
+{
+	unsigned char line = (unsigned char)i;
+	struct span key[2] = {{(const char *)&line, 1}, raw};
+	uint64_t h = memo_hash(key, 2);
+	size_t vlen;
+	const struct name *got = memo_find(hm->names, key, 2, h, &vlen);
+	struct name *fresh = &hm->fresh_name;
+	struct verdict v;
+
+	if (got)
+		return got;
+	v.client_source = rules_client_line(hm->rs, i, rec, &v.client);
+	fresh->len = 0;
+	if (v.client_source != CLIENT_NONE)
+		fresh->len = (uint16_t)client_name(hm, &v, "", fresh->text);
+	fresh->hash = buf_hash(fresh->text, fresh->len);
+	memo_keep(hm->names, key, 2, h, fresh,
+		  offsetof(struct name, text) + fresh->len);
+	return fresh;
+}
+
+/* rec's client's name: the first client line that gives one, as
+ * rules_classify() tries them; "unknown" when none does. */
+static void name_client(struct hit_maker *hm, const struct record *rec,
+			const struct judged *j, struct hit *h)
+{
+	for (int i = 0; i < rules_nclient(hm->rs); i++) {
+		int f = rules_client_field(hm->rs, i);
+		const struct name *n;
+
+		if (f == RULES_CLIENT_CREDENTIAL && j->has_cred) {
+			h->client = j->fp_name;
+			h->client_len = j->fp_len;
+			h->client_hash = j->fp_hash;
+			return;
+		}
+		if (f < 0 || rec->field[f].len == 0)
+			continue;
+		n = line_name(hm, i, rec, rec->field[f]);
+		if (n->len) {
+			h->client = n->text;
+			h->client_len = n->len;
+			h->client_hash = n->hash;
+			return;
+		}
+	}
+	h->client = hm->unknown.text;
+	h->client_len = hm->unknown.len;
+	h->client_hash = hm->unknown.hash;
 }
 
 size_t hit_agent_scrub(const struct fpkey *key, const char *a, size_t len,
@@ -287,9 +345,7 @@ void hit_make(struct hit_maker *hm, const struct record *rec, struct hit *h)
 	const struct judged *j = judge(hm, rec);
 
 	memset(h, 0, sizeof(*h));
-	h->client = j->client;
-	h->client_len = j->client_len;
-	h->client_hash = j->client_hash;
+	name_client(hm, rec, j, h);
 	h->time = rec->time;
 	h->cls = j->cls;
 	h->amnesty = j->amnesty;

@@ -42,8 +42,9 @@ static const volatile sig_atomic_t *stop_flag;
  * the margin that are written take memory. */
 struct chunk {
 	size_t len;
-	int last;   /* the stream is over after this one */
-	char *data; /* CHUNK bytes, after a margin of INPUT_LINE_MAX */
+	int last;     /* the stream is over after this one */
+	uint32_t crc; /* CRC-32 of the stream up to this chunk's end */
+	char *data;   /* CHUNK bytes, after a margin of INPUT_LINE_MAX */
 	char mem[];
 };
 
@@ -98,6 +99,14 @@ struct input {
 	 * at most consumed but inside an overlong line, and at least base */
 	uint32_t crc;
 	uint64_t crc_at;
+	/* the reader thread's CRC-32 at the ends of chunks taken, oldest
+	 * first: the CRC jumps to one when it is passed, so that the bytes
+	 * before it are not read again */
+	struct {
+		uint64_t at;
+		uint32_t crc;
+	} mark[2 * NCHUNKS];
+	int nmarks;
 	int done;     /* the source has nothing more */
 	int skipping; /* inside an overlong line */
 	enum input_end how;
@@ -169,10 +178,28 @@ static uint32_t crc_add(uint32_t crc, const char *p, size_t len)
 #endif
 }
 
-/* Take the CRC on to offset upto, before buf's bytes below it go. */
+/* Take the CRC to the reader's marks at or below upto. */
+static void crc_marks(struct input *in, uint64_t upto)
+{
+	int n = 0;
+
+	for (; n < in->nmarks && in->mark[n].at <= upto; n++)
+		if (in->mark[n].at > in->crc_at) {
+			in->crc = in->mark[n].crc;
+			in->crc_at = in->mark[n].at;
+		}
+	in->nmarks -= n;
+	memmove(in->mark, in->mark + n,
+		(size_t)in->nmarks * sizeof(*in->mark));
+}
+
+/* Take the CRC on to offset upto, before buf's bytes below it go (a
+ * reader thread's mark may stand in for bytes gone: when it does not,
+ * crc_at stays below upto). */
 static void crc_upto(struct input *in, uint64_t upto)
 {
-	if (upto <= in->crc_at)
+	crc_marks(in, upto);
+	if (upto <= in->crc_at || in->crc_at < in->base)
 		return;
 	in->crc = crc_add(in->crc, in->buf + (in->crc_at - in->base),
 			  (size_t)(upto - in->crc_at));
@@ -488,6 +515,7 @@ static void *reader(void *arg)
 	struct input *in = arg;
 	int slot = 0;
 	int last = 0;
+	uint32_t crc = 0;
 
 	while (!last) {
 		struct chunk *c;
@@ -502,6 +530,9 @@ static void *reader(void *arg)
 		pthread_mutex_unlock(&in->mu);
 		c = in->chunk[slot];
 		c->len = fill_stream(in, c->data, CHUNK);
+		/* the CRC here, where the data is hot and no line waits */
+		crc = crc_add(crc, c->data, c->len);
+		c->crc = crc;
 		last = c->len == 0;
 		c->last = last;
 		pthread_mutex_lock(&in->mu);
@@ -531,7 +562,10 @@ static void next_chunk(struct input *in)
 		in->done = 1; /* the reader has finished */
 		return;
 	}
-	crc_upto(in, in->base + in->start);
+	/* the bytes before the line kept are covered by the marks */
+	crc_marks(in, in->base + in->start);
+	if (in->nmarks == (int)(sizeof(in->mark) / sizeof(*in->mark)))
+		crc_marks(in, in->mark[0].at); /* not reached, to be safe */
 	dst = c->data - keep;
 	if (keep)
 		memcpy(dst, in->buf + in->start, keep);
@@ -548,6 +582,9 @@ static void next_chunk(struct input *in)
 	in->start = 0;
 	in->end = keep + c->len;
 	in->buf = dst;
+	in->mark[in->nmarks].at = in->base + in->end;
+	in->mark[in->nmarks].crc = c->crc;
+	in->nmarks++;
 }
 
 /* Add decompressed bytes at buf[end], or go on to the next chunk; set
@@ -894,6 +931,7 @@ int input_skip_known(struct input *in, uint64_t offset, uint32_t crc)
 	in->start = in->end = in->scan = 0;
 	in->base = in->consumed = in->crc_at = offset;
 	in->crc = crc;
+	in->nmarks = 0;
 	in->done = 1;
 	in->skipping = 0;
 	in->how = INPUT_END_CLEAN;

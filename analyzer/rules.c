@@ -688,7 +688,10 @@ int rules_unreachable(const struct ruleset *rs,
 	return found;
 }
 
-int rules_inputs(const struct ruleset *rs, int fields[RECORD_MAX_FIELDS])
+/* The fields of rules and amnesty lines, and of client lines too when
+ * with_client, in increasing order into fields; return how many. */
+static int inputs(const struct ruleset *rs, int with_client,
+		  int fields[RECORD_MAX_FIELDS])
 {
 	char used[RECORD_MAX_FIELDS] = {0};
 	int n = 0;
@@ -699,13 +702,35 @@ int rules_inputs(const struct ruleset *rs, int fields[RECORD_MAX_FIELDS])
 	for (int i = 0; i < rs->namnesty; i++)
 		if (rs->amnesty[i].index >= 0)
 			used[rs->amnesty[i].index] = 1;
-	for (int i = 0; i < rs->nclient; i++)
+	for (int i = 0; i < rs->nclient && with_client; i++)
 		if (!rs->client[i].credential && rs->client[i].m.index >= 0)
 			used[rs->client[i].m.index] = 1;
 	for (int i = 0; i < RECORD_MAX_FIELDS; i++)
 		if (used[i])
 			fields[n++] = i;
 	return n;
+}
+
+int rules_inputs(const struct ruleset *rs, int fields[RECORD_MAX_FIELDS])
+{
+	return inputs(rs, 1, fields);
+}
+
+int rules_verdict_inputs(const struct ruleset *rs,
+			 int fields[RECORD_MAX_FIELDS])
+{
+	return inputs(rs, 0, fields);
+}
+
+int rules_nclient(const struct ruleset *rs)
+{
+	return rs->nclient;
+}
+
+int rules_client_field(const struct ruleset *rs, int i)
+{
+	return rs->client[i].credential ? RULES_CLIENT_CREDENTIAL
+					: rs->client[i].m.index;
 }
 
 int rules_field_secret(const struct ruleset *rs, int i)
@@ -933,6 +958,20 @@ static int matcher_run(struct ruleset *rs, struct matcher *m,
 	return 1;
 }
 
+enum client_source rules_client_line(struct ruleset *rs, int i,
+				     const struct record *rec, struct span *id)
+{
+	struct client_src *c = &rs->client[i];
+	struct span val;
+	const char *why;
+
+	if (c->credential ||
+	    !matcher_run(rs, &c->m, rec, rs->scratch[1], &val, &why, id) ||
+	    !id->len)
+		return CLIENT_NONE;
+	return c->addr ? CLIENT_ADDR : CLIENT_FIELD;
+}
+
 static void classify_client(struct ruleset *rs, const struct record *rec,
 			    struct verdict *v)
 {
@@ -940,23 +979,19 @@ static void classify_client(struct ruleset *rs, const struct record *rec,
 	v->client.p = "";
 	v->client.len = 0;
 	for (int i = 0; i < rs->nclient; i++) {
-		struct client_src *c = &rs->client[i];
-		struct span val;
 		struct span cap;
-		const char *why;
+		enum client_source src;
 
-		if (c->credential) {
+		if (rs->client[i].credential) {
 			if (v->credential.len) {
 				v->client_source = CLIENT_CREDENTIAL;
 				return;
 			}
 			continue;
 		}
-		if (matcher_run(rs, &c->m, rec, rs->scratch[1], &val, &why,
-				&cap) &&
-		    cap.len) {
-			v->client_source =
-			    c->addr ? CLIENT_ADDR : CLIENT_FIELD;
+		src = rules_client_line(rs, i, rec, &cap);
+		if (src != CLIENT_NONE) {
+			v->client_source = src;
 			v->client = cap;
 			return;
 		}

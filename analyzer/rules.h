@@ -78,6 +78,29 @@ int rules_phase_refuses(const struct ruleset *rs, int i, int cls, int amnesty);
  * function of their values alone.  Return how many there are. */
 int rules_inputs(const struct ruleset *rs, int fields[RECORD_MAX_FIELDS]);
 
+/* The fields of the bound format that the rules and amnesty lines read,
+ * in increasing order: a verdict's class, amnesty and credential are a
+ * function of their values alone (its client is not).  Return how many
+ * there are. */
+int rules_verdict_inputs(const struct ruleset *rs,
+			 int fields[RECORD_MAX_FIELDS]);
+
+/* The client lines, tried in file order by rules_classify(): how many
+ * there are; the field line i reads in the bound format (-1 when the
+ * format has none), or RULES_CLIENT_CREDENTIAL for "client credential"
+ * (the verdict's credential names the client when it has one). */
+#define RULES_CLIENT_CREDENTIAL (-2)
+int rules_nclient(const struct ruleset *rs);
+int rules_client_field(const struct ruleset *rs, int i);
+/* What client line i, not the credential line, makes of rec: CLIENT_FIELD
+ * or CLIENT_ADDR with the client in *id (a span into rec's line or the
+ * ruleset's scratch space, valid until the next classification), or
+ * CLIENT_NONE.  It is a function of the line's field's value alone, and
+ * an empty value gives CLIENT_NONE. */
+enum client_source rules_client_line(struct ruleset *rs, int i,
+				     const struct record *rec,
+				     struct span *id);
+
 /* Is field i of the bound format a credential's: does a rule capture a
  * credential from it, or does its name say so (fp_secret_name(): it ends
  * in key, token, secret, password, auth, session, cookie, signature and
