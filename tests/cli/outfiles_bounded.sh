@@ -30,8 +30,12 @@ nobody 2 gonogo --db o.db --html f2 &
 nobody 3 ingest -q --db m.db --metrics f3 c.log &
 nobody 4 gonogo --db o.db -o g.csv --metrics f4 &
 wait
+# ingest has committed its counts when it writes the metrics: 8 says
+# that the metrics alone were not written
 for n in 1 2 3 4; do
-	check_eq "$(cat rc.$n)" 3 "exit status with f$n unread"
+	want=3
+	[ $n = 3 ] && want=8
+	check_eq "$(cat rc.$n)" $want "exit status with f$n unread"
 	grep -q "f$n: a FIFO that nobody reads" err.$n ||
 		{ cat err.$n; fail "no message for f$n"; }
 	[ -p f$n ] || fail "f$n replaced"
