@@ -18,9 +18,8 @@
 #ifdef KEYAUDIT_ISAL
 #include <isa-l/crc.h>
 #include <isa-l/igzip_lib.h>
-#else
-#include <zlib.h>
 #endif
+#include <zlib.h> /* crc32_combine(), and inflate without ISA-L */
 
 #include "buf.h"
 
@@ -82,6 +81,10 @@ struct input {
 	struct codec z;
 	int z_ready;
 	int in_member; /* inside a gzip member, not yet at its end */
+	/* CRC-32 of the members inflated whole, and bytes of the current
+	 * one so far (whose CRC the codec takes, to check its trailer) */
+	uint32_t members_crc;
+	uint64_t member_len;
 	unsigned char *raw;
 	uint64_t raw_total; /* compressed bytes read from fd */
 	uint64_t size;	    /* of the file, 0 if not a regular file */
@@ -206,6 +209,16 @@ static void crc_upto(struct input *in, uint64_t upto)
 	in->crc_at = upto;
 }
 
+/* The CRC-32 of the current member's output so far. */
+static uint32_t codec_crc(const struct codec *c)
+{
+#ifdef KEYAUDIT_ISAL
+	return c->s.crc;
+#else
+	return (uint32_t)c->s.adler;
+#endif
+}
+
 enum { CODEC_OK, CODEC_MEMBER_END, CODEC_ERROR };
 
 /* Inflate what fits; say whether a gzip member just ended. */
@@ -289,6 +302,32 @@ static int next_member(struct input *in)
 	return 1;
 }
 
+/* codec_run(), counting the member's bytes; a member's CRC is folded
+ * into the stream's when it ends. */
+static int inflate_step(struct input *in)
+{
+	uint32_t before = in->z.s.avail_out;
+	int ret = codec_run(&in->z);
+
+	in->member_len += before - in->z.s.avail_out;
+	if (ret == CODEC_MEMBER_END) {
+		in->members_crc =
+		    (uint32_t)crc32_combine(in->members_crc, codec_crc(&in->z),
+					    (z_off_t)in->member_len);
+		in->member_len = 0;
+	}
+	return ret;
+}
+
+/* The CRC-32 of the whole stream inflated so far, from the codec's. */
+static uint32_t inflated_crc(const struct input *in)
+{
+	if (in->member_len == 0)
+		return in->members_crc;
+	return (uint32_t)crc32_combine(in->members_crc, codec_crc(&in->z),
+				       (z_off_t)in->member_len);
+}
+
 /* Inflate into dst; return bytes made, 0 when the stream is over. */
 static size_t fill_gzip(struct input *in, char *dst, size_t room)
 {
@@ -315,7 +354,7 @@ static size_t fill_gzip(struct input *in, char *dst, size_t room)
 				 * it sees more input: take them before
 				 * calling the stream cut short */
 				in->raw_eof = 1;
-				last = codec_run(&in->z);
+				last = inflate_step(in);
 				if (last == CODEC_MEMBER_END)
 					in->in_member = 0;
 				if (last == CODEC_MEMBER_END ||
@@ -328,7 +367,7 @@ static size_t fill_gzip(struct input *in, char *dst, size_t room)
 			in->z.s.next_in = in->raw;
 			in->z.s.avail_in = (uint32_t)n;
 		}
-		ret = codec_run(&in->z);
+		ret = inflate_step(in);
 		if (ret == CODEC_MEMBER_END)
 			in->in_member = 0;
 		else if (ret == CODEC_ERROR) {
@@ -530,8 +569,12 @@ static void *reader(void *arg)
 		pthread_mutex_unlock(&in->mu);
 		c = in->chunk[slot];
 		c->len = fill_stream(in, c->data, CHUNK);
-		/* the CRC here, where the data is hot and no line waits */
-		crc = crc_add(crc, c->data, c->len);
+		/* gzip: the codec's own CRC (it checks each member's
+		 * trailer); taken here again for the other codecs and when
+		 * the data is damaged */
+		crc = in->kind == KIND_GZIP && in->how == INPUT_END_CLEAN
+			  ? inflated_crc(in)
+			  : crc_add(crc, c->data, c->len);
 		c->crc = crc;
 		last = c->len == 0;
 		c->last = last;

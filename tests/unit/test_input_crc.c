@@ -84,6 +84,20 @@ static int read_checking(const char *path, int thread, uint64_t skip, int step,
 	return right;
 }
 
+/* Every check of read_checking(), with and without a reader thread. */
+static void check_all(const char *p, const char *buf)
+{
+	for (int thread = 0; thread < 2; thread++) {
+		OK(read_checking(p, thread, 0, 997, buf) > 5,
+		   "the CRC at every 997th line, the overlong ones and the "
+		   "end is zlib's of the bytes read");
+		OK(read_checking(p, thread, 0, 1, buf) > 8000,
+		   "and at every line");
+		OK(read_checking(p, thread, 12345, 501, buf) > 5,
+		   "and after a skip, the skipped bytes counted");
+	}
+}
+
 void test_input_crc(void)
 {
 	char p[] = "/tmp/keyaudit-crc-XXXXXX";
@@ -96,15 +110,18 @@ void test_input_crc(void)
 	g = gzopen(p, "wb1");
 	gzwrite(g, buf, (unsigned)n);
 	gzclose(g);
-	for (int thread = 0; thread < 2; thread++) {
-		OK(read_checking(p, thread, 0, 997, buf) > 5,
-		   "the CRC at every 997th line, the overlong ones and the "
-		   "end is zlib's of the bytes read");
-		OK(read_checking(p, thread, 0, 1, buf) > 8000,
-		   "and at every line");
-		OK(read_checking(p, thread, 12345, 501, buf) > 5,
-		   "and after a skip, the skipped bytes counted");
-	}
+	check_all(p, buf);
+	/* three members, cut inside a line and inside the overlong one */
+	g = gzopen(p, "wb1");
+	gzwrite(g, buf, 1000003);
+	gzclose(g);
+	g = gzopen(p, "ab6");
+	gzwrite(g, buf + 1000003, 3000000);
+	gzclose(g);
+	g = gzopen(p, "ab9");
+	gzwrite(g, buf + 4000003, (unsigned)(n - 4000003));
+	gzclose(g);
+	check_all(p, buf);
 	unlink(p);
 	free(buf);
 }
