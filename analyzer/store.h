@@ -80,6 +80,16 @@ int store_disk_probe(const struct fpkey *key, const char *path,
 int store_file_unchanged(struct store *st, const struct store_disk *d,
 			 char *err, size_t errlen);
 
+/* Room for a format's name in the ledger (FORMAT_LABEL_MAX of parse.h). */
+#define STORE_FORMAT_MAX 40
+
+/* For a file store_file_unchanged() said is unchanged: its id and the
+ * format its lines were last read with ("" when not recorded) in
+ * read_as (STORE_FORMAT_MAX bytes).  Return 1, 0 when no file is
+ * known by d, or -1 with err set. */
+int store_file_read_as(struct store *st, const struct store_disk *d,
+		       int64_t *id, char *read_as, char *err, size_t errlen);
+
 /* Marks: fingerprints of a file's first 64, 128, ... bytes, 8 bytes
  * each, up to the identity window (INPUT_HEAD_MAX, 4096 bytes). */
 #define STORE_MARK_STEP 64
@@ -107,6 +117,11 @@ struct file_state {
 	int gzip;
 	const char *state; /* "complete", "growing", "truncated", ... */
 	const char *name;  /* the path it was read under this time */
+	/* the format it is read with now (format_label() of parse.h), and
+	 * the one its lines were last read with, from the ledger ("": not
+	 * recorded, as by a keyaudit before formats were) */
+	char format[STORE_FORMAT_MAX];
+	char read_as[STORE_FORMAT_MAX];
 };
 
 /* Identify the file whose first decompressed bytes are head[0..len),

@@ -20,7 +20,7 @@
 #include "store.h"
 #include "tally.h"
 
-#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION 6
 /* PRAGMA application_id of keyaudit's databases: "KAUD" */
 #define STORE_APPLICATION_ID 0x4b415544
 #define CLIENT_MAX	     256 /* longer client ids are cut */
