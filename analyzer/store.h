@@ -271,6 +271,19 @@ int store_forget(struct store *st, const struct store_forget_what *w,
 		 void (*fn)(void *ctx, const struct store_forgotten *f),
 		 void *ctx, char *err, size_t errlen);
 
+/* A legacy request whose response carried one of the platform's
+ * warnings (the rules' warning fields) is kept with STORE_WARNED after
+ * its agent (hit.h): the reports read from it whether, and since when,
+ * a client was warned.  In a query over the views agents and
+ * cred_agents, STORE_AGENT_WARNED is true of such an agent, and
+ * STORE_AGENT is the agent as reports show it, without the mark. */
+#define STORE_WARNED " [warned]"
+#define STORE_AGENT_WARNED                                                    \
+	"substr(agent, -length('" STORE_WARNED "')) = '" STORE_WARNED "'"
+#define STORE_AGENT                                                           \
+	"(CASE WHEN " STORE_AGENT_WARNED " THEN substr(agent, 1,"             \
+	" length(agent) - length('" STORE_WARNED "')) ELSE agent END)"
+
 /* Run sql with text parameters params[0..nparams) bound to ?1.. and call
  * row for each result row with its columns as text (NULL for SQL NULL).
  * Stop when row returns non-zero.  Return 0, or -1 with err set. */
