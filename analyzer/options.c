@@ -336,13 +336,13 @@ static int is_day(const char *s)
 /* "YYYY-MM-DD HH:MM-HH:MM" */
 static int is_brownout(const char *s)
 {
-	char day[11];
+	char day[DAY_SIZE];
 	int h1, m1, h2, m2, used = 0;
 
-	if (strlen(s) < 22 || s[10] != ' ')
+	if (strlen(s) < 22 || s[DAY_TEXT_LEN] != ' ')
 		return 0;
-	memcpy(day, s, 10);
-	day[10] = 0;
+	memcpy(day, s, DAY_TEXT_LEN);
+	day[DAY_TEXT_LEN] = 0;
 	return is_day(day) &&
 	       sscanf(s + 11, "%2d:%2d-%2d:%2d%n", &h1, &m1, &h2, &m2,
 		      &used) == 4 &&

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "day.h"
 #include "fp.h"
 
 struct store;
@@ -197,8 +198,8 @@ int store_fold(struct store *st, int keep_days, char *err, size_t errlen);
 
 /* What store_prune() removes, or would. */
 struct store_prune_info {
-	char newest[11];	  /* the newest day counted, "" when none */
-	char from[11], to[11];	  /* the first and last day removed */
+	char newest[DAY_SIZE]; /* the newest day counted, "" when none */
+	char from[DAY_SIZE], to[DAY_SIZE]; /* the first and last day removed */
 	long long days, requests; /* days with counts, and their requests */
 	long long clients;	  /* clients whose whole history goes */
 };
@@ -227,12 +228,14 @@ const char *store_first_day(const struct store *st);
 /* The days the counts cover. */
 #define STORE_GAPS_MAX 16
 struct store_cover {
-	char first[11], last[11]; /* first and last day counted, "" none */
-	char kept[11];		  /* the first day kept after a prune, or "" */
-	int ngaps; /* runs of days without counts between them */
+	char first[DAY_SIZE],
+	    last[DAY_SIZE];  /* first and last day counted, "" none */
+	char kept[DAY_SIZE]; /* the first day kept after a prune, or "" */
+	int ngaps;	     /* runs of days without counts between them */
 	struct {
-		char from[11], to[11]; /* first and last day of a gap */
-	} gap[STORE_GAPS_MAX];	       /* the first STORE_GAPS_MAX of them */
+		char from[DAY_SIZE],
+		    to[DAY_SIZE]; /* first and last day of a gap */
+	} gap[STORE_GAPS_MAX];	  /* the first STORE_GAPS_MAX of them */
 };
 
 /* Fill c with the days st's counts cover: what a report or gonogo says

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "day.h"
 #include "store.h"
 #include "tally.h"
 
@@ -74,7 +75,7 @@ struct store {
 	char *classes[32];
 	int legacy[32];
 	int nclasses;
-	char first_day[11];   /* meta first_day, or "" */
+	char first_day[DAY_SIZE]; /* meta first_day, or "" */
 	int64_t first_daynum; /* the same as days since 1970, or INT64_MIN */
 	/* store_count() fills batch[cur]; the other one may be with the
 	 * writer thread, which alone uses db while it writes */

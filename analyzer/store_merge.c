@@ -31,13 +31,13 @@ struct shard {
 	struct shard_file *f;
 	int n;
 	const char *path;
-	int64_t v;	 /* its schema */
-	char id[80];	 /* its meta db_id, else its real path */
-	char marker[96]; /* "in shard:" id: its folded files here */
-	char first[11];	 /* its first day kept, or "" */
-	char tfirst[11]; /* the total's, or "" */
-	char since[11];	 /* the later of the two */
-	int folded;	 /* its files whose detail it folded */
+	int64_t v;	       /* its schema */
+	char id[80];	       /* its meta db_id, else its real path */
+	char marker[96];       /* "in shard:" id: its folded files here */
+	char first[DAY_SIZE];  /* its first day kept, or "" */
+	char tfirst[DAY_SIZE]; /* the total's, or "" */
+	char since[DAY_SIZE];  /* the later of the two */
+	int folded;	       /* its files whose detail it folded */
 };
 
 static void load_marks(sqlite3_stmt *s, int col, struct shard_file *f)
@@ -470,7 +470,7 @@ static int merge_folded(struct store *st, const struct shard *sh, char *err,
 }
 
 /* A day from a meta value into out ("" when it is none). */
-static void meta_day(struct store *st, const char *sql, char out[11])
+static void meta_day(struct store *st, const char *sql, char out[DAY_SIZE])
 {
 	char e[8];
 	char v[32] = "";
@@ -479,7 +479,7 @@ static void meta_day(struct store *st, const char *sql, char out[11])
 	out[0] = '\0';
 	if (store_one_text(st, sql, NULL, v, sizeof(v), e, sizeof(e)) == 1 &&
 	    day_parse(v, &days) == 0)
-		snprintf(out, 11, "%s", v);
+		snprintf(out, DAY_SIZE, "%s", v);
 }
 
 /* The shard's schema, id and first day kept, and the total's. */
