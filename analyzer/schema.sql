@@ -48,7 +48,7 @@ CREATE TABLE IF NOT EXISTS classes(name TEXT PRIMARY KEY,
 -- format: the format its lines were last read with, by name
 -- ("combined"), or for an nginx: or regex: format its kind and a digest
 -- of its string ("nginx:#3f09a1c2d4e5"); NULL when not recorded (read
--- before schema 6, or merged from a shard).
+-- before schema 6, or merged from a shard of schema 5 or before).
 CREATE TABLE IF NOT EXISTS files(id INTEGER PRIMARY KEY,
  head_fp TEXT NOT NULL, head_len INTEGER NOT NULL,
  marks BLOB NOT NULL, last_mark INTEGER,

@@ -190,10 +190,25 @@ static int copy_file(struct store *st, const struct shard_file *f, int64_t to,
 	    " s.file_marks WHERE file_id = ?1",
 	};
 
+	int64_t formats;
+
 	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++)
 		if (store_exec2(st, sql[i], f->id, to, err, errlen) < 0)
 			return -1;
-	return 0;
+	/* the format it was read with, from a shard that records it
+	 * (schema 6) */
+	if (store_one_int(
+		st,
+		"SELECT count(*) FROM pragma_table_info('files', 's')"
+		" WHERE name = 'format'",
+		&formats, err, errlen) < 0)
+		return -1;
+	return formats ? store_exec2(st,
+				     "UPDATE main.files SET format = (SELECT"
+				     " format FROM s.files WHERE id = ?1)"
+				     " WHERE id = ?2",
+				     f->id, to, err, errlen)
+		       : 0;
 }
 
 static int next_id(struct store *st, int64_t *id, char *err, size_t errlen)

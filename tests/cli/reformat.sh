@@ -55,3 +55,7 @@ check_eq "$(sqlite3 h.db "SELECT value FROM meta WHERE key = 'schema'")" 6 \
 	"upgraded to schema 6"
 check_eq "$(sqlite3 h.db 'SELECT count(*) FROM files WHERE format IS NULL')" 1 \
 	"the format of a file read before is not recorded"
+# merged from a shard, a file keeps the format it was read with
+"$KEYAUDIT" merge -q --db total.db f.db
+check_eq "$("$KEYAUDIT" files --db total.db | sed 1d | tr -d '\r"' |
+	awk -F, '{print $NF}')" "$(fmt)" "the format merged"
