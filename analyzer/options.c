@@ -857,7 +857,8 @@ static const char *option_name(int id)
 
 /* The options given on the command line, by id: not taken from the
  * settings file. */
-static unsigned char given[OPT_PRINTCONFIG + 1];
+/* every option id: a letter, or OPT_DB and the ids after it */
+static unsigned char given[512];
 
 static enum parse_result read_options(int argc, char **argv,
 				      struct config *cfg)
@@ -882,7 +883,8 @@ static enum parse_result read_options(int argc, char **argv,
 		r = one_option(cfg, c);
 		if (r != OPTIONS_RUN)
 			return r;
-		given[c] = 1;
+		if (c >= 0 && (size_t)c < sizeof(given))
+			given[c] = 1;
 		if (c != OPT_CONFIG && c != OPT_PRINTCONFIG)
 			config_note(option_name(c), optarg ? optarg : "yes",
 				    "command line");
@@ -993,7 +995,7 @@ static enum parse_result one_setting(struct config *cfg,
 		return usage_error(cfg->cmd, "unknown setting: %s", s->name);
 	if (!o)
 		return OPTIONS_RUN;
-	if (given[o->id] ||
+	if (((size_t)o->id < sizeof(given) && given[o->id]) ||
 	    ((o->id == 'q' || o->id == 'v') && (given['q'] || given['v']))) {
 		s->applied = -1;
 		return OPTIONS_RUN;

@@ -149,6 +149,8 @@ void format_label(const struct format *fmt, char out[FORMAT_LABEL_MAX])
 	unsigned char d[6];
 
 	if (strlen(fmt->spec) < FORMAT_LABEL_MAX &&
+	    strspn(fmt->spec, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRST"
+			      "UVWXYZ0123456789_.:-") == strlen(fmt->spec) &&
 	    strncmp(fmt->spec, "nginx:", 6) != 0 &&
 	    strncmp(fmt->spec, "regex:", 6) != 0) {
 		snprintf(out, FORMAT_LABEL_MAX, "%s", fmt->spec);
