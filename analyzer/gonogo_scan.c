@@ -124,7 +124,7 @@ int gn_scan_days(struct gonogo *g, struct store *st, char *err, size_t errlen)
 	" FROM counts WHERE day BETWEEN ?1 AND ?2"
 #define PASS_AGENTS                                                           \
 	" UNION ALL SELECT client, 1, NULL, class, NULL, NULL, n, NULL,"      \
-	" agent FROM agents WHERE day BETWEEN ?3 AND ?2"
+	" " STORE_AGENT " FROM agents WHERE day BETWEEN ?3 AND ?2"
 /* the other days' part, in the counts' key order (a rolled-up day
  * needs no sort), one (day, client) at a time */
 #define SERIES_BEFORE                                                         \

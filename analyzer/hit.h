@@ -20,7 +20,7 @@
 /* Ends a legacy request's agent when its response carried one of the
  * platform's warnings (the rules' warning fields): the reports read
  * "whether, and since when" from it. */
-#define HIT_WARNED " [warned]"
+#define HIT_WARNED STORE_WARNED
 
 struct hit_maker;
 

@@ -686,6 +686,91 @@ static int detect(struct run *r, struct input *in, const char *path)
 
 static int read_file(struct run *r, struct input *in, struct file_state *fs);
 
+_Static_assert(FORMAT_LABEL_MAX == STORE_FORMAT_MAX,
+	       "a format's name fits the ledger");
+
+/* s in single quotes for a shell, as a command to copy.  Return 0, or
+ * -1 when out (len bytes) is too small. */
+static int shell_quote(const char *s, char *out, size_t len)
+{
+	size_t n = 0;
+
+	if (len < 3)
+		return -1;
+	out[n++] = '\'';
+	for (; *s; s++) {
+		if (n + 6 > len)
+			return -1;
+		if (*s == '\'') {
+			memcpy(out + n, "'\\''", 4);
+			n += 4;
+		} else
+			out[n++] = *s;
+	}
+	out[n++] = '\'';
+	out[n] = '\0';
+	return 0;
+}
+
+/* A known file whose lines were counted with another format than the
+ * one this run reads with (the ledger says which; nothing is said of a
+ * file read before formats were recorded): said once per file in a run,
+ * with the commands that count it again, and the run's exit status
+ * says so (1), night after night until it is counted again or gone. */
+static void reformat(struct run *r, int64_t id, const char *path,
+		     const char *before, const char *now)
+{
+	char what[64], qdb[1024], qpath[4200], qfmt[4200];
+
+	if (!before[0] || strcmp(before, now) == 0)
+		return;
+	r->partial = 1;
+	snprintf(what, sizeof(what), "reformat %lld", (long long)id);
+	if (warned_before(r->pool, what))
+		return;
+	if (strcmp(path, "-") == 0 ||
+	    shell_quote(r->cfg->db, qdb, sizeof(qdb)) < 0 ||
+	    shell_quote(path, qpath, sizeof(qpath)) < 0 ||
+	    shell_quote(format_spec(r->fmt), qfmt, sizeof(qfmt)) < 0) {
+		err("%s: its lines were counted as format %s, this run reads "
+		    "it as %s (only lines it had not read): to count it "
+		    "again, forget it (keyaudit forget, by the fingerprint "
+		    "keyaudit files shows) and ingest it",
+		    path, before, now);
+		return;
+	}
+	err("%s: its lines were counted as format %s, this run reads it as "
+	    "%s (only lines it had not read): to count it again as %s, run: "
+	    "keyaudit forget --db %s %s && keyaudit ingest --db %s "
+	    "--format %s %s",
+	    path, before, now, now, qdb, qpath, qdb, qfmt, qpath);
+}
+
+/* An unchanged file is not opened: with a given format, the one it was
+ * read with is checked from the ledger (with auto-detection there is
+ * nothing to compare without opening it). */
+static void reformat_unchanged(struct run *r, const char *path,
+			       const struct store_disk *d)
+{
+	char before[STORE_FORMAT_MAX], now[FORMAT_LABEL_MAX];
+	int64_t id;
+
+	int rc;
+
+	if (!r->cfg->format || strcmp(r->cfg->format, "auto") == 0)
+		return;
+	rc = store_file_read_as(r->st, d, &id, before, r->emsg,
+				sizeof(r->emsg));
+	if (rc < 0) {
+		err("%s", r->emsg);
+		r->partial = 1;
+	}
+	if (rc != 1)
+		return;
+	format_label(r->fmt, now);
+	reformat(r, id, path, before, now);
+}
+
 /* The file is open: can it be told from others and read?  Return 0
  * when it can, 1 when it was skipped (said), 2 when it is empty, 3 when
  * it is a web server's error log (said). */
@@ -765,6 +850,7 @@ static int ingest_file(struct run *r, int idx, int thread)
 	if (unchanged(r, path, &disk, &has_disk)) {
 		no_claim(r->pool, idx);
 		r->unchanged++;
+		reformat_unchanged(r, path, &disk);
 		file_done(r, (uint64_t)disk.size);
 		return 0;
 	}
@@ -801,6 +887,9 @@ static int ingest_file(struct run *r, int idx, int thread)
 	fs.name = path;
 	fs.disk = disk;
 	fs.has_disk = has_disk;
+	format_label(r->fmt, fs.format);
+	if (fs.known)
+		reformat(r, fs.id, path, fs.read_as, fs.format);
 	rc = read_file(r, in, &fs);
 	release(r->pool, slot);
 	file_done(r, input_size(in));

@@ -336,13 +336,13 @@ static int is_day(const char *s)
 /* "YYYY-MM-DD HH:MM-HH:MM" */
 static int is_brownout(const char *s)
 {
-	char day[11];
+	char day[DAY_SIZE];
 	int h1, m1, h2, m2, used = 0;
 
-	if (strlen(s) < 22 || s[10] != ' ')
+	if (strlen(s) < 22 || s[DAY_TEXT_LEN] != ' ')
 		return 0;
-	memcpy(day, s, 10);
-	day[10] = 0;
+	memcpy(day, s, DAY_TEXT_LEN);
+	day[DAY_TEXT_LEN] = 0;
 	return is_day(day) &&
 	       sscanf(s + 11, "%2d:%2d-%2d:%2d%n", &h1, &m1, &h2, &m2,
 		      &used) == 4 &&
@@ -882,7 +882,8 @@ static enum parse_result read_options(int argc, char **argv,
 		r = one_option(cfg, c);
 		if (r != OPTIONS_RUN)
 			return r;
-		given[c] = 1;
+		if (c >= 0 && (size_t)c < sizeof(given))
+			given[c] = 1;
 		if (c != OPT_CONFIG && c != OPT_PRINTCONFIG)
 			config_note(option_name(c), optarg ? optarg : "yes",
 				    "command line");
@@ -993,7 +994,7 @@ static enum parse_result one_setting(struct config *cfg,
 		return usage_error(cfg->cmd, "unknown setting: %s", s->name);
 	if (!o)
 		return OPTIONS_RUN;
-	if (given[o->id] ||
+	if (((size_t)o->id < sizeof(given) && given[o->id]) ||
 	    ((o->id == 'q' || o->id == 'v') && (given['q'] || given['v']))) {
 		s->applied = -1;
 		return OPTIONS_RUN;

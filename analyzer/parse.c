@@ -3,6 +3,7 @@
 #define KEYAUDIT_PARSE_PRIVATE
 #include "parse.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,6 +140,27 @@ void format_free(struct format *fmt)
 const char *format_spec(const struct format *fmt)
 {
 	return fmt->spec;
+}
+
+void format_label(const struct format *fmt, char out[FORMAT_LABEL_MAX])
+{
+	const char *colon = strchr(fmt->spec, ':');
+	size_t kind = colon ? (size_t)(colon - fmt->spec) : 0;
+	unsigned char d[6];
+
+	if (strlen(fmt->spec) < FORMAT_LABEL_MAX &&
+	    strspn(fmt->spec, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRST"
+			      "UVWXYZ0123456789_.:-") == strlen(fmt->spec) &&
+	    strncmp(fmt->spec, "nginx:", 6) != 0 &&
+	    strncmp(fmt->spec, "regex:", 6) != 0) {
+		snprintf(out, FORMAT_LABEL_MAX, "%s", fmt->spec);
+		return;
+	}
+	crypto_generichash(d, sizeof(d), (const unsigned char *)fmt->spec,
+			   strlen(fmt->spec), NULL, 0);
+	snprintf(out, FORMAT_LABEL_MAX, "%.*s:#%02x%02x%02x%02x%02x%02x",
+		 (int)(kind < 16 ? kind : 16), fmt->spec, d[0], d[1], d[2],
+		 d[3], d[4], d[5]);
 }
 
 int format_nfields(const struct format *fmt)

@@ -30,6 +30,15 @@ void format_free(struct format *fmt);
 
 /* The spec the format was made from; valid while fmt is. */
 const char *format_spec(const struct format *fmt);
+/* Room for format_label()'s text, its NUL included. */
+#define FORMAT_LABEL_MAX 40
+/* A short, stable name of fmt for the ledger and messages: its spec
+ * for a named format ("combined", "jsonl:ts"); for an nginx: or regex:
+ * format (and any spec too long to show, or with a character other than
+ * letters, digits and "_.:-") the kind and a digest of the spec,
+ * "nginx:#3f09a1c2d4e5", which tells two formats apart without showing the
+ * string.  Written to out (FORMAT_LABEL_MAX bytes). */
+void format_label(const struct format *fmt, char out[FORMAT_LABEL_MAX]);
 int format_nfields(const struct format *fmt);
 /* Name of field i (0 <= i < format_nfields()), valid while fmt is. */
 const char *format_field_name(const struct format *fmt, int i);

@@ -21,10 +21,11 @@ static const enum cell_kind cred_kinds[] = {
 /* Each credential's busiest agent (ties: the first by name), in
  * (client, fp) order. */
 #define CAGENT_SQL                                                            \
-	"INSERT INTO temp.cagent SELECT client, fp, agent FROM (SELECT"       \
-	" client, fp, agent, row_number() OVER (PARTITION BY client, fp"      \
-	" ORDER BY sum(n) DESC, agent) AS r FROM cred_agents WHERE " WINDOW   \
-	" GROUP BY client, fp, agent) WHERE r = 1"
+	"INSERT INTO temp.cagent SELECT client, fp, a FROM (SELECT"           \
+	" client, fp, " STORE_AGENT " AS a, row_number() OVER (PARTITION BY"  \
+	" client, fp ORDER BY sum(n) DESC, " STORE_AGENT ") AS r"             \
+	" FROM cred_agents WHERE " WINDOW                                     \
+	" GROUP BY client, fp, " STORE_AGENT ") WHERE r = 1"
 /* Each credential's busiest route and its requests. */
 #define CROUTE_SQL                                                            \
 	"INSERT INTO temp.croute SELECT client, fp, route, k FROM (SELECT"    \

@@ -14,9 +14,9 @@
 /* Rows of (client, key, k), in client and key order: k requests of a
  * user agent, of a route; (client, k) k credentials. */
 #define AGENTS_ROWS                                                           \
-	"SELECT client, agent, sum(n) FROM agents WHERE " WINDOW              \
-	" AND class IN " LEGACY " GROUP BY client, agent"                     \
-	" ORDER BY client, agent"
+	"SELECT client, " STORE_AGENT ", sum(n) FROM agents WHERE " WINDOW    \
+	" AND class IN " LEGACY " GROUP BY client, " STORE_AGENT              \
+	" ORDER BY client, " STORE_AGENT
 #define ROUTES_ROWS                                                           \
 	"SELECT client, route, sum(n) FROM routes WHERE " WINDOW              \
 	" AND route <> '{other}' GROUP BY client, route"                      \

@@ -20,6 +20,16 @@
 #define WINDOW	 "day BETWEEN ?1 AND ?2"
 #define ISO(x)	 "strftime('%Y-%m-%dT%H:%M:%SZ', " x ", 'unixepoch')"
 #define MAX_COLS 64
+/* temp.warned: the first day of the window each client's responses
+ * carried one of the platform's warnings (store.h STORE_WARNED); made
+ * by these statements, in order. */
+#define REPORT_WARNED_DROP "DROP TABLE IF EXISTS temp.warned"
+#define REPORT_WARNED_TABLE                                                   \
+	"CREATE TEMP TABLE warned(client TEXT PRIMARY KEY, since TEXT)"       \
+	" WITHOUT ROWID"
+#define REPORT_WARNED_SQL                                                     \
+	"INSERT INTO temp.warned SELECT client, min(day) FROM agents"         \
+	" WHERE " WINDOW " AND " STORE_AGENT_WARNED " GROUP BY client"
 
 /* a / b with four decimals into out (n bytes); 0 when b is 0. */
 void report_share(char *out, size_t n, long long a, long long b);

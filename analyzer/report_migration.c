@@ -10,24 +10,26 @@
 /* ---- migration ---------------------------------------------------- */
 
 /* Each legacy client's numbers and facts, all from the one pass of
- * facts_table() with FACTS_NUMS. */
+ * facts_table() with FACTS_NUMS, and the first day it was warned. */
 #define FIRST_SEEN ISO("lfirst")
 #define LAST_SEEN  ISO("llast")
 #define MIGRATION_SQL                                                         \
-	"SELECT client, legacy, amnesty, total, s434, " FIRST_SEEN            \
-	", " LAST_SEEN ", ldays, coalesce(agent, ''), ncreds, state, since,"  \
-	" coalesce(routes, '') FROM temp.facts ORDER BY legacy DESC, client"
+	"SELECT f.client, legacy, amnesty, total, s434, " FIRST_SEEN          \
+	", " LAST_SEEN ", ldays, coalesce(agent, ''), ncreds, state,"         \
+	" f.since, coalesce(routes, ''), coalesce(w.since, '')"               \
+	" FROM temp.facts AS f LEFT JOIN temp.warned AS w"                    \
+	" ON w.client = f.client ORDER BY legacy DESC, f.client"
 
 static const char *const migration_cols[] = {
     "client",	    "legacy_requests", "amnesty_requests", "amnesty_share",
     "all_requests", "legacy_share",    "status_434",	   "first_seen",
     "last_seen",    "legacy_days",     "top_user_agent",   "credentials",
-    "state",	    "state_since",     "legacy_routes"};
+    "state",	    "state_since",     "legacy_routes",	   "warned_since"};
 static const enum cell_kind migration_kinds[] = {
-    CELL_TEXT, CELL_NUM, CELL_NUM,  CELL_NUM,  CELL_NUM,
-    CELL_NUM,  CELL_NUM, CELL_TEXT, CELL_TEXT, CELL_NUM,
-    CELL_TEXT, CELL_NUM, CELL_TEXT, CELL_TEXT, CELL_TEXT};
-#define MIGRATION_NCOLS 15
+    CELL_TEXT, CELL_NUM,  CELL_NUM,  CELL_NUM, CELL_NUM,  CELL_NUM,
+    CELL_NUM,  CELL_TEXT, CELL_TEXT, CELL_NUM, CELL_TEXT, CELL_NUM,
+    CELL_TEXT, CELL_TEXT, CELL_TEXT, CELL_TEXT};
+#define MIGRATION_NCOLS 16
 
 static int migration_row(void *arg, int n, const char *const *c,
 			 const char *const *names)
@@ -56,6 +58,7 @@ static int migration_row(void *arg, int n, const char *const *c,
 	v[12] = c[10] ? client_state_name((int)report_num(c[10])) : "";
 	v[13] = c[11];
 	v[14] = c[12];
+	v[15] = c[13];
 	table_row(arg, v);
 	return 0;
 }
@@ -69,6 +72,10 @@ int report_migration(struct ctx *x)
 
 	t = table_new(x->f, x->o->json, migration_cols, migration_kinds,
 		      MIGRATION_NCOLS);
+	if (rc == 0 && (report_tmp_exec(x, REPORT_WARNED_DROP) < 0 ||
+			report_tmp_exec(x, REPORT_WARNED_TABLE) < 0 ||
+			report_tmp_exec(x, REPORT_WARNED_SQL) < 0))
+		rc = -1;
 	if (rc == 0)
 		rc = store_each(x->st, MIGRATION_SQL, x->params, 2,
 				migration_row, t, x->err, x->errlen);

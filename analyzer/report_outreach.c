@@ -342,15 +342,6 @@ static int stream_row(struct outreach *o, const char *const *col)
 	" coalesce(w.since, '') FROM temp.outreach o"                         \
 	" LEFT JOIN temp.warned w ON w.client = o.client"                     \
 	" ORDER BY o.prio, o.legacy DESC, o.client, o.regi, o.rowid"
-/* The first day a legacy client's response carried one of the
- * platform's warnings (hit.h: its agent ends with HIT_WARNED). */
-#define WARNED_TABLE                                                          \
-	"CREATE TEMP TABLE warned(client TEXT PRIMARY KEY, since TEXT)"       \
-	" WITHOUT ROWID"
-#define WARNED_SQL                                                            \
-	"INSERT INTO temp.warned SELECT client, min(day) FROM agents"         \
-	" WHERE " WINDOW " AND agent LIKE '%" HIT_WARNED "' GROUP BY client"
-
 /* Phase i's day: from --plan, else the rules' "on DAY", else "". */
 static const char *phase_day(const struct report_opts *ro,
 			     const struct ruleset *rs, int i)
@@ -463,7 +454,7 @@ static int out_temp(struct ctx *x)
 {
 	static const char *const sql[] = {
 	    "DROP TABLE IF EXISTS temp.outreach", OUT_TABLE,
-	    "DROP TABLE IF EXISTS temp.warned", WARNED_TABLE, WARNED_SQL};
+	    REPORT_WARNED_DROP, REPORT_WARNED_TABLE, REPORT_WARNED_SQL};
 
 	for (size_t i = 0; i < sizeof(sql) / sizeof(*sql); i++)
 		if (report_tmp_exec(x, sql[i]) < 0)

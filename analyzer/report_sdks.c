@@ -146,12 +146,11 @@ int report_sdks(struct ctx *x)
 	int rc;
 
 	memset(&u, 0, sizeof(u));
-	rc =
-	    store_each(x->st,
-		       "SELECT client, agent, sum(n) FROM agents WHERE " WINDOW
-		       " AND class IN " LEGACY " GROUP BY client, agent"
-		       " ORDER BY client",
-		       x->params, 2, use_row, &u, x->err, x->errlen);
+	rc = store_each(x->st,
+			"SELECT client, " STORE_AGENT ", sum(n) FROM agents"
+			" WHERE " WINDOW " AND class IN " LEGACY
+			" GROUP BY client, " STORE_AGENT " ORDER BY client",
+			x->params, 2, use_row, &u, x->err, x->errlen);
 	u.kind = 1;
 	if (rc == 0)
 		rc = store_each(x->st,

@@ -414,9 +414,10 @@ static int creds_row(void *arg, int n, const char *const *c,
 }
 
 #define AGENTS_SQL(filter)                                                    \
-	"SELECT client, agent, sum(n) AS k FROM agents WHERE " WINDOW         \
-	" AND class IN " LEGACY filter " GROUP BY client, agent"              \
-	" ORDER BY client, k DESC, agent"
+	"SELECT client, " STORE_AGENT                                         \
+	", sum(n) AS k FROM agents WHERE " WINDOW                             \
+	" AND class IN " LEGACY filter " GROUP BY client, " STORE_AGENT       \
+	" ORDER BY client, k DESC, " STORE_AGENT
 #define ROUTES_SQL(filter)                                                    \
 	"SELECT client, route, sum(n) AS k FROM routes WHERE " WINDOW         \
 	" AND route <> '{other}'" filter " GROUP BY client, route"            \

@@ -220,22 +220,48 @@ int report_summary(struct ctx *x)
 static const char *const files_cols[] = {
     "names",	      "fingerprint",   "bytes", "lines",
     "bad_lines",      "pending_bytes", "state", "gzip",
-    "first_ingested", "last_ingested"};
+    "first_ingested", "last_ingested", "format"};
 static const enum cell_kind files_kinds[] = {
-    CELL_TEXT, CELL_TEXT, CELL_NUM, CELL_NUM,  CELL_NUM,
-    CELL_NUM,  CELL_TEXT, CELL_NUM, CELL_TEXT, CELL_TEXT};
+    CELL_TEXT, CELL_TEXT, CELL_NUM,  CELL_NUM,	CELL_NUM, CELL_NUM,
+    CELL_TEXT, CELL_NUM,  CELL_TEXT, CELL_TEXT, CELL_TEXT};
+
+/* The count of the ledger's format columns: a database read as it is
+ * may be from before schema 6, which records no format. */
+static int has_format(void *ctx, int ncols, const char *const *cols,
+		      const char *const *names)
+{
+	(void)ncols;
+	(void)names;
+	*(int *)ctx = cols[0] && strcmp(cols[0], "0") != 0;
+	return 0;
+}
 
 int report_files(struct ctx *x)
 {
 	struct table *t =
-	    table_new(x->f, x->o->json, files_cols, files_kinds, 10);
-	int rc = store_each(
-	    x->st,
-	    "SELECT (SELECT group_concat(name, ' | ') FROM (SELECT name"
-	    "  FROM file_names WHERE file_id = files.id ORDER BY name)),"
-	    " head_fp, bytes, lines, bad, pending, state, gzip,"
-	    " first_ingested, last_ingested FROM files ORDER BY id",
-	    NULL, 0, report_plain_row, t, x->err, x->errlen);
+	    table_new(x->f, x->o->json, files_cols, files_kinds, 11);
+	int with_format = 0;
+	int rc =
+	    store_each(x->st,
+		       "SELECT count(*) FROM pragma_table_info('files')"
+		       " WHERE name = 'format'",
+		       NULL, 0, has_format, &with_format, x->err, x->errlen);
 
+	if (rc == 0)
+		rc = store_each(
+		    x->st,
+		    with_format
+			? "SELECT (SELECT group_concat(name, ' | ') FROM"
+			  " (SELECT name FROM file_names WHERE file_id ="
+			  " files.id ORDER BY name)), head_fp, bytes, lines,"
+			  " bad, pending, state, gzip, first_ingested,"
+			  " last_ingested, coalesce(format, '') FROM files"
+			  " ORDER BY id"
+			: "SELECT (SELECT group_concat(name, ' | ') FROM"
+			  " (SELECT name FROM file_names WHERE file_id ="
+			  " files.id ORDER BY name)), head_fp, bytes, lines,"
+			  " bad, pending, state, gzip, first_ingested,"
+			  " last_ingested, '' FROM files ORDER BY id",
+		    NULL, 0, report_plain_row, t, x->err, x->errlen);
 	return table_end(t) < 0 ? -1 : rc;
 }

@@ -51,8 +51,8 @@ struct client_src {
 
 struct phase {
 	char *name;
-	char date[11];	 /* "on YYYY-MM-DD", or "" */
-	unsigned refuse; /* bit mask of classes */
+	char date[DAY_SIZE]; /* "on YYYY-MM-DD", or "" */
+	unsigned refuse;     /* bit mask of classes */
 	int unless_amnesty;
 };
 
@@ -378,13 +378,14 @@ static int do_phase(struct loader *ld, char *args)
 		char tail;
 
 		w = next_word(&args);
-		if (!w || strlen(w) != 10 || w[4] != '-' || w[7] != '-' ||
+		if (!w || strlen(w) != DAY_TEXT_LEN || w[4] != '-' ||
+		    w[7] != '-' ||
 		    sscanf(w, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
 			return fail(ld, "expected 'on YYYY-MM-DD'");
 		if (!day_valid(y, m, d))
 			return fail(ld, "'%s' is not a day of the calendar",
 				    w);
-		memcpy(ph->date, w, 11);
+		memcpy(ph->date, w, DAY_SIZE);
 		w = next_word(&args);
 	}
 	if (w)

@@ -45,6 +45,10 @@ CREATE TABLE IF NOT EXISTS classes(name TEXT PRIMARY KEY,
 -- detail is what `merge` took from that shard's folded files, replaced
 -- at each merge of it; a file of state 'in shard:' and the id is one of
 -- those folded files, known so that it is not read or merged again.
+-- format: the format its lines were last read with, by name
+-- ("combined"), or for an nginx: or regex: format its kind and a digest
+-- of its string ("nginx:#3f09a1c2d4e5"); NULL when not recorded (read
+-- before schema 6, or merged from a shard of schema 5 or before).
 CREATE TABLE IF NOT EXISTS files(id INTEGER PRIMARY KEY,
  head_fp TEXT NOT NULL, head_len INTEGER NOT NULL,
  marks BLOB NOT NULL, last_mark INTEGER,
@@ -52,7 +56,7 @@ CREATE TABLE IF NOT EXISTS files(id INTEGER PRIMARY KEY,
  pending INTEGER NOT NULL, gzip INTEGER NOT NULL, state TEXT NOT NULL,
  first_ingested TEXT NOT NULL, last_ingested TEXT NOT NULL,
  first_day TEXT, last_day TEXT, detail INTEGER NOT NULL DEFAULT 1,
- crc INTEGER, rolled INTEGER NOT NULL DEFAULT -1);
+ crc INTEGER, rolled INTEGER NOT NULL DEFAULT -1, format TEXT);
 CREATE INDEX IF NOT EXISTS files_head ON files(head_fp, head_len);
 CREATE INDEX IF NOT EXISTS files_last_mark ON files(last_mark);
 CREATE INDEX IF NOT EXISTS files_short ON files(head_len) WHERE head_len < 64;

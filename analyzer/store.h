@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "day.h"
 #include "fp.h"
 
 struct store;
@@ -80,6 +81,16 @@ int store_disk_probe(const struct fpkey *key, const char *path,
 int store_file_unchanged(struct store *st, const struct store_disk *d,
 			 char *err, size_t errlen);
 
+/* Room for a format's name in the ledger (FORMAT_LABEL_MAX of parse.h). */
+#define STORE_FORMAT_MAX 40
+
+/* For a file store_file_unchanged() said is unchanged: its id and the
+ * format its lines were last read with ("" when not recorded) in
+ * read_as (STORE_FORMAT_MAX bytes).  Return 1, 0 when no file is
+ * known by d, or -1 with err set. */
+int store_file_read_as(struct store *st, const struct store_disk *d,
+		       int64_t *id, char *read_as, char *err, size_t errlen);
+
 /* Marks: fingerprints of a file's first 64, 128, ... bytes, 8 bytes
  * each, up to the identity window (INPUT_HEAD_MAX, 4096 bytes). */
 #define STORE_MARK_STEP 64
@@ -107,6 +118,11 @@ struct file_state {
 	int gzip;
 	const char *state; /* "complete", "growing", "truncated", ... */
 	const char *name;  /* the path it was read under this time */
+	/* the format it is read with now (format_label() of parse.h), and
+	 * the one its lines were last read with, from the ledger ("": not
+	 * recorded, as by a keyaudit before formats were) */
+	char format[STORE_FORMAT_MAX];
+	char read_as[STORE_FORMAT_MAX];
 };
 
 /* Identify the file whose first decompressed bytes are head[0..len),
@@ -182,8 +198,8 @@ int store_fold(struct store *st, int keep_days, char *err, size_t errlen);
 
 /* What store_prune() removes, or would. */
 struct store_prune_info {
-	char newest[11];	  /* the newest day counted, "" when none */
-	char from[11], to[11];	  /* the first and last day removed */
+	char newest[DAY_SIZE]; /* the newest day counted, "" when none */
+	char from[DAY_SIZE], to[DAY_SIZE]; /* the first and last day removed */
 	long long days, requests; /* days with counts, and their requests */
 	long long clients;	  /* clients whose whole history goes */
 };
@@ -212,12 +228,14 @@ const char *store_first_day(const struct store *st);
 /* The days the counts cover. */
 #define STORE_GAPS_MAX 16
 struct store_cover {
-	char first[11], last[11]; /* first and last day counted, "" none */
-	char kept[11];		  /* the first day kept after a prune, or "" */
-	int ngaps; /* runs of days without counts between them */
+	char first[DAY_SIZE],
+	    last[DAY_SIZE];  /* first and last day counted, "" none */
+	char kept[DAY_SIZE]; /* the first day kept after a prune, or "" */
+	int ngaps;	     /* runs of days without counts between them */
 	struct {
-		char from[11], to[11]; /* first and last day of a gap */
-	} gap[STORE_GAPS_MAX];	       /* the first STORE_GAPS_MAX of them */
+		char from[DAY_SIZE],
+		    to[DAY_SIZE]; /* first and last day of a gap */
+	} gap[STORE_GAPS_MAX];	  /* the first STORE_GAPS_MAX of them */
 };
 
 /* Fill c with the days st's counts cover: what a report or gonogo says
@@ -255,6 +273,19 @@ int store_forget(struct store *st, const struct store_forget_what *w,
 		 int dry_run,
 		 void (*fn)(void *ctx, const struct store_forgotten *f),
 		 void *ctx, char *err, size_t errlen);
+
+/* A legacy request whose response carried one of the platform's
+ * warnings (the rules' warning fields) is kept with STORE_WARNED after
+ * its agent (hit.h): the reports read from it whether, and since when,
+ * a client was warned.  In a query over the views agents and
+ * cred_agents, STORE_AGENT_WARNED is true of such an agent, and
+ * STORE_AGENT is the agent as reports show it, without the mark. */
+#define STORE_WARNED " [warned]"
+#define STORE_AGENT_WARNED                                                    \
+	"substr(agent, -length('" STORE_WARNED "')) = '" STORE_WARNED "'"
+#define STORE_AGENT                                                           \
+	"(CASE WHEN " STORE_AGENT_WARNED " THEN substr(agent, 1,"             \
+	" length(agent) - length('" STORE_WARNED "')) ELSE agent END)"
 
 /* Run sql with text parameters params[0..nparams) bound to ?1.. and call
  * row for each result row with its columns as text (NULL for SQL NULL).

@@ -45,7 +45,8 @@ static int make_marks(const struct fpkey *key, const char *head, size_t len,
 }
 
 #define FILE_COLS                                                             \
-	"SELECT f.id, f.bytes, f.lines, f.bad, f.detail, f.head_len, f.crc"
+	"SELECT f.id, f.bytes, f.lines, f.bad, f.detail, f.head_len, f.crc,"  \
+	" f.format"
 
 /* Fill fs from the first row of s (FILE_COLS).  Return 1 found, 0 not,
  * -1 error.  Finalizes s. */
@@ -62,6 +63,10 @@ static int load_row(struct store *st, sqlite3_stmt *s, struct file_state *fs,
 		fs->detail = sqlite3_column_int(s, 4);
 		fs->has_crc = sqlite3_column_type(s, 6) != SQLITE_NULL;
 		fs->crc = (uint32_t)sqlite3_column_int64(s, 6);
+		snprintf(fs->read_as, sizeof(fs->read_as), "%s",
+			 sqlite3_column_type(s, 7) == SQLITE_NULL
+			     ? ""
+			     : (const char *)sqlite3_column_text(s, 7));
 		fs->known = 1;
 		rc = 1;
 	} else if (rc == SQLITE_DONE) {
@@ -278,12 +283,42 @@ int store_file_unchanged(struct store *st, const struct store_disk *d,
 	return rc;
 }
 
+int store_file_read_as(struct store *st, const struct store_disk *d,
+		       int64_t *id, char *read_as, char *err, size_t errlen)
+{
+	sqlite3_stmt *s = store_prepare(
+	    st,
+	    "SELECT f.id, f.format FROM file_disks AS d JOIN files AS f"
+	    " ON f.id = d.file_id WHERE d.ino = ?1 AND d.dev = ?2",
+	    err, errlen);
+	int rc;
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, d->ino);
+	sqlite3_bind_int64(s, 2, d->dev);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		snprintf(read_as, STORE_FORMAT_MAX, "%s",
+			 sqlite3_column_type(s, 1) == SQLITE_NULL
+			     ? ""
+			     : (const char *)sqlite3_column_text(s, 1));
+	}
+	rc = rc == SQLITE_ROW ? 1
+	     : rc == SQLITE_DONE
+		 ? 0
+		 : store_fail(st, "database error", err, errlen);
+	sqlite3_finalize(s);
+	return rc;
+}
+
 static const char file_upsert[] =
     "INSERT INTO files(id, head_fp, head_len, marks, last_mark, bytes,"
     " lines, bad, pending, gzip, state, first_ingested, last_ingested,"
-    " first_day, last_day, detail, crc)"
+    " first_day, last_day, detail, crc, format)"
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12,"
-    " ?13, ?14, ?15, ?16)"
+    " ?13, ?14, ?15, ?16, ?17)"
     " ON CONFLICT(id) DO UPDATE SET"
     " head_fp = CASE WHEN excluded.head_len > head_len"
     "  THEN excluded.head_fp ELSE head_fp END,"
@@ -296,6 +331,7 @@ static const char file_upsert[] =
     " bad = excluded.bad, pending = excluded.pending,"
     " gzip = excluded.gzip, state = excluded.state,"
     " last_ingested = excluded.last_ingested,"
+    " format = coalesce(excluded.format, format),"
     " first_day = coalesce(min(first_day, excluded.first_day),"
     "  first_day, excluded.first_day),"
     " last_day = coalesce(max(last_day, excluded.last_day),"
@@ -359,6 +395,8 @@ static void bind_file(sqlite3_stmt *s, const struct file_state *fs,
 	sqlite3_bind_int(s, 15, fs->detail);
 	if (fs->has_crc)
 		sqlite3_bind_int64(s, 16, (int64_t)fs->crc);
+	if (fs->format[0])
+		sqlite3_bind_text(s, 17, fs->format, -1, SQLITE_STATIC);
 }
 
 /* Every mark of fs, for find_longer(). */

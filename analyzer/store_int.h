@@ -17,10 +17,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "day.h"
 #include "store.h"
 #include "tally.h"
 
-#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION 6
 /* PRAGMA application_id of keyaudit's databases: "KAUD" */
 #define STORE_APPLICATION_ID 0x4b415544
 #define CLIENT_MAX	     256 /* longer client ids are cut */
@@ -74,7 +75,7 @@ struct store {
 	char *classes[32];
 	int legacy[32];
 	int nclasses;
-	char first_day[11];   /* meta first_day, or "" */
+	char first_day[DAY_SIZE]; /* meta first_day, or "" */
 	int64_t first_daynum; /* the same as days since 1970, or INT64_MIN */
 	/* store_count() fills batch[cur]; the other one may be with the
 	 * writer thread, which alone uses db while it writes */

@@ -31,13 +31,13 @@ struct shard {
 	struct shard_file *f;
 	int n;
 	const char *path;
-	int64_t v;	 /* its schema */
-	char id[80];	 /* its meta db_id, else its real path */
-	char marker[96]; /* "in shard:" id: its folded files here */
-	char first[11];	 /* its first day kept, or "" */
-	char tfirst[11]; /* the total's, or "" */
-	char since[11];	 /* the later of the two */
-	int folded;	 /* its files whose detail it folded */
+	int64_t v;	       /* its schema */
+	char id[80];	       /* its meta db_id, else its real path */
+	char marker[96];       /* "in shard:" id: its folded files here */
+	char first[DAY_SIZE];  /* its first day kept, or "" */
+	char tfirst[DAY_SIZE]; /* the total's, or "" */
+	char since[DAY_SIZE];  /* the later of the two */
+	int folded;	       /* its files whose detail it folded */
 };
 
 static void load_marks(sqlite3_stmt *s, int col, struct shard_file *f)
@@ -190,10 +190,25 @@ static int copy_file(struct store *st, const struct shard_file *f, int64_t to,
 	    " s.file_marks WHERE file_id = ?1",
 	};
 
+	int64_t formats;
+
 	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++)
 		if (store_exec2(st, sql[i], f->id, to, err, errlen) < 0)
 			return -1;
-	return 0;
+	/* the format it was read with, from a shard that records it
+	 * (schema 6) */
+	if (store_one_int(
+		st,
+		"SELECT count(*) FROM pragma_table_info('files', 's')"
+		" WHERE name = 'format'",
+		&formats, err, errlen) < 0)
+		return -1;
+	return formats ? store_exec2(st,
+				     "UPDATE main.files SET format = (SELECT"
+				     " format FROM s.files WHERE id = ?1)"
+				     " WHERE id = ?2",
+				     f->id, to, err, errlen)
+		       : 0;
 }
 
 static int next_id(struct store *st, int64_t *id, char *err, size_t errlen)
@@ -470,7 +485,7 @@ static int merge_folded(struct store *st, const struct shard *sh, char *err,
 }
 
 /* A day from a meta value into out ("" when it is none). */
-static void meta_day(struct store *st, const char *sql, char out[11])
+static void meta_day(struct store *st, const char *sql, char out[DAY_SIZE])
 {
 	char e[8];
 	char v[32] = "";
@@ -479,7 +494,7 @@ static void meta_day(struct store *st, const char *sql, char out[11])
 	out[0] = '\0';
 	if (store_one_text(st, sql, NULL, v, sizeof(v), e, sizeof(e)) == 1 &&
 	    day_parse(v, &days) == 0)
-		snprintf(out, 11, "%s", v);
+		snprintf(out, DAY_SIZE, "%s", v);
 }
 
 /* The shard's schema, id and first day kept, and the total's. */

@@ -245,7 +245,7 @@ static void copy_day(char *out, sqlite3_stmt *s, int col)
 {
 	const unsigned char *v = sqlite3_column_text(s, col);
 
-	snprintf(out, 11, "%s", v ? (const char *)v : "");
+	snprintf(out, DAY_SIZE, "%s", v ? (const char *)v : "");
 }
 
 int store_cover(struct store *st, struct store_cover *c, char *err,

@@ -130,6 +130,23 @@ static const char drop_views[] =
     "DROP VIEW IF EXISTS agents; DROP VIEW IF EXISTS creds;"
     "DROP VIEW IF EXISTS cred_agents; DROP VIEW IF EXISTS routes;"
     "DROP VIEW IF EXISTS hours;";
+/* Schema 6 records the format each file was read with (files.format),
+ * NULL for the files read before.  Added only when missing, so that
+ * the step holds whatever schema number it ends up under.  Schemas 3
+ * to 5 may be read as they are. */
+static int upgrade_v5(struct store *st, char *err, size_t errlen)
+{
+	int64_t has;
+
+	if (store_one_int(st,
+			  "SELECT count(*) FROM pragma_table_info('files')"
+			  " WHERE name = 'format'",
+			  &has, err, errlen) < 0)
+		return -1;
+	return has ? 0
+		   : store_exec(st, "ALTER TABLE files ADD COLUMN format TEXT",
+				err, errlen);
+}
 #define SCHEMA_READABLE 3 /* the oldest schema read without an upgrade */
 
 /* The schema version in meta: 1 for a database of counts by file
@@ -182,7 +199,8 @@ static int build(struct store *st, int64_t v, char *err, size_t errlen)
 	if ((v == 1 && store_exec(st, upgrade_v1, err, errlen) < 0) ||
 	    (v > 0 && store_exec(st, drop_views, err, errlen) < 0) ||
 	    (v == 2 && store_exec(st, upgrade_v2, err, errlen) < 0) ||
-	    (v > 1 && store_exec(st, upgrade_v4, err, errlen) < 0))
+	    (v > 1 && v < 5 && store_exec(st, upgrade_v4, err, errlen) < 0) ||
+	    (v > 1 && upgrade_v5(st, err, errlen) < 0))
 		return -1;
 	if (store_exec(st, schema_sql, err, errlen) < 0)
 		return -1;

@@ -1,7 +1,8 @@
 # The platform's own signals: where the log records the responses'
-# Deprecation, Sunset or Asana-Change headers, report outreach says per
-# legacy client whether, and since when, its responses carried the
-# warning, and its draft says so; the SDK is still read as before.
+# Deprecation, Sunset or Asana-Change headers, report outreach and
+# report migration say per legacy client whether, and since when, its
+# responses carried the warning, and the draft says so; the SDK is still
+# read as before, and no report shows the warning inside the agent.
 . "$TOP/tests/cli/lib.sh"
 
 FMT="$NGINX_FMT \"\$sent_http_deprecation\" \"\$sent_http_sunset\" \"\$sent_http_asana_change\""
@@ -27,7 +28,24 @@ rows = {r["client"]: r for r in csv.DictReader(open(sys.argv[1], newline=""))}
 assert rows["app-1"]["warned_since"] == "2026-10-03", rows["app-1"]
 assert rows["app-2"]["warned_since"] == "", rows["app-2"]
 assert rows["app-3"]["warned_since"] == "2026-10-02", rows["app-3"]
-assert rows["app-1"]["top_user_agent"].startswith("python-asana/3.2.1"), rows
+for c in rows.values():
+    assert c["top_user_agent"] == "python-asana/3.2.1", c
+PY
+"$KEYAUDIT" report migration --db w.db -o mig.csv
+"$KEYAUDIT" report credentials --db w.db -o cred.csv
+"$KEYAUDIT" gonogo --db w.db -o gonogo.csv > /dev/null || true
+python3 - mig.csv cred.csv gonogo.csv <<'PY' || fail "migration's warned_since"
+import csv, sys
+rows = {r["client"]: r for r in csv.DictReader(open(sys.argv[1], newline=""))}
+assert rows["app-1"]["warned_since"] == "2026-10-03", rows["app-1"]
+assert rows["app-2"]["warned_since"] == "", rows["app-2"]
+assert rows["app-3"]["warned_since"] == "2026-10-02", rows["app-3"]
+# app-1's 4 requests are one agent's, warned or not
+assert rows["app-1"]["legacy_requests"] == "4", rows["app-1"]
+creds = list(csv.DictReader(open(sys.argv[2], newline="")))
+for r in list(rows.values()) + creds:
+    assert r["top_user_agent"] == "python-asana/3.2.1", r
+assert "[warned]" not in open(sys.argv[3]).read()
 PY
 grep -q "deprecation warning since 2026-10-03" m/ann@one.example.eml ||
 	fail "the draft says since when"

@@ -2076,7 +2076,8 @@ static void migration_row(FILE *f, const struct gen *g, const struct who *w)
 	put_cell(f, top_agent(g, w));
 	fprintf(f, ",%u,", w->ncred);
 	put_states(f, g, w);
-	fputs("\r\n", f);
+	/* no response of the generator's carries a platform warning */
+	fputs(",\"\"\r\n", f);
 }
 
 static int cmp_legacy(const void *a, const void *b)
@@ -2105,7 +2106,7 @@ static void write_migration(struct gen *g, struct who **byname)
 	fputs("client,legacy_requests,amnesty_requests,amnesty_share,"
 	      "all_requests,legacy_share,status_434,first_seen,last_seen,"
 	      "legacy_days,top_user_agent,credentials,state,state_since,"
-	      "legacy_routes\r\n",
+	      "legacy_routes,warned_since\r\n",
 	      f);
 	for (i = 0; i < n; i++)
 		migration_row(f, g, v[i]);

@@ -958,8 +958,38 @@ static void time_memo(void)
 	format_free(f);
 }
 
+/* The format's name in the ledger: a named format's spec; an nginx: or
+ * regex: format's kind and a digest of its string, the same for the
+ * same string and another for another, never the string itself. */
+static void labels(void)
+{
+	char a[FORMAT_LABEL_MAX], b[FORMAT_LABEL_MAX], c[FORMAT_LABEL_MAX];
+	struct format *f = fmt_new("combined");
+	struct format *n1 = fmt_new("nginx:$remote_addr [$time_local] "
+				    "\"$request\" $status");
+	struct format *n2 = fmt_new("nginx:$remote_addr [$time_local] "
+				    "\"$request\" $status");
+	struct format *n3 = fmt_new("nginx:$remote_addr [$time_local] "
+				    "\"$request\" $status $body_bytes_sent");
+
+	format_label(f, a);
+	STR_EQ(a, "combined", "a named format");
+	format_label(n1, a);
+	format_label(n2, b);
+	format_label(n3, c);
+	STR_EQ(a, b, "the same string, the same name");
+	OK(strcmp(a, c) != 0, "another string, another name");
+	OK(strncmp(a, "nginx:#", 7) == 0 && strlen(a) == 19, a);
+	OK(strstr(a, "remote_addr") == NULL, "the string is not shown");
+	format_free(f);
+	format_free(n1);
+	format_free(n2);
+	format_free(n3);
+}
+
 void test_parse(void)
 {
+	labels();
 	combined();
 	combined_variants();
 	common_and_vhost();
