@@ -81,6 +81,9 @@ struct client_facts {
 	char *agent;	  /* top legacy user agent, or NULL */
 	char *routes;	  /* "ROUTE N; ROUTE N" of legacy traffic, or NULL */
 	long long ncreds; /* legacy credentials */
+	/* probably migrated: its successor by address and agent (in the
+	 * facts' heirs), else NULL */
+	const struct client_heir *heir;
 };
 
 /* Legacy clients of the window, sorted by client name. */
@@ -102,6 +105,8 @@ struct facts {
 	/* FACTS_NEWEST: the window's newest last (epoch), 0 without one */
 	int64_t newest;
 	int have_newest;
+	/* successions by address and agent, as of now (client_succ.c) */
+	struct client_succ *heirs;
 };
 
 #define FACTS_AGENTS  1u

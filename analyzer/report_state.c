@@ -58,8 +58,11 @@ static void walk(struct walker *w, struct client_facts *c)
 {
 	struct client_story s;
 
+	w->d.heir =
+	    client_succ_find(w->f->heirs, c->client ? c->client : w->client);
 	client_story(&w->d, w->f->now, w->n_days, &s, w->f->per_day,
 		     w->f->first);
+	c->heir = s.heir;
 	c->state = s.state;
 	c->since = s.since;
 	c->last_day = s.last_day;
@@ -309,7 +312,8 @@ static int window_bounds(struct ctx *x, struct facts *f, unsigned what)
 	if ((what & FACTS_PER_DAY) && f->now >= f->first)
 		f->per_day = xcalloc((size_t)(f->now - f->first + 1),
 				     sizeof(*f->per_day));
-	return 0;
+	return client_succ_load(x->st, f->now, x->o->succession_days,
+				&f->heirs, x->err, x->errlen);
 }
 
 static int migrated_days(const struct ctx *x)
@@ -488,6 +492,7 @@ void facts_free(struct facts *f)
 	}
 	free(f->v);
 	free(f->per_day);
+	client_succ_free(f->heirs);
 	memset(f, 0, sizeof(*f));
 }
 

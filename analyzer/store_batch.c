@@ -134,6 +134,50 @@ static void count_legacy(struct counting *c, const unsigned char st3[3])
 			  h->route_len < ROUTE_MAX ? h->route_len : ROUTE_MAX);
 }
 
+/* A request with a credential: its origin (address and agent), the
+ * first ORIGINS_CAP of a (day, client, fp) in the batch, the rest
+ * under no origin; the fp as zeros ('') when the client is named
+ * after it. */
+static void count_origin(struct counting *c)
+{
+	static const char none[FP_HEXLEN];
+	const struct hit *h = c->h;
+	char nk[4 + 2 + CLIENT_MAX + FP_HEXLEN];
+	uint16_t clen;
+	const char *fp = c->fp;
+	const char *origin = h->origin ? h->origin : none;
+	size_t n = c->prefix;
+	uint64_t hn;
+	const struct tally_entry *e;
+
+	memcpy(&clen, c->key + 13, 2);
+	if (clen == 3 + FP_HEXLEN && memcmp(c->key + 15, "fp:", 3) == 0 &&
+	    memcmp(c->key + 18, fp, FP_HEXLEN) == 0)
+		fp = none;
+	n += put(c->key + n, fp, FP_HEXLEN);
+	n += put(c->key + n, origin, FP_HEXLEN);
+	if (h->origin && !tally_find(c->b->t[KIND_ORIGINS], c->key, n,
+				     buf_hash(c->key, n))) {
+		/* the cap's count, apart from the routes' by its mark */
+		uint16_t mark = (uint16_t)(clen | 0x8000);
+
+		memcpy(nk, &c->day, 4);
+		memcpy(nk + 4, &mark, 2);
+		memcpy(nk + 6, c->key + 15, clen);
+		memcpy(nk + 6 + clen, c->fp, FP_HEXLEN);
+		hn = buf_hash(nk, 6 + clen + FP_HEXLEN);
+		e = tally_find(c->b->route_n, nk, 6 + clen + FP_HEXLEN, hn);
+		if (e && e->n >= ORIGINS_CAP) {
+			n -= FP_HEXLEN;
+			n += put(c->key + n, none, FP_HEXLEN);
+		} else
+			tally_add_hashed(c->b->route_n, nk,
+					 6 + clen + FP_HEXLEN, hn, 1, 0);
+	}
+	tally_add_hashed(c->b->t[KIND_ORIGINS], c->key, n, buf_hash(c->key, n),
+			 1, h->time);
+}
+
 static void track_day(struct batch *b, int32_t day)
 {
 	if (!b->any || day < b->min_day)
@@ -181,6 +225,8 @@ void store_count(struct store *st, const struct file_state *fs,
 			 h->time);
 	if (h->legacy)
 		count_legacy(&c, st3);
+	if (h->cred_fp)
+		count_origin(&c);
 }
 
 int store_batch_full(const struct store *st)
@@ -287,6 +333,10 @@ static int bind_rest(struct writer *w, const struct keyhead *k, int i)
 		sqlite3_bind_text(s, i + 1, k->rest + FP_HEXLEN,
 				  (int)(k->restlen - FP_HEXLEN),
 				  SQLITE_STATIC);
+		return i + 2;
+	case KIND_ORIGINS:
+		bind_fp(s, i, k->rest);
+		bind_fp(s, i + 1, k->rest + FP_HEXLEN);
 		return i + 2;
 	case KIND_HOURS:
 	case KIND_N:

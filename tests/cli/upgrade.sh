@@ -30,7 +30,7 @@ cp old.db old2.db
 "$KEYAUDIT" ingest -q --commit-every 3000 --db old.db --format "$NGINX_FMT" \
 	first.log second.log
 check_eq "$(sqlite3 old.db "SELECT value FROM meta WHERE key = 'schema'")" \
-	5 "the earliest layout upgraded"
+	6 "the earliest layout upgraded"
 sqlite3 old.db "SELECT sql FROM sqlite_master WHERE name = 'rollup_counts'" |
 	grep -q "PRIMARY KEY(day, client, class" ||
 	fail "the upgraded database has no rollup"
@@ -82,7 +82,7 @@ check_eq "$(sqlite3 v1.db "SELECT value FROM meta WHERE key = 'schema'")" 1 \
 # a report opens it first: it may be written, so it is upgraded (the
 # fixture holds 2 x 3000 lines, 26 and 36 of them bad)
 KEYAUDIT_KEY=$key "$KEYAUDIT" report summary --db v1.db -o summary.csv
-check_eq "$(sqlite3 v1.db "SELECT value FROM meta WHERE key = 'schema'")" 5 \
+check_eq "$(sqlite3 v1.db "SELECT value FROM meta WHERE key = 'schema'")" 6 \
 	"schema-1 database upgraded"
 sum1 > got_counts.csv
 check_files got_counts.csv want_counts.csv "upgraded counts"
@@ -116,7 +116,7 @@ sqlite3 -csv v2.db "SELECT day, hour, client, class, amnesty, status, sum(n)
 mkdir v2logs
 zcat "$TOP/sample-logs/combined/access.log.gz" > v2logs/access.log
 KEYAUDIT_KEY=$key "$KEYAUDIT" ingest -v --db v2.db v2logs 2> v2a.txt
-check_eq "$(sqlite3 v2.db "SELECT value FROM meta WHERE key = 'schema'")" 5 \
+check_eq "$(sqlite3 v2.db "SELECT value FROM meta WHERE key = 'schema'")" 6 \
 	"schema-2 database upgraded"
 grep -q '1 file, 0 new lines' v2a.txt ||
 	fail "the schema-2 ledger does not know the file: $(cat v2a.txt)"
@@ -152,7 +152,7 @@ reread_fixture() {
 	grep -q '2 files, 0 new lines' "v$1a.txt" ||
 		fail "the schema-$1 ledger does not know the files: $(cat "v$1a.txt")"
 	check_eq "$(sqlite3 "v$1.db" "SELECT value FROM meta WHERE key = 'schema'")" \
-		5 "schema-$1 database upgraded"
+		6 "schema-$1 database upgraded"
 }
 
 # A schema-3 database made by the previous version (loggen seed 43, two
