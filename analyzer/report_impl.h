@@ -86,6 +86,10 @@ struct client_facts {
 	const struct client_heir *heir;
 };
 
+/* "BY (FP), first seen DAY from the same address and user agent, N
+ * days after the last legacy use (DAY)" of h into out; "" for NULL. */
+void facts_heir_text(const struct client_heir *h, char *out, size_t cap);
+
 /* Legacy clients of the window, sorted by client name. */
 struct facts {
 	struct client_facts *v;
