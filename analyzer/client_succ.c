@@ -193,9 +193,9 @@ static int found(void *arg, int n, const char *const *c,
 
 #define USES_SQL                                                              \
 	"SELECT client, fp, class IN (SELECT name FROM classes WHERE"         \
-	" legacy = 1), origin, min(day), max(day) FROM origins"               \
-	" WHERE day <= ?1 AND origin <> '' GROUP BY client, fp, 3, origin"    \
-	" ORDER BY client"
+	" legacy = 1), printf('%016x', origin), min(day), max(day)"           \
+	" FROM origins WHERE day <= ?1 AND origin <> 0"                       \
+	" GROUP BY client, fp, 3, origin ORDER BY client"
 
 int client_succ_load(struct store *st, int64_t now, int n_days,
 		     struct client_succ **out, char *err, size_t errlen)

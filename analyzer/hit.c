@@ -361,29 +361,31 @@ static struct span sdk_source(struct hit_maker *hm, const struct record *rec)
 }
 
 /* The fingerprint of rec's address and user agent (a NUL between
- * them), through the origin table; NULL without an address. */
+ * them; the address cut to 63 bytes, the agent to HIT_AGENT_MAX),
+ * through the origin table, keyed by their hashes; NULL without an
+ * address. */
 static const char *origin_of(struct hit_maker *hm, const struct record *rec)
 {
-	struct span a;
+	struct span a =
+	    hm->f_addr >= 0 ? rec->field[hm->f_addr] : (struct span){"", 0};
+	size_t alen = a.len < 63 ? a.len : 63;
+	size_t glen =
+	    rec->agent.len < HIT_AGENT_MAX ? rec->agent.len : HIT_AGENT_MAX;
 	unsigned char buf[HIT_AGENT_MAX + 64];
-	size_t n;
 	uint64_t h;
 	struct origin *o;
 
-	if (hm->f_addr < 0 || rec->field[hm->f_addr].len == 0)
+	if (!alen)
 		return NULL;
-	a = rec->field[hm->f_addr];
-	n = a.len < 63 ? a.len : 63;
-	memcpy(buf, a.p, n);
-	buf[n++] = 0;
-	memcpy(buf + n, rec->agent.p,
-	       rec->agent.len < HIT_AGENT_MAX ? rec->agent.len
-					      : HIT_AGENT_MAX);
-	n += rec->agent.len < HIT_AGENT_MAX ? rec->agent.len : HIT_AGENT_MAX;
-	h = buf_hash(buf, n) | 1;
+	h = buf_mix(buf_hash(a.p, alen) ^
+		    (buf_hash(rec->agent.p, glen) * 0x9e3779b97f4a7c15ULL)) |
+	    1;
 	o = &hm->origins[h & (ORIGINS - 1)];
 	if (o->hash != h) {
-		fp_hex(hm->key, buf, n, o->fp);
+		memcpy(buf, a.p, alen);
+		buf[alen] = 0;
+		memcpy(buf + alen + 1, rec->agent.p, glen);
+		fp_hex(hm->key, buf, alen + 1 + glen, o->fp);
 		o->hash = h;
 	}
 	return o->fp;

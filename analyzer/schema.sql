@@ -115,17 +115,20 @@ CREATE TABLE IF NOT EXISTS rollup_hours(day TEXT NOT NULL,
  h18 INTEGER NOT NULL, h19 INTEGER NOT NULL, h20 INTEGER NOT NULL,
  h21 INTEGER NOT NULL, h22 INTEGER NOT NULL, h23 INTEGER NOT NULL,
  PRIMARY KEY(day, client, class, amnesty, status)) WITHOUT ROWID;
--- Requests that carried a credential, legacy or not, by where they came
--- from: origin is the keyed fingerprint of the address and the raw user
--- agent together (never either of them), '' beyond the first two origins
--- of a (day, client, fp) in one batch or without an address field; fp
--- is the credential's fingerprint, '' when the client is named after it
--- ("fp:" and fp).  A row per client and day, mostly: what credential
--- succession by address and agent, and lookup of a modern credential
--- under a client id, read.
+-- Requests that carried a credential, by where they came from, for
+-- credential succession by address and user agent and for lookup of a
+-- modern credential under a client id.  Of a client named after its
+-- credential ("fp:" and its fingerprint; fp is then ''), every request:
+-- origin is the keyed fingerprint of its address and raw user agent
+-- together (never either of them), as the 64-bit integer its 16 hex
+-- digits write, at most two origins a (day, client) in one batch, the
+-- rest under origin 0 (none), as are requests of a log without an
+-- address.  Of another client (a client id), the credentials of classes
+-- that are not legacy, by fp, under origin 0.  A row per client and day,
+-- mostly.
 CREATE TABLE IF NOT EXISTS rollup_origins(day TEXT NOT NULL,
  client TEXT NOT NULL, class TEXT NOT NULL, fp TEXT NOT NULL,
- origin TEXT NOT NULL, n INTEGER NOT NULL,
+ origin INTEGER NOT NULL, n INTEGER NOT NULL,
  PRIMARY KEY(day, client, class, fp, origin)) WITHOUT ROWID;
 
 -- The detail: rows per file, while files.detail = 1.  part is the
@@ -170,7 +173,7 @@ CREATE TABLE IF NOT EXISTS file_hours(file_id INTEGER NOT NULL,
  PRIMARY KEY(file_id, part, day, client, class, amnesty, status)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS file_origins(file_id INTEGER NOT NULL,
  part INTEGER NOT NULL, day TEXT NOT NULL, client TEXT NOT NULL,
- class TEXT NOT NULL, fp TEXT NOT NULL, origin TEXT NOT NULL,
+ class TEXT NOT NULL, fp TEXT NOT NULL, origin INTEGER NOT NULL,
  n INTEGER NOT NULL,
  PRIMARY KEY(file_id, part, day, client, class, fp, origin)) WITHOUT ROWID;
 

@@ -36,7 +36,7 @@ p2=$(fp "1/1234567890123456:$(printf k2 | md5sum | cut -c1-32)")
 # address or the agent
 sqlite3 a.db "SELECT * FROM origins" | grep -q '192\.0\.2\|agent-' &&
 	fail "an address or agent in the database"
-check_eq "$(sqlite3 a.db "SELECT count(DISTINCT origin) FROM origins")" 3 \
+check_eq "$(sqlite3 a.db "SELECT count(DISTINCT origin) FROM origins WHERE origin <> 0")" 2 \
 	"origins: one per address and agent"
 
 # gonogo: GO, the two keys probably succeeded, with the evidence
