@@ -39,6 +39,16 @@ sqlite3 a.db "SELECT * FROM origins" | grep -q '192\.0\.2\|agent-' &&
 check_eq "$(sqlite3 a.db "SELECT count(DISTINCT origin) FROM origins WHERE origin <> 0")" 2 \
 	"origins: one per address and agent"
 
+# shards merged keep the origins as one database does
+"$KEYAUDIT" ingest -q --db c.db --format "$NGINX_FMT" c.log
+"$KEYAUDIT" merge -q --db m.db a.db c.db
+byorigin="SELECT day, client, class, fp, origin, sum(n) FROM origins
+	GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5"
+sqlite3 -csv b.db "$byorigin" > want.csv
+sqlite3 -csv m.db "$byorigin" > got.csv
+[ "$(wc -l < want.csv)" -gt 100 ] || fail "few origins"
+check_files got.csv want.csv "the origins of merged shards"
+
 # gonogo: GO, the two keys probably succeeded, with the evidence
 expect_exit 0 "$KEYAUDIT" gonogo --db a.db --phase amnesty-ends -v \
 	-o g.csv --html g.html > g.txt
