@@ -150,7 +150,9 @@ void client_story(struct client_days *d, int64_t now, int n_days,
 			continue;
 		st = state_on(D, s, was_migrated, n_days);
 		s->heir = NULL;
-		if (st == CLIENT_DORMANT && d->heir && d->heir->first <= D) {
+		/* the successor found for the last legacy use, seen */
+		if (st == CLIENT_DORMANT && d->heir && d->heir->first <= D &&
+		    d->heir->last_legacy == s->last_legacy) {
 			st = CLIENT_MIGRATED;
 			s->heir = d->heir;
 		}

@@ -14,8 +14,9 @@
 
 /* A client's state on a day D, first match wins (N: the migrated
  * days, --migrated-days, 14 by default):
- *   migrated     dormant, but its probable successor (the days' heir)
- *                was first seen on or before D: probably migrated;
+ *   migrated     dormant, but its probable successor (the days' heir),
+ *                found for the client's last legacy day before D, was
+ *                first seen on or before D: probably migrated;
  *   dormant      no request of any kind for N days or more;
  *   migrated     no legacy request for N days, another one since;
  *   refused      every legacy request since some day was refused

@@ -101,10 +101,23 @@ static int64_t dist(int64_t a, int64_t b)
 	return a > b ? a - b : b - a;
 }
 
+/* Is o nearer to day last than best (none: NULL), then first by
+ * client, then earlier? */
+static int better(const struct use *o, const struct use *best, int64_t last)
+{
+	int c;
+
+	if (!best || dist(o->first, last) != dist(best->first, last))
+		return !best || dist(o->first, last) < dist(best->first, last);
+	c = strcmp(o->client, best->client);
+	return c ? c < 0 : o->first < best->first;
+}
+
 /* The best successor of the legacy uses v[0..k) of one client, whose
  * last legacy day is last: of another client, first seen from one of
- * its origins in use since last - n, within n days of last; the
- * nearest, then the first by name.  NULL: none. */
+ * its origins in use since last - n, within n days of last, and used
+ * from there after last; the nearest, then the first by name.  NULL:
+ * none. */
 static const struct use *best_of(const struct use *v, size_t k, int64_t last,
 				 const struct uses *others, int n)
 {
@@ -120,12 +133,9 @@ static const struct use *best_of(const struct use *v, size_t k, int64_t last,
 			const struct use *o = &others->v[j];
 
 			if (strcmp(o->client, v[i].client) == 0 ||
-			    dist(o->first, last) > n)
+			    dist(o->first, last) > n || o->last <= last)
 				continue;
-			if (!best ||
-			    dist(o->first, last) < dist(best->first, last) ||
-			    (dist(o->first, last) == dist(best->first, last) &&
-			     strcmp(o->client, best->client) < 0))
+			if (better(o, best, last))
 				best = o;
 		}
 	}
@@ -219,7 +229,7 @@ int client_succ_load(struct store *st, int64_t now, int n_days,
 	memset(&l, 0, sizeof(l));
 	rc = store_each(st, USES_SQL, params, 1, use_row, &l, err, errlen);
 	*out = xcalloc(1, sizeof(**out));
-	if (rc == 0)
+	if (rc == 0 && l.other.n)
 		settle(*out, &l, n_days > 0 ? n_days : CLIENT_SUCCESSION_DAYS);
 	uses_free(&l.legacy);
 	uses_free(&l.other);
