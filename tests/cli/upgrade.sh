@@ -141,7 +141,7 @@ check_eq "$(sqlite3 v2.db "SELECT count(*) FROM sqlite_master WHERE
 # reread_fixture N SEED: ingest again the two files the fixture vN.db
 # was made from (loggen seed SEED, split after line 2400): its ledger
 # knows them, so no line is new, and this first writer upgrades it to
-# schema 5
+# schema 6
 reread_fixture() {
 	"$LOGGEN" --layout nginx --lines 6000 --days 6 --seed "$2" \
 		--key-file test.key -o "v$1whole.log"
