@@ -869,7 +869,10 @@ static const char *option_name(int id)
 
 /* The options given on the command line, by id: not taken from the
  * settings file. */
-static unsigned char given[OPT_PRINTCONFIG + 1];
+/* by option id: characters, then OPT_* from 256 (the options after
+ * OPT_PRINTCONFIG, --accept-gaps on, wrote past an array that ended
+ * there) */
+static unsigned char given[1024];
 
 static enum parse_result read_options(int argc, char **argv,
 				      struct config *cfg)
@@ -894,7 +897,8 @@ static enum parse_result read_options(int argc, char **argv,
 		r = one_option(cfg, c);
 		if (r != OPTIONS_RUN)
 			return r;
-		given[c] = 1;
+		if (c >= 0 && c < (int)sizeof(given))
+			given[c] = 1;
 		if (c != OPT_CONFIG && c != OPT_PRINTCONFIG)
 			config_note(option_name(c), optarg ? optarg : "yes",
 				    "command line");
