@@ -50,6 +50,7 @@ void client_days_add(struct client_days *d, int64_t day, long long legacy,
 void client_days_clear(struct client_days *d)
 {
 	d->n = 0;
+	d->heir = NULL;
 	d->sorted = 1;
 }
 
@@ -148,6 +149,13 @@ void client_story(struct client_days *d, int64_t now, int n_days,
 		if (s->last_legacy == CLIENT_NO_DAY)
 			continue;
 		st = state_on(D, s, was_migrated, n_days);
+		s->heir = NULL;
+		/* the successor found for the last legacy use, seen */
+		if (st == CLIENT_DORMANT && d->heir && d->heir->first <= D &&
+		    d->heir->last_legacy == s->last_legacy) {
+			st = CLIENT_MIGRATED;
+			s->heir = d->heir;
+		}
 		was_migrated |= st == CLIENT_MIGRATED;
 		if (st != s->state)
 			s->since = D;

@@ -14,6 +14,9 @@
 
 /* A client's state on a day D, first match wins (N: the migrated
  * days, --migrated-days, 14 by default):
+ *   migrated     dormant, but its probable successor (the days' heir),
+ *                found for the client's last legacy day before D, was
+ *                first seen on or before D: probably migrated;
  *   dormant      no request of any kind for N days or more;
  *   migrated     no legacy request for N days, another one since;
  *   refused      every legacy request since some day was refused
@@ -42,6 +45,19 @@ const char *client_state_name(int state);
  * (legacy-only, mixed, regressed)?  Return 1 or 0. */
 int client_state_active(int state);
 
+/* The probable successor of a legacy credential (client_succ.c): a
+ * credential of another class first seen from the same address and
+ * user agent (one origin) within the succession days of its last
+ * legacy use. */
+struct client_heir {
+	char *client;	     /* the legacy credential's client */
+	char *by;	     /* the successor's client */
+	char fp[24];	     /* the successor's fingerprint, "fp:" and hex */
+	char origin[24];     /* the origin both came from */
+	int64_t last_legacy; /* the client's last legacy day there */
+	int64_t first;	     /* the successor's first day there */
+};
+
 /* One day of a client: its legacy requests, those of them refused
  * (status 434), and its other requests. */
 struct client_day {
@@ -54,6 +70,9 @@ struct client_days {
 	struct client_day *v;
 	size_t n, cap;
 	int sorted; /* v is in day order, one entry a day */
+	/* the client's probable successor, or NULL: set before
+	 * client_story(), cleared by client_days_clear() */
+	const struct client_heir *heir;
 };
 
 /* Add counts to day of d's client (merged with the last entry when it
@@ -76,6 +95,9 @@ struct client_story {
 	int64_t last_other;    /* ... with another request */
 	int64_t refused_since; /* CLIENT_REFUSED: first day of the run */
 	long long legacy;      /* legacy requests up to now */
+	/* CLIENT_MIGRATED through d's heir (dormant without it): probably
+	 * migrated, the successor and its evidence; else NULL */
+	const struct client_heir *heir;
 };
 
 #define CLIENT_NO_DAY (INT64_MIN / 4) /* a day that never was */
@@ -89,5 +111,23 @@ struct client_story {
 void client_story(struct client_days *d, int64_t now, int n_days,
 		  struct client_story *s, long long (*per_day)[CLIENT_NSTATES],
 		  int64_t first);
+
+/* ---- client_succ.c: successions by address and user agent ---- */
+
+struct store;
+/* Every legacy credential's probable successor, as of day now (day
+ * numbers), within n_days (--succession-days, CLIENT_SUCCESSION_DAYS by
+ * default) of its last legacy use, from the store's origins.  *out is
+ * NULL when the store keeps no origins (schema 5).  Return 0, or -1
+ * with err set. */
+#define CLIENT_SUCCESSION_DAYS 14
+struct client_succ;
+int client_succ_load(struct store *st, int64_t now, int n_days,
+		     struct client_succ **out, char *err, size_t errlen);
+/* The probable successor of client in t (NULL: none, or t NULL). */
+const struct client_heir *client_succ_find(const struct client_succ *t,
+					   const char *client);
+/* Free t; NULL does nothing. */
+void client_succ_free(struct client_succ *t);
 
 #endif

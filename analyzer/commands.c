@@ -29,7 +29,7 @@ static int run_report(const struct config *cfg, const char *kind,
 	    cfg->registry_key, cfg->registry_fp,   cfg->registry_delim,
 	    cfg->rules,	       cfg->migrated_days, cfg->registry_owner,
 	    cfg->messages,     lookup_key_fn,	   (void *)(uintptr_t)cfg,
-	    cfg->phase_dates,  cfg->nphase_dates};
+	    cfg->phase_dates,  cfg->nphase_dates,  cfg->succession_days};
 	struct store *st = store_open(cfg->db, STORE_READ, emsg, sizeof(emsg));
 	int rc = EXIT_OK;
 

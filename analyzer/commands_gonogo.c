@@ -29,6 +29,7 @@ static void gonogo_opts_of(const struct config *cfg, struct gonogo_opts *o)
 	o->max_dormant = cfg->max_dormant;
 	o->accept_gaps = cfg->accept_gaps;
 	o->strict_succession = cfg->strict_succession;
+	o->succession_days = cfg->succession_days;
 	o->brownouts = cfg->brownouts;
 	o->nbrownouts = cfg->nbrownouts;
 	o->list = cfg->out != NULL;

@@ -260,6 +260,10 @@ int gonogo_verdict(struct store *st, struct ruleset *rs,
 
 void gonogo_free(struct gonogo *g)
 {
+	for (int i = 0; i < g->nkept_probable; i++) {
+		free(g->probable[i].client);
+		free(g->probable[i].by);
+	}
 	for (int i = 0; i < g->nkept_succeeded; i++) {
 		free(g->succeeded[i].client);
 		free(g->succeeded[i].account);

@@ -27,6 +27,7 @@ struct gonogo_opts {
 	int max_clients, max_dormant;
 	int accept_gaps;       /* GO over pruned or missing days */
 	int strict_succession; /* a succeeded credential still dormant */
+	int succession_days;   /* by address and agent (0: 14, -1: none) */
 	const char *const *brownouts;
 	int nbrownouts;
 	int list; /* keep every client with refused requests (-o) */
@@ -138,6 +139,17 @@ struct gn_succeeded {
 	char by_day[DAY_SIZE]; /* by's last request of another class */
 };
 
+/* A dormant credential probably succeeded by another first seen from
+ * its address and user agent: the evidence. */
+struct gn_probable {
+	char *client, *by;
+	char fp[24];	      /* the successor's fingerprint */
+	char origin[24];      /* the address and agent's fingerprint */
+	char last[DAY_SIZE];  /* client's last legacy day */
+	char first[DAY_SIZE]; /* by's first day from there */
+	int days;	      /* from last to first (negative: before) */
+};
+
 struct gonogo {
 	const char *phase;
 	char from[DAY_SIZE], to[DAY_SIZE]; /* the window, inclusive */
@@ -184,6 +196,10 @@ struct gonogo {
 	int nsucceeded;
 	struct gn_succeeded succeeded[GN_TOP];
 	int nkept_succeeded;
+	/* credentials probably succeeded by address and agent */
+	int nprobable;
+	struct gn_probable probable[GN_TOP];
+	int nkept_probable;
 	struct gn_brownout bo[GN_MAXBO];
 	int nbo;
 	struct gn_forecast fc;

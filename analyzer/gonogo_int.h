@@ -69,6 +69,10 @@ void gn_succ_client(struct gonogo *g, const char *client,
  * succeeded (g->nsucceeded, g->succeeded), and no longer dormant unless
  * o.strict_succession. */
 void gn_succ_resolve(struct gonogo *g);
+/* Count client, probably succeeded by h's successor (the client
+ * model's), and keep the evidence among the first GN_TOP. */
+void gn_probable_add(struct gonogo *g, const char *client,
+		     const struct client_heir *h);
 /* Free what the pass needed (g->succeeded stays). */
 void gn_succ_done(struct gonogo *g);
 /* Read every --brownout into g->bo; first is the earliest day the

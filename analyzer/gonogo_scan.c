@@ -168,8 +168,9 @@ struct walker {
 	int *legacy_seen, *marginal_seen;
 	int serial;	    /* of the client being read, from 1 */
 	struct gn_client c; /* the client being read; c.client NULL: none */
-	struct client_days story; /* c's days, for the client model */
-	long asof;		  /* g->to's day number */
+	struct client_days story;  /* c's days, for the client model */
+	long asof;		   /* g->to's day number */
+	struct client_succ *heirs; /* successions by address and agent */
 	int capdays;
 	struct agents agents; /* of c */
 	struct gn_hit hit[GN_MAXBO];
@@ -314,7 +315,17 @@ static void client_done(struct walker *w)
 
 	if (!c->client)
 		return;
+	w->story.heir = client_succ_find(w->heirs, c->client);
 	client_story(&w->story, w->asof, w->g->migrated_days, &s, NULL, 0);
+	if (s.heir) {
+		/* probably migrated: the evidence, and with a strict
+		 * review the state without it */
+		gn_probable_add(w->g, c->client, s.heir);
+		w->story.heir = NULL;
+		if (w->g->o.strict_succession)
+			client_story(&w->story, w->asof, w->g->migrated_days,
+				     &s, NULL, 0);
+	}
 	client_days_clear(&w->story);
 	c->state = s.state;
 	agents_done(&w->agents, c);
@@ -517,7 +528,10 @@ int gn_scan_clients(struct gonogo *g, struct store *st, struct ruleset *rs,
 	for (int i = 0; i < g->nbo; i++)
 		p[3 + 2 * i] = p[4 + 2 * i] = "";
 	pass_sql(g, sql, sizeof(sql), p, last);
-	rc = series_outside(&w, st, p, err, errlen);
+	rc = client_succ_load(st, w.asof, g->o.succession_days, &w.heirs, err,
+			      errlen);
+	if (rc == 0)
+		rc = series_outside(&w, st, p, err, errlen);
 	if (rc == 0)
 		rc = store_each(st, sql, p, 3 + 2 * g->nbo, pass_row, &w, err,
 				errlen);
@@ -528,6 +542,7 @@ int gn_scan_clients(struct gonogo *g, struct store *st, struct ruleset *rs,
 	free(w.c.client);
 	free(w.c.days);
 	client_days_free(&w.story);
+	client_succ_free(w.heirs);
 	agents_done(&w.agents, &w.c);
 	free(w.c.agent);
 	free(w.agents.v);

@@ -5,10 +5,12 @@
  * every client (gn_succ_client()); the candidates are settled once it
  * is done (gn_succ_resolve()), as an account's clients come in any
  * order. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
+#include "day.h"
 #include "gonogo_int.h"
 #include "registry.h"
 
@@ -157,6 +159,24 @@ void gn_succ_resolve(struct gonogo *g)
 		g->ndormant--;
 		drop_dormant(g, u->v[i].client);
 	}
+}
+
+void gn_probable_add(struct gonogo *g, const char *client,
+		     const struct client_heir *h)
+{
+	struct gn_probable *e;
+
+	g->nprobable++;
+	if (g->nkept_probable >= GN_TOP)
+		return;
+	e = &g->probable[g->nkept_probable++];
+	e->client = xstrdup(client);
+	e->by = xstrdup(h->by);
+	snprintf(e->fp, sizeof(e->fp), "%s", h->fp);
+	snprintf(e->origin, sizeof(e->origin), "%s", h->origin);
+	day_format(h->last_legacy, e->last);
+	day_format(h->first, e->first);
+	e->days = (int)(h->first - h->last_legacy);
 }
 
 void gn_succ_done(struct gonogo *g)

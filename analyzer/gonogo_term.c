@@ -3,6 +3,7 @@
 #include "gonogo_term.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static double pct(long long a, long long b)
@@ -89,8 +90,33 @@ static void print_dormant(const struct gonogo *g)
 	}
 }
 
+static void print_probable(const struct gonogo *g)
+{
+	if (!g->nprobable)
+		return;
+	printf("  probably succeeded (a credential of another class first "
+	       "seen from the same address and user agent): %d, %s\n",
+	       g->nprobable,
+	       g->o.strict_succession ? "counted as dormant (strict)"
+				      : "migrated, not dormant");
+	for (int i = 0; i < g->nkept_probable && i < 5; i++) {
+		const struct gn_probable *e = &g->probable[i];
+
+		int named = strcmp(e->by, e->fp) == 0;
+
+		printf("  %s: probably migrated: last legacy %s; %s%s%s%s "
+		       "first seen %s from the same address and user agent "
+		       "(origin %s), %d day%s %s\n",
+		       e->client, e->last, e->by, named ? "" : " (",
+		       named ? "" : e->fp, named ? "" : ")", e->first,
+		       e->origin, abs(e->days), abs(e->days) == 1 ? "" : "s",
+		       e->days < 0 ? "before" : "after");
+	}
+}
+
 static void print_succeeded(const struct gonogo *g)
 {
+	print_probable(g);
 	if (!g->o.registry)
 		return;
 	printf("  succeeded (another credential of the same registry "

@@ -34,6 +34,15 @@
  * same few routes again and again. */
 #define ROUTES	    1024
 #define ROUTE_ENTRY (ROUTE_BUF + HIT_ROUTE_MAX)
+/* Origins (address and user agent) fingerprinted, remembered by the
+ * hash of their bytes in a table of this many (a power of 2). */
+#define ORIGINS 4096
+
+/* An origin's fingerprint, by the hash of its bytes. */
+struct origin {
+	uint64_t hash;
+	char fp[FP_HEXLEN + 1];
+};
 
 /* What a line's rule fields come to, as the verdict memo keeps it: the
  * client's name too when the credential names it. */
@@ -75,7 +84,9 @@ struct hit_maker {
 	struct name fresh_name;
 	struct name unknown;
 	struct agent fresh_agent;
-	int f_uri; /* the format's request_uri field, or -1 */
+	int f_uri;		/* the format's request_uri field, or -1 */
+	int f_addr;		/* its address field, or -1 */
+	struct origin *origins; /* ORIGINS of them */
 	char route[ROUTE_BUF];
 	char route_scrubbed[HIT_ROUTE_MAX + 1];
 	char sdk_text[2 * HIT_AGENT_MAX]; /* the rules' sdk fields joined */
@@ -94,6 +105,8 @@ struct hit_maker *hit_maker_new(struct ruleset *rs, const struct fpkey *key)
 	hm->routes = memo_new(ROUTES, ROUTE_ENTRY);
 	hm->ninputs = rules_verdict_inputs(rs, hm->inputs);
 	hm->f_uri = -1;
+	hm->f_addr = -1;
+	hm->origins = xcalloc(ORIGINS, sizeof(*hm->origins));
 	hm->unknown.len = 7;
 	memcpy(hm->unknown.text, "unknown", 8);
 	hm->unknown.hash = buf_hash("unknown", 7);
@@ -109,12 +122,19 @@ void hit_maker_free(struct hit_maker *hm)
 	memo_free(hm->names);
 	memo_free(hm->agents);
 	memo_free(hm->routes);
+	free(hm->origins);
 	free(hm);
 }
 
 void hit_maker_rebind(struct hit_maker *hm, struct format *fmt)
 {
+	static const char *const addr[] = {"remote_addr", "client_ip",
+					   "remote_ip", "c_ip"};
+
 	hm->f_uri = format_field_index(fmt, "request_uri");
+	hm->f_addr = -1;
+	for (int i = 0; i < 4 && hm->f_addr < 0; i++)
+		hm->f_addr = format_field_index(fmt, addr[i]);
 	hm->ninputs = rules_verdict_inputs(hm->rs, hm->inputs);
 	memo_free(hm->verdicts);
 	hm->verdicts = memo_new_arena(VERDICTS, VERDICT_ARENA, VERDICT_ENTRY);
@@ -340,6 +360,37 @@ static struct span sdk_source(struct hit_maker *hm, const struct record *rec)
 	return out;
 }
 
+/* The fingerprint of rec's address and user agent (a NUL between
+ * them; the address cut to 63 bytes, the agent to HIT_AGENT_MAX),
+ * through the origin table, keyed by their hashes; NULL without an
+ * address. */
+static const char *origin_of(struct hit_maker *hm, const struct record *rec)
+{
+	struct span a =
+	    hm->f_addr >= 0 ? rec->field[hm->f_addr] : (struct span){"", 0};
+	size_t alen = a.len < 63 ? a.len : 63;
+	size_t glen =
+	    rec->agent.len < HIT_AGENT_MAX ? rec->agent.len : HIT_AGENT_MAX;
+	unsigned char buf[HIT_AGENT_MAX + 64];
+	uint64_t h;
+	struct origin *o;
+
+	if (!alen)
+		return NULL;
+	h = buf_mix(buf_hash(a.p, alen) ^
+		    (buf_hash(rec->agent.p, glen) * 0x9e3779b97f4a7c15ULL)) |
+	    1;
+	o = &hm->origins[h & (ORIGINS - 1)];
+	if (o->hash != h) {
+		memcpy(buf, a.p, alen);
+		buf[alen] = 0;
+		memcpy(buf + alen + 1, rec->agent.p, glen);
+		fp_hex(hm->key, buf, alen + 1 + glen, o->fp);
+		o->hash = h;
+	}
+	return o->fp;
+}
+
 void hit_make(struct hit_maker *hm, const struct record *rec, struct hit *h)
 {
 	const struct judged *j = judge(hm, rec);
@@ -360,6 +411,8 @@ void hit_make(struct hit_maker *hm, const struct record *rec, struct hit *h)
 		h->agent_hash = a->hash;
 	}
 	h->cred_fp = j->has_cred ? j->cred_fp : NULL;
+	if (h->cred_fp)
+		h->origin = origin_of(hm, rec);
 	if (h->legacy && hm->f_uri >= 0)
 		h->route =
 		    route_name(hm, rec->field[hm->f_uri], &h->route_len);

@@ -200,6 +200,7 @@ static int run(const struct config *cfg, char **fps, int n)
 	o.until = cfg->until;
 	o.json = cfg->format && strcmp(cfg->format, "json") == 0;
 	o.migrated_days = cfg->migrated_days;
+	o.succession_days = cfg->succession_days;
 	st = store_open(cfg->db, STORE_READ, emsg, sizeof(emsg));
 	if (!st) {
 		err("%s", emsg);

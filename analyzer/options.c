@@ -197,6 +197,12 @@ const struct options_option options_table[] = {
      "count a dormant credential that another of its --registry account "
      "succeeded as dormant still",
      0},
+    {"succession-days", 0, OPT_SUCCDAYS,
+     C(CMD_REPORT) | C(CMD_LOOKUP) | C(CMD_GONOGO), "N",
+     "a credential first seen from a legacy one's address and user agent "
+     "within N days of its last legacy use probably succeeded it "
+     "(default 14)",
+     0},
     {"brownout", 0, OPT_BROWNOUT, C(CMD_GONOGO), "'DAY HH:MM-HH:MM'",
      "replay a brownout (repeatable; an end not after the start is on "
      "the next day)",
@@ -404,6 +410,11 @@ static enum parse_result more_ints(struct config *cfg, int c)
 			   1, 3650, &v);
 		cfg->migrated_days = (int)v;
 		break;
+	case OPT_SUCCDAYS:
+		r = number(cfg, "succession-days",
+			   "a number of days, 0 to 3650", 0, 3650, &v);
+		cfg->succession_days = v ? (int)v : -1;
+		break;
 	}
 	return r;
 }
@@ -585,6 +596,7 @@ static enum parse_result one_option(struct config *cfg, int c)
 	case OPT_DETAILDAYS:
 	case OPT_MAXBAD:
 	case OPT_MIGRATED:
+	case OPT_SUCCDAYS:
 		return int_option(cfg, c);
 	case OPT_BEFORE:
 		return day_option(cfg, "before", &cfg->before);

@@ -77,6 +77,7 @@ struct config {
 	int max_dormant;   /* dormant clients that may break */
 	int accept_gaps;   /* gonogo: a verdict over pruned or missing days */
 	int strict_succession; /* gonogo: a succeeded credential is dormant */
+	int succession_days;   /* days for a successor by address and agent */
 	const char *brownouts[16]; /* "YYYY-MM-DD HH:MM-HH:MM" */
 	int nbrownouts;
 	const char *html;
@@ -172,6 +173,7 @@ enum {
 	OPT_MESSAGES,
 	OPT_STRICTSUCC,
 	OPT_PHASEDATE,
+	OPT_SUCCDAYS,
 	OPT_END /* keep last: one past every id */
 };
 

@@ -238,8 +238,38 @@ static void sec_dormant(FILE *f, const struct gonogo *g)
 	fputs("</tbody>\n</table>\n", f);
 }
 
+static void sec_probable(FILE *f, const struct gonogo *g)
+{
+	if (!g->nprobable)
+		return;
+	fprintf(f,
+		"<p>Probably succeeded by a credential of another class first "
+		"seen from the same address and user agent: %d, %s.</p>\n"
+		"<table id=\"probable\">\n<thead><tr><th>client</th>"
+		"<th>last legacy</th><th>successor</th><th>its fingerprint"
+		"</th><th>first seen</th><th>days after</th><th>origin</th>"
+		"</tr></thead>\n<tbody>\n",
+		g->nprobable,
+		g->o.strict_succession ? "counted as dormant (strict)"
+				       : "migrated, not dormant");
+	for (int i = 0; i < g->nkept_probable; i++) {
+		const struct gn_probable *e = &g->probable[i];
+
+		fputs("<tr><td>", f);
+		page_esc(f, e->client);
+		fprintf(f, "</td><td>%s</td><td>", e->last);
+		page_esc(f, e->by);
+		fprintf(f,
+			"</td><td>%s</td><td>%s</td><td>%d</td><td>%s</td>"
+			"</tr>\n",
+			e->fp, e->first, e->days, e->origin);
+	}
+	fputs("</tbody></table>\n", f);
+}
+
 static void sec_succeeded(FILE *f, const struct gonogo *g)
 {
+	sec_probable(f, g);
 	if (!g->o.registry)
 		return;
 	fprintf(f,

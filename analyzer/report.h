@@ -31,6 +31,9 @@ struct report_opts {
 	/* outreach: "NAME=YYYY-MM-DD", phases' days over the rules' */
 	const char *const *phase_dates;
 	int nphase_dates;
+	/* states: days within which a credential first seen from a legacy
+	 * one's address and agent succeeds it (0: 14; -1: none) */
+	int succession_days;
 };
 
 /* A client is migrated after this many days without a legacy request

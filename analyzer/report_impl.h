@@ -91,7 +91,14 @@ struct client_facts {
 	char *agent;	  /* top legacy user agent, or NULL */
 	char *routes;	  /* "ROUTE N; ROUTE N" of legacy traffic, or NULL */
 	long long ncreds; /* legacy credentials */
+	/* probably migrated: its successor by address and agent (in the
+	 * facts' heirs), else NULL */
+	const struct client_heir *heir;
 };
+
+/* "BY (FP), first seen DAY from the same address and user agent, N
+ * days after the last legacy use (DAY)" of h into out; "" for NULL. */
+void facts_heir_text(const struct client_heir *h, char *out, size_t cap);
 
 /* Legacy clients of the window, sorted by client name. */
 struct facts {
@@ -112,6 +119,8 @@ struct facts {
 	/* FACTS_NEWEST: the window's newest last (epoch), 0 without one */
 	int64_t newest;
 	int have_newest;
+	/* successions by address and agent, as of now (client_succ.c) */
+	struct client_succ *heirs;
 };
 
 #define FACTS_AGENTS  1u

@@ -3,8 +3,9 @@
  * credential is found among the credentials; one seen only as modern
  * (a PAT, an OAuth token), whose fingerprint the store keeps only as
  * the name of a client without a client id ("fp:HEX"), among the
- * counts.  The credentials asked for are read as one set, in one scan
- * of the credentials, one of the counts and one of the facts, whatever
+ * counts; under a client id, among the origins (by day: its first and
+ * last use are days).  The credentials asked for are read as one set, in one
+ * scan of the credentials, one of the counts and one of the facts, whatever
  * their number. */
 #include "report_impl.h"
 
@@ -16,13 +17,13 @@
 #include "table.h"
 
 static const char *const lookup_cols[] = {
-    "fingerprint",	"client",     "class",	    "requests",
-    "amnesty_requests", "status_434", "first_used", "last_used",
-    "days_used",	"state",      "state_since"};
+    "fingerprint",	"client",     "class",	     "requests",
+    "amnesty_requests", "status_434", "first_used",  "last_used",
+    "days_used",	"state",      "state_since", "successor"};
 static const enum cell_kind lookup_kinds[] = {
-    CELL_TEXT, CELL_TEXT, CELL_TEXT, CELL_NUM,	CELL_NUM, CELL_NUM,
-    CELL_TEXT, CELL_TEXT, CELL_NUM,  CELL_TEXT, CELL_TEXT};
-#define LOOKUP_NCOLS 11
+    CELL_TEXT, CELL_TEXT, CELL_TEXT, CELL_NUM,	CELL_NUM,  CELL_NUM,
+    CELL_TEXT, CELL_TEXT, CELL_NUM,  CELL_TEXT, CELL_TEXT, CELL_TEXT};
+#define LOOKUP_NCOLS 12
 #define FOUND_NCOLS  9 /* the columns of LOOKUP_SQL and MODERN_SQL */
 #define LOOKUP_SET   "lookup_fps"
 
@@ -76,10 +77,45 @@ static int found_row(void *arg, int n, const char *const *c,
 	" AND client IN (SELECT 'fp:' || v FROM temp." LOOKUP_SET ")"         \
 	" AND class NOT IN " LEGACY " GROUP BY client ORDER BY client"
 
+/* The modern credentials under a client id, from the origins (schema
+ * 6), which keep no amnesty, status or times: days. */
+#define ORIGINS_SQL                                                           \
+	"SELECT fp, client, group_concat(DISTINCT class), sum(n) AS k, 0, 0," \
+	" min(day), max(day), count(DISTINCT day) FROM origins WHERE " WINDOW \
+	" AND fp IN (SELECT v FROM temp." LOOKUP_SET ")"                      \
+	" AND class NOT IN " LEGACY " GROUP BY fp, client"                    \
+	" ORDER BY fp, k DESC, client"
+
+static int has_origins(void *arg, int n, const char *const *c,
+		       const char *const *names)
+{
+	(void)n;
+	(void)c;
+	(void)names;
+	*(int *)arg = 1;
+	return 0;
+}
+
+/* The origins' rows of the fingerprints (into l), when the database
+ * keeps origins. */
+static int origins_find(struct ctx *x, struct lookup *l)
+{
+	int has = 0;
+
+	if (store_each(x->st,
+		       "SELECT 1 FROM sqlite_master WHERE type = 'view' AND"
+		       " name = 'origins'",
+		       NULL, 0, has_origins, &has, x->err, x->errlen) < 0)
+		return -1;
+	return has ? store_each(x->st, ORIGINS_SQL, x->params, 2, found_row, l,
+				x->err, x->errlen)
+		   : 0;
+}
+
 /* Find every fingerprint of fps[0..n) in one scan of the credentials
- * (into l[0]) and one of the counts (into l[1]), and the facts of the
- * clients they were counted under. */
-static int lookup_find(struct ctx *x, struct lookup l[2], struct facts *f,
+ * (into l[0]), one of the counts (into l[1]) and one of the origins
+ * (l[2]), and the facts of the clients they were counted under. */
+static int lookup_find(struct ctx *x, struct lookup l[3], struct facts *f,
 		       const char *const *fps, int n)
 {
 	size_t nk;
@@ -96,12 +132,14 @@ static int lookup_find(struct ctx *x, struct lookup l[2], struct facts *f,
 	if (rc == 0)
 		rc = store_each(x->st, MODERN_SQL, x->params, 2, found_row,
 				&l[1], x->err, x->errlen);
-	nk = l[0].n + l[1].n;
+	if (rc == 0)
+		rc = origins_find(x, &l[2]);
+	nk = l[0].n + l[1].n + l[2].n;
 	keys = xrealloc(keys, (nk + 1) * sizeof(*keys));
-	for (size_t i = 0; i < l[0].n; i++)
-		keys[i] = l[0].v[i].c[1];
-	for (size_t i = 0; i < l[1].n; i++)
-		keys[l[0].n + i] = l[1].v[i].c[1];
+	nk = 0;
+	for (int k = 0; k < 3; k++)
+		for (size_t i = 0; i < l[k].n; i++)
+			keys[nk++] = l[k].v[i].c[1];
 	if (rc == 0)
 		rc = store_temp_set(x->st, FACTS_SET, keys, nk, x->err,
 				    x->errlen);
@@ -148,6 +186,7 @@ static int found_write(struct table *t, const struct lookup *l,
 			v[c] = l->v[i].c[c];
 		v[9] = cf ? client_state_name(cf->state) : "";
 		v[10] = since;
+		v[11] = cf && cf->heir ? cf->heir->by : "";
 		table_row(t, v);
 		seen++;
 	}
@@ -156,14 +195,15 @@ static int found_write(struct table *t, const struct lookup *l,
 
 /* The rows of one fingerprint asked for: as a legacy credential, then
  * as a modern one, or a "not seen" row.  Return whether it was seen. */
-static int lookup_write(struct table *t, const struct lookup l[2],
+static int lookup_write(struct table *t, const struct lookup l[3],
 			const struct facts *f, const char *fp)
 {
 	const char *none[LOOKUP_NCOLS] = {fp, "", "",  "0",	   "0", "0",
-					  "", "", "0", "not seen", ""};
+					  "", "", "0", "not seen", "",	""};
 	int seen = found_write(t, &l[0], f, fp);
 
 	seen += found_write(t, &l[1], f, fp);
+	seen += found_write(t, &l[2], f, fp);
 	if (!seen)
 		table_row(t, none);
 	return seen > 0;
@@ -173,7 +213,7 @@ int report_lookup(struct store *st, const struct report_opts *o,
 		  const char *const *fps, int n, char *err, size_t errlen)
 {
 	struct ctx x = {st, o, stdout, {NULL, NULL}, err, errlen};
-	struct lookup l[2] = {{NULL, 0, 0}, {NULL, 0, 0}};
+	struct lookup l[3] = {{NULL, 0, 0}, {NULL, 0, 0}, {NULL, 0, 0}};
 	struct facts f;
 	struct table *t;
 	int hits = 0;
@@ -191,7 +231,7 @@ int report_lookup(struct store *st, const struct report_opts *o,
 		snprintf(err, errlen, "standard output: write failed");
 		rc = -1;
 	}
-	for (int k = 0; k < 2; k++) {
+	for (int k = 0; k < 3; k++) {
 		for (size_t i = 0; i < l[k].n; i++)
 			for (int c = 0; c < FOUND_NCOLS; c++)
 				free(l[k].v[i].c[c]);

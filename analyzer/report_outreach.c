@@ -38,6 +38,7 @@ struct oclient {
 	char *since;
 	char *agent;
 	char *routes;
+	char *heir;	 /* facts: its probable successor, or NULL */
 	struct nums *cr; /* by fp, as SQLite (memcmp) and strcmp sort */
 	size_t ncr, cap;
 };
@@ -95,6 +96,8 @@ static void client_clear(struct oclient *c)
 	free(c->client);
 	free(c->state);
 	free(c->since);
+	free(c->heir);
+	c->heir = NULL;
 	free(c->agent);
 	free(c->routes);
 	c->client = c->state = c->since = c->agent = c->routes = NULL;
@@ -298,6 +301,7 @@ static int stream_row(struct outreach *o, const char *const *col)
 		c->since = xstrdup(col[11] ? col[11] : "");
 		c->agent = col[12] ? xstrdup(col[12]) : NULL;
 		c->routes = col[13] ? xstrdup(col[13]) : NULL;
+		c->heir = col[14] ? xstrdup(col[14]) : NULL;
 	} else {
 		cred_add(c, col);
 		if (col[3])
@@ -312,8 +316,8 @@ static int stream_row(struct outreach *o, const char *const *col)
 #define LAST_SEEN ISO("llast")
 #define CLIENT_ROWS                                                           \
 	"SELECT client, 0, NULL, NULL, legacy, amnesty, s434, " LAST_SEEN     \
-	", llast, d434, state, since, agent, routes FROM temp.facts"          \
-	" ORDER BY client"
+	", llast, d434, state, since, agent, routes, successor"               \
+	" FROM temp.facts ORDER BY client"
 /* each client's legacy credentials, in client and fp order, as its
  * GROUP BY makes them */
 #define CRED_LAST ISO("max(last)")
@@ -322,9 +326,9 @@ static int stream_row(struct outreach *o, const char *const *col)
 	" sum(CASE WHEN amnesty = 1 THEN n ELSE 0 END),"                      \
 	" sum(CASE WHEN status = 434 THEN n ELSE 0 END), " CRED_LAST ","      \
 	" max(last), min(CASE WHEN status = 434 THEN day END),"               \
-	" NULL, NULL, NULL, NULL FROM creds WHERE " WINDOW                    \
+	" NULL, NULL, NULL, NULL, NULL FROM creds WHERE " WINDOW              \
 	" AND class IN " LEGACY " GROUP BY client, fp ORDER BY client, fp"
-#define STREAM_COLS 14
+#define STREAM_COLS 15
 
 /* The rows to write, sort keys first (temp.outreach). */
 #define OUT_TABLE                                                             \
@@ -571,7 +575,12 @@ static void action_text(const struct outreach *o, const struct nums *n,
 	const char *day = c->state && c->since ? c->since : "";
 	char amn[64];
 
-	if (state == CLIENT_MIGRATED)
+	if (state == CLIENT_MIGRATED && c->heir)
+		snprintf(out, cap,
+			 "probably migrated: no legacy request since %s;"
+			 " succeeded by %s",
+			 day, c->heir);
+	else if (state == CLIENT_MIGRATED)
 		snprintf(out, cap, "migrated: no legacy request since %s",
 			 day);
 	else if (state == CLIENT_DORMANT)

@@ -14,9 +14,9 @@
 /* the clients of the set FACTS_SET only: one scan, no index needed */
 #define CHOSEN " AND client IN (SELECT v FROM temp." FACTS_SET ")"
 /* temp.facts: client, state, since, agent, routes, ncreds, then
- * FACTS_NNUMS numbers */
+ * FACTS_NNUMS numbers, then the successor (heir_text()) */
 #define FACTS_NNUMS 8
-#define FACTS_COLS  (6 + FACTS_NNUMS)
+#define FACTS_COLS  (6 + FACTS_NNUMS + 1)
 
 /* ---- the states, from each client's days ---- */
 
@@ -58,8 +58,11 @@ static void walk(struct walker *w, struct client_facts *c)
 {
 	struct client_story s;
 
+	w->d.heir =
+	    client_succ_find(w->f->heirs, c->client ? c->client : w->client);
 	client_story(&w->d, w->f->now, w->n_days, &s, w->f->per_day,
 		     w->f->first);
+	c->heir = s.heir;
 	c->state = s.state;
 	c->since = s.since;
 	c->last_day = s.last_day;
@@ -86,6 +89,26 @@ static void nums_text(const struct walker *w, char bufs[][32], const char **v)
 	v[7] = u->d434;
 }
 
+void facts_heir_text(const struct client_heir *h, char *out, size_t cap)
+{
+	char last[DAY_SIZE], first[DAY_SIZE];
+	int64_t d;
+
+	if (!h) {
+		snprintf(out, cap, "%s", "");
+		return;
+	}
+	d = h->first - h->last_legacy;
+	snprintf(out, cap,
+		 "%s%s%s%s, first seen %s from the same address and user "
+		 "agent, %lld day%s %s the last legacy use (%s)",
+		 h->by, strcmp(h->by, h->fp) ? " (" : "",
+		 strcmp(h->by, h->fp) ? h->fp : "",
+		 strcmp(h->by, h->fp) ? ")" : "", day_format(h->first, first),
+		 (long long)(d < 0 ? -d : d), d == 1 || d == -1 ? "" : "s",
+		 d < 0 ? "before" : "after", day_format(h->last_legacy, last));
+}
+
 /* facts_table(): the client's days are complete; its row of
  * temp.facts, with what report_extra.c reads of it. */
 static void client_stream(struct walker *w)
@@ -93,6 +116,7 @@ static void client_stream(struct walker *w)
 	struct client_facts c;
 	char state[16], since[DAY_SIZE], ncreds[32];
 	char nums[FACTS_NNUMS][32];
+	char heir[512];
 	const char *v[FACTS_COLS];
 
 	memset(&c, 0, sizeof(c));
@@ -111,6 +135,8 @@ static void client_stream(struct walker *w)
 	v[4] = c.routes;
 	v[5] = ncreds;
 	nums_text(w, nums, v + 6);
+	facts_heir_text(c.heir, heir, sizeof(heir));
+	v[6 + FACTS_NNUMS] = c.heir ? heir : NULL;
 	report_tmp_add(w->f->tmp, v);
 	free(c.agent);
 	free(c.routes);
@@ -309,7 +335,8 @@ static int window_bounds(struct ctx *x, struct facts *f, unsigned what)
 	if ((what & FACTS_PER_DAY) && f->now >= f->first)
 		f->per_day = xcalloc((size_t)(f->now - f->first + 1),
 				     sizeof(*f->per_day));
-	return 0;
+	return client_succ_load(x->st, f->now, x->o->succession_days,
+				&f->heirs, x->err, x->errlen);
 }
 
 static int migrated_days(const struct ctx *x)
@@ -489,6 +516,7 @@ void facts_free(struct facts *f)
 	}
 	free(f->v);
 	free(f->per_day);
+	client_succ_free(f->heirs);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -515,7 +543,8 @@ static int facts_temp(struct ctx *x)
 	       " state INTEGER NOT NULL, since TEXT NOT NULL, agent TEXT,"
 	       " routes TEXT, ncreds INTEGER NOT NULL, legacy INTEGER,"
 	       " amnesty INTEGER, total INTEGER, s434 INTEGER, lfirst INTEGER,"
-	       " llast INTEGER, ldays INTEGER, d434 TEXT) WITHOUT ROWID");
+	       " llast INTEGER, ldays INTEGER, d434 TEXT, successor TEXT)"
+	       " WITHOUT ROWID");
 }
 
 /* The days pass: each client's state and numbers, into f->per_day and

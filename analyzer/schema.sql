@@ -1,8 +1,8 @@
--- schema.sql: the database's schema 5, the contract between the store
+-- schema.sql: the database's schema 6, the contract between the store
 -- (which writes it) and the reports and gonogo (which read it).
 --
 -- What the reports read are the views counts, agents, creds,
--- cred_agents, routes, hours and hourly, described below.  A row of a view is
+-- cred_agents, routes, hours, origins and hourly, described below.  A row of a view is
 -- not unique by its key: sum over rows.  Each view reads the rollup
 -- (rollup_*), one row per key whatever the number of files or hosts that
 -- carried it, and the detail (file_*, rows per log file) not yet added to
@@ -21,7 +21,7 @@
 -- kept for legacy classes only, and scrubbed of anything credential-like.
 -- The store embeds this file; every statement is idempotent.
 
--- key 'schema' = '5'; 'key_id' = the fingerprint key's id;
+-- key 'schema' = '6'; 'key_id' = the fingerprint key's id;
 -- 'first_day' = the first day kept after `keyaudit prune` (absent: all);
 -- 'db_id' = this database's own random id, by which a total that merges
 -- it as a shard tells it from other shards.
@@ -119,6 +119,21 @@ CREATE TABLE IF NOT EXISTS rollup_hours(day TEXT NOT NULL,
  h18 INTEGER NOT NULL, h19 INTEGER NOT NULL, h20 INTEGER NOT NULL,
  h21 INTEGER NOT NULL, h22 INTEGER NOT NULL, h23 INTEGER NOT NULL,
  PRIMARY KEY(day, client, class, amnesty, status)) WITHOUT ROWID;
+-- Requests that carried a credential, by where they came from, for
+-- credential succession by address and user agent and for lookup of a
+-- modern credential under a client id.  Of a client named after its
+-- credential ("fp:" and its fingerprint; fp is then ''), every request:
+-- origin is the keyed fingerprint of its address and raw user agent
+-- together (never either of them), as the 64-bit integer its 16 hex
+-- digits write, at most two origins a (day, client) in one batch, the
+-- rest under origin 0 (none), as are requests of a log without an
+-- address.  Of another client (a client id), the credentials of classes
+-- that are not legacy, by fp, under origin 0.  A row per client and day,
+-- mostly.
+CREATE TABLE IF NOT EXISTS rollup_origins(day TEXT NOT NULL,
+ client TEXT NOT NULL, class TEXT NOT NULL, fp TEXT NOT NULL,
+ origin INTEGER NOT NULL, n INTEGER NOT NULL,
+ PRIMARY KEY(day, client, class, fp, origin)) WITHOUT ROWID;
 
 -- The detail: rows per file, while files.detail = 1.  part is the
 -- file's line count at the commit that wrote the row: each batch's rows
@@ -160,6 +175,11 @@ CREATE TABLE IF NOT EXISTS file_hours(file_id INTEGER NOT NULL,
  h18 INTEGER NOT NULL, h19 INTEGER NOT NULL, h20 INTEGER NOT NULL,
  h21 INTEGER NOT NULL, h22 INTEGER NOT NULL, h23 INTEGER NOT NULL,
  PRIMARY KEY(file_id, part, day, client, class, amnesty, status)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS file_origins(file_id INTEGER NOT NULL,
+ part INTEGER NOT NULL, day TEXT NOT NULL, client TEXT NOT NULL,
+ class TEXT NOT NULL, fp TEXT NOT NULL, origin INTEGER NOT NULL,
+ n INTEGER NOT NULL,
+ PRIMARY KEY(file_id, part, day, client, class, fp, origin)) WITHOUT ROWID;
 
 -- The views the reports read: the rollup, and the detail of the parts
 -- not yet in it (a run that was interrupted, or is still reading).
@@ -211,6 +231,13 @@ CREATE VIEW IF NOT EXISTS hours AS
  h08, h09, h10, h11, h12, h13, h14, h15,
  h16, h17, h18, h19, h20, h21, h22, h23
  FROM file_hours AS d WHERE d.file_id IN (SELECT id FROM files
+ WHERE detail = 1 AND rolled < lines)
+ AND d.part > (SELECT rolled FROM files WHERE id = d.file_id);
+CREATE VIEW IF NOT EXISTS origins AS
+ SELECT day, client, class, fp, origin, n
+ FROM rollup_origins UNION ALL
+ SELECT day, client, class, fp, origin, n
+ FROM file_origins AS d WHERE d.file_id IN (SELECT id FROM files
  WHERE detail = 1 AND rolled < lines)
  AND d.part > (SELECT rolled FROM files WHERE id = d.file_id);
 -- The same, one row per hour with requests: hour (0..23) and n.

@@ -30,6 +30,7 @@ const struct store_table store_tables[KIND_N] = {
     {"cred_agents", "day,client,fp,agent", 4, 0, 0},
     {"routes", "day,client,fp,route", 4, 0, 0},
     {"hours", "day,client,class,amnesty,status", 5, 0, 1},
+    {"origins", "day,client,class,fp,origin", 5, 0, 0},
 };
 
 static const char hours_tail[] =
@@ -46,6 +47,11 @@ static const char hours_tail[] =
     ", h18 = h18 + excluded.h18, h19 = h19 + excluded.h19"
     ", h20 = h20 + excluded.h20, h21 = h21 + excluded.h21"
     ", h22 = h22 + excluded.h22, h23 = h23 + excluded.h23";
+
+int store_kinds(const struct store *st, const char *src)
+{
+	return st->shard_old && strcmp(src, "s") == 0 ? KIND_ORIGINS : KIND_N;
+}
 
 /* " ON CONFLICT DO UPDATE SET n = n + excluded.n, ..." */
 const char *store_merge_tail(const struct store_table *t)

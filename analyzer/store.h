@@ -149,6 +149,10 @@ struct hit {
 	size_t agent_len;
 	uint64_t agent_hash; /* buf_hash(agent, agent_len), when legacy */
 	const char *cred_fp; /* FP_HEXLEN hex digits, or NULL */
+	/* with cred_fp, when the format has an address field: the keyed
+	 * fingerprint of the address and the raw user agent (FP_HEXLEN
+	 * hex digits), or NULL */
+	const char *origin;
 	const char *route; /* templated, scrubbed path when legacy, or NULL */
 	size_t route_len;
 };

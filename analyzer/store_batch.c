@@ -134,6 +134,66 @@ static void count_legacy(struct counting *c, const unsigned char st3[3])
 			  h->route_len < ROUTE_MAX ? h->route_len : ROUTE_MAX);
 }
 
+/* The cap of origins of (day, client, fp) in the batch: is this new
+ * origin one too many?  Counted in route_n, apart from the routes by
+ * the mark on its length. */
+static int origin_capped(struct counting *c, uint16_t clen)
+{
+	char nk[4 + 2 + CLIENT_MAX + FP_HEXLEN];
+	uint16_t mark = (uint16_t)(clen | 0x8000);
+	size_t n = 6 + (size_t)clen + FP_HEXLEN;
+	uint64_t hn;
+	const struct tally_entry *e;
+
+	memcpy(nk, &c->day, 4);
+	memcpy(nk + 4, &mark, 2);
+	memcpy(nk + 6, c->key + 15, clen);
+	memcpy(nk + 6 + clen, c->fp, FP_HEXLEN);
+	hn = buf_hash(nk, n);
+	e = tally_find(c->b->route_n, nk, n, hn);
+	if (e && e->n >= ORIGINS_CAP)
+		return 1;
+	tally_add_hashed(c->b->route_n, nk, n, hn, 1, 0);
+	return 0;
+}
+
+/* A request with a credential, into the origins: of a client named
+ * after its credential, its origin (address and agent), the first
+ * ORIGINS_CAP of a (day, client) in the batch, the rest under none;
+ * of another client (a client id), only a credential of a class that
+ * is not legacy (the credentials keep the legacy ones), under no
+ * origin: what lookup needs. */
+static void count_origin(struct counting *c)
+{
+	static const char none[FP_HEXLEN];
+	const struct hit *h = c->h;
+	uint16_t clen;
+	const char *fp = c->fp;
+	const char *origin = none;
+	size_t n = c->prefix;
+	uint64_t hk;
+
+	memcpy(&clen, c->key + 13, 2);
+	if (clen == 3 + FP_HEXLEN && memcmp(c->key + 15, "fp:", 3) == 0 &&
+	    memcmp(c->key + 18, c->fp, FP_HEXLEN) == 0) {
+		fp = none;
+		if (h->origin)
+			origin = h->origin;
+	} else if (h->legacy)
+		return;
+	n += put(c->key + n, fp, FP_HEXLEN);
+	n += put(c->key + n, origin, FP_HEXLEN);
+	hk = buf_hash(c->key, n);
+	if (origin != none &&
+	    !tally_find(c->b->t[KIND_ORIGINS], c->key, n, hk) &&
+	    origin_capped(c, clen)) {
+		n -= FP_HEXLEN;
+		n += put(c->key + n, none, FP_HEXLEN);
+		hk = buf_hash(c->key, n);
+	}
+	tally_add_hashed(c->b->t[KIND_ORIGINS], c->key, n, hk, 1, h->time);
+}
+
 static void track_day(struct batch *b, int32_t day)
 {
 	if (!b->any || day < b->min_day)
@@ -181,6 +241,8 @@ void store_count(struct store *st, const struct file_state *fs,
 			 h->time);
 	if (h->legacy)
 		count_legacy(&c, st3);
+	if (h->cred_fp)
+		count_origin(&c);
 }
 
 int store_batch_full(const struct store *st)
@@ -253,6 +315,17 @@ static void bind_fp(sqlite3_stmt *s, int i, const char *fp)
 			  SQLITE_STATIC);
 }
 
+/* An origin's 16 hex digits as the 64-bit integer they write; 0 for
+ * the zeros of none. */
+static void bind_origin(sqlite3_stmt *s, int i, const char *hex)
+{
+	uint64_t v = 0;
+
+	for (int j = 0; j < FP_HEXLEN && hex[j]; j++)
+		v = v << 4 | (uint64_t)buf_hexval((unsigned char)hex[j]);
+	sqlite3_bind_int64(s, i, (int64_t)v);
+}
+
 /* amnesty and status from 3 bytes at p, at ?i and ?i+1. */
 static void bind_st3(sqlite3_stmt *s, int i, const char *p)
 {
@@ -287,6 +360,10 @@ static int bind_rest(struct writer *w, const struct keyhead *k, int i)
 		sqlite3_bind_text(s, i + 1, k->rest + FP_HEXLEN,
 				  (int)(k->restlen - FP_HEXLEN),
 				  SQLITE_STATIC);
+		return i + 2;
+	case KIND_ORIGINS:
+		bind_fp(s, i, k->rest);
+		bind_origin(s, i + 1, k->rest + FP_HEXLEN);
 		return i + 2;
 	case KIND_HOURS:
 	case KIND_N:

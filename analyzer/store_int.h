@@ -28,6 +28,7 @@
 #define AGENT_MAX	     512 /* longer user agents are cut */
 #define ROUTE_MAX	     256 /* longer routes are cut */
 #define ROUTES_CAP	     16	 /* routes per client and day in one batch */
+#define ORIGINS_CAP	     2	 /* origins per client, day, fp in one batch */
 #define BATCH_BYTES	     (6u * 1024 * 1024) /* memory before a flush */
 #define SQL_MAX		     4096 /* the longest statement made from a table */
 
@@ -40,6 +41,7 @@ enum store_kind {
 	KIND_CRED_AGENTS,
 	KIND_ROUTES,
 	KIND_HOURS,
+	KIND_ORIGINS, /* schema 6 */
 	KIND_N
 };
 
@@ -89,6 +91,9 @@ struct store {
 	int stop;   /* the writer should exit */
 	int failed; /* the last handed batch could not be written */
 	char wmsg[512];
+	/* merge: the attached shard "s" is of schema 5, without the
+	 * origins (its kinds are those before KIND_ORIGINS) */
+	int shard_old;
 };
 
 /* ---- store.c: connection, statements, transactions ---------------- */
@@ -137,6 +142,9 @@ int store_one_int(struct store *st, const char *sql, int64_t *out, char *err,
 		  size_t errlen);
 /* Read meta first_day into st->first_day and st->first_daynum. */
 void store_read_first_day(struct store *st);
+/* How many kinds (from the first) the database src ("main" or the
+ * shard "s") has. */
+int store_kinds(const struct store *st, const char *src);
 /* The UPSERT clause that adds a row of t into an existing one. */
 const char *store_merge_tail(const struct store_table *t);
 /* The table's value columns, "n, first, last" say, and their sums over

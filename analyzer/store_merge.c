@@ -452,7 +452,7 @@ static int merge_folded(struct store *st, const struct shard *sh, char *err,
 
 	if (shard_row(st, sh, &row, err, errlen) < 0)
 		return -1;
-	for (int k = 0; k < KIND_N; k++)
+	for (int k = 0; k < store_kinds(st, "s"); k++)
 		if (folded_sums(st, sh, &store_tables[k], err, errlen) < 0)
 			return -1;
 	if (store_detail_sum(st, "main", row, -1, sh->first, err, errlen) <
@@ -462,7 +462,7 @@ static int merge_folded(struct store *st, const struct shard *sh, char *err,
 	if (sh->since[0])
 		snprintf(after, sizeof(after), " WHERE day >= '%s'",
 			 sh->since);
-	for (int k = 0; k < KIND_N; k++) {
+	for (int k = 0; k < store_kinds(st, "s"); k++) {
 		const struct store_table *t = &store_tables[k];
 
 		snprintf(sql, sizeof(sql),
@@ -559,7 +559,7 @@ static int merge_all_new(struct store *st, const struct shard *sh, char *err,
 			return -1;
 	if (sh->tfirst[0])
 		snprintf(days, sizeof(days), " AND day >= '%s'", sh->tfirst);
-	for (int k = 0; k < KIND_N; k++) {
+	for (int k = 0; k < store_kinds(st, "s"); k++) {
 		const struct store_table *t = &store_tables[k];
 		const char *vals = store_vals(t);
 
@@ -591,6 +591,8 @@ static int merge_files(struct store *st, const char *path, char *err,
 	sh.path = path;
 	if (rc == 0)
 		rc = shard_info(st, &sh, err, errlen);
+	/* a shard of schema 5 or older has no origins to merge */
+	st->shard_old = sh.v < 6;
 	if (rc == 0)
 		rc = load_shard(st, &sh, err, errlen);
 	for (int i = 0; rc == 0 && i < sh.n; i++) {
@@ -680,6 +682,7 @@ int store_merge_shard(struct store *st, const char *path, char *err,
 	}
 	if (rc != 0)
 		snprintf(why, sizeof(why), "%s", err);
+	st->shard_old = 0;
 	sqlite3_exec(st->db, "DETACH s", NULL, NULL, NULL);
 	if (rc != 0)
 		snprintf(err, errlen, "%s: %s", path, why);

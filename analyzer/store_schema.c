@@ -1,5 +1,5 @@
 /* store_schema.c: create the schema of schema.sql, check its version,
- * and upgrade a database of schema 1 to 4 in place. */
+ * and upgrade a database of schema 1 to 5 in place. */
 #include <stdio.h>
 #include <string.h>
 
@@ -129,11 +129,14 @@ static const char drop_views[] =
     "DROP VIEW IF EXISTS hourly; DROP VIEW IF EXISTS counts;"
     "DROP VIEW IF EXISTS agents; DROP VIEW IF EXISTS creds;"
     "DROP VIEW IF EXISTS cred_agents; DROP VIEW IF EXISTS routes;"
-    "DROP VIEW IF EXISTS hours;";
-/* Schema 6 records the format each file was read with (files.format),
- * NULL for the files read before.  Added only when missing, so that
- * the step holds whatever schema number it ends up under.  Schemas 3
- * to 5 may be read as they are. */
+    "DROP VIEW IF EXISTS hours; DROP VIEW IF EXISTS origins;";
+/* Schema 6 adds the origins of requests with a credential (rollup_ and
+ * file_origins, and their view, made by schema.sql): they start empty,
+ * and a database of schema 5 is read as it is, without successions by
+ * address and agent (the readers look for the view).  It also records
+ * the format each file was read with (files.format), NULL for the files
+ * read before, added here only when missing.  Schemas 3 to 5 may be
+ * read as they are. */
 static int upgrade_v5(struct store *st, char *err, size_t errlen)
 {
 	int64_t has;

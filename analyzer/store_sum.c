@@ -40,7 +40,7 @@ int store_detail_add(struct store *st, const char *src, int64_t from,
 	char sql[SQL_MAX];
 	char after[48];
 
-	for (int k = 0; k < KIND_N; k++) {
+	for (int k = 0; k < store_kinds(st, src); k++) {
 		const struct store_table *t = &store_tables[k];
 		const char *vals = store_vals(t);
 
@@ -98,7 +98,7 @@ static int add_detail(struct store *st, const struct store_table *t,
 int store_rollup_add(struct store *st, const char *src, const char *where,
 		     char *err, size_t errlen)
 {
-	for (int k = 0; k < KIND_N; k++)
+	for (int k = 0; k < store_kinds(st, src); k++)
 		if (add_detail(st, &store_tables[k], src, where, 1, 0, err,
 			       errlen) < 0)
 			return -1;
@@ -141,7 +141,7 @@ int store_detail_sum(struct store *st, const char *src, int64_t file_id,
 
 	snprintf(where, sizeof(where), "d.file_id = ?1%s",
 		 day_from("d.", since, from, sizeof(from)));
-	for (int k = 0; k < KIND_N; k++) {
+	for (int k = 0; k < store_kinds(st, src); k++) {
 		const struct store_table *t = &store_tables[k];
 
 		if (add_detail(st, t, src, where, sign, file_id, err, errlen) <

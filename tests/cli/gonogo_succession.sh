@@ -2,12 +2,13 @@
 # is its credential, so a key replaced by a token looks dormant; a
 # registry that gives both to one account makes it migrated (with the
 # evidence), and GO where nothing else blocks; --strict-succession
-# counts it as dormant still.
+# counts it as dormant still.  The token comes from another address, so
+# that succession by address and agent (gonogo_origins.sh) finds none.
 . "$TOP/tests/cli/lib.sh"
 
 python3 "$TOP/tests/scripts/mklog.py" > s.log <<'PLAN'
 old api_key 0 20 5 200 192.0.2.7 agent-x -
-new pat 21 59 5 200 192.0.2.7 agent-x -
+new pat 21 59 5 200 192.0.2.8 agent-x -
 app pat 0 59 50
 PLAN
 "$KEYAUDIT" ingest -q --db s.db --format "$NGINX_FMT" s.log

@@ -268,6 +268,17 @@ struct who {
 	int64_t since;	     /* day index the state began */
 	unsigned ncred;
 	unsigned *creds; /* ids of its distinct API keys */
+	/* its probable successor by address and agent (keyaudit's
+	 * --succession-days, 14): first seen on heir_first, found for the
+	 * last legacy day heir_last; has_heir 0: none */
+	int has_heir;
+	int64_t heir_first, heir_last;
+	/* per user agent (with the client's one address, an origin):
+	 * the last day of a legacy request, the first and last of
+	 * another (-1: none) */
+	int32_t lu_last[NUA], mu_first[NUA], mu_last[NUA];
+	int64_t llast; /* its last legacy day */
+	int seen;      /* the days above are set */
 };
 
 struct names {
@@ -1362,6 +1373,28 @@ static void record_legacy(struct who *w, const struct req *q, int amnesty)
 	who_add_cred(w, q->cr->id);
 }
 
+/* A request's day by its user agent, legacy or not, into w. */
+static void who_ua_day(struct who *w, const struct req *q, int legacy)
+{
+	int32_t day = (int32_t)q->day;
+
+	if (!w->seen) {
+		for (unsigned u = 0; u < NUA; u++)
+			w->lu_last[u] = w->mu_first[u] = w->mu_last[u] = -1;
+		w->llast = -1;
+		w->seen = 1;
+	}
+	if (legacy) {
+		w->lu_last[q->ua] =
+		    day > w->lu_last[q->ua] ? day : w->lu_last[q->ua];
+		w->llast = day > w->llast ? day : w->llast;
+		return;
+	}
+	if (w->mu_first[q->ua] < 0 || day < w->mu_first[q->ua])
+		w->mu_first[q->ua] = day;
+	w->mu_last[q->ua] = day > w->mu_last[q->ua] ? day : w->mu_last[q->ua];
+}
+
 /* Count a valid line as keyaudit will. */
 static void record(struct gen *g, const struct req *q)
 {
@@ -1371,6 +1404,7 @@ static void record(struct gen *g, const struct req *q)
 
 	g->requests++;
 	g->nclass[cr->cls]++;
+	who_ua_day(w, q, cr->cls == CLS_API_KEY);
 	counts_add(&g->counts,
 		   pack_key(cr->who, q->day, cr->cls, amnesty, q->status));
 	w->all++;
@@ -1968,7 +2002,10 @@ static void walk_states(struct gen *g, struct who *w, const struct wday *d,
 		}
 		if (l < 0)
 			continue;
-		if (day - a >= n)
+		if (day - a >= n && w->has_heir && w->heir_first <= day &&
+		    w->heir_last == l)
+			st = ST_MIGRATED; /* probably: by its successor */
+		else if (day - a >= n)
 			st = ST_DORMANT;
 		else if (day - l >= n && m > l)
 			st = ST_MIGRATED;
@@ -1983,6 +2020,109 @@ static void walk_states(struct gen *g, struct who *w, const struct wday *d,
 			w->since = day;
 		w->state = prev = st;
 	}
+}
+
+static int64_t dist64(int64_t a, int64_t b)
+{
+	return a > b ? a - b : b - a;
+}
+
+/* The successor o's use of agent u is a better one for w (last legacy
+ * day L) than best's (first day bf) -- keyaudit's rule: within 14 days
+ * of L, used after it, the nearest, then the first by name, then the
+ * earliest. */
+static int heir_better(const struct who *o, unsigned u, int64_t L,
+		       const struct who *best, int64_t bf)
+{
+	int64_t f = o->mu_first[u];
+	int c;
+
+	if (f < 0 || o->mu_last[u] <= L || dist64(f, L) > 14)
+		return 0;
+	if (!best || dist64(f, L) != dist64(bf, L))
+		return !best || dist64(f, L) < dist64(bf, L);
+	c = strcmp(o->name, best->name);
+	return c ? c < 0 : f < bf;
+}
+
+/* w's successor among the credentials of the clients grp[0..n), which
+ * share its client's address: keyaudit's succession by address and
+ * agent. */
+static void find_heir(struct gen *g, const unsigned *grp, size_t n,
+		      struct who *w)
+{
+	const struct who *best = NULL;
+	int64_t bf = 0;
+
+	for (unsigned u = 0; u < NUA; u++) {
+		if (w->lu_last[u] < 0 || w->lu_last[u] < w->llast - 14)
+			continue;
+		for (size_t x = 0; x < n; x++) {
+			const struct client *c = &g->cl[grp[x]];
+
+			for (unsigned j = 0; j <= c->ncred; j++) {
+				const struct cred *m =
+				    j < c->ncred ? c->cred[j] : c->modern;
+				const struct who *o =
+				    m ? &g->names.v[m->who] : NULL;
+
+				if (!o || o == w ||
+				    strncmp(o->name, "fp:", 3) != 0 ||
+				    !heir_better(o, u, w->llast, best, bf))
+					continue;
+				best = o;
+				bf = o->mu_first[u];
+			}
+		}
+	}
+	if (best) {
+		w->has_heir = 1;
+		w->heir_first = bf;
+		w->heir_last = w->llast;
+	}
+}
+
+static const struct gen *addr_gen; /* for cmp_addr() */
+
+static int cmp_addr(const void *a, const void *b)
+{
+	return strcmp(addr_gen->cl[*(const unsigned *)a].addr,
+		      addr_gen->cl[*(const unsigned *)b].addr);
+}
+
+/* The legacy credentials named after themselves, and their successors
+ * among the credentials sent from their address. */
+static void find_heirs(struct gen *g)
+{
+	unsigned *idx = xmalloc((g->o.clients + 1) * sizeof(*idx));
+	size_t n = (size_t)g->o.clients;
+
+	for (size_t i = 0; i < n; i++)
+		idx[i] = (unsigned)i;
+	addr_gen = g;
+	qsort(idx, n, sizeof(*idx), cmp_addr);
+	for (size_t i = 0; i < n;) {
+		size_t e = i;
+
+		while (e < n &&
+		       strcmp(g->cl[idx[e]].addr, g->cl[idx[i]].addr) == 0)
+			e++;
+		for (size_t x = i; x < e; x++) {
+			const struct client *c = &g->cl[idx[x]];
+
+			for (unsigned k = 0; k < c->ncred; k++) {
+				struct who *w = &g->names.v[c->cred[k]->who];
+
+				if (c->cred[k]->cls == CLS_API_KEY &&
+				    w->seen &&
+				    strncmp(w->name, "fp:", 3) == 0 &&
+				    !w->has_heir && w->llast >= 0)
+					find_heir(g, idx + i, e - i, w);
+			}
+		}
+		i = e;
+	}
+	free(idx);
 }
 
 static void make_states(struct gen *g)
@@ -2018,6 +2158,7 @@ static void make_states(struct gen *g)
 			d[j++] = d[i];
 		}
 	}
+	find_heirs(g);
 	for (size_t i = 0; i < j;) {
 		size_t e = i;
 
@@ -2090,6 +2231,28 @@ static int cmp_legacy(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+/* The legacy clients probably succeeded by address and agent: client,
+ * the successor's first day, the last legacy day it was found for. */
+static void write_heirs(struct gen *g, struct who **byname)
+{
+	char *path = truth_path(g->o.out, ".heirs.csv");
+	FILE *f = truth_open(path);
+	char a[16], b[16];
+
+	fputs("client,heir_first,heir_last\n", f);
+	for (size_t i = 0; i < g->names.n; i++) {
+		const struct who *w = byname[i];
+
+		if (!w->has_heir)
+			continue;
+		day_text(g->o.start_day + w->heir_first, a, sizeof(a));
+		day_text(g->o.start_day + w->heir_last, b, sizeof(b));
+		fprintf(f, "%s,%s,%s\n", w->name, a, b);
+	}
+	truth_close(f, path);
+	free(path);
+}
+
 static void write_migration(struct gen *g, struct who **byname)
 {
 	char *path = truth_path(g->o.out, ".migration.csv");
@@ -2113,6 +2276,7 @@ static void write_migration(struct gen *g, struct who **byname)
 	truth_close(f, path);
 	free(v);
 	free(path);
+	write_heirs(g, byname);
 }
 
 static void write_summary(struct gen *g)

@@ -338,7 +338,21 @@ def client_days(path):
     return per, last
 
 
-def walk(days, last, n):
+def heirs(path):
+    """{client: (first, last)}: loggen's probable successions by address
+    and agent (its .heirs.csv beside the counts), the successor's first
+    day and the last legacy day it was found for, as ordinals."""
+    import datetime
+    import os
+    p = path.replace(".counts.csv", ".heirs.csv")
+    if not os.path.exists(p):
+        return {}
+    o = lambda d: datetime.date.fromisoformat(d).toordinal()
+    return {r["client"]: (o(r["heir_first"]), o(r["heir_last"]))
+            for r in csv.DictReader(open(p, newline=""))}
+
+
+def walk(days, last, n, heir=None):
     """Yield (day, state) from the client's first legacy request on."""
     NEVER = -10 ** 9
     a = l = m = ok = NEVER
@@ -354,7 +368,9 @@ def walk(days, last, n):
                 m, modern = d, True
         if l == NEVER:
             continue
-        if d - a >= n:
+        if d - a >= n and heir and heir[0] <= d and heir[1] == l:
+            st = "migrated"  # probably: by its successor
+        elif d - a >= n:
             st = "dormant"
         elif d - l >= n and m > l:
             st = "migrated"
@@ -375,10 +391,11 @@ def day_text(d):
 
 def client_states(path, n):
     per, last = client_days(path)
+    hs = heirs(path)
     out = {}
     for c, days in per.items():
         prev = since = None
-        for d, st in walk(days, last, n):
+        for d, st in walk(days, last, n, hs.get(c)):
             if st != prev:
                 since = d
             prev = st
@@ -393,8 +410,9 @@ def progress(path, n):
     per, last = client_days(path)
     first = min(min(days) for days in per.values())
     tally = defaultdict(lambda: defaultdict(int))
-    for days in per.values():
-        for d, st in walk(days, last, n):
+    hs = heirs(path)
+    for c, days in per.items():
+        for d, st in walk(days, last, n, hs.get(c)):
             tally[d][st] += 1
     out = ["day," + ",".join(STATES) + ",legacy_clients"]
     for d in range(first, last + 1):

@@ -82,8 +82,52 @@ static void order(void)
 	STR_EQ(client_state_name(CLIENT_NSTATES), "", "out of range");
 }
 
+/* A client of legacy days ("L", "." nothing) with a probable successor
+ * (its heir) found for its legacy use of day last and first seen on
+ * day first: migrated once that use is the last and the successor was
+ * seen, dormant otherwise; regressed when legacy again after. */
+static int heir_state(const char *days, int64_t now, int64_t first,
+		      int64_t last, const struct client_heir **used)
+{
+	struct client_days d;
+	struct client_story s;
+	struct client_heir h;
+
+	memset(&d, 0, sizeof(d));
+	memset(&h, 0, sizeof(h));
+	h.first = first;
+	h.last_legacy = last;
+	for (int64_t i = 0; days[i]; i++)
+		if (days[i] == 'L')
+			client_days_add(&d, i, 2, 0, 0);
+	d.heir = &h;
+	client_story(&d, now, 3, &s, NULL, 0);
+	*used = s.heir == &h ? s.heir : NULL;
+	client_days_free(&d);
+	return s.state;
+}
+
+static void heirs(void)
+{
+	const struct client_heir *used;
+
+	INT_EQ(heir_state("LL...", 4, 3, 1, &used), CLIENT_MIGRATED,
+	       "a successor makes a dormant key migrated");
+	INT_EQ(used != NULL, 1, "the story names the successor");
+	INT_EQ(heir_state("LL...", 4, 6, 1, &used), CLIENT_DORMANT,
+	       "a successor not seen yet: dormant");
+	INT_EQ(used == NULL, 1, "no successor named");
+	INT_EQ(heir_state("LL...", 4, 3, 0, &used), CLIENT_DORMANT,
+	       "a successor of another legacy use: dormant");
+	INT_EQ(heir_state("LL.", 2, 1, 1, &used), CLIENT_LEGACY_ONLY,
+	       "not dormant: the successor changes nothing");
+	INT_EQ(heir_state("LL....L", 6, 3, 1, &used), CLIENT_REGRESSED,
+	       "back on legacy after a probable migration: regressed");
+}
+
 void test_client(void)
 {
 	states();
 	order();
+	heirs();
 }
