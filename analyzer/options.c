@@ -857,7 +857,7 @@ static const char *option_name(int id)
 
 /* The options given on the command line, by id: not taken from the
  * settings file. */
-static unsigned char given[OPT_PRINTCONFIG + 1];
+static unsigned char given[OPT_END];
 
 static enum parse_result read_options(int argc, char **argv,
 				      struct config *cfg)

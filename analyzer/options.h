@@ -171,7 +171,8 @@ enum {
 	OPT_REGOWNER,
 	OPT_MESSAGES,
 	OPT_STRICTSUCC,
-	OPT_PHASEDATE
+	OPT_PHASEDATE,
+	OPT_END /* keep last: one past every id */
 };
 
 /* A command: "name" or "name sub" on the command line. */
