@@ -87,6 +87,9 @@ struct store {
 	int queued; /* batch[!cur] is handed to the writer, not done */
 	int stop;   /* the writer should exit */
 	int failed; /* the last handed batch could not be written */
+	/* the batch writer has added into the rollups what an interrupted
+	 * run left out of them; since, it adds each batch itself */
+	int rolled;
 	char wmsg[512];
 };
 
