@@ -9,6 +9,9 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "buf.h"
 #include "day.h"
@@ -35,6 +38,19 @@ void store_batch_free(struct batch *b)
 	for (int k = 0; k < KIND_N; k++)
 		tally_free(b->t[k]);
 	tally_free(b->route_n);
+}
+
+/* Empty b and give its memory back to the system: a batch written
+ * holds none while the next one fills. */
+static void release(struct batch *b)
+{
+	store_batch_free(b);
+	store_batch_init(b);
+	b->any = 0;
+	b->has_fs = 0;
+#ifdef __GLIBC__
+	malloc_trim(0); /* free pages amid the heap, too */
+#endif
 }
 
 static size_t put(char *dst, const void *src, size_t n)
@@ -183,13 +199,35 @@ void store_count(struct store *st, const struct file_state *fs,
 		count_legacy(&c, st3);
 }
 
-int store_batch_full(const struct store *st)
+static size_t batch_bytes(const struct batch *b)
 {
-	const struct batch *b = &st->batch[st->cur];
 	size_t bytes = tally_bytes(b->route_n);
 
 	for (int k = 0; k < KIND_N; k++)
 		bytes += tally_bytes(b->t[k]);
+	return bytes;
+}
+
+/* Wait until the writer has written the batch handed to it, and given
+ * back its memory. */
+static void wait_handed(struct store *st)
+{
+	pthread_mutex_lock(&st->mu);
+	while (st->queued)
+		pthread_cond_wait(&st->cv, &st->mu);
+	pthread_mutex_unlock(&st->mu);
+}
+
+int store_batch_full(struct store *st)
+{
+	size_t bytes = batch_bytes(&st->batch[st->cur]);
+
+	if (st->handed && bytes + st->handed > BATCH_BUDGET) {
+		/* with the one handed to the writer, at the budget: go on
+		 * filling this one once the writer has given that back */
+		wait_handed(st);
+		st->handed = 0;
+	}
 	return bytes > BATCH_BYTES;
 }
 
@@ -562,7 +600,7 @@ static int write_batch(struct store *st, struct batch *b, char *err,
 		if (rc == 0)
 			st->rolled = 1;
 	}
-	store_batch_clear(b);
+	release(b);
 	return rc;
 }
 
@@ -635,6 +673,7 @@ int store_commit(struct store *st, struct file_state *fs, char *err,
 		    pthread_create(&st->writer, NULL, writer, st) == 0;
 	if (!st->writer_started)
 		return write_batch(st, b, err, errlen); /* no thread: inline */
+	st->handed = batch_bytes(b);
 	pthread_mutex_lock(&st->mu);
 	st->cur = !st->cur;
 	st->queued = 1;
