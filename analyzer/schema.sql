@@ -6,8 +6,9 @@
 -- not unique by its key: sum over rows.  Each view reads the rollup
 -- (rollup_*), one row per key whatever the number of files or hosts that
 -- carried it, and the detail (file_*, rows per log file) not yet added to
--- it.  Ingest and merge write the detail; at the end of each run the new
--- detail is added into the rollups (files.rolled says how far), and
+-- it.  Ingest and merge write the detail; ingest adds each batch's rows
+-- into the rollups in the transaction that writes them as detail
+-- (files.rolled says how far), and at the end of each run
 -- the detail of files whose last day is more than --detail-days before
 -- the newest day is deleted (files.detail = 0), so rows grow with
 -- distinct keys, not with files.  While a file's detail is kept, an

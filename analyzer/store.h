@@ -161,9 +161,11 @@ struct hit {
 void store_count(struct store *st, const struct file_state *fs,
 		 const struct hit *h);
 
-/* Is the batch in memory big enough (6 MiB) to be written now?  Two
- * can be held at once: one being counted, one being written. */
-int store_batch_full(const struct store *st);
+/* Is the batch in memory big enough (10 MiB) to be written now?  Two
+ * can be held at once, one being counted and one being written, 12 MiB
+ * together at most: at that, this waits until the writer has written
+ * its batch and given back its memory (which it does as it ends). */
+int store_batch_full(struct store *st);
 
 /* Drop the counts of the batch being filled (not yet committed); the
  * file's read position stays where the last commit left it. */

@@ -29,8 +29,12 @@
 #define ROUTE_MAX	     256 /* longer routes are cut */
 #define ROUTES_CAP	     16	 /* routes per client and day in one batch */
 #define ORIGINS_CAP	     2	 /* origins per client, day, fp in one batch */
-#define BATCH_BYTES	     (6u * 1024 * 1024) /* memory before a flush */
-#define SQL_MAX		     4096 /* the longest statement made from a table */
+/* A batch is written once it holds BATCH_BYTES; the one being counted
+ * and the one being written hold at most BATCH_BUDGET together: the
+ * writer gives its memory back once it has written it. */
+#define BATCH_BYTES  (10u * 1024 * 1024)
+#define BATCH_BUDGET (12u * 1024 * 1024)
+#define SQL_MAX	     4096 /* the longest statement made from a table */
 
 /* The tables of counts (schema.sql), in the order of a batch's
  * tallies. */
@@ -90,6 +94,12 @@ struct store {
 	int queued; /* batch[!cur] is handed to the writer, not done */
 	int stop;   /* the writer should exit */
 	int failed; /* the last handed batch could not be written */
+	/* the batch writer has added into the rollups what an interrupted
+	 * run left out of them; since, it adds each batch itself */
+	int rolled;
+	/* bytes of the batch handed to the writer, until it gave them back
+	 * (0: none, or known to be given back) */
+	size_t handed;
 	char wmsg[512];
 	/* merge: the attached shard "s" is of schema 5, without the
 	 * origins (its kinds are those before KIND_ORIGINS) */
