@@ -704,38 +704,37 @@ static void find_candidate(const struct text *t, size_t i, size_t j,
 	}
 }
 
+/* The Shannon entropy of the letters and digits of [p, p+n), in bits
+ * per character; *total is how many there are. */
+static double entropy(const char *p, size_t n, size_t *total)
+{
+	unsigned count[128] = {0};
+	double h = 0;
+
+	*total = 0;
+	for (size_t k = 0; k < n; k++)
+		if (is_alnum((unsigned char)p[k])) {
+			count[(unsigned char)p[k]]++;
+			(*total)++;
+		}
+	for (int c = 0; c < 128; c++)
+		if (count[c]) {
+			double f = (double)count[c] / (double)*total;
+
+			h -= f * log2(f);
+		}
+	return h;
+}
+
 /* The measure: at least FP_SCRUB_MIN letters and digits, of two or more
  * of the classes capital, small letter and digit, with a Shannon
  * entropy of at least FP_SCRUB_BITS bits per character. */
 static int high_entropy(const char *p, size_t n)
 {
-	unsigned count[128] = {0};
-	size_t total = 0;
-	int up = 0;
-	int low = 0;
-	int dig = 0;
-	double h = 0;
+	size_t total;
 
-	for (size_t k = 0; k < n; k++) {
-		int c = (unsigned char)p[k];
-
-		if (!is_alnum(c))
-			continue;
-		count[c]++;
-		total++;
-		up |= is_upper(c);
-		low |= is_lower(c);
-		dig |= is_digit(c);
-	}
-	if (total < FP_SCRUB_MIN || up + low + dig < 2)
-		return 0;
-	for (int c = 0; c < 128; c++)
-		if (count[c]) {
-			double f = (double)count[c] / (double)total;
-
-			h -= f * log2(f);
-		}
-	return h >= FP_SCRUB_BITS;
+	return mixed(p, n) && entropy(p, n, &total) >= FP_SCRUB_BITS &&
+	       total >= FP_SCRUB_MIN;
 }
 
 /* Is i the start of a run: a letter, a digit or a separator of one? */
@@ -785,6 +784,30 @@ static void cut_edge(const struct text *t, size_t i, size_t j,
 	cd->forced = 1;
 }
 
+/* A candidate too short for the measure, with the mixed pieces next to
+ * it (grow()), when they come to FP_SCRUB_LONG letters and digits or
+ * more with an entropy of FP_SCRUB_BITS + 1 bits a character: a random
+ * secret cut by '/' may have a piece that reads as camel-case words
+ * ("0CNGbDWufRuQQVodP/suaMqutvgieqkuzynAZYtz"), while names with a
+ * model number stay ("SonyEricssonK610i/R1CB").  Forced then. */
+#define FP_SCRUB_LONG 32
+static void long_mixed(const struct text *t, size_t i, size_t j,
+		       struct candidate *cd)
+{
+	struct candidate g = *cd;
+	size_t total;
+	double h;
+
+	grow(t, i, j, &g, 0);
+	h = entropy(t->s + g.start, g.end - g.start, &total);
+	if (total < FP_SCRUB_LONG)
+		return;
+	if (h >= FP_SCRUB_BITS + 1) {
+		*cd = g;
+		cd->forced = 1;
+	}
+}
+
 /* Copy [i, j) to o with its candidate fingerprinted when it passes the
  * measure (or has a known shape, or reaches a cut). */
 static void scrub_span(struct sink *o, const struct fpkey *key,
@@ -798,6 +821,9 @@ static void scrub_span(struct sink *o, const struct fpkey *key,
 		/* in base64 with '+', the pieces around count too */
 		grow(t, i, j, &cd, 1);
 	}
+	if (cd.start < cd.end && !cd.forced &&
+	    !high_entropy(t->s + cd.start, cd.end - cd.start))
+		long_mixed(t, i, j, &cd);
 	if (cd.start < cd.end &&
 	    (cd.forced || high_entropy(t->s + cd.start, cd.end - cd.start))) {
 		size_t w;
