@@ -567,22 +567,58 @@ static enum parse_result text_option(struct config *cfg, int c)
 	return OPTIONS_RUN;
 }
 
+/* The options that only keep their value (a text) or say yes (a flag)
+ * in a field of struct config. */
+static const struct {
+	int id;
+	size_t field; /* offsetof(struct config, ...) */
+	int flag;     /* 1: an int set to 1; 0: a const char * to optarg */
+} plain_options[] = {
+    {OPT_RULES, offsetof(struct config, rules), 0},
+    {OPT_FORMAT, offsetof(struct config, format), 0},
+    {OPT_KEY, offsetof(struct config, key_file), 0},
+    {OPT_REGISTRY, offsetof(struct config, registry), 0},
+    {OPT_MESSAGES, offsetof(struct config, messages), 0},
+    {OPT_ACTION, offsetof(struct config, action), 0},
+    {OPT_PHASE, offsetof(struct config, phase), 0},
+    {OPT_HTML, offsetof(struct config, html), 0},
+    {OPT_METRICS, offsetof(struct config, metrics), 0},
+    {OPT_CONFIG, offsetof(struct config, config), 0},
+    {'o', offsetof(struct config, out), 0},
+    {OPT_DRYRUN, offsetof(struct config, dry_run), 1},
+    {OPT_FORCE, offsetof(struct config, force), 1},
+    {OPT_ACCEPTGAPS, offsetof(struct config, accept_gaps), 1},
+    {OPT_STRICTSUCC, offsetof(struct config, strict_succession), 1},
+    {OPT_PRINTCONFIG, offsetof(struct config, print_config), 1},
+};
+
+/* Set the field of a plain option c; return whether c is one. */
+static int plain_option(struct config *cfg, int c)
+{
+	for (size_t i = 0;
+	     i < sizeof(plain_options) / sizeof(plain_options[0]); i++) {
+		char *f = (char *)cfg + plain_options[i].field;
+
+		if (plain_options[i].id != c)
+			continue;
+		if (plain_options[i].flag)
+			*(int *)(void *)f = 1;
+		else
+			*(const char **)(void *)f = optarg;
+		return 1;
+	}
+	return 0;
+}
+
 static enum parse_result one_option(struct config *cfg, int c)
 {
+	if (plain_option(cfg, c))
+		return OPTIONS_RUN;
 	switch (c) {
 	case OPT_DB:
 		if (cfg->ndbs == 64)
 			return usage_error(cfg->cmd, "--db: at most 64");
 		cfg->db = cfg->dbs[cfg->ndbs++] = optarg;
-		break;
-	case OPT_RULES:
-		cfg->rules = optarg;
-		break;
-	case OPT_FORMAT:
-		cfg->format = optarg;
-		break;
-	case OPT_KEY:
-		cfg->key_file = optarg;
 		break;
 	case OPT_WAIT:
 	case OPT_COMMIT:
@@ -600,18 +636,6 @@ static enum parse_result one_option(struct config *cfg, int c)
 		return int_option(cfg, c);
 	case OPT_BEFORE:
 		return day_option(cfg, "before", &cfg->before);
-	case OPT_DRYRUN:
-		cfg->dry_run = 1;
-		break;
-	case OPT_FORCE:
-		cfg->force = 1;
-		break;
-	case OPT_ACCEPTGAPS:
-		cfg->accept_gaps = 1;
-		break;
-	case OPT_STRICTSUCC:
-		cfg->strict_succession = 1;
-		break;
 	case OPT_INCLUDE:
 	case OPT_EXCLUDE:
 	case OPT_REGKEY:
@@ -626,35 +650,8 @@ static enum parse_result one_option(struct config *cfg, int c)
 		return day_option(cfg, "until", &cfg->until);
 	case OPT_ASOF:
 		return day_option(cfg, "as-of", &cfg->as_of);
-	case 'o':
-		cfg->out = optarg;
-		break;
-	case OPT_REGISTRY:
-		cfg->registry = optarg;
-		break;
-	case OPT_MESSAGES:
-		cfg->messages = optarg;
-		break;
 	case OPT_PHASEDATE:
 		return plan_option(cfg);
-	case OPT_ACTION:
-		cfg->action = optarg;
-		break;
-	case OPT_PHASE:
-		cfg->phase = optarg;
-		break;
-	case OPT_HTML:
-		cfg->html = optarg;
-		break;
-	case OPT_METRICS:
-		cfg->metrics = optarg;
-		break;
-	case OPT_CONFIG:
-		cfg->config = optarg;
-		break;
-	case OPT_PRINTCONFIG:
-		cfg->print_config = 1;
-		break;
 	case OPT_MAXSHARE:
 	case OPT_MAXBLIND:
 		return percent_option(cfg, c);
