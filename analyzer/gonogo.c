@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "day.h"
+#include "msg.h"
 #include "registry.h"
 
 #define FAILED 3 /* a run-time failure */
@@ -169,8 +170,12 @@ static int prepare(struct run *r)
 	}
 	r->phase = g->o.phase ? rules_phase_find(r->rs, g->o.phase) : 0;
 	if (r->phase < 0) {
+		char b[MSG_ARG_MAX];
+
+		/* not repeated: a secret may have been typed there */
 		snprintf(r->emsg, r->emsglen,
-			 "the rules have no phase named '%s'", g->o.phase);
+			 "--phase: the rules have no such phase (got %s)",
+			 msg_arg(b, g->o.phase));
 		return USAGE;
 	}
 	g->phase = rules_phase_name(r->rs, r->phase);

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "msg.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -98,10 +99,12 @@ struct format *format_new(const char *spec, char *err, size_t errlen)
 
 	if (!ops) {
 		char known_list[512];
+		char b[MSG_ARG_MAX];
 
+		/* not repeated: a secret may have been typed there */
 		format_names(known_list, sizeof(known_list));
-		snprintf(err, errlen, "unknown format '%s' (known: %s%s)",
-			 spec, known_list,
+		snprintf(err, errlen, "unknown format (got %s); known: %s%s",
+			 msg_arg(b, spec), known_list,
 			 strcmp(spec, "auto") == 0
 			     ? "; 'auto' is for ingest, which reads "
 			       "each log's first lines"

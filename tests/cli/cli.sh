@@ -18,7 +18,8 @@ expect_exit 2 "$KEYAUDIT" ingest --bogus x 2>/dev/null
 expect_exit 2 "$KEYAUDIT" report nosuch 2>/dev/null
 expect_exit 2 "$KEYAUDIT" report migration --since 2026-13-01 2>/dev/null
 expect_exit 2 "$KEYAUDIT" ingest --format apache x 2>err
-grep -q "unknown format 'apache'" err || fail "format message"
+grep -q "unknown format (got 6 bytes, not shown" err || fail "format message"
+grep -q apache err && fail "the format's value repeated"
 expect_exit 3 "$KEYAUDIT" report migration --db nowhere.db 2>err
 grep -q "nowhere.db: no such database" err || fail "missing database"
 

@@ -35,6 +35,10 @@ refused report migration --db a.db --since "$S"
 refused gonogo --db a.db --max-share "$S"
 refused gonogo --db a.db --window "$S"
 refused gonogo --db a.db --brownout "$S"
+refused gonogo --db a.db --phase "$S"
+grep -q -- "--phase: the rules have no such phase" err || fail "--phase: what"
+refused ingest --db f.db --format "$S" /dev/null
+grep -q "unknown format" err || fail "--format: what"
 refused ingest --db a.db --jobs "$S" a.log
 refused report outreach --db a.db --registry r.csv \
 	--registry-delimiter "$S"

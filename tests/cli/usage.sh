@@ -69,7 +69,7 @@ for f in combined common vhost_combined vhost_common 'nginx:<log_format>' \
 	grep -q "$f" help || fail "format $f not in --help"
 done
 "$KEYAUDIT" ingest --format nosuch x.log 2>err && fail "format nosuch"
-grep -q "(known: combined, common, vhost_combined, vhost_common, nginx:<log_format>, jsonl\[:<time key>\], s3, alb, elb, cloudfront, regex:<pattern>)" err ||
+grep -q "; known: combined, common, vhost_combined, vhost_common, nginx:<log_format>, jsonl\[:<time key>\], s3, alb, elb, cloudfront, regex:<pattern>$" err ||
 	{ cat err; fail "the formats in the message"; }
 # every report kind of report.c's table, in its order
 kinds=$(sed -n '/^kinds:/,/^formats:/p' help | sed '$d' | tr -d '\n' |
