@@ -11,6 +11,10 @@
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
+/* Room for one more at p, an array of n elements of size bytes with
+ * room for *cap: when it is full, *cap doubles (from first when 0) and
+ * the array moves.  Return where the array now is. */
+void *xgrow(void *p, size_t n, size_t *cap, size_t size, size_t first);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 

@@ -36,10 +36,7 @@ void client_days_add(struct client_days *d, int64_t day, long long legacy,
 		d->sorted = 1;
 	else if (day < e->day)
 		d->sorted = 0;
-	if (d->n == d->cap) {
-		d->cap = d->cap ? 2 * d->cap : 64;
-		d->v = xrealloc(d->v, d->cap * sizeof(*d->v));
-	}
+	d->v = xgrow(d->v, d->n, &d->cap, sizeof(*d->v), 64);
 	d->v[d->n].day = day;
 	d->v[d->n].legacy = legacy;
 	d->v[d->n].refused = refused;

@@ -42,10 +42,7 @@ static void uses_add(struct uses *u, const char *const *c)
 {
 	struct use *e;
 
-	if (u->n == u->cap) {
-		u->cap = u->cap ? 2 * u->cap : 256;
-		u->v = xrealloc(u->v, u->cap * sizeof(*u->v));
-	}
+	u->v = xgrow(u->v, u->n, &u->cap, sizeof(*u->v), 256);
 	e = &u->v[u->n++];
 	e->client = xstrdup(c[0]);
 	/* a client named after its credential keeps fp '' */
@@ -147,10 +144,7 @@ static void heir_add(struct client_succ *t, const struct use *from,
 {
 	struct client_heir *h;
 
-	if (t->n == t->cap) {
-		t->cap = t->cap ? 2 * t->cap : 64;
-		t->v = xrealloc(t->v, t->cap * sizeof(*t->v));
-	}
+	t->v = xgrow(t->v, t->n, &t->cap, sizeof(*t->v), 64);
 	h = &t->v[t->n++];
 	h->client = xstrdup(from->client);
 	h->by = xstrdup(by->client);

@@ -77,10 +77,7 @@ void gn_succ_client(struct gonogo *g, const char *client,
 		free(u->account);
 		return;
 	}
-	if (u->n == u->cap) {
-		u->cap = u->cap ? 2 * u->cap : 16;
-		u->v = xrealloc(u->v, u->cap * sizeof(*u->v));
-	}
+	u->v = xgrow(u->v, u->n, &u->cap, sizeof(*u->v), 16);
 	u->v[u->n].client = xstrdup(client);
 	u->v[u->n].account = u->account;
 	u->v[u->n++].last_legacy = s->last_legacy;

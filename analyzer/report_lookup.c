@@ -46,10 +46,7 @@ static int found_row(void *arg, int n, const char *const *c,
 
 	(void)n;
 	(void)names;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 64;
-		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
-	}
+	l->v = xgrow(l->v, l->n, &l->cap, sizeof(*l->v), 64);
 	fd = &l->v[l->n++];
 	for (int i = 0; i < FOUND_NCOLS; i++)
 		fd->c[i] = xstrdup(c[i] ? c[i] : "");

@@ -63,10 +63,7 @@ void drafts_add(struct drafts *d, const char *contact, const char *client,
 {
 	struct drow *r;
 
-	if (d->n == d->cap) {
-		d->cap = d->cap ? 2 * d->cap : 32;
-		d->v = xrealloc(d->v, d->cap * sizeof(*d->v));
-	}
+	d->v = xgrow(d->v, d->n, &d->cap, sizeof(*d->v), 32);
 	r = &d->v[d->n];
 	r->key = lower_trim(contact);
 	r->contact = xstrdup(contact);
@@ -113,10 +110,7 @@ static int keep_cred(void *arg, const char *const *v)
 {
 	struct cdets *d = arg;
 
-	if (d->n == d->cap) {
-		d->cap = d->cap ? 2 * d->cap : 64;
-		d->v = xrealloc(d->v, d->cap * sizeof(*d->v));
-	}
+	d->v = xgrow(d->v, d->n, &d->cap, sizeof(*d->v), 64);
 	for (int i = 0; i < CRED_NCOLS; i++)
 		d->v[d->n].c[i] = xstrdup(v[i] ? v[i] : "");
 	d->n++;

@@ -271,10 +271,7 @@ static void cred_add(struct oclient *c, const char *const *col)
 {
 	struct nums *e;
 
-	if (c->ncr == c->cap) {
-		c->cap = c->cap ? 2 * c->cap : 16;
-		c->cr = xrealloc(c->cr, c->cap * sizeof(*c->cr));
-	}
+	c->cr = xgrow(c->cr, c->ncr, &c->cap, sizeof(*c->cr), 16);
 	e = &c->cr[c->ncr++];
 	memset(e, 0, sizeof(*e));
 	e->fp = xstrdup(col[2] ? col[2] : "");

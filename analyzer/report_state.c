@@ -153,10 +153,7 @@ static void client_done(struct walker *w)
 		if (w->client && w->legacy > 0)
 			client_stream(w);
 	} else if (w->client && w->legacy > 0) {
-		if (f->n == f->cap) {
-			f->cap = f->cap ? 2 * f->cap : 256;
-			f->v = xrealloc(f->v, f->cap * sizeof(*f->v));
-		}
+		f->v = xgrow(f->v, f->n, &f->cap, sizeof(*f->v), 256);
 		c = &f->v[f->n++];
 		memset(c, 0, sizeof(*c));
 		c->client = w->client;
