@@ -331,11 +331,25 @@ static void day_text(int64_t z, char out[32])
 	snprintf(out, 32, "%s", day_format(z, text));
 }
 
-/* Where a batch's rows go: a file's detail (?1 file_id, ?2 part, the
- * key from ?3) or the rollups (the key from ?1). */
+/* Rows are written ROWS_PER_STEP to a statement: SQLite's work for a
+ * statement (reset, cursors, its transaction check) is paid once for
+ * them all. */
+#define ROWS_PER_STEP 32
+
+/* Where a batch's rows go: a file's detail (file_id, part, the key)
+ * or the rollups (the key), one row or ROWS_PER_STEP rows a step. */
 struct target {
-	sqlite3_stmt *s;
-	int base; /* the table's first key column */
+	sqlite3_stmt *one;
+	sqlite3_stmt *many;
+	int detail;
+	int ncols; /* parameters a row */
+};
+
+/* A row waiting for its step: its entry, count and (KIND_HOURS) hours. */
+struct pending {
+	const struct tally_entry *e;
+	uint64_t n;
+	uint64_t hours[24];
 };
 
 struct writer {
@@ -348,8 +362,11 @@ struct writer {
 	/* KIND_HOURS: the row being gathered, its hours so far */
 	const struct tally_entry *row;
 	uint64_t hours[24];
+	struct pending pend[ROWS_PER_STEP];
+	int npend;
+	int32_t day; /* the day of day_text, or -1 */
+	char day_text[32];
 };
-
 /* The fingerprint of a key's rest: '' for the zeros of no credential. */
 static void bind_fp(sqlite3_stmt *s, int i, const char *fp)
 {
@@ -418,49 +435,93 @@ static int bind_rest(sqlite3_stmt *s, enum store_kind kind,
 	return i + 2;
 }
 
-/* Write the row of e's key (k) with n into one target. */
-static int bind_entry(struct writer *w, const struct target *to,
-		      const struct tally_entry *e, const struct keyhead *k,
-		      const char *day, uint64_t n)
+/* The text of day z, made once for a run of rows of one day. */
+static const char *writer_day(struct writer *w, int32_t z)
 {
-	const char *cls =
-	    k->cls < w->st->nclasses ? w->st->classes[k->cls] : "unknown";
-	int classed = w->kind != KIND_CRED_AGENTS && w->kind != KIND_ROUTES;
-	sqlite3_stmt *s = to->s;
-	int i = to->base;
-
-	sqlite3_reset(s);
-	if (to->base > 1) {
-		sqlite3_bind_int64(s, 1, k->file);
-		sqlite3_bind_int64(s, 2, w->part);
+	if (w->day != z) {
+		day_text(z, w->day_text);
+		w->day = z;
 	}
-	sqlite3_bind_text(s, i++, day, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, i++, k->client, k->clen, SQLITE_STATIC);
-	if (classed)
-		sqlite3_bind_text(s, i++, cls, -1, SQLITE_STATIC);
-	i = bind_rest(s, w->kind, k, i);
-	sqlite3_bind_int64(s, i++, (int64_t)n);
-	if (store_tables[w->kind].range) {
-		sqlite3_bind_int64(s, i++, e->first);
-		sqlite3_bind_int64(s, i, e->last);
-	}
-	for (int h = 0; store_tables[w->kind].hours && h < 24; h++)
-		sqlite3_bind_int64(s, i++, (int64_t)w->hours[h]);
-	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	return w->day_text;
 }
 
-/* Write e's key with n (e->n, or the sum of a row's hours). */
-static int write_row(struct writer *w, const struct tally_entry *e, uint64_t n)
+/* Bind row p's columns from ?i on; return the next parameter's index. */
+static int bind_row(struct writer *w, const struct target *to, sqlite3_stmt *s,
+		    int i, const struct pending *p)
 {
 	struct keyhead k;
-	char day[32];
+	const char *cls;
+	int classed = w->kind != KIND_CRED_AGENTS && w->kind != KIND_ROUTES;
 
-	unpack(e, &k);
-	day_text(k.day, day);
-	for (int t = 0; t < w->nto; t++)
-		if (bind_entry(w, &w->to[t], e, &k, day, n) < 0)
+	unpack(p->e, &k);
+	cls = k.cls < w->st->nclasses ? w->st->classes[k.cls] : "unknown";
+	if (to->detail) {
+		sqlite3_bind_int64(s, i++, k.file);
+		sqlite3_bind_int64(s, i++, w->part);
+	}
+	sqlite3_bind_text(s, i++, writer_day(w, k.day), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, i++, k.client, k.clen, SQLITE_STATIC);
+	if (classed)
+		sqlite3_bind_text(s, i++, cls, -1, SQLITE_STATIC);
+	i = bind_rest(s, w->kind, &k, i);
+	sqlite3_bind_int64(s, i++, (int64_t)p->n);
+	if (store_tables[w->kind].range) {
+		sqlite3_bind_int64(s, i++, p->e->first);
+		sqlite3_bind_int64(s, i++, p->e->last);
+	}
+	for (int h = 0; store_tables[w->kind].hours && h < 24; h++)
+		sqlite3_bind_int64(s, i++, (int64_t)p->hours[h]);
+	return i;
+}
+
+/* Step s once; 0 or -1. */
+static int step(sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Write the pending rows into one target: in one step when they are
+ * ROWS_PER_STEP, else one a step. */
+static int flush_target(struct writer *w, const struct target *to)
+{
+	int i = 1;
+
+	if (w->npend == ROWS_PER_STEP) {
+		for (int r = 0; r < w->npend; r++)
+			i = bind_row(w, to, to->many, i, &w->pend[r]);
+		return step(to->many);
+	}
+	for (int r = 0; r < w->npend; r++) {
+		bind_row(w, to, to->one, 1, &w->pend[r]);
+		if (step(to->one) < 0)
 			return -1;
+	}
 	return 0;
+}
+
+static int flush_rows(struct writer *w)
+{
+	for (int t = 0; t < w->nto; t++)
+		if (flush_target(w, &w->to[t]) < 0)
+			return -1;
+	w->npend = 0;
+	return 0;
+}
+
+/* Write e's key with n (e->n, or the sum of a row's hours), when
+ * ROWS_PER_STEP rows wait. */
+static int write_row(struct writer *w, const struct tally_entry *e, uint64_t n)
+{
+	struct pending *p = &w->pend[w->npend++];
+
+	p->e = e;
+	p->n = n;
+	if (store_tables[w->kind].hours)
+		memcpy(p->hours, w->hours, sizeof(p->hours));
+	return w->npend == ROWS_PER_STEP ? flush_rows(w) : 0;
 }
 
 /* The hours row gathered so far, with n their sum; the entry's last
@@ -526,21 +587,35 @@ static int key_order(const void *a, const void *b)
 	return kx.restlen < ky.restlen ? -1 : 1;
 }
 
-/* "INSERT INTO file_T|rollup_T(cols) VALUES(?..) ON CONFLICT DO ..." */
-static void upsert_sql(enum store_kind k, int detail, char *out, size_t cap)
+/* The parameters of a row of kind k: of the detail, or the rollups. */
+static int row_params(enum store_kind k, int detail)
 {
 	const struct store_table *t = &store_tables[k];
-	int nparams = t->nkeys + 1 + 2 * t->range + 24 * t->hours + 2 * detail;
+
+	return t->nkeys + 1 + 2 * t->range + 24 * t->hours + 2 * detail;
+}
+
+/* "INSERT INTO file_T|rollup_T(cols) VALUES(?..),.. ON CONFLICT DO ..."
+ * with rows rows of ncols parameters. */
+static void upsert_sql(enum store_kind k, int detail, int rows, char *out,
+		       size_t cap)
+{
+	const struct store_table *t = &store_tables[k];
+	int ncols = row_params(k, detail);
 	size_t n;
 
-	n = (size_t)snprintf(out, cap, "INSERT INTO %s%s(%s%s, %s) VALUES(",
+	n = (size_t)snprintf(out, cap, "INSERT INTO %s%s(%s%s, %s) VALUES",
 			     detail ? "file_" : "rollup_", t->name,
 			     detail ? "file_id, part, " : "", t->keys,
 			     store_vals(t));
-	for (int i = 1; i <= nparams && n < cap; i++)
-		n += (size_t)snprintf(out + n, cap - n, "%s?%d",
-				      i > 1 ? "," : "", i);
-	snprintf(out + n, n < cap ? cap - n : 0, ")%s", store_merge_tail(t));
+	for (int r = 0; r < rows && n < cap; r++)
+		for (int i = 0; i < ncols && n < cap; i++)
+			n += (size_t)snprintf(out + n, cap - n, "%s?%s",
+					      i	  ? ","
+					      : r ? ",("
+						  : "(",
+					      i + 1 < ncols ? "" : ")");
+	snprintf(out + n, n < cap ? cap - n : 0, "%s", store_merge_tail(t));
 }
 
 /* Prepare the writer's targets for kind k: the rollups, and first the
@@ -548,17 +623,21 @@ static void upsert_sql(enum store_kind k, int detail, char *out, size_t cap)
 static int prepare_targets(struct writer *w, int detail, char *err,
 			   size_t errlen)
 {
-	char sql[SQL_MAX];
+	char sql[ROWS_PER_STEP * 33 * 3 + SQL_MAX];
 
 	for (int d = detail; d >= 0; d--) {
 		struct target *to = &w->to[w->nto];
 
-		upsert_sql(w->kind, d, sql, sizeof(sql));
-		to->s = store_prepare(w->st, sql, err, errlen);
-		if (!to->s)
-			return -1;
-		to->base = d ? 3 : 1;
+		to->detail = d;
+		to->ncols = row_params(w->kind, d);
+		upsert_sql(w->kind, d, 1, sql, sizeof(sql));
+		to->one = store_prepare(w->st, sql, err, errlen);
+		upsert_sql(w->kind, d, ROWS_PER_STEP, sql, sizeof(sql));
+		to->many =
+		    to->one ? store_prepare(w->st, sql, err, errlen) : NULL;
 		w->nto++;
+		if (!to->many)
+			return -1;
 	}
 	return 0;
 }
@@ -569,14 +648,14 @@ static int write_kind(struct store *st, const struct batch *b,
 		      enum store_kind k, char *err, size_t errlen)
 {
 	int detail = b->has_fs && b->fs.detail;
-	struct writer w = {st,
-			   k,
-			   {{NULL, 0}, {NULL, 0}},
-			   0,
-			   detail ? (int64_t)b->fs.lines : 0,
-			   NULL,
-			   {0}};
+	struct writer w;
 	int rc;
+
+	memset(&w, 0, sizeof(w));
+	w.st = st;
+	w.kind = k;
+	w.part = detail ? (int64_t)b->fs.lines : 0;
+	w.day = -1;
 
 	if (tally_size(b->t[k]) == 0)
 		return 0;
@@ -585,11 +664,15 @@ static int write_kind(struct store *st, const struct batch *b,
 		rc = tally_each_sorted(b->t[k], key_order, write_entry, &w);
 		if (rc == 0 && w.row)
 			rc = write_hours(&w);
+		if (rc == 0)
+			rc = flush_rows(&w);
 		if (rc)
 			store_fail(st, "cannot write counts", err, errlen);
 	}
-	for (int t = 0; t < w.nto; t++)
-		sqlite3_finalize(w.to[t].s);
+	for (int t = 0; t < w.nto; t++) {
+		sqlite3_finalize(w.to[t].one);
+		sqlite3_finalize(w.to[t].many);
+	}
 	return rc ? -1 : 0;
 }
 
