@@ -102,7 +102,7 @@ const struct options_option options_table[] = {
     {"wait", 0, OPT_WAIT, C_WRITE, "SECONDS",
      "wait this long for another run to finish (default 0)", 0},
     {"commit-every", 0, OPT_COMMIT, C(CMD_INGEST), "N",
-     "commit at least every N lines (default: 10 MiB of counts, or 30 s)", 0},
+     "commit at least every N lines (default: 4 MiB of counts, or 30 s)", 0},
     {"jobs", 'j', 'j', C(CMD_INGEST), "N", "read N files at once (default 1)",
      0},
     {"include", 0, OPT_INCLUDE, C(CMD_INGEST), "GLOB",

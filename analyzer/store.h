@@ -161,8 +161,8 @@ struct hit {
 void store_count(struct store *st, const struct file_state *fs,
 		 const struct hit *h);
 
-/* Is the batch in memory big enough (10 MiB) to be written now?  Two
- * can be held at once, one being counted and one being written, 12 MiB
+/* Is the batch in memory big enough (4 MiB) to be written now?  Two
+ * can be held at once, one being counted and one being written, 8 MiB
  * together at most: at that, this waits until the writer has written
  * its batch and given back its memory (which it does as it ends). */
 int store_batch_full(struct store *st);

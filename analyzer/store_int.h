@@ -4,7 +4,8 @@
  *   store_sum.c     the arithmetic between detail and rollups
  *   store_schema.c  the schema: create, upgrade, check, read
  *   store_file.c    file identity and the ledger
- *   store_batch.c   counting, and the batch writer
+ *   store_batch.c   counting a batch
+ *   store_write.c   the batch writer
  *   store_retain.c  fold, prune, cover, forget
  *   store_merge.c   merge of an attached shard
  *   store_open.c    store_open(), store_close(), store_merge()
@@ -18,8 +19,8 @@
 #include <stdint.h>
 
 #include "day.h"
+#include "ftab.h"
 #include "store.h"
-#include "tally.h"
 
 #define SCHEMA_VERSION 6
 /* PRAGMA application_id of keyaudit's databases: "KAUD" */
@@ -30,10 +31,11 @@
 #define ROUTES_CAP	     16	 /* routes per client and day in one batch */
 #define ORIGINS_CAP	     2	 /* origins per client, day, fp in one batch */
 /* A batch is written once it holds BATCH_BYTES; the one being counted
- * and the one being written hold at most BATCH_BUDGET together: the
- * writer gives its memory back once it has written it. */
-#define BATCH_BYTES  (10u * 1024 * 1024)
-#define BATCH_BUDGET (12u * 1024 * 1024)
+ * and the one being written hold at most BATCH_BUDGET together (the
+ * writer gives its memory back once it has written it), so that the
+ * next batch fills while one is written. */
+#define BATCH_BYTES  (4u * 1024 * 1024)
+#define BATCH_BUDGET (8u * 1024 * 1024)
 #define SQL_MAX	     4096 /* the longest statement made from a table */
 
 /* The tables of counts (schema.sql), in the order of a batch's
@@ -61,12 +63,46 @@ struct store_table {
 };
 extern const struct store_table store_tables[KIND_N];
 
+/* A request as a batch counts it: by everything a table of counts is
+ * keyed by (store_batch.c).  The writer makes each table's rows from
+ * these (store_write.c).  Strings are numbers of the batch's strtabs;
+ * fingerprints of FP_HEXLEN hex digits are the numbers they write. */
+struct tuple {
+	/* the key: TUPLE_KEY bytes */
+	uint64_t cred;	 /* the credential's fingerprint, when has_cred */
+	uint64_t origin; /* of a fp_client: its origin's, or 0 for none */
+	int32_t day;
+	uint32_t client;
+	uint32_t agent; /* legacy: the agent; else 0 */
+	uint32_t route; /* legacy, with a route: the route; else 0 */
+	uint16_t status;
+	uint8_t cls;
+	uint8_t amnesty;
+	uint8_t hour; /* legacy: the hour of the day; else 0 */
+	uint8_t legacy;
+	uint8_t has_cred;
+	uint8_t fp_client; /* the client is named after the credential */
+	/* decided when the tuple is first counted, for all its requests */
+	uint32_t route_to;   /* route, or "{other}" past ROUTES_CAP */
+	uint32_t origin_cut; /* origin is past ORIGINS_CAP: none instead */
+	uint64_t n;
+	int64_t first; /* the smallest time counted */
+	int64_t last;  /* the largest */
+};
+#define TUPLE_KEY offsetof(struct tuple, route_to)
+
 /* Counts in memory, and the read position to commit with them.  All
- * entries of one batch belong to the file fs (store_commit() is called
+ * tuples of one batch belong to the file fs (store_commit() is called
  * at least at the end of every file). */
 struct batch {
-	struct tally *t[KIND_N];
-	struct tally *route_n;	  /* distinct routes per (day, client) */
+	struct ftab *tuples;
+	struct ftab *seen; /* routes and origins met, within their cap? */
+	struct ftab *caps; /* routes and origins within their cap, by key */
+	struct strtab *clients;
+	struct strtab *agents;
+	struct strtab *routes;
+	uint32_t other;		  /* the number of "{other}" in routes, or 0 */
+	int64_t file;		  /* the file counted */
 	int32_t min_day, max_day; /* days counted, when any */
 	int any;
 	struct file_state fs;
@@ -222,10 +258,15 @@ int store_file_write(struct store *st, const struct file_state *fs,
 
 /* ---- store_batch.c --------------------------------------------------- */
 
-/* The batch's tallies: create, empty, free. */
+/* The batch's tables: create, empty (giving their memory back), free. */
 void store_batch_init(struct batch *b);
 void store_batch_clear(struct batch *b);
 void store_batch_free(struct batch *b);
+/* Bytes the batch holds. */
+size_t store_batch_bytes(const struct batch *b);
+
+/* ---- store_write.c --------------------------------------------------- */
+
 /* Stop and join the writer thread, after its last batch. */
 void store_stop_writer(struct store *st);
 

@@ -80,7 +80,7 @@ void store_close(struct store *st)
 {
 	if (!st)
 		return;
-	if (st->batch[0].t[0]) {
+	if (st->batch[0].tuples) {
 		store_stop_writer(st);
 		pthread_mutex_destroy(&st->mu);
 		pthread_cond_destroy(&st->cv);

@@ -8,7 +8,7 @@ void test_parse(void);
 void test_rules(void);
 void test_input(void);
 void test_input_crc(void);
-void test_tally(void);
+void test_ftab(void);
 void test_memo(void);
 void test_memo_tuples(void);
 void test_hit(void);
@@ -28,7 +28,7 @@ int main(void)
 	test_rules();
 	test_input();
 	test_input_crc();
-	test_tally();
+	test_ftab();
 	test_memo();
 	test_memo_tuples();
 	test_hit();
