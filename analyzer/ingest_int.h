@@ -130,7 +130,8 @@ int collect(struct pool *p, const struct config *cfg, uint64_t *unread,
 
 /* ---- ingest_read.c: one file -------------------------------------- */
 
-/* Bind r's rules to r's format (set up for path). */
+/* Bind r's rules and hit maker to r->fmt; rules on fields it lacks
+ * are said, naming path. */
 void bind_format(struct run *r, const char *path);
 /* Read file idx of the pool, inflating it in a thread of its own when
  * thread.  Return 0, or -1 when the store failed. */
