@@ -5,11 +5,11 @@
 #define KEYAUDIT_HIT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "fp.h"
 #include "record.h"
 #include "rules.h"
-#include "store.h"
 
 /* Longest client name, user agent and route a hit carries, in bytes
  * (the store keeps no more).  Each is scrubbed whole, then cut. */
@@ -20,7 +20,29 @@
 /* Ends a legacy request's agent when its response carried one of the
  * platform's warnings (the rules' warning fields): the reports read
  * "whether, and since when" from it. */
-#define HIT_WARNED STORE_WARNED
+#define HIT_WARNED " [warned]"
+
+/* One classified request to count. */
+struct hit {
+	const char *client;
+	size_t client_len;
+	uint64_t client_hash; /* buf_hash(client, client_len) */
+	int64_t time;	      /* seconds since the epoch, UTC */
+	int cls;
+	int amnesty;
+	int status;
+	int legacy; /* the class is legacy: keep its agent and credential */
+	const char *agent;
+	size_t agent_len;
+	uint64_t agent_hash; /* buf_hash(agent, agent_len), when legacy */
+	const char *cred_fp; /* FP_HEXLEN hex digits, or NULL */
+	/* with cred_fp, when the format has an address field: the keyed
+	 * fingerprint of the address and the raw user agent (FP_HEXLEN
+	 * hex digits), or NULL */
+	const char *origin;
+	const char *route; /* templated, scrubbed path when legacy, or NULL */
+	size_t route_len;
+};
 
 struct hit_maker;
 

@@ -10,6 +10,7 @@
 
 #include "day.h"
 #include "fp.h"
+#include "hit.h"
 
 struct store;
 
@@ -134,28 +135,6 @@ struct file_state {
 int store_file_find(struct store *st, const struct fpkey *key,
 		    const char *head, size_t len, struct file_state *fs,
 		    char *err, size_t errlen);
-
-/* One classified request to count. */
-struct hit {
-	const char *client;
-	size_t client_len;
-	uint64_t client_hash; /* buf_hash(client, client_len) */
-	int64_t time;	      /* seconds since the epoch, UTC */
-	int cls;
-	int amnesty;
-	int status;
-	int legacy; /* the class is legacy: keep its agent and credential */
-	const char *agent;
-	size_t agent_len;
-	uint64_t agent_hash; /* buf_hash(agent, agent_len), when legacy */
-	const char *cred_fp; /* FP_HEXLEN hex digits, or NULL */
-	/* with cred_fp, when the format has an address field: the keyed
-	 * fingerprint of the address and the raw user agent (FP_HEXLEN
-	 * hex digits), or NULL */
-	const char *origin;
-	const char *route; /* templated, scrubbed path when legacy, or NULL */
-	size_t route_len;
-};
 
 /* Count h for the file fs in memory (nothing is written yet). */
 void store_count(struct store *st, const struct file_state *fs,
@@ -286,7 +265,7 @@ int store_forget(struct store *st, const struct store_forget_what *w,
  * a client was warned.  In a query over the views agents and
  * cred_agents, STORE_AGENT_WARNED is true of such an agent, and
  * STORE_AGENT is the agent as reports show it, without the mark. */
-#define STORE_WARNED " [warned]"
+#define STORE_WARNED HIT_WARNED
 #define STORE_AGENT_WARNED                                                    \
 	"substr(agent, -length('" STORE_WARNED "')) = '" STORE_WARNED "'"
 #define STORE_AGENT                                                           \
