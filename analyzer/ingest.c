@@ -78,7 +78,7 @@ static int worker_setup(struct run *r)
 		r->fmt = format_new(r->cfg->format, r->emsg, sizeof(r->emsg));
 		if (!r->fmt)
 			return EXIT_USAGE;
-		bind_format(r, r->cfg->npaths ? r->cfg->paths[0] : "-");
+		ingest_bind_format(r, r->cfg->npaths ? r->cfg->paths[0] : "-");
 	}
 	if (!r->st) {
 		r->st = store_open(r->cfg->db, STORE_WRITE, r->emsg,
@@ -105,7 +105,7 @@ static void *worker(void *arg)
 	int idx;
 	int thread = 0;
 
-	while ((idx = take(p, &thread)) >= 0) {
+	while ((idx = pool_take(p, &thread)) >= 0) {
 		int got = ingest_file(r, idx, thread);
 
 		pthread_mutex_lock(&p->mu);
@@ -286,9 +286,9 @@ static int final_status(const struct run *r, int rc)
 static int write_metrics(const struct config *cfg, const struct run *r,
 			 double started, int rc)
 {
-	struct metrics_ingest m = {rc,		 now() - started, r->files,
-				   r->lines,	 r->bad,	  r->absent,
-				   r->not_access};
+	struct metrics_ingest m = {
+	    rc,	       pool_now() - started, r->files, r->lines, r->bad,
+	    r->absent, r->not_access};
 	char emsg[1024];
 
 	if (metrics_write_ingest(cfg->metrics, cfg->db, &m, emsg,
@@ -321,12 +321,12 @@ int ingest_run(const struct config *cfg)
 	pool.nruns = n;
 	w[0].pool = &pool;
 	w[0].cfg = cfg;
-	if (collect(&pool, cfg, &w[0].skipped, &w[0].absent) < 0 ||
+	if (ingest_collect(&pool, cfg, &w[0].skipped, &w[0].absent) < 0 ||
 	    w[0].skipped)
 		w[0].partial = 1;
 	w[0].files = w[0].skipped; /* "N files, M skipped": M among N */
 	pool.turned = xcalloc((size_t)pool.npaths + 1, 1);
-	catch_signals(old);
+	pool_catch_signals(old);
 	rc = setup(&w[0]);
 	if (rc != EXIT_OK) {
 		err("%s", w[0].emsg);

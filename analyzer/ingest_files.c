@@ -101,8 +101,8 @@ static int add_dir(struct pool *p, const struct config *cfg, const char *dir,
  * *absent the paths that give no input at all, a missing path or a
  * directory with no file to read (said); return -1 if a directory could
  * not be read. */
-int collect(struct pool *p, const struct config *cfg, uint64_t *unread,
-	    uint64_t *absent)
+int ingest_collect(struct pool *p, const struct config *cfg, uint64_t *unread,
+		   uint64_t *absent)
 {
 	int rc = 0;
 

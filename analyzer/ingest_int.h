@@ -98,26 +98,26 @@ struct run {
 /* ---- ingest_pool.c: what the workers share ------------------------ */
 
 /* Seconds on the monotonic clock. */
-double now(void);
+double pool_now(void);
 /* Has this warning been given in this run?  If not, note it. */
-int warned_before(struct pool *p, const char *what);
+int pool_warned_before(struct pool *p, const char *what);
 /* The run's progress line (on a terminal), at most every quarter of a
  * second unless force. */
-void show_progress(struct run *r, struct input *in, int force);
+void pool_show_progress(struct run *r, struct input *in, int force);
 /* The file in hand is done with: its size counts as read. */
-void file_done(struct run *r, uint64_t size);
+void pool_file_done(struct run *r, uint64_t size);
 /* File idx will not claim (skipped, empty). */
-void no_claim(struct pool *p, int idx);
+void pool_no_claim(struct pool *p, int idx);
 /* Claim file idx, whose head is head[0..len), in its turn and once no
  * other worker reads it or a copy; return the claim's slot, for
- * release(). */
-int claim(struct pool *p, int idx, const char *head, size_t len);
-void release(struct pool *p, int slot);
+ * pool_release(). */
+int pool_claim(struct pool *p, int idx, const char *head, size_t len);
+void pool_release(struct pool *p, int slot);
 /* The index of the next file to read, or -1. */
-int take(struct pool *p, int *thread);
+int pool_take(struct pool *p, int *thread);
 /* Catch SIGINT and SIGTERM into stop_signal; old keeps the handlers
  * to put back. */
-void catch_signals(struct sigaction old[2]);
+void pool_catch_signals(struct sigaction old[2]);
 void pool_init(struct pool *p, const struct config *cfg, int n);
 void pool_free(struct pool *p);
 
@@ -125,14 +125,14 @@ void pool_free(struct pool *p);
 
 /* Every path of cfg into p's files, directories expanded.  Return -1
  * when a directory could not be read, else 0. */
-int collect(struct pool *p, const struct config *cfg, uint64_t *unread,
-	    uint64_t *absent);
+int ingest_collect(struct pool *p, const struct config *cfg, uint64_t *unread,
+		   uint64_t *absent);
 
 /* ---- ingest_read.c: one file -------------------------------------- */
 
 /* Bind r's rules and hit maker to r->fmt; rules on fields it lacks
  * are said, naming path. */
-void bind_format(struct run *r, const char *path);
+void ingest_bind_format(struct run *r, const char *path);
 /* Read file idx of the pool, inflating it in a thread of its own when
  * thread.  Return 0, or -1 when the store failed. */
 int ingest_file(struct run *r, int idx, int thread);

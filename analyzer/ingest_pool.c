@@ -26,7 +26,7 @@ struct claim {
 	char head[INPUT_HEAD_MAX];
 };
 
-double now(void)
+double pool_now(void)
 {
 	struct timespec ts;
 
@@ -35,7 +35,7 @@ double now(void)
 }
 
 /* Has this warning been given in this run?  If not, note it. */
-int warned_before(struct pool *p, const char *what)
+int pool_warned_before(struct pool *p, const char *what)
 {
 	int seen = 0;
 
@@ -51,7 +51,7 @@ int warned_before(struct pool *p, const char *what)
 /* One line of progress for the whole run: compressed bytes read
  * against the files' sizes.  At most every PROGRESS_EVERY seconds
  * unless force. */
-void show_progress(struct run *r, struct input *in, int force)
+void pool_show_progress(struct run *r, struct input *in, int force)
 {
 	struct pool *p = r->pool;
 	uint64_t done;
@@ -65,7 +65,7 @@ void show_progress(struct run *r, struct input *in, int force)
 	__atomic_store_n(&r->at, in ? input_raw_offset(in) : 0,
 			 __ATOMIC_RELAXED);
 	pthread_mutex_lock(&p->mu);
-	t = now();
+	t = pool_now();
 	if (!force && t - p->last_shown < PROGRESS_EVERY) {
 		pthread_mutex_unlock(&p->mu);
 		return;
@@ -90,10 +90,10 @@ void show_progress(struct run *r, struct input *in, int force)
 
 /* The file in hand is done with (read or skipped): its size counts as
  * read for the progress. */
-void file_done(struct run *r, uint64_t size)
+void pool_file_done(struct run *r, uint64_t size)
 {
 	__atomic_add_fetch(&r->pool->done_bytes, size, __ATOMIC_RELAXED);
-	show_progress(r, NULL, 1);
+	pool_show_progress(r, NULL, 1);
 }
 
 /* Does a claimed head match this one: one of them a prefix of the
@@ -114,7 +114,7 @@ static void pass_turn(struct pool *p, int idx)
 }
 
 /* File idx will not claim (skipped, empty). */
-void no_claim(struct pool *p, int idx)
+void pool_no_claim(struct pool *p, int idx)
 {
 	pthread_mutex_lock(&p->mu);
 	pass_turn(p, idx);
@@ -124,7 +124,7 @@ void no_claim(struct pool *p, int idx)
 /* Wait for the files listed before idx to claim, then until no other
  * worker reads a file whose head matches this one (see same_head()),
  * then mark it ours.  Return the claim's slot. */
-int claim(struct pool *p, int idx, const char *head, size_t len)
+int pool_claim(struct pool *p, int idx, const char *head, size_t len)
 {
 	int slot = -1;
 
@@ -154,7 +154,7 @@ int claim(struct pool *p, int idx, const char *head, size_t len)
 	return slot;
 }
 
-void release(struct pool *p, int slot)
+void pool_release(struct pool *p, int slot)
 {
 	pthread_mutex_lock(&p->mu);
 	p->claims[slot].used = 0;
@@ -179,7 +179,7 @@ static int cores(void)
 
 /* The index of the next file to read, or -1; *thread says whether to
  * inflate it in a thread of its own. */
-int take(struct pool *p, int *thread)
+int pool_take(struct pool *p, int *thread)
 {
 	int idx = -1;
 
@@ -214,7 +214,7 @@ static void on_signal(int sig)
 
 /* SIGINT and SIGTERM end the run at the next line, as if it were the
  * end of the input, without SA_RESTART: a read from a pipe ends too. */
-void catch_signals(struct sigaction old[2])
+void pool_catch_signals(struct sigaction old[2])
 {
 	struct sigaction sa;
 
@@ -233,7 +233,7 @@ void pool_init(struct pool *p, const struct config *cfg, int n)
 	p->workers = n;
 	p->cores = cores();
 	p->claims = xcalloc(MAX_CLAIMS, sizeof(*p->claims));
-	p->started = now();
+	p->started = pool_now();
 	p->progress = cfg->verbosity > 0 && isatty(2);
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);

@@ -192,7 +192,7 @@ static int commit_due(const struct run *r, const struct file_state *fs,
 	       (r->cfg->commit_every && fs->lines - lines_at_commit >=
 					    (uint64_t)r->cfg->commit_every) ||
 	       ((fs->lines & 0xffff) == 0 &&
-		now() - last_commit > COMMIT_SECONDS);
+		pool_now() - last_commit > COMMIT_SECONDS);
 }
 
 /* Read lines from in (positioned by resume) and count them.  Return 0,
@@ -200,7 +200,7 @@ static int commit_due(const struct run *r, const struct file_state *fs,
 static int read_lines(struct run *r, struct input *in, struct file_state *fs)
 {
 	uint64_t lines_at_commit = fs->lines;
-	double last_commit = now();
+	double last_commit = pool_now();
 	struct mark m;
 	int judged = 0;
 	const char *line;
@@ -237,10 +237,10 @@ static int read_lines(struct run *r, struct input *in, struct file_state *fs)
 			if (commit(r, in, fs) < 0)
 				return -1;
 			lines_at_commit = fs->lines;
-			last_commit = now();
+			last_commit = pool_now();
 		}
 		if ((fs->lines & 0xfff) == 0)
-			show_progress(r, in, 0);
+			pool_show_progress(r, in, 0);
 	}
 	if (!judged && reject_mostly_bad(r, fs, &m))
 		return 1;
@@ -347,7 +347,7 @@ static void say_missing(struct run *r, const char *path, const struct names *m,
 
 	snprintf(what, sizeof(what), "%s %s", loud ? "field" : "header",
 		 format_spec(r->fmt));
-	if (!m->nn || warned_before(r->pool, what))
+	if (!m->nn || pool_warned_before(r->pool, what))
 		return;
 	rule_lines(m, lines, sizeof(lines));
 	if (!r->pool->first_ingest)
@@ -366,7 +366,7 @@ static void say_missing(struct run *r, const char *path, const struct names *m,
 
 /* Bind the rules to the format; verdicts made for another format's
  * fields no longer hold. */
-void bind_format(struct run *r, const char *path)
+void ingest_bind_format(struct run *r, const char *path)
 {
 	struct missing m;
 
@@ -440,11 +440,11 @@ static int detect(struct run *r, struct input *in, const char *path)
 	debug("%s: format %s", path, format_spec(r->fmt));
 	if (check_unplaced(r, path, head, len) < 0)
 		return -1;
-	bind_format(r, path);
+	ingest_bind_format(r, path);
 	ignored = format_detect_ignored(r->fmt, head, len);
 	snprintf(emsg, sizeof(emsg), "ignored %d %s", ignored,
 		 format_spec(r->fmt));
-	if (ignored && !warned_before(r->pool, emsg))
+	if (ignored && !pool_warned_before(r->pool, emsg))
 		warn("%s: %d field%s after the %s layout %s ignored; give "
 		     "--format nginx:... to use them",
 		     path, ignored, ignored > 1 ? "s" : "",
@@ -494,7 +494,7 @@ static void reformat(struct run *r, int64_t id, const char *path,
 		return;
 	r->partial = 1;
 	snprintf(what, sizeof(what), "reformat %lld", (long long)id);
-	if (warned_before(r->pool, what))
+	if (pool_warned_before(r->pool, what))
 		return;
 	if (strcmp(path, "-") == 0 ||
 	    shell_quote(r->cfg->db, qdb, sizeof(qdb)) < 0 ||
@@ -616,15 +616,15 @@ int ingest_file(struct run *r, int idx, int thread)
 
 	r->files++;
 	if (unchanged(r, path, &disk, &has_disk)) {
-		no_claim(r->pool, idx);
+		pool_no_claim(r->pool, idx);
 		r->unchanged++;
 		reformat_unchanged(r, path, &disk);
-		file_done(r, (uint64_t)disk.size);
+		pool_file_done(r, (uint64_t)disk.size);
 		return 0;
 	}
 	in = input_open(path, thread, emsg, sizeof(emsg));
 	if (!in) {
-		no_claim(r->pool, idx);
+		pool_no_claim(r->pool, idx);
 		err("%s: skipped", emsg);
 		r->partial = 1;
 		r->skipped++;
@@ -632,23 +632,23 @@ int ingest_file(struct run *r, int idx, int thread)
 	}
 	rc = check_head(r, in, path);
 	if (rc) {
-		no_claim(r->pool, idx);
+		pool_no_claim(r->pool, idx);
 		if (rc == 1) {
 			r->partial = 1;
 			r->skipped++;
 		}
 		if (rc == 3)
 			r->not_access++;
-		file_done(r, input_size(in));
+		pool_file_done(r, input_size(in));
 		input_close(in);
 		return 0;
 	}
 	input_head(in, &head, &headlen);
-	slot = claim(r->pool, idx, head, headlen);
+	slot = pool_claim(r->pool, idx, head, headlen);
 	if (store_file_find(r->st, &r->key, head, headlen, &fs, r->emsg,
 			    sizeof(r->emsg)) < 0) {
 		err("%s", r->emsg);
-		release(r->pool, slot);
+		pool_release(r->pool, slot);
 		input_close(in);
 		return -1;
 	}
@@ -659,8 +659,8 @@ int ingest_file(struct run *r, int idx, int thread)
 	if (fs.known)
 		reformat(r, fs.id, path, fs.read_as, fs.format);
 	rc = read_file(r, in, &fs);
-	release(r->pool, slot);
-	file_done(r, input_size(in));
+	pool_release(r->pool, slot);
+	pool_file_done(r, input_size(in));
 	input_close(in);
 	return rc;
 }

@@ -120,7 +120,7 @@ int rules_phase_find(const struct ruleset *rs, const char *name)
 
 int rules_class_find(const struct ruleset *rs, const char *name)
 {
-	int i = class_index(rs, name);
+	int i = rules_class_index(rs, name);
 
 	return i < 0 ? rs->nclasses : i;
 }

@@ -99,6 +99,6 @@ struct ruleset {
 };
 
 /* Index of the class called name, or -1 (rules_load.c). */
-int class_index(const struct ruleset *rs, const char *name);
+int rules_class_index(const struct ruleset *rs, const char *name);
 
 #endif

@@ -67,7 +67,7 @@ static char *rest_of_line(char **s)
 	return *p ? p : NULL;
 }
 
-int class_index(const struct ruleset *rs, const char *name)
+int rules_class_index(const struct ruleset *rs, const char *name)
 {
 	for (int i = 0; i < rs->nclasses; i++)
 		if (strcmp(rs->classes[i], name) == 0)
@@ -170,7 +170,7 @@ static int do_class(struct loader *ld, char *args)
 	if (strcmp(name, "unknown") == 0)
 		return fail(ld, "'unknown' is the class of unmatched requests "
 				"and cannot be declared");
-	if (class_index(rs, name) >= 0)
+	if (rules_class_index(rs, name) >= 0)
 		return fail(ld, "class '%s' declared twice", name);
 	if (rs->nclasses == RULES_MAX_CLASSES)
 		return fail(ld, "too many classes at '%s'", name);
@@ -197,7 +197,7 @@ static int do_rule(struct loader *ld, char *args)
 	if (rs->nrules == MAX_RULES)
 		return fail(ld, "too many rules");
 	r = &rs->rules[rs->nrules];
-	r->cls = class_index(rs, cls);
+	r->cls = rules_class_index(rs, cls);
 	if (r->cls < 0)
 		return fail(ld,
 			    "class '%s' is not declared (add 'class NAME' "
@@ -271,7 +271,7 @@ static int do_phase(struct loader *ld, char *args)
 	ph = &rs->phases[rs->nphases++];
 	ph->name = xstrdup(name);
 	for (char *c = strtok(what, ","); c; c = strtok(NULL, ",")) {
-		int i = class_index(rs, c);
+		int i = rules_class_index(rs, c);
 
 		if (strcmp(c, "legacy") == 0) {
 			for (i = 0; i < rs->nclasses; i++)
