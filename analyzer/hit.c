@@ -36,12 +36,13 @@
 #define ROUTE_ENTRY (ROUTE_BUF + HIT_ROUTE_MAX)
 /* Origins (address and user agent) fingerprinted, remembered by the
  * hash of their bytes in a table of this many (a power of 2). */
-#define ORIGINS 4096
+#define ORIGINS 16384
 
-/* An origin's fingerprint, by the hash of its bytes. */
+/* An origin's fingerprint (the number its hex digits write), by the
+ * hash of its bytes. */
 struct origin {
 	uint64_t hash;
-	char fp[FP_HEXLEN + 1];
+	uint64_t fp;
 };
 
 /* What a line's rule fields come to, as the verdict memo keeps it: the
@@ -52,6 +53,7 @@ struct judged {
 	uint8_t amnesty;
 	uint8_t has_cred;
 	char cred_fp[FP_HEXLEN + 1];
+	uint64_t cred_num; /* the number cred_fp's digits write */
 	uint16_t fp_len;
 	char fp_name[FP_HEXLEN + 8];
 };
@@ -140,6 +142,16 @@ void hit_maker_rebind(struct hit_maker *hm, struct format *fmt)
 	hm->verdicts = memo_new_arena(VERDICTS, VERDICT_ARENA, VERDICT_ENTRY);
 }
 
+/* The number FP_HEXLEN hex digits at p write. */
+static uint64_t hex_number(const char *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < FP_HEXLEN; i++)
+		v = v << 4 | (uint64_t)buf_hexval((unsigned char)p[i]);
+	return v;
+}
+
 /* The client's name for the report: an id, a credential fingerprint or
  * an address.  Return its length in out. */
 static size_t client_name(const struct hit_maker *hm, const struct verdict *v,
@@ -181,11 +193,13 @@ static void judge_fresh(struct hit_maker *hm, const struct record *rec,
 	if (j->has_cred) {
 		fpcache_hex(hm->fpc, v.credential.p, v.credential.len,
 			    j->cred_fp);
+		j->cred_num = hex_number(j->cred_fp);
 		v.client_source = CLIENT_CREDENTIAL;
 		j->fp_len =
 		    (uint16_t)client_name(hm, &v, j->cred_fp, j->fp_name);
 	} else {
 		j->cred_fp[0] = '\0';
+		j->cred_num = 0;
 	}
 	j->fp_hash = buf_hash(j->fp_name, j->fp_len);
 }
@@ -250,6 +264,7 @@ static void name_client(struct hit_maker *hm, const struct record *rec,
 			h->client = j->fp_name;
 			h->client_len = j->fp_len;
 			h->client_hash = j->fp_hash;
+			h->client_is_cred = 1;
 			return;
 		}
 		if (f < 0 || rec->field[f].len == 0)
@@ -362,9 +377,9 @@ static struct span sdk_source(struct hit_maker *hm, const struct record *rec)
 
 /* The fingerprint of rec's address and user agent (a NUL between
  * them; the address cut to 63 bytes, the agent to HIT_AGENT_MAX),
- * through the origin table, keyed by their hashes; NULL without an
+ * through the origin table, keyed by their hashes; 0 without an
  * address. */
-static const char *origin_of(struct hit_maker *hm, const struct record *rec)
+static uint64_t origin_of(struct hit_maker *hm, const struct record *rec)
 {
 	struct span a =
 	    hm->f_addr >= 0 ? rec->field[hm->f_addr] : (struct span){"", 0};
@@ -372,11 +387,12 @@ static const char *origin_of(struct hit_maker *hm, const struct record *rec)
 	size_t glen =
 	    rec->agent.len < HIT_AGENT_MAX ? rec->agent.len : HIT_AGENT_MAX;
 	unsigned char buf[HIT_AGENT_MAX + 64];
+	char hex[FP_HEXLEN + 1];
 	uint64_t h;
 	struct origin *o;
 
 	if (!alen)
-		return NULL;
+		return 0;
 	h = buf_mix(buf_hash(a.p, alen) ^
 		    (buf_hash(rec->agent.p, glen) * 0x9e3779b97f4a7c15ULL)) |
 	    1;
@@ -385,7 +401,8 @@ static const char *origin_of(struct hit_maker *hm, const struct record *rec)
 		memcpy(buf, a.p, alen);
 		buf[alen] = 0;
 		memcpy(buf + alen + 1, rec->agent.p, glen);
-		fp_hex(hm->key, buf, alen + 1 + glen, o->fp);
+		fp_hex(hm->key, buf, alen + 1 + glen, hex);
+		o->fp = hex_number(hex);
 		o->hash = h;
 	}
 	return o->fp;
@@ -411,7 +428,8 @@ void hit_make(struct hit_maker *hm, const struct record *rec, struct hit *h)
 		h->agent_hash = a->hash;
 	}
 	h->cred_fp = j->has_cred ? j->cred_fp : NULL;
-	if (h->cred_fp)
+	h->cred_num = j->cred_num;
+	if (h->client_is_cred)
 		h->origin = origin_of(hm, rec);
 	if (h->legacy && hm->f_uri >= 0)
 		h->route =

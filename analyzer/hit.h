@@ -36,10 +36,14 @@ struct hit {
 	size_t agent_len;
 	uint64_t agent_hash; /* buf_hash(agent, agent_len), when legacy */
 	const char *cred_fp; /* FP_HEXLEN hex digits, or NULL */
-	/* with cred_fp, when the format has an address field: the keyed
-	 * fingerprint of the address and the raw user agent (FP_HEXLEN
-	 * hex digits), or NULL */
-	const char *origin;
+	uint64_t cred_num;   /* with cred_fp: the number its digits write */
+	/* the client is named after the credential ("fp:" and cred_fp) */
+	int client_is_cred;
+	/* of a client named after its credential, when the format has an
+	 * address field: the keyed fingerprint of the address and the raw
+	 * user agent, as the number its FP_HEXLEN hex digits write; else 0
+	 * (none) */
+	uint64_t origin;
 	const char *route; /* templated, scrubbed path when legacy, or NULL */
 	size_t route_len;
 };

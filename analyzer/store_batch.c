@@ -72,16 +72,6 @@ size_t store_batch_bytes(const struct batch *b)
 	       strtab_bytes(b->agents) + strtab_bytes(b->routes);
 }
 
-/* The number FP_HEXLEN hex digits at p write. */
-static uint64_t hex_number(const char *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < FP_HEXLEN; i++)
-		v = v << 4 | (uint64_t)buf_hexval((unsigned char)p[i]);
-	return v;
-}
-
 static uint64_t met_hash(const struct met *m)
 {
 	return buf_mix(buf_mix(m->cred ^ m->what * 0x9e3779b97f4a7c15ULL) ^
@@ -154,14 +144,6 @@ static uint32_t string_id(struct strtab *tab, const char *s, size_t len,
 	return strtab_id(tab, s, len, hash);
 }
 
-/* Is h's client named after its credential ("fp:" and it)? */
-static int names_credential(const struct hit *h)
-{
-	return h->cred_fp && h->client_len == 3 + FP_HEXLEN &&
-	       memcmp(h->client, "fp:", 3) == 0 &&
-	       memcmp(h->client + 3, h->cred_fp, FP_HEXLEN) == 0;
-}
-
 /* The legacy request's part of key k: hour, agent, route. */
 static void key_legacy(struct batch *b, const struct hit *h, struct tuple *k)
 {
@@ -215,11 +197,9 @@ void store_count(struct store *st, const struct file_state *fs,
 	k.amnesty = h->amnesty != 0;
 	k.status = (uint16_t)h->status;
 	k.has_cred = h->cred_fp != NULL;
-	if (k.has_cred)
-		k.cred = hex_number(h->cred_fp);
-	k.fp_client = (uint8_t)names_credential(h);
-	if (k.fp_client && h->origin)
-		k.origin = hex_number(h->origin);
+	k.cred = h->cred_num;
+	k.fp_client = (uint8_t)h->client_is_cred;
+	k.origin = h->origin;
 	if (h->legacy)
 		key_legacy(b, h, &k);
 	track_day(b, k.day);
