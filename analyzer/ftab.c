@@ -206,7 +206,8 @@ static uint32_t str_add(struct strtab *s, size_t i, const void *p, size_t len,
 	e->hash = h;
 	e->off = (uint32_t)s->used;
 	e->len = (uint32_t)len;
-	memcpy(s->text + s->used, p, len);
+	if (len) /* text is NULL until a string has a byte */
+		memcpy(s->text + s->used, p, len);
 	s->used += len;
 	s->slot[i] = (uint32_t)++s->n;
 	if (s->n * 2 > s->nslots)
@@ -224,7 +225,7 @@ uint32_t strtab_id(struct strtab *s, const void *p, size_t len, uint64_t h)
 		const struct str *e = &s->strs[id - 1];
 
 		if (e->hash == h && e->len == len &&
-		    memcmp(s->text + e->off, p, len) == 0)
+		    (len == 0 || memcmp(s->text + e->off, p, len) == 0))
 			return id;
 	}
 	return str_add(s, i, p, len, h);

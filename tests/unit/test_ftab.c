@@ -94,8 +94,24 @@ static void strings(void)
 	strtab_free(s);
 }
 
+/* A table whose first string is empty holds no text yet: the
+ * sanitizer build checks that nothing is copied from or to NULL. */
+static void empty_first(void)
+{
+	struct strtab *s = strtab_new();
+	uint32_t e = strtab_id(s, "", 0, 5);
+	size_t len = 1;
+
+	INT_EQ((int)strtab_id(s, "", 0, 5), (int)e, "the empty string again");
+	OK(strtab_id(s, "x", 1, 5) != e, "then another");
+	strtab_text(s, e, &len);
+	INT_EQ((int)len, 0, "its length");
+	strtab_free(s);
+}
+
 void test_ftab(void)
 {
 	fixed();
 	strings();
+	empty_first();
 }
