@@ -494,7 +494,7 @@ static void meta_day(struct store *st, const char *sql, char out[DAY_SIZE])
 	out[0] = '\0';
 	if (store_one_text(st, sql, NULL, v, sizeof(v), e, sizeof(e)) == 1 &&
 	    day_parse(v, &days) == 0)
-		snprintf(out, DAY_SIZE, "%s", v);
+		day_format(days, out);
 }
 
 /* The shard's schema, id and first day kept, and the total's. */
