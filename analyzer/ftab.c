@@ -113,8 +113,8 @@ static void *add(struct ftab *t, size_t i, const void *key, uint64_t h)
 	memset(e + t->ksize, 0, t->esize - t->ksize);
 	t->slot[i] = (h >> 32) << 32 | (uint64_t)(t->count + 1);
 	t->count++;
-	/* keep the load under 1/2 so that probes stay short */
-	if (t->count * 2 > t->nslots)
+	/* keep the load under 3/4: the tags keep probes cheap */
+	if (t->count * 4 > t->nslots * 3)
 		grow(t);
 	return e;
 }

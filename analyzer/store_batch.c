@@ -1,6 +1,7 @@
 /* store_batch.c: requests counted in memory, one tuple per distinct
  * request (day, client, class, amnesty, status and, of a legacy
- * request, hour, agent, credential and route), for the writer to make
+ * request, agent, credential and route; its hour is counted apart),
+ * for the writer to make
  * each table's rows from (store_write.c).  A request adds to one tuple:
  * the work per line is one lookup, and the numbers of its strings. */
 #include <stdlib.h>
@@ -23,10 +24,9 @@ struct met {
 	uint8_t kind; /* MET_ROUTE or MET_ORIGIN */
 	uint8_t cls;
 	uint8_t has_cred;
-	uint8_t pad[5];
+	uint8_t pad;
 	/* the value */
 	uint32_t n; /* caps: how many; seen: 1 within the cap, else 2 */
-	uint32_t pad2;
 };
 #define MET_KEY	   offsetof(struct met, n)
 #define MET_ROUTE  1
@@ -36,6 +36,7 @@ void store_batch_init(struct batch *b)
 {
 	memset(b, 0, sizeof(*b));
 	b->tuples = ftab_new(sizeof(struct tuple), TUPLE_KEY);
+	b->hours = ftab_new(sizeof(struct hourly), HOURLY_KEY);
 	b->seen = ftab_new(sizeof(struct met), MET_KEY);
 	b->caps = ftab_new(sizeof(struct met), MET_KEY);
 	b->clients = strtab_new();
@@ -46,6 +47,7 @@ void store_batch_init(struct batch *b)
 void store_batch_free(struct batch *b)
 {
 	ftab_free(b->tuples);
+	ftab_free(b->hours);
 	ftab_free(b->seen);
 	ftab_free(b->caps);
 	strtab_free(b->clients);
@@ -67,9 +69,10 @@ void store_batch_clear(struct batch *b)
 
 size_t store_batch_bytes(const struct batch *b)
 {
-	return ftab_bytes(b->tuples) + ftab_bytes(b->seen) +
-	       ftab_bytes(b->caps) + strtab_bytes(b->clients) +
-	       strtab_bytes(b->agents) + strtab_bytes(b->routes);
+	return ftab_bytes(b->tuples) + ftab_bytes(b->hours) +
+	       ftab_bytes(b->seen) + ftab_bytes(b->caps) +
+	       strtab_bytes(b->clients) + strtab_bytes(b->agents) +
+	       strtab_bytes(b->routes);
 }
 
 static uint64_t met_hash(const struct met *m)
@@ -144,11 +147,34 @@ static uint32_t string_id(struct strtab *tab, const char *s, size_t len,
 	return strtab_id(tab, s, len, hash);
 }
 
-/* The legacy request's part of key k: hour, agent, route. */
+/* Count the legacy request of key k in its hour. */
+static void count_hour(struct batch *b, const struct hit *h,
+		       const struct tuple *k)
+{
+	struct hourly key;
+	struct hourly *e;
+	int fresh;
+
+	memset(&key, 0, sizeof(key));
+	key.day = k->day;
+	key.client = k->client;
+	key.status = k->status;
+	key.cls = k->cls;
+	key.amnesty = k->amnesty;
+	key.hour = (uint8_t)((h->time - (int64_t)k->day * 86400) / 3600);
+	e = ftab_get(
+	    b->hours, &key,
+	    buf_mix((uint64_t)(uint32_t)key.day << 32 ^ key.client ^
+		    (uint64_t)key.status << 40 ^ (uint64_t)key.cls << 24 ^
+		    (uint64_t)key.amnesty << 16 ^ (uint64_t)key.hour << 8),
+	    &fresh);
+	e->n++;
+}
+
+/* The legacy request's part of key k: agent, route. */
 static void key_legacy(struct batch *b, const struct hit *h, struct tuple *k)
 {
 	k->legacy = 1;
-	k->hour = (uint8_t)((h->time - (int64_t)k->day * 86400) / 3600);
 	k->agent = string_id(b->agents, h->agent, h->agent_len, AGENT_MAX,
 			     h->agent_hash);
 	if (h->route)
@@ -161,7 +187,7 @@ static uint64_t tuple_hash(const struct tuple *k)
 {
 	uint64_t small =
 	    (uint64_t)k->status << 32 | (uint64_t)k->cls << 24 |
-	    (uint64_t)k->amnesty << 16 | (uint64_t)k->hour << 8 |
+	    (uint64_t)k->amnesty << 16 |
 	    (uint64_t)(k->legacy | k->has_cred << 1 | k->fp_client << 2);
 
 	return buf_mix(buf_mix(k->cred ^ k->origin * 0x9e3779b97f4a7c15ULL) ^
@@ -185,6 +211,7 @@ void store_count(struct store *st, const struct file_state *fs,
 	struct batch *b = &st->batch[st->cur];
 	struct tuple k;
 	struct tuple *t;
+	uint32_t sec;
 	int fresh;
 
 	memset(&k, 0, TUPLE_KEY);
@@ -200,19 +227,22 @@ void store_count(struct store *st, const struct file_state *fs,
 	k.cred = h->cred_num;
 	k.fp_client = (uint8_t)h->client_is_cred;
 	k.origin = h->origin;
-	if (h->legacy)
+	if (h->legacy) {
 		key_legacy(b, h, &k);
+		count_hour(b, h, &k);
+	}
 	track_day(b, k.day);
 	t = ftab_get(b->tuples, &k, tuple_hash(&k), &fresh);
+	sec = (uint32_t)(h->time - (int64_t)k.day * 86400);
 	if (fresh) {
 		decide(b, t);
-		t->first = t->last = h->time;
+		t->first = t->last = sec;
 	}
 	t->n++;
-	if (h->time < t->first)
-		t->first = h->time;
-	if (h->time > t->last)
-		t->last = h->time;
+	if (sec < t->first)
+		t->first = sec;
+	if (sec > t->last)
+		t->last = sec;
 }
 
 void store_discard(struct store *st)

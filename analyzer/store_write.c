@@ -253,6 +253,20 @@ struct gkey {
 	uint32_t i;
 };
 
+/* An hourly count's place in the key order: day, client, then class,
+ * amnesty, status and hour (sub). */
+struct hkey {
+	uint64_t key;
+	uint64_t sub;
+	const struct hourly *e;
+};
+
+/* A group's hourly counts. */
+struct hours_run {
+	const struct hkey *hk;
+	size_t n;
+};
+
 /* Whether t goes into kind's table, and (into v) what its row is keyed
  * by there after file, day and client, in the table's key order. */
 static int project(enum store_kind kind, const struct tuple *t, uint64_t v[4])
@@ -260,9 +274,8 @@ static int project(enum store_kind kind, const struct tuple *t, uint64_t v[4])
 	memset(v, 0, 4 * sizeof(*v));
 	switch (kind) {
 	case KIND_COUNTS:
-	case KIND_HOURS:
 		v[0] = t->cls, v[1] = t->amnesty, v[2] = t->status;
-		return kind == KIND_COUNTS || t->legacy;
+		return 1;
 	case KIND_AGENTS:
 		v[0] = t->cls, v[1] = t->agent;
 		return t->legacy;
@@ -283,6 +296,7 @@ static int project(enum store_kind kind, const struct tuple *t, uint64_t v[4])
 		v[2] = t->fp_client ? 0 : t->cred;
 		v[3] = t->fp_client && !t->origin_cut ? t->origin : 0;
 		return t->has_cred && (t->fp_client || !t->legacy);
+	case KIND_HOURS: /* from the hourly counts */
 	case KIND_N:
 		break;
 	}
@@ -317,6 +331,19 @@ static const char *text_of(const struct strtab *tab, uint32_t id, size_t *len)
 	return *len ? p : ""; /* an empty string's text may be NULL */
 }
 
+/* Row r, empty, of day, client, class, amnesty and status. */
+static void row_head(const struct names *nm, int32_t day, uint32_t client,
+		     uint8_t cls, uint8_t amnesty, uint16_t status,
+		     struct row *r)
+{
+	memset(r, 0, sizeof(*r));
+	day_format(day, r->day);
+	r->cls = cls;
+	r->amnesty = amnesty;
+	r->status = status;
+	r->client = text_of(nm->b->clients, client, &r->clen);
+}
+
 /* Row r's key, from its first tuple t and its projection v. */
 static void row_key(const struct names *nm, enum store_kind kind,
 		    const struct tuple *t, const uint64_t v[4], struct row *r)
@@ -324,12 +351,7 @@ static void row_key(const struct names *nm, enum store_kind kind,
 	const struct batch *b = nm->b;
 	uint64_t fp = kind == KIND_ORIGINS ? v[2] : t->cred;
 
-	memset(r, 0, offsetof(struct row, hours));
-	day_format(t->day, r->day);
-	r->cls = t->cls;
-	r->amnesty = t->amnesty;
-	r->status = t->status;
-	r->client = text_of(b->clients, t->client, &r->clen);
+	row_head(nm, t->day, t->client, t->cls, t->amnesty, t->status, r);
 	r->has_fp = kind == KIND_ORIGINS ? (int)v[1] : t->has_cred;
 	for (int i = FP_HEXLEN - 1; i >= 0; i--, fp >>= 4)
 		r->fp[i] = "0123456789abcdef"[fp & 15];
@@ -342,12 +364,13 @@ static void row_key(const struct names *nm, enum store_kind kind,
 
 static void add_tuple(struct row *r, const struct tuple *t)
 {
+	int64_t day = (int64_t)t->day * 86400;
+
+	if (day + t->first < r->first)
+		r->first = day + t->first;
+	if (day + t->last > r->last)
+		r->last = day + t->last;
 	r->n += t->n;
-	if (t->first < r->first)
-		r->first = t->first;
-	if (t->last > r->last)
-		r->last = t->last;
-	r->hours[t->hour % 24] += t->n;
 }
 
 /* Make kind's rows of the group's tuples p[0..n) (projected and
@@ -362,9 +385,8 @@ static int group_rows(struct table_writer *w, const struct names *nm,
 		size_t j;
 
 		row_key(nm, w->kind, p[i].t, p[i].v, r);
-		memset(r->hours, 0, sizeof(r->hours));
-		r->first = p[i].t->first;
-		r->last = p[i].t->last;
+		r->first = INT64_MAX;
+		r->last = INT64_MIN;
 		for (j = i; j < n && proj_order(&p[i], &p[j]) == 0; j++)
 			add_tuple(r, p[j].t);
 		i = j;
@@ -374,14 +396,47 @@ static int group_rows(struct table_writer *w, const struct names *nm,
 	return 0;
 }
 
+/* The hours rows of a group's hourly counts: runs of one class,
+ * amnesty and status, their hours summed. */
+static int hour_rows(struct table_writer *w, const struct names *nm,
+		     struct hours_run h)
+{
+	size_t i = 0;
+
+	while (i < h.n) {
+		struct row *r = &w->pend[w->npend];
+		const struct hourly *e = h.hk[i].e;
+		size_t j;
+
+		row_head(nm, e->day, e->client, e->cls, e->amnesty, e->status,
+			 r);
+		for (j = i; j < h.n && h.hk[j].sub >> 8 == h.hk[i].sub >> 8;
+		     j++) {
+			r->n += h.hk[j].e->n;
+			r->hours[h.hk[j].e->hour % 24] += h.hk[j].e->n;
+		}
+		i = j;
+		if (++w->npend == ROWS_PER_STEP && flush_rows(w) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Make and write every table's rows of the group g[0..n): the tuples
- * of one day and client.  p has room for n. */
+ * of one day and client, and h, their hourly counts.  p has room for
+ * n. */
 static int write_group(struct table_writer *w, const struct names *nm,
-		       const struct gkey *g, size_t n, struct proj *p)
+		       const struct gkey *g, size_t n, struct hours_run h,
+		       struct proj *p)
 {
 	for (int k = 0; k < KIND_N; k++) {
 		size_t m = 0;
 
+		if (k == KIND_HOURS) {
+			if (hour_rows(&w[k], nm, h) < 0)
+				return -1;
+			continue;
+		}
 		for (size_t i = 0; i < n; i++) {
 			p[m].t = ftab_at(nm->b->tuples, g[i].i);
 			m += (size_t)project((enum store_kind)k, p[m].t,
@@ -431,6 +486,41 @@ static uint32_t *client_ranks(const struct strtab *tab)
 	return rank;
 }
 
+/* Where day and a client of that rank sort. */
+static uint64_t place(int32_t day, uint32_t rank)
+{
+	return (uint64_t)((uint32_t)day ^ 0x80000000u) << 32 | rank;
+}
+
+static int hkey_order(const void *a, const void *b)
+{
+	const struct hkey *x = a;
+	const struct hkey *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->sub < y->sub ? -1 : x->sub > y->sub;
+}
+
+/* The batch's hourly counts in key order: an array to free. */
+static struct hkey *hour_order(const struct batch *b, const uint32_t *rank)
+{
+	size_t n = ftab_size(b->hours);
+	struct hkey *h = xmalloc((n + 1) * sizeof(*h));
+
+	for (size_t i = 0; i < n; i++) {
+		const struct hourly *e = ftab_at(b->hours, i);
+
+		h[i].key = place(e->day, rank[e->client]);
+		h[i].sub = (uint64_t)e->cls << 32 |
+			   (uint64_t)e->amnesty << 24 |
+			   (uint64_t)e->status << 8 | e->hour;
+		h[i].e = e;
+	}
+	qsort(h, n, sizeof(*h), hkey_order);
+	return h;
+}
+
 static int gkey_order(const void *a, const void *b)
 {
 	const struct gkey *x = a;
@@ -452,8 +542,7 @@ static struct gkey *key_order(const struct batch *b, const uint32_t *rank,
 	for (size_t i = 0; i < n; i++) {
 		const struct tuple *t = ftab_at(b->tuples, i);
 
-		g[i].key = (uint64_t)((uint32_t)t->day ^ 0x80000000u) << 32 |
-			   rank[t->client];
+		g[i].key = place(t->day, rank[t->client]);
 		g[i].i = (uint32_t)i;
 	}
 	qsort(g, n, sizeof(*g), gkey_order);
@@ -467,24 +556,35 @@ static struct gkey *key_order(const struct batch *b, const uint32_t *rank,
 	return g;
 }
 
-/* Write every group's rows through w (prepared). */
+/* Write every group's rows through w (prepared).  Every hourly count
+ * has tuples of its day and client (store_count() adds to both). */
 static int write_groups(struct table_writer *w, const struct batch *b)
 {
 	struct names nm = {b, client_ranks(b->clients)};
 	size_t most;
 	struct gkey *g = key_order(b, nm.rank, &most);
+	struct hkey *hk = hour_order(b, nm.rank);
 	struct proj *p = xmalloc((most + 1) * sizeof(*p));
 	size_t n = ftab_size(b->tuples);
+	size_t nh = ftab_size(b->hours);
+	size_t at = 0;
 	int rc = 0;
 
 	for (size_t i = 0, j; rc == 0 && i < n; i = j) {
+		struct hours_run h = {hk + at, 0};
+
 		for (j = i + 1; j < n && g[j].key == g[i].key; j++)
 			;
-		rc = write_group(w, &nm, g + i, j - i, p);
+		while (at < nh && hk[at].key == g[i].key)
+			at++, h.n++;
+		rc = write_group(w, &nm, g + i, j - i, h, p);
 	}
+	if (at != nh)
+		rc = -1; /* not reached: never leave a count out quietly */
 	for (int k = 0; rc == 0 && k < KIND_N; k++)
 		rc = flush_rows(&w[k]);
 	free(p);
+	free(hk);
 	free(g);
 	free(nm.rank);
 	return rc;
