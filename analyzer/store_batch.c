@@ -1,9 +1,9 @@
 /* store_batch.c: requests counted in memory, one tuple per distinct
- * request (day, client, class, amnesty, status and, of a legacy
- * request, agent, credential and route; its hour is counted apart),
- * for the writer to make
- * each table's rows from (store_write.c).  A request adds to one tuple:
- * the work per line is one lookup, and the numbers of its strings. */
+ * request (day, client, class, amnesty, status, credential, origin
+ * and, of a legacy request, agent and route), a legacy request's hour
+ * counted apart, for the writer to make each table's rows from
+ * (store_write.c).  The work per line is one lookup (two for a legacy
+ * request), and the numbers of its strings. */
 #include <stdlib.h>
 #include <string.h>
 #ifdef __GLIBC__
