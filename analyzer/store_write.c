@@ -8,9 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "day.h"
@@ -713,10 +710,9 @@ static void *writer(void *arg)
 {
 	struct store *st = arg;
 
-	/* Linux: a thread's own nice value.  The reading and counting
-	 * threads come first; this one only has to keep up. */
-	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
-
+	/* at the same priority as the reading and counting threads: it
+	 * has as much to do as they have (it ran at nice 10 while it had
+	 * less) */
 	pthread_mutex_lock(&st->mu);
 	for (;;) {
 		struct batch *b;
