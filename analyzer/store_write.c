@@ -1,9 +1,10 @@
-/* store_write.c: the batch writer.  A batch's tuples (store_batch.c)
- * are sorted by file, day and client, in the tables' key order; each
- * (file, day, client) group makes its rows of every table, summed over
- * its tuples, and the rows go into the file's detail (or only the
- * rollups, for a file whose detail is folded) and into the rollups, in
- * one transaction with the file's read position.  A writer thread does
+/* store_write.c: the batch writer.  A batch's tuples (store_batch.c),
+ * all of one file, are sorted by day and client, in the tables' key
+ * order; each (day, client) group makes its rows of every table,
+ * summed over its tuples and hourly counts, and the rows go into the
+ * file's detail (or only the rollups, for a file whose detail is
+ * folded) and into the rollups, in one transaction with the file's
+ * read position.  A writer thread does
  * this while the next batch fills. */
 #include <stdio.h>
 #include <stdlib.h>
