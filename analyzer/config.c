@@ -183,8 +183,7 @@ static void effective(FILE *f, const char *name, const char *value,
 		e && *e ? env : "default", name, value);
 }
 
-/* The command's name as typed ("rules check"). */
-static const char *command_name(enum command cmd)
+const char *config_command_name(enum command cmd)
 {
 	static char name[64];
 
@@ -192,14 +191,14 @@ static const char *command_name(enum command cmd)
 		if (c->cmd == cmd) {
 			snprintf(name, sizeof(name), "%s%s%s", c->name,
 				 c->sub ? " " : "", c->sub ? c->sub : "");
-			break;
+			return name;
 		}
-	return name;
+	return "keyaudit";
 }
 
 void config_print(FILE *f, const struct config *cfg)
 {
-	const char *cmdname = command_name(cfg->cmd);
+	const char *cmdname = config_command_name(cfg->cmd);
 
 	fprintf(f, "# keyaudit %s runs with these settings\n", cmdname);
 	if (file_used)

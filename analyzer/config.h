@@ -42,6 +42,9 @@ const char *config_where(const struct config_setting *s);
 /* Note that option name got value from source ("command line", or a
  * config_where() text, copied), for config_print(). */
 void config_note(const char *name, const char *value, const char *source);
+/* The command's name as typed ("rules check"), or "keyaudit" for none
+ * of options_commands; valid until the next call. */
+const char *config_command_name(enum command cmd);
 
 /* The settings a command runs with, as a settings file (each preceded
  * by a comment saying where it came from), on f: what was noted, the

@@ -129,13 +129,6 @@ void *ftab_get(struct ftab *t, const void *key, uint64_t h, int *fresh)
 	return ftab_at(t, (uint32_t)t->slot[i] - 1);
 }
 
-void *ftab_find(const struct ftab *t, const void *key, uint64_t h)
-{
-	size_t i = probe(t, key, h);
-
-	return t->slot[i] ? ftab_at(t, (uint32_t)t->slot[i] - 1) : NULL;
-}
-
 /* ---- strings -------------------------------------------------------- */
 
 /* A string's place in text; its key in the table is its number. */

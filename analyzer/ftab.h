@@ -29,8 +29,6 @@ void ftab_free(struct ftab *t);
  * the rest zeroed, and *fresh set to 1; else *fresh is 0.  The entry's
  * address stays valid until ftab_free(). */
 void *ftab_get(struct ftab *t, const void *key, uint64_t h, int *fresh);
-/* The entry of key, or NULL. */
-void *ftab_find(const struct ftab *t, const void *key, uint64_t h);
 /* Entry i (0 <= i < ftab_size(t)), in the order they were added. */
 void *ftab_at(const struct ftab *t, size_t i);
 size_t ftab_size(const struct ftab *t);

@@ -257,20 +257,6 @@ const char *options_default_rules(void)
 	return KEYAUDIT_DATADIR "/rules/asana-api-keys.rules";
 }
 
-/* The command's name as typed ("rules check"), or "keyaudit". */
-static const char *command_name(enum command cmd)
-{
-	static char name[64];
-
-	for (const struct options_command *c = options_commands; c->name; c++)
-		if (c->cmd == cmd) {
-			snprintf(name, sizeof(name), "%s%s%s", c->name,
-				 c->sub ? " " : "", c->sub ? c->sub : "");
-			return name;
-		}
-	return "keyaudit";
-}
-
 /* The settings file's line being applied ("FILE:LINE"), or NULL. */
 static const char *setting_at;
 
@@ -289,7 +275,7 @@ usage_error(enum command cmd, const char *fmt, ...)
 		fputs("\ntry 'keyaudit --help'\n", stderr);
 	else
 		fprintf(stderr, "\ntry 'keyaudit %s --help'\n",
-			command_name(cmd));
+			config_command_name(cmd));
 	return OPTIONS_ERROR;
 }
 
@@ -745,8 +731,8 @@ static enum parse_result finish(struct config *cfg)
 	     cmd == CMD_GONOGO) &&
 	    cfg->npaths)
 		return usage_error(
-		    cmd, "%s takes no argument (got %s)%s", command_name(cmd),
-		    msg_arg(b, cfg->paths[0]),
+		    cmd, "%s takes no argument (got %s)%s",
+		    config_command_name(cmd), msg_arg(b, cfg->paths[0]),
 		    cmd == CMD_FINGERPRINT ? "; secrets are read from stdin"
 					   : "");
 	if (!cfg->rules)
@@ -846,13 +832,13 @@ static enum parse_result refused(enum command cmd, int c, char **argv)
 		if ((name[1] == '-' && strcmp(o->name, name + 2) == 0) ||
 		    (name[1] != '-' && o->shortname == name[1]))
 			return usage_error(cmd, "%s does not take %s",
-					   command_name(cmd), name);
+					   config_command_name(cmd), name);
 	if (!option_like(name))
 		return usage_error(cmd, "%s: unknown option (got %s)",
-				   command_name(cmd),
+				   config_command_name(cmd),
 				   msg_arg(b, word + strspn(word, "-")));
-	return usage_error(cmd, "%s: unknown option %s", command_name(cmd),
-			   name);
+	return usage_error(cmd, "%s: unknown option %s",
+			   config_command_name(cmd), name);
 }
 
 /* The long name of the option whose id is id. */

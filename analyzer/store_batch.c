@@ -147,9 +147,8 @@ static uint32_t string_id(struct strtab *tab, const char *s, size_t len,
 	return strtab_id(tab, s, len, hash);
 }
 
-/* Count the legacy request of key k in its hour. */
-static void count_hour(struct batch *b, const struct hit *h,
-		       const struct tuple *k)
+/* Count the legacy request of key k at sec seconds of its day. */
+static void count_hour(struct batch *b, const struct tuple *k, uint32_t sec)
 {
 	struct hourly key;
 	struct hourly *e;
@@ -161,7 +160,7 @@ static void count_hour(struct batch *b, const struct hit *h,
 	key.status = k->status;
 	key.cls = k->cls;
 	key.amnesty = k->amnesty;
-	key.hour = (uint8_t)((h->time - (int64_t)k->day * 86400) / 3600);
+	key.hour = (uint8_t)(sec / 3600);
 	e = ftab_get(
 	    b->hours, &key,
 	    buf_mix((uint64_t)(uint32_t)key.day << 32 ^ key.client ^
@@ -227,13 +226,13 @@ void store_count(struct store *st, const struct file_state *fs,
 	k.cred = h->cred_num;
 	k.fp_client = (uint8_t)h->client_is_cred;
 	k.origin = h->origin;
+	sec = (uint32_t)(h->time - (int64_t)k.day * 86400);
 	if (h->legacy) {
 		key_legacy(b, h, &k);
-		count_hour(b, h, &k);
+		count_hour(b, &k, sec);
 	}
 	track_day(b, k.day);
 	t = ftab_get(b->tuples, &k, tuple_hash(&k), &fresh);
-	sec = (uint32_t)(h->time - (int64_t)k.day * 86400);
 	if (fresh) {
 		decide(b, t);
 		t->first = t->last = sec;
